@@ -1,0 +1,107 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPasswordRoundTrip(t *testing.T) {
+	for _, pw := range []string{
+		"correct horse battery",
+		strings.Repeat("长密码", 30), // multibyte, 90 characters
+		strings.Repeat("x", 200),  // long ASCII
+		"科协信息系统的密码😀",              // Chinese and an emoji
+	} {
+		h, err := HashPassword(pw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+			t.Fatalf("hash parameters: %s", h)
+		}
+		ok, err := VerifyPassword(pw, h)
+		if err != nil || !ok {
+			t.Fatalf("verify %q: %v %v", pw, ok, err)
+		}
+		ok, err = VerifyPassword(pw+"x", h)
+		if err != nil || ok {
+			t.Fatalf("wrong password accepted: %v %v", ok, err)
+		}
+		if NeedsRehash(h) {
+			t.Fatal("fresh hash needs rehash")
+		}
+	}
+}
+
+func TestPasswordHashesAreSalted(t *testing.T) {
+	a, _ := HashPassword("same password")
+	b, _ := HashPassword("same password")
+	if a == b {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+}
+
+func TestVerifyRejectsMalformedHash(t *testing.T) {
+	for _, h := range []string{"", "plain", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA"} {
+		if _, err := VerifyPassword("pw", h); err == nil {
+			t.Errorf("malformed hash %q accepted", h)
+		}
+	}
+}
+
+func TestCheckPasswordCountsCharacters(t *testing.T) {
+	if err := CheckPassword("短密码短密码短密码短"); err != nil { // 10 characters, 30 bytes
+		t.Fatalf("10 Chinese characters refused: %v", err)
+	}
+	if err := CheckPassword("短密码短密码短密码"); err == nil { // 9 characters, 27 bytes
+		t.Fatal("9 characters accepted")
+	}
+	if err := CheckPassword(strings.Repeat("a", 64)); err != nil {
+		t.Fatalf("64 characters refused: %v", err)
+	}
+	if err := CheckPassword("\xff\xfe invalid utf8"); err == nil {
+		t.Fatal("invalid UTF-8 accepted")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, _ := NewToken("kx_")
+	b, _ := NewToken("kx_")
+	if a == b || !strings.HasPrefix(a, "kx_") || len(a) < 3+43 {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	if TokenHash(a) == TokenHash(b) || len(TokenHash(a)) != 64 {
+		t.Fatal("token hashes")
+	}
+	pw, _ := GeneratePassword()
+	if CheckPassword(pw) != nil {
+		t.Fatalf("generated password %q fails the policy", pw)
+	}
+}
+
+func TestLimiterWindow(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(3, time.Minute, func() time.Time { return now })
+	for i := 0; i < 3; i++ {
+		if !l.Allowed("a") {
+			t.Fatalf("refused after %d failures", i)
+		}
+		l.Fail("a")
+	}
+	if l.Allowed("a") {
+		t.Fatal("allowed after 3 failures")
+	}
+	if !l.Allowed("b") {
+		t.Fatal("another key refused")
+	}
+	now = now.Add(time.Minute) // the failures are exactly one window old: gone
+	if !l.Allowed("a") {
+		t.Fatal("still refused after the window")
+	}
+	l.Fail("a")
+	l.Reset("a")
+	if !l.Allowed("a") || len(l.fails) != 0 {
+		t.Fatal("reset did not forget")
+	}
+}

@@ -1,0 +1,75 @@
+package kexie
+
+import "time"
+
+// Actor is who makes a change and from where; every write carries one so the
+// audit entry written in the same transaction can name them.
+type Actor struct {
+	UserID   int64  // 0 for the system itself or the command line
+	Username string // "system", "cli:root", or the user's name
+	Source   string // remote address, or "cli"
+}
+
+// SystemActor is used for changes the program makes on its own behalf.
+func SystemActor(source string) Actor {
+	return Actor{Username: "system", Source: source}
+}
+
+// User is an account. Password hashes never leave the storage layer.
+type User struct {
+	ID                 int64
+	Username           string
+	DisplayName        string
+	Email              string
+	Lang               string
+	MustChangePassword bool
+	Disabled           bool
+	CreatedAt          time.Time
+	Grants             []Grant
+}
+
+// Organisation is the minimum of the registry the foundation needs: the tree
+// that roles are granted on. The registry issue extends it.
+type Organisation struct {
+	ID       int64
+	Code     string
+	ParentID int64 // 0 at the root
+	Kind     string
+	NameZH   string
+	NameEN   string
+}
+
+// Name picks the organisation's name for a language, falling back to the
+// other one when empty.
+func (o Organisation) Name(lang string) string {
+	if lang == "en" && o.NameEN != "" {
+		return o.NameEN
+	}
+	if o.NameZH != "" {
+		return o.NameZH
+	}
+	return o.NameEN
+}
+
+// Session is a signed-in browser session. The token itself is only ever in
+// the cookie; storage keeps its SHA-256.
+type Session struct {
+	ID        int64
+	UserID    int64
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time // absolute expiry
+}
+
+// APIToken is a personal bearer token. Only its hash is stored; Prefix lets
+// the owner recognise it in a list.
+type APIToken struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Prefix    string
+	CreatedAt time.Time
+	LastUsed  *time.Time
+	ExpiresAt *time.Time
+	Revoked   bool
+}

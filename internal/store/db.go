@@ -1,0 +1,188 @@
+// Package store implements kexie's persistence and its transactional use
+// cases on SQLite (embedded, default) and PostgreSQL, through database/sql,
+// with one SQL text per query for both. Every state change writes its audit
+// entry in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// Config says which database to open. DSN wins over Path when both are set.
+type Config struct {
+	Path string // SQLite file
+	DSN  string // postgres://… (or a SQLite path)
+	// Now is the clock; tests set it to move time. nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// DB is an open kexie database. For SQLite it holds two pools on one file:
+// a single writer connection (SQLite allows one writer at a time, and one
+// connection avoids SQLITE_BUSY between our own transactions) and a pool of
+// query-only readers, which WAL lets run beside the writer. For PostgreSQL
+// both are the same pool.
+type DB struct {
+	dialect Dialect
+	w       *sql.DB
+	r       *sql.DB
+	now     func() time.Time
+	log     *slog.Logger
+	path    string
+}
+
+// Open connects and checks the connection; it does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	db := &DB{now: cfg.Now, log: cfg.Logger}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	target := cfg.DSN
+	if target == "" {
+		target = cfg.Path
+	}
+	if target == "" {
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.no_database", "no database given (--db PATH or --dsn postgres://…)")
+	}
+	db.dialect = DialectOf(target)
+	var err error
+	switch db.dialect {
+	case Postgres:
+		if db.w, err = sql.Open("pgx", target); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.w.SetMaxOpenConns(20)
+		db.w.SetMaxIdleConns(10)
+		db.w.SetConnMaxIdleTime(5 * time.Minute)
+		db.r = db.w
+	case SQLite:
+		db.path = target
+		if dir := filepath.Dir(target); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+		if db.w, err = sql.Open("sqlite", sqliteDSN(target, true)); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.w.SetMaxOpenConns(1)
+		db.w.SetConnMaxIdleTime(0)
+		// The writer creates the file and turns WAL on before any reader
+		// connects: a query-only connection cannot change the journal mode.
+		if err := db.w.PingContext(ctx); err != nil {
+			db.w.Close()
+			return nil, mapErr(fmt.Errorf("open sqlite %s: %w", target, err))
+		}
+		if db.r, err = sql.Open("sqlite", sqliteDSN(target, false)); err != nil {
+			db.w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.r.SetMaxOpenConns(8)
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect tells which engine this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Now is the store's clock, normalised to what both databases store: UTC,
+// microsecond precision.
+func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
+
+// Ping checks that both pools answer.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return kexie.Wrap(kexie.CodeUnavailable, "err.unavailable", "database unavailable", err)
+	}
+	if db.r != db.w {
+		if err := db.r.PingContext(ctx); err != nil {
+			return kexie.Wrap(kexie.CodeUnavailable, "err.unavailable", "database unavailable", err)
+		}
+	}
+	return nil
+}
+
+// Pools returns the connection pools, for metrics.
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.r == db.w {
+		return map[string]*sql.DB{"main": db.w}
+	}
+	return map[string]*sql.DB{"writer": db.w, "reader": db.r}
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil && db.r != db.w {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Tx is a write transaction with the actor on whose behalf it runs; audit
+// entries written through it name that actor.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	actor kexie.Actor
+	now   time.Time
+}
+
+// write runs fn in a write transaction, committing when fn returns nil.
+// Driver errors are mapped to kexie's classes on the way out.
+func (db *DB) write(ctx context.Context, actor kexie.Actor, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{Tx: sqlTx, db: db, actor: actor, now: db.Now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return mapErr(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of a live SQLite database to out. For
+// PostgreSQL it returns an error saying to use pg_dump.
+func (db *DB) Backup(ctx context.Context, out string) error {
+	q, err := backupSQL(db.dialect)
+	if err != nil {
+		return kexie.Wrap(kexie.CodeInvalid, "err.backup_pg", err.Error(), err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		return kexie.Errorf(kexie.CodeConflict, "err.backup_exists", "%s already exists; choose a new file", out)
+	}
+	// VACUUM INTO runs in its own read transaction, so the copy is a
+	// consistent snapshot even while the server writes. It cannot run inside
+	// a transaction, hence the writer pool's single connection directly.
+	if _, err := db.w.ExecContext(ctx, q, out); err != nil {
+		return mapErr(fmt.Errorf("backup to %s: %w", out, err))
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+// Package storetest opens real databases for tests: a fresh SQLite file
+// always, and a fresh PostgreSQL schema when KEXIE_TEST_PG_DSN is set.
+// Under CI=true a missing PostgreSQL DSN fails the test instead of skipping.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kexie/kexie/internal/store"
+)
+
+// Options tune the opened store.
+type Options struct {
+	Now func() time.Time
+}
+
+// Each runs fn once per available database, as subtests "sqlite" and
+// "postgres", each on a freshly migrated, empty database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	EachWith(t, Options{}, fn)
+}
+
+// EachWith is Each with options.
+func EachWith(t *testing.T, o Options, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t, o)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t, o)) })
+}
+
+// OpenSQLite opens a migrated SQLite database in a temporary file.
+func OpenSQLite(t testing.TB, o Options) *store.DB {
+	t.Helper()
+	return open(t, store.Config{Path: filepath.Join(t.TempDir(), "kexie.db"), Now: o.Now})
+}
+
+// PGDSN returns the PostgreSQL DSN for tests, skipping (or, under CI,
+// failing) when there is none.
+func PGDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("KEXIE_TEST_PG_DSN")
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but KEXIE_TEST_PG_DSN is not set: the PostgreSQL half of the suite cannot run")
+		}
+		t.Skip("KEXIE_TEST_PG_DSN not set; PostgreSQL tests skipped")
+	}
+	return dsn
+}
+
+// OpenPostgres creates a schema of its own for this test, opens a migrated
+// store whose search_path is that schema, and drops the schema afterwards.
+func OpenPostgres(t testing.TB, o Options) *store.DB {
+	t.Helper()
+	dsn := PGDSN(t)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatalf("create test schema: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	return open(t, store.Config{DSN: WithSearchPath(dsn, schema), Now: o.Now})
+}
+
+// WithSearchPath sets the search_path runtime parameter on a URL DSN.
+func WithSearchPath(dsn, schema string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
+		return dsn + " search_path=" + schema
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func open(t testing.TB, cfg store.Config) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db
+}
