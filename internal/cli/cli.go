@@ -1,0 +1,208 @@
+// Package cli implements kexie's subcommands. Run takes its arguments and
+// streams explicitly, so tests drive the real commands in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/user"
+	"strings"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// Version is set at build time with -ldflags "-X github.com/kexie/kexie/internal/cli.Version=…".
+var Version = "dev"
+
+// Env is the process environment a command sees.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "start the web server and API", runServe},
+		{"migrate", "apply database migrations, or show their status", runMigrate},
+		{"user", "add a user, set a password, disable a user", runUser},
+		{"audit", "verify the audit log's hash chain", runAudit},
+		{"backup", "write a consistent copy of a live SQLite database", runBackup},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// exitError carries an exit status other than 1.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Run executes one command line and returns the process exit status.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(env.Stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, env, args[1:])
+		var ee exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ee):
+			return ee.code
+		case errors.Is(err, errUsage):
+			return 2
+		}
+		fmt.Fprintf(env.Stderr, "kexie %s: %s\n", c.name, userMessage(err))
+		return 1
+	}
+	fmt.Fprintf(env.Stderr, "kexie: unknown command %q\n\n", args[0])
+	usage(env.Stderr)
+	return 2
+}
+
+var errUsage = errors.New("usage")
+
+// userMessage shows coded errors by their message and anything else in full:
+// on the command line the operator is the one who needs the cause.
+func userMessage(err error) string {
+	var e *kexie.Error
+	if errors.As(err, &e) && e.Code != kexie.CodeInternal {
+		if e.Err != nil && e.Code == kexie.CodeUnavailable {
+			return e.Message + ": " + e.Err.Error()
+		}
+		return e.Message
+	}
+	return err.Error()
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "kexie — the information system of a federation of science and technology associations")
+	fmt.Fprintln(w, "\nUsage: kexie COMMAND [flags]   (kexie COMMAND --help for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEnvironment (used when the flag is not given): KEXIE_DB, KEXIE_DSN, KEXIE_ADDR, KEXIE_LOG_LEVEL")
+}
+
+// dbFlags are the database flags every command that touches data shares.
+type dbFlags struct {
+	path string
+	dsn  string
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.path, "db", "kexie.db", "SQLite database file (env KEXIE_DB)")
+	fs.StringVar(&d.dsn, "dsn", "", "PostgreSQL DSN, postgres://… (env KEXIE_DSN); wins over --db")
+}
+
+// newFlagSet makes a flag set that reports errors to stderr and whose
+// --help lists the flags.
+func newFlagSet(env Env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("kexie "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: kexie %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags and then fills every flag that was not given from its
+// KEXIE_* environment variable: flags first, environment second.
+func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, v := range envVars {
+		if given[name] {
+			continue
+		}
+		if val := env.Getenv(v); val != "" {
+			if err := fs.Set(name, val); err != nil {
+				return fmt.Errorf("%s: %w", v, err)
+			}
+		}
+	}
+	return nil
+}
+
+var dbEnv = map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN"}
+
+func openDB(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*store.DB, error) {
+	return store.Open(ctx, store.Config{Path: d.path, DSN: d.dsn, Logger: log})
+}
+
+// openMigrated opens and brings the schema up to date: every command that
+// reads or writes data runs on the current schema.
+func openMigrated(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*store.DB, error) {
+	db, err := openDB(ctx, env, d, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// cliActor is who the command line acts as in the audit log.
+func cliActor() kexie.Actor {
+	name := "cli"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = "cli:" + u.Username
+	}
+	return kexie.Actor{Username: name, Source: "cli"}
+}
+
+func logger(env Env) *slog.Logger {
+	level := slog.LevelInfo
+	switch strings.ToLower(env.Getenv("KEXIE_LOG_LEVEL")) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func runVersion(_ context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "version", "version")
+	if err := parse(fs, env, args, nil); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "kexie", Version)
+	return nil
+}

@@ -1,0 +1,310 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+func runMigrate(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "migrate", "migrate [apply|status] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	action := "apply"
+	if fs.NArg() > 0 {
+		action = fs.Arg(0)
+	}
+	db, err := openDB(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch action {
+	case "apply":
+		done, err := db.Migrate(ctx)
+		for _, m := range done {
+			fmt.Fprintf(env.Stdout, "applied %04d_%s\n", m.Version, m.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if len(done) == 0 {
+			fmt.Fprintln(env.Stdout, "schema is up to date")
+		}
+		return nil
+	case "status":
+		ms, err := db.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "VERSION\tNAME\tAPPLIED")
+		pending := 0
+		for _, m := range ms {
+			at := "pending"
+			if m.AppliedAt != nil {
+				at = m.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
+			} else {
+				pending++
+			}
+			fmt.Fprintf(tw, "%04d\t%s\t%s\n", m.Version, m.Name, at)
+		}
+		tw.Flush()
+		fmt.Fprintf(env.Stdout, "%d migrations, %d pending\n", len(ms), pending)
+		return nil
+	}
+	fmt.Fprintf(env.Stderr, "kexie migrate: unknown action %q (apply or status)\n", action)
+	return errUsage
+}
+
+func runUser(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(env.Stderr, "Usage: kexie user add|passwd|disable NAME [flags]   (kexie user add --help)")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, env, args[1:])
+	case "passwd":
+		return runUserPasswd(ctx, env, args[1:])
+	case "disable":
+		return runUserDisable(ctx, env, args[1:])
+	}
+	fmt.Fprintf(env.Stderr, "kexie user: unknown action %q (add, passwd or disable)\n", args[0])
+	return errUsage
+}
+
+// splitName takes the user name that may stand before or after the flags.
+func splitName(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+func oneName(fs interface{ Args() []string }, name string) (string, error) {
+	rest := fs.Args()
+	if name == "" && len(rest) == 1 {
+		return rest[0], nil
+	}
+	if name != "" && len(rest) == 0 {
+		return name, nil
+	}
+	return "", errUsage
+}
+
+// readPassword reads a new password from stdin (one line) when asked to,
+// otherwise from the terminal without echo, or generates a one-time
+// password when there is no terminal.
+func readPassword(env Env, fromStdin bool) (pw string, generated bool, err error) {
+	if fromStdin {
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", false, fmt.Errorf("reading the password from standard input: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	pw, err = auth.GeneratePassword()
+	return pw, true, err
+}
+
+func runUserAdd(ctx context.Context, env Env, args []string) error {
+	name, args := splitName(args)
+	fs := newFlagSet(env, "user add", "user add NAME --role ROLE [--org CODE] [--display-name N] [--email E] [--password-stdin]")
+	var d dbFlags
+	d.register(fs)
+	role := fs.String("role", "", "role to grant: sysadmin, org_admin, staff or auditor (required)")
+	org := fs.String("org", store.RootCode, "code of the organisation the role is granted on")
+	display := fs.String("display-name", "", "display name, in any script (王芳)")
+	email := fs.String("email", "", "e-mail address")
+	stdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating a one-time password")
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	name, err := oneName(fs, name)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	r, err := kexie.ParseRole(*role)
+	if err != nil {
+		return fmt.Errorf("--role: %w", err)
+	}
+	pw, generated, err := readPassword(env, *stdin)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.EnsureRoot(ctx, cliActor()); err != nil {
+		return err
+	}
+	o, err := db.OrgByCode(ctx, *org)
+	if err != nil {
+		return err
+	}
+	u, err := db.CreateUser(ctx, cliActor(), store.NewUser{Username: name, DisplayName: *display, Email: *email,
+		Password: pw, MustChangePassword: generated, Role: r, OrgID: o.ID})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)
+	if generated {
+		fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
+	}
+	return nil
+}
+
+func runUserPasswd(ctx context.Context, env Env, args []string) error {
+	name, args := splitName(args)
+	fs := newFlagSet(env, "user passwd", "user passwd NAME [--password-stdin]")
+	var d dbFlags
+	d.register(fs)
+	stdin := fs.Bool("password-stdin", false, "read the new password from standard input instead of generating a one-time password")
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	name, err := oneName(fs, name)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	pw, generated, err := readPassword(env, *stdin)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := db.SetPassword(ctx, cliActor(), u.ID, pw, generated, ""); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "password of %s changed; their sessions have ended\n", u.Username)
+	if generated {
+		fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
+	}
+	return nil
+}
+
+func runUserDisable(ctx context.Context, env Env, args []string) error {
+	name, args := splitName(args)
+	fs := newFlagSet(env, "user disable", "user disable NAME")
+	var d dbFlags
+	d.register(fs)
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	name, err := oneName(fs, name)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := db.DisableUser(ctx, cliActor(), u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "user %s disabled; their sessions have ended and their API tokens are revoked\n", u.Username)
+	return nil
+}
+
+func runAudit(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(env.Stderr, "Usage: kexie audit verify [--db PATH | --dsn postgres://…]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := newFlagSet(env, "audit verify", "audit verify [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	if err := parse(fs, env, args[1:], dbEnv); err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tty := isTerminal(env.Stderr)
+	n, err := db.VerifyAudit(ctx, func(n int64) {
+		if tty {
+			fmt.Fprintf(env.Stderr, "\rverified %d entries…", n)
+		}
+	})
+	if tty {
+		fmt.Fprint(env.Stderr, "\r\033[K")
+	}
+	if err != nil {
+		var ke *kexie.Error
+		if errors.As(err, &ke) {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "audit: BROKEN after %d intact entries: %v\n", n, err)
+		return exitError{code: 1}
+	}
+	fmt.Fprintf(env.Stdout, "audit: %d entries verified, chain intact\n", n)
+	return nil
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func runBackup(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "backup", "backup OUT [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	out, args := splitName(args)
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	out, err := oneName(fs, out)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	db, err := openDB(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "backup written to %s\n", out)
+	return nil
+}

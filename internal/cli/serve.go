@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// App is a running kexie: database, web server and listener. Tests start
+// one on a free port and drive it as a user would.
+type App struct {
+	DB     *store.DB
+	Server *web.Server
+	Addr   net.Addr
+	http   *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// AppConfig is what Start needs.
+type AppConfig struct {
+	DB     dbFlags
+	Addr   string
+	Web    web.Config
+	Logger *slog.Logger
+}
+
+// Start opens and migrates the database, ensures the root organisation,
+// and starts serving on cfg.Addr (":0" picks a free port).
+func Start(ctx context.Context, env Env, cfg AppConfig) (*App, error) {
+	db, err := openMigrated(ctx, env, cfg.DB, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.EnsureRoot(ctx, kexie.SystemActor("start-up")); err != nil {
+		db.Close()
+		return nil, err
+	}
+	srv, err := web.New(ctx, db, cfg.Web)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	a := &App{DB: db, Server: srv, Addr: ln.Addr(), ln: ln, cancel: cancel, done: make(chan error, 1),
+		http: &http.Server{
+			Handler:           srv,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      120 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		}}
+	go srv.PurgeLoop(runCtx, 10*time.Minute)
+	go func() {
+		err := a.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		a.done <- err
+	}()
+	return a, nil
+}
+
+// URL is the base address of the running server.
+func (a *App) URL() string { return "http://" + a.Addr.String() }
+
+// Wait blocks until ctx ends or the server fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.done:
+		return err
+	}
+}
+
+// Close stops serving (letting requests in flight finish for up to ten
+// seconds) and closes the database.
+func (a *App) Close() error {
+	a.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := a.http.Shutdown(ctx)
+	return errors.Join(err, a.DB.Close())
+}
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "serve", "serve [--db PATH | --dsn postgres://…] [--addr HOST:PORT] [--demo]")
+	var d dbFlags
+	d.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env KEXIE_ADDR)")
+	demo := fs.Bool("demo", false, "load demo data into an empty database and print the administrator's one-time password")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (behind a TLS-terminating proxy)")
+	idle := fs.Duration("session-idle", store.DefaultSessionPolicy.Idle, "end sessions idle this long")
+	absolute := fs.Duration("session-max", store.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
+	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR"}); err != nil {
+		return err
+	}
+	if *idle <= 0 || *absolute <= 0 || *idle > *absolute {
+		return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "session limits: need 0 < --session-idle ≤ --session-max")
+	}
+	log := logger(env)
+	wc := web.DefaultConfig()
+	wc.Logger, wc.Version, wc.SecureCookies = log, Version, *secure
+	wc.Sessions = store.SessionPolicy{Idle: *idle, Absolute: *absolute}
+	app, err := Start(ctx, env, AppConfig{DB: d, Addr: *addr, Web: wc, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if *demo {
+		if err := loadDemo(ctx, env, app.DB); err != nil {
+			return err
+		}
+	} else if n, err := app.DB.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintln(env.Stdout, "No users yet. Create an administrator with:  kexie user add admin --role sysadmin")
+	}
+	where := "SQLite " + d.path
+	if app.DB.Dialect() == store.Postgres {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(env.Stdout, "kexie %s listening on %s (%s)\n", Version, app.URL(), where)
+	log.Info("serving", "addr", app.Addr.String(), "database", string(app.DB.Dialect()))
+	err = app.Wait(ctx)
+	log.Info("shutting down")
+	return err
+}
+
+// loadDemo creates the demo administrator in a database without users and
+// prints the one-time password, once. Until the organisation registry
+// lands, the administrator is all the demo holds.
+func loadDemo(ctx context.Context, env Env, db *store.DB) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(env.Stdout, "Demo: the database already has users; nothing loaded. (Reset a password with: kexie user passwd admin)")
+		return nil
+	}
+	root, err := db.EnsureRoot(ctx, kexie.SystemActor("demo"))
+	if err != nil {
+		return err
+	}
+	pw, err := auth.GeneratePassword()
+	if err != nil {
+		return err
+	}
+	if _, err := db.CreateUser(ctx, kexie.SystemActor("demo"), store.NewUser{
+		Username: "admin", DisplayName: "系统管理员", Password: pw, MustChangePassword: true,
+		Role: kexie.RoleSysAdmin, OrgID: root.ID,
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Demo administrator created.\n  user name:         admin\n  one-time password: %s\n  (shown only now; you will set a new password at first sign-in)\n", pw)
+	return nil
+}

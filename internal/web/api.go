@@ -1,0 +1,252 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/auditlog"
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// JSON shapes of the API. Field names are the contract documented in
+// openapi.json; change both together.
+
+type grantJSON struct {
+	Role    string `json:"role"`
+	OrgCode string `json:"org_code"`
+	OrgName string `json:"org_name"`
+}
+
+type userJSON struct {
+	ID                 int64       `json:"id"`
+	Username           string      `json:"username"`
+	DisplayName        string      `json:"display_name"`
+	Email              string      `json:"email"`
+	Lang               string      `json:"lang"`
+	Disabled           bool        `json:"disabled"`
+	MustChangePassword bool        `json:"must_change_password"`
+	CreatedAt          time.Time   `json:"created_at"`
+	Grants             []grantJSON `json:"grants"`
+}
+
+func toUserJSON(u kexie.User) userJSON {
+	out := userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Lang: u.Lang,
+		Disabled: u.Disabled, MustChangePassword: u.MustChangePassword, CreatedAt: u.CreatedAt, Grants: []grantJSON{}}
+	for _, g := range u.Grants {
+		out.Grants = append(out.Grants, grantJSON{Role: string(g.Role), OrgCode: g.OrgCode, OrgName: g.OrgName})
+	}
+	return out
+}
+
+type auditEntry struct {
+	Seq        int64           `json:"seq"`
+	At         time.Time       `json:"at"`
+	Actor      string          `json:"actor"`
+	Source     string          `json:"source"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   string          `json:"object_id"`
+	OrgID      int64           `json:"org_id"`
+	Before     json.RawMessage `json:"before"`
+	After      json.RawMessage `json:"after"`
+	Hash       string          `json:"hash"`
+}
+
+func rawOrNull(s string) json.RawMessage {
+	if s == "" {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
+}
+
+func toAuditEntry(e auditlog.Entry) auditEntry {
+	return auditEntry{Seq: e.Seq, At: e.At, Actor: e.Actor, Source: e.Source, Action: e.Action, ObjectType: e.ObjectType,
+		ObjectID: e.ObjectID, OrgID: e.OrgID, Before: rawOrNull(e.Before), After: rawOrNull(e.After), Hash: e.Hash}
+}
+
+type tokenJSON struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
+	CreatedAt time.Time  `json:"created_at"`
+	LastUsed  *time.Time `json:"last_used_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	Revoked   bool       `json:"revoked"`
+}
+
+func toTokenJSON(t kexie.APIToken) tokenJSON {
+	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsed: t.LastUsed, ExpiresAt: t.ExpiresAt, Revoked: t.Revoked}
+}
+
+// decodeJSON reads a JSON body strictly: unknown fields and trailing data
+// are errors, so a typo in a field name is reported, not ignored.
+func decodeJSON(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return kexie.Errorf(kexie.CodeInvalid, "err.json_content_type", "send the body as application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return kexie.Wrap(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return kexie.Errorf(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation")
+	}
+	return nil
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, _ *http.Request, rq *request) error {
+	return writeJSON(w, http.StatusOK, toUserJSON(*rq.User))
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f, err := auditFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	es, err := s.db.Audit(r.Context(), rq.User.ID, f)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Entries    []auditEntry `json:"entries"`
+		NextBefore *int64       `json:"next_before"`
+	}{Entries: []auditEntry{}}
+	for _, e := range es {
+		out.Entries = append(out.Entries, toAuditEntry(e))
+	}
+	if len(es) == f.Limit {
+		out.NextBefore = &es[len(es)-1].Seq
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	offset, limit := 0, 50
+	for k, p := range map[string]*int{"offset": &offset, "limit": &limit} {
+		if v := q.Get(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return kexie.Errorf(kexie.CodeInvalid, "err.number", "%s must be a positive whole number", k)
+			}
+			*p = n
+		}
+	}
+	limit = min(max(limit, 1), 500)
+	us, err := s.db.ListUsers(r.Context(), rq.User.ID, offset, limit)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Users []userJSON `json:"users"`
+	}{Users: []userJSON{}}
+	for _, u := range us {
+		out.Users = append(out.Users, toUserJSON(u))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+	var in userInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	u, oneTime, err := s.createUser(r, rq, in)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		User            userJSON `json:"user"`
+		OneTimePassword string   `json:"one_time_password,omitempty"`
+	}{toUserJSON(u), oneTime}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+	u, err := s.setDisabled(r, rq, true)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toUserJSON(u))
+}
+
+func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+	u, err := s.setDisabled(r, rq, false)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toUserJSON(u))
+}
+
+func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, rq *request) error {
+	var in struct {
+		Role    string `json:"role"`
+		OrgCode string `json:"org_code"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	u, err := s.grant(r, rq, in.Role, in.OrgCode)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toUserJSON(u))
+}
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ts, err := s.db.APITokens(r.Context(), rq.User.ID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Tokens []tokenJSON `json:"tokens"`
+	}{Tokens: []tokenJSON{}}
+	for _, t := range ts {
+		out.Tokens = append(out.Tokens, toTokenJSON(t))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *request) error {
+	var in struct {
+		Name      string     `json:"name"`
+		ExpiresAt *time.Time `json:"expires_at"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	t, secret, err := s.db.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, in.Name, in.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Token  tokenJSON `json:"token"`
+		Secret string    `json:"secret"`
+	}{toTokenJSON(t), secret}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cross-origin request refused")
+
+var templateFuncs = template.FuncMap{
+	"langName": i18n.LanguageName,
+	"fmtTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(chinaTime).Format("2006-01-02 15:04:05")
+	},
+	"fmtTimePtr": func(t *time.Time) string {
+		if t == nil {
+			return "—"
+		}
+		return t.In(chinaTime).Format("2006-01-02 15:04")
+	},
+}
+
+// chinaTime is the zone times are shown in: the federation works in Beijing
+// time (UTC+8, no daylight saving), whatever the server's zone.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// parseTemplates parses each page together with the layout, once, at
+// start-up: a broken template stops the server from starting.
+func parseTemplates() (map[string]*template.Template, error) {
+	layout, err := templateFS.ReadFile("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(path.Base(n), ".html")
+		if base == "layout" {
+			continue
+		}
+		body, err := templateFS.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Funcs(templateFuncs).Parse(string(layout))
+		if err != nil {
+			return nil, fmt.Errorf("template layout: %w", err)
+		}
+		if _, err := t.New(base).Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// page is what every template receives.
+type page struct {
+	L       *i18n.Localizer
+	User    *kexie.User
+	CSRF    string
+	Path    string
+	NextURL string
+	Title   string
+	Flash   string
+	Error   string
+	Nav     []navItem
+	Data    any
+}
+
+type navItem struct {
+	Key    string
+	Href   string // empty: capability not yet available
+	Active bool
+}
+
+func (s *Server) newPage(r *http.Request, rq *request, titleKey string, data any) page {
+	p := page{L: rq.L, User: rq.User, CSRF: rq.CSRF, Path: r.URL.Path, NextURL: r.URL.RequestURI(), Title: rq.L.T(titleKey), Data: data}
+	p.Nav = s.nav(r, rq)
+	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
+		p.Flash = rq.L.T(f)
+	}
+	return p
+}
+
+// nav lists the capabilities in menu order. Those not built yet show as
+// plain text; audit and users appear for those who may use them.
+func (s *Server) nav(r *http.Request, rq *request) []navItem {
+	items := []navItem{
+		{Key: "nav.orgs"}, {Key: "nav.members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
+		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
+	}
+	if rq.User == nil {
+		return items
+	}
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermUserManage) {
+			items = append(items, navItem{Key: "nav.users", Href: "/admin/users"})
+			break
+		}
+	}
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermAuditRead) {
+			items = append(items, navItem{Key: "nav.audit", Href: "/audit"})
+			break
+		}
+	}
+	for i := range items {
+		items[i].Active = items[i].Href != "" && strings.HasPrefix(r.URL.Path, items[i].Href)
+	}
+	return items
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p page) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// writeJSON writes v with a status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// httpStatus is the one mapping from error codes to HTTP statuses.
+func httpStatus(c kexie.Code) int {
+	switch c {
+	case kexie.CodeInvalid:
+		return http.StatusBadRequest
+	case kexie.CodeNotFound:
+		return http.StatusNotFound
+	case kexie.CodeConflict, kexie.CodeImmutable:
+		return http.StatusConflict
+	case kexie.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case kexie.CodeForbidden:
+		return http.StatusForbidden
+	case kexie.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case kexie.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// message is an error's user-safe text in the request's language.
+func message(l *i18n.Localizer, e *kexie.Error) string {
+	if e.Code == kexie.CodeInternal {
+		return l.T("err.internal")
+	}
+	if t := l.T(e.Key, e.Args...); t != e.Key {
+		return t
+	}
+	// No catalog entry for this key: the class's generic message.
+	return l.T("err." + string(e.Code))
+}
+
+// renderError shows an error: JSON {"code","message"} for the API, a page
+// for HTML. Signed-out HTML visitors of a protected page go to sign-in.
+// Internal errors are logged with their cause and shown as "internal error".
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	if sw, ok := w.(*statusWriter); ok && sw.wrote {
+		s.log.Error("error after response started", "path", r.URL.Path, "err", err)
+		return
+	}
+	e := kexie.AsError(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		e = kexie.Errorf(kexie.CodeInvalid, "err.too_large", "the request is too large")
+	}
+	status := httpStatus(e.Code)
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if rq.L == nil {
+		rq.L = s.bundle.For(s.bundle.Match(nil, r.Header.Get("Accept-Language")))
+	}
+	msg := message(rq.L, e)
+	if rq.API {
+		if e.Code == kexie.CodeUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kexie"`)
+		}
+		_ = writeJSON(w, status, map[string]string{"code": string(e.Code), "message": msg})
+		return
+	}
+	if e.Code == kexie.CodeUnauthorized && isSafe(r.Method) && rq.User == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	p := s.newPage(r, rq, "error.title", map[string]any{"Status": status, "Code": string(e.Code)})
+	p.Error = msg
+	if rerr := s.render(w, status, "error", p); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// safeNext accepts only a local path as a post-sign-in destination, so the
+// sign-in form cannot be used to redirect elsewhere.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// Cookie names. The session cookie holds the only copy of the session
+// token; the anonymous cookie binds form tokens for visitors not signed in
+// (the sign-in form itself).
+const (
+	sessionCookie = "kexie_session"
+	anonCookie    = "kexie_anon"
+	langCookie    = "kexie_lang"
+	csrfField     = "csrf_token"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+// request is what a handler knows about the caller.
+type request struct {
+	User        *kexie.User
+	ViaBearer   bool   // authenticated by API token: no ambient credentials, no CSRF
+	sessionHash string // hash of the presented, valid session token
+	anon        string // value of the anonymous cookie, when there is one
+	L           *i18n.Localizer
+	CSRF        string
+	API         bool
+	route       Route
+}
+
+// Actor is the audit identity of the request.
+func (rq *request) Actor(r *http.Request) kexie.Actor {
+	a := kexie.Actor{Source: clientAddr(r)}
+	if rq.User != nil {
+		a.UserID, a.Username = rq.User.ID, rq.User.Username
+	} else {
+		a.Username = "anonymous"
+	}
+	return a
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// wrap turns a declared route into an http.Handler: it identifies the
+// caller, enforces the route's permission and the CSRF check, runs the
+// handler, renders any error for HTML or JSON, and records metrics.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		rq := &request{API: rt.API, route: rt}
+		err := s.serve(sw, r, rq, rt)
+		if err != nil {
+			s.renderError(sw, r, rq, err)
+		}
+		s.metrics.observe(rt.Pattern(), r.Method, sw.status, time.Since(start))
+	})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request, rt Route) error {
+	if err := s.identify(w, r, rq); err != nil {
+		return err
+	}
+	if err := s.authorize(r, rq, rt.Perm); err != nil {
+		return err
+	}
+	if !isSafe(r.Method) {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if err := s.checkCSRF(r, rq); err != nil {
+			return err
+		}
+	}
+	if rq.User != nil && rq.User.MustChangePassword && !rq.ViaBearer && !passwordChangeAllowed(rt) {
+		if rt.API {
+			return kexie.Errorf(kexie.CodeForbidden, "err.password_change_required", "change your one-time password first")
+		}
+		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+		return nil
+	}
+	return rt.Handler(w, r, rq)
+}
+
+// passwordChangeAllowed lists what a user who must change a one-time
+// password may still reach: the change itself, signing out, the language.
+func passwordChangeAllowed(rt Route) bool {
+	switch rt.Path {
+	case "/account/password", "/logout", "/lang", "/api/v1/me":
+		return true
+	}
+	return rt.Perm == kexie.PermPublic
+}
+
+func isSafe(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// identify resolves the caller from a bearer token or the session cookie and
+// picks the interface language.
+func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			return kexie.Errorf(kexie.CodeUnauthorized, "err.token_invalid", "invalid or expired API token")
+		}
+		u, err := s.db.UserByAPIToken(ctx, strings.TrimSpace(tok))
+		if err != nil {
+			return err
+		}
+		rq.User, rq.ViaBearer = &u, true
+	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		hash := auth.TokenHash(c.Value)
+		_, u, err := s.db.Session(ctx, hash, s.cfg.Sessions)
+		switch {
+		case err == nil:
+			rq.User, rq.sessionHash = &u, hash
+		case errors.Is(err, kexie.ErrUnauthorized):
+			// An ended session is just "not signed in": drop the cookie.
+			s.clearCookie(w, r, sessionCookie)
+		default:
+			return err
+		}
+	}
+	if c, err := r.Cookie(anonCookie); err == nil {
+		rq.anon = c.Value
+	}
+	var choices []string
+	if c, err := r.Cookie(langCookie); err == nil {
+		choices = append(choices, c.Value)
+	}
+	if rq.User != nil && rq.User.Lang != "" {
+		choices = append(choices, rq.User.Lang)
+	}
+	rq.L = s.bundle.For(s.bundle.Match(choices, r.Header.Get("Accept-Language")))
+	rq.CSRF = s.csrfToken(rq)
+	return nil
+}
+
+// authorize enforces a route's permission at route level: signed in, and
+// holding the permission on at least one organisation. Handlers then check
+// the object: the organisation it belongs to must be in the caller's subtree.
+func (s *Server) authorize(r *http.Request, rq *request, p kexie.Permission) error {
+	switch p {
+	case kexie.PermPublic:
+		return nil
+	case kexie.PermOps:
+		if isLoopback(r) {
+			return nil
+		}
+	}
+	if rq.User == nil {
+		return kexie.ErrUnauthorized
+	}
+	if p == kexie.PermSignedIn {
+		return nil
+	}
+	ok, err := s.db.HoldsAnywhere(r.Context(), rq.User.ID, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return kexie.ErrForbidden
+	}
+	return nil
+}
+
+// csrfToken binds the form token to the session (or, before sign-in, to the
+// anonymous cookie) with an HMAC under a server key: a token from another
+// browser, or from before a sign-in, does not verify.
+func (s *Server) csrfToken(rq *request) string {
+	var bind string
+	switch {
+	case rq.sessionHash != "":
+		bind = "s:" + rq.sessionHash
+	case rq.anon != "":
+		bind = "a:" + rq.anon
+	default:
+		return ""
+	}
+	m := hmac.New(sha256.New, s.csrfKey)
+	m.Write([]byte(bind))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF runs on every state-changing request. Cross-origin browser
+// requests are already refused by http.CrossOriginProtection; this second
+// check requires the form token of the caller's own session. Bearer-token
+// requests carry no ambient credentials and need none.
+func (s *Server) checkCSRF(r *http.Request, rq *request) error {
+	if rq.ViaBearer {
+		return nil
+	}
+	got := r.Header.Get(csrfHeader)
+	if got == "" {
+		if err := r.ParseForm(); err != nil {
+			return kexie.Wrap(kexie.CodeInvalid, "err.form", "the form could not be read", err)
+		}
+		got = r.PostFormValue(csrfField)
+	}
+	if rq.CSRF == "" || !hmac.Equal([]byte(got), []byte(rq.CSRF)) {
+		return kexie.Errorf(kexie.CodeForbidden, "err.csrf", "the form has expired or did not come from this site; reload the page and try again")
+	}
+	return nil
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil,
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
+}
+
+// clientAddr is the peer address. X-Forwarded-For is not trusted: a proxy
+// deployment should pass the address through PROXY-aware listeners.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func isLoopback(r *http.Request) bool {
+	ip := net.ParseIP(clientAddr(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// register declares every route with its permission. Object-level checks
+// (is this organisation in the caller's subtree?) happen in the handlers.
+func (s *Server) register() {
+	const (
+		public   = kexie.PermPublic
+		signedIn = kexie.PermSignedIn
+	)
+	// Operations.
+	s.handle("GET", "/healthz", public, s.healthz)
+	s.handle("GET", "/metrics", kexie.PermOps, s.metricsHandler)
+	s.handle("GET", "/static/", public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		staticFiles().ServeHTTP(w, r)
+		return nil
+	})
+	s.handle("GET", "/api/openapi.json", public, s.openAPI)
+
+	// Pages.
+	s.handle("GET", "/{$}", public, s.home)
+	s.handle("GET", "/login", public, s.loginForm)
+	s.handle("POST", "/login", public, s.login)
+	s.handle("POST", "/logout", signedIn, s.logout)
+	s.handle("POST", "/lang", public, s.setLang)
+	s.handle("GET", "/account", signedIn, s.account)
+	s.handle("GET", "/account/password", signedIn, s.passwordForm)
+	s.handle("POST", "/account/password", signedIn, s.changePassword)
+	s.handle("POST", "/account/tokens", signedIn, s.createToken)
+	s.handle("POST", "/account/tokens/{id}/revoke", signedIn, s.revokeToken)
+	s.handle("GET", "/audit", kexie.PermAuditRead, s.auditPage)
+	s.handle("GET", "/admin/users", kexie.PermUserManage, s.usersPage)
+	s.handle("POST", "/admin/users", kexie.PermUserManage, s.createUserForm)
+	s.handle("POST", "/admin/users/{id}/disable", kexie.PermUserManage, s.disableUserForm)
+	s.handle("POST", "/admin/users/{id}/enable", kexie.PermUserManage, s.enableUserForm)
+	s.handle("POST", "/admin/users/{id}/grants", kexie.PermUserManage, s.grantForm)
+
+	// JSON API.
+	s.handle("GET", "/api/v1/me", signedIn, s.apiMe)
+	s.handle("GET", "/api/v1/audit", kexie.PermAuditRead, s.apiAudit)
+	s.handle("GET", "/api/v1/users", kexie.PermUserManage, s.apiUsers)
+	s.handle("POST", "/api/v1/users", kexie.PermUserManage, s.apiCreateUser)
+	s.handle("POST", "/api/v1/users/{id}/disable", kexie.PermUserManage, s.apiDisableUser)
+	s.handle("POST", "/api/v1/users/{id}/enable", kexie.PermUserManage, s.apiEnableUser)
+	s.handle("POST", "/api/v1/users/{id}/grants", kexie.PermUserManage, s.apiGrant)
+	s.handle("GET", "/api/v1/tokens", signedIn, s.apiTokens)
+	s.handle("POST", "/api/v1/tokens", signedIn, s.apiCreateToken)
+	s.handle("DELETE", "/api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+
+	// Anything else: a JSON 404 under /api/, a page 404 elsewhere.
+	s.handle("", "/api/", public, func(http.ResponseWriter, *http.Request, *request) error {
+		return kexie.Errorf(kexie.CodeNotFound, "err.no_route", "no such API route")
+	})
+	s.handle("", "/", public, func(http.ResponseWriter, *http.Request, *request) error {
+		return kexie.Errorf(kexie.CodeNotFound, "err.no_page", "no such page")
+	})
+}

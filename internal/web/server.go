@@ -1,0 +1,163 @@
+// Package web serves kexie over HTTP: HTML pages (html/template, embedded,
+// working without JavaScript) and the JSON API under /api/v1, both from the
+// same store. Every route is declared with the permission it needs; the
+// declaration is the only way to register one.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// Config tunes a Server.
+type Config struct {
+	Sessions store.SessionPolicy
+	// SecureCookies forces the Secure attribute (set it behind a TLS
+	// terminating proxy); requests over TLS get it anyway.
+	SecureCookies bool
+	// LoginLimitAccount and LoginLimitAddress bound failed sign-ins per
+	// account and per client address within LoginWindow.
+	LoginLimitAccount int
+	LoginLimitAddress int
+	LoginWindow       time.Duration
+	Logger            *slog.Logger
+	Version           string
+}
+
+// DefaultConfig is what `kexie serve` uses unless told otherwise.
+func DefaultConfig() Config {
+	return Config{
+		Sessions:          store.DefaultSessionPolicy,
+		LoginLimitAccount: 5,
+		LoginLimitAddress: 30,
+		LoginWindow:       15 * time.Minute,
+		Version:           "dev",
+	}
+}
+
+// Server is the HTTP side of kexie. It holds no global state: everything a
+// handler needs hangs off it.
+type Server struct {
+	db        *store.DB
+	cfg       Config
+	log       *slog.Logger
+	bundle    *i18n.Bundle
+	pages     map[string]*template.Template
+	csrfKey   []byte
+	byAccount *auth.Limiter
+	byAddress *auth.Limiter
+	metrics   *metrics
+	routes    []Route
+	mux       *http.ServeMux
+	handler   http.Handler
+}
+
+// Route is one registered pattern and the permission it requires.
+type Route struct {
+	Method  string
+	Path    string
+	Perm    kexie.Permission
+	API     bool
+	Handler handlerFunc
+}
+
+// Pattern is the ServeMux pattern of the route.
+func (r Route) Pattern() string {
+	if r.Method == "" {
+		return r.Path
+	}
+	return r.Method + " " + r.Path
+}
+
+// New builds a server on an open, migrated store.
+func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
+	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if s.bundle, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	if s.csrfKey, err = db.Secret(ctx, "csrf"); err != nil {
+		return nil, fmt.Errorf("csrf key: %w", err)
+	}
+	s.byAccount = auth.NewLimiter(cfg.LoginLimitAccount, cfg.LoginWindow, nil)
+	s.byAddress = auth.NewLimiter(cfg.LoginLimitAddress, cfg.LoginWindow, nil)
+	s.metrics = newMetrics(db)
+	s.mux = http.NewServeMux()
+	s.register()
+	s.handler = s.securityHeaders(s.crossOrigin(s.mux))
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route (for tests and the OpenAPI check).
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Registry returns the Prometheus registry of this server.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
+
+// handle registers a route. It is the only way to add one, so a route
+// without a permission cannot exist: handle panics on an empty one at
+// start-up, and a test walks the list.
+func (s *Server) handle(method, path string, perm kexie.Permission, h handlerFunc) {
+	if perm == "" {
+		panic("web: route " + method + " " + path + " declares no permission")
+	}
+	rt := Route{Method: method, Path: path, Perm: perm, API: strings.HasPrefix(path, "/api/"), Handler: h}
+	s.routes = append(s.routes, rt)
+	s.mux.Handle(rt.Pattern(), s.wrap(rt))
+}
+
+// PurgeLoop deletes expired sessions every interval until ctx ends.
+func (s *Server) PurgeLoop(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.db.PurgeSessions(ctx, s.cfg.Sessions); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				s.log.Info("expired sessions purged", "count", n)
+			}
+		}
+	}
+}
+
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// User management, shared by the pages and the API: the same checks run
+// whichever way a request comes.
+
+type userInput struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	Role        string `json:"role"`
+	OrgCode     string `json:"org_code"`
+}
+
+func isSysAdmin(u *kexie.User) bool {
+	for _, g := range u.Grants {
+		if g.Role == kexie.RoleSysAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// checkGrant verifies that the caller may grant role on the organisation
+// with code: the organisation must lie in a subtree where the caller manages
+// users, and only system administrators make system administrators.
+func (s *Server) checkGrant(ctx context.Context, caller *kexie.User, roleName, code string) (kexie.Role, kexie.Organisation, error) {
+	role, err := kexie.ParseRole(roleName)
+	if err != nil {
+		return "", kexie.Organisation{}, err
+	}
+	org, err := s.db.OrgByCode(ctx, strings.TrimSpace(code))
+	if err != nil {
+		return "", org, err
+	}
+	ok, err := s.db.Can(ctx, caller.ID, kexie.PermUserManage, org.ID)
+	if err != nil {
+		return "", org, err
+	}
+	if !ok {
+		// Outside the caller's subtree: as if it did not exist.
+		return "", org, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
+	}
+	by := kexie.RoleOrgAdmin
+	if isSysAdmin(caller) {
+		by = kexie.RoleSysAdmin
+	}
+	if !kexie.MayGrant(by, role) {
+		return "", org, kexie.Errorf(kexie.CodeForbidden, "err.grant_forbidden", "you may not grant the role %s", string(role))
+	}
+	return role, org, nil
+}
+
+// createUser creates an account with an initial role. Without a password a
+// one-time password is generated and returned (shown once), and the user
+// must change it at first sign-in.
+func (s *Server) createUser(r *http.Request, rq *request, in userInput) (kexie.User, string, error) {
+	role, org, err := s.checkGrant(r.Context(), rq.User, in.Role, in.OrgCode)
+	if err != nil {
+		return kexie.User{}, "", err
+	}
+	oneTime := ""
+	mustChange := false
+	if in.Password == "" {
+		if oneTime, err = auth.GeneratePassword(); err != nil {
+			return kexie.User{}, "", err
+		}
+		in.Password, mustChange = oneTime, true
+	}
+	u, err := s.db.CreateUser(r.Context(), rq.Actor(r), store.NewUser{
+		Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), Email: strings.TrimSpace(in.Email),
+		Password: in.Password, MustChangePassword: mustChange, Role: role, OrgID: org.ID,
+	})
+	if err != nil {
+		return u, "", err
+	}
+	u, err = s.db.UserByID(r.Context(), u.ID)
+	return u, oneTime, err
+}
+
+// managedUser loads the user named by the {id} path value if the caller may
+// manage them; others are reported as not found, so their existence does
+// not leak.
+func (s *Server) managedUser(r *http.Request, rq *request) (kexie.User, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return kexie.User{}, err
+	}
+	ok, err := s.db.CanManageUser(r.Context(), rq.User.ID, id)
+	if err != nil {
+		return kexie.User{}, err
+	}
+	if !ok {
+		return kexie.User{}, kexie.Errorf(kexie.CodeNotFound, "err.user_not_found", "no such user")
+	}
+	return s.db.UserByID(r.Context(), id)
+}
+
+func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.User, error) {
+	u, err := s.managedUser(r, rq)
+	if err != nil {
+		return u, err
+	}
+	if u.ID == rq.User.ID {
+		return u, kexie.Errorf(kexie.CodeInvalid, "err.disable_self", "you cannot disable your own account")
+	}
+	if disable {
+		err = s.db.DisableUser(r.Context(), rq.Actor(r), u.ID)
+	} else {
+		err = s.db.EnableUser(r.Context(), rq.Actor(r), u.ID)
+	}
+	if err != nil {
+		return u, err
+	}
+	return s.db.UserByID(r.Context(), u.ID)
+}
+
+func (s *Server) grant(r *http.Request, rq *request, roleName, code string) (kexie.User, error) {
+	u, err := s.managedUser(r, rq)
+	if err != nil {
+		return u, err
+	}
+	role, org, err := s.checkGrant(r.Context(), rq.User, roleName, code)
+	if err != nil {
+		return u, err
+	}
+	if err := s.db.GrantRole(r.Context(), rq.Actor(r), u.ID, org.ID, role); err != nil {
+		return u, err
+	}
+	return s.db.UserByID(r.Context(), u.ID)
+}
+
+// --- pages ---
+
+type usersData struct {
+	Users     []kexie.User
+	Roles     []kexie.Role
+	Orgs      []kexie.Organisation
+	Form      userInput
+	OneTime   string
+	Created   string
+	Page      int
+	PrevPage  string
+	NextPage  string
+	SelfID    int64
+	CanSysAdm bool
+}
+
+const usersPerPage = 50
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request, status int, d usersData, errMsg string) error {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	users, err := s.db.ListUsers(r.Context(), rq.User.ID, (page-1)*usersPerPage, usersPerPage+1)
+	if err != nil {
+		return err
+	}
+	if len(users) > usersPerPage {
+		users = users[:usersPerPage]
+		d.NextPage = "/admin/users?page=" + strconv.Itoa(page+1)
+	}
+	if page > 1 {
+		d.PrevPage = "/admin/users?page=" + strconv.Itoa(page-1)
+	}
+	orgs, err := s.db.OrgsVisible(r.Context(), rq.User.ID, kexie.PermUserManage, 500)
+	if err != nil {
+		return err
+	}
+	d.Users, d.Orgs, d.Page, d.SelfID, d.CanSysAdm = users, orgs, page, rq.User.ID, isSysAdmin(rq.User)
+	for _, role := range kexie.Roles {
+		if role != kexie.RoleSysAdmin || d.CanSysAdm {
+			d.Roles = append(d.Roles, role)
+		}
+	}
+	p := s.newPage(r, rq, "users.title", d)
+	p.Error = errMsg
+	return s.render(w, status, "users", p)
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderUsers(w, r, rq, http.StatusOK, usersData{}, "")
+}
+
+func formInput(r *http.Request) userInput {
+	return userInput{
+		Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"), Email: r.PostFormValue("email"),
+		Role: r.PostFormValue("role"), OrgCode: r.PostFormValue("org_code"),
+	}
+}
+
+// userFormError re-renders the users page with the error and the form as
+// typed, so nothing the user entered is lost. Non-input errors propagate.
+func (s *Server) userFormError(w http.ResponseWriter, r *http.Request, rq *request, in userInput, err error) error {
+	switch kexie.ErrorCode(err) {
+	case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeNotFound, kexie.CodeForbidden:
+		e := kexie.AsError(err)
+		return s.renderUsers(w, r, rq, httpStatus(e.Code), usersData{Form: in}, message(rq.L, e))
+	}
+	return err
+}
+
+func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	in := formInput(r)
+	u, oneTime, err := s.createUser(r, rq, in)
+	if err != nil {
+		return s.userFormError(w, r, rq, in, err)
+	}
+	return s.renderUsers(w, r, rq, http.StatusCreated, usersData{OneTime: oneTime, Created: u.Username}, "")
+}
+
+func (s *Server) disableUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if _, err := s.setDisabled(r, rq, true); err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	http.Redirect(w, r, "/admin/users?flash=flash.user_disabled", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) enableUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if _, err := s.setDisabled(r, rq, false); err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	http.Redirect(w, r, "/admin/users?flash=flash.user_enabled", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) grantForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if _, err := s.grant(r, rq, r.PostFormValue("role"), r.PostFormValue("org_code")); err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	http.Redirect(w, r, "/admin/users?flash=flash.role_granted", http.StatusSeeOther)
+	return nil
+}
