@@ -12,15 +12,15 @@ import (
 type Code string
 
 const (
-	CodeInvalid      Code = "invalid"       // bad input; nothing was changed
-	CodeNotFound     Code = "not_found"     // no such object, or not visible to the caller
-	CodeConflict     Code = "conflict"      // clashes with stored state (duplicate key, stale state)
-	CodeUnauthorized Code = "unauthorized"  // no valid credentials
-	CodeForbidden    Code = "forbidden"     // credentials valid, permission missing
-	CodeRateLimited  Code = "rate_limited"  // too many attempts; try later
-	CodeImmutable    Code = "immutable"     // append-only data cannot be changed
-	CodeUnavailable  Code = "unavailable"   // a dependency (the database) is down
-	CodeInternal     Code = "internal"      // anything else: logged, shown as "internal error"
+	CodeInvalid      Code = "invalid"      // bad input; nothing was changed
+	CodeNotFound     Code = "not_found"    // no such object, or not visible to the caller
+	CodeConflict     Code = "conflict"     // clashes with stored state (duplicate key, stale state)
+	CodeUnauthorized Code = "unauthorized" // no valid credentials
+	CodeForbidden    Code = "forbidden"    // credentials valid, permission missing
+	CodeRateLimited  Code = "rate_limited" // too many attempts; try later
+	CodeImmutable    Code = "immutable"    // append-only data cannot be changed
+	CodeUnavailable  Code = "unavailable"  // a dependency (the database) is down
+	CodeInternal     Code = "internal"     // anything else: logged, shown as "internal error"
 )
 
 // Sentinel errors: errors.Is(err, kexie.ErrNotFound) works on any *Error of
