@@ -198,3 +198,5 @@ func wantStatus(t *testing.T, r resp, want int) {
 		t.Fatalf("%s %s: status %d, want %d; body: %.400s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.body)
 	}
 }
+
+func newEncoder(w io.Writer) *json.Encoder { return json.NewEncoder(w) }

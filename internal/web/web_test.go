@@ -355,7 +355,11 @@ func TestSubtreeScoping(t *testing.T) {
 		r = adm.api("POST", "/api/v1/users", "", map[string]any{"username": "Liu.Yang", "display_name": "刘洋", "role": "staff", "org_code": "A1"})
 		wantStatus(t, r, http.StatusCreated)
 		var created struct {
-			User            struct{ ID int64; Username string; MustChangePassword bool `json:"must_change_password"` }
+			User struct {
+				ID                 int64
+				Username           string
+				MustChangePassword bool `json:"must_change_password"`
+			}
 			OneTimePassword string `json:"one_time_password"`
 		}
 		r.json(t, &created)

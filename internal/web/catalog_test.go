@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/kexie/kexie/internal/i18n"
+)
+
+// TestEveryMessageKeyIsTranslated scans the templates and the Go sources for
+// message keys and fails on any that a catalog lacks: no screen may show a
+// raw key, in either language.
+func TestEveryMessageKeyIsTranslated(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, k := range b.Keys(i18n.English) {
+		have[k] = true
+	}
+	tmplKey := regexp.MustCompile(`\.T "([a-z_.]+)"`)
+	pluralKey := regexp.MustCompile(`\.N "([a-z_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:err|flash|nav|role|home|login|account|password|audit|users|error|tokens|pager)\.[a-z_]+(?:\.[a-z_]+)*)"`)
+	flashKey := regexp.MustCompile(`flash=(flash\.[a-z_]+)`)
+	used := map[string]string{}
+	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ext := filepath.Ext(path)
+		if ext != ".go" && ext != ".html" {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range pluralKey.FindAllSubmatch(src, -1) {
+			used[string(m[1])+".one"] = path
+			used[string(m[1])+".other"] = path
+		}
+		for _, re := range []*regexp.Regexp{tmplKey, goKey, flashKey} {
+			for _, m := range re.FindAllSubmatch(src, -1) {
+				used[string(m[1])] = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Permission names look like keys but are not messages.
+	for _, notMsg := range []string{"audit.read", "user.manage", "org.read", "org.write"} {
+		delete(used, notMsg)
+	}
+	for _, r := range []string{"sysadmin", "org_admin", "staff", "auditor"} {
+		used["role."+r] = "role names"
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys: the scan is broken", len(used))
+	}
+	for k, where := range used {
+		if !have[k] {
+			t.Errorf("%s (used in %s) is in no catalog", k, where)
+		}
+	}
+}
