@@ -171,3 +171,6 @@ func loadDemo(ctx context.Context, env Env, db *store.DB) error {
 	fmt.Fprintf(env.Stdout, "Demo administrator created.\n  user name:         admin\n  one-time password: %s\n  (shown only now; you will set a new password at first sign-in)\n", pw)
 	return nil
 }
+
+// DBFlags names a database for Start: a SQLite path, or a PostgreSQL DSN.
+func DBFlags(path, dsn string) dbFlags { return dbFlags{path: path, dsn: dsn} }

@@ -74,11 +74,21 @@ func RolesWith(p Permission) []Role {
 
 // Grant is one role held by a user on one organisation (and its subtree).
 type Grant struct {
-	UserID  int64
-	Role    Role
-	OrgID   int64
-	OrgCode string
-	OrgName string
+	UserID    int64
+	Role      Role
+	OrgID     int64
+	OrgCode   string
+	OrgName   string // Chinese name
+	OrgNameEN string
+}
+
+// OrgLabel is the organisation's name for a language, falling back to the
+// Chinese name.
+func (g Grant) OrgLabel(lang string) string {
+	if lang == "en" && g.OrgNameEN != "" {
+		return g.OrgNameEN
+	}
+	return g.OrgName
 }
 
 // MayGrant reports whether a user holding `by` may grant role r: nobody but

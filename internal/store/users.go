@@ -149,7 +149,7 @@ func (db *DB) UserByName(ctx context.Context, username string) (kexie.User, erro
 
 // Grants lists a user's roles with their organisations.
 func (db *DB) Grants(ctx context.Context, userID int64) ([]kexie.Grant, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT g.user_id, g.role, o.id, o.code, o.name_zh FROM role_grants g JOIN orgs o ON o.id = g.org_id
+	rows, err := db.r.QueryContext(ctx, `SELECT g.user_id, g.role, o.id, o.code, o.name_zh, o.name_en FROM role_grants g JOIN orgs o ON o.id = g.org_id
 		WHERE g.user_id = $1 ORDER BY o.code, g.role`, userID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -159,7 +159,7 @@ func (db *DB) Grants(ctx context.Context, userID int64) ([]kexie.Grant, error) {
 	for rows.Next() {
 		var g kexie.Grant
 		var role string
-		if err := rows.Scan(&g.UserID, &role, &g.OrgID, &g.OrgCode, &g.OrgName); err != nil {
+		if err := rows.Scan(&g.UserID, &role, &g.OrgID, &g.OrgCode, &g.OrgName, &g.OrgNameEN); err != nil {
 			return nil, mapErr(err)
 		}
 		g.Role = kexie.Role(role)

@@ -17,9 +17,10 @@ import (
 // openapi.json; change both together.
 
 type grantJSON struct {
-	Role    string `json:"role"`
-	OrgCode string `json:"org_code"`
-	OrgName string `json:"org_name"`
+	Role      string `json:"role"`
+	OrgCode   string `json:"org_code"`
+	OrgName   string `json:"org_name"`
+	OrgNameEN string `json:"org_name_en"`
 }
 
 type userJSON struct {
@@ -38,7 +39,7 @@ func toUserJSON(u kexie.User) userJSON {
 	out := userJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Lang: u.Lang,
 		Disabled: u.Disabled, MustChangePassword: u.MustChangePassword, CreatedAt: u.CreatedAt, Grants: []grantJSON{}}
 	for _, g := range u.Grants {
-		out.Grants = append(out.Grants, grantJSON{Role: string(g.Role), OrgCode: g.OrgCode, OrgName: g.OrgName})
+		out.Grants = append(out.Grants, grantJSON{Role: string(g.Role), OrgCode: g.OrgCode, OrgName: g.OrgName, OrgNameEN: g.OrgNameEN})
 	}
 	return out
 }
