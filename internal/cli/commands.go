@@ -19,12 +19,21 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "migrate", "migrate [apply|status] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
+	action, args := splitName(args)
 	if err := parse(fs, env, args, dbEnv); err != nil {
 		return err
 	}
-	action := "apply"
-	if fs.NArg() > 0 {
+	if action == "" && fs.NArg() == 1 {
 		action = fs.Arg(0)
+	} else if action == "" {
+		action = "apply"
+	} else if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if action != "apply" && action != "status" {
+		fmt.Fprintf(env.Stderr, "kexie migrate: unknown action %q (apply or status)\n", action)
+		return errUsage
 	}
 	db, err := openDB(ctx, env, d, logger(env))
 	if err != nil {
@@ -65,7 +74,6 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%d migrations, %d pending\n", len(ms), pending)
 		return nil
 	}
-	fmt.Fprintf(env.Stderr, "kexie migrate: unknown action %q (apply or status)\n", action)
 	return errUsage
 }
 

@@ -57,9 +57,16 @@ func PGDSN(t testing.TB) string {
 	return dsn
 }
 
-// OpenPostgres creates a schema of its own for this test, opens a migrated
-// store whose search_path is that schema, and drops the schema afterwards.
+// OpenPostgres opens a migrated store on a PostgreSQL schema of this
+// test's own (see PostgresSchema).
 func OpenPostgres(t testing.TB, o Options) *store.DB {
+	t.Helper()
+	return open(t, store.Config{DSN: PostgresSchema(t), Now: o.Now})
+}
+
+// PostgresSchema creates an empty schema for this test, drops it when the
+// test ends, and returns a DSN whose search_path is that schema.
+func PostgresSchema(t testing.TB) string {
 	t.Helper()
 	dsn := PGDSN(t)
 	b := make([]byte, 6)
@@ -78,7 +85,7 @@ func OpenPostgres(t testing.TB, o Options) *store.DB {
 		_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
-	return open(t, store.Config{DSN: WithSearchPath(dsn, schema), Now: o.Now})
+	return WithSearchPath(dsn, schema)
 }
 
 // WithSearchPath sets the search_path runtime parameter on a URL DSN.
