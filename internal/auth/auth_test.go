@@ -105,3 +105,22 @@ func TestLimiterWindow(t *testing.T) {
 		t.Fatal("reset did not forget")
 	}
 }
+
+// FuzzVerifyPassword: a stored hash of any shape never panics the verifier,
+// and only a well-formed argon2id string can verify.
+func FuzzVerifyPassword(f *testing.F) {
+	h, _ := hashWith("pw", Params{Time: 1, Memory: 64, Threads: 1, KeyLen: 16, SaltLen: 8})
+	f.Add("pw", h)
+	f.Add("pw", "$argon2id$v=19$m=64,t=1,p=1$$")
+	f.Add("", "$argon2id$v=19$m=0,t=0,p=0$AA$AA")
+	f.Fuzz(func(t *testing.T, pw, encoded string) {
+		p, _, _, err := decodeHash(encoded)
+		if err != nil || p.Memory > 1024 || p.Time > 3 || p.Threads == 0 || p.Time == 0 {
+			return // refused, or too costly to run inside a fuzz loop
+		}
+		ok, err := VerifyPassword(pw, encoded)
+		if ok && (err != nil || !strings.HasPrefix(encoded, "$argon2id$")) {
+			t.Fatalf("verified %q against %q", pw, encoded)
+		}
+	})
+}
