@@ -82,8 +82,12 @@ func (c *Chain) Next(e Entry) error {
 func (c *Chain) Count() int64 { return c.count }
 
 // sensitive names the fields whose values never reach the audit log in
-// clear. Matching is on the lower-cased field name containing any of these.
-var sensitive = []string{"password", "token", "secret", "id_number", "hash"}
+// clear: exact field names, so flags such as must_change_password or counts
+// such as tokens_revoked stay readable. A new sensitive field is added here.
+var sensitive = map[string]bool{
+	"password": true, "password_hash": true, "token": true, "token_hash": true, "secret": true,
+	"id_number": true, "id_number_hash": true, "data_key": true,
+}
 
 // Mask is what a sensitive value is replaced with.
 const Mask = "***"
@@ -109,12 +113,4 @@ func Snapshot(fields map[string]any) string {
 	return string(b)
 }
 
-func isSensitive(field string) bool {
-	f := strings.ToLower(field)
-	for _, s := range sensitive {
-		if strings.Contains(f, s) {
-			return true
-		}
-	}
-	return false
-}
+func isSensitive(field string) bool { return sensitive[strings.ToLower(field)] }

@@ -64,8 +64,10 @@ func TestHashIgnoresZoneAndSubMicrosecond(t *testing.T) {
 }
 
 func TestSnapshotMasks(t *testing.T) {
-	s := Snapshot(map[string]any{"username": "wang", "password_hash": "$argon2id$...", "id_number": "110105194912310029", "token": ""})
-	if strings.Contains(s, "argon2") || strings.Contains(s, "1101") || !strings.Contains(s, `"username":"wang"`) {
+	s := Snapshot(map[string]any{"username": "wang", "password_hash": "$argon2id$...", "id_number": "110105194912310029", "token": "",
+		"must_change_password": true, "tokens_revoked": 2})
+	if strings.Contains(s, "argon2") || strings.Contains(s, "1101") || !strings.Contains(s, `"username":"wang"`) ||
+		!strings.Contains(s, `"must_change_password":true`) || !strings.Contains(s, `"tokens_revoked":2`) {
 		t.Fatalf("snapshot leaks or loses: %s", s)
 	}
 	if Snapshot(nil) != "" {

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -80,28 +82,50 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+func TestLimiterTakeIsAtomic(t *testing.T) {
+	l := NewLimiter(5, time.Minute, nil)
+	var wg sync.WaitGroup
+	var granted atomic.Int32
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.Take("acct") {
+				granted.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if granted.Load() != 5 {
+		t.Fatalf("%d of 50 parallel attempts granted, limit 5", granted.Load())
+	}
+	l.Forgive("acct")
+	if !l.Take("acct") || l.Take("acct") {
+		t.Fatal("Forgive should give back exactly one attempt")
+	}
+}
+
 func TestLimiterWindow(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := NewLimiter(3, time.Minute, func() time.Time { return now })
 	for i := 0; i < 3; i++ {
-		if !l.Allowed("a") {
-			t.Fatalf("refused after %d failures", i)
+		if !l.Take("a") {
+			t.Fatalf("refused after %d attempts", i)
 		}
-		l.Fail("a")
 	}
-	if l.Allowed("a") {
-		t.Fatal("allowed after 3 failures")
+	if l.Take("a") {
+		t.Fatal("allowed a 4th attempt")
 	}
-	if !l.Allowed("b") {
+	if !l.Take("b") {
 		t.Fatal("another key refused")
 	}
-	now = now.Add(time.Minute) // the failures are exactly one window old: gone
-	if !l.Allowed("a") {
+	now = now.Add(time.Minute) // the attempts are exactly one window old: gone
+	if !l.Take("a") {
 		t.Fatal("still refused after the window")
 	}
-	l.Fail("a")
 	l.Reset("a")
-	if !l.Allowed("a") || len(l.fails) != 0 {
+	l.Reset("b")
+	if len(l.fails) != 0 {
 		t.Fatal("reset did not forget")
 	}
 }

@@ -24,20 +24,34 @@ func NewLimiter(limit int, window time.Duration, now func() time.Time) *Limiter 
 	return &Limiter{limit: limit, window: window, fails: map[string][]time.Time{}, now: now}
 }
 
-// Allowed reports whether key may try again now.
-func (l *Limiter) Allowed(key string) bool {
+// Take reserves an attempt for key: it reports false when key has reached
+// its limit, and otherwise counts the attempt as a failure at once, before
+// the (slow) password check runs — so parallel attempts cannot all slip
+// through between a check and a later count. Call Forgive on success.
+func (l *Limiter) Take(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.recent(key)) < l.limit
-}
-
-// Fail records a failed attempt for key.
-func (l *Limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.recent(key), l.now())
+	ts := l.recent(key)
+	if len(ts) >= l.limit {
+		return false
+	}
+	l.fails[key] = append(ts, l.now())
 	if len(l.fails) > 100_000 {
 		l.sweep()
+	}
+	return true
+}
+
+// Forgive withdraws the attempt most recently reserved by Take, after it
+// succeeded.
+func (l *Limiter) Forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ts := l.fails[key]; len(ts) > 0 {
+		l.fails[key] = ts[:len(ts)-1]
+		if len(l.fails[key]) == 0 {
+			delete(l.fails, key)
+		}
 	}
 }
 

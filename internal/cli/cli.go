@@ -144,7 +144,9 @@ func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) 
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for name, v := range envVars {
-		if given[name] {
+		// An explicit --db names a SQLite file: KEXIE_DSN must not silently
+		// send the command to PostgreSQL instead.
+		if given[name] || (name == "dsn" && given["db"]) {
 			continue
 		}
 		if val := env.Getenv(v); val != "" {

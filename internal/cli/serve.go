@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/kexie/kexie/internal/auth"
@@ -107,9 +109,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env KEXIE_ADDR)")
 	demo := fs.Bool("demo", false, "load demo data into an empty database and print the administrator's one-time password")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (behind a TLS-terminating proxy)")
+	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env KEXIE_TRUSTED_PROXIES)")
 	idle := fs.Duration("session-idle", store.DefaultSessionPolicy.Idle, "end sessions idle this long")
 	absolute := fs.Duration("session-max", store.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
-	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR"}); err != nil {
+	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES"}); err != nil {
+		return err
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
 		return err
 	}
 	if *idle <= 0 || *absolute <= 0 || *idle > *absolute {
@@ -119,6 +126,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	wc := web.DefaultConfig()
 	wc.Logger, wc.Version, wc.SecureCookies = log, Version, *secure
 	wc.Sessions = store.SessionPolicy{Idle: *idle, Absolute: *absolute}
+	wc.TrustedProxies = trusted
 	app, err := Start(ctx, env, AppConfig{DB: d, Addr: *addr, Web: wc, Logger: log})
 	if err != nil {
 		return err
@@ -170,6 +178,28 @@ func loadDemo(ctx context.Context, env Env, db *store.DB) error {
 	}
 	fmt.Fprintf(env.Stdout, "Demo administrator created.\n  user name:         admin\n  one-time password: %s\n  (shown only now; you will set a new password at first sign-in)\n", pw)
 	return nil
+}
+
+// parsePrefixes reads "127.0.0.1, 10.0.0.0/8": single addresses become
+// one-address prefixes.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--trusted-proxy: %q is neither an address nor a CIDR", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // DBFlags names a database for Start: a SQLite path, or a PostgreSQL DSN.

@@ -68,6 +68,8 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 		t.Fatal("--db did not win over KEXIE_DB")
 	}
 
+	// An explicit --db is SQLite even when KEXIE_DSN is set.
+	want(t, run(t, "", map[string]string{"KEXIE_DSN": "postgres://nobody@127.0.0.1:1/none"}, "migrate", "status", "--db", db), 0, "0 pending")
 	want(t, run(t, "", nil, "user", "add", "wang.fang", "--role", "staff", "--db", db), 1, "taken")
 	want(t, run(t, "", nil, "user", "add", "zhao", "--role", "emperor", "--db", db), 1, "unknown role")
 	want(t, run(t, "", nil, "user", "add", "zhao.lei", "--role", "staff", "--org", "NOWHERE", "--db", db), 1, "no organisation")

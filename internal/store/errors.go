@@ -56,7 +56,7 @@ func mapErr(err error) error {
 			return kexie.Wrap(kexie.CodeConflict, "err.conflict", "already exists", err)
 		case "23503":
 			return kexie.Wrap(kexie.CodeInvalid, "err.reference", "refers to something that does not exist, or is still referred to", err)
-		case "23514", "23502", "22001", "22P02":
+		case "23514", "23502", "22001", "22P02", "22021", "22P05", "22008", "22007":
 			return kexie.Wrap(kexie.CodeInvalid, "err.invalid", "invalid input", err)
 		case "KX001": // raised by the append-only triggers
 			return kexie.Wrap(kexie.CodeImmutable, "err.immutable", "this record cannot be changed", err)

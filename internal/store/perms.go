@@ -36,21 +36,28 @@ func (db *DB) HoldsAnywhere(ctx context.Context, userID int64, p kexie.Permissio
 	return ok, mapErr(err)
 }
 
-// CanManageUser reports whether manager may change target's account: a
-// system administrator may change anyone; an organisation administrator may
-// change a user who is not a system administrator and all of whose roles lie
-// within the manager's subtrees. A user with no roles is managed by system
-// administrators only.
+// manageable is the SQL condition "the user whose id is the expression
+// target may be managed by the user whose id is the expression manager": a
+// system administrator may manage anyone (checked separately); an
+// organisation administrator may manage a user who is not a system
+// administrator, holds at least one role, and all of whose roles lie within
+// the manager's user.manage subtrees. A user with no roles is managed by
+// system administrators only.
+func manageable(manager, target string) string {
+	return `(EXISTS (SELECT 1 FROM role_grants WHERE user_id = ` + target + `)
+		AND NOT EXISTS (SELECT 1 FROM role_grants t WHERE t.user_id = ` + target + ` AND (t.role = 'sysadmin' OR NOT EXISTS (
+			SELECT 1 FROM org_closure c JOIN role_grants m ON m.org_id = c.ancestor_id
+			WHERE c.descendant_id = t.org_id AND m.user_id = ` + manager + ` AND m.role IN ` + roleList(kexie.PermUserManage) + `))))`
+}
+
+// CanManageUser reports whether manager may change target's account (see
+// manageable).
 func (db *DB) CanManageUser(ctx context.Context, manager, target int64) (bool, error) {
 	sys, err := db.isSysAdmin(ctx, manager)
 	if err != nil || sys {
 		return sys, err
 	}
 	var ok bool
-	err = db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $2)
-		AND NOT EXISTS (SELECT 1 FROM role_grants t WHERE t.user_id = $2 AND (t.role = 'sysadmin' OR NOT EXISTS (
-			SELECT 1 FROM org_closure c JOIN role_grants m ON m.org_id = c.ancestor_id
-			WHERE c.descendant_id = t.org_id AND m.user_id = $1 AND m.role IN `+roleList(kexie.PermUserManage)+`)))`,
-		manager, target).Scan(&ok)
+	err = db.r.QueryRowContext(ctx, `SELECT `+manageable("$1", "$2"), manager, target).Scan(&ok)
 	return ok, mapErr(err)
 }

@@ -264,6 +264,20 @@ func TestSubtreePermissions(t *testing.T) {
 		if got := strings.Join(names, ","); got != "admin.a,auditor.a,staff.a" {
 			t.Errorf("org admin of A lists %s", got)
 		}
+		both := user(t, db, "both.ab", kexie.RoleStaff, a1.ID)
+		must(t, db.GrantRole(ctx, admin, both.ID, b.ID, kexie.RoleStaff))
+		if mg(adminA, both) {
+			t.Error("org admin of A may manage a user who also holds a role in B")
+		}
+		users, err = db.ListUsers(ctx, adminA.ID, 0, 50)
+		must(t, err)
+		names = nil
+		for _, u := range users {
+			names = append(names, u.Username)
+		}
+		if got := strings.Join(names, ","); got != "admin.a,auditor.a,staff.a" {
+			t.Errorf("org admin of A lists %s", got)
+		}
 		// The auditor of A sees audit entries of A and A1, not B's.
 		entries, err := db.Audit(ctx, auditorA.ID, store.AuditFilter{Limit: 500})
 		must(t, err)
@@ -349,6 +363,68 @@ func TestConcurrentAuditAppendsKeepOneChain(t *testing.T) {
 		n, err := db.VerifyAudit(ctx, nil)
 		if err != nil || n != 41 {
 			t.Fatalf("after concurrent appends: %d entries, %v", n, err)
+		}
+	})
+}
+
+func TestVerifyAuditWhileWriting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		root, _ := db.EnsureRoot(ctx, admin)
+		u := user(t, db, "busy.user", kexie.RoleStaff, root.ID)
+		stop := make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			langs := []string{"en", "zh-Hans"}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				if err := db.SetUserLang(ctx, admin, u.ID, langs[i%2]); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		for i := 0; i < 30; i++ {
+			if _, err := db.VerifyAudit(ctx, nil); err != nil {
+				close(stop)
+				t.Fatalf("verify %d during writes: %v", i, err)
+			}
+		}
+		close(stop)
+		must(t, <-done)
+	})
+}
+
+func TestPasswordResetRevokesTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		root, _ := db.EnsureRoot(ctx, admin)
+		u := user(t, db, "reset.me", kexie.RoleStaff, root.ID)
+		_, secret, err := db.CreateAPIToken(ctx, admin, u.ID, "laptop", nil)
+		must(t, err)
+		// The user's own change keeps their tokens …
+		must(t, db.SetPassword(ctx, admin, u.ID, "my own new password", false, ""))
+		if _, err := db.UserByAPIToken(ctx, secret); err != nil {
+			t.Fatal("own password change revoked the token")
+		}
+		// … an administrator's reset does not.
+		must(t, db.SetPassword(ctx, admin, u.ID, "one-time reset pw", true, ""))
+		if _, err := db.UserByAPIToken(ctx, secret); !errors.Is(err, kexie.ErrUnauthorized) {
+			t.Fatal("token survived an administrator's reset")
+		}
+	})
+}
+
+func TestPostgresRejectsNULAsInvalid(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		root, _ := db.EnsureRoot(ctx, admin)
+		u := user(t, db, "nul.user", kexie.RoleSysAdmin, root.ID)
+		_, err := db.Audit(ctx, u.ID, store.AuditFilter{Actor: "a\x00b"})
+		if err != nil && !errors.Is(err, kexie.ErrInvalid) {
+			t.Fatalf("NUL in a filter: %v (want no error or invalid)", err)
 		}
 	})
 }

@@ -169,8 +169,9 @@ func (db *DB) Grants(ctx context.Context, userID int64) ([]kexie.Grant, error) {
 }
 
 // ListUsers lists, by user name, the accounts viewer may manage: all of them
-// for a system administrator, otherwise those holding a role inside the
-// viewer's user.manage subtrees. offset/limit page the list.
+// for a system administrator, otherwise those whose every role lies inside
+// the viewer's user.manage subtrees (so no role outside them is shown).
+// offset/limit page the list.
 func (db *DB) ListUsers(ctx context.Context, viewer int64, offset, limit int) ([]kexie.User, error) {
 	sys, err := db.isSysAdmin(ctx, viewer)
 	if err != nil {
@@ -179,9 +180,7 @@ func (db *DB) ListUsers(ctx context.Context, viewer int64, offset, limit int) ([
 	q := `SELECT ` + userColumns + ` FROM users u`
 	var args []any
 	if !sys {
-		q += ` WHERE EXISTS (SELECT 1 FROM role_grants t JOIN org_closure c ON c.descendant_id = t.org_id
-			JOIN role_grants m ON m.org_id = c.ancestor_id
-			WHERE t.user_id = u.id AND m.user_id = $1 AND m.role IN ` + roleList(kexie.PermUserManage) + `)`
+		q += ` WHERE ` + manageable("$1", "u.id")
 		args = append(args, viewer)
 	}
 	if limit <= 0 || limit > 500 {
@@ -243,7 +242,10 @@ func (db *DB) Authenticate(ctx context.Context, username, password string) (kexi
 // SetPassword replaces a user's password. mustChange forces another change
 // at next sign-in (set when an administrator resets it). Other sessions of
 // the user end, so a stolen session does not survive a password change;
-// keepSession, when not empty, is the token hash of the session to keep.
+// keepSession, when not empty, is the token hash of the session to keep. An
+// administrator's reset (mustChange) also revokes the user's API tokens: a
+// reset is what one does after a compromise, and a token an intruder made
+// must not outlive it.
 func (db *DB) SetPassword(ctx context.Context, actor kexie.Actor, userID int64, password string, mustChange bool, keepSession string) error {
 	if err := auth.CheckPassword(password); err != nil {
 		return err
@@ -261,11 +263,21 @@ func (db *DB) SetPassword(ctx context.Context, actor kexie.Actor, userID int64, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return kexie.Errorf(kexie.CodeNotFound, "err.user_not_found", "no such user")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keepSession); err != nil {
+		ended, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, userID, keepSession)
+		if err != nil {
 			return err
 		}
+		sessions, _ := ended.RowsAffected()
+		var tokens int64
+		if mustChange {
+			revoked, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, tx.now, userID)
+			if err != nil {
+				return err
+			}
+			tokens, _ = revoked.RowsAffected()
+		}
 		return tx.audit(ctx, Change{Action: "user.password", ObjectType: "user", ObjectID: strconv.FormatInt(userID, 10), OrgID: tx.userOrg(ctx, userID),
-			After: map[string]any{"password_hash": hash, "must_change_password": mustChange}})
+			After: map[string]any{"password_hash": hash, "must_change_password": mustChange, "sessions_ended": sessions, "tokens_revoked": tokens}})
 	})
 }
 

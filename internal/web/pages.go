@@ -66,9 +66,6 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, rq *request) 
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	if err := s.ensureAnon(w, r, rq); err != nil {
-		return err
-	}
 	return s.render(w, http.StatusOK, "login", s.newPage(r, rq, "login.title", loginData{Next: next}))
 }
 
@@ -79,7 +76,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	acct, addr := "u:"+strings.ToLower(username), "a:"+clientAddr(r)
+	acct, addr := "u:"+strings.ToLower(username), "a:"+rq.Addr
 	fail := func(status int, e *kexie.Error) error {
 		if err := s.ensureAnon(w, r, rq); err != nil {
 			return err
@@ -88,26 +85,34 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 		p.Error = message(rq.L, e)
 		return s.render(w, status, "login", p)
 	}
-	if !s.byAccount.Allowed(acct) || !s.byAddress.Allowed(addr) {
-		s.log.Warn("sign-in refused: rate limit", "username", username, "addr", clientAddr(r))
+	// Each attempt is counted before the password is checked, so parallel
+	// attempts cannot get past the limit; a success gives its count back.
+	if !s.byAddress.Take(addr) {
+		s.log.Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
+		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
+	}
+	if !s.byAccount.Take(acct) {
+		s.byAddress.Forgive(addr)
+		s.log.Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
 		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
 	}
 	u, err := s.db.Authenticate(r.Context(), username, password)
 	if err != nil {
 		if !errors.Is(err, kexie.ErrUnauthorized) {
+			s.byAccount.Forgive(acct)
+			s.byAddress.Forgive(addr)
 			return err
 		}
-		s.byAccount.Fail(acct)
-		s.byAddress.Fail(addr)
-		s.log.Info("sign-in failed", "username", username, "addr", clientAddr(r))
+		s.log.Info("sign-in failed", "username", username, "addr", rq.Addr)
 		return fail(http.StatusUnauthorized, kexie.AsError(err))
 	}
 	s.byAccount.Reset(acct)
+	s.byAddress.Forgive(addr)
 	token, err := auth.NewToken("")
 	if err != nil {
 		return err
 	}
-	actor := kexie.Actor{UserID: u.ID, Username: u.Username, Source: clientAddr(r)}
+	actor := kexie.Actor{UserID: u.ID, Username: u.Username, Source: rq.Addr}
 	// The session presented before sign-in, if any, is ended in the same
 	// transaction: the token always rotates at sign-in.
 	if _, err := s.db.CreateSession(r.Context(), actor, u.ID, auth.TokenHash(token), rq.sessionHash, r.UserAgent(), s.cfg.Sessions); err != nil {
@@ -191,16 +196,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, rq *requ
 		return s.render(w, httpStatus(e.Code), "password", p)
 	}
 	acct := "u:" + rq.User.Username
-	if !s.byAccount.Allowed(acct) {
+	if !s.byAccount.Take(acct) {
 		return fail(kexie.ErrRateLimited)
 	}
 	if _, err := s.db.Authenticate(r.Context(), rq.User.Username, current); err != nil {
 		if !errors.Is(err, kexie.ErrUnauthorized) {
+			s.byAccount.Forgive(acct)
 			return err
 		}
-		s.byAccount.Fail(acct)
 		return fail(kexie.Errorf(kexie.CodeInvalid, "err.current_password", "the current password is wrong"))
 	}
+	s.byAccount.Forgive(acct)
 	if next != again {
 		return fail(kexie.Errorf(kexie.CodeInvalid, "err.password_mismatch", "the two new passwords differ"))
 	}
@@ -252,12 +258,23 @@ func parseExpiry(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	d, err := time.ParseInLocation("2006-01-02", s, chinaTime)
+	d, err := parseDay(s)
 	if err != nil {
-		return nil, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD")
+		return nil, err
 	}
 	end := d.AddDate(0, 0, 1)
 	return &end, nil
+}
+
+// parseDay reads a YYYY-MM-DD date, Beijing time. Years are bounded so that
+// every date stays a four-digit year after adding a day: times compare as
+// text on SQLite, and year 10000 would sort before year 2026.
+func parseDay(s string) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), chinaTime)
+	if err != nil || d.Year() < 1900 || d.Year() > 9000 {
+		return d, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD, between 1900 and 9000")
+	}
+	return d, nil
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -279,9 +296,9 @@ func auditFilter(q url.Values) (store.AuditFilter, error) {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
+		t, err := parseDay(s)
 		if err != nil {
-			return t, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD")
+			return t, err
 		}
 		return t, nil
 	}

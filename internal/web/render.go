@@ -230,11 +230,31 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 	}
 }
 
-// safeNext accepts only a local path as a post-sign-in destination, so the
-// sign-in form cannot be used to redirect elsewhere.
+// safeNext accepts only a local path (and query) as a post-sign-in
+// destination, so no form can redirect elsewhere. Browsers ignore tabs and
+// newlines inside URLs and treat a backslash as a slash, so any control
+// character or backslash is refused outright; the result is rebuilt from the
+// parsed path rather than passed through.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsRune(next, '\\') {
 		return "/"
 	}
-	return next
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if strings.HasPrefix(out, "//") || strings.Contains(out, "\\") {
+		return "/"
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type request struct {
 	ViaBearer   bool   // authenticated by API token: no ambient credentials, no CSRF
 	sessionHash string // hash of the presented, valid session token
 	anon        string // value of the anonymous cookie, when there is one
+	Addr        string // client address (see Server.clientAddr)
 	L           *i18n.Localizer
 	CSRF        string
 	API         bool
@@ -40,7 +42,7 @@ type request struct {
 
 // Actor is the audit identity of the request.
 func (rq *request) Actor(r *http.Request) kexie.Actor {
-	a := kexie.Actor{Source: clientAddr(r)}
+	a := kexie.Actor{Source: rq.Addr}
 	if rq.User != nil {
 		a.UserID, a.Username = rq.User.ID, rq.User.Username
 	} else {
@@ -58,7 +60,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		rq := &request{API: rt.API, route: rt}
+		rq := &request{API: rt.API, route: rt, Addr: s.clientAddr(r)}
 		err := s.serve(sw, r, rq, rt)
 		if err != nil {
 			s.renderError(sw, r, rq, err)
@@ -73,6 +75,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request, rt R
 	}
 	if err := s.authorize(r, rq, rt.Perm); err != nil {
 		return err
+	}
+	if rt.Method == "" {
+		// The catch-all routes answer "not found" to any method; there is
+		// nothing to protect, and a form token error would mislead.
+		return rt.Handler(w, r, rq)
+	}
+	if !rt.API && rq.User == nil && rq.anon == "" && isSafe(r.Method) {
+		// Every page a visitor sees carries forms (the language switch at
+		// least), and their tokens need the anonymous cookie.
+		if err := s.ensureAnon(w, r, rq); err != nil {
+			return err
+		}
 	}
 	if !isSafe(r.Method) {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -154,7 +168,7 @@ func (s *Server) authorize(r *http.Request, rq *request, p kexie.Permission) err
 	case kexie.PermPublic:
 		return nil
 	case kexie.PermOps:
-		if isLoopback(r) {
+		if ip, err := netip.ParseAddr(rq.Addr); err == nil && ip.IsLoopback() {
 			return nil
 		}
 	}
@@ -225,19 +239,44 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
 }
 
-// clientAddr is the peer address. X-Forwarded-For is not trusted: a proxy
-// deployment should pass the address through PROXY-aware listeners.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientAddr is the address of the client: the peer, or — when the peer is
+// a configured trusted proxy — the nearest address in X-Forwarded-For that
+// is not itself a trusted proxy. Without trusted proxies the header is
+// ignored, since any client can write it.
+func (s *Server) clientAddr(r *http.Request) string {
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(peer); err == nil {
+		peer = host
 	}
-	return host
+	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(h); err != nil {
+			break // garbage from further out: stop at the last good hop
+		}
+		if !s.trusted(h) {
+			return h
+		}
+		peer = h
+	}
+	return peer
 }
 
-func isLoopback(r *http.Request) bool {
-	ip := net.ParseIP(clientAddr(r))
-	return ip != nil && ip.IsLoopback()
+func (s *Server) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 type statusWriter struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -17,6 +18,10 @@ func (s *Server) register() {
 	s.handle("GET", "/healthz", public, s.healthz)
 	s.handle("GET", "/metrics", kexie.PermOps, s.metricsHandler)
 	s.handle("GET", "/static/", public, func(w http.ResponseWriter, r *http.Request, _ *request) error {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			// No directory listings.
+			return kexie.Errorf(kexie.CodeNotFound, "err.no_page", "no such page")
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		staticFiles().ServeHTTP(w, r)
 		return nil

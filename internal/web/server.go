@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -44,8 +45,13 @@ type Config struct {
 	LoginLimitAccount int
 	LoginLimitAddress int
 	LoginWindow       time.Duration
-	Logger            *slog.Logger
-	Version           string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed. Behind a proxy on the same host, set 127.0.0.1/32: otherwise
+	// every client looks like loopback (sharing one sign-in limit and
+	// reaching /metrics).
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger
+	Version        string
 }
 
 // DefaultConfig is what `kexie serve` uses unless told otherwise.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -223,6 +224,14 @@ func TestLanguageNegotiationAndSwitch(t *testing.T) {
 		if b := c2.get("/").body; !strings.Contains(b, `<html lang="en">`) {
 			t.Fatal("another browser does not get the user's language")
 		}
+		// A first-time visitor (no cookie yet) can switch on the home page.
+		v := e.client()
+		v.lang = "zh-CN"
+		v.get("/")
+		wantStatus(t, v.post("/lang", url.Values{"lang": {"en"}, "next": {"/"}}), http.StatusSeeOther)
+		if b := v.get("/").body; !strings.Contains(b, `<html lang="en">`) {
+			t.Fatal("an anonymous visitor's switch did not stick")
+		}
 		// An unknown language is a clear error.
 		wantStatus(t, c.post("/lang", url.Values{"lang": {"xx-invalid"}}), http.StatusBadRequest)
 	})
@@ -262,6 +271,11 @@ func TestNotFoundAndErrors(t *testing.T) {
 	if body["code"] != "not_found" || body["message"] == "" {
 		t.Fatalf("API 404 body %v", body)
 	}
+	// Unknown routes are not found, whatever the method, without a form
+	// token complaint; the static folder lists nothing.
+	wantStatus(t, c.post("/no/such/page", nil), http.StatusNotFound)
+	wantStatus(t, c.get("/static/"), http.StatusNotFound)
+	wantStatus(t, c.get("/static/kexie.css"), http.StatusOK)
 	r = c.get("/no/such/page")
 	wantStatus(t, r, http.StatusNotFound)
 	if !strings.Contains(r.body, "No such page.") || !strings.Contains(r.body, `<html lang="en">`) {
@@ -330,6 +344,10 @@ func TestSubtreeScoping(t *testing.T) {
 		staffA1 := e.user("staff.a1", kexie.RoleStaff, e.a1)
 		e.user("auditor.a", kexie.RoleAuditor, e.a)
 		e.user("staff.a", kexie.RoleStaff, e.a)
+		both := e.user("staff.ab", kexie.RoleStaff, e.a1)
+		if err := e.db.GrantRole(ctx, e.setup, both.ID, e.b.ID, kexie.RoleAuditor); err != nil {
+			t.Fatal(err)
+		}
 		adm := e.client()
 		adm.mustLogin("admin.a")
 		// The user list shows A's subtree only.
@@ -342,7 +360,7 @@ func TestSubtreeScoping(t *testing.T) {
 		if strings.Join(names, ",") != "admin.a,auditor.a,staff.a,staff.a1" {
 			t.Fatalf("org admin of A lists %v", names)
 		}
-		if strings.Contains(adm.get("/admin/users").body, "staff.b") {
+		if b := adm.get("/admin/users").body; strings.Contains(b, "staff.b") || strings.Contains(b, "B省科协") {
 			t.Fatal("users page shows a user outside the subtree")
 		}
 		// Creating a user on B, or disabling B's user: as if B did not exist.
@@ -398,7 +416,65 @@ func TestSubtreeScoping(t *testing.T) {
 			t.Error("audit page filter or scope")
 		}
 		wantStatus(t, au.get("/audit?from=2026-13-45"), http.StatusBadRequest)
+		wantStatus(t, au.get("/audit?to=9999-12-31"), http.StatusBadRequest)
 	})
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestTrustedProxy(t *testing.T) {
+	get := func(e *env, path, peer, xff string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.RemoteAddr = peer + ":5555"
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	// Without trusted proxies the header is ignored: loopback is loopback.
+	plain := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	if rec := get(plain, "/metrics", "127.0.0.1", "198.51.100.7"); rec.Code != http.StatusOK {
+		t.Fatalf("loopback without proxy config: %d", rec.Code)
+	}
+	if rec := get(plain, "/metrics", "203.0.113.9", "127.0.0.1"); rec.Code == http.StatusOK {
+		t.Fatalf("a forged X-Forwarded-For reached /metrics: %d", rec.Code)
+	}
+	// Behind a trusted local proxy, the forwarded client is the client.
+	cfg := web.DefaultConfig()
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+	e := newEnvWith(t, storetest.OpenSQLite(t, storetest.Options{}), cfg)
+	if rec := get(e, "/metrics", "127.0.0.1", "198.51.100.7, 10.1.2.3"); rec.Code == http.StatusOK {
+		t.Fatalf("remote client through the proxy reached /metrics: %d", rec.Code)
+	}
+	if rec := get(e, "/metrics", "127.0.0.1", ""); rec.Code != http.StatusOK {
+		t.Fatalf("the proxy host itself: %d", rec.Code)
+	}
+	// The audit log records the forwarded address.
+	e.user("proxy.user", kexie.RoleSysAdmin, e.root)
+	form := url.Values{"username": {"proxy.user"}, "password": {testPassword}}
+	pre := get(e, "/login", "127.0.0.1", "198.51.100.7")
+	var anon *http.Cookie
+	for _, c := range pre.Result().Cookies() {
+		if c.Name == "kexie_anon" {
+			anon = c
+		}
+	}
+	form.Set("csrf_token", csrfRe.FindStringSubmatch(pre.Body.String())[1])
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "198.51.100.7")
+	req.RemoteAddr = "127.0.0.1:5555"
+	req.AddCookie(anon)
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in through the proxy: %d %s", rec.Code, rec.Body)
+	}
+	u, _ := e.db.UserByName(ctx, "proxy.user")
+	es, _ := e.db.Audit(ctx, u.ID, store.AuditFilter{Action: "auth.login"})
+	if len(es) != 1 || es[0].Source != "198.51.100.7" {
+		t.Fatalf("audit source: %+v", es)
+	}
+}
