@@ -159,16 +159,18 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request, rq *request) er
 }
 
 type accountData struct {
-	Tokens   []kexie.APIToken
-	NewToken string
-	Sessions int64
+	Tokens    []kexie.APIToken
+	NewToken  string
+	Sessions  int64
+	TokenName string // as typed, when the form comes back with an error
+	Expires   string
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, rq *request) error {
-	return s.renderAccount(w, r, rq, http.StatusOK, "", "")
+	return s.renderAccount(w, r, rq, http.StatusOK, accountData{}, "")
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, rq *request, status int, newToken, errMsg string) error {
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, rq *request, status int, d accountData, errMsg string) error {
 	toks, err := s.db.APITokens(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
@@ -177,7 +179,8 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "account.title", accountData{Tokens: toks, NewToken: newToken, Sessions: n})
+	d.Tokens, d.Sessions = toks, n
+	p := s.newPage(r, rq, "account.title", d)
 	p.Error = errMsg
 	return s.render(w, status, "account", p)
 }
@@ -224,19 +227,19 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, rq *request) error {
-	exp, err := parseExpiry(r.PostFormValue("expires"))
-	if err != nil {
-		return s.renderAccount(w, r, rq, http.StatusBadRequest, "", message(rq.L, kexie.AsError(err)))
-	}
-	_, secret, err := s.db.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, r.PostFormValue("name"), exp)
-	if err != nil {
-		if kexie.ErrorCode(err) == kexie.CodeInvalid {
-			return s.renderAccount(w, r, rq, http.StatusBadRequest, "", message(rq.L, kexie.AsError(err)))
+	typed := accountData{TokenName: r.PostFormValue("name"), Expires: r.PostFormValue("expires")}
+	exp, err := parseExpiry(typed.Expires)
+	if err == nil {
+		var secret string
+		if _, secret, err = s.db.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, typed.TokenName, exp); err == nil {
+			// Shown once, on this response only; never stored in clear.
+			return s.renderAccount(w, r, rq, http.StatusCreated, accountData{NewToken: secret}, "")
 		}
-		return err
 	}
-	// Shown once, on this response only; never stored in clear.
-	return s.renderAccount(w, r, rq, http.StatusCreated, secret, "")
+	if kexie.ErrorCode(err) == kexie.CodeInvalid {
+		return s.renderAccount(w, r, rq, http.StatusBadRequest, typed, message(rq.L, kexie.AsError(err)))
+	}
+	return err
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -337,7 +340,13 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, rq *request) 
 	q := r.URL.Query()
 	f, err := auditFilter(q)
 	if err != nil {
-		return err
+		if kexie.ErrorCode(err) != kexie.CodeInvalid {
+			return err
+		}
+		// Show the form again with what was typed, and say what is wrong.
+		p := s.newPage(r, rq, "audit.title", auditData{Q: q})
+		p.Error = message(rq.L, kexie.AsError(err))
+		return s.render(w, http.StatusBadRequest, "audit", p)
 	}
 	if f.Limit == 0 {
 		f.Limit = 50

@@ -185,6 +185,12 @@ func TestCSRFAndCrossOrigin(t *testing.T) {
 		if len(list.Tokens) != 0 {
 			t.Fatalf("a refused request created %d tokens", len(list.Tokens))
 		}
+		// A bad expiry comes back with what was typed and a clear error.
+		r = c.post("/account/tokens", url.Values{"name": {"nightly export"}, "expires": {"2020-01-01"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(r.body, `value="nightly export"`) || !strings.Contains(r.body, `class="error"`) {
+			t.Fatal("the token form lost its input or its error")
+		}
 		// With the right token it works.
 		wantStatus(t, c.post("/account/tokens", url.Values{"name": {"script"}}), http.StatusCreated)
 	})
@@ -416,7 +422,11 @@ func TestSubtreeScoping(t *testing.T) {
 			t.Error("audit page filter or scope")
 		}
 		wantStatus(t, au.get("/audit?from=2026-13-45"), http.StatusBadRequest)
-		wantStatus(t, au.get("/audit?to=9999-12-31"), http.StatusBadRequest)
+		r = au.get("/audit?actor=ma.li&to=9999-12-31")
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(r.body, `value="ma.li"`) {
+			t.Error("the audit filters were lost after a bad date")
+		}
 	})
 }
 
