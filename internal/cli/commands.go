@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -116,6 +117,20 @@ func oneName(fs interface{ Args() []string }, name string) (string, error) {
 	return "", errUsage
 }
 
+// parseNamed parses a command line of the form NAME [flags] (or [flags]
+// NAME): the one positional argument, then the flags.
+func parseNamed(env Env, fs *flag.FlagSet, args []string, envVars map[string]string) (string, error) {
+	name, args := splitName(args)
+	if err := parse(fs, env, args, envVars); err != nil {
+		return "", err
+	}
+	name, err := oneName(fs, name)
+	if err != nil {
+		fs.Usage()
+	}
+	return name, err
+}
+
 // readPassword reads a new password from stdin (one line) when asked to,
 // otherwise from the terminal without echo, or generates a one-time
 // password when there is no terminal.
@@ -132,7 +147,6 @@ func readPassword(env Env, fromStdin bool) (pw string, generated bool, err error
 }
 
 func runUserAdd(ctx context.Context, env Env, args []string) error {
-	name, args := splitName(args)
 	fs := newFlagSet(env, "user add", "user add NAME --role ROLE [--org CODE] [--display-name N] [--email E] [--password-stdin]")
 	var d dbFlags
 	d.register(fs)
@@ -141,12 +155,8 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	display := fs.String("display-name", "", "display name, in any script (王芳)")
 	email := fs.String("email", "", "e-mail address")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating a one-time password")
-	if err := parse(fs, env, args, dbEnv); err != nil {
-		return err
-	}
-	name, err := oneName(fs, name)
+	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	r, err := kexie.ParseRole(*role)
@@ -182,17 +192,12 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 }
 
 func runUserPasswd(ctx context.Context, env Env, args []string) error {
-	name, args := splitName(args)
 	fs := newFlagSet(env, "user passwd", "user passwd NAME [--password-stdin]")
 	var d dbFlags
 	d.register(fs)
 	stdin := fs.Bool("password-stdin", false, "read the new password from standard input instead of generating a one-time password")
-	if err := parse(fs, env, args, dbEnv); err != nil {
-		return err
-	}
-	name, err := oneName(fs, name)
+	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	pw, generated, err := readPassword(env, *stdin)
@@ -219,16 +224,11 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 }
 
 func runUserDisable(ctx context.Context, env Env, args []string) error {
-	name, args := splitName(args)
 	fs := newFlagSet(env, "user disable", "user disable NAME")
 	var d dbFlags
 	d.register(fs)
-	if err := parse(fs, env, args, dbEnv); err != nil {
-		return err
-	}
-	name, err := oneName(fs, name)
+	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	db, err := openMigrated(ctx, env, d, logger(env))
@@ -296,13 +296,8 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "backup", "backup OUT [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	out, args := splitName(args)
-	if err := parse(fs, env, args, dbEnv); err != nil {
-		return err
-	}
-	out, err := oneName(fs, out)
+	out, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
-		fs.Usage()
 		return err
 	}
 	db, err := openDB(ctx, env, d, logger(env))
