@@ -250,8 +250,8 @@ func safeNext(next string) string {
 		return "/"
 	}
 	out := u.EscapedPath()
-	if u.RawQuery != "" {
-		out += "?" + u.RawQuery
+	if q := u.Query().Encode(); q != "" {
+		out += "?" + q // re-encoded: no raw spaces or control bytes survive
 	}
 	if strings.HasPrefix(out, "//") || strings.Contains(out, "\\") {
 		return "/"
