@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -131,16 +132,43 @@ func parseNamed(env Env, fs *flag.FlagSet, args []string, envVars map[string]str
 	return name, err
 }
 
-// readPassword reads a new password from stdin (one line) when asked to,
-// otherwise from the terminal without echo, or generates a one-time
-// password when there is no terminal.
+// readPassword gets a new password: from a terminal, typed twice without
+// echo; from piped standard input, its first line (so `echo … | kexie user
+// passwd NAME` works, and --password-stdin insists on it). Nothing typed or
+// piped means: generate a one-time password, which must be changed at first
+// sign-in.
 func readPassword(env Env, fromStdin bool) (pw string, generated bool, err error) {
-	if fromStdin {
+	if f, ok := env.Stdin.(interface{ Fd() uintptr }); ok && !fromStdin && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(env.Stderr, "New password (empty for a generated one-time password): ")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			return "", false, fmt.Errorf("reading the password: %w", err)
+		}
+		if len(a) > 0 {
+			fmt.Fprint(env.Stderr, "Again: ")
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(env.Stderr)
+			if err != nil {
+				return "", false, fmt.Errorf("reading the password: %w", err)
+			}
+			if string(a) != string(b) {
+				return "", false, kexie.Errorf(kexie.CodeInvalid, "err.password_mismatch", "the two passwords differ")
+			}
+			return string(a), false, nil
+		}
+	} else if env.Stdin != nil {
 		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-		if err != nil && line == "" {
+		line = strings.TrimRight(line, "\r\n")
+		if err != nil && !errors.Is(err, io.EOF) {
 			return "", false, fmt.Errorf("reading the password from standard input: %w", err)
 		}
-		return strings.TrimRight(line, "\r\n"), false, nil
+		if line != "" {
+			return line, false, nil
+		}
+		if fromStdin {
+			return "", false, kexie.Errorf(kexie.CodeInvalid, "err.password_short", "--password-stdin: standard input holds no password")
+		}
 	}
 	pw, err = auth.GeneratePassword()
 	return pw, true, err
@@ -150,18 +178,20 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "user add", "user add NAME --role ROLE [--org CODE] [--display-name N] [--email E] [--password-stdin]")
 	var d dbFlags
 	d.register(fs)
-	role := fs.String("role", "", "role to grant: sysadmin, org_admin, staff or auditor (required)")
+	role := fs.String("role", "", "role to grant: sysadmin, org_admin, staff or auditor (none: the user can sign in but see no organisation data)")
 	org := fs.String("org", store.RootCode, "code of the organisation the role is granted on")
 	display := fs.String("display-name", "", "display name, in any script (王芳)")
 	email := fs.String("email", "", "e-mail address")
-	stdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating a one-time password")
+	stdin := fs.Bool("password-stdin", false, "require the password on standard input (piped input is read anyway; without any, a one-time password is generated)")
 	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
 		return err
 	}
-	r, err := kexie.ParseRole(*role)
-	if err != nil {
-		return fmt.Errorf("--role: %w", err)
+	var r kexie.Role
+	if *role != "" {
+		if r, err = kexie.ParseRole(*role); err != nil {
+			return fmt.Errorf("--role: %w", err)
+		}
 	}
 	pw, generated, err := readPassword(env, *stdin)
 	if err != nil {
@@ -184,7 +214,11 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)
+	if r != "" {
+		fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)
+	} else {
+		fmt.Fprintf(env.Stdout, "user %s created (id %d), with no role yet\n", u.Username, u.ID)
+	}
 	if generated {
 		fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
 	}
@@ -195,7 +229,7 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "user passwd", "user passwd NAME [--password-stdin]")
 	var d dbFlags
 	d.register(fs)
-	stdin := fs.Bool("password-stdin", false, "read the new password from standard input instead of generating a one-time password")
+	stdin := fs.Bool("password-stdin", false, "require the new password on standard input (piped input is read anyway; without any, a one-time password is generated)")
 	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
 		return err

@@ -75,6 +75,13 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 	want(t, run(t, "", nil, "user", "add", "zhao.lei", "--role", "staff", "--org", "NOWHERE", "--db", db), 1, "no organisation")
 	want(t, run(t, "short\n", nil, "user", "add", "zhao.lei", "--role", "staff", "--password-stdin", "--db", db), 1, "at least 10")
 	want(t, run(t, "", nil, "user", "add", "--help"), 0, "--password-stdin")
+	want(t, run(t, "", nil, "user", "add", "zhao.lei", "--role", "staff", "--password-stdin", "--db", db), 1, "no password")
+	// Piped input is the password even without the flag; no role is fine.
+	r = run(t, "piped password 2026\n", nil, "user", "add", "sun.li", "--db", db)
+	want(t, r, 0, "with no role yet")
+	if strings.Contains(r.stdout, "one-time") {
+		t.Fatal("a piped password was replaced by a one-time password")
+	}
 
 	// A password from standard input, Chinese and long, works for sign-in.
 	pw := strings.Repeat("科技工作者之家", 10)
