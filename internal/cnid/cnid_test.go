@@ -175,3 +175,15 @@ func FuzzParseResidentID(f *testing.F) {
 		}
 	})
 }
+
+func TestSearchKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"黑龙江省科学技术协会": "heilongjiangshengkexuejishuxiehui hljskxjsxh",
+		"哈尔滨市科协":     "haerbinshikexie hebskx",
+		"CHIA 分会2":   "chiafenhui2 chiafh2",
+	} {
+		if got := SearchKey(in); got != want {
+			t.Errorf("SearchKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -28,29 +28,6 @@ type User struct {
 	Grants             []Grant
 }
 
-// Organisation is the minimum of the registry the foundation needs: the tree
-// that roles are granted on. The registry issue extends it.
-type Organisation struct {
-	ID       int64
-	Code     string
-	ParentID int64 // 0 at the root
-	Kind     string
-	NameZH   string
-	NameEN   string
-}
-
-// Name picks the organisation's name for a language, falling back to the
-// other one when empty.
-func (o Organisation) Name(lang string) string {
-	if lang == "en" && o.NameEN != "" {
-		return o.NameEN
-	}
-	if o.NameZH != "" {
-		return o.NameZH
-	}
-	return o.NameEN
-}
-
 // Session is a signed-in browser session. The token itself is only ever in
 // the cookie; storage keeps its SHA-256.
 type Session struct {

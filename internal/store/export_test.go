@@ -1,10 +1,64 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // RawExec runs a statement outside every use case, for tests that tamper
 // with data the way an attacker with database access would.
 func (db *DB) RawExec(ctx context.Context, q string, args ...any) error {
 	_, err := db.w.ExecContext(ctx, q, args...)
 	return mapErr(err)
+}
+
+// ClosureMismatch recomputes the closure table from the parent links and
+// returns the first difference, or "" when the stored table is exact.
+func (db *DB) ClosureMismatch(ctx context.Context) (string, error) {
+	parent := map[int64]int64{}
+	rows, err := db.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM orgs`)
+	if err != nil {
+		return "", err
+	}
+	for rows.Next() {
+		var id, p int64
+		if err := rows.Scan(&id, &p); err != nil {
+			return "", err
+		}
+		parent[id] = p
+	}
+	rows.Close()
+	want := map[[2]int64]int{}
+	for id := range parent {
+		d := 0
+		for a := id; a != 0; a = parent[a] {
+			want[[2]int64{a, id}] = d
+			d++
+		}
+	}
+	got := map[[2]int64]int{}
+	rows, err = db.r.QueryContext(ctx, `SELECT ancestor_id, descendant_id, depth FROM org_closure`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, d int64
+		var depth int
+		if err := rows.Scan(&a, &d, &depth); err != nil {
+			return "", err
+		}
+		got[[2]int64{a, d}] = depth
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			return fmt.Sprintf("closure lacks %v depth %d (has %d, %v)", k, v, g, ok), nil
+		}
+	}
+	for k, v := range got {
+		if _, ok := want[k]; !ok {
+			return fmt.Sprintf("closure has stray %v depth %d", k, v), nil
+		}
+	}
+	return "", nil
 }

@@ -6,98 +6,46 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/kexie/kexie/internal/cnid"
 	"github.com/kexie/kexie/internal/kexie"
 )
 
-// The registry issue builds the full organisation model on these tables;
-// the foundation needs the tree that roles are granted on.
-
-// RootCode is the code of the root organisation created on first start.
+// RootCode is the code of the root organisation created on first start of
+// an empty database.
 const RootCode = "CAST"
 
-// EnsureRoot creates the root organisation (the national association) if the
-// tree is empty and returns it.
+// EnsureRoot returns the root of the tree, creating the national
+// association (code CAST) when the registry is empty. A database whose tree
+// was imported keeps its own root.
 func (db *DB) EnsureRoot(ctx context.Context, actor kexie.Actor) (kexie.Organisation, error) {
-	if o, err := db.OrgByCode(ctx, RootCode); err == nil {
-		return o, nil
-	} else if !errors.Is(err, kexie.ErrNotFound) {
+	o, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
+		WHERE o.parent_id IS NULL ORDER BY o.id LIMIT 1`))
+	if !errors.Is(err, kexie.ErrNotFound) {
 		return o, err
 	}
 	return db.CreateOrg(ctx, actor, kexie.Organisation{
-		Code: RootCode, Kind: "national_association",
+		Code: RootCode, Kind: "national_association", Status: kexie.OrgActive, Established: "1958-09",
 		NameZH: "中国科学技术协会", NameEN: "China Association for Science and Technology",
 	})
 }
 
-// CreateOrg inserts an organisation under o.ParentID (0 for a root) and its
-// closure rows, in one transaction.
-func (db *DB) CreateOrg(ctx context.Context, actor kexie.Actor, o kexie.Organisation) (kexie.Organisation, error) {
-	if o.Code == "" || o.Kind == "" || o.NameZH == "" {
-		return o, kexie.Errorf(kexie.CodeInvalid, "err.org_fields", "code, kind and Chinese name are required")
-	}
-	err := db.write(ctx, actor, func(tx *Tx) error {
-		var parent sql.NullInt64
-		if o.ParentID != 0 {
-			parent = sql.NullInt64{Int64: o.ParentID, Valid: true}
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO orgs (code, parent_id, kind, name_zh, name_en, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.Code, parent, o.Kind, o.NameZH, o.NameEN, tx.now).Scan(&o.ID); err != nil {
-			return fmt.Errorf("insert org %s: %w", o.Code, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_closure (ancestor_id, descendant_id, depth)
-			SELECT ancestor_id, CAST($1 AS BIGINT), depth + 1 FROM org_closure WHERE descendant_id = $2
-			UNION ALL SELECT CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0`, o.ID, o.ParentID); err != nil {
-			return fmt.Errorf("closure for org %s: %w", o.Code, err)
-		}
-		return tx.audit(ctx, Change{Action: "org.create", ObjectType: "org", ObjectID: o.Code, OrgID: o.ID,
-			After: map[string]any{"code": o.Code, "parent_id": o.ParentID, "kind": o.Kind, "name_zh": o.NameZH, "name_en": o.NameEN}})
-	})
-	return o, err
-}
+// orgColumns reads an organisation with its parent's code; queries alias
+// the organisation o and its parent p.
+const orgColumns = `o.id, o.code, COALESCE(o.parent_id, 0), COALESCE(p.code, ''), o.kind, o.name_zh, o.name_en, o.region_code, o.uscc,
+	o.address, o.established, o.registration_authority, o.legal_rep, o.independent, o.status`
 
-const orgColumns = `id, code, COALESCE(parent_id, 0), kind, name_zh, name_en`
+const orgFrom = ` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`
 
 func scanOrg(s scanner) (kexie.Organisation, error) {
 	var o kexie.Organisation
-	err := s.Scan(&o.ID, &o.Code, &o.ParentID, &o.Kind, &o.NameZH, &o.NameEN)
+	err := s.Scan(&o.ID, &o.Code, &o.ParentID, &o.ParentCode, &o.Kind, &o.NameZH, &o.NameEN, &o.RegionCode, &o.USCC,
+		&o.Address, &o.Established, &o.RegistrationAuthority, &o.LegalRep, &o.Independent, &o.Status)
 	return o, mapErr(err)
 }
 
-// OrgByCode finds an organisation by its code.
-func (db *DB) OrgByCode(ctx context.Context, code string) (kexie.Organisation, error) {
-	o, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE code = $1`, code))
-	if errors.Is(err, kexie.ErrNotFound) {
-		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
-	}
-	return o, err
-}
-
-// OrgByID finds an organisation by its id.
-func (db *DB) OrgByID(ctx context.Context, id int64) (kexie.Organisation, error) {
-	o, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
-	if errors.Is(err, kexie.ErrNotFound) {
-		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %d", id)
-	}
-	return o, err
-}
-
-// OrgsVisible lists the organisations where userID holds permission p,
-// directly or through an ancestor, ordered by code.
-func (db *DB) OrgsVisible(ctx context.Context, userID int64, p kexie.Permission, limit int) ([]kexie.Organisation, error) {
-	sys, err := db.isSysAdmin(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	q := `SELECT ` + orgColumns + ` FROM orgs o`
-	args := []any{}
-	if !sys {
-		q += ` WHERE EXISTS (SELECT 1 FROM org_closure c JOIN role_grants g ON g.org_id = c.ancestor_id
-			WHERE c.descendant_id = o.id AND g.user_id = $1 AND g.role IN ` + roleList(p) + `)`
-		args = append(args, userID)
-	}
-	q += ` ORDER BY code LIMIT ` + strconv.Itoa(limit)
-	rows, err := db.r.QueryContext(ctx, q, args...)
+func scanOrgs(rows *sql.Rows, err error) ([]kexie.Organisation, error) {
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -111,4 +59,267 @@ func (db *DB) OrgsVisible(ctx context.Context, userID int64, p kexie.Permission,
 		out = append(out, o)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// orgSnapshot is what the audit log records of an organisation.
+func orgSnapshot(o kexie.Organisation) map[string]any {
+	return map[string]any{"code": o.Code, "parent_code": o.ParentCode, "kind": string(o.Kind), "name_zh": o.NameZH, "name_en": o.NameEN,
+		"region_code": o.RegionCode, "uscc": o.USCC, "address": o.Address, "established": o.Established,
+		"registration_authority": o.RegistrationAuthority, "legal_rep": o.LegalRep, "independent": o.Independent, "status": string(o.Status)}
+}
+
+// CreateOrg inserts an organisation under o.ParentID (0 for a root) with its
+// closure rows and audit entry, in one transaction.
+func (db *DB) CreateOrg(ctx context.Context, actor kexie.Actor, o kexie.Organisation) (kexie.Organisation, error) {
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		var err error
+		o, err = tx.insertOrg(ctx, o)
+		return err
+	})
+	return o, err
+}
+
+func (tx *Tx) insertOrg(ctx context.Context, o kexie.Organisation) (kexie.Organisation, error) {
+	if o.Code == "" || o.Kind == "" || o.NameZH == "" {
+		return o, kexie.Errorf(kexie.CodeInvalid, "err.org_fields", "code, kind and Chinese name are required")
+	}
+	if o.Status == "" {
+		o.Status = kexie.OrgActive
+	}
+	var parent sql.NullInt64
+	if o.ParentID != 0 {
+		parent = sql.NullInt64{Int64: o.ParentID, Valid: true}
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO orgs (code, parent_id, kind, name_zh, name_en, region_code, uscc, address, established,
+			registration_authority, legal_rep, independent, status, name_pinyin, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+		o.Code, parent, string(o.Kind), o.NameZH, o.NameEN, o.RegionCode, o.USCC, o.Address, o.Established,
+		o.RegistrationAuthority, o.LegalRep, o.Independent, string(o.Status), cnid.SearchKey(o.NameZH), tx.now).Scan(&o.ID)
+	if errors.Is(mapErr(err), kexie.ErrConflict) {
+		return o, kexie.Errorf(kexie.CodeConflict, "err.org_code_taken", "an organisation with code %q exists", o.Code)
+	}
+	if err != nil {
+		return o, fmt.Errorf("insert org %s: %w", o.Code, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_closure (ancestor_id, descendant_id, depth)
+		SELECT ancestor_id, CAST($1 AS BIGINT), depth + 1 FROM org_closure WHERE descendant_id = $2
+		UNION ALL SELECT CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0`, o.ID, o.ParentID); err != nil {
+		return o, fmt.Errorf("closure for org %s: %w", o.Code, err)
+	}
+	return o, tx.audit(ctx, Change{Action: "org.create", ObjectType: "org", ObjectID: o.Code, OrgID: o.ID, After: orgSnapshot(o)})
+}
+
+// updateOrg writes o's registry fields over the stored row `was` (same id),
+// moving it when the parent changed. The caller has checked the data.
+func (tx *Tx) updateOrg(ctx context.Context, was, o kexie.Organisation) error {
+	o.ID = was.ID
+	if o.ParentID != was.ParentID {
+		if err := tx.moveOrg(ctx, o.ID, o.ParentID); err != nil {
+			return err
+		}
+	}
+	var parent sql.NullInt64
+	if o.ParentID != 0 {
+		parent = sql.NullInt64{Int64: o.ParentID, Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orgs SET parent_id = $1, kind = $2, name_zh = $3, name_en = $4, region_code = $5, uscc = $6,
+			address = $7, established = $8, registration_authority = $9, legal_rep = $10, independent = $11, status = $12,
+			name_pinyin = $13, updated_at = $14 WHERE id = $15`,
+		parent, string(o.Kind), o.NameZH, o.NameEN, o.RegionCode, o.USCC, o.Address, o.Established,
+		o.RegistrationAuthority, o.LegalRep, o.Independent, string(o.Status), cnid.SearchKey(o.NameZH), tx.now, o.ID); err != nil {
+		return fmt.Errorf("update org %s: %w", o.Code, err)
+	}
+	return tx.audit(ctx, Change{Action: "org.update", ObjectType: "org", ObjectID: o.Code, OrgID: o.ID, Before: orgSnapshot(was), After: orgSnapshot(o)})
+}
+
+// moveOrg re-hangs the subtree of node under newParent, rewriting the
+// closure rows that connect the subtree to its old ancestors. A move under
+// the node itself or one of its descendants would make a cycle: refused.
+func (tx *Tx) moveOrg(ctx context.Context, node, newParent int64) error {
+	if newParent != 0 {
+		var cycle bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM org_closure WHERE ancestor_id = $1 AND descendant_id = $2)`,
+			node, newParent).Scan(&cycle); err != nil {
+			return err
+		}
+		if cycle {
+			return kexie.Errorf(kexie.CodeInvalid, "err.org_cycle", "an organisation cannot be moved under itself or its own subtree")
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM org_closure
+		WHERE descendant_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1)
+		AND ancestor_id NOT IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = $1)`, node); err != nil {
+		return fmt.Errorf("move: detach: %w", err)
+	}
+	if newParent == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_closure (ancestor_id, descendant_id, depth)
+		SELECT a.ancestor_id, s.descendant_id, a.depth + s.depth + 1
+		FROM org_closure a, org_closure s WHERE a.descendant_id = $1 AND s.ancestor_id = $2`, newParent, node); err != nil {
+		return fmt.Errorf("move: attach: %w", err)
+	}
+	return nil
+}
+
+// MoveOrg moves an organisation (and its subtree) under another.
+func (db *DB) MoveOrg(ctx context.Context, actor kexie.Actor, orgID, newParentID int64) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		was, err := tx.orgByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		o := was
+		o.ParentID = newParentID
+		if newParentID != 0 {
+			p, err := tx.orgByID(ctx, newParentID)
+			if err != nil {
+				return err
+			}
+			o.ParentCode = p.Code
+		} else {
+			o.ParentCode = ""
+		}
+		return tx.updateOrg(ctx, was, o)
+	})
+}
+
+func (tx *Tx) orgByID(ctx context.Context, id int64) (kexie.Organisation, error) {
+	o, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", id)
+	}
+	return o, err
+}
+
+// OrgByCode finds an organisation by its code.
+func (db *DB) OrgByCode(ctx context.Context, code string) (kexie.Organisation, error) {
+	o, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.code = $1`, code))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
+	}
+	return o, err
+}
+
+// OrgByID finds an organisation by its id.
+func (db *DB) OrgByID(ctx context.Context, id int64) (kexie.Organisation, error) {
+	o, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", id)
+	}
+	return o, err
+}
+
+// visibleTo is the SQL condition "organisation o lies in a subtree where
+// user $n holds permission p" (system administrators: everywhere).
+func visibleTo(userArg string, p kexie.Permission) string {
+	return `(EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = ` + userArg + ` AND g.role = 'sysadmin')
+		OR EXISTS (SELECT 1 FROM org_closure vc JOIN role_grants vg ON vg.org_id = vc.ancestor_id
+			WHERE vc.descendant_id = o.id AND vg.user_id = ` + userArg + ` AND vg.role IN ` + roleList(p) + `))`
+}
+
+// OrgsVisible lists the organisations where userID holds permission p,
+// directly or through an ancestor, ordered by code.
+func (db *DB) OrgsVisible(ctx context.Context, userID int64, p kexie.Permission, limit int) ([]kexie.Organisation, error) {
+	return scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+visibleTo("$1", p)+
+		` ORDER BY o.code LIMIT `+strconv.Itoa(limit), userID))
+}
+
+// TopOrgs lists the highest organisations viewer may read: the roots for a
+// system administrator, otherwise the organisations their roles are
+// granted on (without those already below another of them).
+func (db *DB) TopOrgs(ctx context.Context, viewer int64) ([]kexie.Organisation, error) {
+	return scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+visibleTo("$1", kexie.PermOrgRead)+`
+		AND (o.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM orgs pp WHERE pp.id = o.parent_id AND `+
+		strings.ReplaceAll(visibleTo("$1", kexie.PermOrgRead), "o.id", "pp.id")+`))
+		ORDER BY o.code LIMIT 200`, viewer))
+}
+
+// Children lists an organisation's direct children by kind order and code.
+func (db *DB) Children(ctx context.Context, orgID int64, offset, limit int) ([]kexie.Organisation, int, error) {
+	var total int
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE parent_id = $1`, orgID).Scan(&total); err != nil {
+		return nil, 0, mapErr(err)
+	}
+	os, err := scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.parent_id = $1
+		ORDER BY o.kind, o.code LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), orgID))
+	return os, total, err
+}
+
+// Ancestors lists an organisation's ancestors from the root down.
+func (db *DB) Ancestors(ctx context.Context, orgID int64) ([]kexie.Organisation, error) {
+	return scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` JOIN org_closure c ON c.ancestor_id = o.id
+		WHERE c.descendant_id = $1 AND c.depth > 0 ORDER BY c.depth DESC`, orgID))
+}
+
+// SearchOrgs finds organisations visible to viewer whose Chinese or English
+// name, pinyin key or code contains q (case-insensitive), ordered by code.
+func (db *DB) SearchOrgs(ctx context.Context, viewer int64, q string, offset, limit int) ([]kexie.Organisation, error) {
+	pattern := "%" + likeEscape(strings.ToLower(strings.TrimSpace(q))) + "%"
+	return scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+visibleTo("$1", kexie.PermOrgRead)+`
+		AND (o.name_zh LIKE $2 ESCAPE '\' OR lower(o.name_en) LIKE $2 ESCAPE '\' OR o.name_pinyin LIKE $2 ESCAPE '\'
+			OR lower(o.code) LIKE $2 ESCAPE '\')
+		ORDER BY o.code LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), viewer, pattern))
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// OrgStats rolls up the subtree below org: direct children by kind, the
+// whole subtree by kind, and the independent ones by kind — member kinds
+// only (departments, affiliated units and subordinate enterprises never
+// count), cancelled organisations excluded, zero kinds omitted.
+func (db *DB) OrgStats(ctx context.Context, org kexie.Organisation) (kexie.OrgStats, error) {
+	st := kexie.OrgStats{Org: org.Code, Children: map[kexie.OrgKind]int{}, Subtree: map[kexie.OrgKind]int{}, Independent: map[kexie.OrgKind]int{}}
+	rows, err := db.r.QueryContext(ctx, `SELECT o.kind,
+			SUM(CASE WHEN c.depth = 1 THEN 1 ELSE 0 END), COUNT(*), SUM(CASE WHEN o.independent THEN 1 ELSE 0 END)
+		FROM org_closure c JOIN orgs o ON o.id = c.descendant_id
+		WHERE c.ancestor_id = $1 AND c.depth > 0 AND o.status <> 'cancelled'
+			AND o.kind NOT IN ('department', 'affiliated_unit', 'subordinate_enterprise')
+		GROUP BY o.kind`, org.ID)
+	if err != nil {
+		return st, mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind kexie.OrgKind
+		var children, subtree, independent int
+		if err := rows.Scan(&kind, &children, &subtree, &independent); err != nil {
+			return st, mapErr(err)
+		}
+		if children > 0 {
+			st.Children[kind] = children
+		}
+		if subtree > 0 {
+			st.Subtree[kind] = subtree
+		}
+		if independent > 0 {
+			st.Independent[kind] = independent
+		}
+	}
+	return st, mapErr(rows.Err())
+}
+
+// AllOrgs streams every organisation, parents before children (by depth,
+// then code), for export.
+func (db *DB) AllOrgs(ctx context.Context, fn func(kexie.Organisation) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+orgColumns+`, d.depth`+orgFrom+`
+		JOIN (SELECT descendant_id, MAX(depth) AS depth FROM org_closure GROUP BY descendant_id) d ON d.descendant_id = o.id
+		ORDER BY d.depth, o.code`)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o kexie.Organisation
+		if err := rows.Scan(&o.ID, &o.Code, &o.ParentID, &o.ParentCode, &o.Kind, &o.NameZH, &o.NameEN, &o.RegionCode, &o.USCC,
+			&o.Address, &o.Established, &o.RegistrationAuthority, &o.LegalRep, &o.Independent, &o.Status, &o.Depth); err != nil {
+			return mapErr(err)
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return mapErr(rows.Err())
 }

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/orgfile"
+	"github.com/kexie/kexie/internal/store"
+)
+
+func runImport(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] != "orgs" {
+		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := newFlagSet(env, "import orgs", "import orgs FILE.(csv|xlsx) [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	dry := fs.Bool("dry-run", false, "check every row and report, but write nothing")
+	errFile := fs.String("errors", "", "write one line per rejected row (line number, code, reason) to this CSV file")
+	file, err := parseNamed(env, fs, args[1:], dbEnv)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return kexie.Wrap(kexie.CodeInvalid, "err.file_open", "cannot open "+file, err)
+	}
+	recs, err := orgfile.Read(file, f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	var rows []store.ImportRow
+	var rejected []store.Rejection
+	warnings := 0
+	for _, rec := range recs {
+		row, err := orgfile.Check(rec)
+		if err != nil {
+			rejected = append(rejected, store.Rejection{Line: rec.Line, Code: rec.Values["code"], Reason: kexie.AsError(err).Message})
+			continue
+		}
+		for _, w := range row.Warnings {
+			fmt.Fprintf(env.Stderr, "line %d (%s): warning: %s\n", row.Line, row.Org.Code, w)
+		}
+		warnings += len(row.Warnings)
+		rows = append(rows, store.ImportRow{Line: row.Line, Org: row.Org})
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bar := newProgress(env, "importing", len(rows))
+	out, err := db.ImportOrgs(ctx, cliActor(), rows, store.ImportOptions{DryRun: *dry, Progress: bar.set})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	rejected = append(rejected, out.Rejected...)
+	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
+	for _, r := range rejected {
+		fmt.Fprintf(env.Stderr, "line %d (%s): rejected: %s\n", r.Line, r.Code, r.Reason)
+	}
+	if *errFile != "" {
+		if err := writeRejections(*errFile, rejected); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "orgs: %d read, %d created, %d updated, %d unchanged, %d rejected, %d warnings\n",
+		len(recs), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
+	if len(rejected) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// writeRejections writes the error file: one CSV line per rejected row —
+// line number, code, reason — and nothing else.
+func writeRejections(path string, rs []store.Rejection) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("error file: %w", err)
+	}
+	w := csv.NewWriter(f)
+	for _, r := range rs {
+		_ = w.Write([]string{strconv.Itoa(r.Line), r.Code, r.Reason})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("error file: %w", err)
+	}
+	return f.Close()
+}
+
+func runExport(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] != "orgs" {
+		fmt.Fprintln(env.Stderr, "Usage: kexie export orgs OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := newFlagSet(env, "export orgs", "export orgs OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	out, err := parseNamed(env, fs, args[1:], dbEnv)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tmp := out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp)
+	w, err := orgfile.NewWriter(out, f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	n := 0
+	if err := db.AllOrgs(ctx, func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// Written whole, then renamed: a failed export never leaves half a file.
+	if err := os.Rename(tmp, out); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "orgs: %d exported to %s\n", n, out)
+	return nil
+}
+
+func runStats(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "stats", "stats CODE [--json] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent"} as JSON`)
+	code, err := parseNamed(env, fs, args, dbEnv)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.OrgByCode(ctx, code)
+	if err != nil {
+		return err
+	}
+	st, err := db.OrgStats(ctx, org)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(st)
+	}
+	fmt.Fprintf(env.Stdout, "%s %s (%s)\n\n", org.Code, org.NameZH, org.NameEN)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "KIND\tCHILDREN\tSUBTREE\tINDEPENDENT\t")
+	total := 0
+	for _, k := range kexie.OrgKinds {
+		if st.Subtree[k] == 0 {
+			continue
+		}
+		total += st.Subtree[k]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, st.Children[k], st.Subtree[k], st.Independent[k])
+	}
+	fmt.Fprintf(tw, "total\t\t%d\t\t\n", total)
+	return tw.Flush()
+}

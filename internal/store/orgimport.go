@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// ImportRow is one checked row of an organisation file: the organisation
+// with ParentCode set (ids are resolved here).
+type ImportRow struct {
+	Line int
+	Org  kexie.Organisation
+}
+
+// Rejection is a row that changed nothing, and why.
+type Rejection struct {
+	Line   int
+	Code   string
+	Reason string
+}
+
+// ImportOutcome counts what an import did (or, dry, would do).
+type ImportOutcome struct {
+	Created, Updated, Unchanged int
+	Rejected                    []Rejection
+}
+
+var errDryRun = errors.New("dry run")
+
+// ImportOptions tune ImportOrgs.
+type ImportOptions struct {
+	DryRun bool
+	// Progress, when set, is called after each row with the number of rows
+	// handled so far.
+	Progress func(done int)
+}
+
+// ImportOrgs upserts organisations by code in one transaction. parent_code
+// may name a row anywhere in the same file or a stored organisation; rows
+// are written parents first. A row is rejected — and changes nothing — when
+// its code appeared earlier in the file, its parent is unknown or was
+// rejected, or its parent chain loops; valid rows are written regardless.
+// Fields a file does not carry (address, registration authority, legal
+// representative) keep their stored values. With dryRun everything runs and
+// is then rolled back, so the counts are exactly what a real run would give.
+func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRow, opt ImportOptions) (ImportOutcome, error) {
+	var out ImportOutcome
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		out = ImportOutcome{}
+		existing := map[string]kexie.Organisation{}
+		all, err := scanOrgs(tx.QueryContext(ctx, `SELECT `+orgColumns+orgFrom))
+		if err != nil {
+			return err
+		}
+		for _, o := range all {
+			existing[o.Code] = o
+		}
+		// The file's rows by code; later duplicates are rejected.
+		inFile := map[string]*ImportRow{}
+		var order []*ImportRow
+		for i := range rows {
+			r := &rows[i]
+			if first, dup := inFile[r.Org.Code]; dup {
+				out.Rejected = append(out.Rejected, Rejection{r.Line, r.Org.Code, fmt.Sprintf("code %s already appears on line %d", r.Org.Code, first.Line)})
+				continue
+			}
+			inFile[r.Org.Code] = r
+			order = append(order, r)
+		}
+		// Resolve parents depth-first so every row is written after its
+		// parent; a row whose parent is unknown, rejected or on a loop is
+		// rejected with the reason.
+		const (
+			pending = iota
+			visiting
+			done
+			failed
+		)
+		state := map[string]int{}
+		ids := map[string]int64{} // codes written in this import
+		var visit func(r *ImportRow) error
+		reject := func(r *ImportRow, reason string) {
+			state[r.Org.Code] = failed
+			out.Rejected = append(out.Rejected, Rejection{r.Line, r.Org.Code, reason})
+		}
+		visit = func(r *ImportRow) error {
+			switch state[r.Org.Code] {
+			case done, failed:
+				return nil
+			case visiting:
+				reject(r, "parent_code makes a loop: "+r.Org.Code+" would be below itself")
+				return nil
+			}
+			state[r.Org.Code] = visiting
+			pc := r.Org.ParentCode
+			var parentID int64
+			if pc != "" {
+				if pr, ok := inFile[pc]; ok {
+					if err := visit(pr); err != nil {
+						return err
+					}
+					if state[r.Org.Code] == failed { // rejected on the way (a loop through it)
+						return nil
+					}
+					if state[pc] == failed {
+						reject(r, "parent "+pc+" was rejected")
+						return nil
+					}
+					parentID = ids[pc]
+				} else if p, ok := existing[pc]; ok {
+					parentID = p.ID
+				} else {
+					reject(r, "unknown parent_code "+pc)
+					return nil
+				}
+			}
+			o := r.Org
+			o.ParentID = parentID
+			was, exists := existing[o.Code]
+			if !exists {
+				created, err := tx.insertOrg(ctx, o)
+				if err != nil {
+					return err
+				}
+				ids[o.Code] = created.ID
+				out.Created++
+				state[o.Code] = done
+				return nil
+			}
+			ids[o.Code] = was.ID
+			o.ID = was.ID
+			o.Address, o.RegistrationAuthority, o.LegalRep = was.Address, was.RegistrationAuthority, was.LegalRep
+			if was.SameData(o) {
+				out.Unchanged++
+				state[o.Code] = done
+				return nil
+			}
+			if err := tx.updateOrg(ctx, was, o); err != nil {
+				if kexie.ErrorCode(err) == kexie.CodeInvalid {
+					reject(r, kexie.AsError(err).Message)
+					return nil
+				}
+				return err
+			}
+			if err := tx.recordChanges(ctx, was, o, tx.now.Format("2006-01-02"), "import"); err != nil {
+				return err
+			}
+			out.Updated++
+			state[o.Code] = done
+			return nil
+		}
+		for i, r := range order {
+			if err := visit(r); err != nil {
+				return fmt.Errorf("line %d (%s): %w", r.Line, r.Org.Code, err)
+			}
+			if opt.Progress != nil {
+				opt.Progress(i + 1)
+			}
+		}
+		sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return out, err
+}
+
+// recordChanges writes the history events implied by an update — status
+// changes and renames — and, for associations at or above county level,
+// files each with the next-higher association.
+func (tx *Tx) recordChanges(ctx context.Context, was, now kexie.Organisation, happened, resolution string) error {
+	if was.Status != now.Status {
+		kind := map[kexie.OrgStatus]string{kexie.OrgSuspended: "suspended", kexie.OrgCancelled: "cancelled", kexie.OrgActive: "restored"}[now.Status]
+		if err := tx.recordEvent(ctx, now, kind, happened, fmt.Sprintf(`{"from":%q,"to":%q}`, was.Status, now.Status), resolution); err != nil {
+			return err
+		}
+	}
+	if was.NameZH != now.NameZH || was.NameEN != now.NameEN {
+		detail := fmt.Sprintf(`{"from_zh":%q,"from_en":%q,"to_zh":%q,"to_en":%q}`, was.NameZH, was.NameEN, now.NameZH, now.NameEN)
+		if err := tx.recordEvent(ctx, now, "renamed", happened, detail, resolution); err != nil {
+			return err
+		}
+	}
+	if was.ParentID != now.ParentID {
+		if err := tx.recordEvent(ctx, now, "moved", happened, fmt.Sprintf(`{"from":%q,"to":%q}`, was.ParentCode, now.ParentCode), resolution); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordEvent adds one dated event to an organisation's history; a change
+// of an association at or above county level is also filed with its parent
+// (the next-higher association) for the record.
+func (tx *Tx) recordEvent(ctx context.Context, o kexie.Organisation, kind, happened, detail, resolution string) error {
+	var eventID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO org_events (org_id, kind, happened, detail, resolution, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.ID, kind, happened, detail, strings.TrimSpace(resolution), tx.now).Scan(&eventID); err != nil {
+		return fmt.Errorf("org event: %w", err)
+	}
+	if err := tx.audit(ctx, Change{Action: "org." + kind, ObjectType: "org", ObjectID: o.Code, OrgID: o.ID,
+		After: map[string]any{"event": eventID, "happened": happened, "resolution": resolution}}); err != nil {
+		return err
+	}
+	if !o.Kind.CountyOrAbove() || o.ParentID == 0 || kind == "established" {
+		return nil
+	}
+	var filingID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO filings (org_id, to_org_id, event_id, resolution, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, o.ID, o.ParentID, eventID, resolution, tx.now).Scan(&filingID); err != nil {
+		return fmt.Errorf("filing: %w", err)
+	}
+	return tx.audit(ctx, Change{Action: "filing.create", ObjectType: "filing", ObjectID: fmt.Sprint(filingID), OrgID: o.ParentID,
+		After: map[string]any{"org": o.Code, "event": kind, "resolution": resolution}})
+}
