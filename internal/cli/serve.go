@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/web"
@@ -150,10 +151,17 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	return err
 }
 
-// loadDemo creates the demo administrator in a database without users and
-// prints the one-time password, once. Until the organisation registry
-// lands, the administrator is all the demo holds.
+// loadDemo loads the demo federation (an upsert: loading twice changes
+// nothing) and, in a database without users, creates the demo administrator
+// and prints the one-time password, once.
 func loadDemo(ctx context.Context, env Env, db *store.DB) error {
+	out, err := demo.Load(ctx, db, kexie.SystemActor("demo"))
+	if err != nil {
+		return err
+	}
+	if out.Created > 0 {
+		fmt.Fprintf(env.Stdout, "Demo federation loaded: %d organisations.\n", out.Created+out.Updated)
+	}
 	n, err := db.CountUsers(ctx)
 	if err != nil {
 		return err

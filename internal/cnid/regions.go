@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -89,4 +90,18 @@ func Parent(r Region) (Region, bool) {
 		return LookupRegion(r.Code[:2] + "0000")
 	}
 	return Region{}, false
+}
+
+// Regions lists every region in code order.
+func Regions() []Region {
+	m, err := regionTable()
+	if err != nil {
+		panic(err)
+	}
+	out := make([]Region, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
 }

@@ -222,3 +222,51 @@ func (tx *Tx) recordEvent(ctx context.Context, o kexie.Organisation, kind, happe
 	return tx.audit(ctx, Change{Action: "filing.create", ObjectType: "filing", ObjectID: fmt.Sprint(filingID), OrgID: o.ParentID,
 		After: map[string]any{"org": o.Code, "event": kind, "resolution": resolution}})
 }
+
+// OrgEvent is one entry of an organisation's history.
+type OrgEvent struct {
+	ID         int64
+	Kind       string
+	Happened   string
+	Detail     string
+	Resolution string
+}
+
+// AddHistory records a past event of an organisation (as the sources date
+// it) without filing it: history being entered, not a change being made.
+func (db *DB) AddHistory(ctx context.Context, actor kexie.Actor, orgID int64, kind, happened, detail string) error {
+	if _, err := kexie.ParsePartialDate(happened); err != nil || happened == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", happened)
+	}
+	return db.write(ctx, actor, func(tx *Tx) error {
+		o, err := tx.orgByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO org_events (org_id, kind, happened, detail, resolution, created_at)
+			VALUES ($1, $2, $3, $4, '', $5) RETURNING id`, orgID, kind, happened, detail, tx.now).Scan(&id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "org.history", ObjectType: "org", ObjectID: o.Code, OrgID: orgID,
+			After: map[string]any{"event": id, "kind": kind, "happened": happened, "detail": detail}})
+	})
+}
+
+// History lists an organisation's events by date.
+func (db *DB) History(ctx context.Context, orgID int64) ([]OrgEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, kind, happened, detail, resolution FROM org_events WHERE org_id = $1 ORDER BY happened, id`, orgID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []OrgEvent
+	for rows.Next() {
+		var e OrgEvent
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Happened, &e.Detail, &e.Resolution); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}

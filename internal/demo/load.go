@@ -1,0 +1,40 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// Load writes the demo federation into db (an upsert by code, so loading
+// twice changes nothing) and records the history events once.
+func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOutcome, error) {
+	orgs, events := Federation()
+	rows := make([]store.ImportRow, len(orgs))
+	for i, o := range orgs {
+		rows[i] = store.ImportRow{Line: i + 1, Org: o}
+	}
+	out, err := db.ImportOrgs(ctx, actor, rows, store.ImportOptions{})
+	if err != nil {
+		return out, err
+	}
+	if len(out.Rejected) > 0 {
+		r := out.Rejected[0]
+		return out, fmt.Errorf("demo organisation %s rejected: %s", r.Code, r.Reason)
+	}
+	if out.Created == 0 {
+		return out, nil // already loaded: keep the history as it is
+	}
+	for _, e := range events {
+		o, err := db.OrgByCode(ctx, e.Code)
+		if err != nil {
+			return out, err
+		}
+		if err := db.AddHistory(ctx, actor, o.ID, e.Kind, e.Happened, e.Detail); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
