@@ -235,13 +235,22 @@ func (db *DB) TopOrgs(ctx context.Context, viewer int64) ([]kexie.Organisation, 
 		ORDER BY o.code LIMIT 200`, viewer))
 }
 
-// Children lists an organisation's direct children by kind order and code.
-func (db *DB) Children(ctx context.Context, orgID int64, offset, limit int) ([]kexie.Organisation, int, error) {
+// nonMember is the SQL list of kinds that are not member organisations.
+const nonMember = `('department', 'affiliated_unit', 'subordinate_enterprise')`
+
+// Children lists an organisation's direct children — member organisations,
+// or (members false) its departments, affiliated units and subordinate
+// enterprises — by kind and code, with the total count for paging.
+func (db *DB) Children(ctx context.Context, orgID int64, members bool, offset, limit int) ([]kexie.Organisation, int, error) {
+	cond := ` AND o.kind NOT IN ` + nonMember
+	if !members {
+		cond = ` AND o.kind IN ` + nonMember
+	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE parent_id = $1`, orgID).Scan(&total); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE o.parent_id = $1`+cond, orgID).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
-	os, err := scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.parent_id = $1
+	os, err := scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.parent_id = $1`+cond+`
 		ORDER BY o.kind, o.code LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), orgID))
 	return os, total, err
 }
@@ -276,7 +285,7 @@ func (db *DB) OrgStats(ctx context.Context, org kexie.Organisation) (kexie.OrgSt
 			SUM(CASE WHEN c.depth = 1 THEN 1 ELSE 0 END), COUNT(*), SUM(CASE WHEN o.independent THEN 1 ELSE 0 END)
 		FROM org_closure c JOIN orgs o ON o.id = c.descendant_id
 		WHERE c.ancestor_id = $1 AND c.depth > 0 AND o.status <> 'cancelled'
-			AND o.kind NOT IN ('department', 'affiliated_unit', 'subordinate_enterprise')
+			AND o.kind NOT IN `+nonMember+`
 		GROUP BY o.kind`, org.ID)
 	if err != nil {
 		return st, mapErr(err)

@@ -105,10 +105,11 @@ func (s *Server) newPage(r *http.Request, rq *request, titleKey string, data any
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *request) []navItem {
 	items := []navItem{
-		{Key: "nav.orgs"}, {Key: "nav.members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
+		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
 		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
 	}
 	if rq.User == nil {
+		items[0].Href = "" // the registry is for signed-in users
 		return items
 	}
 	for _, g := range rq.User.Grants {

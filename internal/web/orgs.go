@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// visibleOrg loads the organisation named by the {code} path value if the
+// caller may read it (its subtree check, in SQL); anything else is "not
+// found", so organisations outside the caller's subtrees do not exist for
+// them.
+func (s *Server) visibleOrg(r *http.Request, rq *request, p kexie.Permission) (kexie.Organisation, error) {
+	code := r.PathValue("code")
+	notFound := kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
+	o, err := s.db.OrgByCode(r.Context(), code)
+	if err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeNotFound {
+			return o, notFound
+		}
+		return o, err
+	}
+	ok, err := s.db.Can(r.Context(), rq.User.ID, p, o.ID)
+	if err != nil {
+		return o, err
+	}
+	if !ok {
+		return o, notFound
+	}
+	return o, nil
+}
+
+// paragraphOrder is the order in which the "organisation members" paragraph
+// lists kinds: societies first, then associations from the top down, as the
+// encyclopedia entries do.
+var paragraphOrder = []kexie.OrgKind{
+	"national_society", "provincial_society", "society_branch", "industry_alliance",
+	"provincial_association", "municipal_association", "county_association", "system_association",
+	"enterprise_association", "university_association", "township_association", "street_association", "rural_tech_association",
+}
+
+// membersParagraph writes the roll-up as the seeds' sentence: "… has 204
+// provincial societies, 13 municipal associations, 126 county associations
+// (68 independent) … and 2,727 rural technical associations."
+func membersParagraph(l *i18n.Localizer, name string, st kexie.OrgStats) string {
+	var parts []string
+	for _, k := range paragraphOrder {
+		n := st.Subtree[k]
+		if n == 0 {
+			continue
+		}
+		p := l.N("kind."+string(k)+".count", n)
+		p = strings.Replace(p, strconv.Itoa(n), formatCount(l.Lang, n), 1)
+		if ind := st.Independent[k]; ind > 0 {
+			p += l.T("org.independent_note", formatCount(l.Lang, ind))
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return l.T("org.no_members", name)
+	}
+	list := parts[0]
+	if len(parts) > 1 {
+		list = strings.Join(parts[:len(parts)-1], l.T("org.members_sep")) + l.T("org.members_and") + parts[len(parts)-1]
+	}
+	return l.T("org.members_lead", name) + list + l.T("org.members_end")
+}
+
+// formatCount writes 2727 as "2,727" in English; Chinese text writes it
+// plain.
+func formatCount(lang string, n int) string {
+	s := strconv.Itoa(n)
+	if lang != i18n.English || len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+type orgsData struct {
+	Q       string
+	Results []kexie.Organisation
+	Top     []kexie.Organisation
+	Prev    string
+	Next    string
+	CanEdit bool
+}
+
+const orgsPerPage = 50
+
+func pageParam(r *http.Request) int {
+	p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return max(p, 1)
+}
+
+// pageLinks builds previous/next links for a list page, keeping the other
+// query parameters.
+func pageLinks(r *http.Request, page int, more bool) (prev, next string) {
+	q := r.URL.Query()
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page-1))
+		prev = r.URL.Path + "?" + q.Encode()
+	}
+	if more {
+		q.Set("page", strconv.Itoa(page+1))
+		next = r.URL.Path + "?" + q.Encode()
+	}
+	return
+}
+
+func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := orgsData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	var err error
+	if d.Q != "" {
+		page := pageParam(r)
+		d.Results, err = s.db.SearchOrgs(r.Context(), rq.User.ID, d.Q, (page-1)*orgsPerPage, orgsPerPage+1)
+		if err != nil {
+			return err
+		}
+		more := len(d.Results) > orgsPerPage
+		if more {
+			d.Results = d.Results[:orgsPerPage]
+		}
+		d.Prev, d.Next = pageLinks(r, page, more)
+	}
+	if d.Top, err = s.db.TopOrgs(r.Context(), rq.User.ID); err != nil {
+		return err
+	}
+	d.CanEdit, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "orgs", s.newPage(r, rq, "orgs.title", d))
+}
+
+type orgData struct {
+	Org        kexie.Organisation
+	Parent     *kexie.Organisation
+	Path       []kexie.Organisation
+	RegionName string
+	Stats      kexie.OrgStats
+	Paragraph  string
+	History    []store.OrgEvent
+	Structure  []kexie.Organisation
+	Children   []kexie.Organisation
+	Total      int
+	Prev, Next string
+	StatRows   []statRow
+}
+
+type statRow struct {
+	Kind                           kexie.OrgKind
+	Children, Subtree, Independent int
+}
+
+func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := orgData{Org: o}
+	if reg, ok := cnid.LookupRegion(o.RegionCode); ok {
+		d.RegionName = reg.Name
+		for p, ok := cnid.Parent(reg); ok; p, ok = cnid.Parent(p) {
+			d.RegionName = p.Name + d.RegionName
+		}
+	}
+	// The path above shows only ancestors the caller may read: staff of a
+	// county see their county, not the province's page.
+	anc, err := s.db.Ancestors(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range anc {
+		if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, a.ID); err != nil {
+			return err
+		} else if ok {
+			d.Path = append(d.Path, a)
+		}
+	}
+	if o.ParentID != 0 && len(anc) > 0 {
+		p := anc[len(anc)-1]
+		d.Parent = &p
+	}
+	if d.Stats, err = s.db.OrgStats(ctx, o); err != nil {
+		return err
+	}
+	for _, k := range kexie.OrgKinds {
+		if d.Stats.Subtree[k] > 0 {
+			d.StatRows = append(d.StatRows, statRow{k, d.Stats.Children[k], d.Stats.Subtree[k], d.Stats.Independent[k]})
+		}
+	}
+	d.Paragraph = membersParagraph(rq.L, o.Name(rq.L.Lang), d.Stats)
+	if d.History, err = s.db.History(ctx, o.ID); err != nil {
+		return err
+	}
+	if d.Structure, _, err = s.db.Children(ctx, o.ID, false, 0, 500); err != nil {
+		return err
+	}
+	page := pageParam(r)
+	if d.Children, d.Total, err = s.db.Children(ctx, o.ID, true, (page-1)*orgsPerPage, orgsPerPage); err != nil {
+		return err
+	}
+	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
+	p := s.newPage(r, rq, "orgs.title", d)
+	p.Title = o.Name(rq.L.Lang)
+	return s.render(w, http.StatusOK, "org", p)
+}

@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kexie/kexie/internal/demo"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// demoEnv is a server on a database holding the demo federation.
+func demoEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	if _, err := demo.Load(ctx, db, kexie.SystemActor("test")); err != nil {
+		t.Fatal(err)
+	}
+	return newEnvWith(t, db, web.DefaultConfig())
+}
+
+func (e *env) orgUser(name string, role kexie.Role, code string) kexie.User {
+	e.t.Helper()
+	o, err := e.db.OrgByCode(ctx, code)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return e.user(name, role, o)
+}
+
+func TestProfileAndStats(t *testing.T) {
+	e := demoEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e.orgUser("sys.admin", kexie.RoleSysAdmin, "CAST")
+	c := e.client()
+	c.mustLogin("sys.admin")
+	r := c.api("GET", "/api/v1/orgs/HLJ/stats", "", nil)
+	wantStatus(t, r, http.StatusOK)
+	want := `{"org":"HLJ","children":{"municipal_association":13,"provincial_society":204,"system_association":5,"university_association":14},` +
+		`"subtree":{"county_association":126,"enterprise_association":204,"municipal_association":13,"provincial_society":204,"rural_tech_association":2727,"system_association":5,"university_association":14},` +
+		`"independent":{"county_association":68}}`
+	if strings.TrimSpace(r.body) != want {
+		t.Fatalf("stats:\n%s\nwant\n%s", r.body, want)
+	}
+	c.lang = "en"
+	p := c.get("/orgs/HLJ")
+	wantStatus(t, p, http.StatusOK)
+	for _, s := range []string{
+		"Heilongjiang Association for Science and Technology has 204 provincial societies, 13 municipal associations, 126 county associations (68 independent), 5 system associations, 204 enterprise associations, 14 university associations and 2,727 rural technical associations.",
+		"1958-12", "1966-08", "Suspended", "Restored", "科学技术普及部" /* not translated: structure names show in English */} {
+		if s == "科学技术普及部" {
+			if !strings.Contains(p.body, "Science Popularization Department") {
+				t.Error("structure not shown in English")
+			}
+			continue
+		}
+		if !strings.Contains(p.body, s) {
+			t.Errorf("English profile lacks %q", s)
+		}
+	}
+	c.lang = "zh-CN"
+	p = c.get("/orgs/HLJ")
+	for _, s := range []string{
+		"黑龙江省科学技术协会有省级学会204个、市级科协13个、县级科协126个（其中独立设置68个）、系统科协5个、企业科协204个、高校科协14个和农村专业技术协会2727个。",
+		"暂停活动", "恢复活动", "科学技术普及部", "中国科学技术协会", /* competent unit */
+	} {
+		if !strings.Contains(p.body, s) {
+			t.Errorf("Chinese profile lacks %q", s)
+		}
+	}
+	// Paging of the organisations below.
+	if !strings.Contains(p.body, "?page=2") {
+		t.Error("no second page of the 236 organisations below HLJ")
+	}
+	if p2 := c.get("/orgs/HLJ?page=2"); !strings.Contains(p2.body, "?page=1") {
+		t.Error("page 2 has no way back")
+	}
+	// Search by Chinese, pinyin, initials, English and code.
+	for _, q := range []string{"哈尔滨市科学", "haerbinshi", "hebskx", "harbin", "HLJ-MUN-2301"} {
+		if b := c.get("/orgs?q=" + url.QueryEscape(q)).body; !strings.Contains(b, "/orgs/HLJ-MUN-2301") {
+			t.Errorf("search %q does not find Harbin", q)
+		}
+	}
+	// A two-character search works too.
+	if b := c.get("/orgs?q=" + url.QueryEscape("大庆")).body; !strings.Contains(b, "HLJ-MUN-2306") {
+		t.Error("search 大庆")
+	}
+}
+
+// TestCountyStaffSeeOnlyTheirCounty: a county's staff can neither read nor
+// change a sibling county or its parent, through pages, API or search.
+func TestCountyStaffSeeOnlyTheirCounty(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := demoEnv(t, db)
+		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+		e.orgUser("county.staff", kexie.RoleStaff, county.Code)
+		c := e.client()
+		c.mustLogin("county.staff")
+		wantStatus(t, c.get("/orgs/HLJ-CTY-001"), http.StatusOK)
+		for _, code := range []string{"HLJ-CTY-002", county.ParentCode, "HLJ", "CAST", "JL-CTY-001"} {
+			wantStatus(t, c.get("/orgs/"+code), http.StatusNotFound)
+			wantStatus(t, c.api("GET", "/api/v1/orgs/"+code, "", nil), http.StatusNotFound)
+			wantStatus(t, c.api("GET", "/api/v1/orgs/"+code+"/stats", "", nil), http.StatusNotFound)
+			wantStatus(t, c.api("GET", "/api/v1/orgs/"+code+"/children", "", nil), http.StatusNotFound)
+		}
+		var res struct{ Orgs []struct{ Code, ParentCode string } }
+		c.api("GET", "/api/v1/orgs?q=%E7%A7%91%E5%AD%A6&limit=500", "", nil).json(t, &res) // 科学
+		if len(res.Orgs) == 0 {
+			t.Fatal("search finds nothing in the county's own subtree")
+		}
+		for _, o := range res.Orgs {
+			if o.Code != "HLJ-CTY-001" && o.ParentCode != "HLJ-CTY-001" {
+				t.Errorf("search shows %s (parent %s) to county staff", o.Code, o.ParentCode)
+			}
+		}
+		top := c.get("/orgs").body
+		if !strings.Contains(top, "/orgs/HLJ-CTY-001") || strings.Contains(top, "/orgs/HLJ\"") || strings.Contains(top, "/orgs/CAST") {
+			t.Error("the tree browser shows more than the county")
+		}
+		// The path above the county is hidden on its page.
+		if b := c.get("/orgs/HLJ-CTY-001").body; strings.Contains(b, `href="/orgs/HLJ"`) {
+			t.Error("the county page links to the province")
+		}
+	})
+}
