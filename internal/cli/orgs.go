@@ -77,8 +77,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "orgs: %d read, %d created, %d updated, %d unchanged, %d rejected, %d warnings\n",
-		len(recs), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
+	fmt.Fprintln(env.Stdout, orgfile.Summary(len(recs), out.Created, out.Updated, out.Unchanged, len(rejected), warnings))
 	if len(rejected) > 0 {
 		return exitError{code: 1}
 	}
@@ -136,7 +135,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	n := 0
-	if err := db.AllOrgs(ctx, func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
+	if err := db.AllOrgs(ctx, 0, func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
 		f.Close()
 		return err
 	}

@@ -146,6 +146,13 @@ func readXLSX(data []byte) ([][]string, error) {
 	return rows, nil
 }
 
+// Summary is the one line an import ends with, on the command line and in
+// the web UI alike.
+func Summary(read, created, updated, unchanged, rejected, warnings int) string {
+	return fmt.Sprintf("orgs: %d read, %d created, %d updated, %d unchanged, %d rejected, %d warnings",
+		read, created, updated, unchanged, rejected, warnings)
+}
+
 // Row is a checked record: the organisation it describes (ParentCode set,
 // ids not), and warnings that do not reject it.
 type Row struct {

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -38,6 +41,10 @@ type ImportOptions struct {
 	// Progress, when set, is called after each row with the number of rows
 	// handled so far.
 	Progress func(done int)
+	// Writer, when not 0, is the user importing: a row may only create an
+	// organisation under, or change one within, a subtree where they hold
+	// org.write (the command line imports with 0: the operator's own power).
+	Writer int64
 }
 
 // ImportOrgs upserts organisations by code in one transaction. parent_code
@@ -122,6 +129,32 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 			o := r.Org
 			o.ParentID = parentID
 			was, exists := existing[o.Code]
+			if opt.Writer != 0 {
+				// Creating needs org.write on the parent; changing needs it on
+				// the organisation and, for a move, on the new parent too.
+				check := []int64{parentID}
+				if exists {
+					check = []int64{was.ID}
+					if was.ParentID != parentID {
+						check = append(check, parentID)
+					}
+				}
+				for _, id := range check {
+					ok := false
+					if id != 0 {
+						var err error
+						if ok, err = tx.can(ctx, opt.Writer, kexie.PermOrgWrite, id); err != nil {
+							return err
+						}
+					} else {
+						ok, _ = tx.can(ctx, opt.Writer, kexie.PermOrgWrite, -1) // only a system administrator makes roots
+					}
+					if !ok {
+						reject(r, "not permitted: outside the organisations you may change")
+						return nil
+					}
+				}
+			}
 			if !exists {
 				created, err := tx.insertOrg(ctx, o)
 				if err != nil {
@@ -269,4 +302,145 @@ func (db *DB) History(ctx context.Context, orgID int64) ([]OrgEvent, error) {
 		out = append(out, e)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// StatusChange is a dated change of an organisation's standing, resting on
+// a resolution: suspend, restore, cancel, or rename.
+type StatusChange struct {
+	Action     string // "suspend", "restore", "cancel", "rename"
+	Happened   string // partial date
+	Resolution string // the congress resolution (required at or above county level)
+	NameZH     string // for rename
+	NameEN     string
+}
+
+// ChangeOrgStatus applies a status change or rename, records the event and,
+// for an association at or above county level, files it with the
+// next-higher association — all in one transaction.
+func (db *DB) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgID int64, c StatusChange) error {
+	if _, err := kexie.ParsePartialDate(c.Happened); err != nil || c.Happened == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", c.Happened)
+	}
+	c.Resolution = strings.TrimSpace(c.Resolution)
+	return db.write(ctx, actor, func(tx *Tx) error {
+		was, err := tx.orgByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if was.Kind.CountyOrAbove() && c.Resolution == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.resolution_required", "changing or cancelling an association at or above county level needs the resolution of its congress")
+		}
+		now := was
+		switch c.Action {
+		case "suspend":
+			now.Status = kexie.OrgSuspended
+		case "restore":
+			now.Status = kexie.OrgActive
+		case "cancel":
+			now.Status = kexie.OrgCancelled
+		case "rename":
+			now.NameZH, now.NameEN = strings.TrimSpace(c.NameZH), strings.TrimSpace(c.NameEN)
+			if now.NameZH == "" {
+				return kexie.Errorf(kexie.CodeInvalid, "err.row_name", "name_zh is empty")
+			}
+		default:
+			return kexie.Errorf(kexie.CodeInvalid, "err.status_action", "unknown change %q", c.Action)
+		}
+		if now.SameData(was) {
+			return kexie.Errorf(kexie.CodeConflict, "err.status_same", "the organisation is already in that state")
+		}
+		if was.Status == kexie.OrgCancelled {
+			return kexie.Errorf(kexie.CodeConflict, "err.org_cancelled", "a cancelled organisation cannot be changed")
+		}
+		if err := tx.updateOrg(ctx, was, now); err != nil {
+			return err
+		}
+		return tx.recordChanges(ctx, was, now, c.Happened, c.Resolution)
+	})
+}
+
+// Filing is a change filed with an association for the record.
+type Filing struct {
+	ID             int64
+	Org            kexie.Organisation // the organisation that changed
+	ToOrg          kexie.Organisation // the association it is filed with
+	Event          OrgEvent
+	Resolution     string
+	CreatedAt      time.Time
+	Acknowledged   bool
+	AcknowledgedAt *time.Time
+}
+
+// Filings lists the filings addressed to organisations viewer may read,
+// pending ones first, newest first.
+func (db *DB) Filings(ctx context.Context, viewer int64, pendingOnly bool, limit int) ([]Filing, error) {
+	q := `SELECT f.id, f.resolution, f.created_at, f.acknowledged_at, e.id, e.kind, e.happened, e.detail,
+			s.code, s.name_zh, s.name_en, s.kind, t.id, t.code, t.name_zh, t.name_en
+		FROM filings f JOIN org_events e ON e.id = f.event_id JOIN orgs s ON s.id = f.org_id JOIN orgs t ON t.id = f.to_org_id
+		WHERE ` + strings.ReplaceAll(visibleTo("$1", kexie.PermOrgRead), "o.id", "t.id")
+	if pendingOnly {
+		q += ` AND f.acknowledged_at IS NULL`
+	}
+	q += ` ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit)
+	rows, err := db.r.QueryContext(ctx, q, viewer)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Filing
+	for rows.Next() {
+		var f Filing
+		var ack sql.Null[time.Time]
+		if err := rows.Scan(&f.ID, &f.Resolution, &f.CreatedAt, &ack, &f.Event.ID, &f.Event.Kind, &f.Event.Happened, &f.Event.Detail,
+			&f.Org.Code, &f.Org.NameZH, &f.Org.NameEN, &f.Org.Kind, &f.ToOrg.ID, &f.ToOrg.Code, &f.ToOrg.NameZH, &f.ToOrg.NameEN); err != nil {
+			return nil, mapErr(err)
+		}
+		if ack.Valid {
+			t := ack.V.UTC()
+			f.Acknowledged, f.AcknowledgedAt = true, &t
+		}
+		out = append(out, f)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AcknowledgeFiling marks a filing as received by a user who may write for
+// the association it is addressed to.
+func (db *DB) AcknowledgeFiling(ctx context.Context, actor kexie.Actor, filingID int64) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		var to int64
+		var acked bool
+		err := tx.QueryRowContext(ctx, `SELECT to_org_id, acknowledged_at IS NOT NULL FROM filings WHERE id = $1`, filingID).Scan(&to, &acked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")
+		}
+		if err != nil {
+			return err
+		}
+		ok, err := tx.can(ctx, actor.UserID, kexie.PermOrgWrite, to)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")
+		}
+		if acked {
+			return kexie.Errorf(kexie.CodeConflict, "err.filing_acked", "the filing has already been acknowledged")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE filings SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.now, actor.UserID, filingID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "filing.acknowledge", ObjectType: "filing", ObjectID: strconv.FormatInt(filingID, 10), OrgID: to,
+			Before: map[string]any{"acknowledged": false}, After: map[string]any{"acknowledged": true}})
+	})
+}
+
+// can is Can inside a transaction, so it sees organisations created by it.
+func (tx *Tx) can(ctx context.Context, userID int64, p kexie.Permission, orgID int64) (bool, error) {
+	var ok bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants g
+		LEFT JOIN org_closure c ON c.ancestor_id = g.org_id AND c.descendant_id = $2
+		WHERE g.user_id = $1 AND (g.role = 'sysadmin' OR (c.descendant_id IS NOT NULL AND g.role IN `+roleList(p)+`)))`,
+		userID, orgID).Scan(&ok)
+	return ok, err
 }

@@ -310,12 +310,20 @@ func (db *DB) OrgStats(ctx context.Context, org kexie.Organisation) (kexie.OrgSt
 	return st, mapErr(rows.Err())
 }
 
-// AllOrgs streams every organisation, parents before children (by depth,
-// then code), for export.
-func (db *DB) AllOrgs(ctx context.Context, fn func(kexie.Organisation) error) error {
+// AllOrgs streams every organisation viewer may read (viewer 0: all),
+// parents before children (by depth, then code), for export.
+func (db *DB) AllOrgs(ctx context.Context, viewer int64, fn func(kexie.Organisation) error) error {
+	where := ""
+	if viewer != 0 {
+		where = ` WHERE ` + visibleTo("$1", kexie.PermOrgRead)
+	}
+	args := []any{}
+	if viewer != 0 {
+		args = append(args, viewer)
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+orgColumns+`, d.depth`+orgFrom+`
-		JOIN (SELECT descendant_id, MAX(depth) AS depth FROM org_closure GROUP BY descendant_id) d ON d.descendant_id = o.id
-		ORDER BY d.depth, o.code`)
+		JOIN (SELECT descendant_id, MAX(depth) AS depth FROM org_closure GROUP BY descendant_id) d ON d.descendant_id = o.id`+where+`
+		ORDER BY d.depth, o.code`, args...)
 	if err != nil {
 		return mapErr(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -135,18 +134,10 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rq *request) e
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) error {
-	q := r.URL.Query()
-	offset, limit := 0, 50
-	for k, p := range map[string]*int{"offset": &offset, "limit": &limit} {
-		if v := q.Get(k); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return kexie.Errorf(kexie.CodeInvalid, "err.number", "%s must be a positive whole number", k)
-			}
-			*p = n
-		}
+	offset, limit, err := pageQuery(r)
+	if err != nil {
+		return err
 	}
-	limit = min(max(limit, 1), 500)
 	us, err := s.db.ListUsers(r.Context(), rq.User.ID, offset, limit)
 	if err != nil {
 		return err

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -157,6 +159,8 @@ type orgData struct {
 	Total      int
 	Prev, Next string
 	StatRows   []statRow
+	CanEdit    bool
+	Form       url.Values // the status form as typed, after an error
 }
 
 type statRow struct {
@@ -214,7 +218,12 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
+	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+		return err
+	}
+	d.Form = rq.form
 	p := s.newPage(r, rq, "orgs.title", d)
 	p.Title = o.Name(rq.L.Lang)
-	return s.render(w, http.StatusOK, "org", p)
+	p.Error = rq.pageError
+	return s.render(w, cmp.Or(rq.status, http.StatusOK), "org", p)
 }

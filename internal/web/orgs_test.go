@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,7 +107,9 @@ func TestCountyStaffSeeOnlyTheirCounty(t *testing.T) {
 			wantStatus(t, c.api("GET", "/api/v1/orgs/"+code+"/stats", "", nil), http.StatusNotFound)
 			wantStatus(t, c.api("GET", "/api/v1/orgs/"+code+"/children", "", nil), http.StatusNotFound)
 		}
-		var res struct{ Orgs []struct{ Code, ParentCode string } }
+		var res struct {
+			Orgs []struct{ Code, ParentCode string }
+		}
 		c.api("GET", "/api/v1/orgs?q=%E7%A7%91%E5%AD%A6&limit=500", "", nil).json(t, &res) // 科学
 		if len(res.Orgs) == 0 {
 			t.Fatal("search finds nothing in the county's own subtree")
@@ -124,4 +128,112 @@ func TestCountyStaffSeeOnlyTheirCounty(t *testing.T) {
 			t.Error("the county page links to the province")
 		}
 	})
+}
+
+func upload(c *client, name, content string, dry bool) resp {
+	c.e.t.Helper()
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf_token", c.csrf)
+	if dry {
+		_ = mw.WriteField("dry_run", "1")
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(content))
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.ts.URL+"/import/orgs", strings.NewReader(body.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+func TestImportUIAndScopedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := demoEnv(t, db)
+		e.orgUser("county.staff", kexie.RoleStaff, "HLJ-CTY-001")
+		c := e.client()
+		c.lang = "en"
+		c.mustLogin("county.staff")
+		c.get("/import/orgs")
+		file := "code,parent_code,kind,name_zh\n" +
+			"NEW-RUR,HLJ-CTY-001,rural_tech_association,新建专业技术协会\n" + // inside: allowed
+			"NEW-SIB,HLJ-CTY-002,rural_tech_association,邻县协会\n" + // under a sibling county: refused
+			"HLJ-CTY-002,HLJ-MUN-2301,county_association,改名\n" + // changing a sibling: refused
+			"BAD,HLJ-CTY-001,planet,坏\n"
+		r := upload(c, "orgs.csv", file, true)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, "orgs: 4 read, 1 created, 0 updated, 0 unchanged, 3 rejected, 0 warnings") || !strings.Contains(r.body, "nothing was written") {
+			t.Fatalf("preview: %s", r.body)
+		}
+		if _, err := e.db.OrgByCode(ctx, "NEW-RUR"); err == nil {
+			t.Fatal("the preview wrote")
+		}
+		r = upload(c, "orgs.csv", file, false)
+		if !strings.Contains(r.body, "orgs: 4 read, 1 created, 0 updated, 0 unchanged, 3 rejected, 0 warnings") || strings.Count(r.body, "not permitted") != 1 || !strings.Contains(r.body, "parent HLJ-CTY-002 was rejected") {
+			t.Fatalf("import: %s", r.body)
+		}
+		if sib, _ := e.db.OrgByCode(ctx, "HLJ-CTY-002"); sib.NameZH == "改名" {
+			t.Fatal("county staff renamed a sibling county")
+		}
+		if _, err := e.db.OrgByCode(ctx, "NEW-RUR"); err != nil {
+			t.Fatal("the allowed row was not written")
+		}
+		// The county's export holds its own subtree only.
+		x := c.get("/export/orgs.csv")
+		wantStatus(t, x, http.StatusOK)
+		if !strings.Contains(x.body, "HLJ-CTY-001,") || strings.Contains(x.body, "HLJ-CTY-002,") || strings.Contains(x.body, "\nHLJ,") {
+			t.Fatalf("export beyond the subtree:\n%.500s", x.body)
+		}
+		// A change of a sibling through the status form: not found.
+		wantStatus(t, c.post("/orgs/HLJ-CTY-002/status", url.Values{"action": {"suspend"}, "date": {"2026-11"}, "resolution": {"x"}}), http.StatusNotFound)
+	})
+}
+
+func TestStatusChangeIsFiledWithTheNextHigherAssociation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := demoEnv(t, db)
+		e.orgUser("county.admin", kexie.RoleOrgAdmin, "HLJ-CTY-001")
+		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+		e.orgUser("city.staff", kexie.RoleStaff, county.ParentCode)
+		c := e.client()
+		c.lang = "en"
+		c.mustLogin("county.admin")
+		c.get("/orgs/HLJ-CTY-001")
+		// Without a resolution: refused, the form keeps what was typed.
+		r := c.post("/orgs/HLJ-CTY-001/status", url.Values{"action": {"rename"}, "date": {"2026-11-20"}, "name_zh": {"新名称科学技术协会"}, "name_en": {"New Name"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(r.body, "resolution of its congress") || !strings.Contains(r.body, `value="新名称科学技术协会"`) {
+			t.Fatal("refusal without resolution, or the form lost its input")
+		}
+		r = c.post("/orgs/HLJ-CTY-001/status", url.Values{"action": {"rename"}, "date": {"2026-11-20"}, "resolution": {"第八次代表大会决议（2026）1号"},
+			"name_zh": {"新名称科学技术协会"}, "name_en": {"New Name"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if b := c.get("/orgs/HLJ-CTY-001").body; !strings.Contains(b, "New Name") || !strings.Contains(b, "Renamed") {
+			t.Fatal("rename not shown")
+		}
+		// The city's staff see it in their inbox and acknowledge it; the
+		// county's admin cannot acknowledge its own filing.
+		city := e.client()
+		city.lang = "en"
+		city.mustLogin("city.staff")
+		inbox := city.get("/filings")
+		if !strings.Contains(inbox.body, "New Name") || !strings.Contains(inbox.body, "第八次代表大会决议（2026）1号") {
+			t.Fatalf("inbox: %.800s", inbox.body)
+		}
+		id := regexpFind(inbox.body, `/filings/(\d+)/ack`)
+		c.get("/orgs/HLJ-CTY-001")
+		wantStatus(t, c.post("/filings/"+id+"/ack", nil), http.StatusNotFound)
+		wantStatus(t, city.post("/filings/"+id+"/ack", nil), http.StatusSeeOther)
+		if b := city.get("/filings").body; !strings.Contains(b, "Acknowledged") {
+			t.Fatal("acknowledgement not shown")
+		}
+		wantStatus(t, city.post("/filings/"+id+"/ack", nil), http.StatusConflict)
+	})
+}
+
+func regexpFind(s, re string) string {
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	if m == nil {
+		return "0"
+	}
+	return m[1]
 }

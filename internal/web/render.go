@@ -113,6 +113,12 @@ func (s *Server) nav(r *http.Request, rq *request) []navItem {
 		return items
 	}
 	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) {
+			items = append(items, navItem{Key: "nav.filings", Href: "/filings"})
+			break
+		}
+	}
+	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermUserManage) {
 			items = append(items, navItem{Key: "nav.users", Href: "/admin/users"})
 			break

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,6 +39,11 @@ type request struct {
 	CSRF        string
 	API         bool
 	route       Route
+	// A page re-rendered after a failed form: its error, status and the
+	// values as typed.
+	pageError string
+	status    int
+	form      url.Values
 }
 
 // Actor is the audit identity of the request.
@@ -89,7 +95,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request, rt R
 		}
 	}
 	if !isSafe(r.Method) {
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
 		if err := s.checkCSRF(r, rq); err != nil {
 			return err
 		}
@@ -216,7 +222,19 @@ func (s *Server) checkCSRF(r *http.Request, rq *request) error {
 	}
 	got := r.Header.Get(csrfHeader)
 	if got == "" {
-		if err := r.ParseForm(); err != nil {
+		var err error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			// File uploads: the body limit of the route bounds this; parts
+			// beyond 8 MiB go to temporary files.
+			err = r.ParseMultipartForm(8 << 20)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return err
+			}
 			return kexie.Wrap(kexie.CodeInvalid, "err.form", "the form could not be read", err)
 		}
 		got = r.PostFormValue(csrfField)

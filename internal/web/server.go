@@ -89,6 +89,9 @@ type Route struct {
 	Perm    kexie.Permission
 	API     bool
 	Handler handlerFunc
+	// MaxBody bounds the request body of state-changing requests (1 MiB
+	// unless the route says otherwise, as file uploads do).
+	MaxBody int64
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -137,10 +140,15 @@ func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 // without a permission cannot exist: handle panics on an empty one at
 // start-up, and a test walks the list.
 func (s *Server) handle(method, path string, perm kexie.Permission, h handlerFunc) {
+	s.handleWith(method, path, perm, 1<<20, h)
+}
+
+// handleWith is handle with a body limit of the route's own.
+func (s *Server) handleWith(method, path string, perm kexie.Permission, maxBody int64, h handlerFunc) {
 	if perm == "" {
 		panic("web: route " + method + " " + path + " declares no permission")
 	}
-	rt := Route{Method: method, Path: path, Perm: perm, API: strings.HasPrefix(path, "/api/"), Handler: h}
+	rt := Route{Method: method, Path: path, Perm: perm, API: strings.HasPrefix(path, "/api/"), Handler: h, MaxBody: maxBody}
 	s.routes = append(s.routes, rt)
 	s.mux.Handle(rt.Pattern(), s.wrap(rt))
 }
