@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kexie/kexie/internal/cli"
+	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/web"
@@ -61,6 +62,9 @@ func TestBrowserLoginLanguageLogout(t *testing.T) {
 	app := startApp(t)
 	root, err := app.DB.OrgByCode(context.Background(), store.RootCode)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(context.Background(), app.DB, kexie.SystemActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := app.DB.CreateUser(context.Background(), kexie.SystemActor("test"), store.NewUser{
@@ -163,6 +167,25 @@ func TestBrowserLoginLanguageLogout(t *testing.T) {
 	if lang, heading, logout := htmlLang(), text("#home-title"), text("#logout"); lang != "en" || heading != "Welcome to kexie" || logout != "Sign out" {
 		t.Fatalf("home in English: lang=%q heading=%q logout=%q", lang, heading, logout)
 	}
+
+	// The registry: from the navigation to a profile, in English, then in
+	// Chinese.
+	follow(chromedp.Click(css(`nav.main a[href="/orgs"]`)))
+	do(chromedp.SendKeys(css("#org-search"), "heilongjiang"))
+	follow(chromedp.Submit(css("#org-search")))
+	follow(chromedp.Click(css(`a[href="/orgs/HLJ"]`)))
+	shot("5-profile-en")
+	if lang, name, para := htmlLang(), text("#org-name"), text("#members-paragraph"); lang != "en" || name != "Heilongjiang Association for Science and Technology" ||
+		!strings.Contains(para, "126 county associations (68 independent)") || !strings.Contains(para, "2,727 rural technical associations") {
+		t.Fatalf("profile in English: lang=%q name=%q paragraph=%q", lang, name, para)
+	}
+	follow(chromedp.Click(css(`button[name="lang"][value="zh-Hans"]`)))
+	shot("6-profile-zh")
+	if lang, name, para := htmlLang(), text("#org-name"), text("#members-paragraph"); lang != "zh-Hans" || name != "黑龙江省科学技术协会" ||
+		!strings.Contains(para, "县级科协126个（其中独立设置68个）") {
+		t.Fatalf("profile in Chinese: lang=%q name=%q paragraph=%q", lang, name, para)
+	}
+	follow(chromedp.Click(css(`button[name="lang"][value="en"]`)))
 
 	// Sign out: back at the sign-in page, and the home page no longer
 	// knows the user.
