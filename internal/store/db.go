@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -41,6 +42,7 @@ type DB struct {
 	now     func() time.Time
 	log     *slog.Logger
 	path    string
+	stmts   sync.Map // query text → *sql.Stmt on the reader pool (see prepared)
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -129,9 +131,29 @@ func (db *DB) Pools() map[string]*sql.DB {
 	return map[string]*sql.DB{"writer": db.w, "reader": db.r}
 }
 
+// prepared returns the reader pool's prepared statement for q, preparing it
+// on first use. Hot read paths (authorisation checks on every request) skip
+// the parse-and-plan step this way; database/sql re-prepares per connection
+// as needed.
+func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, st any) bool { errs = append(errs, st.(*sql.Stmt).Close()); return true })
 	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}

@@ -50,6 +50,15 @@ func (db *DB) ClosureMismatch(ctx context.Context) (string, error) {
 		}
 		got[[2]int64{a, d}] = depth
 	}
+	// The descendant's attributes copied onto each closure row match too.
+	var stale int
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_closure c JOIN orgs o ON o.id = c.descendant_id
+		WHERE c.d_kind <> o.kind OR c.d_status <> o.status OR c.d_independent <> o.independent`).Scan(&stale); err != nil {
+		return "", err
+	}
+	if stale > 0 {
+		return fmt.Sprintf("%d closure rows carry stale descendant attributes", stale), nil
+	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
 			return fmt.Sprintf("closure lacks %v depth %d (has %d, %v)", k, v, g, ok), nil

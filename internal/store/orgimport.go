@@ -438,9 +438,6 @@ func (db *DB) AcknowledgeFiling(ctx context.Context, actor kexie.Actor, filingID
 // can is Can inside a transaction, so it sees organisations created by it.
 func (tx *Tx) can(ctx context.Context, userID int64, p kexie.Permission, orgID int64) (bool, error) {
 	var ok bool
-	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants g
-		LEFT JOIN org_closure c ON c.ancestor_id = g.org_id AND c.descendant_id = $2
-		WHERE g.user_id = $1 AND (g.role = 'sysadmin' OR (c.descendant_id IS NOT NULL AND g.role IN `+roleList(p)+`)))`,
-		userID, orgID).Scan(&ok)
+	err := tx.QueryRowContext(ctx, canQuery(p), userID, orgID).Scan(&ok)
 	return ok, err
 }

@@ -20,12 +20,21 @@ func (db *DB) isSysAdmin(ctx context.Context, userID int64) (bool, error) {
 // Can reports whether userID holds permission p on organisation orgID.
 // System administrators hold every permission everywhere.
 func (db *DB) Can(ctx context.Context, userID int64, p kexie.Permission, orgID int64) (bool, error) {
+	st, err := db.prepared(ctx, canQuery(p))
+	if err != nil {
+		return false, err
+	}
 	var ok bool
-	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants g
-		LEFT JOIN org_closure c ON c.ancestor_id = g.org_id AND c.descendant_id = $2
-		WHERE g.user_id = $1 AND (g.role = 'sysadmin' OR (c.descendant_id IS NOT NULL AND g.role IN `+roleList(p)+`)))`,
-		userID, orgID).Scan(&ok)
+	err = st.QueryRowContext(ctx, userID, orgID).Scan(&ok)
 	return ok, mapErr(err)
+}
+
+// canQuery: does user $1 hold p on organisation $2 — a role on one of its
+// ancestors (or itself), found with the closure table's primary key.
+func canQuery(p kexie.Permission) string {
+	return `SELECT EXISTS (SELECT 1 FROM role_grants g
+		LEFT JOIN org_closure c ON c.ancestor_id = g.org_id AND c.descendant_id = $2
+		WHERE g.user_id = $1 AND (g.role = 'sysadmin' OR (c.descendant_id IS NOT NULL AND g.role IN ` + roleList(p) + `)))`
 }
 
 // HoldsAnywhere reports whether userID holds p on at least one organisation:
