@@ -129,3 +129,78 @@ func TestMovesKeepClosureExact(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestAuthorisationOracle compares Can with a brute-force oracle over
+// random trees and random grants: a role holds on the organisation it is
+// granted on and everything below it, nowhere else.
+func TestAuthorisationOracle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		rng := rand.New(rand.NewPCG(7, 11))
+		root, _ := db.EnsureRoot(ctx, admin)
+		parent := map[int64]int64{root.ID: 0}
+		ids := []int64{root.ID}
+		for i := 0; i < 40; i++ {
+			p := ids[rng.IntN(len(ids))]
+			o, err := db.CreateOrg(ctx, admin, kexie.Organisation{Code: "R" + itoa(i), ParentID: p, Kind: "county_association", NameZH: "县"})
+			must(t, err)
+			parent[o.ID] = p
+			ids = append(ids, o.ID)
+		}
+		// A few moves, so the closure under test has been rewritten.
+		for i := 0; i < 8; i++ {
+			n, to := ids[1+rng.IntN(len(ids)-1)], ids[rng.IntN(len(ids))]
+			if err := db.MoveOrg(ctx, admin, n, to); err == nil {
+				parent[n] = to
+			}
+		}
+		type grant struct {
+			org  int64
+			role kexie.Role
+		}
+		grants := map[int64][]grant{}
+		var users []int64
+		for u := 0; u < 6; u++ {
+			role := []kexie.Role{kexie.RoleStaff, kexie.RoleAuditor, kexie.RoleOrgAdmin}[rng.IntN(3)]
+			org := ids[rng.IntN(len(ids))]
+			nu, err := db.CreateUser(ctx, admin, store.NewUser{Username: "oracle" + itoa(u), Password: "oracle password", Role: role, OrgID: org})
+			must(t, err)
+			users = append(users, nu.ID)
+			grants[nu.ID] = append(grants[nu.ID], grant{org, role})
+			if rng.IntN(2) == 0 { // a second role elsewhere
+				role2 := []kexie.Role{kexie.RoleStaff, kexie.RoleAuditor}[rng.IntN(2)]
+				org2 := ids[rng.IntN(len(ids))]
+				if db.GrantRole(ctx, admin, nu.ID, org2, role2) == nil {
+					grants[nu.ID] = append(grants[nu.ID], grant{org2, role2})
+				}
+			}
+		}
+		below := func(a, d int64) bool {
+			for x := d; x != 0; x = parent[x] {
+				if x == a {
+					return true
+				}
+			}
+			return false
+		}
+		checked := 0
+		for _, u := range users {
+			for _, p := range []kexie.Permission{kexie.PermOrgRead, kexie.PermOrgWrite, kexie.PermAuditRead, kexie.PermUserManage} {
+				for _, o := range ids {
+					want := false
+					for _, g := range grants[u] {
+						want = want || (kexie.RoleGrants(g.role, p) && below(g.org, o))
+					}
+					got, err := db.Can(ctx, u, p, o)
+					must(t, err)
+					if got != want {
+						t.Fatalf("user %d %s on org %d: Can %v, oracle %v", u, p, o, got, want)
+					}
+					checked++
+				}
+			}
+		}
+		if checked < 900 {
+			t.Fatalf("only %d checks", checked)
+		}
+	})
+}
