@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"text/tabwriter"
@@ -32,35 +35,32 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Whatever goes wrong with the file as a whole, the command still ends
+	// with its one summary line (nothing read) and a non-zero exit.
+	fileError := func(err error) error {
+		fmt.Fprintf(env.Stderr, "kexie import: %s: %s\n", file, userMessage(err))
+		fmt.Fprintln(env.Stdout, orgfile.Summary(0, 0, 0, 0, 0, 0))
+		return exitError{code: 1}
+	}
 	f, err := os.Open(file)
 	if err != nil {
-		return kexie.Wrap(kexie.CodeInvalid, "err.file_open", "cannot open "+file, err)
+		return fileError(err)
 	}
-	recs, err := orgfile.Read(file, f)
+	parsed, err := orgfile.Read(file, f)
 	f.Close()
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return fileError(err)
 	}
-	var rows []store.ImportRow
-	var rejected []store.Rejection
-	warnings := 0
-	for _, rec := range recs {
-		row, err := orgfile.Check(rec)
-		if err != nil {
-			rejected = append(rejected, store.Rejection{Line: rec.Line, Code: rec.Values["code"], Reason: kexie.AsError(err).Message})
-			continue
-		}
-		for _, w := range row.Warnings {
-			fmt.Fprintf(env.Stderr, "line %d (%s): warning: %s\n", row.Line, row.Org.Code, w)
-		}
-		warnings += len(row.Warnings)
-		rows = append(rows, store.ImportRow{Line: row.Line, Org: row.Org})
+	checked, rejected := orgfile.CheckAll(parsed)
+	rows := make([]store.ImportRow, len(checked))
+	for i, row := range checked {
+		rows[i] = store.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
+	db, cleanup, err := openForImport(ctx, env, d, *dry)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer cleanup()
 	bar := newProgress(env, "importing", len(rows))
 	out, err := db.ImportOrgs(ctx, cliActor(), rows, store.ImportOptions{DryRun: *dry, Progress: bar.set})
 	bar.done()
@@ -69,19 +69,58 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	rejected = append(rejected, out.Rejected...)
 	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
+	// Warnings count for the rows that were imported, not for rejected ones.
+	gone := map[int]bool{}
 	for _, r := range rejected {
+		gone[r.Line] = true
 		fmt.Fprintf(env.Stderr, "line %d (%s): rejected: %s\n", r.Line, r.Code, r.Reason)
+	}
+	warnings := 0
+	for _, row := range checked {
+		if gone[row.Line] {
+			continue
+		}
+		for _, w := range row.Warnings {
+			fmt.Fprintf(env.Stderr, "line %d (%s): warning: %s\n", row.Line, row.Org.Code, w)
+			warnings++
+		}
 	}
 	if *errFile != "" {
 		if err := writeRejections(*errFile, rejected); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintln(env.Stdout, orgfile.Summary(len(recs), out.Created, out.Updated, out.Unchanged, len(rejected), warnings))
+	fmt.Fprintln(env.Stdout, orgfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), warnings))
 	if len(rejected) > 0 {
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// openForImport opens the database an import writes to. A dry run against
+// a SQLite file that does not exist yet runs on a temporary copy of the
+// empty schema instead, so that "write nothing" holds for the file system
+// too.
+func openForImport(ctx context.Context, env Env, d dbFlags, dry bool) (*store.DB, func(), error) {
+	if dry && d.dsn == "" {
+		if _, err := os.Stat(d.path); errors.Is(err, os.ErrNotExist) {
+			tmp, err := os.MkdirTemp("", "kexie-dry-run-")
+			if err != nil {
+				return nil, nil, err
+			}
+			db, err := openMigrated(ctx, env, dbFlags{path: filepath.Join(tmp, "dry.db")}, slog.New(slog.DiscardHandler))
+			if err != nil {
+				os.RemoveAll(tmp)
+				return nil, nil, err
+			}
+			return db, func() { db.Close(); os.RemoveAll(tmp) }, nil
+		}
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
 }
 
 // writeRejections writes the error file: one CSV line per rejected row —

@@ -73,8 +73,14 @@ func TestRegions(t *testing.T) {
 	if got := chain("230102"); got != "道里区<哈尔滨市<黑龙江省" {
 		t.Errorf("parents of 230102: %s", got)
 	}
-	if got := chain("110101"); got != "东城区<北京市" { // a municipality's district: no prefecture entry
+	if got := chain("110101"); got != "东城区<市辖区<北京市" { // a municipality's districts have their 市辖区 row
 		t.Errorf("parents of 110101: %s", got)
+	}
+	for code, want := range map[string]string{"110101": "北京市东城区", "230102": "黑龙江省哈尔滨市道里区", "419001": "河南省济源市", "230000": "黑龙江省"} {
+		r, _ := LookupRegion(code)
+		if got := FullName(r); got != want {
+			t.Errorf("FullName(%s) = %s, want %s", code, got, want)
+		}
 	}
 	// The table has every province, and every entry's parent exists.
 	m, err := regionTable()

@@ -105,3 +105,18 @@ func Regions() []Region {
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
+
+// FullName writes a region with its parents, province first, leaving out
+// the placeholder rows that group a municipality's districts or a
+// province's directly administered counties: 黑龙江省哈尔滨市道里区,
+// 北京市东城区.
+func FullName(r Region) string {
+	name := r.Name
+	for p, ok := Parent(r); ok; p, ok = Parent(p) {
+		if p.Name == "市辖区" || p.Name == "县" || strings.Contains(p.Name, "直辖县级行政区划") {
+			continue
+		}
+		name = p.Name + name
+	}
+	return name
+}

@@ -23,8 +23,13 @@ for name, level in (("province.csv", "province"), ("city.csv", "prefecture"), ("
         if len(code) != 6 or not code.isdigit():
             raise SystemExit(f"{name}: bad code {code!r}")
         out[code] = (nm, level)
+# GB/T 2260 lists a prefecture-level row for each municipality's districts
+# (市辖区) and Chongqing's counties (县); the package omits them.
+SUPPLEMENT = {"110100": "市辖区", "120100": "市辖区", "310100": "市辖区", "500100": "市辖区", "500200": "县"}
+for code, nm in SUPPLEMENT.items():
+    out.setdefault(code, (nm, "prefecture"))
 print(f"# GB/T 2260 administrative divisions: provinces, prefectures, counties.")
-print(f"# source: {SOURCE}")
+print(f"# source: {SOURCE}; plus the municipalities' 市辖区/县 rows of GB/T 2260")
 print(f"# converted: {datetime.date.today().isoformat()} by internal/cnid/regions_gen.py")
 print("# code\tname\tlevel")
 for code in sorted(out):

@@ -40,6 +40,9 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	db := storetest.OpenSQLite(t, storetest.Options{})
 	ctx := context.Background()
 	actor := kexie.SystemActor("test")
+	if _, err := db.EnsureRoot(ctx, actor); err != nil { // as serve does before loading the demo
+		t.Fatal(err)
+	}
 	out, err := Load(ctx, db, actor)
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +83,12 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	again, err := Load(ctx, db, actor)
 	if err != nil || again.Created+again.Updated != 0 || again.Unchanged != out.Created+out.Updated+out.Unchanged {
 		t.Fatalf("second load: %+v %v", again, err)
+	}
+	if root, _ := db.OrgByCode(ctx, "CAST"); root.Address == "" {
+		t.Fatal("the root created before the demo did not get its profile")
+	}
+	if chia, _ := db.OrgByCode(ctx, "CHIA"); chia.LegalRep != "梁晓红" || chia.Address == "" {
+		t.Fatalf("CHIA profile: %+v", chia)
 	}
 	h, _ := db.OrgByCode(ctx, "HLJ")
 	ev, err := db.History(ctx, h.ID)

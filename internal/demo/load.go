@@ -24,6 +24,26 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 		r := out.Rejected[0]
 		return out, fmt.Errorf("demo organisation %s rejected: %s", r.Code, r.Reason)
 	}
+	// Files do not carry address, registration authority and legal
+	// representative; set them where the demo knows them (the root, created
+	// bare on first start, among others).
+	for _, o := range orgs {
+		if o.Address == "" && o.RegistrationAuthority == "" && o.LegalRep == "" {
+			continue
+		}
+		stored, err := db.OrgByCode(ctx, o.Code)
+		if err != nil {
+			return out, err
+		}
+		if stored.Address == o.Address && stored.RegistrationAuthority == o.RegistrationAuthority && stored.LegalRep == o.LegalRep {
+			continue
+		}
+		if err := db.UpdateOrgProfile(ctx, actor, stored.ID, store.OrgProfile{NameEN: stored.NameEN, RegionCode: stored.RegionCode, USCC: stored.USCC,
+			Address: o.Address, Established: stored.Established, RegistrationAuthority: o.RegistrationAuthority, LegalRep: o.LegalRep,
+			Independent: stored.Independent}); err != nil {
+			return out, err
+		}
+	}
 	if out.Created == 0 {
 		return out, nil // already loaded: keep the history as it is
 	}

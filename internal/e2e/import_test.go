@@ -42,8 +42,8 @@ func TestImportContract(t *testing.T) {
 	if got := summary(t, r); got != "orgs: 4 read, 3 created, 0 updated, 0 unchanged, 1 rejected, 1 warnings" || r.code == 0 {
 		t.Fatalf("dry run: %q exit %d", got, r.code)
 	}
-	if s := run(t, "", nil, "stats", "ROOT", "--db", db); s.code == 0 {
-		t.Fatal("the dry run wrote")
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("the dry run created the database file")
 	}
 	b, _ := os.ReadFile(errs)
 	if string(b) != "5,BAD,\"unknown organisation kind \"\"planet\"\"\"\n" {
@@ -71,6 +71,17 @@ func TestImportContract(t *testing.T) {
 	}
 	if st["children"]["provincial_association"] != 1 || st["subtree"]["municipal_association"] != 1 || st["independent"]["municipal_association"] != 1 {
 		t.Fatalf("stats %v", st)
+	}
+	// A file that cannot be read at all still ends with one summary line.
+	bad := filepath.Join(dir, "bad.csv")
+	_ = os.WriteFile(bad, []byte("code,kind,colour\n"), 0o644)
+	r = run(t, "", nil, "import", "orgs", bad, "--db", db)
+	if got := summary(t, r); got != "orgs: 0 read, 0 created, 0 updated, 0 unchanged, 0 rejected, 0 warnings" || r.code == 0 || !strings.Contains(r.stderr, "colour") {
+		t.Fatalf("unreadable file: %q exit %d %s", got, r.code, r.stderr)
+	}
+	r = run(t, "", nil, "import", "orgs", filepath.Join(dir, "missing.csv"), "--db", db)
+	if summary(t, r); r.code == 0 {
+		t.Fatal("a missing file exits 0")
 	}
 	// Round trip through both file kinds into empty databases.
 	for _, ext := range []string{"csv", "xlsx"} {

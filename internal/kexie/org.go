@@ -20,7 +20,7 @@ var OrgKinds = []OrgKind{
 
 // ParseOrgKind accepts a kind slug.
 func ParseOrgKind(s string) (OrgKind, error) {
-	k := OrgKind(strings.TrimSpace(s))
+	k := OrgKind(strings.ToLower(strings.TrimSpace(s)))
 	if !slices.Contains(OrgKinds, k) {
 		return "", Errorf(CodeInvalid, "err.org_kind", "unknown organisation kind %q", s)
 	}
@@ -148,4 +148,12 @@ type OrgStats struct {
 	Children    map[OrgKind]int `json:"children"`
 	Subtree     map[OrgKind]int `json:"subtree"`
 	Independent map[OrgKind]int `json:"independent"`
+}
+
+// Rejection is a row of a file that changed nothing, and why.
+type Rejection struct {
+	Line   int
+	Code   string
+	Reason string // English, for the error file
+	Err    error  // the coded error, when there is one, for a localized message
 }

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -32,17 +34,28 @@ type Record struct {
 	Values map[string]string
 }
 
+// File is a read organisation file: its records and the columns its header
+// has. A column the header lacks is not "empty": an import leaves the
+// stored value of an absent column alone.
+type File struct {
+	Records []Record
+	Has     map[string]bool
+}
+
 // Read parses a CSV or XLSX file (by extension, or by content for XLSX)
-// into records. A missing header column that is required, or an unknown
-// column, is an error for the whole file.
-func Read(name string, r io.Reader) ([]Record, error) {
+// into records. A required column missing from the header, an unknown
+// column or a column named twice is an error for the whole file; header
+// cells left empty (spreadsheets write them) are ignored with their data.
+func Read(name string, r io.Reader) (File, error) {
+	var f File
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
 	var rows [][]string
 	var lines []int
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+	xlsx := strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04"))
+	if xlsx {
 		rows, err = readXLSX(data)
 		for i := range rows {
 			lines = append(lines, i+1)
@@ -51,52 +64,95 @@ func Read(name string, r io.Reader) ([]Record, error) {
 		rows, lines, err = readCSV(data)
 	}
 	if err != nil {
-		return nil, err
+		return f, err
 	}
 	if len(rows) == 0 {
-		return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
+		return f, kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
 	}
 	header := make([]string, len(rows[0]))
-	seen := map[string]bool{}
+	f.Has = map[string]bool{}
 	for i, h := range rows[0] {
-		h = strings.ToLower(strings.TrimSpace(h))
-		known := false
-		for _, c := range Columns {
-			known = known || c == h
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if h == "" {
+			continue
 		}
-		if !known {
-			return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", h)
+		if !slices.Contains(Columns, h) {
+			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", h)
 		}
-		if seen[h] {
-			return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", h)
+		if f.Has[h] {
+			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", h)
 		}
-		seen[h] = true
+		f.Has[h] = true
 		header[i] = h
 	}
 	for _, req := range []string{"code", "kind", "name_zh"} {
-		if !seen[req] {
-			return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_missing", "the header lacks the column %q", req)
+		if !f.Has[req] {
+			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column_missing", "the header lacks the column %q", req)
 		}
 	}
-	var out []Record
 	for i, row := range rows[1:] {
 		blank := true
 		vals := map[string]string{}
 		for j, v := range row {
-			if j < len(header) {
-				vals[header[j]] = strings.TrimSpace(v)
-				blank = blank && strings.TrimSpace(v) == ""
-			} else if strings.TrimSpace(v) != "" {
+			v = strings.TrimSpace(v)
+			switch {
+			case j < len(header) && header[j] != "":
+				vals[header[j]] = v
+			case v != "" && j >= len(header):
 				vals["\x00extra"] = v
-				blank = false
 			}
+			blank = blank && v == ""
 		}
 		if blank {
 			continue // empty lines, as spreadsheets leave them, are not rows
 		}
-		out = append(out, Record{Line: lines[i+1], Values: vals})
+		if xlsx {
+			vals["established"] = excelDate(vals["established"])
+		}
+		f.Records = append(f.Records, Record{Line: lines[i+1], Values: vals})
 	}
-	return out, nil
+	return f, nil
+}
+
+// excelDate turns a raw spreadsheet date (a serial day number, as Excel
+// stores a cell typed 1958-09-01) into YYYY-MM-DD. A four-digit number is a
+// year and stays; text stays.
+func excelDate(v string) string {
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || (n >= 1000 && n <= 9999 && n == float64(int(n))) || n < 1 || n > 2958465 {
+		return v
+	}
+	t, err := excelize.ExcelDateToTime(n, false)
+	if err != nil {
+		return v
+	}
+	return t.Format("2006-01-02")
+}
+
+// CheckAll checks every record: a code already used on an earlier line is
+// rejected whatever else is wrong with either line, then each record is
+// checked on its own. It returns the rows to import, the rejections, and
+// the warnings of the accepted rows by line.
+func CheckAll(f File) (rows []Row, rejected []kexie.Rejection) {
+	first := map[string]int{}
+	for _, rec := range f.Records {
+		code := rec.Values["code"]
+		if line, dup := first[code]; dup && code != "" {
+			rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: code, Reason: fmt.Sprintf("code %s already appears on line %d", code, line)})
+			continue
+		}
+		if code != "" {
+			first[code] = rec.Line
+		}
+		row, err := Check(rec)
+		if err != nil {
+			rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: code, Reason: kexie.AsError(err).Message, Err: err})
+			continue
+		}
+		row.Has = f.Has
+		rows = append(rows, row)
+	}
+	return rows, rejected
 }
 
 // readCSV decodes the bytes (UTF-8 with or without BOM, else GB18030) and
@@ -105,8 +161,10 @@ func readCSV(data []byte) ([][]string, []int, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil {
-			return nil, nil, kexie.Wrap(kexie.CodeInvalid, "err.file_encoding", "the file is neither UTF-8 nor GB18030", err)
+		// The decoder maps undecodable bytes to U+FFFD instead of failing:
+		// one in the result means the file was in some other encoding.
+		if err != nil || bytes.ContainsRune(dec, utf8.RuneError) {
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_encoding", "the file is neither UTF-8 nor GB18030")
 		}
 		data = dec
 	}
@@ -139,7 +197,9 @@ func readXLSX(data []byte) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, nil
 	}
-	rows, err := f.GetRows(sheets[0])
+	// Raw values: numbers as stored (230100, not 230,100), dates as serial
+	// numbers that excelDate converts, booleans as 1/0.
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
 	}
@@ -159,6 +219,7 @@ type Row struct {
 	Line     int
 	Org      kexie.Organisation
 	Warnings []string
+	Has      map[string]bool // the file's columns (see File)
 }
 
 // Check validates one record. A rejected record's error says why, in words

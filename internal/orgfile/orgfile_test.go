@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -28,10 +29,11 @@ func TestReadEncodingsAndLines(t *testing.T) {
 		"utf8-bom": append([]byte("\xef\xbb\xbf"), sample...),
 		"gb18030":  gb,
 	} {
-		recs, err := Read("x.csv", bytes.NewReader(data))
+		f, err := Read("x.csv", bytes.NewReader(data))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		recs := f.Records
 		if len(recs) != 3 {
 			t.Fatalf("%s: %d records", name, len(recs))
 		}
@@ -59,10 +61,11 @@ func TestReadXLSX(t *testing.T) {
 	if _, err := f.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := Read("upload.bin", &buf) // recognised by content, not name
+	f2, err := Read("upload.bin", &buf) // recognised by content, not name
 	if err != nil {
 		t.Fatal(err)
 	}
+	recs := f2.Records
 	if len(recs) != 2 || recs[1].Line != 4 || recs[1].Values["region_code"] != "230100" {
 		t.Fatalf("%+v", recs)
 	}
@@ -120,7 +123,8 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := Read(name, &buf)
+		f, err := Read(name, &buf)
+		recs := f.Records
 		if err != nil || len(recs) != 1 {
 			t.Fatalf("%s: %v %v", name, recs, err)
 		}
@@ -128,5 +132,63 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		if err != nil || !row.Org.SameData(o) {
 			t.Fatalf("%s: %+v %v", name, row.Org, err)
 		}
+	}
+}
+
+func TestReadSpreadsheetQuirks(t *testing.T) {
+	// A header with a BOM, spaces, capitals and trailing empty cells; CRLF;
+	// upper-case values.
+	data := "\ufeff Code ,KIND,name_zh,established,independent,status,,\r\n" +
+		"HLJ,Provincial_Association,黑龙江省科协,1958,TRUE,Active,,\r\n"
+	f, err := Read("x.csv", strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Has["parent_code"] || !f.Has["status"] {
+		t.Fatalf("columns %v", f.Has)
+	}
+	rows, rej := CheckAll(f)
+	if len(rej) != 0 || len(rows) != 1 || rows[0].Org.Kind != "provincial_association" || !rows[0].Org.Independent || rows[0].Org.Status != kexie.OrgActive {
+		t.Fatalf("%+v %+v", rows, rej)
+	}
+	// Bytes that are neither UTF-8 nor GB18030.
+	if _, err := Read("x.csv", bytes.NewReader([]byte("code,kind,name_zh\nA,county_association,\xff\xff\xff\n"))); !errors.Is(err, kexie.ErrInvalid) {
+		t.Fatalf("garbage accepted: %v", err)
+	}
+}
+
+func TestXLSXDatesAndNumbers(t *testing.T) {
+	f := excelize.NewFile()
+	_ = f.SetSheetRow("Sheet1", "A1", &[]any{"code", "kind", "name_zh", "region_code", "established", "independent"})
+	_ = f.SetSheetRow("Sheet1", "A2", &[]any{"HLJ", "provincial_association", "黑龙江省科协", 230000, 1958, true})
+	_ = f.SetSheetRow("Sheet1", "A3", &[]any{"HRB", "municipal_association", "哈尔滨市科协", 230100, time.Date(1958, 9, 1, 0, 0, 0, 0, time.UTC), false})
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	file, err := Read("x.xlsx", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, rej := CheckAll(file)
+	if len(rej) != 0 || len(rows) != 2 {
+		t.Fatalf("%+v %+v", rows, rej)
+	}
+	if rows[0].Org.RegionCode != "230000" || rows[0].Org.Established != "1958" || !rows[0].Org.Independent {
+		t.Errorf("numbers: %+v", rows[0].Org)
+	}
+	if rows[1].Org.Established != "1958-09-01" || rows[1].Org.Independent {
+		t.Errorf("date cell: %+v", rows[1].Org)
+	}
+}
+
+func TestCheckAllRejectsLaterDuplicatesEvenOfBadRows(t *testing.T) {
+	f := File{Has: map[string]bool{"code": true, "kind": true, "name_zh": true}, Records: []Record{
+		{Line: 2, Values: map[string]string{"code": "A", "kind": "planet", "name_zh": "甲"}},
+		{Line: 3, Values: map[string]string{"code": "A", "kind": "county_association", "name_zh": "甲"}},
+	}}
+	rows, rej := CheckAll(f)
+	if len(rows) != 0 || len(rej) != 2 || !strings.Contains(rej[1].Reason, "already appears on line 2") {
+		t.Fatalf("%+v %+v", rows, rej)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -18,13 +19,42 @@ import (
 type ImportRow struct {
 	Line int
 	Org  kexie.Organisation
+	// Has names the columns the file has; nil means all. An existing
+	// organisation keeps its stored value for every absent column.
+	Has map[string]bool
 }
 
 // Rejection is a row that changed nothing, and why.
-type Rejection struct {
-	Line   int
-	Code   string
-	Reason string
+type Rejection = kexie.Rejection
+
+// mergeAbsent fills the fields whose columns the file lacks from the
+// stored organisation.
+func mergeAbsent(o, was kexie.Organisation, has map[string]bool) kexie.Organisation {
+	if has == nil {
+		return o
+	}
+	if !has["parent_code"] {
+		o.ParentCode = was.ParentCode
+	}
+	if !has["name_en"] {
+		o.NameEN = was.NameEN
+	}
+	if !has["region_code"] {
+		o.RegionCode = was.RegionCode
+	}
+	if !has["uscc"] {
+		o.USCC = was.USCC
+	}
+	if !has["established"] {
+		o.Established = was.Established
+	}
+	if !has["independent"] {
+		o.Independent = was.Independent
+	}
+	if !has["status"] {
+		o.Status = was.Status
+	}
+	return o
 }
 
 // ImportOutcome counts what an import did (or, dry, would do).
@@ -73,7 +103,7 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 		for i := range rows {
 			r := &rows[i]
 			if first, dup := inFile[r.Org.Code]; dup {
-				out.Rejected = append(out.Rejected, Rejection{r.Line, r.Org.Code, fmt.Sprintf("code %s already appears on line %d", r.Org.Code, first.Line)})
+				out.Rejected = append(out.Rejected, Rejection{Line: r.Line, Code: r.Org.Code, Reason: fmt.Sprintf("code %s already appears on line %d", r.Org.Code, first.Line)})
 				continue
 			}
 			inFile[r.Org.Code] = r
@@ -93,7 +123,7 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 		var visit func(r *ImportRow) error
 		reject := func(r *ImportRow, reason string) {
 			state[r.Org.Code] = failed
-			out.Rejected = append(out.Rejected, Rejection{r.Line, r.Org.Code, reason})
+			out.Rejected = append(out.Rejected, Rejection{Line: r.Line, Code: r.Org.Code, Reason: reason})
 		}
 		visit = func(r *ImportRow) error {
 			switch state[r.Org.Code] {
@@ -104,6 +134,10 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 				return nil
 			}
 			state[r.Org.Code] = visiting
+			was, exists := existing[r.Org.Code]
+			if exists {
+				r.Org = mergeAbsent(r.Org, was, r.Has)
+			}
 			pc := r.Org.ParentCode
 			var parentID int64
 			if pc != "" {
@@ -128,7 +162,6 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 			}
 			o := r.Org
 			o.ParentID = parentID
-			was, exists := existing[o.Code]
 			if opt.Writer != 0 {
 				// Creating needs org.write on the parent; changing needs it on
 				// the organisation and, for a move, on the new parent too.
@@ -171,6 +204,10 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 			if was.SameData(o) {
 				out.Unchanged++
 				state[o.Code] = done
+				return nil
+			}
+			if was.Status == kexie.OrgCancelled {
+				reject(r, "a cancelled organisation cannot be changed")
 				return nil
 			}
 			if err := tx.updateOrg(ctx, was, o); err != nil {
@@ -342,6 +379,10 @@ func (db *DB) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgID int6
 			now.NameZH, now.NameEN = strings.TrimSpace(c.NameZH), strings.TrimSpace(c.NameEN)
 			if now.NameZH == "" {
 				return kexie.Errorf(kexie.CodeInvalid, "err.row_name", "name_zh is empty")
+			}
+			// The limits of the import file, so an export always re-imports.
+			if utf8.RuneCountInString(now.NameZH) > 200 || utf8.RuneCountInString(now.NameEN) > 300 {
+				return kexie.Errorf(kexie.CodeInvalid, "err.row_name_long", "a name is too long")
 			}
 		default:
 			return kexie.Errorf(kexie.CodeInvalid, "err.status_action", "unknown change %q", c.Action)

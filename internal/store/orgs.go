@@ -273,7 +273,7 @@ func (db *DB) Ancestors(ctx context.Context, orgID int64) ([]kexie.Organisation,
 func (db *DB) SearchOrgs(ctx context.Context, viewer int64, q string, offset, limit int) ([]kexie.Organisation, error) {
 	pattern := "%" + likeEscape(strings.ToLower(strings.TrimSpace(q))) + "%"
 	return scanOrgs(db.r.QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+visibleTo("$1", kexie.PermOrgRead)+`
-		AND (o.name_zh LIKE $2 ESCAPE '\' OR lower(o.name_en) LIKE $2 ESCAPE '\' OR o.name_pinyin LIKE $2 ESCAPE '\'
+		AND (lower(o.name_zh) LIKE $2 ESCAPE '\' OR lower(o.name_en) LIKE $2 ESCAPE '\' OR o.name_pinyin LIKE $2 ESCAPE '\'
 			OR lower(o.code) LIKE $2 ESCAPE '\')
 		ORDER BY o.code LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), viewer, pattern))
 }
@@ -346,4 +346,37 @@ func (db *DB) AllOrgs(ctx context.Context, viewer int64, fn func(kexie.Organisat
 		}
 	}
 	return mapErr(rows.Err())
+}
+
+// OrgProfile is the part of an organisation its profile page edits: the
+// registry fields other than code, kind, parent, status and names (those
+// change through imports, moves and dated status changes).
+type OrgProfile struct {
+	NameEN                string
+	RegionCode            string
+	USCC                  string
+	Address               string
+	Established           string
+	RegistrationAuthority string
+	LegalRep              string
+	Independent           bool
+}
+
+// UpdateOrgProfile writes an organisation's profile fields (already
+// validated by the caller) with an audit entry; unchanged data writes
+// nothing.
+func (db *DB) UpdateOrgProfile(ctx context.Context, actor kexie.Actor, orgID int64, p OrgProfile) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		was, err := tx.orgByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		o := was
+		o.NameEN, o.RegionCode, o.USCC, o.Address, o.Established = p.NameEN, p.RegionCode, p.USCC, p.Address, p.Established
+		o.RegistrationAuthority, o.LegalRep, o.Independent = p.RegistrationAuthority, p.LegalRep, p.Independent
+		if o == was {
+			return nil
+		}
+		return tx.updateOrg(ctx, was, o)
+	})
 }

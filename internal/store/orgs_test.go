@@ -103,6 +103,37 @@ func TestImportOrgs(t *testing.T) {
 	})
 }
 
+// TestImportLeavesAbsentColumnsAlone: a file without parent_code, status or
+// region_code updates the other fields and keeps those.
+func TestImportLeavesAbsentColumnsAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		full := numbered(org("R", "", "national_association", "中国科协"), org("P", "R", "provincial_association", "省科协"))
+		full[1].Org.RegionCode, full[1].Org.Independent, full[1].Org.Status = "230000", true, kexie.OrgSuspended
+		_, err := db.ImportOrgs(ctx, admin, full, store.ImportOptions{})
+		must(t, err)
+		partial := numbered(org("P", "", "provincial_association", "省科学技术协会"))
+		partial[0].Has = map[string]bool{"code": true, "kind": true, "name_zh": true}
+		out, err := db.ImportOrgs(ctx, admin, partial, store.ImportOptions{})
+		must(t, err)
+		p, _ := db.OrgByCode(ctx, "P")
+		if out.Updated != 1 || p.ParentCode != "R" || p.RegionCode != "230000" || !p.Independent || p.Status != kexie.OrgSuspended || p.NameZH != "省科学技术协会" {
+			t.Fatalf("partial update: %+v %+v", out, p)
+		}
+		// A cancelled organisation is not changed by an import.
+		cancel := numbered(org("P", "R", "provincial_association", "省科学技术协会"))
+		cancel[0].Org.RegionCode, cancel[0].Org.Independent, cancel[0].Org.Status = "230000", true, kexie.OrgCancelled
+		_, err = db.ImportOrgs(ctx, admin, cancel, store.ImportOptions{})
+		must(t, err)
+		revive := numbered(org("P", "R", "provincial_association", "省科学技术协会"))
+		revive[0].Org.RegionCode, revive[0].Org.Independent = "230000", true
+		out, err = db.ImportOrgs(ctx, admin, revive, store.ImportOptions{})
+		must(t, err)
+		if len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "cancelled") {
+			t.Fatalf("un-cancelled by import: %+v", out)
+		}
+	})
+}
+
 // TestMovesKeepClosureExact moves random subtrees around a random tree and
 // checks the closure table against the parent links after every move.
 func TestMovesKeepClosureExact(t *testing.T) {

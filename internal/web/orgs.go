@@ -160,7 +160,8 @@ type orgData struct {
 	Prev, Next string
 	StatRows   []statRow
 	CanEdit    bool
-	Form       url.Values // the status form as typed, after an error
+	// The forms as typed, after an error in one of them.
+	StatusForm, ProfileForm url.Values
 }
 
 type statRow struct {
@@ -176,10 +177,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	ctx := r.Context()
 	d := orgData{Org: o}
 	if reg, ok := cnid.LookupRegion(o.RegionCode); ok {
-		d.RegionName = reg.Name
-		for p, ok := cnid.Parent(reg); ok; p, ok = cnid.Parent(p) {
-			d.RegionName = p.Name + d.RegionName
-		}
+		d.RegionName = cnid.FullName(reg)
 	}
 	// The path above shows only ancestors the caller may read: staff of a
 	// county see their county, not the province's page.
@@ -221,7 +219,13 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
 		return err
 	}
-	d.Form = rq.form
+	if rq.form != nil {
+		if rq.form.Has("action") {
+			d.StatusForm = rq.form
+		} else {
+			d.ProfileForm = rq.form
+		}
+	}
 	p := s.newPage(r, rq, "orgs.title", d)
 	p.Title = o.Name(rq.L.Lang)
 	p.Error = rq.pageError

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/kexie/kexie/internal/cnid"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/orgfile"
 	"github.com/kexie/kexie/internal/store"
@@ -22,7 +24,7 @@ type importData struct {
 	Summary  string
 	Preview  [][]string
 	Columns  []string
-	Rejected []store.Rejection
+	Rejected []kexie.Rejection
 	Warnings []string
 }
 
@@ -54,39 +56,51 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 		return fail(kexie.Wrap(kexie.CodeInvalid, "err.too_large", "the request is too large", err))
 	}
 	d.FileName = hdr.Filename
-	recs, err := orgfile.Read(hdr.Filename, bytes.NewReader(data))
+	parsed, err := orgfile.Read(hdr.Filename, bytes.NewReader(data))
 	if err != nil {
 		return fail(err)
 	}
-	var rows []store.ImportRow
-	warnings := 0
-	for i, rec := range recs {
-		if i < 20 {
-			line := []string{}
-			for _, c := range orgfile.Columns {
-				line = append(line, rec.Values[c])
-			}
-			d.Preview = append(d.Preview, line)
+	for i, rec := range parsed.Records {
+		if i == 20 {
+			break
 		}
-		row, err := orgfile.Check(rec)
-		if err != nil {
-			d.Rejected = append(d.Rejected, store.Rejection{Line: rec.Line, Code: rec.Values["code"], Reason: message(rq.L, kexie.AsError(err))})
-			continue
+		line := []string{}
+		for _, c := range orgfile.Columns {
+			line = append(line, rec.Values[c])
 		}
-		for _, w := range row.Warnings {
-			d.Warnings = append(d.Warnings, rq.L.T("import.warning_line", row.Line, row.Org.Code, w))
-		}
-		warnings += len(row.Warnings)
-		rows = append(rows, store.ImportRow{Line: row.Line, Org: row.Org})
+		d.Preview = append(d.Preview, line)
+	}
+	checked, rejected := orgfile.CheckAll(parsed)
+	rows := make([]store.ImportRow, len(checked))
+	for i, row := range checked {
+		rows[i] = store.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
 	}
 	out, err := s.db.ImportOrgs(r.Context(), rq.Actor(r), rows, store.ImportOptions{DryRun: d.DryRun, Writer: rq.User.ID})
 	if err != nil {
 		return err
 	}
-	d.Rejected = append(d.Rejected, out.Rejected...)
-	sort.SliceStable(d.Rejected, func(i, j int) bool { return d.Rejected[i].Line < d.Rejected[j].Line })
+	rejected = append(rejected, out.Rejected...)
+	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
+	gone := map[int]bool{}
+	for _, rj := range rejected {
+		gone[rj.Line] = true
+		if rj.Err != nil {
+			rj.Reason = message(rq.L, kexie.AsError(rj.Err))
+		}
+		d.Rejected = append(d.Rejected, rj)
+	}
+	warnings := 0
+	for _, row := range checked {
+		if gone[row.Line] {
+			continue
+		}
+		for _, w := range row.Warnings {
+			d.Warnings = append(d.Warnings, rq.L.T("import.warning_line", row.Line, row.Org.Code, w))
+			warnings++
+		}
+	}
 	// The same summary line as the command line prints.
-	d.Summary = orgfile.Summary(len(recs), out.Created, out.Updated, out.Unchanged, len(d.Rejected), warnings)
+	d.Summary = orgfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
 	d.Done = true
 	return s.render(w, http.StatusOK, "import", s.newPage(r, rq, "import.title", d))
 }
@@ -167,5 +181,53 @@ func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) 
 		return err
 	}
 	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	return nil
+}
+
+// editProfile saves the profile fields of an organisation the caller may
+// write, each checked as an import row's would be.
+func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	p := store.OrgProfile{NameEN: strings.TrimSpace(f.Get("name_en")), Address: strings.TrimSpace(f.Get("address")),
+		RegistrationAuthority: strings.TrimSpace(f.Get("registration_authority")), LegalRep: strings.TrimSpace(f.Get("legal_rep")),
+		Independent: f.Get("independent") != ""}
+	check := func() error {
+		if rc := strings.TrimSpace(f.Get("region_code")); rc != "" {
+			reg, err := cnid.ParseRegion(rc)
+			if err != nil {
+				return err
+			}
+			p.RegionCode = reg.Code
+		}
+		if u := strings.TrimSpace(f.Get("uscc")); u != "" {
+			c, err := cnid.ParseUSCC(u)
+			if err != nil {
+				return err
+			}
+			p.USCC = c.Code
+		}
+		var err error
+		if p.Established, err = kexie.ParsePartialDate(f.Get("established")); err != nil {
+			return err
+		}
+		for _, v := range []string{p.NameEN, p.Address, p.RegistrationAuthority, p.LegalRep} {
+			if utf8.RuneCountInString(v) > 300 {
+				return kexie.Errorf(kexie.CodeInvalid, "err.row_name_long", "a name is too long")
+			}
+		}
+		return s.db.UpdateOrgProfile(r.Context(), rq.Actor(r), o.ID, p)
+	}
+	if err := check(); err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeInvalid {
+			rq.form = r.PostForm
+			return s.renderOrgError(w, r, rq, err)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
 	return nil
 }

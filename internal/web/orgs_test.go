@@ -237,3 +237,31 @@ func regexpFind(s, re string) string {
 	}
 	return m[1]
 }
+
+func TestEditProfile(t *testing.T) {
+	e := demoEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e.orgUser("county.admin", kexie.RoleOrgAdmin, "HLJ-CTY-001")
+	c := e.client()
+	c.lang = "en"
+	c.mustLogin("county.admin")
+	c.get("/orgs/HLJ-CTY-001")
+	form := url.Values{"name_en": {"Daoli District Association"}, "region_code": {"230102"}, "uscc": {"91350100M000100Y43"},
+		"established": {"1984-05"}, "address": {"哈尔滨市道里区"}, "registration_authority": {"道里区委"}, "legal_rep": {"王芳"}, "independent": {"1"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("region_code", "999999")
+	r := c.post("/orgs/HLJ-CTY-001/profile", bad)
+	wantStatus(t, r, http.StatusBadRequest)
+	if !strings.Contains(r.body, "999999 is not a GB/T 2260 region code") || !strings.Contains(r.body, `value="哈尔滨市道里区"`) {
+		t.Fatal("bad region: no clear error, or the form lost its input")
+	}
+	wantStatus(t, c.post("/orgs/HLJ-CTY-001/profile", form), http.StatusSeeOther)
+	o, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+	if o.Address != "哈尔滨市道里区" || o.LegalRep != "王芳" || o.Established != "1984-05" || o.USCC != "91350100M000100Y43" || o.NameEN != "Daoli District Association" {
+		t.Fatalf("profile not saved: %+v", o)
+	}
+	// Not on the parent.
+	wantStatus(t, c.post("/orgs/"+o.ParentCode+"/profile", form), http.StatusNotFound)
+}

@@ -42,6 +42,7 @@ func (s *Server) register() {
 	s.handle("GET", "/orgs", kexie.PermOrgRead, s.orgsPage)
 	s.handle("GET", "/orgs/{code}", kexie.PermOrgRead, s.orgPage)
 	s.handle("POST", "/orgs/{code}/status", kexie.PermOrgWrite, s.changeStatus)
+	s.handle("POST", "/orgs/{code}/profile", kexie.PermOrgWrite, s.editProfile)
 	s.handle("GET", "/import/orgs", kexie.PermOrgWrite, s.importForm)
 	s.handleWith("POST", "/import/orgs", kexie.PermOrgWrite, maxUpload, s.importOrgs)
 	s.handle("GET", "/export/{file}", kexie.PermOrgRead, s.exportOrgs)
