@@ -1,0 +1,151 @@
+package kexie
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// MemberType is the kind of a membership.
+type MemberType string
+
+// MemberTypes lists the membership types.
+var MemberTypes = []MemberType{"individual", "student", "foreign", "unit", "honorary"}
+
+// ParseMemberType accepts a type slug (any case).
+func ParseMemberType(s string) (MemberType, error) {
+	t := MemberType(strings.ToLower(strings.TrimSpace(s)))
+	for _, k := range MemberTypes {
+		if k == t {
+			return t, nil
+		}
+	}
+	return "", Errorf(CodeInvalid, "err.member_type", "unknown member type %q", s)
+}
+
+// MemberStatus is where a membership stands.
+type MemberStatus string
+
+// MemberStatuses lists them.
+var MemberStatuses = []MemberStatus{"applicant", "active", "lapsed", "withdrawn", "expelled", "deceased"}
+
+// ParseMemberStatus accepts a status (any case); empty is active.
+func ParseMemberStatus(s string) (MemberStatus, error) {
+	st := MemberStatus(strings.ToLower(strings.TrimSpace(s)))
+	if st == "" {
+		return "active", nil
+	}
+	for _, k := range MemberStatuses {
+		if k == st {
+			return st, nil
+		}
+	}
+	return "", Errorf(CodeInvalid, "err.member_status", "unknown membership status %q", s)
+}
+
+var (
+	mainlandMobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	intlPhone      = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+)
+
+// NormalizePhone checks a telephone number: a mainland mobile is 11 digits
+// starting 1[3-9] (an optional +86 is dropped); any other number is written
+// in +country form (E.164). Spaces and hyphens are removed. Empty is fine.
+func NormalizePhone(s string) (string, error) {
+	p := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(s))
+	if p == "" {
+		return "", nil
+	}
+	if strings.HasPrefix(p, "+86") && mainlandMobile.MatchString(p[3:]) {
+		return p[3:], nil
+	}
+	if mainlandMobile.MatchString(p) || intlPhone.MatchString(p) {
+		return p, nil
+	}
+	return "", Errorf(CodeInvalid, "err.phone", "malformed telephone number %q: a mainland mobile has 11 digits starting 13–19, other numbers are written +country…", s)
+}
+
+// ParseDate reads YYYY-MM-DD; empty gives the zero time.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, Errorf(CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// YearsBefore is the date n calendar years before d. When that day does not
+// exist (29 February in a common year) it is the last day of that month:
+// 2028-02-29 minus 2 years is 2026-02-28.
+func YearsBefore(d time.Time, n int) time.Time {
+	y, m, day := d.Date()
+	first := time.Date(y-n, m, 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(y-n, m, min(day, last), 0, 0, 0, 0, time.UTC)
+}
+
+// LapseFacts is what the lapse rule looks at for one membership.
+type LapseFacts struct {
+	Type         MemberType
+	Status       MemberStatus
+	Joined       time.Time
+	LastDues     time.Time // zero: never paid
+	LastActivity time.Time // zero: never took part
+	ExemptUntil  time.Time // zero: no exemption
+	YearsAllowed int       // the charter's N (default 2)
+}
+
+// Lapse reasons.
+const (
+	LapseNoDues          = "no_dues"
+	LapseNoParticipation = "no_participation"
+	LapseBoth            = "both"
+)
+
+// LapseReason applies the lapse rule as of day asOf: an active member lapses
+// when the last dues payment — or, if none, the joining date — is more than
+// N years before asOf, or when the last participation — or, if none, the
+// joining date — is. "More than N years before" is strictly earlier than
+// asOf minus N calendar years: exactly N years is not a lapse. Honorary
+// members are exempt, and so is a member with a recorded exemption running
+// until asOf or later. It returns "" when the member does not lapse.
+func LapseReason(f LapseFacts, asOf time.Time) string {
+	if f.Status != "active" || f.Type == "honorary" || f.Joined.IsZero() {
+		return ""
+	}
+	if !f.ExemptUntil.IsZero() && !f.ExemptUntil.Before(day(asOf)) {
+		return ""
+	}
+	n := f.YearsAllowed
+	if n <= 0 {
+		n = 2
+	}
+	cutoff := YearsBefore(day(asOf), n)
+	dues, act := f.LastDues, f.LastActivity
+	if dues.IsZero() {
+		dues = f.Joined
+	}
+	if act.IsZero() {
+		act = f.Joined
+	}
+	noDues, noAct := day(dues).Before(cutoff), day(act).Before(cutoff)
+	switch {
+	case noDues && noAct:
+		return LapseBoth
+	case noDues:
+		return LapseNoDues
+	case noAct:
+		return LapseNoParticipation
+	}
+	return ""
+}
+
+// day drops the time of day, in UTC, so dates compare as calendar days.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
