@@ -19,8 +19,11 @@ import (
 )
 
 func runImport(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && args[0] == "members" {
+		return runImportMembers(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "orgs" {
-		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs|members FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -143,8 +146,11 @@ func writeRejections(path string, rs []store.Rejection) error {
 }
 
 func runExport(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && args[0] == "members" {
+		return runExportMembers(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "orgs" {
-		fmt.Fprintln(env.Stderr, "Usage: kexie export orgs OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
+		fmt.Fprintln(env.Stderr, "Usage: kexie export orgs|members OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}

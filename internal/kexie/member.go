@@ -149,3 +149,41 @@ func day(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// MemberRecord is a member as files carry it: the holder (person or unit)
+// and one membership. IDNumber is in clear here; storage seals it.
+type MemberRecord struct {
+	Line         int
+	MemberNo     string
+	OrgCode      string
+	Type         MemberType
+	Name         string
+	NameEN       string
+	Pinyin       string
+	Gender       string // "", "male", "female"
+	BirthDate    string // YYYY-MM-DD or ""
+	IDType       string
+	IDNumber     string
+	IDMasked     string // as stored, when read back without revealing
+	Nationality  string
+	Discipline   string
+	Title        string
+	Employer     string
+	FrontLine    bool
+	Email        string
+	Phone        string
+	Joined       string
+	Status       MemberStatus
+	LastDuesPaid string
+	LastActivity string
+	Has          map[string]bool // the file's columns; nil means all
+}
+
+// IDKey is what identifies the identity document for duplicate checks:
+// type and number together ("" when there is none).
+func (m MemberRecord) IDKey() string {
+	if m.IDNumber == "" {
+		return ""
+	}
+	return m.IDType + ":" + m.IDNumber
+}

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
+	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// keyFlag is the data key option of the commands that touch ID numbers.
+type keyFlag struct{ file string }
+
+func (k *keyFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&k.file, "data-key-file", "", "file holding the data key that seals ID numbers (env KEXIE_DATA_KEY_FILE; default: the SQLite file's name + .key when it exists; or KEXIE_DATA_KEY)")
+}
+
+// sealer loads the data key: --data-key-file, then KEXIE_DATA_KEY, then
+// DB.key beside a SQLite database. create makes that last file when none
+// of them exists (serve --demo). No key at all is not an error: files
+// without ID numbers import without one.
+func (k keyFlag) sealer(env Env, d dbFlags, create bool) (*seal.Sealer, error) {
+	var key []byte
+	var err error
+	switch {
+	case k.file != "":
+		key, err = seal.LoadKeyFile(k.file)
+	case env.Getenv("KEXIE_DATA_KEY") != "":
+		key, err = seal.ParseKey(env.Getenv("KEXIE_DATA_KEY"))
+	case d.dsn == "" && d.path != "":
+		path := d.path + ".key"
+		key, err = seal.LoadKeyFile(path)
+		if errors.Is(err, os.ErrNotExist) {
+			if !create {
+				return nil, nil
+			}
+			key, err = seal.WriteKeyFile(path)
+			if err == nil {
+				fmt.Fprintf(env.Stdout, "Data key for ID numbers created in %s: back it up; without it sealed ID numbers cannot be read.\n", path)
+			}
+		}
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data key: %w", err)
+	}
+	return seal.New(key)
+}
+
+var keyEnv = map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "data-key-file": "KEXIE_DATA_KEY_FILE"}
+
+func runImportMembers(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "import members", "import members FILE.(csv|xlsx) [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	var k keyFlag
+	k.register(fs)
+	dry := fs.Bool("dry-run", false, "check every row and report, but write nothing")
+	errFile := fs.String("errors", "", "write one line per rejected row (line number, member_no, reason) to this CSV file")
+	file, err := parseNamed(env, fs, args, keyEnv)
+	if err != nil {
+		return err
+	}
+	fileError := func(err error) error {
+		fmt.Fprintf(env.Stderr, "kexie import: %s: %s\n", file, userMessage(err))
+		fmt.Fprintln(env.Stdout, memberfile.Summary(0, 0, 0, 0, 0, 0))
+		return exitError{code: 1}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fileError(err)
+	}
+	parsed, err := memberfile.Read(file, f)
+	f.Close()
+	if err != nil {
+		return fileError(err)
+	}
+	rows, rejected := memberfile.CheckAll(parsed, time.Now())
+	db, cleanup, err := openForImport(ctx, env, d, *dry)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	sl, err := k.sealer(env, d, false)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(env, "importing", len(rows))
+	out, err := db.ImportMembers(ctx, cliActor(), rows, store.MemberImportOptions{DryRun: *dry, Progress: bar.set, Sealer: sl, Masker: memberfile.MaskedID})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	rejected = append(rejected, out.Rejected...)
+	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
+	for _, r := range rejected {
+		fmt.Fprintf(env.Stderr, "line %d (%s): rejected: %s\n", r.Line, r.Code, r.Reason)
+	}
+	if *errFile != "" {
+		if err := writeRejections(*errFile, rejected); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(env.Stdout, memberfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), 0))
+	if len(rejected) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+func runExportMembers(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "export members", "export members OUT.(csv|xlsx) [--reveal-ids --reason TEXT] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	var k keyFlag
+	k.register(fs)
+	reveal := fs.Bool("reveal-ids", false, "write identity numbers in clear (needs --reason; audited)")
+	reason := fs.String("reason", "", "why the identity numbers are revealed (recorded in the audit log)")
+	out, err := parseNamed(env, fs, args, keyEnv)
+	if err != nil {
+		return err
+	}
+	if *reveal && strings.TrimSpace(*reason) == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var sl *seal.Sealer
+	if *reveal {
+		if sl, err = k.sealer(env, d, false); err != nil {
+			return err
+		}
+		if sl == nil {
+			return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+		}
+	}
+	tmp := out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp)
+	w, err := memberfile.NewWriter(out, f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	n, err := db.ExportMembers(ctx, cliActor(), store.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
+		return w.Write(memberfile.Values(m))
+	})
+	if err == nil {
+		err = w.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "members: %d exported to %s\n", n, out)
+	return nil
+}
+
+func runLapse(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "lapse", "lapse --as-of YYYY-MM-DD [--json] [--apply] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	asOf := fs.String("as-of", "", "the day the rule is applied on (YYYY-MM-DD; default today)")
+	asJSON := fs.Bool("json", false, `print [{"member_no","org_code","reason"}] as JSON`)
+	apply := fs.Bool("apply", false, "mark the listed members lapsed (each change audited)")
+	if err := parse(fs, env, args, dbEnv); err != nil {
+		return err
+	}
+	day := time.Now().UTC()
+	if *asOf != "" {
+		t, err := kexie.ParseDate(*asOf)
+		if err != nil || t.IsZero() {
+			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "--as-of: %q is not a date written YYYY-MM-DD", *asOf)
+		}
+		day = t
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Lapses(ctx, day, 0)
+	if err != nil {
+		return err
+	}
+	if *apply {
+		if err := db.ApplyLapses(ctx, cliActor(), day, list); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		type item struct {
+			MemberNo string `json:"member_no"`
+			OrgCode  string `json:"org_code"`
+			Reason   string `json:"reason"`
+		}
+		items := []item{}
+		for _, l := range list {
+			items = append(items, item{l.MemberNo, l.OrgCode, l.Reason})
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(items)
+	}
+	for _, l := range list {
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\n", l.OrgCode, l.MemberNo, l.Name, l.Reason)
+	}
+	verb := "lapse"
+	if *apply {
+		verb = "lapsed"
+	}
+	fmt.Fprintf(env.Stdout, "%d members %s as of %s\n", len(list), verb, day.Format("2006-01-02"))
+	return nil
+}

@@ -1,0 +1,232 @@
+// Package memberfile reads, checks and writes member files (the columns of
+// `kexie import members`). It touches no database.
+package memberfile
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/tabular"
+)
+
+// Columns are the member file's columns, in the order kexie writes them.
+var Columns = []string{"member_no", "org_code", "type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number",
+	"nationality", "discipline", "title", "employer", "front_line", "email", "phone", "joined", "status", "last_dues_paid", "last_activity"}
+
+var spec = tabular.Spec{Columns: Columns, Required: []string{"org_code", "type", "name"},
+	Dates: []string{"birth_date", "joined", "last_dues_paid", "last_activity"}}
+
+// Read parses a member file.
+func Read(name string, r io.Reader) (tabular.File, error) { return tabular.Read(name, r, spec) }
+
+// NewWriter starts a member file with its header.
+func NewWriter(name string, w io.Writer) (*tabular.Writer, error) {
+	return tabular.NewWriter(name, w, Columns)
+}
+
+// IDTypes are the identity documents a person may hold.
+var IDTypes = []string{"resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_id"}
+
+// Member is one checked row (see kexie.MemberRecord).
+type Member = kexie.MemberRecord
+
+// MaskedID shows an identity number as screens do: the resident ID's first
+// six and last four characters (110105********002X); other documents their
+// last four.
+func MaskedID(idType, number string) string {
+	if number == "" {
+		return ""
+	}
+	if idType == "resident_id" && len(number) == 18 {
+		return number[:6] + "********" + number[14:]
+	}
+	if len(number) <= 4 {
+		return strings.Repeat("*", len(number))
+	}
+	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
+}
+
+var (
+	memberNoRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	disciplineRe = regexp.MustCompile(`^[0-9]{3}([0-9]{2}([0-9]{2})?)?$`)
+	countryRe    = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+func gender(s string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return "", nil
+	case "male", "m", "男", "1":
+		return "male", nil
+	case "female", "f", "女", "2":
+		return "female", nil
+	}
+	return "", kexie.Errorf(kexie.CodeInvalid, "err.gender", "unknown gender %q (male/female, 男/女)", s)
+}
+
+func date(s, field string) (string, error) {
+	t, err := kexie.ParseDate(s)
+	if err != nil {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", field, s)
+	}
+	if t.IsZero() {
+		return "", nil
+	}
+	return t.Format("2006-01-02"), nil
+}
+
+// Check validates one record as of now (birth dates may not lie ahead).
+func Check(rec tabular.Record, now time.Time) (Member, error) {
+	v := rec.Values
+	m := Member{Line: rec.Line, MemberNo: v["member_no"], OrgCode: v["org_code"], Name: v["name"], NameEN: v["name_en"],
+		Pinyin: strings.ToLower(v["pinyin"]), Title: v["title"], Employer: v["employer"], Email: v["email"]}
+	if _, extra := v["\x00extra"]; extra {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.row_extra", "more values than header columns")
+	}
+	if m.MemberNo != "" && !memberNoRe.MatchString(m.MemberNo) {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_no", "member_no must be up to 64 letters, digits, . _ -")
+	}
+	if m.OrgCode == "" {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_org", "org_code is empty")
+	}
+	var err error
+	if m.Type, err = kexie.ParseMemberType(v["type"]); err != nil {
+		return m, err
+	}
+	if m.Name == "" || utf8.RuneCountInString(m.Name) > 100 || utf8.RuneCountInString(m.NameEN) > 200 {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_name", "name is empty or too long")
+	}
+	if m.Gender, err = gender(v["gender"]); err != nil {
+		return m, err
+	}
+	if m.BirthDate, err = date(v["birth_date"], "birth_date"); err != nil {
+		return m, err
+	}
+	m.IDType = strings.ToLower(v["id_type"])
+	m.IDNumber = strings.ToUpper(strings.ReplaceAll(v["id_number"], " ", ""))
+	if m.IDNumber != "" && m.IDType == "" {
+		m.IDType = "resident_id"
+	}
+	if m.IDType != "" {
+		known := false
+		for _, t := range IDTypes {
+			known = known || t == m.IDType
+		}
+		if !known {
+			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_type", "unknown id_type %q", v["id_type"])
+		}
+		if m.IDNumber == "" {
+			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number_missing", "id_type is given without id_number")
+		}
+	}
+	if m.IDType == "resident_id" {
+		id, err := cnid.ParseResidentID(m.IDNumber, now)
+		if err != nil {
+			return m, err
+		}
+		birth := id.Birth.Format("2006-01-02")
+		if m.BirthDate != "" && m.BirthDate != birth {
+			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_birth_mismatch", "the resident ID number says born %s, birth_date says %s", birth, m.BirthDate)
+		}
+		g := map[bool]string{true: "male", false: "female"}[id.Male]
+		if m.Gender != "" && m.Gender != g {
+			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_gender_mismatch", "the resident ID number's 17th digit says %s, gender says %s", g, m.Gender)
+		}
+		m.BirthDate, m.Gender = birth, g
+	} else if m.IDNumber != "" && (len(m.IDNumber) < 5 || len(m.IDNumber) > 30) {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number", "the identity document number has 5 to 30 characters")
+	}
+	if m.BirthDate != "" && m.BirthDate > now.Format("2006-01-02") {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", m.BirthDate)
+	}
+	m.Nationality = strings.ToUpper(v["nationality"])
+	if m.Nationality != "" && !countryRe.MatchString(m.Nationality) {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.nationality", "nationality is an ISO 3166 two-letter code, not %q", v["nationality"])
+	}
+	m.Discipline = v["discipline"]
+	if m.Discipline != "" && !disciplineRe.MatchString(m.Discipline) {
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.discipline", "discipline is a GB/T 13745 code of 3, 5 or 7 digits, not %q", m.Discipline)
+	}
+	if m.FrontLine, err = kexie.ParseYesNo(v["front_line"]); err != nil {
+		return m, err
+	}
+	if err := kexie.CheckEmail(m.Email); err != nil {
+		return m, err
+	}
+	if m.Phone, err = kexie.NormalizePhone(v["phone"]); err != nil {
+		return m, err
+	}
+	if m.Joined, err = date(v["joined"], "joined"); err != nil {
+		return m, err
+	}
+	if m.Status, err = kexie.ParseMemberStatus(v["status"]); err != nil {
+		return m, err
+	}
+	if m.LastDuesPaid, err = date(v["last_dues_paid"], "last_dues_paid"); err != nil {
+		return m, err
+	}
+	if m.LastActivity, err = date(v["last_activity"], "last_activity"); err != nil {
+		return m, err
+	}
+	if m.Pinyin == "" && m.Type != "unit" {
+		m.Pinyin = strings.Fields(cnid.SearchKey(m.Name))[0]
+	}
+	return m, nil
+}
+
+// CheckAll checks every record; duplicates within the file of member_no,
+// or of the identity document, in one organisation are rejected on every
+// later line.
+func CheckAll(f tabular.File, now time.Time) (rows []Member, rejected []kexie.Rejection) {
+	firstNo, firstID := map[string]int{}, map[string]int{}
+	for _, rec := range f.Records {
+		label := rec.Values["member_no"]
+		m, err := Check(rec, now)
+		if err != nil {
+			rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: kexie.AsError(err).Message, Err: err})
+			continue
+		}
+		if m.MemberNo != "" {
+			k := m.OrgCode + "\x00" + m.MemberNo
+			if line, dup := firstNo[k]; dup {
+				rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("member_no %s already appears on line %d for %s", m.MemberNo, line, m.OrgCode)})
+				continue
+			}
+			firstNo[k] = rec.Line
+		}
+		if id := m.IDKey(); id != "" {
+			k := m.OrgCode + "\x00" + id
+			if line, dup := firstID[k]; dup {
+				rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("the same identity document already appears on line %d for %s", line, m.OrgCode)})
+				continue
+			}
+			firstID[k] = rec.Line
+		}
+		m.Has = f.Has
+		rows = append(rows, m)
+	}
+	return rows, rejected
+}
+
+// Summary is the import's one closing line.
+func Summary(read, created, updated, unchanged, rejected, warnings int) string {
+	return fmt.Sprintf("members: %d read, %d created, %d updated, %d unchanged, %d rejected, %d warnings",
+		read, created, updated, unchanged, rejected, warnings)
+}
+
+// Values renders a member as a file row, with the ID number as given
+// (masked by the caller unless revealing is permitted).
+func Values(m Member) []string {
+	fl := "false"
+	if m.FrontLine {
+		fl = "true"
+	}
+	return []string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType, m.IDNumber,
+		m.Nationality, m.Discipline, m.Title, m.Employer, fl, m.Email, m.Phone, m.Joined, string(m.Status), m.LastDuesPaid, m.LastActivity}
+}

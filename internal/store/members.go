@@ -1,0 +1,481 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+)
+
+// MemberImportOptions tune ImportMembers.
+type MemberImportOptions struct {
+	DryRun   bool
+	Progress func(done int)
+	// Writer, when not 0, limits the import to organisations where that
+	// user holds org.write.
+	Writer int64
+	// Sealer encrypts identity document numbers; rows carrying one are
+	// rejected without it.
+	Sealer *seal.Sealer
+	// Masker renders a number for display (the file's masking rule).
+	Masker func(idType, number string) string
+}
+
+// stored is a membership as the database holds it, for comparison.
+type storedMember struct {
+	membershipID, personID int64
+	rec                    kexie.MemberRecord
+	idHash                 string
+}
+
+const memberColumns = `m.id, p.id, m.member_no, o.code, m.type, p.name, p.name_en, p.pinyin, p.gender, p.birth_date, p.id_type, p.id_hash, p.id_masked,
+	p.nationality, p.discipline, p.title, p.employer, p.front_line, p.email, p.phone, m.joined, m.status, m.last_dues_paid, m.last_activity`
+
+const memberFrom = ` FROM memberships m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id`
+
+func scanMember(s scanner) (storedMember, error) {
+	var sm storedMember
+	r := &sm.rec
+	err := s.Scan(&sm.membershipID, &sm.personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
+		&r.IDType, &sm.idHash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity)
+	return sm, err
+}
+
+// mergeAbsentMember keeps the stored value of every column the file lacks.
+func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has map[string]bool) (kexie.MemberRecord, string) {
+	if has == nil {
+		return m, newHash
+	}
+	keep := func(col string, dst *string, v string) {
+		if !has[col] {
+			*dst = v
+		}
+	}
+	keep("name_en", &m.NameEN, was.NameEN)
+	keep("pinyin", &m.Pinyin, was.Pinyin)
+	keep("gender", &m.Gender, was.Gender)
+	keep("birth_date", &m.BirthDate, was.BirthDate)
+	keep("nationality", &m.Nationality, was.Nationality)
+	keep("discipline", &m.Discipline, was.Discipline)
+	keep("title", &m.Title, was.Title)
+	keep("employer", &m.Employer, was.Employer)
+	keep("email", &m.Email, was.Email)
+	keep("phone", &m.Phone, was.Phone)
+	keep("joined", &m.Joined, was.Joined)
+	keep("last_dues_paid", &m.LastDuesPaid, was.LastDuesPaid)
+	keep("last_activity", &m.LastActivity, was.LastActivity)
+	if !has["front_line"] {
+		m.FrontLine = was.FrontLine
+	}
+	if !has["status"] {
+		m.Status = was.Status
+	}
+	if !has["id_number"] {
+		m.IDType, newHash = was.IDType, wasHash
+	}
+	return m, newHash
+}
+
+// sameMember compares what a file carries.
+func sameMember(a, b kexie.MemberRecord, aHash, bHash string) bool {
+	fields := func(m kexie.MemberRecord) [20]string {
+		return [20]string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType,
+			m.Nationality, m.Discipline, m.Title, m.Employer, strconv.FormatBool(m.FrontLine), m.Email, m.Phone, m.Joined,
+			string(m.Status), m.LastDuesPaid, m.LastActivity}
+	}
+	return fields(a) == fields(b) && aHash == bHash
+}
+
+// ImportMembers upserts memberships by (org_code, member_no) in one
+// transaction; a row without member_no matches the organisation's member
+// with the same identity document (or, without one, the same name, birth
+// date, e-mail and phone), else gets the next number. A row is rejected
+// when its organisation does not exist (or is outside Writer's subtrees), or
+// its identity document is already another member's in that organisation.
+// The same person across organisations is one holder (matched by identity
+// document).
+func (db *DB) ImportMembers(ctx context.Context, actor kexie.Actor, rows []kexie.MemberRecord, opt MemberImportOptions) (ImportOutcome, error) {
+	var out ImportOutcome
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		out = ImportOutcome{}
+		orgs := map[string]int64{}
+		reject := func(m kexie.MemberRecord, reason string) {
+			out.Rejected = append(out.Rejected, Rejection{Line: m.Line, Code: m.MemberNo, Reason: reason})
+		}
+		for i, m := range rows {
+			if opt.Progress != nil && i%1000 == 0 {
+				opt.Progress(i)
+			}
+			orgID, ok := orgs[m.OrgCode]
+			if !ok {
+				err := tx.QueryRowContext(ctx, `SELECT id FROM orgs WHERE code = $1`, m.OrgCode).Scan(&orgID)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				orgs[m.OrgCode] = orgID // 0: unknown
+			}
+			if orgID == 0 {
+				reject(m, "unknown org_code "+m.OrgCode)
+				continue
+			}
+			if opt.Writer != 0 {
+				if ok, err := tx.can(ctx, opt.Writer, kexie.PermOrgWrite, orgID); err != nil {
+					return err
+				} else if !ok {
+					reject(m, "not permitted: outside the organisations you may change")
+					continue
+				}
+			}
+			var idHash, sealed, masked string
+			if m.IDNumber != "" {
+				if opt.Sealer == nil {
+					return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+				}
+				idHash = opt.Sealer.Hash(m.IDKey())
+			}
+			// Find the stored membership this row speaks of.
+			var was storedMember
+			found := false
+			var err error
+			switch {
+			case m.MemberNo != "":
+				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, orgID, m.MemberNo))
+			case idHash != "":
+				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2`, orgID, idHash))
+			default:
+				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
+					WHERE m.org_id = $1 AND p.name = $2 AND p.birth_date = $3 AND p.email = $4 AND p.phone = $5 AND p.id_hash = ''
+					ORDER BY m.id LIMIT 1`, orgID, m.Name, m.BirthDate, m.Email, m.Phone))
+			}
+			switch {
+			case err == nil:
+				found = true
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if found {
+				m, idHash = mergeAbsentMember(m, was.rec, was.idHash, idHash, m.Has)
+				if m.MemberNo == "" {
+					m.MemberNo = was.rec.MemberNo
+				}
+			}
+			// The identity document may not be another member's here.
+			if idHash != "" {
+				var other string
+				err := tx.QueryRowContext(ctx, `SELECT m.member_no`+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2 AND m.id <> $3 LIMIT 1`,
+					orgID, idHash, was.membershipID).Scan(&other)
+				if err == nil {
+					reject(m, "the same identity document is already member "+other+"'s in "+m.OrgCode)
+					continue
+				} else if !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+				if m.IDNumber != "" {
+					if sealed, err = opt.Sealer.Seal(m.IDNumber); err != nil {
+						return err
+					}
+					masked = maskOrNot(opt.Masker, m.IDType, m.IDNumber)
+				}
+			}
+			if found && sameMember(m, was.rec, idHash, was.idHash) {
+				out.Unchanged++
+				continue
+			}
+			if found {
+				if err := tx.updateMember(ctx, was, m, idHash, sealed, masked); err != nil {
+					return err
+				}
+				out.Updated++
+				continue
+			}
+			if err := tx.insertMember(ctx, orgID, &m, idHash, sealed, masked); err != nil {
+				return err
+			}
+			out.Created++
+		}
+		if opt.Progress != nil {
+			opt.Progress(len(rows))
+		}
+		sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return out, err
+}
+
+func maskOrNot(mask func(string, string) string, t, n string) string {
+	if mask == nil {
+		return ""
+	}
+	return mask(t, n)
+}
+
+func memberSnapshot(m kexie.MemberRecord) map[string]any {
+	return map[string]any{"member_no": m.MemberNo, "org_code": m.OrgCode, "type": string(m.Type), "name": m.Name, "name_en": m.NameEN,
+		"gender": m.Gender, "birth_date": m.BirthDate, "id_type": m.IDType, "id_number": m.IDNumber, "nationality": m.Nationality,
+		"discipline": m.Discipline, "title": m.Title, "employer": m.Employer, "front_line": m.FrontLine, "email": m.Email, "phone": m.Phone,
+		"joined": m.Joined, "status": string(m.Status), "last_dues_paid": m.LastDuesPaid, "last_activity": m.LastActivity}
+}
+
+func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberRecord, idHash, sealed, masked string) error {
+	// One holder per identity document, across organisations.
+	var personID int64
+	if idHash != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE id_hash = $1 ORDER BY id LIMIT 1`, idHash).Scan(&personID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if personID == 0 {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, name_en, pinyin, search_key, gender, birth_date, nationality, id_type, id_sealed,
+				id_hash, id_masked, discipline, title, employer, front_line, email, phone, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
+			m.Name, m.NameEN, m.Pinyin, personKey(*m), m.Gender, m.BirthDate, m.Nationality, m.IDType, sealed, idHash, masked,
+			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.now).Scan(&personID); err != nil {
+			return fmt.Errorf("insert person: %w", err)
+		}
+	} else if err := tx.updatePerson(ctx, personID, *m, idHash, sealed, masked); err != nil {
+		return err
+	}
+	if m.MemberNo == "" {
+		no, err := tx.nextMemberNo(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		m.MemberNo = no
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (org_id, person_id, member_no, type, status, joined, last_dues_paid, last_activity, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+		orgID, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.now).Scan(&id); err != nil {
+		return fmt.Errorf("insert membership: %w", err)
+	}
+	if err := tx.memberEvent(ctx, id, string(m.Status), tx.now.Format("2006-01-02"), "recorded"); err != nil {
+		return err
+	}
+	return tx.audit(ctx, Change{Action: "member.create", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, After: memberSnapshot(*m)})
+}
+
+func (tx *Tx) updatePerson(ctx context.Context, personID int64, m kexie.MemberRecord, idHash, sealed, masked string) error {
+	q := `UPDATE people SET name = $1, name_en = $2, pinyin = $3, search_key = $4, gender = $5, birth_date = $6, nationality = $7,
+		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14`
+	args := []any{m.Name, m.NameEN, m.Pinyin, personKey(m), m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
+		m.FrontLine, m.Email, m.Phone, tx.now}
+	if sealed != "" {
+		q += `, id_type = $15, id_sealed = $16, id_hash = $17, id_masked = $18 WHERE id = $19`
+		args = append(args, m.IDType, sealed, idHash, masked, personID)
+	} else {
+		q += ` WHERE id = $15`
+		args = append(args, personID)
+	}
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+func (tx *Tx) updateMember(ctx context.Context, was storedMember, m kexie.MemberRecord, idHash, sealed, masked string) error {
+	if err := tx.updatePerson(ctx, was.personID, m, idHash, sealed, masked); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET type = $1, status = $2, joined = $3, last_dues_paid = $4, last_activity = $5, updated_at = $6
+		WHERE id = $7`, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.now, was.membershipID); err != nil {
+		return err
+	}
+	if m.Status != was.rec.Status {
+		if err := tx.memberEvent(ctx, was.membershipID, string(m.Status), tx.now.Format("2006-01-02"), "import"); err != nil {
+			return err
+		}
+	}
+	var orgID int64
+	if err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, was.membershipID).Scan(&orgID); err != nil {
+		return err
+	}
+	before := was.rec
+	before.IDNumber = was.rec.IDMasked
+	return tx.audit(ctx, Change{Action: "member.update", ObjectType: "membership", ObjectID: strconv.FormatInt(was.membershipID, 10), OrgID: orgID,
+		Before: memberSnapshot(before), After: memberSnapshot(m)})
+}
+
+func (tx *Tx) memberEvent(ctx context.Context, membershipID int64, status, happened, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO membership_events (membership_id, status, happened, reason, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		membershipID, status, happened, reason, tx.actor.Username, tx.now)
+	return err
+}
+
+// nextMemberNo assigns the organisation's next member number: the
+// organisation's code and a six-digit sequence (CAST-000001), skipping
+// numbers a file has already used.
+func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
+	var code string
+	if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1`, orgID).Scan(&code); err != nil {
+		return "", err
+	}
+	for {
+		var n int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO member_counters (org_id, next_no) VALUES ($1, 2)
+			ON CONFLICT (org_id) DO UPDATE SET next_no = member_counters.next_no + 1 RETURNING next_no - 1`, orgID).Scan(&n)
+		if err != nil {
+			return "", err
+		}
+		no := fmt.Sprintf("%s-%06d", code, n)
+		var taken bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1 AND member_no = $2)`, orgID, no).Scan(&taken); err != nil {
+			return "", err
+		}
+		if !taken {
+			return no, nil
+		}
+	}
+}
+
+// personKey is the search key of a holder: pinyin as given (editable,
+// since surname readings matter) plus initials, and the name itself.
+func personKey(m kexie.MemberRecord) string {
+	k := cnid.SearchKey(m.Name)
+	if m.Pinyin != "" {
+		k = m.Pinyin + " " + k
+	}
+	return k
+}
+
+// MemberExport says how members are exported.
+type MemberExport struct {
+	Reveal bool   // ID numbers in clear instead of masked
+	Reason string // why (required to reveal; audited)
+	Sealer *seal.Sealer
+	Viewer int64 // 0: everything (the command line)
+}
+
+// ExportMembers streams memberships, by organisation code and member
+// number. Revealing ID numbers writes an audit entry with the reason first,
+// in its own transaction, before a single number is read.
+func (db *DB) ExportMembers(ctx context.Context, actor kexie.Actor, x MemberExport, fn func(kexie.MemberRecord) error) (int, error) {
+	where, args := "", []any{}
+	if x.Viewer != 0 {
+		where = ` WHERE ` + visibleTo("$1", kexie.PermOrgRead)
+		args = append(args, x.Viewer)
+	}
+	if x.Reveal {
+		if x.Sealer == nil || x.Reason == "" {
+			return 0, kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
+		}
+		if err := db.write(ctx, actor, func(tx *Tx) error {
+			return tx.audit(ctx, Change{Action: "member.reveal_ids", ObjectType: "export", ObjectID: "members",
+				After: map[string]any{"reason": x.Reason, "scope_viewer": x.Viewer}})
+		}); err != nil {
+			return 0, err
+		}
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+memberColumns+`, p.id_sealed`+memberFrom+where+` ORDER BY o.code, m.member_no`, args...)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var sm storedMember
+		var sealed string
+		r := &sm.rec
+		if err := rows.Scan(&sm.membershipID, &sm.personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
+			&r.IDType, &sm.idHash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
+			&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &sealed); err != nil {
+			return n, mapErr(err)
+		}
+		r.IDNumber = r.IDMasked
+		if x.Reveal && sealed != "" {
+			if r.IDNumber, err = x.Sealer.Open(sealed); err != nil {
+				return n, fmt.Errorf("member %s/%s: %w", r.OrgCode, r.MemberNo, err)
+			}
+		}
+		if err := fn(*r); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, mapErr(rows.Err())
+}
+
+// Lapse is one membership the lapse rule catches.
+type Lapse struct {
+	MembershipID int64
+	MemberNo     string
+	OrgCode      string
+	Name         string
+	Reason       string // kexie.LapseNoDues, LapseNoParticipation or LapseBoth
+}
+
+// Lapses lists the active memberships that lapse as of day under each
+// organisation's N (orgs.lapse_years), by organisation code and member
+// number; viewer 0 sees all.
+func (db *DB) Lapses(ctx context.Context, asOf time.Time, viewer int64) ([]Lapse, error) {
+	where, args := "", []any{}
+	if viewer != 0 {
+		where = ` AND ` + visibleTo("$1", kexie.PermOrgRead)
+		args = append(args, viewer)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.member_no, o.code, p.name, m.type, m.status, m.joined, m.last_dues_paid, m.last_activity,
+			m.exempt_until, o.lapse_years`+memberFrom+` WHERE m.status = 'active' AND m.type <> 'honorary'`+where+` ORDER BY o.code, m.member_no`, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []Lapse{}
+	for rows.Next() {
+		var l Lapse
+		var typ, status, joined, dues, act, exempt string
+		var years int
+		if err := rows.Scan(&l.MembershipID, &l.MemberNo, &l.OrgCode, &l.Name, &typ, &status, &joined, &dues, &act, &exempt, &years); err != nil {
+			return nil, mapErr(err)
+		}
+		f := kexie.LapseFacts{Type: kexie.MemberType(typ), Status: kexie.MemberStatus(status), YearsAllowed: years}
+		f.Joined, _ = kexie.ParseDate(joined)
+		f.LastDues, _ = kexie.ParseDate(dues)
+		f.LastActivity, _ = kexie.ParseDate(act)
+		f.ExemptUntil, _ = kexie.ParseDate(exempt)
+		if l.Reason = kexie.LapseReason(f, asOf); l.Reason != "" {
+			out = append(out, l)
+		}
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ApplyLapses marks the listed memberships lapsed as of day, each with its
+// event and audit entry, in one transaction; a membership no longer active
+// is left alone.
+func (db *DB) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time, list []Lapse) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		for _, l := range list {
+			res, err := tx.ExecContext(ctx, `UPDATE memberships SET status = 'lapsed', updated_at = $1 WHERE id = $2 AND status = 'active'`, tx.now, l.MembershipID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := tx.memberEvent(ctx, l.MembershipID, "lapsed", asOf.Format("2006-01-02"), l.Reason); err != nil {
+				return err
+			}
+			var orgID int64
+			if err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, l.MembershipID).Scan(&orgID); err != nil {
+				return err
+			}
+			if err := tx.audit(ctx, Change{Action: "member.lapse", ObjectType: "membership", ObjectID: strconv.FormatInt(l.MembershipID, 10), OrgID: orgID,
+				Before: map[string]any{"status": "active"}, After: map[string]any{"status": "lapsed", "reason": l.Reason, "as_of": asOf.Format("2006-01-02")}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
