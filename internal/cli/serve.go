@@ -110,10 +110,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env KEXIE_ADDR)")
 	demo := fs.Bool("demo", false, "load demo data into an empty database and print the administrator's one-time password")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (behind a TLS-terminating proxy)")
+	var k keyFlag
+	k.register(fs)
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env KEXIE_TRUSTED_PROXIES)")
 	idle := fs.Duration("session-idle", store.DefaultSessionPolicy.Idle, "end sessions idle this long")
 	absolute := fs.Duration("session-max", store.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
-	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES"}); err != nil {
+	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES", "data-key-file": "KEXIE_DATA_KEY_FILE"}); err != nil {
 		return err
 	}
 	trusted, err := parsePrefixes(*proxies)
@@ -128,6 +130,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	wc.Logger, wc.Version, wc.SecureCookies = log, Version, *secure
 	wc.Sessions = store.SessionPolicy{Idle: *idle, Absolute: *absolute}
 	wc.TrustedProxies = trusted
+	// --demo creates the data key beside a new SQLite database, so the demo
+	// can seal ID numbers from the first start.
+	if wc.Sealer, err = k.sealer(env, d, *demo); err != nil {
+		return err
+	}
 	app, err := Start(ctx, env, AppConfig{DB: d, Addr: *addr, Web: wc, Logger: log})
 	if err != nil {
 		return err

@@ -193,3 +193,15 @@ func TestSearchKey(t *testing.T) {
 		}
 	}
 }
+
+func TestInitials(t *testing.T) {
+	for _, c := range []struct {
+		py   string
+		n    int
+		want string
+	}{{"zengxiaoming", 3, "zxm"}, {"shantianfang", 3, "stf"}, {"xian", 1, "x"}, {"xi'an", 2, "xa"}, {"xie ming", 2, "xm"}, {"wangfang", 2, "wf"}, {"qqq", 2, ""}} {
+		if got := Initials(c.py, c.n); got != c.want {
+			t.Errorf("Initials(%q, %d) = %q, want %q", c.py, c.n, got, c.want)
+		}
+	}
+}

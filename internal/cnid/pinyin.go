@@ -2,6 +2,7 @@ package cnid
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
@@ -33,4 +34,64 @@ func SearchKey(name string) string {
 		}
 	}
 	return full.String() + " " + initials.String()
+}
+
+// syllables is the set of toneless pinyin syllables the converter knows,
+// built once from its dictionary; read-only afterwards.
+var syllables = sync.OnceValue(func() map[string]bool {
+	args := pinyin.NewArgs()
+	args.Style = pinyin.Normal
+	args.Heteronym = true
+	set := map[string]bool{}
+	for r := range pinyin.PinyinDict {
+		for _, p := range pinyin.SinglePinyin(rune(r), args) {
+			if p != "" {
+				set[p] = true
+			}
+		}
+	}
+	return set
+})
+
+// Initials splits a run-together pinyin ("zengxiaoming") into n syllables
+// and returns their initial letters ("zxm"); spaces or apostrophes in the
+// input mark syllables too. A run that does not split into n known
+// syllables gives "" — better no initials than wrong ones.
+func Initials(py string, n int) string {
+	py = strings.ToLower(strings.TrimSpace(py))
+	if strings.ContainsAny(py, " '") {
+		var b strings.Builder
+		for _, f := range strings.FieldsFunc(py, func(r rune) bool { return r == ' ' || r == '\'' }) {
+			b.WriteByte(f[0])
+		}
+		return b.String()
+	}
+	set := syllables()
+	// split[i][k]: py[i:] splits into k syllables; memoised.
+	type key struct{ i, k int }
+	memo := map[key]string{}
+	var split func(i, k int) (string, bool)
+	split = func(i, k int) (string, bool) {
+		if i == len(py) {
+			return "", k == 0
+		}
+		if k == 0 {
+			return "", false
+		}
+		if v, ok := memo[key{i, k}]; ok {
+			return v, v != "\x00"
+		}
+		for j := min(len(py), i+6); j > i; j-- {
+			if set[py[i:j]] {
+				if rest, ok := split(j, k-1); ok {
+					memo[key{i, k}] = py[i:i+1] + rest
+					return py[i:i+1] + rest, true
+				}
+			}
+		}
+		memo[key{i, k}] = "\x00"
+		return "", false
+	}
+	out, _ := split(0, n)
+	return out
 }

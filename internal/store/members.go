@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kexie/kexie/internal/cnid"
 	"github.com/kexie/kexie/internal/kexie"
@@ -345,7 +346,7 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 func personKey(m kexie.MemberRecord) string {
 	k := cnid.SearchKey(m.Name)
 	if m.Pinyin != "" {
-		k = m.Pinyin + " " + k
+		k = m.Pinyin + " " + cnid.Initials(m.Pinyin, utf8.RuneCountInString(m.Name)) + " " + k
 	}
 	return k
 }

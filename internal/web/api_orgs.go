@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
 )
 
 type orgJSON struct {
@@ -109,4 +110,65 @@ func (s *Server) apiOrgStats(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	return writeJSON(w, http.StatusOK, st)
+}
+
+type memberJSON struct {
+	ID           int64  `json:"id"`
+	MemberNo     string `json:"member_no"`
+	OrgCode      string `json:"org_code"`
+	Type         string `json:"type"`
+	Status       string `json:"status"`
+	Name         string `json:"name"`
+	NameEN       string `json:"name_en"`
+	Pinyin       string `json:"pinyin"`
+	Gender       string `json:"gender"`
+	BirthDate    string `json:"birth_date"`
+	IDType       string `json:"id_type"`
+	IDNumber     string `json:"id_number_masked"`
+	Nationality  string `json:"nationality"`
+	Discipline   string `json:"discipline"`
+	Title        string `json:"title"`
+	Employer     string `json:"employer"`
+	FrontLine    bool   `json:"front_line"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
+	Joined       string `json:"joined"`
+	LastDuesPaid string `json:"last_dues_paid"`
+	LastActivity string `json:"last_activity"`
+}
+
+func toMemberJSON(m store.Member) memberJSON {
+	r := m.Record
+	return memberJSON{ID: m.ID, MemberNo: r.MemberNo, OrgCode: r.OrgCode, Type: string(r.Type), Status: string(r.Status), Name: r.Name, NameEN: r.NameEN,
+		Pinyin: r.Pinyin, Gender: r.Gender, BirthDate: r.BirthDate, IDType: r.IDType, IDNumber: r.IDMasked, Nationality: r.Nationality,
+		Discipline: r.Discipline, Title: r.Title, Employer: r.Employer, FrontLine: r.FrontLine, Email: r.Email, Phone: r.Phone,
+		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity}
+}
+
+func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f, err := s.memberFilter(r, rq)
+	if err != nil {
+		return err
+	}
+	offset, limit, err := pageQuery(r)
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, offset, limit)
+	if err != nil {
+		return err
+	}
+	out := []memberJSON{}
+	for _, m := range ms {
+		out = append(out, toMemberJSON(m))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
+}
+
+func (s *Server) apiMember(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toMemberJSON(m))
 }

@@ -20,6 +20,7 @@ import (
 var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cross-origin request refused")
 
 var templateFuncs = template.FuncMap{
+	"list": func(xs ...string) []string { return xs },
 	"langName": i18n.LanguageName,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
@@ -105,11 +106,11 @@ func (s *Server) newPage(r *http.Request, rq *request, titleKey string, data any
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *request) []navItem {
 	items := []navItem{
-		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
+		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members", Href: "/members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
 		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
 	}
 	if rq.User == nil {
-		items[0].Href = "" // the registry is for signed-in users
+		items[0].Href, items[1].Href = "", "" // the registry is for signed-in users
 		return items
 	}
 	for _, g := range rq.User.Grants {

@@ -22,6 +22,7 @@ import (
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/store"
 )
 
@@ -50,8 +51,11 @@ type Config struct {
 	// every client looks like loopback (sharing one sign-in limit and
 	// reaching /metrics).
 	TrustedProxies []netip.Prefix
-	Logger         *slog.Logger
-	Version        string
+	// Sealer opens sealed ID numbers for the audited "reveal"; nil when no
+	// data key is configured.
+	Sealer  *seal.Sealer
+	Logger  *slog.Logger
+	Version string
 }
 
 // DefaultConfig is what `kexie serve` uses unless told otherwise.

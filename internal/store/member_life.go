@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+)
+
+// MemberFilter narrows a member search. Zero fields do not filter.
+type MemberFilter struct {
+	Q          string // name (two characters are enough), pinyin or initials, member number, employer
+	OrgID      int64  // the subtree below (and including) this organisation
+	Type       string
+	Status     string
+	Discipline string // a GB/T 13745 code prefix
+}
+
+// Member is a membership with its holder, for lists and record pages.
+type Member struct {
+	ID           int64
+	Record       kexie.MemberRecord
+	OrgID        int64
+	OrgName      string
+	Exempt       string // exemption end date, "" if none
+	ExemptReason string
+}
+
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason`
+
+func scanMemberRow(s scanner) (Member, error) {
+	var mm Member
+	var personID int64
+	var hash string
+	r := &mm.Record
+	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
+		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason)
+	r.IDNumber = r.IDMasked
+	return mm, mapErr(err)
+}
+
+// SearchMembers lists memberships visible to viewer (org.read on their
+// organisation) matching f, by organisation code and member number.
+func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, offset, limit int) ([]Member, error) {
+	where := []string{visibleTo("$1", kexie.PermOrgRead)}
+	args := []any{viewer}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	if q := strings.TrimSpace(f.Q); q != "" {
+		p := arg("%" + likeEscape(strings.ToLower(q)) + "%")
+		where = append(where, `(p.name LIKE `+p+` ESCAPE '\' OR p.search_key LIKE `+p+` ESCAPE '\' OR lower(m.member_no) LIKE `+p+` ESCAPE '\'
+			OR lower(p.employer) LIKE `+p+` ESCAPE '\' OR lower(p.name_en) LIKE `+p+` ESCAPE '\')`)
+	}
+	if f.OrgID != 0 {
+		where = append(where, `m.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = `+arg(f.OrgID)+`)`)
+	}
+	if f.Type != "" {
+		where = append(where, `m.type = `+arg(f.Type))
+	}
+	if f.Status != "" {
+		where = append(where, `m.status = `+arg(f.Status))
+	}
+	if f.Discipline != "" {
+		where = append(where, `p.discipline LIKE `+arg(likeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY o.code, m.member_no LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		m, err := scanMemberRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MemberByID reads one membership.
+func (db *DB) MemberByID(ctx context.Context, id int64) (Member, error) {
+	m, err := scanMemberRow(db.r.QueryRowContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE m.id = $1`, id))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return m, err
+}
+
+// MemberEvent is one entry of a membership's history.
+type MemberEvent struct {
+	Status, Happened, Reason, Actor string
+}
+
+// MemberHistory lists a membership's status changes, oldest first.
+func (db *DB) MemberHistory(ctx context.Context, id int64) ([]MemberEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT status, happened, reason, actor FROM membership_events WHERE membership_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []MemberEvent
+	for rows.Next() {
+		var e MemberEvent
+		if err := rows.Scan(&e.Status, &e.Happened, &e.Reason, &e.Actor); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MemberChange is a dated, reasoned change of a membership's status.
+type MemberChange struct {
+	Status       kexie.MemberStatus // withdrawn, expelled, deceased, active (reinstated)
+	Happened     string             // YYYY-MM-DD
+	Reason       string
+	CardReturned bool   // withdrawal: the card came back
+	Resolution   string // expulsion: the council or standing council resolution
+}
+
+// ChangeMemberStatus applies a status change with its event and audit
+// entry. Withdrawal needs a written notice (the reason); expulsion only
+// rests on a resolution of the council or standing council, which the
+// record cites. A withdrawn, expelled or deceased membership does not
+// change again.
+func (db *DB) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int64, c MemberChange) error {
+	day, err := kexie.ParseDate(c.Happened)
+	if err != nil || day.IsZero() {
+		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", c.Happened)
+	}
+	c.Reason, c.Resolution = strings.TrimSpace(c.Reason), strings.TrimSpace(c.Resolution)
+	switch c.Status {
+	case "withdrawn", "deceased":
+		if c.Reason == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
+		}
+	case "expelled":
+		if c.Resolution == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.expel_resolution", "expulsion needs the resolution of the council or standing council")
+		}
+	case "active":
+	default:
+		return kexie.Errorf(kexie.CodeInvalid, "err.member_status", "unknown membership status %q", string(c.Status))
+	}
+	return db.write(ctx, actor, func(tx *Tx) error {
+		var was string
+		var orgID int64
+		if err := tx.QueryRowContext(ctx, `SELECT status, org_id FROM memberships WHERE id = $1`, id).Scan(&was, &orgID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+			}
+			return err
+		}
+		switch {
+		case was == string(c.Status):
+			return kexie.Errorf(kexie.CodeConflict, "err.member_same", "the membership is already %s", was)
+		case was == "withdrawn" || was == "expelled" || was == "deceased":
+			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
+		case c.Status == "active" && was != "lapsed" && was != "applicant":
+			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = $1, updated_at = $2 WHERE id = $3`, string(c.Status), tx.now, id); err != nil {
+			return err
+		}
+		reason := c.Reason
+		if c.Status == "expelled" {
+			reason = strings.TrimSpace("resolution: " + c.Resolution + "; " + c.Reason)
+		}
+		if c.Status == "withdrawn" {
+			reason += map[bool]string{true: " (card returned)", false: " (card not returned)"}[c.CardReturned]
+		}
+		if err := tx.memberEvent(ctx, id, string(c.Status), c.Happened, reason); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "member." + string(c.Status), ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			Before: map[string]any{"status": was}, After: map[string]any{"status": string(c.Status), "happened": c.Happened, "reason": c.Reason,
+				"resolution": c.Resolution, "card_returned": c.CardReturned}})
+	})
+}
+
+// SetExemption records (or, with an empty until, ends) an exemption from
+// the lapse rule, with its reason.
+func (db *DB) SetExemption(ctx context.Context, actor kexie.Actor, id int64, until, reason string) error {
+	if until != "" {
+		if d, err := kexie.ParseDate(until); err != nil || d.IsZero() {
+			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", until)
+		}
+		if strings.TrimSpace(reason) == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
+		}
+	}
+	return db.memberUpdate(ctx, actor, id, "member.exemption", `UPDATE memberships SET exempt_until = $1, exempt_reason = $2, updated_at = $3 WHERE id = $4`,
+		map[string]any{"exempt_until": until, "reason": reason}, until, strings.TrimSpace(reason))
+}
+
+// RecordDues records a dues payment and keeps last_dues_paid at the latest.
+func (db *DB) RecordDues(ctx context.Context, actor kexie.Actor, id int64, paidOn string, amountFen int64, period, receipt string) error {
+	if d, err := kexie.ParseDate(paidOn); err != nil || d.IsZero() {
+		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", paidOn)
+	}
+	if amountFen < 0 {
+		return kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
+	}
+	return db.write(ctx, actor, func(tx *Tx) error {
+		orgID, err := tx.membershipOrg(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, paidOn, amountFen, strings.TrimSpace(period), strings.TrimSpace(receipt), tx.now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_dues_paid = $1, updated_at = $2 WHERE id = $3 AND last_dues_paid < $1`, paidOn, tx.now, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "member.dues", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			After: map[string]any{"paid_on": paidOn, "amount_fen": amountFen, "period": period, "receipt_no": receipt}})
+	})
+}
+
+// RecordParticipation records taking part in an activity or meeting and
+// keeps last_activity at the latest.
+func (db *DB) RecordParticipation(ctx context.Context, actor kexie.Actor, id int64, happened, what string) error {
+	if d, err := kexie.ParseDate(happened); err != nil || d.IsZero() {
+		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", happened)
+	}
+	if strings.TrimSpace(what) == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
+	}
+	return db.write(ctx, actor, func(tx *Tx) error {
+		orgID, err := tx.membershipOrg(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO participations (membership_id, happened, what, created_at) VALUES ($1, $2, $3, $4)`,
+			id, happened, strings.TrimSpace(what), tx.now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_activity = $1, updated_at = $2 WHERE id = $3 AND last_activity < $1`, happened, tx.now, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "member.participation", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			After: map[string]any{"happened": happened, "what": what}})
+	})
+}
+
+func (tx *Tx) membershipOrg(ctx context.Context, id int64) (int64, error) {
+	var orgID int64
+	err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, id).Scan(&orgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return orgID, err
+}
+
+func (db *DB) memberUpdate(ctx context.Context, actor kexie.Actor, id int64, action, q string, after map[string]any, args ...any) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		orgID, err := tx.membershipOrg(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, q, append(args, tx.now, id)...); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: action, ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, After: after})
+	})
+}
+
+// RevealID decrypts a member's identity number for a user who states why;
+// the reason is written to the audit log before the number is returned.
+func (db *DB) RevealID(ctx context.Context, actor kexie.Actor, id int64, reason string, sl *seal.Sealer) (string, error) {
+	if strings.TrimSpace(reason) == "" {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
+	}
+	if sl == nil {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	var sealed string
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		orgID, err := tx.membershipOrg(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT p.id_sealed FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.id = $1`, id).Scan(&sealed); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "member.reveal_id", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			After: map[string]any{"reason": strings.TrimSpace(reason)}})
+	})
+	if err != nil || sealed == "" {
+		return "", err
+	}
+	return sl.Open(sealed)
+}
+
+// Dues lists a membership's payments, newest first.
+func (db *DB) Dues(ctx context.Context, id int64) ([][4]string, error) {
+	return db.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+}
+
+// Participations lists a membership's participation, newest first.
+func (db *DB) Participations(ctx context.Context, id int64) ([][4]string, error) {
+	return db.strings4(ctx, `SELECT happened, what, '', '' FROM participations WHERE membership_id = $1 ORDER BY happened DESC, id DESC LIMIT 100`, id)
+}
+
+func (db *DB) strings4(ctx context.Context, q string, args ...any) ([][4]string, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out [][4]string
+	for rows.Next() {
+		var r [4]string
+		if err := rows.Scan(&r[0], &r[1], &r[2], &r[3]); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}

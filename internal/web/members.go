@@ -1,0 +1,305 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// memberFilter reads the list filters shared by the page, the API and the
+// export. org names an organisation the caller must be able to read.
+func (s *Server) memberFilter(r *http.Request, rq *request) (store.MemberFilter, error) {
+	q := r.URL.Query()
+	f := store.MemberFilter{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), Status: q.Get("status"), Discipline: strings.TrimSpace(q.Get("discipline"))}
+	if f.Type != "" {
+		if _, err := kexie.ParseMemberType(f.Type); err != nil {
+			return f, err
+		}
+	}
+	if f.Status != "" {
+		if _, err := kexie.ParseMemberStatus(f.Status); err != nil {
+			return f, err
+		}
+	}
+	if code := strings.TrimSpace(q.Get("org")); code != "" {
+		o, err := s.db.OrgByCode(r.Context(), code)
+		if err == nil {
+			var ok bool
+			if ok, err = s.db.Can(r.Context(), rq.User.ID, kexie.PermOrgRead, o.ID); err == nil && !ok {
+				err = kexie.ErrNotFound
+			}
+		}
+		if err != nil {
+			return f, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
+		}
+		f.OrgID = o.ID
+	}
+	return f, nil
+}
+
+type membersData struct {
+	Q          url.Values
+	Members    []store.Member
+	Prev, Next string
+	Types      []kexie.MemberType
+	Statuses   []kexie.MemberStatus
+	ExportURL  string
+}
+
+const membersPerPage = 50
+
+func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := membersData{Q: r.URL.Query(), Types: kexie.MemberTypes, Statuses: kexie.MemberStatuses}
+	f, err := s.memberFilter(r, rq)
+	if err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeInternal {
+			return err
+		}
+		p := s.newPage(r, rq, "members.title", d)
+		p.Error = message(rq.L, kexie.AsError(err))
+		return s.render(w, httpStatus(kexie.ErrorCode(err)), "members", p)
+	}
+	page := pageParam(r)
+	ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, (page-1)*membersPerPage, membersPerPage+1)
+	if err != nil {
+		return err
+	}
+	more := len(ms) > membersPerPage
+	if more {
+		ms = ms[:membersPerPage]
+	}
+	d.Members = ms
+	d.Prev, d.Next = pageLinks(r, page, more)
+	ex := r.URL.Query()
+	ex.Del("page")
+	d.ExportURL = "/export/members.csv?" + ex.Encode()
+	return s.render(w, http.StatusOK, "members", s.newPage(r, rq, "members.title", d))
+}
+
+// visibleMember loads the membership {id} if the caller holds p on its
+// organisation; anything else is not found.
+func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission) (store.Member, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Member{}, err
+	}
+	m, err := s.db.MemberByID(r.Context(), id)
+	if err != nil {
+		return m, err
+	}
+	ok, err := s.db.Can(r.Context(), rq.User.ID, p, m.OrgID)
+	if err != nil {
+		return m, err
+	}
+	if !ok {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return m, nil
+}
+
+type memberData struct {
+	M        store.Member
+	History  []store.MemberEvent
+	Dues     [][4]string
+	Parts    [][4]string
+	CanEdit  bool
+	Revealed string
+	Today    string
+	Form     url.Values
+}
+
+func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderMember(w, r, rq, http.StatusOK, "", "")
+}
+
+func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *request, status int, revealed, errMsg string) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := memberData{M: m, Revealed: revealed, Today: time.Now().In(chinaTime).Format("2006-01-02"), Form: rq.form}
+	if d.History, err = s.db.MemberHistory(ctx, m.ID); err != nil {
+		return err
+	}
+	if d.Dues, err = s.db.Dues(ctx, m.ID); err != nil {
+		return err
+	}
+	if d.Parts, err = s.db.Participations(ctx, m.ID); err != nil {
+		return err
+	}
+	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
+		return err
+	}
+	p := s.newPage(r, rq, "members.title", d)
+	p.Title = m.Record.Name
+	p.Error = errMsg
+	return s.render(w, status, "member", p)
+}
+
+// memberAction runs one change on a membership from its page and comes
+// back to it, with the error and the form as typed when it fails.
+func (s *Server) memberAction(fn func(r *http.Request, rq *request, m store.Member) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+		if err != nil {
+			return err
+		}
+		if err := fn(r, rq, m); err != nil {
+			switch kexie.ErrorCode(err) {
+			case kexie.CodeInvalid, kexie.CodeConflict:
+				rq.form = r.PostForm
+				return s.renderMember(w, r, rq, httpStatus(kexie.ErrorCode(err)), "", message(rq.L, kexie.AsError(err)))
+			}
+			return err
+		}
+		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"?flash=flash.member_changed", http.StatusSeeOther)
+		return nil
+	}
+}
+
+func (s *Server) memberStatus(r *http.Request, rq *request, m store.Member) error {
+	f := r.PostForm
+	return s.db.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, store.MemberChange{Status: kexie.MemberStatus(f.Get("status")),
+		Happened: strings.TrimSpace(f.Get("date")), Reason: f.Get("reason"), CardReturned: f.Get("card_returned") != "", Resolution: f.Get("resolution")})
+}
+
+func (s *Server) memberExemption(r *http.Request, rq *request, m store.Member) error {
+	return s.db.SetExemption(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("until")), r.PostForm.Get("reason"))
+}
+
+func (s *Server) memberDues(r *http.Request, rq *request, m store.Member) error {
+	fen, err := parseYuan(r.PostForm.Get("amount"))
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	return s.db.RecordDues(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("date")), fen, f.Get("period"), f.Get("receipt"))
+}
+
+func (s *Server) memberParticipation(r *http.Request, rq *request, m store.Member) error {
+	return s.db.RecordParticipation(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("date")), r.PostForm.Get("what"))
+}
+
+// parseYuan reads an amount in yuan with at most two decimals into fen,
+// exactly (no floating point).
+func parseYuan(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	bad := kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount is written in yuan, like 50 or 50.00")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 12 {
+		return 0, bad
+	}
+	y, _ := strconv.ParseInt(whole, 10, 64)
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return y*100 + f, nil
+}
+
+// revealID shows the member's identity number once, on this response,
+// after the reason has been written to the audit log.
+func (s *Server) revealID(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	num, err := s.db.RevealID(r.Context(), rq.Actor(r), m.ID, r.PostForm.Get("reason"), s.cfg.Sealer)
+	if err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeInvalid {
+			return s.renderMember(w, r, rq, http.StatusBadRequest, "", message(rq.L, kexie.AsError(err)))
+		}
+		return err
+	}
+	return s.renderMember(w, r, rq, http.StatusOK, num, "")
+}
+
+func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f, err := s.memberFilter(r, rq)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	wr, err := memberfile.NewWriter("members.csv", &buf)
+	if err != nil {
+		return err
+	}
+	for off := 0; ; off += 1000 {
+		ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, off, 1000)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := wr.Write(memberfile.Values(m.Record)); err != nil {
+				return err
+			}
+		}
+		if len(ms) < 1000 {
+			break
+		}
+	}
+	if err := wr.Close(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="members.csv"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+type lapseData struct {
+	AsOf string
+	List []store.Lapse
+	Done int
+}
+
+// lapsePage lists who lapses as of a day in the caller's subtrees, for
+// review; the button applies it to those the caller may change.
+func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	asOf := r.URL.Query().Get("as_of")
+	if r.Method == http.MethodPost {
+		asOf = r.PostForm.Get("as_of")
+	}
+	if asOf == "" {
+		asOf = time.Now().In(chinaTime).Format("2006-01-02")
+	}
+	day, err := kexie.ParseDate(asOf)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Lapses(r.Context(), day, rq.User.ID)
+	if err != nil {
+		return err
+	}
+	d := lapseData{AsOf: asOf, List: list}
+	if r.Method == http.MethodPost {
+		var mine []store.Lapse
+		for _, l := range list {
+			m, err := s.db.MemberByID(r.Context(), l.MembershipID)
+			if err != nil {
+				return err
+			}
+			if ok, err := s.db.Can(r.Context(), rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
+				return err
+			} else if ok {
+				mine = append(mine, l)
+			}
+		}
+		if err := s.db.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
+			return err
+		}
+		d.Done = len(mine)
+		if d.List, err = s.db.Lapses(r.Context(), day, rq.User.ID); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "lapse", s.newPage(r, rq, "lapse.title", d))
+}

@@ -1,0 +1,103 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/web"
+)
+
+func TestMembersPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		cfg := web.DefaultConfig()
+		cfg.Sealer = sl
+		e := newEnvWith(t, db, cfg)
+		mk := func(no, org, name, pinyin, id string) kexie.MemberRecord {
+			m := kexie.MemberRecord{MemberNo: no, OrgCode: org, Type: "individual", Name: name, Pinyin: pinyin, Status: "active", Joined: "2020-01-01", Employer: "哈尔滨工业大学"}
+			if id != "" {
+				m.IDType, m.IDNumber = "resident_id", id
+			}
+			return m
+		}
+		_, err := e.db.ImportMembers(ctx, e.setup, []kexie.MemberRecord{
+			mk("A-1", "A", "王芳", "wangfang", "11010519491231002X"), mk("A1-1", "A1", "曾小明", "zengxiaoming", ""), mk("B-1", "B", "王芳", "wangfang", ""),
+		}, store.MemberImportOptions{Sealer: sl, Masker: func(_, n string) string { return n[:6] + "********" + n[14:] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.user("staff.a", kexie.RoleStaff, e.a)
+		c := e.client()
+		c.lang = "en"
+		c.mustLogin("staff.a")
+		// Two-character name, pinyin, initials: A's subtree only.
+		for _, q := range []string{"王芳", "wangfang", "wf"} {
+			b := c.get("/members?q=" + url.QueryEscape(q)).body
+			if !strings.Contains(b, "A-1") || strings.Contains(b, "B-1") {
+				t.Errorf("search %q: wrong members", q)
+			}
+		}
+		if b := c.get("/members?q=" + url.QueryEscape("zxm")).body; !strings.Contains(b, "A1-1") {
+			t.Error("initials of 曾小明 (given pinyin zeng) not found")
+		}
+		wantStatus(t, c.get("/members?org=B"), http.StatusNotFound)
+		var list struct{ Members []struct{ ID int64; MemberNo string `json:"member_no"` } }
+		c.api("GET", "/api/v1/members?q=wangfang", "", nil).json(t, &list)
+		if len(list.Members) != 1 || list.Members[0].MemberNo != "A-1" {
+			t.Fatalf("API search: %+v", list)
+		}
+		id := itoa(list.Members[0].ID)
+		// The record shows the ID masked; revealing needs a reason, is audited.
+		p := c.get("/members/" + id)
+		if !strings.Contains(p.body, "110105********002X") || strings.Contains(p.body, "11010519491231002X") {
+			t.Fatal("record page: ID not masked")
+		}
+		wantStatus(t, c.post("/members/"+id+"/reveal", url.Values{"reason": {""}}), http.StatusBadRequest)
+		r := c.post("/members/"+id+"/reveal", url.Values{"reason": {"certificate check"}})
+		if !strings.Contains(r.body, "11010519491231002X") {
+			t.Fatal("reveal did not show the number")
+		}
+		es, _ := e.db.Audit(ctx, 0, store.AuditFilter{Action: "member.reveal_id"})
+		_ = es
+		// Expulsion needs a resolution; dues keep last_dues_paid.
+		r = c.post("/members/"+id+"/status", url.Values{"status": {"expelled"}, "date": {"2026-11-20"}, "reason": {"违反章程"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(r.body, `value="违反章程"`) {
+			t.Error("the status form lost its input")
+		}
+		wantStatus(t, c.post("/members/"+id+"/dues", url.Values{"date": {"2026-03-01"}, "amount": {"50.5"}, "period": {"2026"}}), http.StatusSeeOther)
+		wantStatus(t, c.post("/members/"+id+"/dues", url.Values{"date": {"2026-03-01"}, "amount": {"-1"}}), http.StatusBadRequest)
+		m, _ := e.db.MemberByID(ctx, list.Members[0].ID)
+		if m.Record.LastDuesPaid != "2026-03-01" {
+			t.Fatalf("last dues %q", m.Record.LastDuesPaid)
+		}
+		wantStatus(t, c.post("/members/"+id+"/status", url.Values{"status": {"expelled"}, "date": {"2026-11-20"}, "resolution": {"第九届常务理事会第3次会议决议"}}), http.StatusSeeOther)
+		if b := c.get("/members/" + id).body; !strings.Contains(b, "Expelled") || !strings.Contains(b, "第九届常务理事会第3次会议决议") {
+			t.Fatal("expulsion not shown with its resolution")
+		}
+		// Lapse review: A1-1 joined 2020 and never paid: lapses as of 2026.
+		l := c.get("/lapse?as_of=2026-11-20")
+		if !strings.Contains(l.body, "A1-1") || strings.Contains(l.body, "B-1") {
+			t.Fatal("lapse review list")
+		}
+		wantStatus(t, c.post("/lapse", url.Values{"as_of": {"2026-11-20"}}), http.StatusOK)
+		if m, _ := e.db.SearchMembers(ctx, 0, store.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {
+			_ = m
+		}
+		// Another subtree's member: not found.
+		c.api("GET", "/api/v1/members?q=B-1", "", nil).json(t, &list)
+		if len(list.Members) != 0 {
+			t.Fatal("staff of A see B's member")
+		}
+		n, err := e.db.VerifyAudit(ctx, nil)
+		if err != nil || n == 0 {
+			t.Fatal(n, err)
+		}
+	})
+}
