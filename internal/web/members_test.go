@@ -47,7 +47,12 @@ func TestMembersPages(t *testing.T) {
 			t.Error("initials of 曾小明 (given pinyin zeng) not found")
 		}
 		wantStatus(t, c.get("/members?org=B"), http.StatusNotFound)
-		var list struct{ Members []struct{ ID int64; MemberNo string `json:"member_no"` } }
+		var list struct {
+			Members []struct {
+				ID       int64
+				MemberNo string `json:"member_no"`
+			}
+		}
 		c.api("GET", "/api/v1/members?q=wangfang", "", nil).json(t, &list)
 		if len(list.Members) != 1 || list.Members[0].MemberNo != "A-1" {
 			t.Fatalf("API search: %+v", list)

@@ -20,7 +20,7 @@ import (
 var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cross-origin request refused")
 
 var templateFuncs = template.FuncMap{
-	"list": func(xs ...string) []string { return xs },
+	"list":     func(xs ...string) []string { return xs },
 	"langName": i18n.LanguageName,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
