@@ -161,7 +161,8 @@ func (s *Server) renderOrgError(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 type filingsData struct {
-	Filings []store.Filing
+	Filings       []store.Filing
+	MemberFilings []store.MemberFiling
 }
 
 func (s *Server) filingsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -169,7 +170,11 @@ func (s *Server) filingsPage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "filings", s.newPage(r, rq, "filings.title", filingsData{Filings: fs}))
+	mfs, err := s.db.MemberFilings(r.Context(), rq.User.ID, 200)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "filings", s.newPage(r, rq, "filings.title", filingsData{Filings: fs, MemberFilings: mfs}))
 }
 
 func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -229,5 +234,17 @@ func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
 	return nil
 }

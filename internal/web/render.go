@@ -115,7 +115,7 @@ func (s *Server) nav(r *http.Request, rq *request) []navItem {
 	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) {
-			items = append(items, navItem{Key: "nav.filings", Href: "/filings"})
+			items = append(items, navItem{Key: "nav.applications", Href: "/applications"}, navItem{Key: "nav.filings", Href: "/filings"})
 			break
 		}
 	}

@@ -80,10 +80,12 @@ type Server struct {
 	csrfKey   []byte
 	byAccount *auth.Limiter
 	byAddress *auth.Limiter
-	metrics   *metrics
-	routes    []Route
-	mux       *http.ServeMux
-	handler   http.Handler
+	// applyLimit bounds public applications per client address.
+	applyLimit *auth.Limiter
+	metrics    *metrics
+	routes     []Route
+	mux        *http.ServeMux
+	handler    http.Handler
 }
 
 // Route is one registered pattern and the permission it requires.
@@ -124,6 +126,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
 	}
 	s.byAccount = auth.NewLimiter(cfg.LoginLimitAccount, cfg.LoginWindow, nil)
 	s.byAddress = auth.NewLimiter(cfg.LoginLimitAddress, cfg.LoginWindow, nil)
+	s.applyLimit = auth.NewLimiter(20, time.Hour, nil)
 	s.metrics = newMetrics(db)
 	s.mux = http.NewServeMux()
 	s.register()

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"rsc.io/qr"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
+	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/tabular"
+)
+
+type applyData struct {
+	Org       kexie.Organisation
+	Form      url.Values
+	Reference string
+	Types     []kexie.MemberType
+	IDTypes   []string
+}
+
+// applyOrg is the organisation a public application names; cancelled or
+// suspended ones take no applications.
+func (s *Server) applyOrg(r *http.Request) (kexie.Organisation, error) {
+	o, err := s.db.OrgByCode(r.Context(), r.PathValue("code"))
+	if err != nil || o.Status != kexie.OrgActive || !o.Kind.IsMember() {
+		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", r.PathValue("code"))
+	}
+	return o, nil
+}
+
+func (s *Server) applyForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.applyOrg(r)
+	if err != nil {
+		return err
+	}
+	d := applyData{Org: o, Types: []kexie.MemberType{"individual", "student", "foreign", "unit"}, IDTypes: memberfile.IDTypes}
+	return s.render(w, http.StatusOK, "apply", s.newPage(r, rq, "apply.title", d))
+}
+
+// apply takes an application from the public form (no account needed):
+// the fields are checked as an import row's are; the applicant gets a
+// reference; staff see it in their queue.
+func (s *Server) apply(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.applyOrg(r)
+	if err != nil {
+		return err
+	}
+	d := applyData{Org: o, Form: r.PostForm, Types: []kexie.MemberType{"individual", "student", "foreign", "unit"}, IDTypes: memberfile.IDTypes}
+	fail := func(err error) error {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeRateLimited:
+			p := s.newPage(r, rq, "apply.title", d)
+			p.Error = message(rq.L, kexie.AsError(err))
+			return s.render(w, httpStatus(kexie.ErrorCode(err)), "apply", p)
+		}
+		return err
+	}
+	if !s.applyLimit.Take("a:" + rq.Addr) {
+		return fail(kexie.ErrRateLimited)
+	}
+	vals := map[string]string{"org_code": o.Code}
+	for _, c := range []string{"type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number", "nationality",
+		"discipline", "title", "employer", "email", "phone"} {
+		vals[c] = strings.TrimSpace(r.PostForm.Get(c))
+	}
+	if vals["type"] == "honorary" {
+		vals["type"] = "" // honorary membership is conferred, not applied for
+	}
+	m, err := memberfile.Check(tabular.Record{Values: vals}, time.Now())
+	if err != nil {
+		return fail(err)
+	}
+	id, err := s.db.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
+	if err != nil {
+		return fail(err)
+	}
+	mm, err := s.db.MemberByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	d.Form, d.Reference = nil, mm.Record.MemberNo
+	return s.render(w, http.StatusCreated, "apply", s.newPage(r, rq, "apply.title", d))
+}
+
+type applicationsData struct {
+	Apps  []store.Application
+	Today string
+}
+
+func (s *Server) applicationsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderApplications(w, r, rq, http.StatusOK, "")
+}
+
+func (s *Server) renderApplications(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
+	apps, err := s.db.Applications(r.Context(), rq.User.ID, 200)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: time.Now().In(chinaTime).Format("2006-01-02")})
+	p.Error = errMsg
+	return s.render(w, status, "applications", p)
+}
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	rec, err := s.db.Decide(r.Context(), rq.Actor(r), m.ID, store.Decision{Action: f.Get("action"), Day: strings.TrimSpace(f.Get("date")),
+		Note: f.Get("note"), Body: f.Get("body"), Resolution: f.Get("resolution")})
+	if err != nil {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict:
+			return s.renderApplications(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+		}
+		return err
+	}
+	if rec.Status == "active" {
+		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"/card", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/applications?flash=flash.member_changed", http.StatusSeeOther)
+	return nil
+}
+
+// verifyURL is the address a card's QR code opens.
+func verifyURL(r *http.Request, token string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/verify/" + token
+}
+
+type cardData struct {
+	Card   store.Card
+	Verify string
+}
+
+func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	c, err := s.db.CardByMembership(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	if c.Token == "" {
+		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	}
+	return s.render(w, http.StatusOK, "card", s.newPage(r, rq, "card.title", cardData{Card: c, Verify: verifyURL(r, c.Token)}))
+}
+
+// cardQR is the card's QR code as a PNG.
+func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	c, err := s.db.CardByMembership(r.Context(), m.ID)
+	if err != nil || c.Token == "" {
+		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	}
+	code, err := qr.Encode(verifyURL(r, c.Token), qr.M)
+	if err != nil {
+		return err
+	}
+	code.Scale = 6
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	_, err = w.Write(code.PNG())
+	return err
+}
+
+// verify is the public page a card's QR code opens: name, organisation,
+// type and whether the membership is valid today — nothing more.
+func (s *Server) verify(w http.ResponseWriter, r *http.Request, rq *request) error {
+	c, err := s.db.CardByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	return s.render(w, http.StatusOK, "verify", s.newPage(r, rq, "verify.title", cardData{Card: c}))
+}
