@@ -182,6 +182,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	org := fs.String("org", store.RootCode, "code of the organisation the role is granted on")
 	display := fs.String("display-name", "", "display name, in any script (王芳)")
 	email := fs.String("email", "", "e-mail address")
+	member := fs.String("member", "", "link the account to a member's own record: ORG_CODE:MEMBER_NO")
 	stdin := fs.Bool("password-stdin", false, "require the password on standard input (piped input is read anyway; without any, a one-time password is generated)")
 	name, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
@@ -209,10 +210,26 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var linked store.Member
+	if *member != "" {
+		code, no, ok := strings.Cut(*member, ":")
+		if !ok {
+			return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--member is ORG_CODE:MEMBER_NO")
+		}
+		if linked, err = db.MemberByOrgNo(ctx, code, no); err != nil {
+			return err
+		}
+	}
 	u, err := db.CreateUser(ctx, cliActor(), store.NewUser{Username: name, DisplayName: *display, Email: *email,
 		Password: pw, MustChangePassword: generated, Role: r, OrgID: o.ID})
 	if err != nil {
 		return err
+	}
+	if linked.ID != 0 {
+		if err := db.LinkMemberAccount(ctx, cliActor(), u.ID, linked.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "linked to member %s of %s\n", linked.Record.MemberNo, linked.Record.OrgCode)
 	}
 	if r != "" {
 		fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)

@@ -326,3 +326,57 @@ func (db *DB) strings4(ctx context.Context, q string, args ...any) ([][4]string,
 	}
 	return out, mapErr(rows.Err())
 }
+
+// LinkMemberAccount links a user account to the holder of a membership, so
+// that the user sees their own memberships (and nothing else unless they
+// also hold roles).
+func (db *DB) LinkMemberAccount(ctx context.Context, actor kexie.Actor, userID, membershipID int64) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		var personID, orgID int64
+		err := tx.QueryRowContext(ctx, `SELECT person_id, org_id FROM memberships WHERE id = $1`, membershipID).Scan(&personID, &orgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET person_id = $1, updated_at = $2 WHERE id = $3`, personID, tx.now, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return kexie.Errorf(kexie.CodeNotFound, "err.user_not_found", "no such user")
+		}
+		return tx.audit(ctx, Change{Action: "user.link_member", ObjectType: "user", ObjectID: strconv.FormatInt(userID, 10), OrgID: orgID,
+			After: map[string]any{"membership": membershipID, "person": personID}})
+	})
+}
+
+// OwnMemberships lists the memberships of the holder linked to userID —
+// the whole of what a member sees of the register.
+func (db *DB) OwnMemberships(ctx context.Context, userID int64) ([]Member, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` JOIN users u ON u.person_id = m.person_id
+		WHERE u.id = $1 ORDER BY o.code, m.member_no`, userID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		m, err := scanMemberRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MemberByOrgNo finds a membership by organisation code and member number.
+func (db *DB) MemberByOrgNo(ctx context.Context, orgCode, memberNo string) (Member, error) {
+	m, err := scanMemberRow(db.r.QueryRowContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE o.code = $1 AND m.member_no = $2`, orgCode, memberNo))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return m, err
+}

@@ -303,3 +303,25 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	return s.render(w, http.StatusOK, "lapse", s.newPage(r, rq, "lapse.title", d))
 }
+
+// myMembership is a member's own record: the memberships of the holder
+// their account is linked to, and nothing else.
+func (s *Server) myMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ms, err := s.db.OwnMemberships(r.Context(), rq.User.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "mymembership", s.newPage(r, rq, "my.title", ms))
+}
+
+func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ms, err := s.db.OwnMemberships(r.Context(), rq.User.ID)
+	if err != nil {
+		return err
+	}
+	out := []memberJSON{}
+	for _, m := range ms {
+		out = append(out, toMemberJSON(m))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
+}

@@ -106,3 +106,47 @@ func TestMembersPages(t *testing.T) {
 		}
 	})
 }
+
+// TestMemberSeesOnlyOwnRecord: an account linked to a member, with no
+// role, sees its own memberships and nothing of the register.
+func TestMemberSeesOnlyOwnRecord(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		_, err := e.db.ImportMembers(ctx, e.setup, []kexie.MemberRecord{
+			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
+			{MemberNo: "A-2", OrgCode: "A", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
+		}, store.MemberImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := e.db.CreateUser(ctx, e.setup, store.NewUser{Username: "wang.fang", Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, _ := e.db.MemberByOrgNo(ctx, "A", "A-1")
+		other, _ := e.db.MemberByOrgNo(ctx, "A", "A-2")
+		if err := e.db.LinkMemberAccount(ctx, e.setup, u.ID, own.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.lang = "en"
+		c.mustLogin("wang.fang")
+		b := c.get("/my/membership").body
+		if !strings.Contains(b, "A-1") || strings.Contains(b, "A-2") {
+			t.Fatal("own record page")
+		}
+		var mine struct {
+			Members []struct {
+				MemberNo string `json:"member_no"`
+			}
+		}
+		c.api("GET", "/api/v1/me/memberships", "", nil).json(t, &mine)
+		if len(mine.Members) != 1 || mine.Members[0].MemberNo != "A-1" {
+			t.Fatalf("API own record: %+v", mine)
+		}
+		wantStatus(t, c.get("/members"), http.StatusForbidden)
+		wantStatus(t, c.get("/members/"+itoa(own.ID)), http.StatusForbidden)
+		wantStatus(t, c.api("GET", "/api/v1/members/"+itoa(other.ID), "", nil), http.StatusForbidden)
+		wantStatus(t, c.get("/orgs/A"), http.StatusForbidden)
+	})
+}

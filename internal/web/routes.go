@@ -56,6 +56,7 @@ func (s *Server) register() {
 	s.handle("POST", "/applications/{id}/decide", kexie.PermOrgWrite, s.decide)
 	s.handle("GET", "/members/{id}/card", kexie.PermOrgRead, s.cardPage)
 	s.handle("GET", "/members/{id}/card.png", kexie.PermOrgRead, s.cardQR)
+	s.handle("GET", "/my/membership", signedIn, s.myMembership)
 	s.handle("GET", "/members", kexie.PermOrgRead, s.membersPage)
 	s.handle("GET", "/members/{id}", kexie.PermOrgRead, s.memberPage)
 	s.handle("POST", "/members/{id}/status", kexie.PermOrgWrite, s.memberAction(s.memberStatus))
@@ -76,6 +77,7 @@ func (s *Server) register() {
 	// JSON API.
 	s.handle("GET", "/api/v1/me", signedIn, s.apiMe)
 	s.handle("GET", "/api/v1/audit", kexie.PermAuditRead, s.apiAudit)
+	s.handle("GET", "/api/v1/me/memberships", signedIn, s.apiMyMembership)
 	s.handle("GET", "/api/v1/members", kexie.PermOrgRead, s.apiMembers)
 	s.handle("GET", "/api/v1/members/{id}", kexie.PermOrgRead, s.apiMember)
 	s.handle("GET", "/api/v1/orgs", kexie.PermOrgRead, s.apiOrgs)
