@@ -298,28 +298,5 @@ func (db *DB) MemberFilings(ctx context.Context, viewer int64, limit int) ([]Mem
 // AcknowledgeMemberFiling marks a foreign-member filing received by a user
 // who may write for the national association it is addressed to.
 func (db *DB) AcknowledgeMemberFiling(ctx context.Context, actor kexie.Actor, id int64) error {
-	return db.write(ctx, actor, func(tx *Tx) error {
-		var to int64
-		var acked bool
-		err := tx.QueryRowContext(ctx, `SELECT to_org_id, acknowledged_at IS NOT NULL FROM member_filings WHERE id = $1`, id).Scan(&to, &acked)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")
-		}
-		if err != nil {
-			return err
-		}
-		if ok, err := tx.can(ctx, actor.UserID, kexie.PermOrgWrite, to); err != nil {
-			return err
-		} else if !ok {
-			return kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")
-		}
-		if acked {
-			return kexie.Errorf(kexie.CodeConflict, "err.filing_acked", "the filing has already been acknowledged")
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE member_filings SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.now, actor.UserID, id); err != nil {
-			return err
-		}
-		return tx.audit(ctx, Change{Action: "member_filing.acknowledge", ObjectType: "member_filing", ObjectID: strconv.FormatInt(id, 10), OrgID: to,
-			Before: map[string]any{"acknowledged": false}, After: map[string]any{"acknowledged": true}})
-	})
+	return db.acknowledge(ctx, actor, "member_filings", "member_filing", id)
 }

@@ -448,10 +448,17 @@ func (db *DB) Filings(ctx context.Context, viewer int64, pendingOnly bool, limit
 // AcknowledgeFiling marks a filing as received by a user who may write for
 // the association it is addressed to.
 func (db *DB) AcknowledgeFiling(ctx context.Context, actor kexie.Actor, filingID int64) error {
+	return db.acknowledge(ctx, actor, "filings", "filing", filingID)
+}
+
+// acknowledge marks row id of a filings table (filings, member_filings —
+// constant names, never input) as received, if actor may write for the
+// organisation it is addressed to; others get "not found".
+func (db *DB) acknowledge(ctx context.Context, actor kexie.Actor, table, objectType string, id int64) error {
 	return db.write(ctx, actor, func(tx *Tx) error {
 		var to int64
 		var acked bool
-		err := tx.QueryRowContext(ctx, `SELECT to_org_id, acknowledged_at IS NOT NULL FROM filings WHERE id = $1`, filingID).Scan(&to, &acked)
+		err := tx.QueryRowContext(ctx, `SELECT to_org_id, acknowledged_at IS NOT NULL FROM `+table+` WHERE id = $1`, id).Scan(&to, &acked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")
 		}
@@ -468,10 +475,10 @@ func (db *DB) AcknowledgeFiling(ctx context.Context, actor kexie.Actor, filingID
 		if acked {
 			return kexie.Errorf(kexie.CodeConflict, "err.filing_acked", "the filing has already been acknowledged")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE filings SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.now, actor.UserID, filingID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.now, actor.UserID, id); err != nil {
 			return err
 		}
-		return tx.audit(ctx, Change{Action: "filing.acknowledge", ObjectType: "filing", ObjectID: strconv.FormatInt(filingID, 10), OrgID: to,
+		return tx.audit(ctx, Change{Action: objectType + ".acknowledge", ObjectType: objectType, ObjectID: strconv.FormatInt(id, 10), OrgID: to,
 			Before: map[string]any{"acknowledged": false}, After: map[string]any{"acknowledged": true}})
 	})
 }
