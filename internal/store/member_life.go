@@ -44,6 +44,22 @@ func scanMemberRow(s scanner) (Member, error) {
 	return mm, mapErr(err)
 }
 
+func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		m, err := scanMemberRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
 // SearchMembers lists memberships visible to viewer (org.read on their
 // organisation) matching f, by organisation code and member number.
 func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, offset, limit int) ([]Member, error) {
@@ -67,21 +83,8 @@ func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, o
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(likeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY o.code, m.member_no LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		m, err := scanMemberRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapErr(rows.Err())
+	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY o.code, m.member_no LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...))
 }
 
 // MemberByID reads one membership.
@@ -355,21 +358,8 @@ func (db *DB) LinkMemberAccount(ctx context.Context, actor kexie.Actor, userID, 
 // OwnMemberships lists the memberships of the holder linked to userID —
 // the whole of what a member sees of the register.
 func (db *DB) OwnMemberships(ctx context.Context, userID int64) ([]Member, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` JOIN users u ON u.person_id = m.person_id
-		WHERE u.id = $1 ORDER BY o.code, m.member_no`, userID)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		m, err := scanMemberRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapErr(rows.Err())
+	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` JOIN users u ON u.person_id = m.person_id
+		WHERE u.id = $1 ORDER BY o.code, m.member_no`, userID))
 }
 
 // MemberByOrgNo finds a membership by organisation code and member number.

@@ -105,7 +105,7 @@ func sameMember(a, b kexie.MemberRecord, aHash, bHash string) bool {
 // document).
 func (db *DB) ImportMembers(ctx context.Context, actor kexie.Actor, rows []kexie.MemberRecord, opt MemberImportOptions) (ImportOutcome, error) {
 	var out ImportOutcome
-	err := db.write(ctx, actor, func(tx *Tx) error {
+	err := db.writeOrDry(ctx, actor, opt.DryRun, func(tx *Tx) error {
 		out = ImportOutcome{}
 		orgs := map[string]int64{}
 		reject := func(m kexie.MemberRecord, reason string) {
@@ -206,14 +206,8 @@ func (db *DB) ImportMembers(ctx context.Context, actor kexie.Actor, rows []kexie
 			opt.Progress(len(rows))
 		}
 		sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
-		if opt.DryRun {
-			return errDryRun
-		}
 		return nil
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	return out, err
 }
 
@@ -421,9 +415,15 @@ type Lapse struct {
 // organisation's N (orgs.lapse_years), by organisation code and member
 // number; viewer 0 sees all.
 func (db *DB) Lapses(ctx context.Context, asOf time.Time, viewer int64) ([]Lapse, error) {
+	return db.LapsesWhere(ctx, asOf, viewer, kexie.PermOrgRead)
+}
+
+// LapsesWhere is Lapses limited to the organisations where viewer holds p
+// (org.write: the ones they may mark lapsed).
+func (db *DB) LapsesWhere(ctx context.Context, asOf time.Time, viewer int64, p kexie.Permission) ([]Lapse, error) {
 	where, args := "", []any{}
 	if viewer != 0 {
-		where = ` AND ` + visibleTo("$1", kexie.PermOrgRead)
+		where = ` AND ` + visibleTo("$1", p)
 		args = append(args, viewer)
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.member_no, o.code, p.name, m.type, m.status, m.joined, m.last_dues_paid, m.last_activity,

@@ -65,6 +65,25 @@ type ImportOutcome struct {
 
 var errDryRun = errors.New("dry run")
 
+// writeOrDry is write, except that with dry the transaction runs in full
+// and is then rolled back: counts and checks are exactly a real run's, and
+// nothing stays.
+func (db *DB) writeOrDry(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if dry {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
+}
+
 // ImportOptions tune ImportOrgs.
 type ImportOptions struct {
 	DryRun bool
@@ -87,7 +106,7 @@ type ImportOptions struct {
 // is then rolled back, so the counts are exactly what a real run would give.
 func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRow, opt ImportOptions) (ImportOutcome, error) {
 	var out ImportOutcome
-	err := db.write(ctx, actor, func(tx *Tx) error {
+	err := db.writeOrDry(ctx, actor, opt.DryRun, func(tx *Tx) error {
 		out = ImportOutcome{}
 		existing := map[string]kexie.Organisation{}
 		all, err := scanOrgs(tx.QueryContext(ctx, `SELECT `+orgColumns+orgFrom))
@@ -233,14 +252,8 @@ func (db *DB) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRo
 			}
 		}
 		sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
-		if opt.DryRun {
-			return errDryRun
-		}
 		return nil
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	return out, err
 }
 

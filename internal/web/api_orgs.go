@@ -158,11 +158,15 @@ func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
+	return writeJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
+}
+
+func memberList(ms []store.Member) []memberJSON {
 	out := []memberJSON{}
 	for _, m := range ms {
 		out = append(out, toMemberJSON(m))
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
+	return out
 }
 
 func (s *Server) apiMember(w http.ResponseWriter, r *http.Request, rq *request) error {

@@ -275,31 +275,20 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Lapses(r.Context(), day, rq.User.ID)
-	if err != nil {
-		return err
-	}
-	d := lapseData{AsOf: asOf, List: list}
+	d := lapseData{AsOf: asOf}
 	if r.Method == http.MethodPost {
-		var mine []store.Lapse
-		for _, l := range list {
-			m, err := s.db.MemberByID(r.Context(), l.MembershipID)
-			if err != nil {
-				return err
-			}
-			if ok, err := s.db.Can(r.Context(), rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
-				return err
-			} else if ok {
-				mine = append(mine, l)
-			}
+		// Only where the caller may change memberships, in the same query.
+		mine, err := s.db.LapsesWhere(r.Context(), day, rq.User.ID, kexie.PermOrgWrite)
+		if err != nil {
+			return err
 		}
 		if err := s.db.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
 			return err
 		}
 		d.Done = len(mine)
-		if d.List, err = s.db.Lapses(r.Context(), day, rq.User.ID); err != nil {
-			return err
-		}
+	}
+	if d.List, err = s.db.Lapses(r.Context(), day, rq.User.ID); err != nil {
+		return err
 	}
 	return s.render(w, http.StatusOK, "lapse", s.newPage(r, rq, "lapse.title", d))
 }
@@ -319,9 +308,5 @@ func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	out := []memberJSON{}
-	for _, m := range ms {
-		out = append(out, toMemberJSON(m))
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"members": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
 }
