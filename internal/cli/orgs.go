@@ -203,7 +203,7 @@ func runStats(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "stats", "stats CODE [--json] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent"} as JSON`)
+	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent", "members"} as JSON`)
 	code, err := parseNamed(env, fs, args, dbEnv)
 	if err != nil {
 		return err
@@ -238,5 +238,15 @@ func runStats(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, st.Children[k], st.Subtree[k], st.Independent[k])
 	}
 	fmt.Fprintf(tw, "total\t\t%d\t\t\n", total)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nactive members here and below: %d", st.Members["total"])
+	for _, t := range kexie.MemberTypes {
+		if n := st.Members[string(t)]; n > 0 {
+			fmt.Fprintf(env.Stdout, ", %s %d", t, n)
+		}
+	}
+	fmt.Fprintln(env.Stdout)
+	return nil
 }

@@ -52,6 +52,13 @@ func TestMembersImportExportLapse(t *testing.T) {
 	if got := memberSummary(t, r); got != "members: 6 read, 0 created, 0 updated, 3 unchanged, 3 rejected, 0 warnings" {
 		t.Fatalf("re-import: %q", got)
 	}
+	// The roll-up counts active memberships in the organisation and below.
+	for code, wantJSON := range map[string]string{"ROOT": `{"honorary":1,"individual":1,"student":1,"total":3}`, "HLJ": `{"honorary":1,"individual":1,"student":1,"total":3}`} {
+		r = run(t, "", nil, "stats", code, "--json", "--db", db)
+		if !strings.Contains(r.stdout, `"members":`+wantJSON+`}`) {
+			t.Fatalf("stats %s: %s", code, r.stdout)
+		}
+	}
 	// The ID number is stored sealed, not in clear.
 	raw, _ := os.ReadFile(db)
 	wal, _ := os.ReadFile(db + "-wal")
@@ -85,6 +92,9 @@ func TestMembersImportExportLapse(t *testing.T) {
 	r = run(t, "", env, "lapse", "--as-of", "2026-07-01", "--json", "--db", db)
 	if strings.TrimSpace(r.stdout) != `[]` {
 		t.Fatalf("after --apply: %s", r.stdout)
+	}
+	if r = run(t, "", nil, "stats", "ROOT", "--json", "--db", db); !strings.Contains(r.stdout, `"members":{"honorary":1,"total":1}}`) {
+		t.Fatalf("stats after lapse: %s", r.stdout)
 	}
 	want(t, run(t, "", nil, "audit", "verify", "--db", db), 0, "chain intact")
 }

@@ -148,6 +148,10 @@ type OrgStats struct {
 	Children    map[OrgKind]int `json:"children"`
 	Subtree     map[OrgKind]int `json:"subtree"`
 	Independent map[OrgKind]int `json:"independent"`
+	// Members counts the active memberships held in the organisation
+	// itself and everywhere below it, by member type (types with none
+	// omitted), with "total".
+	Members map[string]int `json:"members"`
 }
 
 // Rejection is a row of a file that changed nothing, and why.

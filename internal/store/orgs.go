@@ -314,7 +314,33 @@ func (db *DB) OrgStats(ctx context.Context, org kexie.Organisation) (kexie.OrgSt
 			st.Independent[kind] = independent
 		}
 	}
-	return st, mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return st, mapErr(err)
+	}
+	st.Members, err = db.memberCounts(ctx, org.ID)
+	return st, err
+}
+
+// memberCounts counts the active memberships held in org and below it, by
+// type, plus "total": per descendant one range of memberships_org_status.
+func (db *DB) memberCounts(ctx context.Context, orgID int64) (map[string]int, error) {
+	out := map[string]int{"total": 0}
+	rows, err := db.r.QueryContext(ctx, `SELECT m.type, COUNT(*) FROM org_closure c JOIN memberships m ON m.org_id = c.descendant_id
+		WHERE c.ancestor_id = $1 AND m.status = 'active' GROUP BY m.type`, orgID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[t] = n
+		out["total"] += n
+	}
+	return out, mapErr(rows.Err())
 }
 
 // AllOrgs streams every organisation viewer may read (viewer 0: all),
