@@ -90,6 +90,12 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	if chia, _ := db.OrgByCode(ctx, "CHIA"); chia.LegalRep != "梁晓红" || chia.Address == "" {
 		t.Fatalf("CHIA profile: %+v", chia)
 	}
+	// Dues standards of the national society, set once though loaded twice.
+	society, _ := db.OrgByCode(ctx, "CHIA")
+	ds, err := db.DuesStandards(ctx, society.ID)
+	if err != nil || len(ds) != 3 || ds[0].Type != "individual" || ds[0].AmountFen != 5000 || ds[2].Type != "unit" || ds[2].AmountFen != 200000 {
+		t.Fatalf("CHIA dues standards: %+v %v", ds, err)
+	}
 	h, _ := db.OrgByCode(ctx, "HLJ")
 	ev, err := db.History(ctx, h.ID)
 	if err != nil || len(ev) != 2 || ev[0].Happened != "1966-08" || ev[1].Kind != "restored" {

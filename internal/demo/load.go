@@ -44,6 +44,9 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 			return out, err
 		}
 	}
+	if err := duesStandards(ctx, db, actor); err != nil {
+		return out, err
+	}
 	if out.Created == 0 {
 		return out, nil // already loaded: keep the history as it is
 	}
@@ -57,4 +60,28 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 		}
 	}
 	return out, nil
+}
+
+// duesStandards gives the demo national society (CHIA) dues standards —
+// individual 50 yuan a year, student 20, unit 2,000 — once: standards are
+// never changed, so a second load leaves them as they are.
+func duesStandards(ctx context.Context, db *store.DB, actor kexie.Actor) error {
+	chia, err := db.OrgByCode(ctx, "CHIA")
+	if err != nil {
+		return err
+	}
+	have, err := db.DuesStandards(ctx, chia.ID)
+	if err != nil || len(have) > 0 {
+		return err
+	}
+	for _, s := range []struct {
+		typ kexie.MemberType
+		fen int64
+	}{{"individual", 5000}, {"student", 2000}, {"unit", 200000}} {
+		if _, err := db.SetDuesStandard(ctx, actor, chia.ID, store.NewDuesStandard{Type: s.typ, AmountFen: s.fen, Period: "year",
+			EffectiveFrom: "2024-01-01", Note: "演示数据 (demo)"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

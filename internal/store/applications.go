@@ -80,31 +80,74 @@ type Application struct {
 	Note  string
 }
 
+// ApplicationFilter narrows the application list.
+type ApplicationFilter struct {
+	// Stage is one of the stages; "" means the open applications
+	// (submitted, recommended or reviewed).
+	Stage  string
+	Offset int
+	Limit  int
+}
+
 // Applications lists open applications (not approved or rejected) in the
 // organisations viewer may read, oldest first.
 func (db *DB) Applications(ctx context.Context, viewer int64, limit int) ([]Application, error) {
+	return db.ListApplications(ctx, viewer, ApplicationFilter{Limit: limit})
+}
+
+// ListApplications lists the applications in the organisations viewer may
+// read that f selects, oldest first. An approved application is listed
+// whatever the membership's status has become since.
+func (db *DB) ListApplications(ctx context.Context, viewer int64, f ApplicationFilter) ([]Application, error) {
+	where, args := `m.status = 'applicant' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`, []any{viewer}
+	switch f.Stage {
+	case "":
+	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
+		where, args = `m.status = 'applicant' AND m.app_stage = $2`, append(args, f.Stage)
+	case StageApproved:
+		where, args = `m.app_stage = $2`, append(args, f.Stage)
+	default:
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
-		WHERE m.status = 'applicant' AND m.app_stage IN ('submitted', 'recommended', 'reviewed') AND `+visibleTo("$1", kexie.PermOrgRead)+`
-		ORDER BY m.id LIMIT `+strconv.Itoa(limit), viewer)
+		WHERE `+where+` AND `+visibleTo("$1", kexie.PermOrgRead)+`
+		ORDER BY m.id LIMIT `+strconv.Itoa(min(max(f.Limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var out []Application
 	for rows.Next() {
-		var a Application
-		var personID int64
-		var hash string
-		r := &a.Record
-		if err := rows.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
-			&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-			&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Stage, &a.Note); err != nil {
-			return nil, mapErr(err)
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
 		}
-		r.IDNumber = r.IDMasked
 		out = append(out, a)
 	}
 	return out, mapErr(rows.Err())
+}
+
+// ApplicationByID reads one application (any membership that went through
+// one), whoever may see it: the caller checks the organisation.
+func (db *DB) ApplicationByID(ctx context.Context, id int64) (Application, error) {
+	a, err := scanApplication(db.r.QueryRowContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
+		WHERE m.id = $1 AND m.app_stage <> ''`, id))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return a, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return a, err
+}
+
+func scanApplication(s scanner) (Application, error) {
+	var a Application
+	var personID int64
+	var hash string
+	r := &a.Record
+	err := s.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
+		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Stage, &a.Note)
+	r.IDNumber = r.IDMasked
+	return a, mapErr(err)
 }
 
 // Decision moves an application on: "recommend" (by a branch or office,

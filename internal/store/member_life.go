@@ -166,7 +166,10 @@ func (db *DB) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int6
 			return kexie.Errorf(kexie.CodeConflict, "err.member_same", "the membership is already %s", was)
 		case was == "withdrawn" || was == "expelled" || was == "deceased":
 			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
-		case c.Status == "active" && was != "lapsed" && was != "applicant":
+		case c.Status == "active" && was == "applicant":
+			// An application becomes a membership only by approval (number, card, approving body).
+			return kexie.Errorf(kexie.CodeConflict, "err.member_approve_first", "an application becomes a membership only by approval of the council or standing council")
+		case c.Status == "active" && was != "lapsed":
 			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = $1, updated_at = $2 WHERE id = $3`, string(c.Status), tx.now, id); err != nil {

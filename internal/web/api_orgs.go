@@ -135,6 +135,8 @@ type memberJSON struct {
 	Joined       string `json:"joined"`
 	LastDuesPaid string `json:"last_dues_paid"`
 	LastActivity string `json:"last_activity"`
+	ExemptUntil  string `json:"exempt_until"`
+	ExemptReason string `json:"exempt_reason"`
 }
 
 func toMemberJSON(m store.Member) memberJSON {
@@ -142,7 +144,7 @@ func toMemberJSON(m store.Member) memberJSON {
 	return memberJSON{ID: m.ID, MemberNo: r.MemberNo, OrgCode: r.OrgCode, Type: string(r.Type), Status: string(r.Status), Name: r.Name, NameEN: r.NameEN,
 		Pinyin: r.Pinyin, Gender: r.Gender, BirthDate: r.BirthDate, IDType: r.IDType, IDNumber: r.IDMasked, Nationality: r.Nationality,
 		Discipline: r.Discipline, Title: r.Title, Employer: r.Employer, FrontLine: r.FrontLine, Email: r.Email, Phone: r.Phone,
-		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity}
+		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity, ExemptUntil: m.Exempt, ExemptReason: m.ExemptReason}
 }
 
 func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, rq *request) error {

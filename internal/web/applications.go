@@ -60,31 +60,50 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request, rq *request) erro
 		}
 		return err
 	}
+	fields := map[string]string{}
+	for _, c := range applicationFields {
+		fields[c] = r.PostForm.Get(c)
+	}
+	ref, err := s.submitApplication(r, rq, o, fields)
+	if err != nil {
+		return fail(err)
+	}
+	d.Form, d.Reference = nil, ref
+	return s.render(w, http.StatusCreated, "apply", s.newPage(r, rq, "apply.title", d))
+}
+
+// applicationFields are what an applicant fills in, named as an import
+// file's columns.
+var applicationFields = []string{"type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number", "nationality",
+	"discipline", "title", "employer", "email", "phone"}
+
+// submitApplication is the public application, from the form or the API:
+// rate-limited per client address, checked as an import row is, recorded
+// at stage submitted. It returns the applicant's reference.
+func (s *Server) submitApplication(r *http.Request, rq *request, o kexie.Organisation, fields map[string]string) (string, error) {
 	if !s.applyLimit.Take("a:" + rq.Addr) {
-		return fail(kexie.ErrRateLimited)
+		return "", kexie.ErrRateLimited
 	}
 	vals := map[string]string{"org_code": o.Code}
-	for _, c := range []string{"type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number", "nationality",
-		"discipline", "title", "employer", "email", "phone"} {
-		vals[c] = strings.TrimSpace(r.PostForm.Get(c))
+	for _, c := range applicationFields {
+		vals[c] = strings.TrimSpace(fields[c])
 	}
 	if vals["type"] == "honorary" {
 		vals["type"] = "" // honorary membership is conferred, not applied for
 	}
 	m, err := memberfile.Check(tabular.Record{Values: vals}, time.Now())
 	if err != nil {
-		return fail(err)
+		return "", err
 	}
 	id, err := s.db.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
 	if err != nil {
-		return fail(err)
+		return "", err
 	}
 	mm, err := s.db.MemberByID(r.Context(), id)
 	if err != nil {
-		return err
+		return "", err
 	}
-	d.Form, d.Reference = nil, mm.Record.MemberNo
-	return s.render(w, http.StatusCreated, "apply", s.newPage(r, rq, "apply.title", d))
+	return mm.Record.MemberNo, nil
 }
 
 type applicationsData struct {

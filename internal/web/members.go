@@ -113,6 +113,9 @@ type memberData struct {
 	Revealed string
 	Today    string
 	Form     url.Values
+	// The dues standard in force today for this membership, if any.
+	Standard    duesRow
+	HasStandard bool
 }
 
 func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -135,6 +138,11 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 	if d.Parts, err = s.db.Participations(ctx, m.ID); err != nil {
 		return err
 	}
+	std, ok, err := s.db.DuesStandardFor(ctx, m.ID, today())
+	if err != nil {
+		return err
+	}
+	d.Standard, d.HasStandard = duesRow{DuesStandard: std, State: "in_force"}, ok
 	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
 		return err
 	}

@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/store/storetest"
+)
+
+// TestCardPDF: the card as a PDF is served to those who may read the
+// member, is the same 404 for everyone else, and a real reader finds the
+// name, number and labels in it.
+func TestCardPDF(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.user("staff.a", kexie.RoleStaff, e.a)
+		e.user("staff.b", kexie.RoleStaff, e.b)
+		apply := func(name, nameEN string) int64 {
+			id, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: name, NameEN: nameEN, Gender: "female"}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		member, pending := apply("王芳", "Wang Fang"), apply("李雷", "")
+		for _, d := range []store.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+			if _, err := db.Decide(ctx, e.setup, member, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := "/members/" + itoa(member) + "/card.pdf"
+
+		staff := e.client()
+		staff.lang = "en"
+		staff.mustLogin("staff.a")
+		if page := staff.get("/members/" + itoa(member) + "/card"); !strings.Contains(page.body, `href="`+path+`"`) {
+			t.Fatal("the card page does not link the PDF")
+		}
+		r := staff.get(path)
+		wantStatus(t, r, http.StatusOK)
+		if ct := r.Header.Get("Content-Type"); ct != "application/pdf" {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if cd := r.Header.Get("Content-Disposition"); cd != `inline; filename="card-A1-000001.pdf"` {
+			t.Fatalf("Content-Disposition %q", cd)
+		}
+		if !strings.HasPrefix(r.body, "%PDF-1.7\n") || !strings.HasSuffix(r.body, "%%EOF\n") {
+			t.Fatalf("not a PDF: %.40q", r.body)
+		}
+
+		outsider := e.client()
+		outsider.mustLogin("staff.b")
+		for _, p := range []string{path, "/members/999999/card.pdf", "/members/" + itoa(pending) + "/card.pdf"} {
+			c := outsider
+			if !strings.Contains(p, itoa(member)) {
+				c = staff // these have no card for anyone
+			}
+			if got := c.get(p); got.StatusCode != http.StatusNotFound || got.Header.Get("Content-Type") == "application/pdf" {
+				t.Errorf("%s: %d %s, want 404", p, got.StatusCode, got.Header.Get("Content-Type"))
+			}
+		}
+
+		text := pdfText(t, r.body)
+		for _, want := range []string{"A1-000001", "王芳", "Wang Fang", "会员证", "Membership card", "Member no.", "Individual", "2026-11-20", "A1省科协", "A1 Association"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q not in the PDF text:\n%s", want, text)
+			}
+		}
+		staff.lang = "zh-Hans"
+		if text := pdfText(t, staff.get(path).body); !strings.Contains(text, "会员编号") || !strings.Contains(text, "个人会员") {
+			t.Errorf("a Chinese reader's card has no Chinese labels:\n%s", text)
+		}
+	})
+}
+
+// pdfText extracts a PDF's text with poppler's pdftotext; a missing tool
+// skips locally and fails under CI=true.
+func pdfText(t *testing.T, doc string) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but pdftotext is missing (apt-get install poppler-utils)")
+		}
+		t.Skip("pdftotext not installed; PDF text not checked")
+	}
+	file := filepath.Join(t.TempDir(), "card.pdf")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-enc", "UTF-8", file, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
+}
