@@ -16,16 +16,14 @@ import (
 // polyphonic surnames (曾, 单, 解) do not arise; people's names keep an
 // editable sort key instead.
 func SearchKey(name string) string {
-	args := pinyin.NewArgs()
-	args.Style = pinyin.Normal
+	readings := readings()
 	var full, initials strings.Builder
 	for _, r := range name {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			p := pinyin.SinglePinyin(r, args)
-			if len(p) > 0 && p[0] != "" {
-				full.WriteString(p[0])
-				initials.WriteByte(p[0][0])
+			if p := readings[r]; p != "" {
+				full.WriteString(p)
+				initials.WriteByte(p[0])
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			lr := unicode.ToLower(r)
@@ -35,6 +33,22 @@ func SearchKey(name string) string {
 	}
 	return full.String() + " " + initials.String()
 }
+
+// readings maps each character of the converter's dictionary to its most
+// common toneless reading, built once (the converter's own lookup rebuilds
+// a replacer and runs regular expressions on every call: a fifth of a bulk
+// import's reading time); read-only afterwards.
+var readings = sync.OnceValue(func() map[rune]string {
+	args := pinyin.NewArgs()
+	args.Style = pinyin.Normal
+	m := make(map[rune]string, len(pinyin.PinyinDict))
+	for r := range pinyin.PinyinDict {
+		if p := pinyin.SinglePinyin(rune(r), args); len(p) > 0 && p[0] != "" {
+			m[rune(r)] = p[0]
+		}
+	}
+	return m
+})
 
 // syllables is the set of toneless pinyin syllables the converter knows,
 // built once from its dictionary; read-only afterwards.

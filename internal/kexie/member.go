@@ -52,7 +52,12 @@ var (
 // starting 1[3-9] (an optional +86 is dropped); any other number is written
 // in +country form (E.164). Spaces and hyphens are removed. Empty is fine.
 func NormalizePhone(s string) (string, error) {
-	p := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(s))
+	p := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
 	if p == "" {
 		return "", nil
 	}
@@ -153,18 +158,23 @@ func day(t time.Time) time.Time {
 // MemberRecord is a member as files carry it: the holder (person or unit)
 // and one membership. IDNumber is in clear here; storage seals it.
 type MemberRecord struct {
-	Line         int
-	MemberNo     string
-	OrgCode      string
-	Type         MemberType
-	Name         string
-	NameEN       string
-	Pinyin       string
-	Gender       string // "", "male", "female"
-	BirthDate    string // YYYY-MM-DD or ""
-	IDType       string
-	IDNumber     string
-	IDMasked     string // as stored, when read back without revealing
+	Line      int
+	MemberNo  string
+	OrgCode   string
+	Type      MemberType
+	Name      string
+	NameEN    string
+	Pinyin    string
+	Gender    string // "", "male", "female"
+	BirthDate string // YYYY-MM-DD or ""
+	IDType    string
+	IDNumber  string
+	IDMasked  string // as stored, when read back without revealing
+	IDHash    string // keyed hash of IDKey, for duplicates (set when sealing)
+	IDSealed  string // IDNumber sealed for storage (set when sealing)
+	// IDFirst: when the same document was on an earlier row of the file,
+	// that row's position among the rows read in (1-based); else 0.
+	IDFirst      int
 	Nationality  string
 	Discipline   string
 	Title        string
@@ -186,4 +196,20 @@ func (m MemberRecord) IDKey() string {
 		return ""
 	}
 	return m.IDType + ":" + m.IDNumber
+}
+
+// MaskID shows an identity number as screens do: the resident ID's first
+// six and last four characters (110105********002X); other documents their
+// last four.
+func MaskID(idType, number string) string {
+	if number == "" {
+		return ""
+	}
+	if idType == "resident_id" && len(number) == 18 {
+		return number[:6] + "********" + number[14:]
+	}
+	if len(number) <= 4 {
+		return strings.Repeat("*", len(number))
+	}
+	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
 }

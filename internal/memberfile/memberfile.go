@@ -4,6 +4,7 @@ package memberfile
 
 import (
 	"fmt"
+	"hash/maphash"
 	"io"
 	"regexp"
 	"strings"
@@ -36,21 +37,8 @@ var IDTypes = []string{"resident_id", "passport", "hk_macao_permit", "taiwan_per
 // Member is one checked row (see kexie.MemberRecord).
 type Member = kexie.MemberRecord
 
-// MaskedID shows an identity number as screens do: the resident ID's first
-// six and last four characters (110105********002X); other documents their
-// last four.
-func MaskedID(idType, number string) string {
-	if number == "" {
-		return ""
-	}
-	if idType == "resident_id" && len(number) == 18 {
-		return number[:6] + "********" + number[14:]
-	}
-	if len(number) <= 4 {
-		return strings.Repeat("*", len(number))
-	}
-	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
-}
+// MaskedID shows an identity number as screens do (see kexie.MaskID).
+func MaskedID(idType, number string) string { return kexie.MaskID(idType, number) }
 
 var (
 	memberNoRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -180,35 +168,114 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	return m, nil
 }
 
-// CheckAll checks every record; duplicates within the file of member_no,
-// or of the identity document, in one organisation are rejected on every
-// later line.
+// Checker checks the rows of one file in order, remembering just enough to
+// reject a later duplicate, within one organisation, of a member_no or of
+// an identity document: 64-bit hashes of the keys instead of the keys
+// themselves, so a million-row file costs tens of megabytes, not hundreds.
+// (Two different keys of a million-row file share a hash with probability
+// about 3·10⁻⁸; the rejection would then name a line whose key differs.)
+type Checker struct {
+	now      time.Time
+	seed     maphash.Seed
+	orgs     map[string]int32 // organisation code → small number
+	accepted int              // rows accepted so far
+	nos      map[uint64]int32 // (org, member_no) → first line
+	ids      map[uint64]docAt // identity document → its first row
+	otherIDs map[uint64]int32 // (org, document) for documents seen in a second organisation
+}
+
+type docAt struct {
+	line, pos, org int32
+}
+
+// NewChecker starts checking a file as of now (birth dates may not lie
+// ahead).
+func NewChecker(now time.Time) *Checker {
+	return &Checker{now: now, seed: maphash.MakeSeed(), orgs: map[string]int32{},
+		nos: map[uint64]int32{}, ids: map[uint64]docAt{}, otherIDs: map[uint64]int32{}}
+}
+
+func (c *Checker) key(org int32, s string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.Write([]byte{byte(org), byte(org >> 8), byte(org >> 16), byte(org >> 24)})
+	h.WriteString(s)
+	return h.Sum64()
+}
+
+// Check checks one record. A rejected row returns its rejection; a good
+// one its member, with IDFirst set when the same identity document was on
+// an earlier row (for another organisation).
+func (c *Checker) Check(rec tabular.Record) (Member, *kexie.Rejection) {
+	label := rec.Values["member_no"]
+	m, err := Check(rec, c.now)
+	if err != nil {
+		return m, &kexie.Rejection{Line: rec.Line, Code: label, Reason: kexie.AsError(err).Message, Err: err}
+	}
+	org, ok := c.orgs[m.OrgCode]
+	if !ok {
+		org = int32(len(c.orgs) + 1)
+		c.orgs[m.OrgCode] = org
+	}
+	var noKey uint64
+	if m.MemberNo != "" {
+		noKey = c.key(org, m.MemberNo)
+		if line, dup := c.nos[noKey]; dup {
+			return m, &kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("member_no %s already appears on line %d for %s", m.MemberNo, line, m.OrgCode)}
+		}
+		c.nos[noKey] = int32(rec.Line)
+	}
+	pos := int32(c.accepted + 1)
+	if id := m.IDKey(); id != "" {
+		k := c.key(0, id)
+		first, seen := c.ids[k]
+		switch {
+		case !seen:
+			c.ids[k] = docAt{line: int32(rec.Line), pos: pos, org: org}
+		case first.org == org:
+			return m, &kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("the same identity document already appears on line %d for %s", first.line, m.OrgCode)}
+		default:
+			ko := c.key(org, id)
+			if line, dup := c.otherIDs[ko]; dup {
+				return m, &kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("the same identity document already appears on line %d for %s", line, m.OrgCode)}
+			}
+			c.otherIDs[ko] = int32(rec.Line)
+			m.IDFirst = int(first.pos)
+		}
+	}
+	c.accepted++
+	m.Has = rec.Has
+	return m, nil
+}
+
+// Stream reads a member file and checks it row by row: good rows go to
+// emit and rejected ones to reject, in file order. It returns the number
+// of rows read. A file that cannot be read at all, or an error from emit,
+// stops it.
+func Stream(name string, r io.Reader, now time.Time, emit func(Member) error, reject func(kexie.Rejection)) (int, error) {
+	read := 0
+	c := NewChecker(now)
+	_, err := tabular.Stream(name, r, spec, func(rec tabular.Record) error {
+		read++
+		m, rej := c.Check(rec)
+		if rej != nil {
+			reject(*rej)
+			return nil
+		}
+		return emit(m)
+	})
+	return read, err
+}
+
+// CheckAll checks every record of a file read whole (see Checker).
 func CheckAll(f tabular.File, now time.Time) (rows []Member, rejected []kexie.Rejection) {
-	firstNo, firstID := map[string]int{}, map[string]int{}
+	c := NewChecker(now)
 	for _, rec := range f.Records {
-		label := rec.Values["member_no"]
-		m, err := Check(rec, now)
-		if err != nil {
-			rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: kexie.AsError(err).Message, Err: err})
+		m, rej := c.Check(rec)
+		if rej != nil {
+			rejected = append(rejected, *rej)
 			continue
 		}
-		if m.MemberNo != "" {
-			k := m.OrgCode + "\x00" + m.MemberNo
-			if line, dup := firstNo[k]; dup {
-				rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("member_no %s already appears on line %d for %s", m.MemberNo, line, m.OrgCode)})
-				continue
-			}
-			firstNo[k] = rec.Line
-		}
-		if id := m.IDKey(); id != "" {
-			k := m.OrgCode + "\x00" + id
-			if line, dup := firstID[k]; dup {
-				rejected = append(rejected, kexie.Rejection{Line: rec.Line, Code: label, Reason: fmt.Sprintf("the same identity document already appears on line %d for %s", line, m.OrgCode)})
-				continue
-			}
-			firstID[k] = rec.Line
-		}
-		m.Has = f.Has
 		rows = append(rows, m)
 	}
 	return rows, rejected

@@ -166,10 +166,22 @@ func (db *DB) Close() error {
 // Tx is a write transaction with the actor on whose behalf it runs; audit
 // entries written through it name that actor.
 type Tx struct {
-	*sql.Tx
+	querier
 	db    *DB
 	actor kexie.Actor
 	now   time.Time
+	// conn is set when the transaction was begun by hand on one connection
+	// (PostgreSQL bulk import), so COPY can run inside it.
+	conn *sql.Conn
+}
+
+// querier is what a transaction runs statements with: a *sql.Tx, or a
+// *sql.Conn inside a BEGIN of its own.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // write runs fn in a write transaction, committing when fn returns nil.
@@ -179,7 +191,7 @@ func (db *DB) write(ctx context.Context, actor kexie.Actor, fn func(tx *Tx) erro
 	if err != nil {
 		return mapErr(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{Tx: sqlTx, db: db, actor: actor, now: db.Now()}
+	tx := &Tx{querier: sqlTx, db: db, actor: actor, now: db.Now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return mapErr(err)

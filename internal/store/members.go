@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -14,20 +13,6 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/seal"
 )
-
-// MemberImportOptions tune ImportMembers.
-type MemberImportOptions struct {
-	DryRun   bool
-	Progress func(done int)
-	// Writer, when not 0, limits the import to organisations where that
-	// user holds org.write.
-	Writer int64
-	// Sealer encrypts identity document numbers; rows carrying one are
-	// rejected without it.
-	Sealer *seal.Sealer
-	// Masker renders a number for display (the file's masking rule).
-	Masker func(idType, number string) string
-}
 
 // stored is a membership as the database holds it, for comparison.
 type storedMember struct {
@@ -93,129 +78,6 @@ func sameMember(a, b kexie.MemberRecord, aHash, bHash string) bool {
 			string(m.Status), m.LastDuesPaid, m.LastActivity}
 	}
 	return fields(a) == fields(b) && aHash == bHash
-}
-
-// ImportMembers upserts memberships by (org_code, member_no) in one
-// transaction; a row without member_no matches the organisation's member
-// with the same identity document (or, without one, the same name, birth
-// date, e-mail and phone), else gets the next number. A row is rejected
-// when its organisation does not exist (or is outside Writer's subtrees), or
-// its identity document is already another member's in that organisation.
-// The same person across organisations is one holder (matched by identity
-// document).
-func (db *DB) ImportMembers(ctx context.Context, actor kexie.Actor, rows []kexie.MemberRecord, opt MemberImportOptions) (ImportOutcome, error) {
-	var out ImportOutcome
-	err := db.writeOrDry(ctx, actor, opt.DryRun, func(tx *Tx) error {
-		out = ImportOutcome{}
-		orgs := map[string]int64{}
-		reject := func(m kexie.MemberRecord, reason string) {
-			out.Rejected = append(out.Rejected, Rejection{Line: m.Line, Code: m.MemberNo, Reason: reason})
-		}
-		for i, m := range rows {
-			if opt.Progress != nil && i%1000 == 0 {
-				opt.Progress(i)
-			}
-			orgID, ok := orgs[m.OrgCode]
-			if !ok {
-				err := tx.QueryRowContext(ctx, `SELECT id FROM orgs WHERE code = $1`, m.OrgCode).Scan(&orgID)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				orgs[m.OrgCode] = orgID // 0: unknown
-			}
-			if orgID == 0 {
-				reject(m, "unknown org_code "+m.OrgCode)
-				continue
-			}
-			if opt.Writer != 0 {
-				if ok, err := tx.can(ctx, opt.Writer, kexie.PermOrgWrite, orgID); err != nil {
-					return err
-				} else if !ok {
-					reject(m, "not permitted: outside the organisations you may change")
-					continue
-				}
-			}
-			var idHash, sealed, masked string
-			if m.IDNumber != "" {
-				if opt.Sealer == nil {
-					return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
-				}
-				idHash = opt.Sealer.Hash(m.IDKey())
-			}
-			// Find the stored membership this row speaks of.
-			var was storedMember
-			found := false
-			var err error
-			switch {
-			case m.MemberNo != "":
-				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, orgID, m.MemberNo))
-			case idHash != "":
-				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2`, orgID, idHash))
-			default:
-				was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
-					WHERE m.org_id = $1 AND p.name = $2 AND p.birth_date = $3 AND p.email = $4 AND p.phone = $5 AND p.id_hash = ''
-					ORDER BY m.id LIMIT 1`, orgID, m.Name, m.BirthDate, m.Email, m.Phone))
-			}
-			switch {
-			case err == nil:
-				found = true
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			if found {
-				m, idHash = mergeAbsentMember(m, was.rec, was.idHash, idHash, m.Has)
-				if m.MemberNo == "" {
-					m.MemberNo = was.rec.MemberNo
-				}
-			}
-			// The identity document may not be another member's here.
-			if idHash != "" {
-				var other string
-				err := tx.QueryRowContext(ctx, `SELECT m.member_no`+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2 AND m.id <> $3 LIMIT 1`,
-					orgID, idHash, was.membershipID).Scan(&other)
-				if err == nil {
-					reject(m, "the same identity document is already member "+other+"'s in "+m.OrgCode)
-					continue
-				} else if !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				if m.IDNumber != "" {
-					if sealed, err = opt.Sealer.Seal(m.IDNumber); err != nil {
-						return err
-					}
-					masked = maskOrNot(opt.Masker, m.IDType, m.IDNumber)
-				}
-			}
-			if found && sameMember(m, was.rec, idHash, was.idHash) {
-				out.Unchanged++
-				continue
-			}
-			if found {
-				if err := tx.updateMember(ctx, was, m, idHash, sealed, masked); err != nil {
-					return err
-				}
-				out.Updated++
-				continue
-			}
-			if err := tx.insertMember(ctx, orgID, &m, idHash, sealed, masked); err != nil {
-				return err
-			}
-			out.Created++
-		}
-		if opt.Progress != nil {
-			opt.Progress(len(rows))
-		}
-		sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
-		return nil
-	})
-	return out, err
-}
-
-func maskOrNot(mask func(string, string) string, t, n string) string {
-	if mask == nil {
-		return ""
-	}
-	return mask(t, n)
 }
 
 func memberSnapshot(m kexie.MemberRecord) map[string]any {

@@ -25,22 +25,22 @@ func TestImportMembers(t *testing.T) {
 			org("B", "R", "provincial_association", "乙")), store.ImportOptions{})
 		must(t, err)
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
-		opt := store.MemberImportOptions{Sealer: sl, Masker: func(_, n string) string { return n[:6] + "********" + n[14:] }}
+		opt := store.MemberImportOptions{}
 		const id = "11010519491231002X"
 		rows := []kexie.MemberRecord{mem(2, "A1", "A", "王芳", id), mem(3, "", "B", "王芳", id), mem(4, "", "A", "李娜", "")}
-		out, err := db.ImportMembers(ctx, admin, rows, opt)
+		out, err := db.ImportMembers(ctx, admin, store.MemberRecords(rows, sl), opt)
 		must(t, err)
 		if out.Created != 3 || len(out.Rejected) != 0 {
 			t.Fatalf("%+v", out)
 		}
 		// Without member_no the row is matched again, not duplicated.
-		again, err := db.ImportMembers(ctx, admin, rows, opt)
+		again, err := db.ImportMembers(ctx, admin, store.MemberRecords(rows, sl), opt)
 		must(t, err)
 		if again.Unchanged != 3 {
 			t.Fatalf("re-import: %+v", again)
 		}
 		// The same document under another member number in A: rejected.
-		dup, err := db.ImportMembers(ctx, admin, []kexie.MemberRecord{mem(2, "A9", "A", "王芳", id)}, opt)
+		dup, err := db.ImportMembers(ctx, admin, store.MemberRecords([]kexie.MemberRecord{mem(2, "A9", "A", "王芳", id)}, sl), opt)
 		must(t, err)
 		if len(dup.Rejected) != 1 || !strings.Contains(dup.Rejected[0].Reason, "A1") {
 			t.Fatalf("duplicate document: %+v", dup)
@@ -48,7 +48,7 @@ func TestImportMembers(t *testing.T) {
 		// An update of a column present; absent columns keep their values.
 		upd := mem(2, "A1", "A", "王芳", "")
 		upd.Phone, upd.Has = "13812345678", map[string]bool{"member_no": true, "org_code": true, "type": true, "name": true, "phone": true}
-		out, err = db.ImportMembers(ctx, admin, []kexie.MemberRecord{upd}, opt)
+		out, err = db.ImportMembers(ctx, admin, store.MemberRecords([]kexie.MemberRecord{upd}, sl), opt)
 		must(t, err)
 		if out.Updated != 1 {
 			t.Fatalf("update: %+v", out)

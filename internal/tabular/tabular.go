@@ -4,10 +4,12 @@
 package tabular
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -33,6 +36,7 @@ type Spec struct {
 type Record struct {
 	Line   int
 	Values map[string]string
+	Has    map[string]bool // the header's columns (shared by all records)
 }
 
 // File is a read organisation file: its records and the columns its header
@@ -43,80 +47,91 @@ type File struct {
 	Has     map[string]bool
 }
 
-// Read parses a CSV or XLSX file of the given spec (by extension, or by content for XLSX)
-// into records. A required column missing from the header, an unknown
-// column or a column named twice is an error for the whole file; header
-// cells left empty (spreadsheets write them) are ignored with their data.
+// Read parses a CSV or XLSX file of the given spec (by extension, or by
+// content for XLSX) into records; see Stream for the rules.
 func Read(name string, r io.Reader, spec Spec) (File, error) {
 	var f File
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return f, err
+	has, err := Stream(name, r, spec, func(rec Record) error {
+		rec.Values = maps.Clone(rec.Values)
+		f.Records = append(f.Records, rec)
+		return nil
+	})
+	f.Has = has
+	return f, err
+}
+
+// Stream reads a CSV or XLSX file of the given spec row by row, calling fn
+// for each record, and returns the columns its header has. A required
+// column missing from the header, an unknown column or a column named twice
+// is an error for the whole file (before any record); header cells left
+// empty (spreadsheets write them) are ignored with their data; blank rows
+// are not records. CSV is streamed: its encoding (UTF-8 with or without
+// BOM, else GB18030) is decided on the first 64 KiB, and a byte sequence
+// invalid in that encoding further on fails the file where it occurs.
+// An error fn returns stops the reading and is returned. A record's Values
+// map is reused for the next record: fn copies what it keeps.
+func Stream(name string, r io.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return streamXLSX(br, spec, fn)
 	}
-	var rows [][]string
-	var lines []int
-	xlsx := strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04"))
-	if xlsx {
-		rows, err = readXLSX(data)
-		for i := range rows {
-			lines = append(lines, i+1)
-		}
-	} else {
-		rows, lines, err = readCSV(data)
-	}
-	if err != nil {
-		return f, err
-	}
-	if len(rows) == 0 {
-		return f, kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
-	}
-	header := make([]string, len(rows[0]))
-	f.Has = map[string]bool{}
-	for i, h := range rows[0] {
+	return streamCSV(br, spec, fn)
+}
+
+// header checks a header row and returns the column name of each position
+// ("" for ignored cells) and the set of columns present.
+func header(row []string, spec Spec) ([]string, map[string]bool, error) {
+	cols := make([]string, len(row))
+	has := map[string]bool{}
+	for i, h := range row {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if h == "" {
 			continue
 		}
 		if !slices.Contains(spec.Columns, h) {
-			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", h)
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", h)
 		}
-		if f.Has[h] {
-			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", h)
+		if has[h] {
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", h)
 		}
-		f.Has[h] = true
-		header[i] = h
+		has[h] = true
+		cols[i] = h
 	}
 	for _, req := range spec.Required {
-		if !f.Has[req] {
-			return f, kexie.Errorf(kexie.CodeInvalid, "err.file_column_missing", "the header lacks the column %q", req)
+		if !has[req] {
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_missing", "the header lacks the column %q", req)
 		}
 	}
-	for i, row := range rows[1:] {
-		blank := true
-		vals := map[string]string{}
-		for j, v := range row {
-			v = strings.TrimSpace(v)
-			switch {
-			case j < len(header) && header[j] != "":
-				vals[header[j]] = v
-			case v != "" && j >= len(header):
-				vals["\x00extra"] = v
-			}
-			blank = blank && v == ""
+	return cols, has, nil
+}
+
+// record turns a data row into a record in vals (cleared first), or
+// reports it blank.
+func record(vals map[string]string, row, cols []string, has map[string]bool, line int, xlsx bool, spec Spec) (Record, bool) {
+	blank := true
+	clear(vals)
+	for j, v := range row {
+		v = strings.TrimSpace(v)
+		switch {
+		case j < len(cols) && cols[j] != "":
+			vals[cols[j]] = v
+		case v != "" && j >= len(cols):
+			vals["\x00extra"] = v
 		}
-		if blank {
-			continue // empty lines, as spreadsheets leave them, are not rows
-		}
-		if xlsx {
-			for _, c := range spec.Dates {
-				if v, ok := vals[c]; ok {
-					vals[c] = excelDate(v)
-				}
-			}
-		}
-		f.Records = append(f.Records, Record{Line: lines[i+1], Values: vals})
+		blank = blank && v == ""
 	}
-	return f, nil
+	if blank {
+		return Record{}, false // empty lines, as spreadsheets leave them, are not rows
+	}
+	if xlsx {
+		for _, c := range spec.Dates {
+			if v, ok := vals[c]; ok {
+				vals[c] = excelDate(v)
+			}
+		}
+	}
+	return Record{Line: line, Values: vals, Has: has}, true
 }
 
 // excelDate turns a raw spreadsheet date (a serial day number, as Excel
@@ -134,55 +149,175 @@ func excelDate(v string) string {
 	return t.Format("2006-01-02")
 }
 
-// readCSV decodes the bytes (UTF-8 with or without BOM, else GB18030) and
-// returns the rows with the line each starts on.
-func readCSV(data []byte) ([][]string, []int, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+var errEncoding = kexie.Errorf(kexie.CodeInvalid, "err.file_encoding", "the file is neither UTF-8 nor GB18030")
+
+// streamCSV decodes a CSV stream (UTF-8 with or without BOM, else GB18030)
+// and hands each record to fn with the line it starts on.
+func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	var src io.Reader = br
+	head, err := br.Peek(64 << 10)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	// A rune cut by the end of the sample is not a reason to doubt UTF-8.
+	if utf8Prefix(head, len(head) < 64<<10) {
+		src = &utf8Checker{r: br}
+	} else {
 		// The decoder maps undecodable bytes to U+FFFD instead of failing:
 		// one in the result means the file was in some other encoding.
-		if err != nil || bytes.ContainsRune(dec, utf8.RuneError) {
-			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_encoding", "the file is neither UTF-8 nor GB18030")
-		}
-		data = dec
+		src = &gbChecker{r: transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())}
 	}
-	cr := csv.NewReader(bytes.NewReader(data))
+	cr := csv.NewReader(src)
 	cr.FieldsPerRecord = -1
-	var rows [][]string
-	var lines []int
+	cr.ReuseRecord = true
+	var cols []string
+	var has map[string]bool
+	vals := map[string]string{}
 	for {
-		rec, err := cr.Read()
+		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if errors.Is(err, errEncoding) {
+			return has, errEncoding
+		}
 		if err != nil {
-			return nil, nil, kexie.Wrap(kexie.CodeInvalid, "err.file_csv", "the file is not valid CSV: "+err.Error(), err)
+			return has, kexie.Wrap(kexie.CodeInvalid, "err.file_csv", "the file is not valid CSV: "+err.Error(), err)
 		}
 		line, _ := cr.FieldPos(0)
-		rows = append(rows, rec)
-		lines = append(lines, line)
+		if cols == nil {
+			if cols, has, err = header(row, spec); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if rec, ok := record(vals, row, cols, has, line, false, spec); ok {
+			if err := fn(rec); err != nil {
+				return has, err
+			}
+		}
 	}
-	return rows, lines, nil
+	if cols == nil {
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
+	}
+	return has, nil
 }
 
-func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// utf8Prefix tells whether b is valid UTF-8, allowing a rune cut off at
+// its end when more follows.
+func utf8Prefix(b []byte, whole bool) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	if whole {
+		return false
+	}
+	for cut := 1; cut <= 3 && cut < len(b); cut++ {
+		if utf8.Valid(b[:len(b)-cut]) && !utf8.FullRune(b[len(b)-cut:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// utf8Checker passes a UTF-8 stream through, failing at the first invalid
+// sequence.
+type utf8Checker struct {
+	r    io.Reader
+	tail []byte // an incomplete rune carried to the next read
+}
+
+func (c *utf8Checker) Read(p []byte) (int, error) {
+	n := copy(p, c.tail)
+	c.tail = c.tail[:0]
+	m, err := c.r.Read(p[n:])
+	n += m
+	end := n
+	// Hold back a rune cut at the end of this chunk.
+	for i := n - 1; i >= 0 && i >= n-3; i-- {
+		if utf8.RuneStart(p[i]) {
+			if !utf8.FullRune(p[i:n]) {
+				end = i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(p[:end]) {
+		return 0, errEncoding
+	}
+	if end < n {
+		if errors.Is(err, io.EOF) {
+			return 0, errEncoding
+		}
+		c.tail = append(c.tail, p[end:n]...)
+	}
+	return end, err
+}
+
+// gbChecker passes a decoded GB18030 stream through, failing at the first
+// replacement character (bytes the decoder could not read).
+type gbChecker struct{ r io.Reader }
+
+func (c *gbChecker) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if bytes.ContainsRune(p[:n], utf8.RuneError) {
+		return 0, errEncoding
+	}
+	return n, err
+}
+
+// streamXLSX reads the first sheet's rows with raw values: numbers as
+// stored (230100, not 230,100), dates as serial numbers that excelDate
+// converts, booleans as 1/0.
+func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+	bad := func(err error) error {
+		return kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
+	}
+	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
+		return nil, bad(err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
+	empty := kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
 	if len(sheets) == 0 {
-		return nil, nil
+		return nil, empty
 	}
-	// Raw values: numbers as stored (230100, not 230,100), dates as serial
-	// numbers that excelDate converts, booleans as 1/0.
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
+		return nil, bad(err)
 	}
-	return rows, nil
+	defer rows.Close()
+	var cols []string
+	var has map[string]bool
+	vals := map[string]string{}
+	for line := 1; rows.Next(); line++ {
+		row, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return has, bad(err)
+		}
+		if cols == nil {
+			if cols, has, err = header(row, spec); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if rec, ok := record(vals, row, cols, has, line, true, spec); ok {
+			if err := fn(rec); err != nil {
+				return has, err
+			}
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return has, bad(err)
+	}
+	if cols == nil {
+		return nil, empty
+	}
+	return has, nil
 }
 
 // Writer writes rows to a CSV (UTF-8 with BOM, so Excel opens it

@@ -291,10 +291,10 @@ func TestLifecycleAPIPermissions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
-		_, err := e.db.ImportMembers(ctx, e.setup, []kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "B-1", OrgCode: "B", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
-		}, store.MemberImportOptions{})
+		}, nil), store.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,9 +26,9 @@ func TestMembersPages(t *testing.T) {
 			}
 			return m
 		}
-		_, err := e.db.ImportMembers(ctx, e.setup, []kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
 			mk("A-1", "A", "王芳", "wangfang", "11010519491231002X"), mk("A1-1", "A1", "曾小明", "zengxiaoming", ""), mk("B-1", "B", "王芳", "wangfang", ""),
-		}, store.MemberImportOptions{Sealer: sl, Masker: func(_, n string) string { return n[:6] + "********" + n[14:] }})
+		}, sl), store.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,10 +112,10 @@ func TestMembersPages(t *testing.T) {
 func TestMemberSeesOnlyOwnRecord(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		_, err := e.db.ImportMembers(ctx, e.setup, []kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "A-2", OrgCode: "A", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
-		}, store.MemberImportOptions{})
+		}, nil), store.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

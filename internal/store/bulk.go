@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// Bulk loading is the second place (after dialect.go) where the engines
+// differ in code, because the fastest way in differs: PostgreSQL takes rows
+// through COPY; SQLite through multi-row INSERT statements prepared once,
+// the values every row shares bound once per statement.
+
+// bulkTable is a table a bulk import appends to: the columns each row
+// gives, and the columns all rows share one value of.
+type bulkTable struct {
+	name   string
+	cols   []string
+	shared []string
+}
+
+// sqliteBulkRows is how many rows one SQLite INSERT carries: past a few
+// dozen the gain flattens while the statement's bind cost grows.
+const sqliteBulkRows = 64
+
+// bulkWriter collects rows of one table and writes them in bulk.
+type bulkWriter struct {
+	tx     *Tx
+	t      bulkTable
+	shared []any
+	rows   [][]any
+	stmts  map[int]*sql.Stmt // SQLite: the INSERT for n rows
+}
+
+func newBulkWriter(tx *Tx, t bulkTable, shared ...any) *bulkWriter {
+	return &bulkWriter{tx: tx, t: t, shared: shared, stmts: map[int]*sql.Stmt{}}
+}
+
+func (b *bulkWriter) add(vals ...any) { b.rows = append(b.rows, vals) }
+
+// flush writes the pending rows.
+func (b *bulkWriter) flush(ctx context.Context) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	var err error
+	if b.tx.conn != nil {
+		err = b.copyRows(ctx)
+	} else {
+		err = b.insertRows(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("bulk insert into %s: %w", b.t.name, err)
+	}
+	b.rows = b.rows[:0]
+	return nil
+}
+
+func (b *bulkWriter) copyRows(ctx context.Context) error {
+	rows := make([][]any, len(b.rows))
+	for i, r := range b.rows {
+		rows[i] = append(r[:len(r):len(r)], b.shared...)
+	}
+	cols := append(append([]string{}, b.t.cols...), b.t.shared...)
+	return b.tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("COPY needs the pgx driver, not %T", dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{b.t.name}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+func (b *bulkWriter) insertRows(ctx context.Context) error {
+	for start := 0; start < len(b.rows); start += sqliteBulkRows {
+		chunk := b.rows[start:min(start+sqliteBulkRows, len(b.rows))]
+		st, err := b.stmt(ctx, len(chunk))
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, len(b.shared)+len(chunk)*len(b.t.cols))
+		args = append(args, b.shared...)
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stmt prepares INSERT INTO t (cols, shared) SELECT column1, …, ?1, … FROM
+// (VALUES (?, …), …): the shared values are the numbered parameters that
+// come first in the text, each row's the anonymous ones after them.
+func (b *bulkWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	if st, ok := b.stmts[n]; ok {
+		return st, nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT OR FAIL INTO " + b.t.name + " (" + strings.Join(b.t.cols, ", "))
+	for _, c := range b.t.shared {
+		q.WriteString(", " + c)
+	}
+	q.WriteString(") SELECT ")
+	for i := range b.t.cols {
+		fmt.Fprintf(&q, "column%d, ", i+1)
+	}
+	for i := range b.t.shared {
+		fmt.Fprintf(&q, "?%d, ", i+1)
+	}
+	s := strings.TrimSuffix(q.String(), ", ")
+	q.Reset()
+	q.WriteString(s + " FROM (VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.t.cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(row)
+	}
+	q.WriteString(")")
+	st, err := b.tx.PrepareContext(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[n] = st
+	return st, nil
+}
+
+func (b *bulkWriter) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
+
+// idAllocator hands out primary keys for rows written in bulk: on SQLite
+// (one writer, holding the write lock for the whole transaction) counting
+// on from the largest; on PostgreSQL drawn from the column's sequence a
+// thousand at a time.
+type idAllocator struct {
+	tx    *Tx
+	table string
+	next  int64
+	pool  []int64
+	init  bool
+}
+
+func (a *idAllocator) take(ctx context.Context) (int64, error) {
+	if a.tx.conn == nil {
+		if !a.init {
+			if err := a.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM `+a.table).Scan(&a.next); err != nil {
+				return 0, err
+			}
+			a.init = true
+		}
+		a.next++
+		return a.next - 1, nil
+	}
+	if len(a.pool) == 0 {
+		rows, err := a.tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('`+a.table+`', 'id')) FROM generate_series(1, 1000)`)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			a.pool = append(a.pool, id)
+		}
+		if err := rows.Close(); err != nil {
+			return 0, err
+		}
+	}
+	id := a.pool[0]
+	a.pool = a.pool[1:]
+	return id, nil
+}
+
+// bulkWrite runs fn in a write transaction fit for bulk loading, rolled
+// back when dry. On SQLite that is an ordinary write transaction; on
+// PostgreSQL a BEGIN on one connection held for the whole transaction, so
+// that COPY (which database/sql cannot reach) runs inside it.
+func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
+	if db.dialect != Postgres {
+		return db.writeOrDry(ctx, actor, dry, func(tx *Tx) error {
+			// Foreign keys checked at commit, and INSERT OR FAIL: then no
+			// statement needs a journal to undo itself half-way (an error
+			// rolls the whole transaction back anyway), which would
+			// otherwise cost a temporary file write per page.
+			if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return mapErr(fmt.Errorf("connect: %w", err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return mapErr(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{querier: conn, conn: conn, db: db, actor: actor, now: db.Now()}
+	err = fn(tx)
+	if err == nil && dry {
+		err = errDryRun
+	}
+	if err != nil {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+			// Never hand a connection with an open transaction back to the pool.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		if errors.Is(err, errDryRun) {
+			return nil
+		}
+		return mapErr(err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return mapErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// deferredIndexes are secondary indexes a bulk load into empty tables
+// drops and builds again at the end: one sort instead of a random B-tree
+// insert per row (SQLite only; on PostgreSQL dropping an index would lock
+// the table against readers for the whole load).
+type deferredIndexes struct {
+	tx      *Tx
+	creates []string
+}
+
+// deferIndexes drops the secondary indexes of the given tables (not the
+// ones that back a UNIQUE or PRIMARY KEY constraint) and remembers how to
+// build them again. It also gives the writer a page cache that holds the
+// leaves being appended to.
+func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndexes, error) {
+	if tx.conn != nil || tx.db.dialect != SQLite {
+		return nil, nil
+	}
+	d := &deferredIndexes{tx: tx}
+	in := "'" + strings.Join(tables, "', '") + "'"
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+in+`) ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, name)
+		d.creates = append(d.creates, q)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+n); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// restore builds the dropped indexes again and gives the page cache back.
+func (d *deferredIndexes) restore(ctx context.Context) error {
+	if d == nil {
+		return nil
+	}
+	for _, q := range d.creates {
+		if _, err := d.tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	d.creates = nil
+	_, err := d.tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+	return err
+}

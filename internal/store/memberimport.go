@@ -1,0 +1,508 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"hash/maphash"
+	"sort"
+	"strconv"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+)
+
+// MemberImportOptions tune ImportMembers.
+type MemberImportOptions struct {
+	DryRun bool
+	// Progress, when set, is called after each batch with the number of
+	// rows written so far.
+	Progress func(done int)
+	// Writer, when not 0, limits the import to organisations where that
+	// user holds org.write.
+	Writer int64
+	// Source names the file, for the audit log.
+	Source string
+}
+
+// MemberSource feeds ImportMembers: it calls emit with every checked row
+// (sealed with SealMember), in file order, and returns when it is done or
+// emit fails. It runs on a goroutine of its own, so reading, checking and
+// sealing (one core) overlap writing (the other).
+type MemberSource func(emit func(kexie.MemberRecord) error) error
+
+// MemberRecords is a source over rows in memory, sealing each and marking
+// documents already seen on an earlier row.
+func MemberRecords(rows []kexie.MemberRecord, sl *seal.Sealer) MemberSource {
+	return func(emit func(kexie.MemberRecord) error) error {
+		first := map[string]int{}
+		for i, m := range rows {
+			if err := SealMember(&m, sl); err != nil {
+				return err
+			}
+			if m.IDHash != "" {
+				if p, seen := first[m.IDHash]; seen {
+					m.IDFirst = p
+				} else {
+					first[m.IDHash] = i + 1
+				}
+			}
+			if err := emit(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// SealMember fills a row's sealed identity number, its keyed hash and its
+// masked form. A row with a number and no sealer is an error: the number
+// is never stored in clear.
+func SealMember(m *kexie.MemberRecord, sl *seal.Sealer) error {
+	if m.IDNumber == "" {
+		return nil
+	}
+	if sl == nil {
+		return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	var err error
+	m.IDHash = sl.Hash(m.IDKey())
+	m.IDSealed, err = sl.Seal(m.IDNumber)
+	m.IDMasked = kexie.MaskID(m.IDType, m.IDNumber)
+	return err
+}
+
+// importBatch is how many rows travel from the reader to the writer at a
+// time and how many new rows the writer holds before writing them.
+const importBatch = 512
+
+// ImportMembers upserts memberships by (org_code, member_no) in one
+// transaction, reading rows from src while it writes. A row without
+// member_no matches the organisation's member with the same identity
+// document (or, without one, the same name, birth date, e-mail and phone),
+// else gets the next number. A row is rejected when its organisation does
+// not exist (or is outside Writer's subtrees), or its identity document is
+// already another member's in that organisation. The same person across
+// organisations is one holder (matched by identity document).
+//
+// Rows new to an organisation that held no members when the import began
+// take the fast path: no lookups, written in bulk. Everything else is
+// looked up row by row. Updates are audited one by one with before and
+// after; creations with one entry per organisation (how many, which ids,
+// from which file) rather than a million entries for a million rows.
+func (db *DB) ImportMembers(ctx context.Context, actor kexie.Actor, src MemberSource, opt MemberImportOptions) (ImportOutcome, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []kexie.MemberRecord, 4)
+	srcDone := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]kexie.MemberRecord, 0, importBatch)
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = make([]kexie.MemberRecord, 0, importBatch)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := src(func(m kexie.MemberRecord) error {
+			if batch = append(batch, m); len(batch) == importBatch {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		srcDone <- err
+	}()
+	var out ImportOutcome
+	srcErr := error(nil)
+	srcRead := false
+	err := db.bulkWrite(ctx, actor, opt.DryRun, func(tx *Tx) error {
+		w, err := newMemberWriter(ctx, tx, opt, &out)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		done := 0
+		for batch := range batches {
+			for _, m := range batch {
+				if err := w.row(m); err != nil {
+					return err
+				}
+			}
+			done += len(batch)
+			if opt.Progress != nil {
+				opt.Progress(done)
+			}
+		}
+		srcErr, srcRead = <-srcDone, true
+		if srcErr != nil {
+			return srcErr
+		}
+		return w.finish()
+	})
+	// The reader stops when the writer has failed; wait for it, so the
+	// caller may close what it reads.
+	cancel()
+	for range batches {
+	}
+	if !srcRead {
+		srcErr = <-srcDone
+	}
+	if err == nil {
+		err = srcErr
+	}
+	if err != nil && srcErr != nil && !errors.Is(srcErr, context.Canceled) {
+		err = srcErr
+	}
+	sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Line < out.Rejected[j].Line })
+	return out, err
+}
+
+// importOrg is what an import knows of one organisation it writes to.
+type importOrg struct {
+	id        int64
+	code      string
+	refusal   string // why its rows are rejected, if they are
+	fresh     bool   // it held no memberships when the import began
+	generated bool   // the import has assigned it a member number
+	created   int
+	firstID   int64
+	lastID    int64
+}
+
+type memberWriter struct {
+	ctx          context.Context
+	tx           *Tx
+	opt          MemberImportOptions
+	out          *ImportOutcome
+	orgs         map[string]*importOrg
+	touched      []*importOrg
+	peopleHadIDs bool
+	// fresh: the import began on an empty register, so every holder and
+	// membership it can match is one it wrote itself, and the maps below
+	// answer instead of indexes (which SQLite then builds once, at the end,
+	// by sorting, instead of row by row).
+	fresh     bool
+	holders   []int64             // by the position of a document's first row: its holder
+	unnamed   map[[2]uint64]int64 // org, name, birth, e-mail, phone of a member without document → membership
+	seed      maphash.Seed
+	pos       int // rows received
+	deferred  *deferredIndexes
+	personIDs idAllocator
+	memberIDs idAllocator
+	people    *bulkWriter
+	members   *bulkWriter
+	events    *bulkWriter
+}
+
+var (
+	bulkPeople = bulkTable{name: "people", cols: []string{"id", "name", "name_en", "pinyin", "search_key", "gender", "birth_date", "nationality",
+		"id_type", "id_sealed", "id_hash", "id_masked", "discipline", "title", "employer", "front_line", "email", "phone"},
+		shared: []string{"created_at", "updated_at"}}
+	bulkMemberships = bulkTable{name: "memberships", cols: []string{"id", "org_id", "person_id", "member_no", "type", "status", "joined",
+		"last_dues_paid", "last_activity"}, shared: []string{"created_at", "updated_at"}}
+	bulkEvents = bulkTable{name: "membership_events", cols: []string{"membership_id", "status"},
+		shared: []string{"happened", "reason", "actor", "created_at"}}
+)
+
+func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *ImportOutcome) (*memberWriter, error) {
+	w := &memberWriter{ctx: ctx, tx: tx, opt: opt, out: out, orgs: map[string]*importOrg{},
+		personIDs: idAllocator{tx: tx, table: "people"}, memberIDs: idAllocator{tx: tx, table: "memberships"}}
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
+		return nil, err
+	}
+	if w.fresh {
+		w.holders, w.unnamed, w.seed = make([]int64, 0, 1024), map[[2]uint64]int64{}, maphash.MakeSeed()
+		d, err := deferIndexes(ctx, tx, "people", "memberships", "membership_events")
+		if err != nil {
+			return nil, err
+		}
+		w.deferred = d
+	}
+	w.people = newBulkWriter(tx, bulkPeople, tx.now, tx.now)
+	w.members = newBulkWriter(tx, bulkMemberships, tx.now, tx.now)
+	w.events = newBulkWriter(tx, bulkEvents, tx.now.Format("2006-01-02"), "import", tx.actor.Username, tx.now)
+	return w, nil
+}
+
+func (w *memberWriter) close() {
+	w.people.close()
+	w.members.close()
+	w.events.close()
+}
+
+// flush writes the pending new rows, parents first.
+func (w *memberWriter) flush() error {
+	for _, b := range []*bulkWriter{w.people, w.members, w.events} {
+		if err := b.flush(w.ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *memberWriter) reject(m kexie.MemberRecord, reason string) {
+	w.out.Rejected = append(w.out.Rejected, Rejection{Line: m.Line, Code: m.MemberNo, Reason: reason})
+}
+
+// org resolves an organisation code once per import.
+func (w *memberWriter) org(code string) (*importOrg, error) {
+	if o, ok := w.orgs[code]; ok {
+		return o, nil
+	}
+	o := &importOrg{code: code}
+	w.orgs[code] = o
+	err := w.tx.QueryRowContext(w.ctx, `SELECT id FROM orgs WHERE code = $1`, code).Scan(&o.id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		o.refusal = "unknown org_code " + code
+		return o, nil
+	case err != nil:
+		return nil, err
+	}
+	if w.opt.Writer != 0 {
+		ok, err := w.tx.can(w.ctx, w.opt.Writer, kexie.PermOrgWrite, o.id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			o.refusal = "not permitted: outside the organisations you may change"
+			return o, nil
+		}
+	}
+	var held bool
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1)`, o.id).Scan(&held); err != nil {
+		return nil, err
+	}
+	o.fresh = !held
+	return o, nil
+}
+
+func (w *memberWriter) row(m kexie.MemberRecord) error {
+	w.pos++
+	if w.fresh {
+		w.holders = append(w.holders, 0)
+	}
+	o, err := w.org(m.OrgCode)
+	if err != nil {
+		return err
+	}
+	if o.refusal != "" {
+		w.reject(m, o.refusal)
+		return nil
+	}
+	if m.IDNumber != "" && m.IDHash == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	if o.fresh && m.MemberNo != "" && !o.generated {
+		// Nothing in this organisation can match: the file's own
+		// duplicates were rejected while reading.
+		var personID int64
+		if m.IDHash != "" && (w.fresh || w.peopleHadIDs || m.IDFirst > 0) {
+			if personID, err = w.person(m); err != nil {
+				return err
+			}
+		}
+		return w.create(o, m, personID)
+	}
+	return w.slowRow(o, m)
+}
+
+// holder finds the person holding the row's document: in a fresh import
+// from the row that brought the document first, else through the index.
+func (w *memberWriter) holder(m kexie.MemberRecord) (int64, error) {
+	if w.fresh {
+		return w.holders[w.docSlot(m)], nil
+	}
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := w.tx.QueryRowContext(w.ctx, `SELECT id FROM people WHERE id_hash = $1 ORDER BY id LIMIT 1`, m.IDHash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// docSlot is where a fresh import keeps the holder of a row's document:
+// at the position of the document's first row.
+func (w *memberWriter) docSlot(m kexie.MemberRecord) int {
+	if m.IDFirst > 0 && m.IDFirst <= len(w.holders) {
+		return m.IDFirst - 1
+	}
+	return w.pos - 1
+}
+
+// unnamedKey identifies a member without document the way the import
+// matches one (org, name, birth date, e-mail, phone), as a 128-bit hash.
+func (w *memberWriter) unnamedKey(orgID int64, m kexie.MemberRecord) [2]uint64 {
+	var k [2]uint64
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(w.seed)
+		h.WriteByte(byte(i))
+		h.WriteString(strconv.FormatInt(orgID, 10) + "\x00" + m.Name + "\x00" + m.BirthDate + "\x00" + m.Email + "\x00" + m.Phone)
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// person finds the holder of the row's identity document, written before
+// or earlier in this import, and brings it up to date with the row.
+func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
+	id, err := w.holder(m)
+	if err != nil || id == 0 {
+		return 0, err
+	}
+	if err := w.flush(); err != nil {
+		return 0, err
+	}
+	return id, w.tx.updatePerson(w.ctx, id, m, m.IDHash, m.IDSealed, m.IDMasked)
+}
+
+// create queues a new membership (and, without personID, a new holder).
+func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64) error {
+	ctx := w.ctx
+	if personID == 0 {
+		id, err := w.personIDs.take(ctx)
+		if err != nil {
+			return err
+		}
+		personID = id
+		w.people.add(id, m.Name, m.NameEN, m.Pinyin, personKey(m), m.Gender, m.BirthDate, m.Nationality, m.IDType, m.IDSealed, m.IDHash,
+			m.IDMasked, m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone)
+		if w.fresh && m.IDHash != "" {
+			w.holders[w.docSlot(m)] = id
+		}
+	}
+	id, err := w.memberIDs.take(ctx)
+	if err != nil {
+		return err
+	}
+	w.members.add(id, o.id, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity)
+	w.events.add(id, string(m.Status))
+	if w.fresh && m.IDHash == "" {
+		w.unnamed[w.unnamedKey(o.id, m)] = id
+	}
+	if o.created == 0 {
+		o.firstID = id
+		w.touched = append(w.touched, o)
+	}
+	o.created++
+	o.lastID = id
+	w.out.Created++
+	if len(w.members.rows) >= importBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+// slowRow handles a row that may match a stored membership.
+func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
+	ctx, tx := w.ctx, w.tx
+	if err := w.flush(); err != nil {
+		return err
+	}
+	idHash := m.IDHash
+	var was storedMember
+	var err error
+	switch {
+	case m.MemberNo != "":
+		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, o.id, m.MemberNo))
+	case idHash != "":
+		err = sql.ErrNoRows
+		if pid, herr := w.holder(m); herr != nil {
+			return herr
+		} else if pid != 0 {
+			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.person_id = $2`, o.id, pid))
+		}
+	case w.fresh:
+		err = sql.ErrNoRows
+		if mid := w.unnamed[w.unnamedKey(o.id, m)]; mid != 0 {
+			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.id = $1`, mid))
+		}
+	default:
+		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
+			WHERE m.org_id = $1 AND p.name = $2 AND p.birth_date = $3 AND p.email = $4 AND p.phone = $5 AND p.id_hash = ''
+			ORDER BY m.id LIMIT 1`, o.id, m.Name, m.BirthDate, m.Email, m.Phone))
+	}
+	found := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if found {
+		m, idHash = mergeAbsentMember(m, was.rec, was.idHash, idHash, m.Has)
+		if m.MemberNo == "" {
+			m.MemberNo = was.rec.MemberNo
+		}
+	}
+	// The identity document may not be another member's here.
+	if idHash != "" {
+		// One holder per document: the stored member's own, or (a document
+		// the row brings) whoever holds it.
+		pid := was.personID
+		if !found || idHash != was.idHash {
+			if pid, err = w.holder(m); err != nil {
+				return err
+			}
+		}
+		var other string
+		err = tx.QueryRowContext(ctx, `SELECT member_no FROM memberships WHERE org_id = $1 AND person_id = $2 AND id <> $3 LIMIT 1`,
+			o.id, pid, was.membershipID).Scan(&other)
+		if err == nil {
+			w.reject(m, "the same identity document is already member "+other+"'s in "+m.OrgCode)
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	switch {
+	case found && sameMember(m, was.rec, idHash, was.idHash):
+		w.out.Unchanged++
+		return nil
+	case found:
+		w.out.Updated++
+		if w.fresh && idHash != "" {
+			w.holders[w.docSlot(m)] = was.personID
+		}
+		return tx.updateMember(ctx, was, m, idHash, m.IDSealed, m.IDMasked)
+	}
+	if m.MemberNo == "" {
+		if m.MemberNo, err = tx.nextMemberNo(ctx, o.id); err != nil {
+			return err
+		}
+		o.generated = true
+	}
+	var personID int64
+	if m.IDHash != "" {
+		if personID, err = w.person(m); err != nil {
+			return err
+		}
+	}
+	return w.create(o, m, personID)
+}
+
+// finish writes what is pending and one audit entry per organisation that
+// gained members.
+func (w *memberWriter) finish() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if err := w.deferred.restore(w.ctx); err != nil {
+		return err
+	}
+	for _, o := range w.touched {
+		if err := w.tx.audit(w.ctx, Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
+			After: map[string]any{"created": o.created, "first_membership_id": strconv.FormatInt(o.firstID, 10),
+				"last_membership_id": strconv.FormatInt(o.lastID, 10), "source": w.opt.Source}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package tabular
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+var spec = Spec{Columns: []string{"code", "name"}, Required: []string{"code"}}
+
+// TestStreamEncodings reads the same rows written in UTF-8, UTF-8 with BOM
+// and GB18030, through a reader that hands out one byte at a time (runes
+// cut at every possible place).
+func TestStreamEncodings(t *testing.T) {
+	text := "code,name\nA1,黑龙江省科学技术协会\nA2,\"哈尔滨, 工业大学\"\n\n"
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"utf8": text, "bom": "\ufeff" + text, "gb18030": gb} {
+		var got []string
+		has, err := Stream("x.csv", iotest.OneByteReader(strings.NewReader(data)), spec, func(r Record) error {
+			got = append(got, r.Values["code"]+"="+r.Values["name"])
+			return nil
+		})
+		if err != nil || !has["name"] || strings.Join(got, "|") != "A1=黑龙江省科学技术协会|A2=哈尔滨, 工业大学" {
+			t.Errorf("%s: %v %v %q", name, err, has, got)
+		}
+	}
+}
+
+// TestStreamBadEncodingLate: a file that is UTF-8 for its first 64 KiB and
+// then holds a byte sequence that is not fails as an encoding error.
+func TestStreamBadEncodingLate(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("code,name\n")
+	for b.Len() < 70<<10 {
+		b.WriteString("A,科协\n")
+	}
+	b.WriteString("B,\xff\xfe\n")
+	n := 0
+	_, err := Stream("x.csv", &b, spec, func(Record) error { n++; return nil })
+	if kexie.AsError(err).Key != "err.file_encoding" || n == 0 {
+		t.Fatalf("late bad byte: %v after %d rows", err, n)
+	}
+	_, err = Stream("x.csv", strings.NewReader("code,name\nA,\xff\xff\xff\n"), spec, func(Record) error { return nil })
+	if kexie.AsError(err).Key != "err.file_encoding" {
+		t.Fatalf("neither encoding: %v", err)
+	}
+}
+
+func TestStreamStopsOnCallbackError(t *testing.T) {
+	stop := errors.New("stop")
+	n := 0
+	_, err := Stream("x.csv", strings.NewReader("code\n1\n2\n3\n"), spec, func(Record) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Fatalf("%v after %d", err, n)
+	}
+	if _, err := Stream("x.csv", strings.NewReader(""), spec, func(Record) error { return nil }); kexie.AsError(err).Key != "err.file_empty" {
+		t.Fatalf("empty: %v", err)
+	}
+	if _, err := Stream("x.csv", strings.NewReader("name\nx\n"), spec, func(Record) error { return nil }); kexie.AsError(err).Key != "err.file_column_missing" {
+		t.Fatalf("missing column: %v", err)
+	}
+}
