@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/seal"
@@ -61,15 +62,41 @@ func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
 }
 
 // SearchMembers lists memberships visible to viewer (org.read on their
-// organisation) matching f, by organisation code and member number.
+// organisation) matching f. The text is matched as a prefix, each match a
+// range of an index: Chinese text against names (two characters are a
+// whole given name) and employers; other text against the pinyin (spaces
+// ignored), its initials, member numbers and employers. Results come by
+// name; without text, by organisation and member number.
 func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, offset, limit int) ([]Member, error) {
-	where := []string{visibleTo("$1", kexie.PermOrgRead)}
-	args := []any{viewer}
+	var where []string
+	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	all, err := db.isSysAdmin(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	if !all {
+		// The visible organisations as one set, not a test per candidate row.
+		where = append(where, `m.org_id IN (SELECT vc.descendant_id FROM org_closure vc JOIN role_grants vg ON vg.org_id = vc.ancestor_id
+			WHERE vg.user_id = `+arg(viewer)+` AND vg.role IN `+roleList(kexie.PermOrgRead)+`)`)
+	}
+	order := `m.org_id, m.member_no`
 	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg("%" + likeEscape(strings.ToLower(q)) + "%")
-		where = append(where, `(p.name LIKE `+p+` ESCAPE '\' OR p.search_key LIKE `+p+` ESCAPE '\' OR lower(m.member_no) LIKE `+p+` ESCAPE '\'
-			OR lower(p.employer) LIKE `+p+` ESCAPE '\' OR lower(p.name_en) LIKE `+p+` ESCAPE '\')`)
+		prefix := func(col, v string) string {
+			return `(` + col + ` >= ` + arg(v) + ` AND ` + col + ` < ` + arg(v+string(rune(unicode.MaxRune))) + `)`
+		}
+		var or []string
+		if strings.ContainsFunc(q, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			or = append(or, prefix("p.name", q), prefix("p.employer", q))
+		} else {
+			py := strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(q))
+			or = append(or, prefix("p.search_key", py), prefix("p.initials", py), prefix("m.member_no", q), prefix("p.employer", q))
+			if up := strings.ToUpper(q); up != q {
+				or = append(or, prefix("m.member_no", up))
+			}
+		}
+		where = append(where, `(`+strings.Join(or, " OR ")+`)`)
+		order = `p.name, m.id`
 	}
 	if f.OrgID != 0 {
 		where = append(where, `m.org_id IN (SELECT descendant_id FROM org_closure WHERE ancestor_id = `+arg(f.OrgID)+`)`)
@@ -83,8 +110,12 @@ func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, o
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(likeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY o.code, m.member_no LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...))
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, " AND ")
+	}
+	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+cond+`
+		ORDER BY `+order+` LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...))
 }
 
 // MemberByID reads one membership.

@@ -201,7 +201,7 @@ type memberWriter struct {
 }
 
 var (
-	bulkPeople = bulkTable{name: "people", cols: []string{"id", "name", "name_en", "pinyin", "search_key", "gender", "birth_date", "nationality",
+	bulkPeople = bulkTable{name: "people", cols: []string{"id", "name", "name_en", "pinyin", "search_key", "initials", "gender", "birth_date", "nationality",
 		"id_type", "id_sealed", "id_hash", "id_masked", "discipline", "title", "employer", "front_line", "email", "phone"},
 		shared: []string{"created_at", "updated_at"}}
 	bulkMemberships = bulkTable{name: "memberships", cols: []string{"id", "org_id", "person_id", "member_no", "type", "status", "joined",
@@ -375,7 +375,8 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 			return err
 		}
 		personID = id
-		w.people.add(id, m.Name, m.NameEN, m.Pinyin, personKey(m), m.Gender, m.BirthDate, m.Nationality, m.IDType, m.IDSealed, m.IDHash,
+		key, initials := searchTerms(m)
+		w.people.add(id, m.Name, m.NameEN, m.Pinyin, key, initials, m.Gender, m.BirthDate, m.Nationality, m.IDType, m.IDSealed, m.IDHash,
 			m.IDMasked, m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone)
 		if w.fresh && m.IDHash != "" {
 			w.holders[w.docSlot(m)] = id

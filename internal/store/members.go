@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -97,11 +98,12 @@ func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberReco
 		}
 	}
 	if personID == 0 {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, name_en, pinyin, search_key, gender, birth_date, nationality, id_type, id_sealed,
+		key, initials := searchTerms(*m)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, name_en, pinyin, search_key, initials, gender, birth_date, nationality, id_type, id_sealed,
 				id_hash, id_masked, discipline, title, employer, front_line, email, phone, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
-			m.Name, m.NameEN, m.Pinyin, personKey(*m), m.Gender, m.BirthDate, m.Nationality, m.IDType, sealed, idHash, masked,
-			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.now).Scan(&personID); err != nil {
+			VALUES ($1, $2, $3, $4, $19, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
+			m.Name, m.NameEN, m.Pinyin, key, m.Gender, m.BirthDate, m.Nationality, m.IDType, sealed, idHash, masked,
+			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.now, initials).Scan(&personID); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
 	} else if err := tx.updatePerson(ctx, personID, *m, idHash, sealed, masked); err != nil {
@@ -127,15 +129,16 @@ func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberReco
 }
 
 func (tx *Tx) updatePerson(ctx context.Context, personID int64, m kexie.MemberRecord, idHash, sealed, masked string) error {
+	key, initials := searchTerms(m)
 	q := `UPDATE people SET name = $1, name_en = $2, pinyin = $3, search_key = $4, gender = $5, birth_date = $6, nationality = $7,
-		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14`
-	args := []any{m.Name, m.NameEN, m.Pinyin, personKey(m), m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
-		m.FrontLine, m.Email, m.Phone, tx.now}
+		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14, initials = $15`
+	args := []any{m.Name, m.NameEN, m.Pinyin, key, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
+		m.FrontLine, m.Email, m.Phone, tx.now, initials}
 	if sealed != "" {
-		q += `, id_type = $15, id_sealed = $16, id_hash = $17, id_masked = $18 WHERE id = $19`
+		q += `, id_type = $16, id_sealed = $17, id_hash = $18, id_masked = $19 WHERE id = $20`
 		args = append(args, m.IDType, sealed, idHash, masked, personID)
 	} else {
-		q += ` WHERE id = $15`
+		q += ` WHERE id = $16`
 		args = append(args, personID)
 	}
 	_, err := tx.ExecContext(ctx, q, args...)
@@ -197,14 +200,17 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 	}
 }
 
-// personKey is the search key of a holder: pinyin as given (editable,
-// since surname readings matter) plus initials, and the name itself.
-func personKey(m kexie.MemberRecord) string {
-	k := cnid.SearchKey(m.Name)
+// searchTerms are what member search matches a holder's prefix against,
+// besides the name and employer: the run-together pinyin (as given —
+// editable, since surname readings matter — else the converter's) and its
+// initials.
+func searchTerms(m kexie.MemberRecord) (pinyin, initials string) {
 	if m.Pinyin != "" {
-		k = m.Pinyin + " " + cnid.Initials(m.Pinyin, utf8.RuneCountInString(m.Name)) + " " + k
+		py := strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(m.Pinyin))
+		return py, cnid.Initials(m.Pinyin, utf8.RuneCountInString(m.Name))
 	}
-	return k
+	full, initials, _ := strings.Cut(cnid.SearchKey(m.Name), " ")
+	return full, initials
 }
 
 // MemberExport says how members are exported.

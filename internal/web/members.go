@@ -51,6 +51,8 @@ type membersData struct {
 	Types      []kexie.MemberType
 	Statuses   []kexie.MemberStatus
 	ExportURL  string
+	// CanImport: the user may write somewhere, so the import is offered.
+	CanImport bool
 }
 
 const membersPerPage = 50
@@ -80,6 +82,9 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request
 	ex := r.URL.Query()
 	ex.Del("page")
 	d.ExportURL = "/export/members.csv?" + ex.Encode()
+	if d.CanImport, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermOrgWrite); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "members", s.newPage(r, rq, "members.title", d))
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/kexie/kexie/internal/store"
 )
 
-// maxUpload bounds an uploaded organisation file.
+// maxUpload bounds an uploaded organisation or member file.
 const maxUpload = 32 << 20
 
 type importData struct {

@@ -47,6 +47,8 @@ func (s *Server) register() {
 	s.handle("POST", "/orgs/{code}/dues", kexie.PermOrgWrite, s.setDuesStandard)
 	s.handle("GET", "/import/orgs", kexie.PermOrgWrite, s.importForm)
 	s.handleWith("POST", "/import/orgs", kexie.PermOrgWrite, maxUpload, s.importOrgs)
+	s.handle("GET", "/import/members", kexie.PermOrgWrite, s.importMembersForm)
+	s.handleWith("POST", "/import/members", kexie.PermOrgWrite, maxUpload, s.importMembers)
 	s.handle("GET", "/export/{file}", kexie.PermOrgRead, s.exportOrgs)
 	s.handle("GET", "/filings", kexie.PermOrgRead, s.filingsPage)
 	s.handle("POST", "/filings/{id}/ack", kexie.PermOrgWrite, s.ackFiling)

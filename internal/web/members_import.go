@@ -1,0 +1,130 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// maxRejectedShown bounds the rejected rows a member import lists: a file
+// with thousands of bad rows is fixed from the first ones, and the page
+// stays readable. The summary line still counts them all.
+const maxRejectedShown = 200
+
+type memberImportData struct {
+	DryRun   bool
+	Done     bool
+	FileName string
+	Columns  string
+	// Digest is the SHA-256 of the file just previewed: the confirm form
+	// sends it back, so the import runs on the file that was previewed.
+	Digest     string
+	CanConfirm bool
+	Summary    string
+	Rejected   []kexie.Rejection
+	// RejectedTotal counts every rejected row, Rejected holds the first
+	// maxRejectedShown of them.
+	RejectedTotal int
+}
+
+func (s *Server) importMembersForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", ")}
+	return s.render(w, http.StatusOK, "import_members", s.newPage(r, rq, "import.members_title", d))
+}
+
+// importMembers runs the same import as `kexie import members`, limited to
+// the subtrees where the user may write. With "preview only" ticked (the
+// default) it rolls back and offers to import the same file for real. The
+// file is chosen again for that rather than kept on the server between the
+// two requests: member files carry identity numbers in clear, and nothing
+// then has to expire or be cleaned up.
+func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", ")}
+	fail := func(err error) error {
+		if kexie.ErrorCode(err) != kexie.CodeInvalid {
+			return err
+		}
+		p := s.newPage(r, rq, "import.members_title", d)
+		p.Error = message(rq.L, kexie.AsError(err))
+		return s.render(w, http.StatusBadRequest, "import_members", p)
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return fail(kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+	}
+	defer f.Close()
+	d.FileName = hdr.Filename
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return fmt.Errorf("read upload: %w", err)
+	}
+	d.Digest = hex.EncodeToString(sum.Sum(nil))
+	if want := r.FormValue("previewed"); !d.DryRun && want != "" && want != d.Digest {
+		d.DryRun = true
+		return fail(kexie.Errorf(kexie.CodeInvalid, "err.import_not_previewed", "this is not the file that was previewed; preview it again"))
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read upload: %w", err)
+	}
+	sl := s.cfg.Sealer
+	var fileRejected []kexie.Rejection
+	fileRejectedN, read := 0, 0
+	// ImportMembers returns only after src has, so what src sets is safe to
+	// read afterwards.
+	src := func(emit func(kexie.MemberRecord) error) error {
+		var err error
+		read, err = memberfile.Stream(hdr.Filename, f, time.Now(), func(m kexie.MemberRecord) error {
+			if m.IDNumber != "" && sl == nil {
+				return kexie.Errorf(kexie.CodeInvalid, "err.import_no_data_key",
+					"line %d has an identity number, but this server has no data key to seal it; nothing was imported", m.Line)
+			}
+			if err := store.SealMember(&m, sl); err != nil {
+				return err
+			}
+			return emit(m)
+		}, func(rj kexie.Rejection) {
+			if fileRejectedN++; len(fileRejected) < maxRejectedShown {
+				fileRejected = append(fileRejected, rj)
+			}
+		})
+		return err
+	}
+	out, err := s.db.ImportMembers(r.Context(), rq.Actor(r), src,
+		store.MemberImportOptions{DryRun: d.DryRun, Writer: rq.User.ID, Source: hdr.Filename})
+	if err != nil {
+		// A file that cannot be read through (or an ID number without a
+		// data key) wrote nothing: shown on the form.
+		return fail(err)
+	}
+	rejected := append(fileRejected, out.Rejected...)
+	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
+	d.RejectedTotal = fileRejectedN + len(out.Rejected)
+	if len(rejected) > maxRejectedShown {
+		rejected = rejected[:maxRejectedShown]
+	}
+	for _, rj := range rejected {
+		if rj.Err != nil {
+			rj.Reason = message(rq.L, kexie.AsError(rj.Err))
+		}
+		d.Rejected = append(d.Rejected, rj)
+	}
+	// The same summary line as the command line prints.
+	d.Summary = memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, d.RejectedTotal, 0)
+	d.CanConfirm = d.DryRun && out.Created+out.Updated > 0
+	d.Done = true
+	return s.render(w, http.StatusOK, "import_members", s.newPage(r, rq, "import.members_title", d))
+}
