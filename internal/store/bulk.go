@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -46,27 +47,33 @@ func newBulkWriter(tx *Tx, t bulkTable, shared ...any) *bulkWriter {
 
 func (b *bulkWriter) add(vals ...any) { b.rows = append(b.rows, vals) }
 
-// flush writes the pending rows.
-func (b *bulkWriter) flush(ctx context.Context) error {
-	if len(b.rows) == 0 {
+// take returns the pending rows and starts a new list.
+func (b *bulkWriter) take() [][]any {
+	rows := b.rows
+	b.rows = make([][]any, 0, cap(rows))
+	return rows
+}
+
+// write writes rows (taken from this writer).
+func (b *bulkWriter) write(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
 		return nil
 	}
 	var err error
 	if b.tx.conn != nil {
-		err = b.copyRows(ctx)
+		err = b.copyRows(ctx, rows)
 	} else {
-		err = b.insertRows(ctx)
+		err = b.insertRows(ctx, rows)
 	}
 	if err != nil {
 		return fmt.Errorf("bulk insert into %s: %w", b.t.name, err)
 	}
-	b.rows = b.rows[:0]
 	return nil
 }
 
-func (b *bulkWriter) copyRows(ctx context.Context) error {
-	rows := make([][]any, len(b.rows))
-	for i, r := range b.rows {
+func (b *bulkWriter) copyRows(ctx context.Context, pending [][]any) error {
+	rows := make([][]any, len(pending))
+	for i, r := range pending {
 		rows[i] = append(r[:len(r):len(r)], b.shared...)
 	}
 	cols := append(append([]string{}, b.t.cols...), b.t.shared...)
@@ -80,9 +87,9 @@ func (b *bulkWriter) copyRows(ctx context.Context) error {
 	})
 }
 
-func (b *bulkWriter) insertRows(ctx context.Context) error {
-	for start := 0; start < len(b.rows); start += sqliteBulkRows {
-		chunk := b.rows[start:min(start+sqliteBulkRows, len(b.rows))]
+func (b *bulkWriter) insertRows(ctx context.Context, rows [][]any) error {
+	for start := 0; start < len(rows); start += sqliteBulkRows {
+		chunk := rows[start:min(start+sqliteBulkRows, len(rows))]
 		st, err := b.stmt(ctx, len(chunk))
 		if err != nil {
 			return err
@@ -153,6 +160,7 @@ type idAllocator struct {
 	next  int64
 	pool  []int64
 	init  bool
+	mu    *sync.Mutex // held while drawing from the sequence, when set
 }
 
 func (a *idAllocator) take(ctx context.Context) (int64, error) {
@@ -167,6 +175,10 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 		return a.next - 1, nil
 	}
 	if len(a.pool) == 0 {
+		if a.mu != nil {
+			a.mu.Lock()
+			defer a.mu.Unlock()
+		}
 		rows, err := a.tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('`+a.table+`', 'id')) FROM generate_series(1, 1000)`)
 		if err != nil {
 			return 0, err
@@ -236,8 +248,8 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 
 // deferredIndexes are secondary indexes a bulk load into empty tables
 // drops and builds again at the end: one sort instead of a random B-tree
-// insert per row (SQLite only; on PostgreSQL dropping an index would lock
-// the table against readers for the whole load).
+// insert per row. (On PostgreSQL, DROP INDEX locks the tables until the
+// load commits: readers of the member tables wait for a first load.)
 type deferredIndexes struct {
 	tx      *Tx
 	creates []string
@@ -245,15 +257,17 @@ type deferredIndexes struct {
 
 // deferIndexes drops the secondary indexes of the given tables (not the
 // ones that back a UNIQUE or PRIMARY KEY constraint) and remembers how to
-// build them again. It also gives the writer a page cache that holds the
-// leaves being appended to.
+// build them again. On SQLite it also gives the writer a page cache that
+// holds the leaves being appended to.
 func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndexes, error) {
-	if tx.conn != nil || tx.db.dialect != SQLite {
-		return nil, nil
-	}
 	d := &deferredIndexes{tx: tx}
 	in := "'" + strings.Join(tables, "', '") + "'"
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+in+`) ORDER BY name`)
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (` + in + `) ORDER BY name`
+	if tx.db.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (` + in + `)
+			AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname`
+	}
+	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +289,37 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 			return nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
-		return nil, err
+	if tx.db.dialect == Postgres {
+		// Foreign keys too: checked row by row they cost more than the rows;
+		// added back at the end, each is checked by one join.
+		rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`) ORDER BY conname`)
+		if err != nil {
+			return nil, err
+		}
+		var drops []string
+		for rows.Next() {
+			var name, table, def string
+			if err := rows.Scan(&name, &table, &def); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+			d.creates = append(d.creates, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		for _, q := range drops {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if tx.db.dialect == SQLite {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -292,6 +335,9 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		}
 	}
 	d.creates = nil
+	if d.tx.db.dialect != SQLite {
+		return nil
+	}
 	_, err := d.tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
 	return err
 }

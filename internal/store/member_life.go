@@ -82,20 +82,28 @@ func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, o
 	}
 	order := `m.org_id, m.member_no`
 	if q := strings.TrimSpace(f.Q); q != "" {
+		// Each branch one table and one index range, so that both engines
+		// read only the matching entries: people by name, employer, pinyin
+		// or initials; memberships by number.
 		prefix := func(col, v string) string {
 			return `(` + col + ` >= ` + arg(v) + ` AND ` + col + ` < ` + arg(v+string(rune(unicode.MaxRune))) + `)`
 		}
-		var or []string
+		var people, numbers []string
 		if strings.ContainsFunc(q, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
-			or = append(or, prefix("p.name", q), prefix("p.employer", q))
+			people = append(people, prefix("name", q), prefix("employer", q))
 		} else {
 			py := strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(q))
-			or = append(or, prefix("p.search_key", py), prefix("p.initials", py), prefix("m.member_no", q), prefix("p.employer", q))
+			people = append(people, prefix("search_key", py), prefix("initials", py), prefix("employer", q))
+			numbers = append(numbers, prefix("member_no", q))
 			if up := strings.ToUpper(q); up != q {
-				or = append(or, prefix("m.member_no", up))
+				numbers = append(numbers, prefix("member_no", up))
 			}
 		}
-		where = append(where, `(`+strings.Join(or, " OR ")+`)`)
+		hit := `m.person_id IN (SELECT id FROM people WHERE ` + strings.Join(people, " OR ") + `)`
+		if len(numbers) > 0 {
+			hit = `(` + hit + ` OR m.id IN (SELECT id FROM memberships WHERE ` + strings.Join(numbers, " OR ") + `))`
+		}
+		where = append(where, hit)
 		order = `p.name, m.id`
 	}
 	if f.OrgID != 0 {
@@ -114,8 +122,13 @@ func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, o
 	if len(where) > 0 {
 		cond = ` WHERE ` + strings.Join(where, " AND ")
 	}
-	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+memberFrom+cond+`
-		ORDER BY `+order+` LIMIT `+strconv.Itoa(min(max(limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(offset, 0)), args...))
+	// Page through narrow rows first (the sort of a broad match is then a
+	// sort of ids and names), then read the page's members in full.
+	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
+		cond + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(min(max(limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
+	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
+	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
+		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
 }
 
 // MemberByID reads one membership.

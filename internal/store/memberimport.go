@@ -7,6 +7,9 @@ import (
 	"hash/maphash"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/seal"
@@ -23,6 +26,15 @@ type MemberImportOptions struct {
 	Writer int64
 	// Source names the file, for the audit log.
 	Source string
+	// Timing, when set, receives where the writing time went.
+	Timing *ImportTiming
+}
+
+// ImportTiming splits a bulk import's database time: writing new rows in
+// bulk (multi-row INSERT or COPY) and building the indexes put off until
+// the end.
+type ImportTiming struct {
+	Writing, Indexing time.Duration
 }
 
 // MemberSource feeds ImportMembers: it calls emit with every checked row
@@ -192,6 +204,16 @@ type memberWriter struct {
 	unnamed   map[[2]uint64]int64 // org, name, birth, e-mail, phone of a member without document → membership
 	seed      maphash.Seed
 	pos       int // rows received
+	flushAt   int // pending new rows that make a write
+	jobs      chan [3][][]any
+	inflight  sync.WaitGroup
+	flushed   chan struct{}
+	failed    atomic.Pointer[error]
+	writing   atomic.Int64 // nanoseconds spent writing batches
+	// connMu: on PostgreSQL the flusher's COPY and the writer's lookups
+	// share one connection, which takes one command at a time. (A
+	// lookup that must see pending rows flushes first and waits anyway.)
+	connMu sync.Mutex
 	deferred  *deferredIndexes
 	personIDs idAllocator
 	memberIDs idAllocator
@@ -213,6 +235,7 @@ var (
 func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *ImportOutcome) (*memberWriter, error) {
 	w := &memberWriter{ctx: ctx, tx: tx, opt: opt, out: out, orgs: map[string]*importOrg{},
 		personIDs: idAllocator{tx: tx, table: "people"}, memberIDs: idAllocator{tx: tx, table: "memberships"}}
+	w.personIDs.mu, w.memberIDs.mu = &w.connMu, &w.connMu
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
 		return nil, err
 	}
@@ -224,24 +247,87 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 		}
 		w.deferred = d
 	}
+	// Each COPY costs a round trip and a look at the table's columns: on
+	// PostgreSQL fewer, larger writes.
+	w.flushAt = importBatch
+	if tx.conn != nil {
+		w.flushAt = 16 * importBatch
+	}
+	w.jobs, w.flushed = make(chan [3][][]any, 2), make(chan struct{})
+	go w.flusher()
 	w.people = newBulkWriter(tx, bulkPeople, tx.now, tx.now)
 	w.members = newBulkWriter(tx, bulkMemberships, tx.now, tx.now)
 	w.events = newBulkWriter(tx, bulkEvents, tx.now.Format("2006-01-02"), "import", tx.actor.Username, tx.now)
 	return w, nil
 }
 
+// close stops the flusher (after what it was given) and closes the
+// statements; the transaction ends after that.
 func (w *memberWriter) close() {
+	close(w.jobs)
+	<-w.flushed
 	w.people.close()
 	w.members.close()
 	w.events.close()
 }
 
-// flush writes the pending new rows, parents first.
+// submit hands the pending new rows to the flusher and goes on: the
+// database writes one batch while the next is prepared.
+func (w *memberWriter) submit() error {
+	if err := w.flushErr(); err != nil {
+		return err
+	}
+	if len(w.people.rows)+len(w.members.rows)+len(w.events.rows) == 0 {
+		return nil
+	}
+	job := [3][][]any{w.people.take(), w.members.take(), w.events.take()}
+	w.inflight.Add(1)
+	w.jobs <- job
+	return nil
+}
+
+// flush writes the pending new rows and waits until they are written, so
+// that a query sees them.
 func (w *memberWriter) flush() error {
-	for _, b := range []*bulkWriter{w.people, w.members, w.events} {
-		if err := b.flush(w.ctx); err != nil {
-			return err
+	if err := w.submit(); err != nil {
+		return err
+	}
+	w.inflight.Wait()
+	return w.flushErr()
+}
+
+// flusher writes the submitted batches in order, parents first, on a
+// goroutine of its own.
+func (w *memberWriter) flusher() {
+	defer close(w.flushed)
+	for job := range w.jobs {
+		w.write(job)
+		w.inflight.Done()
+	}
+}
+
+// write writes one batch of new rows, parents first; the first failure
+// stops every later write.
+func (w *memberWriter) write(job [3][][]any) {
+	if w.flushErr() != nil {
+		return
+	}
+	// A PostgreSQL connection takes one command at a time.
+	w.connMu.Lock()
+	defer w.connMu.Unlock()
+	start := time.Now()
+	defer func() { w.writing.Add(int64(time.Since(start))) }()
+	for i, b := range []*bulkWriter{w.people, w.members, w.events} {
+		if err := b.write(w.ctx, job[i]); err != nil {
+			w.failed.CompareAndSwap(nil, &err)
+			return
 		}
+	}
+}
+
+func (w *memberWriter) flushErr() error {
+	if e := w.failed.Load(); e != nil {
+		return *e
 	}
 	return nil
 }
@@ -257,6 +343,8 @@ func (w *memberWriter) org(code string) (*importOrg, error) {
 	}
 	o := &importOrg{code: code}
 	w.orgs[code] = o
+	w.connMu.Lock()
+	defer w.connMu.Unlock()
 	err := w.tx.QueryRowContext(w.ctx, `SELECT id FROM orgs WHERE code = $1`, code).Scan(&o.id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -398,8 +486,8 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	o.created++
 	o.lastID = id
 	w.out.Created++
-	if len(w.members.rows) >= importBatch {
-		return w.flush()
+	if len(w.members.rows) >= w.flushAt {
+		return w.submit()
 	}
 	return nil
 }
@@ -495,8 +583,12 @@ func (w *memberWriter) finish() error {
 	if err := w.flush(); err != nil {
 		return err
 	}
+	start := time.Now()
 	if err := w.deferred.restore(w.ctx); err != nil {
 		return err
+	}
+	if t := w.opt.Timing; t != nil {
+		t.Writing, t.Indexing = time.Duration(w.writing.Load()), time.Since(start)
 	}
 	for _, o := range w.touched {
 		if err := w.tx.audit(w.ctx, Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kexie/kexie/internal/cnid"
@@ -206,7 +207,12 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 // initials.
 func searchTerms(m kexie.MemberRecord) (pinyin, initials string) {
 	if m.Pinyin != "" {
-		py := strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(m.Pinyin))
+		py := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\'' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, m.Pinyin)
 		return py, cnid.Initials(m.Pinyin, utf8.RuneCountInString(m.Name))
 	}
 	full, initials, _ := strings.Cut(cnid.SearchKey(m.Name), " ")
