@@ -199,21 +199,21 @@ type memberWriter struct {
 	// membership it can match is one it wrote itself, and the maps below
 	// answer instead of indexes (which SQLite then builds once, at the end,
 	// by sorting, instead of row by row).
-	fresh     bool
-	holders   []int64             // by the position of a document's first row: its holder
-	unnamed   map[[2]uint64]int64 // org, name, birth, e-mail, phone of a member without document → membership
-	seed      maphash.Seed
-	pos       int // rows received
-	flushAt   int // pending new rows that make a write
-	jobs      chan [3][][]any
-	inflight  sync.WaitGroup
-	flushed   chan struct{}
-	failed    atomic.Pointer[error]
-	writing   atomic.Int64 // nanoseconds spent writing batches
+	fresh    bool
+	holders  []int64             // by the position of a document's first row: its holder
+	unnamed  map[[2]uint64]int64 // org, name, birth, e-mail, phone of a member without document → membership
+	seed     maphash.Seed
+	pos      int // rows received
+	flushAt  int // pending new rows that make a write
+	jobs     chan [3][][]any
+	inflight sync.WaitGroup
+	flushed  chan struct{}
+	failed   atomic.Pointer[error]
+	writing  atomic.Int64 // nanoseconds spent writing batches
 	// connMu: on PostgreSQL the flusher's COPY and the writer's lookups
 	// share one connection, which takes one command at a time. (A
 	// lookup that must see pending rows flushes first and waits anyway.)
-	connMu sync.Mutex
+	connMu    sync.Mutex
 	deferred  *deferredIndexes
 	personIDs idAllocator
 	memberIDs idAllocator
