@@ -213,3 +213,14 @@ func MaskID(idType, number string) string {
 	}
 	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
 }
+
+// chinaTime is Beijing time (UTC+8, no daylight saving), the calendar of
+// every date the federation writes.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// ChinaDate is the calendar day of t in Beijing, as a date at midnight UTC
+// (how dates are compared throughout).
+func ChinaDate(t time.Time) time.Time {
+	y, m, d := t.In(chinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -99,13 +99,13 @@ func (db *DB) Applications(ctx context.Context, viewer int64, limit int) ([]Appl
 // read that f selects, oldest first. An approved application is listed
 // whatever the membership's status has become since.
 func (db *DB) ListApplications(ctx context.Context, viewer int64, f ApplicationFilter) ([]Application, error) {
-	where, args := `m.status = 'applicant' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`, []any{viewer}
+	where, args := `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`, []any{viewer}
 	switch f.Stage {
 	case "":
 	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
-		where, args = `m.status = 'applicant' AND m.app_stage = $2`, append(args, f.Stage)
+		where, args = `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = $2`, append(args, f.Stage)
 	case StageApproved:
-		where, args = `m.app_stage = $2`, append(args, f.Stage)
+		where, args = `m.app_stage <> '' AND m.app_stage = $2`, append(args, f.Stage)
 	default:
 		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
 	}
@@ -295,7 +295,7 @@ func (db *DB) CardByToken(ctx context.Context, token string) (Card, error) {
 	if len(token) < 16 {
 		return Card{}, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
-	return scanCard(db.r.QueryRowContext(ctx, `SELECT `+cardColumns+memberFrom+` WHERE m.card_token = $1`, token))
+	return scanCard(db.r.QueryRowContext(ctx, `SELECT `+cardColumns+memberFrom+` WHERE m.card_token <> '' AND m.card_token = $1`, token))
 }
 
 // CardByMembership reads a membership's card (empty token: none issued).

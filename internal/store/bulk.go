@@ -329,6 +329,17 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 	if d == nil {
 		return nil
 	}
+	if d.tx.db.dialect == SQLite {
+		// By now the reading side is done and its memory free: give the
+		// index sorts room and a helper thread (the other core).
+		if _, err := d.tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
+			return err
+		}
+		if _, err := d.tx.ExecContext(ctx, `PRAGMA threads = 1`); err != nil {
+			return err
+		}
+		defer d.tx.ExecContext(ctx, `PRAGMA threads = 0`)
+	}
 	for _, q := range d.creates {
 		if _, err := d.tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild index: %w", err)

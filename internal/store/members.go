@@ -329,7 +329,14 @@ func (db *DB) LapsesWhere(ctx context.Context, asOf time.Time, viewer int64, p k
 // ApplyLapses marks the listed memberships lapsed as of day, each with its
 // event and audit entry, in one transaction; a membership no longer active
 // is left alone.
+//
+// A day after today (in China) is refused: lapsing a whole register "as of
+// 2099" is a slip of the keyboard, not a decision.
 func (db *DB) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time, list []Lapse) error {
+	if today := kexie.ChinaDate(db.Now()); asOf.After(today) {
+		return kexie.Errorf(kexie.CodeInvalid, "err.lapse_future", "members cannot be marked lapsed as of %s, a day still to come (today is %s)",
+			asOf.Format("2006-01-02"), today.Format("2006-01-02"))
+	}
 	return db.write(ctx, actor, func(tx *Tx) error {
 		for _, l := range list {
 			res, err := tx.ExecContext(ctx, `UPDATE memberships SET status = 'lapsed', updated_at = $1 WHERE id = $2 AND status = 'active'`, tx.now, l.MembershipID)

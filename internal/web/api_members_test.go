@@ -5,7 +5,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
@@ -83,7 +85,15 @@ type apiMember struct {
 // → lapse, not on the exact N-year day but on the next → verification says
 // not valid → reinstatement → withdrawal, all through the JSON API.
 func TestMembershipLifecycleAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	// The store's clock: today, until the lapse is applied two years on
+	// (a lapse as of a day still to come is refused).
+	var mu sync.Mutex
+	var shift time.Duration
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
+	storetest.EachWith(t, storetest.Options{Now: clock}, func(t *testing.T, db *store.DB) {
+		mu.Lock()
+		shift = 0
+		mu.Unlock()
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
 		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
@@ -210,6 +220,12 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 		}
 		wantStatus(t, call(s, "GET", "/api/v1/lapse?as_of=2028-13-01", staff, nil), http.StatusBadRequest)
 		wantStatus(t, s.api("POST", "/api/v1/lapse", staff, map[string]any{}), http.StatusBadRequest)
+		if kexie.ChinaDate(db.Now()).Before(time.Date(2028, 11, 21, 0, 0, 0, 0, time.UTC)) {
+			wantStatus(t, s.api("POST", "/api/v1/lapse", staff, map[string]any{"as_of": "2028-11-21"}), http.StatusBadRequest)
+		}
+		mu.Lock()
+		shift = time.Date(2028, 11, 22, 4, 0, 0, 0, time.UTC).Sub(time.Now())
+		mu.Unlock()
 		r = call(s, "POST", "/api/v1/lapse", staff, map[string]any{"as_of": "2028-11-21"})
 		wantStatus(t, r, http.StatusOK)
 		if r.json(t, &l); l.Applied != 1 || len(l.Lapses) != 1 {

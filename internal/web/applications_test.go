@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +22,13 @@ import (
 // approve → card with QR → public verification → lapse → verification
 // says invalid; a foreign member is reported to the national association.
 func TestMembershipLifecycle(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	// The store's clock, moved two years on only to apply the lapse (a
+	// lapse as of a day still to come is refused).
+	var mu sync.Mutex
+	var shift time.Duration
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
+	setShift := func(d time.Duration) { mu.Lock(); shift = d; mu.Unlock() }
+	storetest.EachWith(t, storetest.Options{Now: clock}, func(t *testing.T, db *store.DB) {
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		cfg := web.DefaultConfig()
 		cfg.Sealer = sl
@@ -109,7 +116,13 @@ func TestMembershipLifecycle(t *testing.T) {
 		if len(l) != 1 || l[0].MemberNo != m.Record.MemberNo {
 			t.Fatalf("lapses %+v", l)
 		}
-		if err := e.db.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l); err != nil {
+		if err := e.db.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l); kexie.ErrorCode(err) != kexie.CodeInvalid && !kexie.ChinaDate(db.Now()).After(mustDay(t, "2028-11-20")) {
+			t.Fatalf("a lapse as of a day to come: %v", err)
+		}
+		setShift(time.Date(2028, 11, 22, 4, 0, 0, 0, time.UTC).Sub(time.Now()))
+		err := e.db.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l)
+		setShift(0)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if b := v.get(path).body; !strings.Contains(b, "not valid today") {
