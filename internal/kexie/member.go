@@ -224,3 +224,31 @@ func ChinaDate(t time.Time) time.Time {
 	y, m, d := t.In(chinaTime).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// EventReason writes the reason of a history event that the system words
+// (an approval, a withdrawal with or without the card, a lapse) as a
+// catalog key and its arguments, so each reader sees it in their language:
+// "event.approved|council|R1". Reasons people type are stored as typed.
+func EventReason(key string, args ...string) string {
+	parts := append([]string{key}, args...)
+	for i := range parts {
+		parts[i] = strings.ReplaceAll(parts[i], "|", "¦")
+	}
+	return strings.Join(parts, "|")
+}
+
+// EventKeys are the keys EventReason is used with.
+var EventKeys = []string{"event.recorded", "event.import", "event.approved", "event.stage", "event.expelled", "event.withdrawn_card",
+	"event.withdrawn_nocard", "event.lapse"}
+
+// ParseEventReason splits a stored reason into its key and arguments; a
+// reason someone typed has no key.
+func ParseEventReason(s string) (key string, args []string) {
+	parts := strings.Split(s, "|")
+	for _, k := range EventKeys {
+		if parts[0] == k {
+			return k, parts[1:]
+		}
+	}
+	return "", nil
+}

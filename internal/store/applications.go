@@ -228,7 +228,7 @@ func (db *DB) Decide(ctx context.Context, actor kexie.Actor, id int64, d Decisio
 				no, d.Day, d.Body, d.Resolution, token, tx.now, id); err != nil {
 				return err
 			}
-			if err := tx.memberEvent(ctx, id, "active", d.Day, "approved by "+d.Body+": "+d.Resolution); err != nil {
+			if err := tx.memberEvent(ctx, id, "active", d.Day, kexie.EventReason("event.approved", d.Body, d.Resolution)); err != nil {
 				return err
 			}
 			after["member_no"], after["body"], after["resolution"] = no, d.Body, d.Resolution
@@ -248,7 +248,7 @@ func (db *DB) Decide(ctx context.Context, actor kexie.Actor, id int64, d Decisio
 			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = $1, app_note = $2, updated_at = $3 WHERE id = $4`, next, note, tx.now, id); err != nil {
 				return err
 			}
-			if err := tx.memberEvent(ctx, id, "applicant", d.Day, next+": "+note); err != nil {
+			if err := tx.memberEvent(ctx, id, "applicant", d.Day, kexie.EventReason("event.stage", next, note)); err != nil {
 				return err
 			}
 		}

@@ -220,11 +220,13 @@ func (db *DB) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int6
 			return err
 		}
 		reason := c.Reason
-		if c.Status == "expelled" {
-			reason = strings.TrimSpace("resolution: " + c.Resolution + "; " + c.Reason)
-		}
-		if c.Status == "withdrawn" {
-			reason += map[bool]string{true: " (card returned)", false: " (card not returned)"}[c.CardReturned]
+		switch {
+		case c.Status == "expelled":
+			reason = kexie.EventReason("event.expelled", c.Resolution, c.Reason)
+		case c.Status == "withdrawn" && c.CardReturned:
+			reason = kexie.EventReason("event.withdrawn_card", c.Reason)
+		case c.Status == "withdrawn":
+			reason = kexie.EventReason("event.withdrawn_nocard", c.Reason)
 		}
 		if err := tx.memberEvent(ctx, id, string(c.Status), c.Happened, reason); err != nil {
 			return err

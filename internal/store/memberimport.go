@@ -257,7 +257,7 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 	go w.flusher()
 	w.people = newBulkWriter(tx, bulkPeople, tx.now, tx.now)
 	w.members = newBulkWriter(tx, bulkMemberships, tx.now, tx.now)
-	w.events = newBulkWriter(tx, bulkEvents, tx.now.Format("2006-01-02"), "import", tx.actor.Username, tx.now)
+	w.events = newBulkWriter(tx, bulkEvents, tx.now.Format("2006-01-02"), kexie.EventReason("event.import"), tx.actor.Username, tx.now)
 	return w, nil
 }
 

@@ -123,7 +123,7 @@ func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberReco
 		orgID, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.now).Scan(&id); err != nil {
 		return fmt.Errorf("insert membership: %w", err)
 	}
-	if err := tx.memberEvent(ctx, id, string(m.Status), tx.now.Format("2006-01-02"), "recorded"); err != nil {
+	if err := tx.memberEvent(ctx, id, string(m.Status), tx.now.Format("2006-01-02"), kexie.EventReason("event.recorded")); err != nil {
 		return err
 	}
 	return tx.audit(ctx, Change{Action: "member.create", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, After: memberSnapshot(*m)})
@@ -155,7 +155,7 @@ func (tx *Tx) updateMember(ctx context.Context, was storedMember, m kexie.Member
 		return err
 	}
 	if m.Status != was.rec.Status {
-		if err := tx.memberEvent(ctx, was.membershipID, string(m.Status), tx.now.Format("2006-01-02"), "import"); err != nil {
+		if err := tx.memberEvent(ctx, was.membershipID, string(m.Status), tx.now.Format("2006-01-02"), kexie.EventReason("event.import")); err != nil {
 			return err
 		}
 	}
@@ -346,7 +346,7 @@ func (db *DB) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time
 			if n, _ := res.RowsAffected(); n == 0 {
 				continue
 			}
-			if err := tx.memberEvent(ctx, l.MembershipID, "lapsed", asOf.Format("2006-01-02"), l.Reason); err != nil {
+			if err := tx.memberEvent(ctx, l.MembershipID, "lapsed", asOf.Format("2006-01-02"), kexie.EventReason("event.lapse", l.Reason)); err != nil {
 				return err
 			}
 			var orgID int64

@@ -20,8 +20,9 @@ import (
 var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cross-origin request refused")
 
 var templateFuncs = template.FuncMap{
-	"list":     func(xs ...string) []string { return xs },
-	"langName": i18n.LanguageName,
+	"eventReason": eventReason,
+	"list":        func(xs ...string) []string { return xs },
+	"langName":    i18n.LanguageName,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -34,6 +35,44 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.In(chinaTime).Format("2006-01-02 15:04")
 	},
+}
+
+// eventReason renders a history event's reason in the reader's language:
+// the system's own wording from the catalog (its arguments that are
+// themselves catalog words — a body, a stage, a lapse reason — translated
+// too), a reason someone typed as typed.
+func eventReason(l *i18n.Localizer, raw string) string {
+	key, args := kexie.ParseEventReason(raw)
+	if key == "" {
+		return raw
+	}
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = a
+	}
+	switch key {
+	case "event.approved":
+		if len(args) > 0 {
+			vals[0] = l.T("body." + args[0])
+		}
+	case "event.stage":
+		if len(args) > 0 {
+			vals[0] = l.T("stage." + args[0])
+		}
+	case "event.lapse":
+		if len(args) > 0 {
+			vals[0] = l.T("lapse." + args[0])
+			if args[0] == kexie.LapseBoth {
+				vals[0] = l.T("lapse."+kexie.LapseNoDues) + ", " + l.T("lapse."+kexie.LapseNoParticipation)
+			}
+		}
+	}
+	want := map[string]int{"event.recorded": 0, "event.import": 0, "event.approved": 2, "event.stage": 2, "event.expelled": 2,
+		"event.withdrawn_card": 1, "event.withdrawn_nocard": 1, "event.lapse": 1}[key]
+	for len(vals) < want {
+		vals = append(vals, "")
+	}
+	return strings.TrimSpace(l.T(key, vals[:want]...))
 }
 
 // chinaTime is the zone times are shown in: the federation works in Beijing
