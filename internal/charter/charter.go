@@ -1,0 +1,196 @@
+// Package charter holds the rules an association's charter sets for its
+// bodies — quorums, decision thresholds, election counts, composition —
+// as data, and applies them exactly: fractions are rationals compared by
+// cross multiplication, "more than" is strict. It touches no database.
+package charter
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// Base is what a threshold is a fraction of.
+type Base string
+
+const (
+	BasePresent  Base = "present"  // seat holders present (with represented seats where proxies count)
+	BaseCast     Base = "cast"     // votes cast (yes + no; abstentions are not cast)
+	BaseEntitled Base = "entitled" // all seats of the body
+)
+
+// Fraction is an exact threshold: Num/Den of a base, reached when the count
+// is more than it (Strict) or at least it.
+type Fraction struct {
+	Num, Den int64
+	Strict   bool
+	Base     Base
+}
+
+// More and AtLeast build the two kinds of threshold.
+func More(num, den int64, base Base) Fraction    { return Fraction{num, den, true, base} }
+func AtLeast(num, den int64, base Base) Fraction { return Fraction{num, den, false, base} }
+
+// String reads like the charter: "more than 2/3 of present".
+func (f Fraction) String() string {
+	op := "at least"
+	if f.Strict {
+		op = "more than"
+	}
+	return fmt.Sprintf("%s %d/%d of %s", op, f.Num, f.Den, f.Base)
+}
+
+// Valid tells whether the fraction can be applied: 0 ≤ Num ≤ Den, Den > 0,
+// a known base.
+func (f Fraction) Valid() bool {
+	switch f.Base {
+	case BasePresent, BaseCast, BaseEntitled:
+	default:
+		return false
+	}
+	return f.Den > 0 && f.Num >= 0 && f.Num <= f.Den
+}
+
+// Met tells whether count reaches the fraction of base: count/base > Num/Den
+// (strict) or ≥, compared as count·Den against Num·base in big integers,
+// so no rounding and no overflow can decide a vote.
+func (f Fraction) Met(count, base int) bool {
+	l := new(big.Int).Mul(big.NewInt(int64(count)), big.NewInt(f.Den))
+	r := new(big.Int).Mul(big.NewInt(f.Num), big.NewInt(int64(base)))
+	c := l.Cmp(r)
+	if f.Strict {
+		return c > 0
+	}
+	return c >= 0
+}
+
+// Required is the smallest count that meets the fraction of base: for
+// "more than 2/3" of 30, 21; for "at least 1/2" of 21, 11.
+func (f Fraction) Required(base int) int {
+	prod := new(big.Int).Mul(big.NewInt(f.Num), big.NewInt(int64(base)))
+	q, r := new(big.Int).QuoRem(prod, big.NewInt(f.Den), new(big.Int))
+	n := int(q.Int64())
+	if f.Strict || r.Sign() != 0 {
+		n++ // strict: the next whole number above; otherwise the ceiling
+	}
+	return n
+}
+
+// Decision names what a vote decides; each has its own threshold.
+type Decision string
+
+const (
+	Ordinary       Decision = "ordinary"        // an ordinary resolution
+	Election       Decision = "election"        // electing to a body or a post
+	MidTermReplace Decision = "midterm_replace" // replacing directors during a term
+	CharterAmend   Decision = "charter_amend"   // amending the charter
+	Expulsion      Decision = "expulsion"       // expelling a member
+	Admission      Decision = "admission"       // admitting members
+)
+
+// Decisions lists the decision types in the order forms show them.
+var Decisions = []Decision{Ordinary, Election, MidTermReplace, CharterAmend, Expulsion, Admission}
+
+// BodyKind names an association's bodies.
+type BodyKind string
+
+const (
+	Congress        BodyKind = "congress"         // congress / general assembly of member representatives
+	Council         BodyKind = "council"          // committee / council
+	StandingCouncil BodyKind = "standing_council" // standing committee / standing council
+	Supervisors     BodyKind = "supervisors"      // board of supervisors
+)
+
+// BodyRules are one body's rules under a charter.
+type BodyRules struct {
+	Quorum Fraction // of the entitled seats
+	// ProxiesCount: a seat represented by proxy counts as present for the
+	// quorum, and its holder's proxy casts its vote.
+	ProxiesCount bool
+	Thresholds   map[Decision]Fraction
+	// MeetEveryMonths: the body must meet at least this often (0: no rule).
+	MeetEveryMonths int
+	// MaxShareOf caps the body's size at a fraction of another body's
+	// (the standing council at most 1/3 of the council).
+	MaxShareOf *Share
+	// FrontLineMin: at least this share of seat holders are front-line
+	// workers (zero value: no rule).
+	FrontLineMin *Fraction
+	// RenewalMin: at least this share of the previous term's seat holders
+	// are replaced at a new term.
+	RenewalMin *Fraction
+	// AbsenceLimit: this many consecutive unexcused absences and the seat
+	// holder is expected to resign (0: no rule). StandingAbsenceLimit
+	// applies to standing directors where it differs.
+	AbsenceLimit int
+	// TermYears and MaxExtensionMonths: a term's planned length and the
+	// most it may be extended in total.
+	TermYears          int
+	MaxExtensionMonths int
+}
+
+// Share is a fraction of another body's size.
+type Share struct {
+	Of       BodyKind
+	Fraction Fraction
+}
+
+// Charter is an association's rules, body by body.
+type Charter struct {
+	Name   string
+	Bodies map[BodyKind]BodyRules
+}
+
+// Threshold is the rule for a decision of a body: its own, else the body's
+// ordinary resolution.
+func (c Charter) Threshold(b BodyKind, d Decision) (Fraction, error) {
+	r, ok := c.Bodies[b]
+	if !ok {
+		return Fraction{}, fmt.Errorf("the charter has no %s", b)
+	}
+	if f, ok := r.Thresholds[d]; ok {
+		return f, nil
+	}
+	if f, ok := r.Thresholds[Ordinary]; ok {
+		return f, nil
+	}
+	return Fraction{}, fmt.Errorf("the charter sets no threshold for %s decisions of the %s", d, b)
+}
+
+// NationalSociety is the charter template of a national society: CHIA's
+// rules (DESIGN.md §1, seed 003).
+func NationalSociety() Charter {
+	twoThirdsPresent := More(2, 3, BasePresent)
+	return Charter{Name: "national_society", Bodies: map[BodyKind]BodyRules{
+		Congress: {Quorum: More(2, 3, BaseEntitled), ProxiesCount: false, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds: map[Decision]Fraction{Ordinary: More(1, 2, BasePresent), Election: More(1, 2, BasePresent),
+				CharterAmend: twoThirdsPresent}},
+		Council: {Quorum: More(2, 3, BaseEntitled), ProxiesCount: true, MeetEveryMonths: 12, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds: map[Decision]Fraction{Ordinary: twoThirdsPresent, Election: More(1, 2, BasePresent),
+				MidTermReplace: More(4, 5, BasePresent), Expulsion: twoThirdsPresent, Admission: twoThirdsPresent},
+			FrontLineMin: ptr(AtLeast(3, 4, BaseEntitled)), RenewalMin: ptr(AtLeast(1, 3, BaseEntitled)), AbsenceLimit: 3},
+		StandingCouncil: {Quorum: More(2, 3, BaseEntitled), ProxiesCount: true, MeetEveryMonths: 6, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds:   map[Decision]Fraction{Ordinary: twoThirdsPresent, Election: More(1, 2, BasePresent), Expulsion: twoThirdsPresent, Admission: twoThirdsPresent},
+			MaxShareOf:   &Share{Of: Council, Fraction: AtLeast(1, 3, BaseEntitled)},
+			FrontLineMin: ptr(AtLeast(2, 3, BaseEntitled)), AbsenceLimit: 5},
+		Supervisors: {Quorum: More(1, 2, BaseEntitled), TermYears: 5,
+			Thresholds: map[Decision]Fraction{Ordinary: More(1, 2, BasePresent)}},
+	}}
+}
+
+// LocalAssociation is the charter template of a local association of
+// science and technology: Heilongjiang's (seed 000) — a congress every five
+// years, a committee meeting yearly, convened by its standing committee.
+func LocalAssociation() Charter {
+	half := More(1, 2, BasePresent)
+	return Charter{Name: "local_association", Bodies: map[BodyKind]BodyRules{
+		Congress: {Quorum: More(2, 3, BaseEntitled), MeetEveryMonths: 60, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds: map[Decision]Fraction{Ordinary: half, Election: half, CharterAmend: More(2, 3, BasePresent)}},
+		Council: {Quorum: More(2, 3, BaseEntitled), MeetEveryMonths: 12, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds: map[Decision]Fraction{Ordinary: half, Election: half, MidTermReplace: More(2, 3, BasePresent)}},
+		StandingCouncil: {Quorum: More(2, 3, BaseEntitled), MeetEveryMonths: 6, TermYears: 5, MaxExtensionMonths: 12,
+			Thresholds: map[Decision]Fraction{Ordinary: half, Election: half},
+			MaxShareOf: &Share{Of: Council, Fraction: AtLeast(1, 3, BaseEntitled)}},
+	}}
+}
+
+func ptr[T any](v T) *T { return &v }
