@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -112,11 +113,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (behind a TLS-terminating proxy)")
 	var k keyFlag
 	k.register(fs)
+	public := fs.String("public-url", "", "the address people reach kexie at, e.g. https://kexie.example.org: membership cards print their verification link under it (env KEXIE_PUBLIC_URL; default: the address of each request)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env KEXIE_TRUSTED_PROXIES)")
 	idle := fs.Duration("session-idle", store.DefaultSessionPolicy.Idle, "end sessions idle this long")
 	absolute := fs.Duration("session-max", store.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
-	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES", "data-key-file": "KEXIE_DATA_KEY_FILE"}); err != nil {
+	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES", "data-key-file": "KEXIE_DATA_KEY_FILE", "public-url": "KEXIE_PUBLIC_URL"}); err != nil {
 		return err
+	}
+	if *public != "" {
+		u, err := url.Parse(*public)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--public-url: %q is not an address such as https://kexie.example.org", *public)
+		}
 	}
 	trusted, err := parsePrefixes(*proxies)
 	if err != nil {
@@ -130,6 +138,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	wc.Logger, wc.Version, wc.SecureCookies = log, Version, *secure
 	wc.Sessions = store.SessionPolicy{Idle: *idle, Absolute: *absolute}
 	wc.TrustedProxies = trusted
+	wc.PublicURL = strings.TrimSuffix(*public, "/")
 	// --demo creates the data key beside a new SQLite database, so the demo
 	// can seal ID numbers from the first start.
 	if wc.Sealer, err = k.sealer(env, d, *demo); err != nil {

@@ -136,7 +136,7 @@ func (s *Server) apiCard(w http.ResponseWriter, r *http.Request, rq *request) er
 		Status    string `json:"status"`
 		Issued    string `json:"issued"`
 		VerifyURL string `json:"verify_url"`
-	}{cardPublic(c), c.MembershipID, c.MemberNo, c.NameEN, string(c.Status), c.Issued, verifyURL(r, c.Token)}
+	}{cardPublic(c), c.MembershipID, c.MemberNo, c.NameEN, string(c.Status), c.Issued, s.verifyURL(r, c.Token)}
 	return writeJSON(w, http.StatusOK, out)
 }
 

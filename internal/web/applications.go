@@ -149,7 +149,14 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) err
 }
 
 // verifyURL is the address a card's QR code opens.
-func verifyURL(r *http.Request, token string) string {
+// verifyURL is the public verification link a card's QR code carries:
+// under the configured public address (behind a TLS-terminating proxy
+// the request's own scheme and host are the proxy's inside view, and a
+// printed card keeps its link for years), else the request's.
+func (s *Server) verifyURL(r *http.Request, token string) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL + "/verify/" + token
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -174,7 +181,7 @@ func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if c.Token == "" {
 		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
-	return s.render(w, http.StatusOK, "card", s.newPage(r, rq, "card.title", cardData{Card: c, Verify: verifyURL(r, c.Token)}))
+	return s.render(w, http.StatusOK, "card", s.newPage(r, rq, "card.title", cardData{Card: c, Verify: s.verifyURL(r, c.Token)}))
 }
 
 // cardQR is the card's QR code as a PNG.
@@ -187,7 +194,7 @@ func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err != nil || c.Token == "" {
 		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
-	code, err := qr.Encode(verifyURL(r, c.Token), qr.M)
+	code, err := qr.Encode(s.verifyURL(r, c.Token), qr.M)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) er
 	if c.Token == "" {
 		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
-	verify := verifyURL(r, c.Token)
+	verify := s.verifyURL(r, c.Token)
 	code, err := qr.Encode(verify, qr.M)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // TestCardPDF: the card as a PDF is served to those who may read the
@@ -99,4 +100,30 @@ func pdfText(t *testing.T, doc string) string {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// TestCardPublicURL: with a public address configured, the card's
+// verification link is under it, whatever host the request came to.
+func TestCardPublicURL(t *testing.T) {
+	db := storetest.OpenSQLite(t, storetest.Options{})
+	cfg := web.DefaultConfig()
+	cfg.PublicURL = "https://kexie.example.org"
+	e := newEnvWith(t, db, cfg)
+	e.user("staff.a", kexie.RoleStaff, e.a)
+	id, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []store.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+		if _, err := db.Decide(ctx, e.setup, id, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := e.client()
+	staff.mustLogin("staff.a")
+	page := staff.get("/members/" + itoa(id) + "/card")
+	wantStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.body, `href="https://kexie.example.org/verify/`) {
+		t.Fatalf("card page link: %.1500s", page.body)
+	}
 }

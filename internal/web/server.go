@@ -53,9 +53,13 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Sealer opens sealed ID numbers for the audited "reveal"; nil when no
 	// data key is configured.
-	Sealer  *seal.Sealer
-	Logger  *slog.Logger
-	Version string
+	Sealer *seal.Sealer
+	// PublicURL is the address people reach kexie at (https://host, no
+	// trailing slash): printed cards carry their verification link under
+	// it. Empty: the address of each request (fine without a proxy).
+	PublicURL string
+	Logger    *slog.Logger
+	Version   string
 }
 
 // DefaultConfig is what `kexie serve` uses unless told otherwise.
