@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/store"
@@ -117,16 +116,9 @@ type verifyJSON struct {
 }
 
 func (s *Server) apiCard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
-	}
-	c, err := s.db.CardByMembership(r.Context(), m.ID)
-	if err != nil {
-		return err
-	}
-	if c.Token == "" {
-		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
 	out := struct {
 		verifyJSON
@@ -246,7 +238,7 @@ func lapseList(ls []store.Lapse) []lapseJSON {
 func (s *Server) apiLapses(w http.ResponseWriter, r *http.Request, rq *request) error {
 	asOf := r.URL.Query().Get("as_of")
 	if asOf == "" {
-		asOf = time.Now().In(chinaTime).Format("2006-01-02")
+		asOf = s.today()
 	}
 	day, err := kexie.ParseDate(asOf)
 	if err != nil {

@@ -120,7 +120,7 @@ func (s *Server) renderApplications(w http.ResponseWriter, r *http.Request, rq *
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: time.Now().In(chinaTime).Format("2006-01-02")})
+	p := s.newPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.today()})
 	p.Error = errMsg
 	return s.render(w, status, "applications", p)
 }
@@ -170,29 +170,35 @@ type cardData struct {
 }
 
 func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
-	}
-	c, err := s.db.CardByMembership(r.Context(), m.ID)
-	if err != nil {
-		return err
-	}
-	if c.Token == "" {
-		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
 	return s.render(w, http.StatusOK, "card", s.newPage(r, rq, "card.title", cardData{Card: c, Verify: s.verifyURL(r, c.Token)}))
 }
 
-// cardQR is the card's QR code as a PNG.
-func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) error {
+// visibleCard is the card of the membership in the path, for a caller who
+// may read that member; no card (an applicant, another subtree) is 404.
+func (s *Server) visibleCard(r *http.Request, rq *request) (store.Card, error) {
 	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
 	if err != nil {
-		return err
+		return store.Card{}, err
 	}
 	c, err := s.db.CardByMembership(r.Context(), m.ID)
-	if err != nil || c.Token == "" {
-		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	if err != nil {
+		return c, err
+	}
+	if c.Token == "" {
+		return c, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	}
+	return c, nil
+}
+
+// cardQR is the card's QR code as a PNG.
+func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) error {
+	c, err := s.visibleCard(r, rq)
+	if err != nil {
+		return err
 	}
 	code, err := qr.Encode(s.verifyURL(r, c.Token), qr.M)
 	if err != nil {

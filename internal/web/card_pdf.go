@@ -7,7 +7,6 @@ import (
 	"rsc.io/qr"
 
 	"github.com/kexie/kexie/internal/i18n"
-	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/pdf"
 )
 
@@ -23,16 +22,9 @@ var (
 // resolution. Labels are in the viewer's language; the heading carries
 // both, as the card may be shown to either reader.
 func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
-	}
-	c, err := s.db.CardByMembership(r.Context(), m.ID)
-	if err != nil {
-		return err
-	}
-	if c.Token == "" {
-		return kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}
 	verify := s.verifyURL(r, c.Token)
 	code, err := qr.Encode(verify, qr.M)

@@ -41,7 +41,10 @@ type duesData struct {
 }
 
 // today is the current day in Beijing time, the federation's calendar.
-func today() time.Time { return time.Now().In(chinaTime) }
+// day is the calendar day in Beijing by the store's clock (which tests
+// move), as a date at midnight UTC like every stored date; today writes it.
+func (s *Server) day() time.Time { return kexie.ChinaDate(s.db.Now()) }
+func (s *Server) today() string  { return s.day().Format("2006-01-02") }
 
 // duesRows orders standards by member type (in kexie.MemberTypes order),
 // keeping the store's newest-first order within a type, marks each one's
@@ -83,7 +86,7 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 		return err
 	}
 	ctx := r.Context()
-	now := today()
+	now := s.day()
 	d := duesData{Org: o, Today: now.Format("2006-01-02"), HasTypes: o.Kind.IsMember(), Types: kexie.MemberTypes, Periods: kexie.DuesPeriods, Form: rq.form}
 	all, err := s.db.DuesStandards(ctx, o.ID)
 	if err != nil {
@@ -153,7 +156,7 @@ func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *re
 	if err != nil {
 		return err
 	}
-	on := today()
+	on := s.day()
 	if q := strings.TrimSpace(r.URL.Query().Get("on")); q != "" {
 		d, err := kexie.ParseDate(q)
 		if err != nil {
@@ -202,7 +205,7 @@ func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *
 		return err
 	}
 	row := duesRow{DuesStandard: std}
-	if cur, ok := kexie.StandardInForce(all, std.Type, today()); ok && cur.ID == std.ID {
+	if cur, ok := kexie.StandardInForce(all, std.Type, s.day()); ok && cur.ID == std.ID {
 		row.State = "in_force"
 	}
 	return writeJSON(w, http.StatusCreated, toDuesStandardJSON(row))

@@ -1,14 +1,10 @@
 package web_test
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -164,38 +160,14 @@ func TestDuesStandards(t *testing.T) {
 	})
 }
 
-// docChecker returns a JSON API caller (session cookie and form token) that
-// checks every request and response against the OpenAPI document.
+// docChecker is newAPIDoc for calls with the session cookie (no bearer).
 func docChecker(t *testing.T, e *env) func(c *client, method, path string, body map[string]any) resp {
-	_, router := loadDoc(t, e)
+	call := newAPIDoc(t, e)
 	return func(c *client, method, path string, body map[string]any) resp {
 		t.Helper()
-		var raw []byte
-		var r resp
-		if body != nil {
-			raw = mustJSON(body)
-			r = c.api(method, path, "", body)
-		} else {
-			r = c.api(method, path, "", nil)
+		if body == nil {
+			return call(c, method, path, "", nil)
 		}
-		req := r.Request.Clone(ctx)
-		req.Body = io.NopCloser(bytes.NewReader(raw))
-		route, params, err := router.FindRoute(req)
-		if err != nil {
-			t.Fatalf("%s %s: not in the document: %v", method, path, err)
-		}
-		opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}
-		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
-		if len(raw) > 0 && r.StatusCode < 400 {
-			if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
-				t.Errorf("%s %s: request does not match the document: %v", method, path, err)
-			}
-		}
-		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: r.StatusCode, Header: r.Header, Options: opts}
-		out.SetBodyBytes([]byte(r.body))
-		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-			t.Errorf("%s %s → %d: response does not match the document: %v\n%s", method, path, r.StatusCode, err, r.body)
-		}
-		return r
+		return call(c, method, path, "", body)
 	}
 }

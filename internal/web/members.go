@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
@@ -133,7 +132,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	ctx := r.Context()
-	d := memberData{M: m, Revealed: revealed, Today: time.Now().In(chinaTime).Format("2006-01-02"), Form: rq.form}
+	d := memberData{M: m, Revealed: revealed, Today: s.today(), Form: rq.form}
 	if d.History, err = s.db.MemberHistory(ctx, m.ID); err != nil {
 		return err
 	}
@@ -143,7 +142,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 	if d.Parts, err = s.db.Participations(ctx, m.ID); err != nil {
 		return err
 	}
-	std, ok, err := s.db.DuesStandardFor(ctx, m.ID, today())
+	std, ok, err := s.db.DuesStandardFor(ctx, m.ID, s.day())
 	if err != nil {
 		return err
 	}
@@ -282,7 +281,7 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 		asOf = r.PostForm.Get("as_of")
 	}
 	if asOf == "" {
-		asOf = time.Now().In(chinaTime).Format("2006-01-02")
+		asOf = s.today()
 	}
 	day, err := kexie.ParseDate(asOf)
 	if err != nil {
