@@ -24,6 +24,7 @@ type MemberFilter struct {
 // Member is a membership with its holder, for lists and record pages.
 type Member struct {
 	ID           int64
+	PersonID     int64 // the holder
 	Record       kexie.MemberRecord
 	OrgID        int64
 	OrgName      string
@@ -42,6 +43,7 @@ func scanMemberRow(s scanner) (Member, error) {
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
 		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason)
 	r.IDNumber = r.IDMasked
+	mm.PersonID = personID
 	return mm, mapErr(err)
 }
 
@@ -129,6 +131,15 @@ func (db *DB) SearchMembers(ctx context.Context, viewer int64, f MemberFilter, o
 	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
 	return scanMemberRows(db.r.QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
 		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
+}
+
+// MemberByNo reads the membership with a member number in an organisation.
+func (db *DB) MemberByNo(ctx context.Context, orgID int64, no string) (Member, error) {
+	m, err := scanMemberRow(db.r.QueryRowContext(ctx, `SELECT `+memberListColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, orgID, no))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return m, err
 }
 
 // MemberByID reads one membership.

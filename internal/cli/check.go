@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+func runCheck(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "check", "check CODE [--as-of YYYY-MM-DD] [--json] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	asOf := fs.String("as-of", "", "the day the rules are checked on (YYYY-MM-DD; default today in Beijing)")
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	code, err := parseNamed(env, fs, args, dbEnv)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	day := kexie.ChinaDate(time.Now())
+	if *asOf != "" {
+		t, err := kexie.ParseDate(*asOf)
+		if err != nil || t.IsZero() {
+			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "--as-of: %q is not a date written YYYY-MM-DD", *asOf)
+		}
+		day = t
+	}
+	org, err := db.OrgByCode(ctx, code)
+	if err != nil {
+		return err
+	}
+	findings, err := db.Findings(ctx, org.ID, day)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		type item struct {
+			Rule    string   `json:"rule"`
+			Body    string   `json:"body"`
+			Broken  bool     `json:"broken"`
+			Have    int      `json:"have"`
+			Need    int      `json:"need"`
+			Of      int      `json:"of"`
+			People  []string `json:"people"`
+			Details string   `json:"details,omitempty"`
+		}
+		items := []item{}
+		for _, f := range findings {
+			people := f.People
+			if people == nil {
+				people = []string{}
+			}
+			items = append(items, item{f.Rule, string(f.Body), f.Broken, f.Have, f.Need, f.Of, people, f.Details})
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(items)
+	}
+	for _, f := range findings {
+		state := "BROKEN "
+		if !f.Broken {
+			state = "at risk"
+		}
+		line := fmt.Sprintf("%s  %-16s %-16s", state, f.Body, f.Rule)
+		if f.Of > 0 || f.Need > 0 {
+			line += fmt.Sprintf(" have %d, need %d", f.Have, f.Need)
+			if f.Of > 0 {
+				line += fmt.Sprintf(" of %d", f.Of)
+			}
+		}
+		if f.Details != "" {
+			line += " (" + f.Details + ")"
+		}
+		if len(f.People) > 0 {
+			line += ": " + strings.Join(f.People, "、")
+		}
+		fmt.Fprintln(env.Stdout, line)
+	}
+	fmt.Fprintf(env.Stdout, "%s: %d findings as of %s\n", org.Code, len(findings), day.Format("2006-01-02"))
+	if len(findings) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}

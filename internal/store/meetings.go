@@ -1,0 +1,367 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// Meeting is a meeting of a body's term.
+type Meeting struct {
+	ID, TermID, BodyID, OrgID int64
+	BodyKind                  charter.BodyKind
+	Held, Place, Mode, Agenda string
+}
+
+// NewMeeting describes a meeting to record.
+type NewMeeting struct {
+	Held, Place, Mode, Agenda string
+}
+
+// CreateMeeting records a meeting of a term; every seat held that day
+// starts absent (excused) until attendance is taken.
+func (db *DB) CreateMeeting(ctx context.Context, actor kexie.Actor, termID int64, m NewMeeting) (int64, error) {
+	if d, err := kexie.ParseDate(m.Held); err != nil || d.IsZero() {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", m.Held)
+	}
+	if m.Mode == "" {
+		m.Mode = "in_person"
+	}
+	if m.Mode != "in_person" && m.Mode != "communication" {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.meeting_mode", "a meeting is held in person or by communication")
+	}
+	var id int64
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		orgID, err := tx.termOrg(ctx, termID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO meetings (term_id, held, place, mode, agenda, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			termID, m.Held, m.Place, m.Mode, m.Agenda, tx.now).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
+			SELECT $1, id, 'absent_excused' FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3)`, id, termID, m.Held); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "meeting.create", ObjectType: "meeting", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			After: map[string]any{"term_id": termID, "held": m.Held, "place": m.Place, "mode": m.Mode}})
+	})
+	return id, err
+}
+
+// MeetingByID reads a meeting with its body.
+func (db *DB) MeetingByID(ctx context.Context, id int64) (Meeting, error) {
+	var m Meeting
+	var kind string
+	err := db.r.QueryRowContext(ctx, `SELECT m.id, m.term_id, b.id, b.org_id, b.kind, m.held, m.place, m.mode, m.agenda
+		FROM meetings m JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE m.id = $1`, id).
+		Scan(&m.ID, &m.TermID, &m.BodyID, &m.OrgID, &kind, &m.Held, &m.Place, &m.Mode, &m.Agenda)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
+	}
+	m.BodyKind = charter.BodyKind(kind)
+	return m, mapErr(err)
+}
+
+// Presence is one seat's attendance; a represented seat names its proxy's
+// seat.
+type Presence struct {
+	SeatID    int64
+	Status    charter.Attendance
+	ProxySeat int64
+}
+
+// SetAttendance records the attendance of the meeting's seats (those not
+// listed keep theirs). Proxies follow the charter: the proxy holds a seat
+// of the same meeting and is present; no chains, no self-delegation, one
+// proxy per seat.
+func (db *DB) SetAttendance(ctx context.Context, actor kexie.Actor, meetingID int64, list []Presence) error {
+	return db.write(ctx, actor, func(tx *Tx) error {
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		if open, err := tx.openMotions(ctx, meetingID); err != nil {
+			return err
+		} else if open > 0 {
+			return kexie.Errorf(kexie.CodeConflict, "err.motion_open", "attendance is fixed while a vote is open")
+		}
+		att, proxies, err := tx.attendance(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
+			if _, ok := att[p.SeatID]; !ok {
+				return kexie.Errorf(kexie.CodeInvalid, "err.seat_not_at_meeting", "seat %d does not sit at this meeting", p.SeatID)
+			}
+			switch p.Status {
+			case charter.Present, charter.AbsentExcused, charter.AbsentUnexcused:
+				delete(proxies, p.SeatID)
+			case charter.RepresentedProxy:
+				proxies[p.SeatID] = p.ProxySeat
+			default:
+				return kexie.Errorf(kexie.CodeInvalid, "err.attendance", "unknown attendance %q", string(p.Status))
+			}
+			att[p.SeatID] = p.Status
+		}
+		byName, entrust := map[string]charter.Attendance{}, []charter.Proxy{}
+		for seat, a := range att {
+			byName[strconv.FormatInt(seat, 10)] = a
+		}
+		for from, to := range proxies {
+			entrust = append(entrust, charter.Proxy{From: strconv.FormatInt(from, 10), To: strconv.FormatInt(to, 10)})
+		}
+		if err := charter.CheckProxies(byName, entrust); err != nil {
+			return kexie.Wrap(kexie.CodeInvalid, "err.proxy", err.Error(), err)
+		}
+		for _, p := range list {
+			var proxy any
+			if p.Status == charter.RepresentedProxy {
+				proxy = p.ProxySeat
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE attendance SET status = $1, proxy_seat = $2 WHERE meeting_id = $3 AND seat_id = $4`,
+				string(p.Status), proxy, meetingID, p.SeatID); err != nil {
+				return err
+			}
+		}
+		changes := map[string]any{}
+		for _, p := range list {
+			changes[strconv.FormatInt(p.SeatID, 10)] = string(p.Status)
+		}
+		return tx.audit(ctx, Change{Action: "meeting.attendance", ObjectType: "meeting", ObjectID: strconv.FormatInt(meetingID, 10), OrgID: m.OrgID,
+			After: changes})
+	})
+}
+
+func (tx *Tx) meeting(ctx context.Context, id int64) (Meeting, error) {
+	var m Meeting
+	var kind string
+	err := tx.QueryRowContext(ctx, `SELECT m.id, m.term_id, b.id, b.org_id, b.kind, m.held FROM meetings m JOIN terms t ON t.id = m.term_id
+		JOIN bodies b ON b.id = t.body_id WHERE m.id = $1`, id).Scan(&m.ID, &m.TermID, &m.BodyID, &m.OrgID, &kind, &m.Held)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
+	}
+	m.BodyKind = charter.BodyKind(kind)
+	return m, err
+}
+
+func (tx *Tx) attendance(ctx context.Context, meetingID int64) (map[int64]charter.Attendance, map[int64]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seat_id, status, COALESCE(proxy_seat, 0) FROM attendance WHERE meeting_id = $1`, meetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	att, proxies := map[int64]charter.Attendance{}, map[int64]int64{}
+	for rows.Next() {
+		var seat, proxy int64
+		var status string
+		if err := rows.Scan(&seat, &status, &proxy); err != nil {
+			return nil, nil, err
+		}
+		att[seat] = charter.Attendance(status)
+		if proxy != 0 {
+			proxies[seat] = proxy
+		}
+	}
+	return att, proxies, rows.Err()
+}
+
+func (tx *Tx) openMotions(ctx context.Context, meetingID int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM motions WHERE meeting_id = $1 AND state = 'open'`, meetingID).Scan(&n)
+	return n, err
+}
+
+// quorum computes a meeting's quorum live from its attendance.
+func (tx *Tx) quorum(ctx context.Context, m Meeting) (charter.QuorumState, charter.BodyRules, charter.Charter, error) {
+	c, err := tx.charterOf(ctx, m.OrgID)
+	if err != nil {
+		return charter.QuorumState{}, charter.BodyRules{}, c, err
+	}
+	rules := c.Bodies[m.BodyKind]
+	att, _, err := tx.attendance(ctx, m.ID)
+	if err != nil {
+		return charter.QuorumState{}, rules, c, err
+	}
+	var seats []charter.Attendance
+	for _, a := range att {
+		seats = append(seats, a)
+	}
+	return charter.Quorum(rules, seats), rules, c, nil
+}
+
+// MeetingQuorum is a meeting's quorum now: entitled, present, represented,
+// required, met.
+func (db *DB) MeetingQuorum(ctx context.Context, meetingID int64) (charter.QuorumState, error) {
+	var q charter.QuorumState
+	err := db.readTx(ctx, func(tx *Tx) error {
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		q, _, _, err = tx.quorum(ctx, m)
+		return err
+	})
+	return q, err
+}
+
+// OpenMotion puts a motion to the vote; refused while the meeting has no
+// quorum.
+func (db *DB) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID int64, title string, d charter.Decision, countedBy string) (int64, error) {
+	known := false
+	for _, k := range charter.Decisions {
+		known = known || k == d
+	}
+	if !known || title == "" {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.motion", "a motion needs a title and a decision type")
+	}
+	if countedBy == "" {
+		countedBy = "electronic"
+	}
+	if countedBy != "electronic" && countedBy != "clerk" {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.motion", "votes are cast electronically or counted by the clerk")
+	}
+	var id int64
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		q, _, c, err := tx.quorum(ctx, m)
+		if err != nil {
+			return err
+		}
+		if !q.Met {
+			return errNoQuorum(q)
+		}
+		rule, err := c.Threshold(m.BodyKind, d)
+		if err != nil {
+			return kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, opened_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			meetingID, title, string(d), countedBy, rule.String(), tx.now).Scan(&id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "motion.open", ObjectType: "motion", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
+			After: map[string]any{"meeting_id": meetingID, "title": title, "decision": string(d), "rule": rule.String(), "counted_by": countedBy,
+				"entitled": q.Entitled, "present": q.Present, "represented": q.Represented}})
+	})
+	return id, err
+}
+
+// CastVote records the vote of a seat on an open motion counted
+// electronically: the seat must be present, or represented (its proxy
+// votes for it); one vote per seat, atomically (the key refuses a second).
+// Who may cast for a seat — its holder, or the holder of its proxy — is
+// checked by the caller.
+func (db *DB) CastVote(ctx context.Context, actor kexie.Actor, motionID, seatID int64, vote string) error {
+	if vote != "yes" && vote != "no" && vote != "abstain" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.vote", "a vote is yes, no or abstain")
+	}
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		var meetingID int64
+		var state, countedBy string
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by FROM motions WHERE id = $1`, motionID).Scan(&meetingID, &state, &countedBy)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" || countedBy != "electronic" {
+			return kexie.Errorf(kexie.CodeConflict, "err.motion_closed", "this motion takes no votes")
+		}
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.charterOf(ctx, m.OrgID)
+		if err != nil {
+			return err
+		}
+		// Present seats vote; represented ones through their proxy, where
+		// the charter lets proxies count.
+		var status string
+		err = tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND seat_id = $2`, meetingID, seatID).Scan(&status)
+		voting := status == string(charter.Present) || (status == string(charter.RepresentedProxy) && c.Bodies[m.BodyKind].ProxiesCount)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !voting) {
+			return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO motion_votes (motion_id, seat_id, vote) VALUES ($1, $2, $3)`, motionID, seatID, vote); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "motion.vote", ObjectType: "motion", ObjectID: strconv.FormatInt(motionID, 10), OrgID: m.OrgID,
+			After: map[string]any{"seat_id": seatID, "vote": vote}})
+	})
+	if errors.Is(err, kexie.ErrConflict) && kexie.AsError(err).Key == "err.conflict" {
+		return kexie.Errorf(kexie.CodeConflict, "err.vote_twice", "this seat has voted on this motion already")
+	}
+	return err
+}
+
+// CloseMotion closes an open motion and decides it by the charter's rule:
+// an electronic motion by the votes cast, a clerk's by the tally given
+// (recorded as such).
+func (db *DB) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64, clerk *charter.Tally) (charter.Outcome, error) {
+	var out charter.Outcome
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		var meetingID int64
+		var state, countedBy, decision string
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by, decision FROM motions WHERE id = $1`, motionID).Scan(&meetingID, &state, &countedBy, &decision)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" {
+			return kexie.Errorf(kexie.CodeConflict, "err.motion_closed", "this motion is closed")
+		}
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		q, rules, c, err := tx.quorum(ctx, m)
+		if err != nil {
+			return err
+		}
+		var t charter.Tally
+		switch {
+		case countedBy == "clerk" && clerk == nil:
+			return kexie.Errorf(kexie.CodeInvalid, "err.motion_tally", "the clerk's count is needed to close this motion")
+		case countedBy == "clerk":
+			t = *clerk
+		case clerk != nil:
+			return kexie.Errorf(kexie.CodeInvalid, "err.motion_tally", "this motion was voted electronically: its votes are counted, not entered")
+		default:
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN vote = 'yes' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN vote = 'no' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN vote = 'abstain' THEN 1 ELSE 0 END), 0)
+				FROM motion_votes WHERE motion_id = $1`, motionID).Scan(&t.Yes, &t.No, &t.Abstain); err != nil {
+				return err
+			}
+		}
+		rule, err := c.Threshold(m.BodyKind, charter.Decision(decision))
+		if err != nil {
+			return err
+		}
+		if out, err = charter.Decide(rule, t, q, rules.ProxiesCount); err != nil {
+			return kexie.Wrap(kexie.CodeInvalid, "err.motion_tally", err.Error(), err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE motions SET state = 'closed', yes = $1, no = $2, abstain = $3, base = $4, required = $5, passed = $6, closed_at = $7
+			WHERE id = $8`, t.Yes, t.No, t.Abstain, out.Base, out.Required, out.Passed, tx.now, motionID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, Change{Action: "motion.close", ObjectType: "motion", ObjectID: strconv.FormatInt(motionID, 10), OrgID: m.OrgID,
+			After: map[string]any{"yes": t.Yes, "no": t.No, "abstain": t.Abstain, "base": out.Base, "required": out.Required, "passed": out.Passed,
+				"rule": rule.String(), "counted_by": countedBy}})
+	})
+	return out, err
+}
