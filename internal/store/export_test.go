@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -70,4 +71,10 @@ func (db *DB) ClosureMismatch(ctx context.Context) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// RawQueryForTest runs a query on the reader pool, for tests that look at
+// what is stored (column lists, raw rows).
+func (db *DB) RawQueryForTest(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, q, args...)
 }

@@ -1,0 +1,396 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// Secrecy of the ballot, how: who has voted (election_voters) and what the
+// ballots say (ballots) are written in one transaction — so a voter votes
+// at most once, atomically — but apart: neither table has a timestamp, a
+// ballot has no voter column, its key is random (SQLite stores both tables
+// by key, not by arrival), its choices are sorted, nothing is logged, and
+// the count re-writes the ballots in a random order. The audit log records
+// that a seat voted, never what.
+
+// NewElection describes an election to open at a meeting.
+type NewElection struct {
+	Title      string
+	Seats      int
+	Candidates []int64 // people standing
+}
+
+// Election is an election and, once closed, its count.
+type Election struct {
+	ID, MeetingID, OrgID int64
+	Title                string
+	Seats                int
+	Rule                 string
+	State                string
+	Issued, Cast         int
+	Valid, Invalid       int
+	Required             int
+	RunoffSeats          int
+	Candidates           []Candidate
+}
+
+// Candidate is a person standing, with the count's outcome.
+type Candidate struct {
+	PersonID int64
+	Name     string
+	Votes    int
+	Outcome  string // "", elected, runoff, not_elected
+}
+
+// OpenElection opens an election at a meeting with a quorum: one ballot is
+// issued to each seat that votes there (present, or represented where the
+// charter lets proxies count).
+func (db *DB) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int64, e NewElection) (int64, error) {
+	if strings.TrimSpace(e.Title) == "" || e.Seats <= 0 || len(e.Candidates) == 0 {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
+	}
+	var id int64
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		q, rules, c, err := tx.quorum(ctx, m)
+		if err != nil {
+			return err
+		}
+		if !q.Met {
+			return errNoQuorum(q)
+		}
+		rule, err := c.Threshold(m.BodyKind, charter.Election)
+		if err != nil {
+			return kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
+		}
+		issued := q.Present
+		if rules.ProxiesCount {
+			issued += q.Represented
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO elections (meeting_id, title, seats, rule, issued, voters) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
+			meetingID, e.Title, e.Seats, encodeRule(rule), issued).Scan(&id); err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		for _, p := range e.Candidates {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO election_candidates (election_id, person_id) VALUES ($1, $2)`, id, p); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, Change{Action: "election.open", ObjectType: "election", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
+			After: map[string]any{"meeting_id": meetingID, "title": e.Title, "seats": e.Seats, "candidates": len(seen), "issued": issued, "rule": rule.String()}})
+	})
+	return id, err
+}
+
+// encodeRule and decodeRule keep an election's rule as it was when it
+// opened: "num/den/strict/base".
+func encodeRule(f charter.Fraction) string {
+	return strconv.FormatInt(f.Num, 10) + "/" + strconv.FormatInt(f.Den, 10) + "/" + strconv.FormatBool(f.Strict) + "/" + string(f.Base)
+}
+
+func decodeRule(s string) (charter.Fraction, error) {
+	p := strings.Split(s, "/")
+	if len(p) != 4 {
+		return charter.Fraction{}, errors.New("bad rule " + s)
+	}
+	num, err1 := strconv.ParseInt(p[0], 10, 64)
+	den, err2 := strconv.ParseInt(p[1], 10, 64)
+	strict, err3 := strconv.ParseBool(p[2])
+	f := charter.Fraction{Num: num, Den: den, Strict: strict, Base: charter.Base(p[3])}
+	if err := errors.Join(err1, err2, err3); err != nil || !f.Valid() {
+		return f, errors.New("bad rule " + s)
+	}
+	return f, nil
+}
+
+var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// CastBallot records a seat's ballot — the candidates it approves — and
+// returns the receipt code, the voter's only handle on their ballot. A
+// second ballot for the same seat is refused (err.ballot_twice), even
+// under concurrent requests: the "has voted" row is keyed by seat. A
+// ballot approving more candidates than seats is taken and counted
+// invalid, as a paper one would be. Who may cast for a seat (its holder,
+// or the holder of its proxy) is checked by the caller.
+func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64) (string, error) {
+	var raw [16]byte
+	var rc [10]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	if _, err := rand.Read(rc[:]); err != nil {
+		return "", err
+	}
+	ballotID, receipt := hex.EncodeToString(raw[:]), receiptEncoding.EncodeToString(rc[:])[:12]
+	sorted := slices.Clone(choices)
+	slices.Sort(sorted)
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = strconv.FormatInt(c, 10)
+	}
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		var meetingID int64
+		var state string
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state FROM elections WHERE id = $1`, electionID).Scan(&meetingID, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" {
+			return kexie.Errorf(kexie.CodeConflict, "err.election_closed", "this election is closed")
+		}
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.charterOf(ctx, m.OrgID)
+		if err != nil {
+			return err
+		}
+		var status string
+		err = tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND seat_id = $2`, meetingID, seatID).Scan(&status)
+		voting := status == string(charter.Present) || (status == string(charter.RepresentedProxy) && c.Bodies[m.BodyKind].ProxiesCount)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !voting) {
+			return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO election_voters (election_id, seat_id) VALUES ($1, $2)`, electionID, seatID); err != nil {
+			if errors.Is(mapErr(err), kexie.ErrConflict) {
+				return kexie.Errorf(kexie.CodeConflict, "err.ballot_twice", "this seat has voted in this election already")
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
+			electionID, ballotID, receipt, strings.Join(parts, ",")); err != nil {
+			return err
+		}
+		// The poll book: that the seat voted, never what.
+		return tx.audit(ctx, Change{Action: "election.voted", ObjectType: "election", ObjectID: strconv.FormatInt(electionID, 10), OrgID: m.OrgID,
+			After: map[string]any{"seat_id": seatID}})
+	})
+	if err != nil {
+		return "", err
+	}
+	return receipt, nil
+}
+
+// CloseElection counts an open election by the charter's rule (kept from
+// its opening): ballots issued, cast, valid and invalid; each candidate's
+// votes; elected, or a runoff for the seats a tie leaves. The ballots are
+// re-written in a random order in the same transaction.
+func (db *DB) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64) (charter.ElectionResult, error) {
+	var res charter.ElectionResult
+	err := db.write(ctx, actor, func(tx *Tx) error {
+		var meetingID int64
+		var seats, issued, voters int
+		var state, ruleText string
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, seats, issued, voters, state, rule FROM elections WHERE id = $1`, electionID).
+			Scan(&meetingID, &seats, &issued, &voters, &state, &ruleText)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" {
+			return kexie.Errorf(kexie.CodeConflict, "err.election_closed", "this election is closed")
+		}
+		rule, err := decodeRule(ruleText)
+		if err != nil {
+			return err
+		}
+		m, err := tx.meeting(ctx, meetingID)
+		if err != nil {
+			return err
+		}
+		var candidates []string
+		rows, err := tx.QueryContext(ctx, `SELECT person_id FROM election_candidates WHERE election_id = $1 ORDER BY person_id`, electionID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p int64
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return err
+			}
+			candidates = append(candidates, strconv.FormatInt(p, 10))
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		type stored struct{ id, receipt, choices string }
+		var all []stored
+		rows, err = tx.QueryContext(ctx, `SELECT ballot_id, receipt, choices FROM ballots WHERE election_id = $1`, electionID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var b stored
+			if err := rows.Scan(&b.id, &b.receipt, &b.choices); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, b)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		ballots := make([]charter.Ballot, len(all))
+		for i, b := range all {
+			if b.choices != "" {
+				ballots[i] = strings.Split(b.choices, ",")
+			}
+		}
+		if res, err = charter.Count(rule, seats, issued, voters, candidates, ballots); err != nil {
+			return err
+		}
+		// Re-write the ballots in a random order (and by this transaction):
+		// whatever order they arrived in is gone.
+		if err := shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] }); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ballots WHERE election_id = $1`, electionID); err != nil {
+			return err
+		}
+		for _, b := range all {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
+				electionID, b.id, b.receipt, b.choices); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = 'closed', cast_n = $1, valid = $2, invalid = $3, required = $4, runoff_seats = $5
+			WHERE id = $6`, res.Cast, res.Valid, res.Invalid, res.Required, res.RunoffSeats, electionID); err != nil {
+			return err
+		}
+		outcome := map[string]string{}
+		for _, c := range candidates {
+			outcome[c] = "not_elected"
+		}
+		for _, c := range res.Elected {
+			outcome[c] = "elected"
+		}
+		for _, c := range res.Runoff {
+			outcome[c] = "runoff"
+		}
+		for _, c := range candidates {
+			if _, err := tx.ExecContext(ctx, `UPDATE election_candidates SET votes = $1, outcome = $2 WHERE election_id = $3 AND person_id = $4`,
+				res.Votes[c], outcome[c], electionID, c); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, Change{Action: "election.close", ObjectType: "election", ObjectID: strconv.FormatInt(electionID, 10), OrgID: m.OrgID,
+			After: map[string]any{"issued": res.Issued, "cast": res.Cast, "valid": res.Valid, "invalid": res.Invalid, "required": res.Required,
+				"elected": res.Elected, "runoff": res.Runoff, "runoff_seats": res.RunoffSeats}})
+	})
+	return res, err
+}
+
+// shuffle is a Fisher–Yates shuffle on the system's random source.
+func shuffle(n int, swap func(i, j int)) error {
+	for i := n - 1; i > 0; i-- {
+		j, err := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		if err != nil {
+			return err
+		}
+		swap(i, int(j.Int64()))
+	}
+	return nil
+}
+
+// ElectionByID reads an election and its candidates.
+func (db *DB) ElectionByID(ctx context.Context, id int64) (Election, error) {
+	var e Election
+	err := db.r.QueryRowContext(ctx, `SELECT e.id, e.meeting_id, b.org_id, e.title, e.seats, e.rule, e.state, e.issued, e.cast_n, e.valid, e.invalid,
+			e.required, e.runoff_seats
+		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE e.id = $1`, id).
+		Scan(&e.ID, &e.MeetingID, &e.OrgID, &e.Title, &e.Seats, &e.Rule, &e.State, &e.Issued, &e.Cast, &e.Valid, &e.Invalid, &e.Required, &e.RunoffSeats)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if err != nil {
+		return e, mapErr(err)
+	}
+	if f, err := decodeRule(e.Rule); err == nil {
+		e.Rule = f.String()
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.person_id, p.name, c.votes, c.outcome FROM election_candidates c JOIN people p ON p.id = c.person_id
+		WHERE c.election_id = $1 ORDER BY c.votes DESC, p.name`, id)
+	if err != nil {
+		return e, mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.PersonID, &c.Name, &c.Votes, &c.Outcome); err != nil {
+			return e, mapErr(err)
+		}
+		e.Candidates = append(e.Candidates, c)
+	}
+	return e, mapErr(rows.Err())
+}
+
+// PublishedBallot is one line of the published ballot list: a receipt
+// code and what that ballot approved.
+type PublishedBallot struct {
+	Receipt string
+	Choices []int64
+}
+
+// Ballots is the published ballot list of a closed election, by receipt
+// code, for voters to find their own.
+func (db *DB) Ballots(ctx context.Context, electionID int64) ([]PublishedBallot, error) {
+	var state string
+	if err := db.r.QueryRowContext(ctx, `SELECT state FROM elections WHERE id = $1`, electionID).Scan(&state); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		return nil, mapErr(err)
+	}
+	if state != "closed" {
+		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_open", "the ballots are published after the count")
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1 ORDER BY receipt`, electionID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []PublishedBallot
+	for rows.Next() {
+		var b PublishedBallot
+		var choices string
+		if err := rows.Scan(&b.Receipt, &choices); err != nil {
+			return nil, mapErr(err)
+		}
+		for _, c := range strings.Split(choices, ",") {
+			if n, err := strconv.ParseInt(c, 10, 64); err == nil {
+				b.Choices = append(b.Choices, n)
+			}
+		}
+		out = append(out, b)
+	}
+	return out, mapErr(rows.Err())
+}
