@@ -519,3 +519,39 @@ func errNoQuorum(q charter.QuorumState) error {
 	return kexie.Errorf(kexie.CodeConflict, "err.no_quorum", "no vote without a quorum: %d of %d seats count as present, %d needed",
 		q.Present, q.Entitled, q.Required)
 }
+
+// BodyByID reads a body.
+func (db *DB) BodyByID(ctx context.Context, id int64) (Body, error) {
+	var b Body
+	err := db.readTx(ctx, func(tx *Tx) error {
+		var err error
+		b, err = tx.body(ctx, id)
+		return err
+	})
+	return b, err
+}
+
+// TermByID reads a term and the organisation whose body it is.
+func (db *DB) TermByID(ctx context.Context, id int64) (Term, int64, error) {
+	var t Term
+	var orgID int64
+	err := db.r.QueryRowContext(ctx, `SELECT t.id, t.body_id, t.number, t.started, t.planned_end, t.ended, b.org_id
+		FROM terms t JOIN bodies b ON b.id = t.body_id WHERE t.id = $1`, id).Scan(&t.ID, &t.BodyID, &t.Number, &t.Started, &t.PlannedEnd, &t.Ended, &orgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, 0, kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term")
+	}
+	return t, orgID, mapErr(err)
+}
+
+// SeatByID reads a seat and the organisation it belongs to.
+func (db *DB) SeatByID(ctx context.Context, id int64) (Seat, int64, error) {
+	var s Seat
+	var orgID int64
+	err := db.r.QueryRowContext(ctx, `SELECT `+seatColumns+`, b.org_id FROM seats s JOIN people p ON p.id = s.person_id
+		JOIN terms t ON t.id = s.term_id JOIN bodies b ON b.id = t.body_id WHERE s.id = $1`, id).
+		Scan(&s.ID, &s.TermID, &s.PersonID, &s.Name, &s.Post, &s.FrontLine, &s.AgeBand, &s.Seated, &s.LeftOn, &s.LeftWhy, &orgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, 0, kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")
+	}
+	return s, orgID, mapErr(err)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/kexie"
@@ -364,4 +365,177 @@ func (db *DB) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64
 				"rule": rule.String(), "counted_by": countedBy}})
 	})
 	return out, err
+}
+
+// Meetings lists a term's meetings, newest first.
+func (db *DB) Meetings(ctx context.Context, termID int64) ([]Meeting, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.term_id, b.id, b.org_id, b.kind, m.held, m.place, m.mode, m.agenda
+		FROM meetings m JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE m.term_id = $1 ORDER BY m.held DESC, m.id DESC`, termID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Meeting
+	for rows.Next() {
+		var m Meeting
+		var kind string
+		if err := rows.Scan(&m.ID, &m.TermID, &m.BodyID, &m.OrgID, &kind, &m.Held, &m.Place, &m.Mode, &m.Agenda); err != nil {
+			return nil, mapErr(err)
+		}
+		m.BodyKind = charter.BodyKind(kind)
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AttendanceRow is a seat at a meeting: its holder, post, attendance and,
+// when represented, who holds its proxy.
+type AttendanceRow struct {
+	Seat      Seat
+	Status    charter.Attendance
+	ProxySeat int64
+	ProxyName string
+}
+
+// Attendance lists a meeting's seats, leaders first.
+func (db *DB) Attendance(ctx context.Context, meetingID int64) ([]AttendanceRow, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+seatColumns+`, a.status, COALESCE(a.proxy_seat, 0), COALESCE(pp.name, '')
+		FROM attendance a JOIN seats s ON s.id = a.seat_id JOIN people p ON p.id = s.person_id
+		LEFT JOIN seats ps ON ps.id = a.proxy_seat LEFT JOIN people pp ON pp.id = ps.person_id
+		WHERE a.meeting_id = $1`+postOrder, meetingID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []AttendanceRow
+	for rows.Next() {
+		var r AttendanceRow
+		s := &r.Seat
+		var status string
+		if err := rows.Scan(&s.ID, &s.TermID, &s.PersonID, &s.Name, &s.Post, &s.FrontLine, &s.AgeBand, &s.Seated, &s.LeftOn, &s.LeftWhy,
+			&status, &r.ProxySeat, &r.ProxyName); err != nil {
+			return nil, mapErr(err)
+		}
+		r.Status = charter.Attendance(status)
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Motion is a motion and, once closed, its outcome.
+type Motion struct {
+	ID, MeetingID      int64
+	Title              string
+	Decision           charter.Decision
+	CountedBy, State   string
+	Yes, No, Abstain   int
+	Base, Required     int
+	Passed             bool
+	Rule               string
+	OpenedAt, ClosedAt time.Time
+}
+
+// Motions lists a meeting's motions in the order they were put.
+func (db *DB) Motions(ctx context.Context, meetingID int64) ([]Motion, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, meeting_id, title, decision, counted_by, state, yes, no, abstain, base, required, passed, rule, opened_at,
+		closed_at FROM motions WHERE meeting_id = $1 ORDER BY id`, meetingID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []Motion
+	for rows.Next() {
+		var m Motion
+		var d string
+		var closed sql.NullTime
+		if err := rows.Scan(&m.ID, &m.MeetingID, &m.Title, &d, &m.CountedBy, &m.State, &m.Yes, &m.No, &m.Abstain, &m.Base, &m.Required, &m.Passed,
+			&m.Rule, &m.OpenedAt, &closed); err != nil {
+			return nil, mapErr(err)
+		}
+		m.Decision, m.ClosedAt = charter.Decision(d), closed.Time
+		out = append(out, m)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// MotionByID reads a motion.
+func (db *DB) MotionByID(ctx context.Context, id int64) (Motion, error) {
+	var meetingID int64
+	if err := db.r.QueryRowContext(ctx, `SELECT meeting_id FROM motions WHERE id = $1`, id).Scan(&meetingID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Motion{}, kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+		}
+		return Motion{}, mapErr(err)
+	}
+	all, err := db.Motions(ctx, meetingID)
+	if err != nil {
+		return Motion{}, err
+	}
+	for _, m := range all {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return Motion{}, kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+}
+
+// Elections lists a meeting's elections in the order they were opened.
+func (db *DB) Elections(ctx context.Context, meetingID int64) ([]Election, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM elections WHERE meeting_id = $1 ORDER BY id`, meetingID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, mapErr(err)
+	}
+	var out []Election
+	for _, id := range ids {
+		e, err := db.ElectionByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// SeatsVotedBy lists the seats at a meeting a person may vote for: their
+// own (present), and those represented by a proxy they hold.
+func (db *DB) SeatsVotedBy(ctx context.Context, meetingID, personID int64) ([]int64, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT a.seat_id FROM attendance a JOIN seats s ON s.id = a.seat_id
+		WHERE a.meeting_id = $1 AND a.status = 'present' AND s.person_id = $2
+		UNION SELECT a.seat_id FROM attendance a JOIN seats ps ON ps.id = a.proxy_seat
+		WHERE a.meeting_id = $1 AND a.status = 'proxy' AND ps.person_id = $2`, meetingID, personID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, id)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// PersonOfUser is the holder a member's account is linked to (0: none).
+func (db *DB) PersonOfUser(ctx context.Context, userID int64) (int64, error) {
+	var p sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT person_id FROM users WHERE id = $1`, userID).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return p.Int64, mapErr(err)
 }
