@@ -138,12 +138,15 @@ func runImportMembers(ctx context.Context, env Env, args []string) error {
 	for _, r := range rejected {
 		fmt.Fprintf(env.Stderr, "line %d (%s): rejected: %s\n", r.Line, r.Code, r.Reason)
 	}
+	for _, r := range out.Warnings {
+		fmt.Fprintf(env.Stderr, "line %d (%s): warning: %s\n", r.Line, r.Code, r.Reason)
+	}
 	if *errFile != "" {
 		if err := writeRejections(*errFile, rejected); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintln(env.Stdout, memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, len(rejected), 0))
+	fmt.Fprintln(env.Stdout, memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, len(rejected), len(out.Warnings)))
 	if len(rejected) > 0 {
 		return exitError{code: 1}
 	}

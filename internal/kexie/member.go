@@ -228,13 +228,27 @@ func ChinaDate(t time.Time) time.Time {
 // EventReason writes the reason of a history event that the system words
 // (an approval, a withdrawal with or without the card, a lapse) as a
 // catalog key and its arguments, so each reader sees it in their language:
-// "event.approved|council|R1". Reasons people type are stored as typed.
+// "\x1eevent.approved|council|R1". The leading record separator cannot be
+// typed (CleanText removes it), so a reason someone typed — stored as typed
+// — never passes for the system's.
 func EventReason(key string, args ...string) string {
 	parts := append([]string{key}, args...)
 	for i := range parts {
-		parts[i] = strings.ReplaceAll(parts[i], "|", "¦")
+		parts[i] = strings.ReplaceAll(CleanText(parts[i]), "|", "¦")
 	}
-	return strings.Join(parts, "|")
+	return eventMark + strings.Join(parts, "|")
+}
+
+const eventMark = "\x1e"
+
+// CleanText removes control characters (but line breaks) from typed text.
+func CleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // EventKeys are the keys EventReason is used with.
@@ -244,6 +258,10 @@ var EventKeys = []string{"event.recorded", "event.import", "event.approved", "ev
 // ParseEventReason splits a stored reason into its key and arguments; a
 // reason someone typed has no key.
 func ParseEventReason(s string) (key string, args []string) {
+	s, marked := strings.CutPrefix(s, eventMark)
+	if !marked {
+		return "", nil
+	}
 	parts := strings.Split(s, "|")
 	for _, k := range EventKeys {
 		if parts[0] == k {

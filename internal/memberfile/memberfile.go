@@ -163,7 +163,8 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 		return m, err
 	}
 	if m.Pinyin == "" && m.Type != "unit" {
-		m.Pinyin = strings.Fields(cnid.SearchKey(m.Name))[0]
+		// A name without a readable character (symbols only) has none.
+		m.Pinyin, _, _ = strings.Cut(cnid.SearchKey(m.Name), " ")
 	}
 	return m, nil
 }

@@ -206,6 +206,13 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 // that COPY (which database/sql cannot reach) runs inside it.
 func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
 	if db.dialect != Postgres {
+		// The page cache and sorter threads a first load sets are the
+		// writer connection's: give them back however the load ends.
+		defer func() {
+			bg := context.WithoutCancel(ctx)
+			_, _ = db.w.ExecContext(bg, `PRAGMA cache_size = -2000`)
+			_, _ = db.w.ExecContext(bg, `PRAGMA threads = 0`)
+		}()
 		return db.writeOrDry(ctx, actor, dry, func(tx *Tx) error {
 			// Foreign keys checked at commit, and INSERT OR FAIL: then no
 			// statement needs a journal to undo itself half-way (an error
@@ -292,8 +299,11 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 	if tx.db.dialect == Postgres {
 		// Foreign keys too: checked row by row they cost more than the rows;
 		// added back at the end, each is checked by one join.
+		// Only those between the loaded tables: dropping one that points
+		// elsewhere (memberships → orgs) would lock that table too.
 		rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
-			WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`) ORDER BY conname`)
+			WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
+			AND confrelid::regclass::text IN (`+in+`) ORDER BY conname`)
 		if err != nil {
 			return nil, err
 		}
@@ -338,7 +348,6 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		if _, err := d.tx.ExecContext(ctx, `PRAGMA threads = 1`); err != nil {
 			return err
 		}
-		defer d.tx.ExecContext(ctx, `PRAGMA threads = 0`)
 	}
 	for _, q := range d.creates {
 		if _, err := d.tx.ExecContext(ctx, q); err != nil {
@@ -346,9 +355,5 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		}
 	}
 	d.creates = nil
-	if d.tx.db.dialect != SQLite {
-		return nil
-	}
-	_, err := d.tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
-	return err
+	return nil
 }

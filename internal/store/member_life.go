@@ -193,7 +193,7 @@ func (db *DB) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int6
 	if err != nil || day.IsZero() {
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", c.Happened)
 	}
-	c.Reason, c.Resolution = strings.TrimSpace(c.Reason), strings.TrimSpace(c.Resolution)
+	c.Reason, c.Resolution = strings.TrimSpace(kexie.CleanText(c.Reason)), strings.TrimSpace(kexie.CleanText(c.Resolution))
 	switch c.Status {
 	case "withdrawn", "deceased":
 		if c.Reason == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"sort"
 	"strconv"
@@ -182,6 +183,7 @@ type importOrg struct {
 	refusal   string // why its rows are rejected, if they are
 	fresh     bool   // it held no memberships when the import began
 	generated bool   // the import has assigned it a member number
+	explicit  bool   // rows with a member number are queued, not yet written
 	created   int
 	firstID   int64
 	lastID    int64
@@ -199,17 +201,22 @@ type memberWriter struct {
 	// membership it can match is one it wrote itself, and the maps below
 	// answer instead of indexes (which SQLite then builds once, at the end,
 	// by sorting, instead of row by row).
-	fresh    bool
-	holders  []int64             // by the position of a document's first row: its holder
-	unnamed  map[[2]uint64]int64 // org, name, birth, e-mail, phone of a member without document → membership
-	seed     maphash.Seed
-	pos      int // rows received
-	flushAt  int // pending new rows that make a write
-	jobs     chan [3][][]any
-	inflight sync.WaitGroup
-	flushed  chan struct{}
-	failed   atomic.Pointer[error]
-	writing  atomic.Int64 // nanoseconds spent writing batches
+	fresh   bool
+	holders []int64             // by the position of a document's first row: its holder
+	unnamed map[[2]uint64]int64 // in fresh organisations: org, name, birth, e-mail, phone of a member without document → membership
+	// firstMember is the first membership id this import allocated (0:
+	// none yet): ids from it on were written by this import. matched are
+	// the stored memberships earlier rows matched (unchanged or updated).
+	firstMember int64
+	matched     map[int64]bool
+	seed        maphash.Seed
+	pos         int // rows received
+	flushAt     int // pending new rows that make a write
+	jobs        chan [3][][]any
+	inflight    sync.WaitGroup
+	flushed     chan struct{}
+	failed      atomic.Pointer[error]
+	writing     atomic.Int64 // nanoseconds spent writing batches
 	// connMu: on PostgreSQL the flusher's COPY and the writer's lookups
 	// share one connection, which takes one command at a time. (A
 	// lookup that must see pending rows flushes first and waits anyway.)
@@ -240,7 +247,7 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 		return nil, err
 	}
 	if w.fresh {
-		w.holders, w.unnamed, w.seed = make([]int64, 0, 1024), map[[2]uint64]int64{}, maphash.MakeSeed()
+		w.holders = make([]int64, 0, 1024)
 		d, err := deferIndexes(ctx, tx, "people", "memberships", "membership_events")
 		if err != nil {
 			return nil, err
@@ -253,6 +260,7 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 	if tx.conn != nil {
 		w.flushAt = 16 * importBatch
 	}
+	w.unnamed, w.seed, w.matched = map[[2]uint64]int64{}, maphash.MakeSeed(), map[int64]bool{}
 	w.jobs, w.flushed = make(chan [3][][]any, 2), make(chan struct{})
 	go w.flusher()
 	w.people = newBulkWriter(tx, bulkPeople, tx.now, tx.now)
@@ -336,6 +344,11 @@ func (w *memberWriter) reject(m kexie.MemberRecord, reason string) {
 	w.out.Rejected = append(w.out.Rejected, Rejection{Line: m.Line, Code: m.MemberNo, Reason: reason})
 }
 
+// warn notes a row that was taken but not all of it.
+func (w *memberWriter) warn(m kexie.MemberRecord, reason string) {
+	w.out.Warnings = append(w.out.Warnings, Rejection{Line: m.Line, Code: m.MemberNo, Reason: reason})
+}
+
 // org resolves an organisation code once per import.
 func (w *memberWriter) org(code string) (*importOrg, error) {
 	if o, ok := w.orgs[code]; ok {
@@ -387,18 +400,53 @@ func (w *memberWriter) row(m kexie.MemberRecord) error {
 	if m.IDNumber != "" && m.IDHash == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
 	}
-	if o.fresh && m.MemberNo != "" && !o.generated {
-		// Nothing in this organisation can match: the file's own
-		// duplicates were rejected while reading.
-		var personID int64
-		if m.IDHash != "" && (w.fresh || w.peopleHadIDs || m.IDFirst > 0) {
-			if personID, err = w.person(m); err != nil {
+	if o.fresh {
+		return w.freshRow(o, m)
+	}
+	return w.slowRow(o, m)
+}
+
+// freshRow handles a row for an organisation that held no members when
+// the import began: only the file's own earlier rows can match, and the
+// reading side has rejected those with the same number or document, so
+// nothing is looked up but the holder of a document seen before and the
+// rows without number or document.
+func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
+	if m.MemberNo != "" && o.generated {
+		// A number given after the import numbered rows of its own may be
+		// one of those: look it up.
+		return w.slowRow(o, m)
+	}
+	if m.MemberNo == "" && m.IDHash == "" {
+		k := w.unnamedKey(o.id, m)
+		if _, dup := w.unnamed[k]; dup {
+			w.reject(m, "the same member (name, birth date, e-mail and phone) as an earlier row of this file")
+			return nil
+		}
+	}
+	if m.MemberNo == "" {
+		if o.explicit {
+			// The number to assign must not be one a queued row carries.
+			if err := w.flush(); err != nil {
 				return err
 			}
 		}
-		return w.create(o, m, personID)
+		no, err := w.tx.nextMemberNo(w.ctx, o.id)
+		if err != nil {
+			return err
+		}
+		m.MemberNo, o.generated = no, true
+	} else {
+		o.explicit = true
 	}
-	return w.slowRow(o, m)
+	var personID int64
+	if m.IDHash != "" && (w.fresh || w.peopleHadIDs || m.IDFirst > 0) {
+		var err error
+		if personID, err = w.person(m); err != nil {
+			return err
+		}
+	}
+	return w.create(o, m, personID)
 }
 
 // holder finds the person holding the row's document: in a fresh import
@@ -435,14 +483,22 @@ func (w *memberWriter) unnamedKey(orgID int64, m kexie.MemberRecord) [2]uint64 {
 		var h maphash.Hash
 		h.SetSeed(w.seed)
 		h.WriteByte(byte(i))
-		h.WriteString(strconv.FormatInt(orgID, 10) + "\x00" + m.Name + "\x00" + m.BirthDate + "\x00" + m.Email + "\x00" + m.Phone)
+		h.WriteString(strconv.FormatInt(orgID, 10) + "\x00" + m.Name)
+		for _, c := range []struct{ col, v string }{{"birth_date", m.BirthDate}, {"email", m.Email}, {"phone", m.Phone}} {
+			if m.Has == nil || m.Has[c.col] {
+				h.WriteString("\x00" + c.col + "=" + c.v)
+			}
+		}
 		k[i] = h.Sum64()
 	}
 	return k
 }
 
 // person finds the holder of the row's identity document, written before
-// or earlier in this import, and brings it up to date with the row.
+// or earlier in this import. A holder an earlier row of this file wrote
+// keeps what that row said (a later row that says otherwise is a
+// warning); one from before the import is brought up to date with the
+// row's columns, audited.
 func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	id, err := w.holder(m)
 	if err != nil || id == 0 {
@@ -451,7 +507,26 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	if err := w.flush(); err != nil {
 		return 0, err
 	}
-	return id, w.tx.updatePerson(w.ctx, id, m, m.IDHash, m.IDSealed, m.IDMasked)
+	stored, storedHash, err := w.tx.personRecord(w.ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if m.IDFirst > 0 {
+		if !samePerson(m, stored) {
+			w.warn(m, fmt.Sprintf("the holder of this identity document was given other details on an earlier row (line of its first appearance kept); this row's are ignored"))
+		}
+		return id, nil
+	}
+	merged, _ := mergeAbsentMember(m, stored, storedHash, m.IDHash, m.Has)
+	if samePerson(merged, stored) {
+		return id, nil
+	}
+	if err := w.tx.updatePerson(w.ctx, id, merged, m.IDHash, m.IDSealed, m.IDMasked); err != nil {
+		return 0, err
+	}
+	before := personSnapshot(stored)
+	return id, w.tx.audit(w.ctx, Change{Action: "person.update", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
+		Before: before, After: personSnapshot(merged)})
 }
 
 // create queues a new membership (and, without personID, a new holder).
@@ -476,8 +551,13 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	}
 	w.members.add(id, o.id, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity)
 	w.events.add(id, string(m.Status))
-	if w.fresh && m.IDHash == "" {
-		w.unnamed[w.unnamedKey(o.id, m)] = id
+	if o.fresh && m.IDHash == "" {
+		if k := w.unnamedKey(o.id, m); w.unnamed[k] == 0 {
+			w.unnamed[k] = id
+		}
+	}
+	if w.firstMember == 0 {
+		w.firstMember = id
 	}
 	if o.created == 0 {
 		o.firstID = id
@@ -511,24 +591,41 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 		} else if pid != 0 {
 			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.person_id = $2`, o.id, pid))
 		}
-	case w.fresh:
-		err = sql.ErrNoRows
-		if mid := w.unnamed[w.unnamedKey(o.id, m)]; mid != 0 {
-			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.id = $1`, mid))
-		}
 	default:
-		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`
-			WHERE m.org_id = $1 AND p.name = $2 AND p.birth_date = $3 AND p.email = $4 AND p.phone = $5 AND p.id_hash = ''
-			ORDER BY m.id LIMIT 1`, o.id, m.Name, m.BirthDate, m.Email, m.Phone))
+		// Without number or document: the first member of the same name,
+		// and the same birth date, e-mail and phone where the file has
+		// those columns.
+		q := `SELECT ` + memberColumns + memberFrom + ` WHERE m.org_id = $1 AND p.name = $2 AND p.id_hash = ''`
+		args := []any{o.id, m.Name}
+		for _, c := range []struct{ col, v string }{{"birth_date", m.BirthDate}, {"email", m.Email}, {"phone", m.Phone}} {
+			if m.Has == nil || m.Has[c.col] {
+				args = append(args, c.v)
+				q += ` AND p.` + c.col + ` = $` + strconv.Itoa(len(args))
+			}
+		}
+		was, err = scanMember(tx.QueryRowContext(ctx, q+` ORDER BY m.id LIMIT 1`, args...))
 	}
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	if found && ((w.firstMember != 0 && was.membershipID >= w.firstMember) || w.matched[was.membershipID]) {
+		// An earlier row of this file wrote this member: two rows for one
+		// member, and re-importing would flip between them.
+		w.reject(m, "the same member "+was.rec.MemberNo+" as an earlier row of this file")
+		return nil
+	}
 	if found {
 		m, idHash = mergeAbsentMember(m, was.rec, was.idHash, idHash, m.Has)
 		if m.MemberNo == "" {
 			m.MemberNo = was.rec.MemberNo
+		}
+		if m.IDFirst > 0 && !samePerson(m, was.rec) {
+			// The holder's details come from the row where the document
+			// first appeared.
+			keepPerson(&m, was.rec)
+			idHash = was.idHash
+			w.warn(m, "the holder of this identity document was given other details on an earlier row; this row's are ignored")
 		}
 	}
 	// The identity document may not be another member's here.
@@ -554,9 +651,11 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 	switch {
 	case found && sameMember(m, was.rec, idHash, was.idHash):
 		w.out.Unchanged++
+		w.matched[was.membershipID] = true
 		return nil
 	case found:
 		w.out.Updated++
+		w.matched[was.membershipID] = true
 		if w.fresh && idHash != "" {
 			w.holders[w.docSlot(m)] = was.personID
 		}

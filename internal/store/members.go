@@ -40,6 +40,9 @@ func scanMember(s scanner) (storedMember, error) {
 // mergeAbsentMember keeps the stored value of every column the file lacks.
 func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has map[string]bool) (kexie.MemberRecord, string) {
 	if has == nil {
+		if m.IDNumber == "" {
+			m.IDType, newHash = was.IDType, wasHash
+		}
 		return m, newHash
 	}
 	keep := func(col string, dst *string, v string) {
@@ -48,7 +51,10 @@ func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has m
 		}
 	}
 	keep("name_en", &m.NameEN, was.NameEN)
-	keep("pinyin", &m.Pinyin, was.Pinyin)
+	if m.Name == was.Name {
+		// Kept unless the name changed: then the reading of the new name.
+		keep("pinyin", &m.Pinyin, was.Pinyin)
+	}
 	keep("gender", &m.Gender, was.Gender)
 	keep("birth_date", &m.BirthDate, was.BirthDate)
 	keep("nationality", &m.Nationality, was.Nationality)
@@ -66,7 +72,8 @@ func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has m
 	if !has["status"] {
 		m.Status = was.Status
 	}
-	if !has["id_number"] {
+	if !has["id_number"] || m.IDNumber == "" {
+		// An identity document is not cleared by a blank cell.
 		m.IDType, newHash = was.IDType, wasHash
 	}
 	return m, newHash
@@ -360,4 +367,38 @@ func (db *DB) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time
 		}
 		return nil
 	})
+}
+
+// personRecord reads a holder's details (the person-level columns of a
+// member record) and its document hash.
+func (tx *Tx) personRecord(ctx context.Context, id int64) (kexie.MemberRecord, string, error) {
+	var r kexie.MemberRecord
+	var hash string
+	err := tx.QueryRowContext(ctx, `SELECT name, name_en, pinyin, gender, birth_date, id_type, id_hash, id_masked, nationality, discipline, title,
+		employer, front_line, email, phone FROM people WHERE id = $1`, id).Scan(&r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate, &r.IDType,
+		&hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone)
+	return r, hash, err
+}
+
+// personFields are a record's holder-level fields, in one comparable value.
+func personFields(m kexie.MemberRecord) [12]string {
+	return [12]string{m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
+		strconv.FormatBool(m.FrontLine), m.Email, m.Phone}
+}
+
+// samePerson tells whether two records say the same of their holder.
+func samePerson(a, b kexie.MemberRecord) bool { return personFields(a) == personFields(b) }
+
+// keepPerson sets m's holder-level fields to stored's.
+func keepPerson(m *kexie.MemberRecord, stored kexie.MemberRecord) {
+	m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate = stored.Name, stored.NameEN, stored.Pinyin, stored.Gender, stored.BirthDate
+	m.Nationality, m.Discipline, m.Title, m.Employer = stored.Nationality, stored.Discipline, stored.Title, stored.Employer
+	m.FrontLine, m.Email, m.Phone, m.IDType = stored.FrontLine, stored.Email, stored.Phone, stored.IDType
+}
+
+// personSnapshot is a holder for the audit log (the document masked).
+func personSnapshot(m kexie.MemberRecord) map[string]any {
+	return map[string]any{"name": m.Name, "name_en": m.NameEN, "pinyin": m.Pinyin, "gender": m.Gender, "birth_date": m.BirthDate,
+		"id_type": m.IDType, "id_number": m.IDMasked, "nationality": m.Nationality, "discipline": m.Discipline, "title": m.Title,
+		"employer": m.Employer, "front_line": m.FrontLine, "email": m.Email, "phone": m.Phone}
 }

@@ -61,6 +61,7 @@ func mergeAbsent(o, was kexie.Organisation, has map[string]bool) kexie.Organisat
 type ImportOutcome struct {
 	Created, Updated, Unchanged int
 	Rejected                    []Rejection
+	Warnings                    []Rejection // rows taken, but not all they said
 }
 
 var errDryRun = errors.New("dry run")

@@ -157,18 +157,9 @@ func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]b
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
-	var src io.Reader = br
-	head, err := br.Peek(64 << 10)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+	src, err := decoding(br)
+	if err != nil {
 		return nil, err
-	}
-	// A rune cut by the end of the sample is not a reason to doubt UTF-8.
-	if utf8Prefix(head, len(head) < 64<<10) {
-		src = &utf8Checker{r: br}
-	} else {
-		// The decoder maps undecodable bytes to U+FFFD instead of failing:
-		// one in the result means the file was in some other encoding.
-		src = &gbChecker{r: transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())}
 	}
 	cr := csv.NewReader(src)
 	cr.FieldsPerRecord = -1
@@ -204,6 +195,74 @@ func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]b
 		return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_empty", "the file is empty: it needs a header row")
 	}
 	return has, nil
+}
+
+// decoding decides a CSV stream's encoding where it first matters: ASCII
+// reads the same in both, so the decision waits for the first byte above
+// 0x7F and looks at the 64 KiB from there — valid UTF-8 (a rune cut at the
+// end allowed) is UTF-8, anything else GB18030.
+func decoding(br *bufio.Reader) (io.Reader, error) {
+	const window = 64 << 10
+	var ascii []byte
+	for {
+		b, err := br.Peek(min(window, br.Buffered()+1))
+		i := slices.IndexFunc(b, func(c byte) bool { return c >= 0x80 })
+		if i >= 0 {
+			chunk := make([]byte, i)
+			_, _ = io.ReadFull(br, chunk)
+			ascii = append(ascii, chunk...)
+			head, perr := br.Peek(window)
+			if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+				return nil, perr
+			}
+			rest := io.MultiReader(bytes.NewReader(ascii), br)
+			if utf8Prefix(head, len(head) < window) {
+				return &utf8Checker{r: rest}, nil
+			}
+			// The decoder maps undecodable bytes to U+FFFD instead of
+			// failing: one in the result means some other encoding.
+			return &gbChecker{r: transform.NewReader(rest, simplifiedchinese.GB18030.NewDecoder())}, nil
+		}
+		if len(b) > 0 {
+			chunk := make([]byte, len(b))
+			_, _ = io.ReadFull(br, chunk)
+			ascii = append(ascii, chunk...)
+			if len(ascii) > 1<<20 {
+				// A long ASCII stretch: pass it on and keep looking.
+				return &asciiThen{head: bytes.NewReader(ascii), br: br}, nil
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return bytes.NewReader(ascii), nil
+			}
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				return nil, err
+			}
+		}
+	}
+}
+
+// asciiThen passes on the ASCII already read, then decides the rest's
+// encoding where its first non-ASCII byte is.
+type asciiThen struct {
+	head *bytes.Reader
+	br   *bufio.Reader
+	rest io.Reader
+}
+
+func (a *asciiThen) Read(p []byte) (int, error) {
+	if a.head.Len() > 0 {
+		return a.head.Read(p)
+	}
+	if a.rest == nil {
+		r, err := decoding(a.br)
+		if err != nil {
+			return 0, err
+		}
+		a.rest = r
+	}
+	return a.rest.Read(p)
 }
 
 // utf8Prefix tells whether b is valid UTF-8, allowing a rune cut off at
@@ -258,14 +317,21 @@ func (c *utf8Checker) Read(p []byte) (int, error) {
 }
 
 // gbChecker passes a decoded GB18030 stream through, failing at the first
-// replacement character (bytes the decoder could not read).
-type gbChecker struct{ r io.Reader }
+// replacement character (bytes the decoder could not read) — the exact
+// three bytes of U+FFFD, looked for across the boundary of two reads.
+type gbChecker struct {
+	r    io.Reader
+	tail [2]byte
+	n    int
+}
 
 func (c *gbChecker) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	if bytes.ContainsRune(p[:n], utf8.RuneError) {
+	joined := append(append([]byte{}, c.tail[:c.n]...), p[:n]...)
+	if bytes.Contains(joined, []byte("\xef\xbf\xbd")) {
 		return 0, errEncoding
 	}
+	c.n = copy(c.tail[:], joined[max(0, len(joined)-2):])
 	return n, err
 }
 

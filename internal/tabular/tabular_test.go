@@ -69,3 +69,25 @@ func TestStreamStopsOnCallbackError(t *testing.T) {
 		t.Fatalf("missing column: %v", err)
 	}
 }
+
+// TestStreamGB18030Long: a GB18030 file far longer than one read — runes
+// cut at every chunk boundary — and one whose first 64 KiB are ASCII read
+// whole and right.
+func TestStreamGB18030Long(t *testing.T) {
+	enc := simplifiedchinese.GB18030.NewEncoder()
+	for name, text := range map[string]string{
+		"long":        "code,name\n" + strings.Repeat("A1,黑龙江省科学技术协会哈尔滨工业大学分会\n", 20000),
+		"ascii first": "code,name\n" + strings.Repeat("F1,Marie Curie\n", 6000) + "A2,王芳\n",
+	} {
+		gb, err := enc.String(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, last := 0, ""
+		_, err = Stream("x.csv", strings.NewReader(gb), spec, func(r Record) error { n++; last = r.Values["name"]; return nil })
+		want := strings.Count(text, "\n") - 1
+		if err != nil || n != want || (name == "ascii first" && last != "王芳") {
+			t.Errorf("%s: %v, %d rows (want %d), last %q", name, err, n, want, last)
+		}
+	}
+}

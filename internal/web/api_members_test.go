@@ -276,7 +276,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if last := hist[len(hist)-1]; last.Status != "withdrawn" || !strings.HasPrefix(last.Reason, "event.withdrawn_card|") || last.Actor == "" {
+		if last := hist[len(hist)-1]; last.Status != "withdrawn" || !strings.HasPrefix(last.Reason, kexie.EventReason("event.withdrawn_card")) || last.Actor == "" {
 			t.Fatalf("withdrawal event %+v", last)
 		}
 		var page struct {

@@ -123,7 +123,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 		d.Rejected = append(d.Rejected, rj)
 	}
 	// The same summary line as the command line prints.
-	d.Summary = memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, d.RejectedTotal, 0)
+	d.Summary = memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, d.RejectedTotal, len(out.Warnings))
 	d.CanConfirm = d.DryRun && out.Created+out.Updated > 0
 	d.Done = true
 	return s.render(w, http.StatusOK, "import_members", s.newPage(r, rq, "import.members_title", d))
