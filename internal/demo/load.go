@@ -9,7 +9,9 @@ import (
 )
 
 // Load writes the demo federation into db (an upsert by code, so loading
-// twice changes nothing) and records the history events once.
+// twice changes nothing), records the history events once, and gives CHIA
+// and Heilongjiang their governing bodies (governance.go), written where
+// missing — also into a database loaded before the demo had them.
 func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOutcome, error) {
 	orgs, events := Federation()
 	rows := make([]store.ImportRow, len(orgs))
@@ -45,6 +47,9 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 		}
 	}
 	if err := duesStandards(ctx, db, actor); err != nil {
+		return out, err
+	}
+	if err := loadGovernance(ctx, db, actor); err != nil {
 		return out, err
 	}
 	if out.Created == 0 {

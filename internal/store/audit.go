@@ -50,6 +50,41 @@ func (tx *Tx) audit(ctx context.Context, c Change) error {
 	return nil
 }
 
+// auditMany appends entries for changes (each by its actor) to the hash
+// chain in one go: the head read and moved once, whatever their number.
+func (tx *Tx) auditMany(ctx context.Context, changes []Change, actors []kexie.Actor) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	var seq int64
+	var prev string
+	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1, last_hash`, len(changes)).Scan(&seq, &prev)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	for i, c := range changes {
+		seq++
+		a := actors[i]
+		e := auditlog.Entry{
+			Seq: seq, At: tx.now, ActorID: a.UserID, Actor: a.Username, Source: a.Source,
+			Action: c.Action, ObjectType: c.ObjectType, ObjectID: c.ObjectID, OrgID: c.OrgID,
+			Before: auditlog.Snapshot(c.Before), After: auditlog.Snapshot(c.After), PrevHash: prev,
+		}
+		e.Hash = auditlog.ComputeHash(e)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
+			(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		prev = e.Hash
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	return nil
+}
+
 // AuditFilter narrows an audit listing. Zero fields do not filter.
 type AuditFilter struct {
 	Actor      string

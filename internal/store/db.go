@@ -43,6 +43,7 @@ type DB struct {
 	log     *slog.Logger
 	path    string
 	stmts   sync.Map // query text → *sql.Stmt on the reader pool (see prepared)
+	box     ballotBox
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -69,7 +70,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.w.SetMaxOpenConns(20)
-		db.w.SetMaxIdleConns(10)
+		// As many idle as open: under load a smaller idle pool closes and
+		// reopens connections (a server process each) on every burst.
+		db.w.SetMaxIdleConns(20)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
 	case SQLite:
@@ -152,6 +155,7 @@ func (db *DB) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.box.stop()
 	var errs []error
 	db.stmts.Range(func(_, st any) bool { errs = append(errs, st.(*sql.Stmt).Close()); return true })
 	if db.r != nil && db.r != db.w {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/kexie/kexie/internal/kexie"
 )
 
 // RawExec runs a statement outside every use case, for tests that tamper
@@ -77,4 +79,23 @@ func (db *DB) ClosureMismatch(ctx context.Context) (string, error) {
 // what is stored (column lists, raw rows).
 func (db *DB) RawQueryForTest(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return db.r.QueryContext(ctx, q, args...)
+}
+
+// VotersForTest creates one account per person, linked to it, in one
+// transaction and without hashing a password for each (benchmarks cast
+// thousands of ballots with API tokens; nobody signs in with these).
+func (db *DB) VotersForTest(ctx context.Context, personIDs []int64) ([]int64, error) {
+	var ids []int64
+	err := db.write(ctx, kexie.Actor{Username: "bench", Source: "test"}, func(tx *Tx) error {
+		for i, p := range personIDs {
+			var id int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, email, password_hash, must_change_password, created_at, updated_at, person_id)
+				VALUES ($1, $1, '', 'not-a-hash', FALSE, $2, $2, $3) RETURNING id`, fmt.Sprintf("voter%05d", i), tx.now, p).Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	return ids, err
 }

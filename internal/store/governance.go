@@ -57,6 +57,12 @@ func (tx *Tx) charterOf(ctx context.Context, orgID int64) (charter.Charter, erro
 	if err != nil {
 		return charter.Charter{}, err
 	}
+	return charterFor(template, kind), nil
+}
+
+// charterFor is the charter of an organisation of a kind that chose a
+// template ("" if none).
+func charterFor(template, kind string) charter.Charter {
 	if template == "" {
 		template = "local_association"
 		if kind == "national_society" || kind == "provincial_society" {
@@ -64,9 +70,9 @@ func (tx *Tx) charterOf(ctx context.Context, orgID int64) (charter.Charter, erro
 		}
 	}
 	if template == "national_society" {
-		return charter.NationalSociety(), nil
+		return charter.NationalSociety()
 	}
-	return charter.LocalAssociation(), nil
+	return charter.LocalAssociation()
 }
 
 // CharterOf is the charter organisation orgID follows.

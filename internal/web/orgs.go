@@ -160,6 +160,9 @@ type orgData struct {
 	Prev, Next string
 	StatRows   []statRow
 	CanEdit    bool
+	// The council's chair, vice chairs and secretary general: now, and of
+	// every term.
+	Leaders, Successive []store.Leader
 	// The forms as typed, after an error in one of them.
 	StatusForm, ProfileForm url.Values
 }
@@ -217,6 +220,12 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	}
 	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
 	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+		return err
+	}
+	if d.Leaders, err = s.db.Leaders(ctx, o.ID, false); err != nil {
+		return err
+	}
+	if d.Successive, err = s.db.Leaders(ctx, o.ID, true); err != nil {
 		return err
 	}
 	if rq.form != nil {

@@ -42,7 +42,7 @@ func TestProfileAndStats(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	want := `{"org":"HLJ","children":{"municipal_association":13,"provincial_society":204,"system_association":5,"university_association":14},` +
 		`"subtree":{"county_association":126,"enterprise_association":204,"municipal_association":13,"provincial_society":204,"rural_tech_association":2727,"system_association":5,"university_association":14},` +
-		`"independent":{"county_association":68},"members":{"total":0}}`
+		`"independent":{"county_association":68},"members":{"individual":23,"total":23}}`
 	if strings.TrimSpace(r.body) != want {
 		t.Fatalf("stats:\n%s\nwant\n%s", r.body, want)
 	}

@@ -45,6 +45,30 @@ func (s *Server) register() {
 	s.handle("POST", "/orgs/{code}/profile", kexie.PermOrgWrite, s.editProfile)
 	s.handle("GET", "/orgs/{code}/dues", kexie.PermOrgRead, s.duesPage)
 	s.handle("POST", "/orgs/{code}/dues", kexie.PermOrgWrite, s.setDuesStandard)
+	// Governance: an organisation's bodies, terms and seats; meetings with
+	// the clerk's forms; voting by seat holders (signed in, checked in the
+	// handler: their own seat and the proxies they hold); minutes.
+	s.handle("GET", "/orgs/{code}/governance", kexie.PermOrgRead, s.governancePage)
+	s.handle("POST", "/orgs/{code}/governance/charter", kexie.PermOrgWrite, s.govAction(s.govSetCharter))
+	s.handle("POST", "/orgs/{code}/governance/bodies", kexie.PermOrgWrite, s.govAction(s.govCreateBody))
+	s.handle("POST", "/orgs/{code}/governance/terms", kexie.PermOrgWrite, s.govAction(s.govStartTerm))
+	s.handle("POST", "/orgs/{code}/governance/terms/{id}/extend", kexie.PermOrgWrite, s.govAction(s.govExtendTerm))
+	s.handle("POST", "/orgs/{code}/governance/terms/{id}/seats", kexie.PermOrgWrite, s.govAction(s.govAddSeat))
+	s.handle("POST", "/orgs/{code}/governance/terms/{id}/meetings", kexie.PermOrgWrite, s.govAction(s.govCreateMeeting))
+	s.handle("POST", "/orgs/{code}/governance/seats/{id}/end", kexie.PermOrgWrite, s.govAction(s.govEndSeat))
+	s.handle("GET", "/meetings/{id}", kexie.PermOrgRead, s.meetingPage)
+	s.handle("POST", "/meetings/{id}/attendance", kexie.PermOrgWrite, s.govMeetingAction("flash.attendance_set", s.setAttendanceForm))
+	s.handle("POST", "/meetings/{id}/motions", kexie.PermOrgWrite, s.govMeetingAction("flash.motion_opened", s.openMotionForm))
+	s.handle("POST", "/meetings/{id}/elections", kexie.PermOrgWrite, s.govMeetingAction("flash.election_opened", s.openElectionForm))
+	s.handle("POST", "/motions/{id}/close", kexie.PermOrgWrite, s.closeMotionForm)
+	s.handle("POST", "/elections/{id}/close", kexie.PermOrgWrite, s.closeElectionForm)
+	s.handle("GET", "/meetings/{id}/minutes", kexie.PermOrgRead, s.minutesPage)
+	s.handle("GET", "/meetings/{id}/minutes.pdf", kexie.PermOrgRead, s.minutesPDF)
+	s.handle("GET", "/meetings/{id}/vote", signedIn, s.votePage)
+	s.handle("POST", "/motions/{id}/vote", signedIn, s.castVoteForm)
+	s.handle("POST", "/elections/{id}/ballot", signedIn, s.castBallotForm)
+	s.handle("GET", "/elections/{id}/ballots", signedIn, s.ballotsPage)
+	s.handle("GET", "/my/meetings", signedIn, s.myMeetings)
 	s.handle("GET", "/import/orgs", kexie.PermOrgWrite, s.importForm)
 	s.handleWith("POST", "/import/orgs", kexie.PermOrgWrite, maxUpload, s.importOrgs)
 	s.handle("GET", "/import/members", kexie.PermOrgWrite, s.importMembersForm)
@@ -110,6 +134,26 @@ func (s *Server) register() {
 	s.handle("GET", "/api/v1/tokens", signedIn, s.apiTokens)
 	s.handle("POST", "/api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE", "/api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+
+	// Governance API (api_governance.go): staff manage; seat holders vote
+	// for their own seat and the seats they hold a proxy for.
+	s.handle("GET", "/api/v1/orgs/{code}/governance", kexie.PermOrgRead, s.apiGovernance)
+	s.handle("POST", "/api/v1/orgs/{code}/bodies", kexie.PermOrgWrite, s.apiCreateBody)
+	s.handle("POST", "/api/v1/bodies/{id}/terms", kexie.PermOrgWrite, s.apiStartTerm)
+	s.handle("POST", "/api/v1/terms/{id}/extensions", kexie.PermOrgWrite, s.apiExtendTerm)
+	s.handle("POST", "/api/v1/terms/{id}/seats", kexie.PermOrgWrite, s.apiAddSeat)
+	s.handle("POST", "/api/v1/seats/{id}/end", kexie.PermOrgWrite, s.apiEndSeat)
+	s.handle("POST", "/api/v1/terms/{id}/meetings", kexie.PermOrgWrite, s.apiCreateMeeting)
+	s.handle("GET", "/api/v1/meetings/{id}", signedIn, s.apiMeeting)
+	s.handle("POST", "/api/v1/meetings/{id}/attendance", kexie.PermOrgWrite, s.apiSetAttendance)
+	s.handle("POST", "/api/v1/meetings/{id}/motions", kexie.PermOrgWrite, s.apiOpenMotion)
+	s.handle("POST", "/api/v1/motions/{id}/votes", signedIn, s.apiCastVote)
+	s.handle("POST", "/api/v1/motions/{id}/close", kexie.PermOrgWrite, s.apiCloseMotion)
+	s.handle("POST", "/api/v1/meetings/{id}/elections", kexie.PermOrgWrite, s.apiOpenElection)
+	s.handle("GET", "/api/v1/elections/{id}", signedIn, s.apiElection)
+	s.handle("POST", "/api/v1/elections/{id}/ballots", signedIn, s.apiCastBallot)
+	s.handle("GET", "/api/v1/elections/{id}/ballots", signedIn, s.apiBallots)
+	s.handle("POST", "/api/v1/elections/{id}/close", kexie.PermOrgWrite, s.apiCloseElection)
 
 	// Anything else: a JSON 404 under /api/, a page 404 elsewhere.
 	s.handle("", "/api/", public, func(http.ResponseWriter, *http.Request, *request) error {

@@ -1,0 +1,744 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// The governance JSON API: the same store use cases and checks as the
+// pages (governance.go, meeting_pages.go, voting.go). Staff of the
+// organisation (org.write) manage bodies, terms, seats, meetings, motions
+// and elections; a seat holder votes only for their own seat and the seats
+// they hold a proxy for; outside the caller's subtrees everything is 404.
+
+type seatJSON struct {
+	ID        int64  `json:"id"`
+	PersonID  int64  `json:"person_id"`
+	Name      string `json:"name"`
+	Post      string `json:"post"`
+	FrontLine bool   `json:"front_line"`
+	AgeBand   string `json:"age_band"`
+	Seated    string `json:"seated"`
+	LeftOn    string `json:"left_on"`
+	LeftWhy   string `json:"left_why"`
+}
+
+func toSeatJSON(s store.Seat) seatJSON {
+	return seatJSON{s.ID, s.PersonID, s.Name, s.Post, s.FrontLine, s.AgeBand, s.Seated, s.LeftOn, s.LeftWhy}
+}
+
+type termJSON struct {
+	ID              int64  `json:"id"`
+	Number          int    `json:"number"`
+	Started         string `json:"started"`
+	PlannedEnd      string `json:"planned_end"`
+	Ended           string `json:"ended"`
+	ExtensionMonths []int  `json:"extension_months"`
+}
+
+func toTermJSON(t store.Term) termJSON {
+	ext := t.ExtensionMonths
+	if ext == nil {
+		ext = []int{}
+	}
+	return termJSON{t.ID, t.Number, t.Started, t.PlannedEnd, t.Ended, ext}
+}
+
+type bodyJSON struct {
+	ID     int64      `json:"id"`
+	Kind   string     `json:"kind"`
+	NameZH string     `json:"name_zh"`
+	NameEN string     `json:"name_en"`
+	Term   *termJSON  `json:"term"`
+	Seats  []seatJSON `json:"seats"`
+}
+
+type leaderJSON struct {
+	Term int    `json:"term"`
+	Name string `json:"name"`
+	Post string `json:"post"`
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+type findingJSON struct {
+	Rule    string   `json:"rule"`
+	Body    string   `json:"body"`
+	Broken  bool     `json:"broken"`
+	Have    int      `json:"have"`
+	Need    int      `json:"need"`
+	Of      int      `json:"of"`
+	People  []string `json:"people"`
+	Details string   `json:"details"`
+}
+
+func toLeadersJSON(ls []store.Leader) []leaderJSON {
+	out := []leaderJSON{}
+	for _, l := range ls {
+		out = append(out, leaderJSON{l.Term, l.Name, l.Post, l.From, l.To})
+	}
+	return out
+}
+
+// apiGovernance is an organisation's governance at a glance: its charter,
+// bodies with their current term and seats, leaders, findings today.
+func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	c, err := s.db.CharterOf(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	bodies, err := s.db.Bodies(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Org               string        `json:"org"`
+		Charter           string        `json:"charter"`
+		Bodies            []bodyJSON    `json:"bodies"`
+		Leaders           []leaderJSON  `json:"leaders"`
+		SuccessiveLeaders []leaderJSON  `json:"successive_leaders"`
+		Findings          []findingJSON `json:"findings"`
+	}{Org: o.Code, Charter: c.Name, Bodies: []bodyJSON{}, Findings: []findingJSON{}}
+	for _, b := range bodies {
+		bj := bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}}
+		terms, err := s.db.Terms(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		if len(terms) > 0 {
+			tj := toTermJSON(terms[0])
+			bj.Term = &tj
+			seats, err := s.db.Seats(ctx, terms[0].ID, s.today())
+			if err != nil {
+				return err
+			}
+			for _, st := range seats {
+				bj.Seats = append(bj.Seats, toSeatJSON(st))
+			}
+		}
+		out.Bodies = append(out.Bodies, bj)
+	}
+	current, err := s.db.Leaders(ctx, o.ID, false)
+	if err != nil {
+		return err
+	}
+	all, err := s.db.Leaders(ctx, o.ID, true)
+	if err != nil {
+		return err
+	}
+	out.Leaders, out.SuccessiveLeaders = toLeadersJSON(current), toLeadersJSON(all)
+	findings, err := s.db.Findings(ctx, o.ID, s.day())
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		people := f.People
+		if people == nil {
+			people = []string{}
+		}
+		out.Findings = append(out.Findings, findingJSON{f.Rule, string(f.Body), f.Broken, f.Have, f.Need, f.Of, people, f.Details})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Kind   string `json:"kind"`
+		NameZH string `json:"name_zh"`
+		NameEN string `json:"name_en"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	b, err := s.db.CreateBody(r.Context(), rq.Actor(r), o.ID, charter.BodyKind(in.Kind), in.NameZH, in.NameEN)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}})
+}
+
+// govObject checks p on the organisation an object belongs to; anything
+// else is the object's "not found" (notFound).
+func (s *Server) govObject(r *http.Request, rq *request, orgID int64, p kexie.Permission, notFound error) error {
+	ok, err := s.db.Can(r.Context(), rq.User.ID, p, orgID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound
+	}
+	return nil
+}
+
+func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.db.BodyByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.govObject(r, rq, b.OrgID, kexie.PermOrgWrite, kexie.Errorf(kexie.CodeNotFound, "err.body_not_found", "no such body")); err != nil {
+		return err
+	}
+	var in struct {
+		Number  int    `json:"number"`
+		Started string `json:"started"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	t, err := s.db.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toTermJSON(t))
+}
+
+// apiTerm loads the term {id} for a caller holding p on its organisation.
+func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (store.Term, int64, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Term{}, 0, err
+	}
+	t, orgID, err := s.db.TermByID(r.Context(), id)
+	if err != nil {
+		return t, 0, err
+	}
+	return t, orgID, s.govObject(r, rq, orgID, p, kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term"))
+}
+
+func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	t, _, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Months     int    `json:"months"`
+		Resolution string `json:"resolution"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.ExtendTerm(r.Context(), rq.Actor(r), t.ID, in.Months, in.Resolution); err != nil {
+		return err
+	}
+	terms, err := s.db.Terms(r.Context(), t.BodyID)
+	if err != nil {
+		return err
+	}
+	for _, x := range terms {
+		if x.ID == t.ID {
+			return writeJSON(w, http.StatusCreated, toTermJSON(x))
+		}
+	}
+	return kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term")
+}
+
+func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request) error {
+	t, orgID, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		MemberNo  string `json:"member_no"`
+		Post      string `json:"post"`
+		FrontLine bool   `json:"front_line"`
+		AgeBand   string `json:"age_band"`
+		Seated    string `json:"seated"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	m, err := s.db.MemberByNo(r.Context(), orgID, in.MemberNo)
+	if err != nil {
+		return err
+	}
+	id, err := s.db.AddSeat(r.Context(), rq.Actor(r), t.ID, store.NewSeat{PersonID: m.PersonID, Post: in.Post, FrontLine: in.FrontLine,
+		AgeBand: in.AgeBand, Seated: in.Seated})
+	if err != nil {
+		return err
+	}
+	seat, _, err := s.db.SeatByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toSeatJSON(seat))
+}
+
+func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	_, orgID, err := s.db.SeatByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.govObject(r, rq, orgID, kexie.PermOrgWrite, kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")); err != nil {
+		return err
+	}
+	var in struct {
+		Date string `json:"date"`
+		Why  string `json:"why"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.EndSeat(r.Context(), rq.Actor(r), id, in.Date, in.Why); err != nil {
+		return err
+	}
+	seat, _, err := s.db.SeatByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toSeatJSON(seat))
+}
+
+func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
+	t, _, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Held   string `json:"held"`
+		Place  string `json:"place"`
+		Mode   string `json:"mode"`
+		Agenda string `json:"agenda"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	id, err := s.db.CreateMeeting(r.Context(), rq.Actor(r), t.ID, store.NewMeeting{Held: in.Held, Place: in.Place, Mode: in.Mode, Agenda: in.Agenda})
+	if err != nil {
+		return err
+	}
+	return s.writeMeeting(w, r, id, http.StatusCreated)
+}
+
+type motionJSON struct {
+	ID        int64  `json:"id"`
+	Title     string `json:"title"`
+	Decision  string `json:"decision"`
+	CountedBy string `json:"counted_by"`
+	State     string `json:"state"`
+	Yes       int    `json:"yes"`
+	No        int    `json:"no"`
+	Abstain   int    `json:"abstain"`
+	Base      int    `json:"base"`
+	Required  int    `json:"required"`
+	Passed    bool   `json:"passed"`
+	Rule      string `json:"rule"`
+}
+
+func toMotionJSON(m store.Motion) motionJSON {
+	return motionJSON{m.ID, m.Title, string(m.Decision), m.CountedBy, m.State, m.Yes, m.No, m.Abstain, m.Base, m.Required, m.Passed, m.Rule}
+}
+
+type candidateJSON struct {
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	Votes    int    `json:"votes"`
+	Outcome  string `json:"outcome"`
+}
+
+type electionJSON struct {
+	ID          int64           `json:"id"`
+	Title       string          `json:"title"`
+	Seats       int             `json:"seats"`
+	Rule        string          `json:"rule"`
+	State       string          `json:"state"`
+	Issued      int             `json:"issued"`
+	Cast        int             `json:"cast"`
+	Valid       int             `json:"valid"`
+	Invalid     int             `json:"invalid"`
+	Required    int             `json:"required"`
+	RunoffSeats int             `json:"runoff_seats"`
+	Candidates  []candidateJSON `json:"candidates"`
+}
+
+func toElectionJSON(e store.Election) electionJSON {
+	out := electionJSON{e.ID, e.Title, e.Seats, e.Rule, e.State, e.Issued, e.Cast, e.Valid, e.Invalid, e.Required, e.RunoffSeats, []candidateJSON{}}
+	for _, c := range e.Candidates {
+		out.Candidates = append(out.Candidates, candidateJSON{c.PersonID, c.Name, c.Votes, c.Outcome})
+	}
+	return out
+}
+
+// writeMeeting answers with a meeting as it now is: facts, live quorum,
+// attendance, motions, elections.
+func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, status int) error {
+	ctx := r.Context()
+	m, err := s.db.MeetingByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	rec, err := s.loadMeetingRecord(ctx, m)
+	if err != nil {
+		return err
+	}
+	type attendanceJSON struct {
+		SeatID      int64  `json:"seat_id"`
+		PersonID    int64  `json:"person_id"`
+		Name        string `json:"name"`
+		Post        string `json:"post"`
+		Status      string `json:"status"`
+		ProxySeatID int64  `json:"proxy_seat_id"`
+	}
+	type quorumJSON struct {
+		Entitled    int  `json:"entitled"`
+		Present     int  `json:"present"`
+		Represented int  `json:"represented"`
+		Required    int  `json:"required"`
+		Met         bool `json:"met"`
+	}
+	q := rec.Quorum
+	out := struct {
+		ID         int64            `json:"id"`
+		Org        string           `json:"org"`
+		Body       string           `json:"body"`
+		Term       int              `json:"term"`
+		Held       string           `json:"held"`
+		Place      string           `json:"place"`
+		Mode       string           `json:"mode"`
+		Agenda     string           `json:"agenda"`
+		Quorum     quorumJSON       `json:"quorum"`
+		Attendance []attendanceJSON `json:"attendance"`
+		Motions    []motionJSON     `json:"motions"`
+		Elections  []electionJSON   `json:"elections"`
+	}{m.ID, rec.Org.Code, string(m.BodyKind), rec.Term.Number, m.Held, m.Place, m.Mode, m.Agenda,
+		quorumJSON{q.Entitled, q.Present, q.Represented, q.Required, q.Met}, []attendanceJSON{}, []motionJSON{}, []electionJSON{}}
+	for _, a := range rec.Attendance {
+		out.Attendance = append(out.Attendance, attendanceJSON{a.Seat.ID, a.Seat.PersonID, a.Seat.Name, a.Seat.Post, string(a.Status), a.ProxySeat})
+	}
+	for _, mo := range rec.Motions {
+		out.Motions = append(out.Motions, toMotionJSON(mo))
+	}
+	for _, e := range rec.Elections {
+		out.Elections = append(out.Elections, toElectionJSON(e))
+	}
+	return writeJSON(w, status, out)
+}
+
+// meetingAccess lets in those who may read the meeting's organisation or
+// hold a seat at it — two indexed lookups, since every ballot of a
+// congress of thousands passes here; anyone else finds nothing (404).
+func (s *Server) meetingAccess(r *http.Request, rq *request, meetingID int64, notFound error) error {
+	ctx := r.Context()
+	m, err := s.db.MeetingByID(ctx, meetingID)
+	if err != nil {
+		return notFound
+	}
+	if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil || ok {
+		return err
+	}
+	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
+	if err != nil {
+		return err
+	}
+	if person != 0 {
+		if ok, err := s.db.HoldsSeatAt(ctx, meetingID, person); err != nil || ok {
+			return err
+		}
+	}
+	return notFound
+}
+
+// apiMeeting is a meeting for those who may read its organisation or hold
+// a seat at it.
+func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.meetingAccess(r, rq, id, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
+		return err
+	}
+	return s.writeMeeting(w, r, id, http.StatusOK)
+}
+
+func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Attendance []struct {
+			SeatID      int64  `json:"seat_id"`
+			Status      string `json:"status"`
+			ProxySeatID int64  `json:"proxy_seat_id"`
+		} `json:"attendance"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	var list []store.Presence
+	for _, a := range in.Attendance {
+		list = append(list, store.Presence{SeatID: a.SeatID, Status: charter.Attendance(a.Status), ProxySeat: a.ProxySeatID})
+	}
+	if err := s.db.SetAttendance(r.Context(), rq.Actor(r), m.ID, list); err != nil {
+		return err
+	}
+	return s.writeMeeting(w, r, m.ID, http.StatusOK)
+}
+
+func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Title     string `json:"title"`
+		Decision  string `json:"decision"`
+		CountedBy string `json:"counted_by"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	id, err := s.db.OpenMotion(r.Context(), rq.Actor(r), m.ID, in.Title, charter.Decision(in.Decision), in.CountedBy)
+	if err != nil {
+		return err
+	}
+	mo, err := s.db.MotionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toMotionJSON(mo))
+}
+
+// apiMotion loads the motion {id} and checks p on its organisation.
+func (s *Server) apiMotion(r *http.Request, rq *request) (store.Motion, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Motion{}, err
+	}
+	return s.db.MotionByID(r.Context(), id)
+}
+
+func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
+	mo, err := s.apiMotion(r, rq)
+	if err != nil {
+		return err
+	}
+	if _, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite); err != nil {
+		return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+	}
+	var in struct {
+		Yes     *int `json:"yes"`
+		No      *int `json:"no"`
+		Abstain *int `json:"abstain"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	var clerk *charter.Tally
+	if in.Yes != nil || in.No != nil || in.Abstain != nil {
+		clerk = &charter.Tally{Yes: deref(in.Yes), No: deref(in.No), Abstain: deref(in.Abstain)}
+	}
+	if _, err := s.db.CloseMotion(r.Context(), rq.Actor(r), mo.ID, clerk); err != nil {
+		return err
+	}
+	if mo, err = s.db.MotionByID(r.Context(), mo.ID); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toMotionJSON(mo))
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// voterSeat checks a seat a vote is cast for: the meeting must be the
+// caller's to see (else 404) and the seat one they vote for — their own,
+// or one they hold a proxy for (else 403).
+func (s *Server) voterSeat(r *http.Request, rq *request, meetingID, seat int64) error {
+	// The common case first, in two indexed lookups: the caller votes for
+	// this seat. Only otherwise is it worth telling 404 from 403.
+	_, seats, err := s.seatsVotedByCaller(r.Context(), rq, meetingID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(seats, seat) {
+		return nil
+	}
+	if err := s.meetingAccess(r, rq, meetingID, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
+		return err
+	}
+	return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
+}
+
+func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request) error {
+	mo, err := s.apiMotion(r, rq)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		SeatID int64  `json:"seat_id"`
+		Vote   string `json:"vote"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.voterSeat(r, rq, mo.MeetingID, in.SeatID); err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeNotFound {
+			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+		}
+		return err
+	}
+	if err := s.db.CastVote(r.Context(), rq.Actor(r), mo.ID, in.SeatID, in.Vote); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, struct {
+		MotionID int64  `json:"motion_id"`
+		SeatID   int64  `json:"seat_id"`
+		Vote     string `json:"vote"`
+	}{mo.ID, in.SeatID, in.Vote})
+}
+
+func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Title      string  `json:"title"`
+		Seats      int     `json:"seats"`
+		Candidates []int64 `json:"candidates"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	id, err := s.db.OpenElection(r.Context(), rq.Actor(r), m.ID, store.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
+	if err != nil {
+		return err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toElectionJSON(e))
+}
+
+// apiElectionFor loads the election {id} for a caller who may read its
+// organisation or holds a seat at its meeting.
+func (s *Server) apiElectionFor(r *http.Request, rq *request) (store.Election, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Election{}, err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return e, err
+	}
+	return e, s.meetingAccess(r, rq, e.MeetingID, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election"))
+}
+
+func (s *Server) apiElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+	e, err := s.apiElectionFor(r, rq)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toElectionJSON(e))
+}
+
+// apiCastBallot takes a seat's secret ballot and answers with its receipt,
+// once: the receipt is in no URL, log line or row that names the voter.
+// Every lookup on the way is one indexed row: a congress votes here.
+func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	meetingID, err := s.db.ElectionMeeting(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		SeatID  int64   `json:"seat_id"`
+		Choices []int64 `json:"choices"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.voterSeat(r, rq, meetingID, in.SeatID); err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeNotFound {
+			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		return err
+	}
+	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusCreated, struct {
+		Receipt string `json:"receipt"`
+	}{receipt})
+}
+
+func (s *Server) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite); err != nil {
+		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if _, err := s.db.CloseElection(r.Context(), rq.Actor(r), e.ID); err != nil {
+		return err
+	}
+	if e, err = s.db.ElectionByID(r.Context(), e.ID); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toElectionJSON(e))
+}
+
+// apiBallots is the published ballot list, after the count: each receipt
+// and what its ballot approved.
+func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request) error {
+	e, err := s.apiElectionFor(r, rq)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.Ballots(r.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	type ballotJSON struct {
+		Receipt string  `json:"receipt"`
+		Choices []int64 `json:"choices"`
+	}
+	out := struct {
+		ElectionID int64        `json:"election_id"`
+		Ballots    []ballotJSON `json:"ballots"`
+	}{e.ID, []ballotJSON{}}
+	for _, b := range list {
+		c := b.Choices
+		if c == nil {
+			c = []int64{}
+		}
+		out.Ballots = append(out.Ballots, ballotJSON{b.Receipt, c})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

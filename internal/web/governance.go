@@ -1,0 +1,293 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// The governance page of an organisation, /orgs/{code}/governance: its
+// bodies with their current term, seats and meetings, the charter it
+// follows and the compliance findings, and the forms staff change them
+// with. Every form posts under the organisation's path, and every object
+// it names (a body, a term, a seat) must belong to that organisation.
+
+type govBody struct {
+	store.Body
+	Name     string
+	Term     *govTerm // the latest term, if any
+	Past     []store.Term
+	NextTerm int // the number a new term would take
+}
+
+type govTerm struct {
+	store.Term
+	Label    string
+	Extended int // months of extension in total
+	Current  []store.Seat
+	Left     []store.Seat
+	Meetings []store.Meeting
+}
+
+type govFinding struct {
+	Broken bool
+	Text   string
+	People []string
+}
+
+type governanceData struct {
+	Org       kexie.Organisation
+	Charter   string // the template's name
+	Templates []string
+	Bodies    []govBody
+	Missing   []charter.BodyKind // kinds the organisation has no body of yet
+	Findings  []govFinding
+	CanEdit   bool
+	Posts     []string
+	LeftWhy   []string
+	Today     string
+	// The form that failed, as typed (its hidden "form" field names it).
+	Form url.Values
+}
+
+// Val is a field of the form named id as typed, if that is the form that
+// failed; else def.
+func (d governanceData) Val(id, field, def string) string {
+	if d.Form != nil && d.Form.Get("form") == id {
+		return d.Form.Get(field)
+	}
+	return def
+}
+
+var govBodyKinds = []charter.BodyKind{charter.Congress, charter.Council, charter.StandingCouncil, charter.Supervisors}
+
+var seatEndReasons = []string{"resignation", "replacement", "death", "term_end"}
+
+func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderGovernance(w, r, rq, http.StatusOK, "")
+}
+
+func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	L := rq.L
+	d := governanceData{Org: o, Templates: []string{"national_society", "local_association"}, Posts: store.Posts, LeftWhy: seatEndReasons,
+		Today: s.today(), Form: rq.form}
+	c, err := s.db.CharterOf(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	d.Charter = c.Name
+	bodies, err := s.db.Bodies(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	names := map[charter.BodyKind]string{}
+	have := map[charter.BodyKind]bool{}
+	for _, b := range bodies {
+		gb := govBody{Body: b, Name: govBodyName(L, b), NextTerm: 1}
+		names[b.Kind], have[b.Kind] = gb.Name, true
+		terms, err := s.db.Terms(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		if len(terms) > 0 {
+			t := &govTerm{Term: terms[0], Label: govTermLabel(L, gb.Name, terms[0].Number)}
+			for _, m := range t.ExtensionMonths {
+				t.Extended += m
+			}
+			seats, err := s.db.Seats(ctx, t.ID, "")
+			if err != nil {
+				return err
+			}
+			for _, st := range seats {
+				if st.LeftOn == "" {
+					t.Current = append(t.Current, st)
+				} else {
+					t.Left = append(t.Left, st)
+				}
+			}
+			if t.Meetings, err = s.db.Meetings(ctx, t.ID); err != nil {
+				return err
+			}
+			gb.Term, gb.Past, gb.NextTerm = t, terms[1:], terms[0].Number+1
+		}
+		d.Bodies = append(d.Bodies, gb)
+	}
+	for _, k := range govBodyKinds {
+		if !have[k] {
+			d.Missing = append(d.Missing, k)
+		}
+	}
+	findings, err := s.db.Findings(ctx, o.ID, s.day())
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		name := cmp.Or(names[f.Body], L.T("body."+string(f.Body)))
+		d.Findings = append(d.Findings, govFinding{Broken: f.Broken, Text: findingWords(L, f, name), People: f.People})
+	}
+	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+		return err
+	}
+	p := s.newPage(r, rq, "gov.title", d)
+	p.Title = L.T("gov.title") + " · " + o.Name(L.Lang)
+	p.Error = errMsg
+	return s.render(w, status, "governance", p)
+}
+
+// govAction runs one change from the governance page and comes back to
+// it (or to where the change leads), with the error and the form as
+// typed when it fails.
+func (s *Server) govAction(fn func(r *http.Request, rq *request, o kexie.Organisation) (string, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+		if err != nil {
+			return err
+		}
+		to, err := fn(r, rq, o)
+		if err != nil {
+			switch kexie.ErrorCode(err) {
+			case kexie.CodeInvalid, kexie.CodeConflict:
+				rq.form = r.PostForm
+				return s.renderGovernance(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+			}
+			return err
+		}
+		if to == "" {
+			to = "/orgs/" + url.PathEscape(o.Code) + "/governance?flash=flash.governance_changed"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return nil
+	}
+}
+
+// govFormInt reads a whole number from a form field; a bad one is invalid
+// input, named by the field's label key.
+func govFormInt(l *i18n.Localizer, f url.Values, field, labelKey string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(f.Get(field)))
+	if err != nil || n < 0 {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.number", "%s must be a positive whole number", l.T(labelKey))
+	}
+	return n, nil
+}
+
+// govOrgTerm loads the term {id} if it belongs to organisation o; anything
+// else is not found.
+func (s *Server) govOrgTerm(r *http.Request, o kexie.Organisation) (store.Term, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Term{}, err
+	}
+	t, orgID, err := s.db.TermByID(r.Context(), id)
+	if err == nil && orgID != o.ID {
+		err = kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term")
+	}
+	return t, err
+}
+
+func (s *Server) govCreateBody(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	f := r.PostForm
+	kind := charter.BodyKind(f.Get("kind"))
+	zh, en := strings.TrimSpace(f.Get("name_zh")), strings.TrimSpace(f.Get("name_en"))
+	// A body's names default to its kind's in each language.
+	zh = cmp.Or(zh, s.bundle.For(i18n.Chinese).T("body."+string(kind)))
+	en = cmp.Or(en, s.bundle.For(i18n.English).T("body."+string(kind)))
+	_, err := s.db.CreateBody(r.Context(), rq.Actor(r), o.ID, kind, zh, en)
+	return "", err
+}
+
+func (s *Server) govSetCharter(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	return "", s.db.SetCharter(r.Context(), rq.Actor(r), o.ID, r.PostForm.Get("template"))
+}
+
+func (s *Server) govStartTerm(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	f := r.PostForm
+	bodyID, _ := strconv.ParseInt(f.Get("body"), 10, 64)
+	b, err := s.db.BodyByID(r.Context(), bodyID)
+	if err == nil && b.OrgID != o.ID {
+		err = kexie.Errorf(kexie.CodeNotFound, "err.body_not_found", "no such body")
+	}
+	if err != nil {
+		return "", err
+	}
+	n, err := govFormInt(rq.L, f, "number", "gov.term_number")
+	if err != nil {
+		return "", err
+	}
+	_, err = s.db.StartTerm(r.Context(), rq.Actor(r), b.ID, n, strings.TrimSpace(f.Get("started")))
+	return "", err
+}
+
+func (s *Server) govExtendTerm(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	t, err := s.govOrgTerm(r, o)
+	if err != nil {
+		return "", err
+	}
+	months, err := govFormInt(rq.L, r.PostForm, "months", "gov.extension_months")
+	if err != nil {
+		return "", err
+	}
+	return "", s.db.ExtendTerm(r.Context(), rq.Actor(r), t.ID, months, strings.TrimSpace(r.PostForm.Get("resolution")))
+}
+
+// govAddSeat seats a member of the organisation, named by member number.
+func (s *Server) govAddSeat(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	t, err := s.govOrgTerm(r, o)
+	if err != nil {
+		return "", err
+	}
+	f := r.PostForm
+	no := strings.TrimSpace(f.Get("member_no"))
+	m, err := s.db.MemberByNo(r.Context(), o.ID, no)
+	if err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeNotFound {
+			return "", kexie.Errorf(kexie.CodeInvalid, "err.seat_member", "%s is not a member number of this organisation", no)
+		}
+		return "", err
+	}
+	_, err = s.db.AddSeat(r.Context(), rq.Actor(r), t.ID, store.NewSeat{PersonID: m.PersonID, Post: f.Get("post"), FrontLine: f.Get("front_line") != "",
+		AgeBand: strings.TrimSpace(f.Get("age_band")), Seated: strings.TrimSpace(f.Get("seated"))})
+	return "", err
+}
+
+func (s *Server) govEndSeat(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return "", err
+	}
+	_, orgID, err := s.db.SeatByID(r.Context(), id)
+	if err == nil && orgID != o.ID {
+		err = kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")
+	}
+	if err != nil {
+		return "", err
+	}
+	return "", s.db.EndSeat(r.Context(), rq.Actor(r), id, strings.TrimSpace(r.PostForm.Get("left_on")), r.PostForm.Get("why"))
+}
+
+// govCreateMeeting records a meeting of a term and goes to its page,
+// where attendance is taken.
+func (s *Server) govCreateMeeting(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+	t, err := s.govOrgTerm(r, o)
+	if err != nil {
+		return "", err
+	}
+	f := r.PostForm
+	id, err := s.db.CreateMeeting(r.Context(), rq.Actor(r), t.ID, store.NewMeeting{Held: strings.TrimSpace(f.Get("held")),
+		Place: strings.TrimSpace(f.Get("place")), Mode: f.Get("mode"), Agenda: strings.TrimSpace(f.Get("agenda"))})
+	if err != nil {
+		return "", err
+	}
+	return "/meetings/" + strconv.FormatInt(id, 10) + "?flash=flash.meeting_created", nil
+}

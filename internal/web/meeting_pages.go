@@ -1,0 +1,348 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// The meeting page, /meetings/{id}: its facts, the live quorum, the
+// attendance with proxies, motions and elections with their results, and
+// the clerk's forms (organisation staff with org.write). Seat holders vote
+// on their own page (voting.go); the minutes are minutes.go.
+
+// meetingRecord is everything recorded of a meeting, read once and shown
+// by the meeting page, the voting page and the minutes.
+type meetingRecord struct {
+	Org        kexie.Organisation
+	Body       store.Body
+	Term       store.Term
+	M          store.Meeting
+	Rules      charter.BodyRules
+	Quorum     charter.QuorumState
+	Attendance []store.AttendanceRow
+	Motions    []store.Motion
+	Elections  []store.Election
+}
+
+func (s *Server) loadMeetingRecord(ctx context.Context, m store.Meeting) (meetingRecord, error) {
+	rec := meetingRecord{M: m}
+	var err error
+	if rec.Org, err = s.db.OrgByID(ctx, m.OrgID); err != nil {
+		return rec, err
+	}
+	if rec.Body, err = s.db.BodyByID(ctx, m.BodyID); err != nil {
+		return rec, err
+	}
+	if rec.Term, _, err = s.db.TermByID(ctx, m.TermID); err != nil {
+		return rec, err
+	}
+	c, err := s.db.CharterOf(ctx, m.OrgID)
+	if err != nil {
+		return rec, err
+	}
+	rec.Rules = c.Bodies[m.BodyKind]
+	if rec.Quorum, err = s.db.MeetingQuorum(ctx, m.ID); err != nil {
+		return rec, err
+	}
+	if rec.Attendance, err = s.db.Attendance(ctx, m.ID); err != nil {
+		return rec, err
+	}
+	if rec.Motions, err = s.db.Motions(ctx, m.ID); err != nil {
+		return rec, err
+	}
+	rec.Elections, err = s.db.Elections(ctx, m.ID)
+	return rec, err
+}
+
+// title is "the 9th Council · 2026-03-01".
+func (rec meetingRecord) title(l *i18n.Localizer) string {
+	return govTermLabel(l, govBodyName(l, rec.Body), rec.Term.Number) + " · " + rec.M.Held
+}
+
+// pageMeeting loads the meeting {id} if the caller holds p on its
+// organisation; anything else is not found.
+func (s *Server) pageMeeting(r *http.Request, rq *request, p kexie.Permission) (store.Meeting, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Meeting{}, err
+	}
+	return s.pageMeetingByID(r, rq, id, p)
+}
+
+func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie.Permission) (store.Meeting, error) {
+	m, err := s.db.MeetingByID(r.Context(), id)
+	if err != nil {
+		return m, err
+	}
+	ok, err := s.db.Can(r.Context(), rq.User.ID, p, m.OrgID)
+	if err != nil {
+		return m, err
+	}
+	if !ok {
+		return m, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
+	}
+	return m, nil
+}
+
+type meetingMotion struct {
+	store.Motion
+	Rule    string
+	Outcome string
+}
+
+type meetingElection struct {
+	store.Election
+	Rule    string
+	Count   string
+	Elected string
+}
+
+type meetingData struct {
+	meetingRecord
+	BodyName   string
+	Title      string
+	QuorumText string
+	Present    []store.AttendanceRow // proxies may be entrusted to these
+	Motions    []meetingMotion
+	Elections  []meetingElection
+	Statuses   []charter.Attendance
+	Decisions  []charter.Decision
+	CanEdit    bool
+	CanVote    bool // the viewer votes at this meeting (their seat or a proxy)
+	Open       bool // a motion is open: attendance is fixed
+	Form       url.Values
+}
+
+// Val is a field of the form named id as typed, if that is the form that
+// failed; else def.
+func (d meetingData) Val(id, field, def string) string {
+	if d.Form != nil && d.Form.Get("form") == id {
+		return d.Form.Get(field)
+	}
+	return def
+}
+
+// Checked tells whether a checkbox of the failed form id was ticked with
+// value v.
+func (d meetingData) Checked(id, field, v string) bool {
+	return d.Form != nil && d.Form.Get("form") == id && slices.Contains(d.Form[field], v)
+}
+
+var attendanceStatuses = []charter.Attendance{charter.Present, charter.AbsentExcused, charter.AbsentUnexcused, charter.RepresentedProxy}
+
+func meetingMotions(l *i18n.Localizer, ms []store.Motion) []meetingMotion {
+	var out []meetingMotion
+	for _, m := range ms {
+		v := meetingMotion{Motion: m, Rule: storedRuleWords(l, m.Rule)}
+		if m.State == "closed" {
+			v.Outcome = motionWords(l, m)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func meetingElections(l *i18n.Localizer, es []store.Election) []meetingElection {
+	var out []meetingElection
+	for _, e := range es {
+		v := meetingElection{Election: e, Rule: storedRuleWords(l, e.Rule)}
+		if e.State == "closed" {
+			v.Count, v.Elected = electionWords(l, e), electedWords(l, e)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderMeeting(w, r, rq, http.StatusOK, "")
+}
+
+func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
+	m, err := s.pageMeeting(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rec, err := s.loadMeetingRecord(ctx, m)
+	if err != nil {
+		return err
+	}
+	L := rq.L
+	d := meetingData{meetingRecord: rec, BodyName: govBodyName(L, rec.Body), Title: rec.title(L), QuorumText: quorumWords(L, rec.Quorum, rec.Rules),
+		Motions: meetingMotions(L, rec.Motions), Elections: meetingElections(L, rec.Elections), Statuses: attendanceStatuses,
+		Decisions: charter.Decisions, Form: rq.form}
+	for _, a := range rec.Attendance {
+		if a.Status == charter.Present {
+			d.Present = append(d.Present, a)
+		}
+	}
+	for _, mo := range rec.Motions {
+		d.Open = d.Open || mo.State == "open"
+	}
+	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
+		return err
+	}
+	if _, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID); err != nil {
+		return err
+	} else {
+		d.CanVote = len(seats) > 0
+	}
+	p := s.newPage(r, rq, "gov.meeting", d)
+	p.Title = d.Title
+	p.Error = errMsg
+	return s.render(w, status, "meeting", p)
+}
+
+// govMeetingAction runs one of the clerk's changes on a meeting and comes
+// back to its page, with the error and the form as typed when it fails.
+func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *request, m store.Meeting) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+		if err != nil {
+			return err
+		}
+		return s.finishMeetingAction(w, r, rq, m, flash, fn(r, rq, m))
+	}
+}
+
+func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq *request, m store.Meeting, flash string, err error) error {
+	if err != nil {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict:
+			rq.form = r.PostForm
+			r.SetPathValue("id", strconv.FormatInt(m.ID, 10))
+			return s.renderMeeting(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+		}
+		return err
+	}
+	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10)+"?flash="+flash, http.StatusSeeOther)
+	return nil
+}
+
+// setAttendanceForm takes the attendance form: for each seat of the meeting a
+// status_<seat> and, when represented, proxy_<seat> (the present seat
+// holding the proxy).
+func (s *Server) setAttendanceForm(r *http.Request, rq *request, m store.Meeting) error {
+	rows, err := s.db.Attendance(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	var list []store.Presence
+	for _, a := range rows {
+		id := strconv.FormatInt(a.Seat.ID, 10)
+		st := charter.Attendance(f.Get("status_" + id))
+		if st == "" {
+			continue // not on the form: unchanged
+		}
+		p := store.Presence{SeatID: a.Seat.ID, Status: st}
+		if st == charter.RepresentedProxy {
+			p.ProxySeat, _ = strconv.ParseInt(f.Get("proxy_"+id), 10, 64)
+		}
+		if p.Status == a.Status && p.ProxySeat == a.ProxySeat {
+			continue
+		}
+		list = append(list, p)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return s.db.SetAttendance(r.Context(), rq.Actor(r), m.ID, list)
+}
+
+func (s *Server) openMotionForm(r *http.Request, rq *request, m store.Meeting) error {
+	f := r.PostForm
+	_, err := s.db.OpenMotion(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("title")), charter.Decision(f.Get("decision")), f.Get("counted_by"))
+	return err
+}
+
+func (s *Server) openElectionForm(r *http.Request, rq *request, m store.Meeting) error {
+	f := r.PostForm
+	seats, err := govFormInt(rq.L, f, "seats", "gov.election_seats")
+	if err != nil {
+		return err
+	}
+	var candidates []int64
+	for _, v := range f["candidate"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			candidates = append(candidates, id)
+		}
+	}
+	// Candidates are the holders of the meeting's seats.
+	rows, err := s.db.Attendance(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range candidates {
+		if !slices.ContainsFunc(rows, func(a store.AttendanceRow) bool { return a.Seat.PersonID == c }) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
+		}
+	}
+	_, err = s.db.OpenElection(r.Context(), rq.Actor(r), m.ID, store.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
+	return err
+}
+
+// closeMotionForm closes the motion {id}: an electronic one by its votes, a
+// clerk's by the count typed into the form.
+func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	mo, err := s.db.MotionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	m, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+	} else if err != nil {
+		return err
+	}
+	var tally *charter.Tally
+	if mo.CountedBy == "clerk" {
+		f := r.PostForm
+		var t charter.Tally
+		var errs [3]error
+		t.Yes, errs[0] = govFormInt(rq.L, f, "yes", "gov.yes")
+		t.No, errs[1] = govFormInt(rq.L, f, "no", "gov.no")
+		t.Abstain, errs[2] = govFormInt(rq.L, f, "abstain", "gov.abstain")
+		for _, e := range errs {
+			if e != nil {
+				return s.finishMeetingAction(w, r, rq, m, "", e)
+			}
+		}
+		tally = &t
+	}
+	_, err = s.db.CloseMotion(r.Context(), rq.Actor(r), mo.ID, tally)
+	return s.finishMeetingAction(w, r, rq, m, "flash.motion_closed", err)
+}
+
+func (s *Server) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	m, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	} else if err != nil {
+		return err
+	}
+	_, err = s.db.CloseElection(r.Context(), rq.Actor(r), e.ID)
+	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
+}

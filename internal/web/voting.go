@@ -1,0 +1,360 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/store"
+)
+
+// Voting by seat holders, on their own device: /meetings/{id}/vote shows a
+// holder signed in with their member account (users.person_id) the open
+// electronic motions and the open elections, with a form for their own
+// seat and for each seat whose proxy they hold. The routes ask only for a
+// signed-in user; the handlers decide: a meeting neither readable by the
+// caller's roles nor sat at by the caller's person does not exist for them
+// (404), and a seat they do not vote for is refused (403, err.vote_seat).
+//
+// A ballot's receipt is shown once, in the answer to the ballot's POST: it
+// is not in any URL, log line or stored row that names the voter.
+
+// seatsVotedByCaller is the person the caller's account is linked to (0: none)
+// and the seats of the meeting they vote for.
+func (s *Server) seatsVotedByCaller(ctx context.Context, rq *request, meetingID int64) (int64, []int64, error) {
+	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
+	if err != nil || person == 0 {
+		return 0, nil, err
+	}
+	seats, err := s.db.SeatsVotedBy(ctx, meetingID, person)
+	return person, seats, err
+}
+
+// seatHolderMeeting loads a meeting for a voter: the caller may read its
+// organisation, or holds a seat at it; anything else is not found.
+func (s *Server) seatHolderMeeting(r *http.Request, rq *request, id int64) (store.Meeting, meetingRecord, error) {
+	ctx := r.Context()
+	notFound := kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
+	m, err := s.db.MeetingByID(ctx, id)
+	if err != nil {
+		return m, meetingRecord{}, err
+	}
+	rec, err := s.loadMeetingRecord(ctx, m)
+	if err != nil {
+		return m, rec, err
+	}
+	if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil || ok {
+		return m, rec, err
+	}
+	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
+	if err != nil {
+		return m, rec, err
+	}
+	if person == 0 || !slices.ContainsFunc(rec.Attendance, func(a store.AttendanceRow) bool { return a.Seat.PersonID == person }) {
+		return m, rec, notFound
+	}
+	return m, rec, nil
+}
+
+// voteSeat is a seat the viewer votes for: their own, or one whose proxy
+// they hold (For names its holder).
+type voteSeat struct {
+	ID    int64
+	Name  string
+	Proxy bool
+}
+
+type voteChoice struct {
+	Seat  voteSeat
+	Vote  string // the vote cast, "" if none yet
+	Voted bool
+}
+
+// voteMotion and voteElection carry, for each seat the viewer votes for,
+// whether it has voted (Choices: not Seats, which an election has).
+type voteMotion struct {
+	store.Motion
+	Rule    string
+	Choices []voteChoice
+}
+
+type voteElection struct {
+	store.Election
+	Rule    string
+	Choices []voteChoice
+}
+
+type voteData struct {
+	Rec        meetingRecord
+	Title      string
+	QuorumText string
+	Seats      []voteSeat
+	OwnStatus  charter.Attendance // the viewer's own seat, when they have one here
+	Motions    []voteMotion
+	Elections  []voteElection
+	Closed     []store.Election // counted: their ballot lists are published
+	CanRead    bool             // the viewer may also see the meeting page
+	// Receipt is shown once, right after a ballot is cast.
+	Receipt       string
+	ReceiptTitle  string
+	ReceiptSeat   string
+	ReceiptBallot int64
+}
+
+func (s *Server) votePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return s.renderVote(w, r, rq, id, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request, meetingID int64, status int, errMsg string, receipt *voteData) error {
+	m, rec, err := s.seatHolderMeeting(r, rq, meetingID)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	L := rq.L
+	d := voteData{Rec: rec, Title: rec.title(L), QuorumText: quorumWords(L, rec.Quorum, rec.Rules)}
+	if receipt != nil {
+		d.Receipt, d.ReceiptTitle, d.ReceiptSeat, d.ReceiptBallot = receipt.Receipt, receipt.ReceiptTitle, receipt.ReceiptSeat, receipt.ReceiptBallot
+	}
+	person, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range rec.Attendance {
+		if a.Seat.PersonID == person && person != 0 {
+			d.OwnStatus = a.Status
+		}
+		if slices.Contains(seats, a.Seat.ID) {
+			d.Seats = append(d.Seats, voteSeat{ID: a.Seat.ID, Name: a.Seat.Name, Proxy: a.Seat.PersonID != person})
+		}
+	}
+	for _, mo := range rec.Motions {
+		if mo.State != "open" || mo.CountedBy != "electronic" {
+			continue
+		}
+		votes, err := s.db.MotionVotes(ctx, mo.ID)
+		if err != nil {
+			return err
+		}
+		vm := voteMotion{Motion: mo, Rule: storedRuleWords(L, mo.Rule)}
+		for _, st := range d.Seats {
+			v, ok := votes[st.ID]
+			vm.Choices = append(vm.Choices, voteChoice{Seat: st, Vote: v, Voted: ok})
+		}
+		d.Motions = append(d.Motions, vm)
+	}
+	for _, e := range rec.Elections {
+		if e.State != "open" {
+			d.Closed = append(d.Closed, e)
+			continue
+		}
+		voted, err := s.db.ElectionVoters(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		ve := voteElection{Election: e, Rule: storedRuleWords(L, e.Rule)}
+		for _, st := range d.Seats {
+			ve.Choices = append(ve.Choices, voteChoice{Seat: st, Voted: voted[st.ID]})
+		}
+		d.Elections = append(d.Elections, ve)
+	}
+	if d.CanRead, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil {
+		return err
+	}
+	p := s.newPage(r, rq, "gov.vote_title", d)
+	p.Title = L.T("gov.vote_title") + " · " + d.Title
+	p.Error = errMsg
+	return s.render(w, status, "vote", p)
+}
+
+// callerVoteSeat checks the seat a vote is cast for: the meeting must be the
+// caller's to see (else 404) and the seat one they vote for (else 403).
+func (s *Server) callerVoteSeat(r *http.Request, rq *request, meetingID int64) (int64, error) {
+	if _, _, err := s.seatHolderMeeting(r, rq, meetingID); err != nil {
+		return 0, err
+	}
+	_, seats, err := s.seatsVotedByCaller(r.Context(), rq, meetingID)
+	if err != nil {
+		return 0, err
+	}
+	seat, _ := strconv.ParseInt(r.PostForm.Get("seat"), 10, 64)
+	if !slices.Contains(seats, seat) {
+		return 0, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
+	}
+	return seat, nil
+}
+
+// voteFailed shows the voting page again with the error, for errors a
+// voter can act on; others go to the error page.
+func (s *Server) voteFailed(w http.ResponseWriter, r *http.Request, rq *request, meetingID int64, err error) error {
+	switch kexie.ErrorCode(err) {
+	case kexie.CodeInvalid, kexie.CodeConflict:
+		return s.renderVote(w, r, rq, meetingID, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)), nil)
+	}
+	return err
+}
+
+// castVoteForm records the vote of a seat the caller votes for on an open
+// electronic motion.
+func (s *Server) castVoteForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	mo, err := s.db.MotionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	seat, err := s.callerVoteSeat(r, rq, mo.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+	} else if err != nil {
+		return err
+	}
+	if err := s.db.CastVote(r.Context(), rq.Actor(r), mo.ID, seat, r.PostForm.Get("vote")); err != nil {
+		return s.voteFailed(w, r, rq, mo.MeetingID, err)
+	}
+	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(mo.MeetingID, 10)+"/vote?flash=flash.vote_cast", http.StatusSeeOther)
+	return nil
+}
+
+// castBallotForm takes a seat's secret ballot and answers with the voting
+// page showing the receipt, once: no redirect, so the code is in no URL.
+func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	seat, err := s.callerVoteSeat(r, rq, e.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	} else if err != nil {
+		return err
+	}
+	var choices []int64
+	for _, v := range r.PostForm["choice"] {
+		if c, err := strconv.ParseInt(v, 10, 64); err == nil {
+			choices = append(choices, c)
+		}
+	}
+	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices)
+	if err != nil {
+		return s.voteFailed(w, r, rq, e.MeetingID, err)
+	}
+	shown := &voteData{Receipt: receipt, ReceiptTitle: e.Title, ReceiptBallot: e.ID}
+	if st, _, err := s.db.SeatByID(r.Context(), seat); err == nil {
+		shown.ReceiptSeat = st.Name
+	}
+	return s.renderVote(w, r, rq, e.MeetingID, http.StatusOK, "", shown)
+}
+
+type ballotsData struct {
+	Election store.Election
+	Rec      meetingRecord
+	Title    string
+	Count    string
+	Elected  string
+	Ballots  []ballotLine
+	Receipt  string // looked up
+	Found    bool
+	CanRead  bool
+}
+
+type ballotLine struct {
+	Receipt string
+	Names   string
+	Mine    bool
+}
+
+// ballotsPage is the published ballot list of a counted election: each
+// receipt code with what that ballot approved, for voters to find their
+// own. It is there for whoever may see the meeting or sits at it.
+func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	e, err := s.db.ElectionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	m, rec, err := s.seatHolderMeeting(r, rq, e.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	} else if err != nil {
+		return err
+	}
+	L := rq.L
+	d := ballotsData{Election: e, Rec: rec, Title: rec.title(L), Receipt: strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("receipt")))}
+	if d.CanRead, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil {
+		return err
+	}
+	p := s.newPage(r, rq, "gov.ballots_title", d)
+	p.Title = L.T("gov.ballots_title") + " · " + e.Title
+	ballots, err := s.db.Ballots(ctx, e.ID)
+	if err != nil {
+		if kexie.ErrorCode(err) != kexie.CodeConflict {
+			return err
+		}
+		p.Error = message(L, kexie.AsError(err))
+		return s.render(w, http.StatusConflict, "ballots", p)
+	}
+	d.Count, d.Elected = electionWords(L, e), electedWords(L, e)
+	names := map[int64]string{}
+	for _, c := range e.Candidates {
+		names[c.PersonID] = c.Name
+	}
+	for _, b := range ballots {
+		var who []string
+		for _, c := range b.Choices {
+			who = append(who, names[c])
+		}
+		line := ballotLine{Receipt: b.Receipt, Names: strings.Join(who, L.T("gov.list_sep")), Mine: d.Receipt != "" && b.Receipt == d.Receipt}
+		if len(who) == 0 {
+			line.Names = L.T("gov.ballot_blank")
+		}
+		d.Found = d.Found || line.Mine
+		d.Ballots = append(d.Ballots, line)
+	}
+	p.Data = d
+	return s.render(w, http.StatusOK, "ballots", p)
+}
+
+// myMeetings lists the meetings at which the caller's person holds a seat,
+// with a way to each one's voting page.
+func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request, rq *request) error {
+	person, err := s.db.PersonOfUser(r.Context(), rq.User.ID)
+	if err != nil {
+		return err
+	}
+	var list []store.SeatMeeting
+	if person != 0 {
+		if list, err = s.db.MeetingsOfPerson(r.Context(), person, 100); err != nil {
+			return err
+		}
+	}
+	type row struct {
+		store.SeatMeeting
+		Org, Title string
+	}
+	var rows []row
+	for _, sm := range list {
+		org := kexie.Organisation{NameZH: sm.OrgNameZH, NameEN: sm.OrgNameEN}
+		b := store.Body{Kind: sm.BodyKind, NameZH: sm.BodyNameZH, NameEN: sm.BodyNameEN}
+		rows = append(rows, row{SeatMeeting: sm, Org: org.Name(rq.L.Lang), Title: govTermLabel(rq.L, govBodyName(rq.L, b), sm.TermNumber)})
+	}
+	return s.render(w, http.StatusOK, "mymeetings", s.newPage(r, rq, "my.meetings", rows))
+}
