@@ -21,9 +21,10 @@ const (
 // Fraction is an exact threshold: Num/Den of a base, reached when the count
 // is more than it (Strict) or at least it.
 type Fraction struct {
-	Num, Den int64
-	Strict   bool
-	Base     Base
+	Num    int64 `json:"num"`
+	Den    int64 `json:"den"`
+	Strict bool  `json:"strict"`
+	Base   Base  `json:"base"`
 }
 
 // More and AtLeast build the two kinds of threshold.
@@ -102,42 +103,84 @@ const (
 
 // BodyRules are one body's rules under a charter.
 type BodyRules struct {
-	Quorum Fraction // of the entitled seats
+	Quorum Fraction `json:"quorum"` // of the entitled seats
 	// ProxiesCount: a seat represented by proxy counts as present for the
 	// quorum, and its holder's proxy casts its vote.
-	ProxiesCount bool
-	Thresholds   map[Decision]Fraction
+	ProxiesCount bool                  `json:"proxies_count"`
+	Thresholds   map[Decision]Fraction `json:"thresholds"`
 	// MeetEveryMonths: the body must meet at least this often (0: no rule).
-	MeetEveryMonths int
+	MeetEveryMonths int `json:"meet_every_months"`
 	// MaxShareOf caps the body's size at a fraction of another body's
 	// (the standing council at most 1/3 of the council).
-	MaxShareOf *Share
+	MaxShareOf *Share `json:"max_share_of,omitempty"`
 	// FrontLineMin: at least this share of seat holders are front-line
 	// workers (zero value: no rule).
-	FrontLineMin *Fraction
+	FrontLineMin *Fraction `json:"front_line_min,omitempty"`
 	// RenewalMin: at least this share of the previous term's seat holders
 	// are replaced at a new term.
-	RenewalMin *Fraction
+	RenewalMin *Fraction `json:"renewal_min,omitempty"`
 	// AbsenceLimit: this many consecutive unexcused absences and the seat
 	// holder is expected to resign (0: no rule). StandingAbsenceLimit
 	// applies to standing directors where it differs.
-	AbsenceLimit int
+	AbsenceLimit int `json:"absence_limit"`
 	// TermYears and MaxExtensionMonths: a term's planned length and the
 	// most it may be extended in total.
-	TermYears          int
-	MaxExtensionMonths int
+	TermYears          int `json:"term_years"`
+	MaxExtensionMonths int `json:"max_extension_months"`
 }
 
 // Share is a fraction of another body's size.
 type Share struct {
-	Of       BodyKind
-	Fraction Fraction
+	Of       BodyKind `json:"of"`
+	Fraction Fraction `json:"fraction"`
 }
 
 // Charter is an association's rules, body by body.
 type Charter struct {
-	Name   string
-	Bodies map[BodyKind]BodyRules
+	Name   string                 `json:"name"`
+	Bodies map[BodyKind]BodyRules `json:"bodies"`
+}
+
+// Check tells what makes a charter unusable: an unknown body, a fraction
+// that is not one (a zero denominator, more than the whole, an unknown
+// base), a negative setting, a share of an unknown body.
+func (c Charter) Check() error {
+	known := map[BodyKind]bool{Congress: true, Council: true, StandingCouncil: true, Supervisors: true}
+	decisions := map[Decision]bool{}
+	for _, d := range Decisions {
+		decisions[d] = true
+	}
+	if len(c.Bodies) == 0 {
+		return fmt.Errorf("a charter sets the rules of at least one body")
+	}
+	for b, r := range c.Bodies {
+		if !known[b] {
+			return fmt.Errorf("unknown body %q", b)
+		}
+		if !r.Quorum.Valid() {
+			return fmt.Errorf("%s: the quorum %v is not a fraction of a base", b, r.Quorum)
+		}
+		if _, ok := r.Thresholds[Ordinary]; !ok {
+			return fmt.Errorf("%s: no threshold for ordinary resolutions", b)
+		}
+		for d, f := range r.Thresholds {
+			if !decisions[d] || !f.Valid() {
+				return fmt.Errorf("%s: threshold %q %v is not a fraction of a base for a known decision", b, d, f)
+			}
+		}
+		for _, f := range []*Fraction{r.FrontLineMin, r.RenewalMin} {
+			if f != nil && !f.Valid() {
+				return fmt.Errorf("%s: %v is not a fraction of a base", b, *f)
+			}
+		}
+		if r.MaxShareOf != nil && (!known[r.MaxShareOf.Of] || !r.MaxShareOf.Fraction.Valid()) {
+			return fmt.Errorf("%s: the size cap is not a share of a known body", b)
+		}
+		if r.MeetEveryMonths < 0 || r.AbsenceLimit < 0 || r.TermYears < 0 || r.MaxExtensionMonths < 0 {
+			return fmt.Errorf("%s: a negative setting", b)
+		}
+	}
+	return nil
 }
 
 // Threshold is the rule for a decision of a body: its own, else the body's

@@ -176,12 +176,12 @@ func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, sea
 // no savepoint is needed and the batch goes on.
 func (tx *Tx) castOne(ctx context.Context, b *ballot) (*Change, error) {
 	var meetingID, orgID int64
-	var state, kind, template, orgKind, status string
-	err := tx.QueryRowContext(ctx, `SELECT e.meeting_id, e.state, bo.org_id, bo.kind, COALESCE(c.template, ''), o.kind, COALESCE(a.status, '')
+	var state, kind, template, rules, orgKind, status string
+	err := tx.QueryRowContext(ctx, `SELECT e.meeting_id, e.state, bo.org_id, bo.kind, COALESCE(c.template, ''), COALESCE(c.rules, ''), o.kind, COALESCE(a.status, '')
 		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies bo ON bo.id = t.body_id
 		JOIN orgs o ON o.id = bo.org_id LEFT JOIN charters c ON c.org_id = o.id
 		LEFT JOIN attendance a ON a.meeting_id = m.id AND a.seat_id = $2
-		WHERE e.id = $1`, b.election, b.seat).Scan(&meetingID, &state, &orgID, &kind, &template, &orgKind, &status)
+		WHERE e.id = $1`, b.election, b.seat).Scan(&meetingID, &state, &orgID, &kind, &template, &rules, &orgKind, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 	}
@@ -191,7 +191,11 @@ func (tx *Tx) castOne(ctx context.Context, b *ballot) (*Change, error) {
 	if state != "open" {
 		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_closed", "this election is closed")
 	}
-	proxies := charterFor(template, orgKind).Bodies[charter.BodyKind(kind)].ProxiesCount
+	c, err := charterFor(template, rules, orgKind)
+	if err != nil {
+		return nil, err
+	}
+	proxies := c.Bodies[charter.BodyKind(kind)].ProxiesCount
 	if status != string(charter.Present) && !(status == string(charter.RepresentedProxy) && proxies) {
 		return nil, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -49,20 +51,29 @@ var Posts = []string{"chair", "vice_chair", "secretary_general", "standing_direc
 // it, else the national society's for societies and the local
 // association's for the rest.
 func (tx *Tx) charterOf(ctx context.Context, orgID int64) (charter.Charter, error) {
-	var template, kind string
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(c.template, ''), o.kind FROM orgs o LEFT JOIN charters c ON c.org_id = o.id WHERE o.id = $1`, orgID).Scan(&template, &kind)
+	var template, rules, kind string
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(c.template, ''), COALESCE(c.rules, ''), o.kind FROM orgs o LEFT JOIN charters c ON c.org_id = o.id
+		WHERE o.id = $1`, orgID).Scan(&template, &rules, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return charter.Charter{}, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %d", orgID)
 	}
 	if err != nil {
 		return charter.Charter{}, err
 	}
-	return charterFor(template, kind), nil
+	return charterFor(template, rules, kind)
 }
 
-// charterFor is the charter of an organisation of a kind that chose a
-// template ("" if none).
-func charterFor(template, kind string) charter.Charter {
+// charterFor is an organisation's charter: the rules stored for it, else
+// the template it chose, else the template for its kind (the national
+// society's for societies, the local association's for the rest).
+func charterFor(template, rules, kind string) (charter.Charter, error) {
+	if rules != "" {
+		var c charter.Charter
+		if err := json.Unmarshal([]byte(rules), &c); err != nil {
+			return c, fmt.Errorf("stored charter: %w", err)
+		}
+		return c, nil
+	}
 	if template == "" {
 		template = "local_association"
 		if kind == "national_society" || kind == "provincial_society" {
@@ -70,9 +81,38 @@ func charterFor(template, kind string) charter.Charter {
 		}
 	}
 	if template == "national_society" {
-		return charter.NationalSociety()
+		return charter.NationalSociety(), nil
 	}
-	return charter.LocalAssociation()
+	return charter.LocalAssociation(), nil
+}
+
+// SetCharterRules stores an organisation's own charter rules (starting,
+// typically, from a template and changing what its charter says
+// otherwise); every fraction is checked to be one.
+func (db *DB) SetCharterRules(ctx context.Context, actor kexie.Actor, orgID int64, c charter.Charter) error {
+	if err := c.Check(); err != nil {
+		return kexie.Wrap(kexie.CodeInvalid, "err.charter_rules", err.Error(), err)
+	}
+	if c.Name == "" {
+		c.Name = "own"
+	}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, actor, func(tx *Tx) error {
+		before, err := tx.charterOf(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO charters (org_id, template, rules, updated_at) VALUES ($1, 'local_association', $2, $3)
+			ON CONFLICT (org_id) DO UPDATE SET rules = excluded.rules, updated_at = excluded.updated_at`, orgID, string(raw), tx.now); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(before)
+		return tx.audit(ctx, Change{Action: "charter.rules", ObjectType: "org", ObjectID: strconv.FormatInt(orgID, 10), OrgID: orgID,
+			Before: map[string]any{"rules": string(b)}, After: map[string]any{"rules": string(raw)}})
+	})
 }
 
 // CharterOf is the charter organisation orgID follows.
@@ -103,8 +143,9 @@ func (db *DB) SetCharter(ctx context.Context, actor kexie.Actor, orgID int64, te
 		return kexie.Errorf(kexie.CodeInvalid, "err.charter_template", "unknown charter template %q", template)
 	}
 	return db.write(ctx, actor, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO charters (org_id, template, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (org_id) DO UPDATE SET template = excluded.template, updated_at = excluded.updated_at`, orgID, template, tx.now); err != nil {
+		// Choosing a template puts its rules in force (any own rules go).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO charters (org_id, template, rules, updated_at) VALUES ($1, $2, '', $3)
+			ON CONFLICT (org_id) DO UPDATE SET template = excluded.template, rules = '', updated_at = excluded.updated_at`, orgID, template, tx.now); err != nil {
 			return err
 		}
 		return tx.audit(ctx, Change{Action: "charter.set", ObjectType: "org", ObjectID: strconv.FormatInt(orgID, 10), OrgID: orgID,

@@ -157,3 +157,38 @@ func sysadminID(t *testing.T, db *store.DB) int64 {
 	must(t, err)
 	return u.ID
 }
+
+// TestCharterRules: an organisation's own rules are data: a council that
+// needs only half its seats (at least 1/2) has a quorum at 15 of 30 where
+// the template says 21; a broken fraction is refused; choosing a template
+// again puts its rules back.
+func TestCharterRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		meeting, _, _ := councilMeeting(t, db, 30, 15)
+		soc, err := db.OrgByCode(ctx, "SOC")
+		must(t, err)
+		q, err := db.MeetingQuorum(ctx, meeting)
+		must(t, err)
+		if q.Met || q.Required != 21 {
+			t.Fatalf("template: %+v", q)
+		}
+		c, err := db.CharterOf(ctx, soc.ID)
+		must(t, err)
+		rules := c.Bodies[charter.Council]
+		rules.Quorum = charter.AtLeast(1, 2, charter.BaseEntitled)
+		c.Bodies[charter.Council] = rules
+		must(t, db.SetCharterRules(ctx, admin, soc.ID, c))
+		if q, _ = db.MeetingQuorum(ctx, meeting); !q.Met || q.Required != 15 {
+			t.Fatalf("own rules: %+v", q)
+		}
+		rules.Quorum = charter.Fraction{Num: 1, Den: 0, Base: charter.BaseEntitled}
+		c.Bodies[charter.Council] = rules
+		if err := db.SetCharterRules(ctx, admin, soc.ID, c); kexie.AsError(err).Key != "err.charter_rules" {
+			t.Fatalf("a zero denominator: %v", err)
+		}
+		must(t, db.SetCharter(ctx, admin, soc.ID, "national_society"))
+		if q, _ = db.MeetingQuorum(ctx, meeting); q.Met || q.Required != 21 {
+			t.Fatalf("template again: %+v", q)
+		}
+	})
+}

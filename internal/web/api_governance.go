@@ -742,3 +742,45 @@ func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
+
+// apiCharter is the charter an organisation follows: every body's rules
+// as exact fractions and settings.
+func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	if err != nil {
+		return err
+	}
+	c, err := s.db.CharterOf(r.Context(), o.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
+// apiSetCharter puts a template's rules in force ({"template"}) or the
+// organisation's own ({"rules"}).
+func (s *Server) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
+	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Template string           `json:"template"`
+		Rules    *charter.Charter `json:"rules"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	switch {
+	case in.Rules != nil && in.Template == "":
+		err = s.db.SetCharterRules(r.Context(), rq.Actor(r), o.ID, *in.Rules)
+	case in.Rules == nil && in.Template != "":
+		err = s.db.SetCharter(r.Context(), rq.Actor(r), o.ID, in.Template)
+	default:
+		err = kexie.Errorf(kexie.CodeInvalid, "err.charter_rules", "give either a template or the rules")
+	}
+	if err != nil {
+		return err
+	}
+	return s.apiCharter(w, r, rq)
+}

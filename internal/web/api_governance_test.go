@@ -29,6 +29,22 @@ func TestGovernanceAPI(t *testing.T) {
 			}
 		}
 		must(db.SetCharter(ctx, e.setup, e.a.ID, "national_society"))
+		// The charter is data: read it, and put a changed copy in force.
+		var ch struct {
+			Name   string
+			Bodies map[string]map[string]any
+		}
+		call(e.client(), "GET", "/api/v1/orgs/"+e.a.Code+"/charter", e.bearer(e.user("reader.a", kexie.RoleAuditor, e.a)), nil).json(t, &ch)
+		if ch.Name != "national_society" || ch.Bodies["council"]["proxies_count"] != true {
+			t.Fatalf("charter %+v", ch)
+		}
+		bad := map[string]any{"rules": map[string]any{"name": "own", "bodies": map[string]any{"council": map[string]any{
+			"quorum": map[string]any{"num": 2, "den": 0, "strict": true, "base": "entitled"}, "proxies_count": true,
+			"thresholds": map[string]any{"ordinary": map[string]any{"num": 2, "den": 3, "strict": true, "base": "present"}},
+			"meet_every_months": 12, "absence_limit": 3, "term_years": 5, "max_extension_months": 12}}}}
+		wantStatus(t, e.client().api("POST", "/api/v1/orgs/"+e.a.Code+"/charter", e.bearer(e.user("writer.a", kexie.RoleStaff, e.a)), bad), http.StatusBadRequest)
+		wantStatus(t, call(e.client(), "POST", "/api/v1/orgs/"+e.a.Code+"/charter", e.bearer(e.user("writer2.a", kexie.RoleStaff, e.a)),
+			map[string]any{"template": "national_society"}), http.StatusOK)
 		var rows []kexie.MemberRecord
 		for i := range 30 {
 			rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("C%02d", i), OrgCode: e.a.Code, Type: "individual",

@@ -138,6 +138,8 @@ func (s *Server) register() {
 	// Governance API (api_governance.go): staff manage; seat holders vote
 	// for their own seat and the seats they hold a proxy for.
 	s.handle("GET", "/api/v1/orgs/{code}/governance", kexie.PermOrgRead, s.apiGovernance)
+	s.handle("GET", "/api/v1/orgs/{code}/charter", kexie.PermOrgRead, s.apiCharter)
+	s.handle("POST", "/api/v1/orgs/{code}/charter", kexie.PermOrgWrite, s.apiSetCharter)
 	s.handle("POST", "/api/v1/orgs/{code}/bodies", kexie.PermOrgWrite, s.apiCreateBody)
 	s.handle("POST", "/api/v1/bodies/{id}/terms", kexie.PermOrgWrite, s.apiStartTerm)
 	s.handle("POST", "/api/v1/terms/{id}/extensions", kexie.PermOrgWrite, s.apiExtendTerm)
