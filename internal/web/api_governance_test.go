@@ -40,7 +40,7 @@ func TestGovernanceAPI(t *testing.T) {
 		}
 		bad := map[string]any{"rules": map[string]any{"name": "own", "bodies": map[string]any{"council": map[string]any{
 			"quorum": map[string]any{"num": 2, "den": 0, "strict": true, "base": "entitled"}, "proxies_count": true,
-			"thresholds": map[string]any{"ordinary": map[string]any{"num": 2, "den": 3, "strict": true, "base": "present"}},
+			"thresholds":        map[string]any{"ordinary": map[string]any{"num": 2, "den": 3, "strict": true, "base": "present"}},
 			"meet_every_months": 12, "absence_limit": 3, "term_years": 5, "max_extension_months": 12}}}}
 		wantStatus(t, e.client().api("POST", "/api/v1/orgs/"+e.a.Code+"/charter", e.bearer(e.user("writer.a", kexie.RoleStaff, e.a)), bad), http.StatusBadRequest)
 		wantStatus(t, call(e.client(), "POST", "/api/v1/orgs/"+e.a.Code+"/charter", e.bearer(e.user("writer2.a", kexie.RoleStaff, e.a)),
