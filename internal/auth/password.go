@@ -89,24 +89,30 @@ func NeedsRehash(encoded string) bool {
 func decodeHash(encoded string) (Params, []byte, []byte, error) {
 	var p Params
 	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
 		return p, nil, nil, fmt.Errorf("password hash: not an argon2id PHC string")
 	}
-	var v int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+	// Exactly as HashPassword writes them: Sscanf alone would take
+	// "v=19A" or trailing garbage.
+	if parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
 		return p, nil, nil, fmt.Errorf("password hash: unsupported version %q", parts[2])
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
-		return p, nil, nil, fmt.Errorf("password hash: parameters: %w", err)
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil ||
+		parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", p.Memory, p.Time, p.Threads) {
+		return p, nil, nil, fmt.Errorf("password hash: parameters %q", parts[3])
+	}
+	if p.Time < 1 || p.Threads < 1 || p.Memory < 8*uint32(p.Threads) {
+		return p, nil, nil, fmt.Errorf("password hash: parameters %q out of range", parts[3])
 	}
 	b64 := base64.RawStdEncoding
 	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
-		return p, nil, nil, fmt.Errorf("password hash: salt: %w", err)
+	if err != nil || len(salt) < 8 {
+		return p, nil, nil, fmt.Errorf("password hash: salt of %d bytes: %v", len(salt), err)
 	}
 	key, err := b64.DecodeString(parts[5])
-	if err != nil || len(key) == 0 {
-		return p, nil, nil, fmt.Errorf("password hash: key: %v", err)
+	if err != nil || len(key) < 16 {
+		// A short key would match a wrong password by chance.
+		return p, nil, nil, fmt.Errorf("password hash: key of %d bytes: %v", len(key), err)
 	}
 	return p, salt, key, nil
 }
