@@ -55,6 +55,9 @@ func (f Fraction) Valid() bool {
 // (strict) or ≥, compared as count·Den against Num·base in big integers,
 // so no rounding and no overflow can decide a vote.
 func (f Fraction) Met(count, base int) bool {
+	if f.Den <= 0 {
+		return false // not a fraction: nothing meets it
+	}
 	l := new(big.Int).Mul(big.NewInt(int64(count)), big.NewInt(f.Den))
 	r := new(big.Int).Mul(big.NewInt(f.Num), big.NewInt(int64(base)))
 	c := l.Cmp(r)
@@ -67,6 +70,9 @@ func (f Fraction) Met(count, base int) bool {
 // Required is the smallest count that meets the fraction of base: for
 // "more than 2/3" of 30, 21; for "at least 1/2" of 21, 11.
 func (f Fraction) Required(base int) int {
+	if f.Den <= 0 {
+		return base + 1 // not a fraction: nothing meets it
+	}
 	prod := new(big.Int).Mul(big.NewInt(f.Num), big.NewInt(int64(base)))
 	q, r := new(big.Int).QuoRem(prod, big.NewInt(f.Den), new(big.Int))
 	n := int(q.Int64())
@@ -157,8 +163,8 @@ func (c Charter) Check() error {
 		if !known[b] {
 			return fmt.Errorf("unknown body %q", b)
 		}
-		if !r.Quorum.Valid() {
-			return fmt.Errorf("%s: the quorum %v is not a fraction of a base", b, r.Quorum)
+		if !r.Quorum.Valid() || r.Quorum.Base != BaseEntitled {
+			return fmt.Errorf("%s: the quorum %v is not a fraction of the seats entitled", b, r.Quorum)
 		}
 		if _, ok := r.Thresholds[Ordinary]; !ok {
 			return fmt.Errorf("%s: no threshold for ordinary resolutions", b)
@@ -166,6 +172,9 @@ func (c Charter) Check() error {
 		for d, f := range r.Thresholds {
 			if !decisions[d] || !f.Valid() {
 				return fmt.Errorf("%s: threshold %q %v is not a fraction of a base for a known decision", b, d, f)
+			}
+			if d == Election && f.Base != BasePresent {
+				return fmt.Errorf("%s: an election's threshold is a fraction of the voters present", b)
 			}
 		}
 		for _, f := range []*Fraction{r.FrontLineMin, r.RenewalMin} {
@@ -216,7 +225,7 @@ func NationalSociety() Charter {
 			MaxShareOf:   &Share{Of: Council, Fraction: AtLeast(1, 3, BaseEntitled)},
 			FrontLineMin: ptr(AtLeast(2, 3, BaseEntitled)), AbsenceLimit: 5},
 		Supervisors: {Quorum: More(1, 2, BaseEntitled), TermYears: 5,
-			Thresholds: map[Decision]Fraction{Ordinary: More(1, 2, BasePresent)}},
+			Thresholds: map[Decision]Fraction{Ordinary: More(1, 2, BasePresent), Election: More(1, 2, BasePresent)}},
 	}}
 }
 
@@ -233,6 +242,8 @@ func LocalAssociation() Charter {
 		StandingCouncil: {Quorum: More(2, 3, BaseEntitled), MeetEveryMonths: 6, TermYears: 5, MaxExtensionMonths: 12,
 			Thresholds: map[Decision]Fraction{Ordinary: half, Election: half},
 			MaxShareOf: &Share{Of: Council, Fraction: AtLeast(1, 3, BaseEntitled)}},
+		Supervisors: {Quorum: More(1, 2, BaseEntitled), TermYears: 5,
+			Thresholds: map[Decision]Fraction{Ordinary: half, Election: half}},
 	}}
 }
 

@@ -266,3 +266,34 @@ func TestTemplatesValid(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMonthsAndGuards(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse("2006-01-02", s); return v }
+	for from, want := range map[string]string{"2024-08-31": "2025-02-28", "2023-08-31": "2024-02-29", "2024-01-15": "2024-07-15"} {
+		if got := AddMonths(d(from), 6).Format("2006-01-02"); got != want {
+			t.Errorf("%s + 6 months = %s, want %s", from, got, want)
+		}
+	}
+	if f := MeetingDue(StandingCouncil, 6, d("2024-08-31"), d("2024-01-01"), d("2025-03-01")); f == nil || !f.Broken || f.Details != "2025-02-28" {
+		t.Errorf("due at the month's end: %+v", f)
+	}
+	// Not a fraction: nothing meets it, and nothing divides by zero.
+	bad := Fraction{Num: 1, Den: 0, Base: BaseEntitled}
+	if bad.Met(30, 30) || bad.Required(30) != 31 {
+		t.Error("a zero denominator met")
+	}
+	q := Quorum(NationalSociety().Bodies[Council], seats(21, 0, 9, 0))
+	if _, err := Decide(More(2, 3, BasePresent), Tally{Yes: 25, No: -10}, q, true); err == nil {
+		t.Error("a negative count was taken")
+	}
+	c := NationalSociety()
+	r := c.Bodies[Council]
+	r.Quorum.Base = BasePresent
+	c.Bodies[Council] = r
+	if c.Check() == nil {
+		t.Error("a quorum of those present was taken")
+	}
+	if LocalAssociation().Check() != nil || NationalSociety().Check() != nil {
+		t.Error("a template does not check")
+	}
+}

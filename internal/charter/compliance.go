@@ -81,11 +81,11 @@ func MeetingDue(b BodyKind, everyMonths int, lastMet, termStart, today time.Time
 	if since.IsZero() {
 		since = termStart
 	}
-	due := since.AddDate(0, everyMonths, 0)
+	due := AddMonths(since, everyMonths)
 	switch {
 	case today.After(due):
 		return &Finding{Rule: "meeting_overdue", Body: b, Broken: true, Details: due.Format("2006-01-02")}
-	case today.AddDate(0, 1, 0).After(due):
+	case AddMonths(today, 1).After(due):
 		return &Finding{Rule: "meeting_overdue", Body: b, Broken: false, Details: due.Format("2006-01-02")}
 	}
 	return nil
@@ -102,7 +102,7 @@ func TermDue(b BodyKind, plannedEnd time.Time, extensionMonths []int, capMonths 
 	if total > capMonths {
 		out = append(out, Finding{Rule: "extension_cap", Body: b, Broken: true, Have: total, Need: capMonths})
 	}
-	if end := plannedEnd.AddDate(0, total, 0); !ended && today.After(end) {
+	if end := AddMonths(plannedEnd, total); !ended && today.After(end) {
 		out = append(out, Finding{Rule: "term_overdue", Body: b, Broken: true, Details: end.Format("2006-01-02")})
 	}
 	return out
@@ -145,3 +145,13 @@ func Absences(b BodyKind, limit int, history map[string][]Attendance) []Finding 
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+// AddMonths is the same day n months on, or the month's last day where
+// that day does not exist: six months from 31 August is 28 (or 29)
+// February, not 3 March.
+func AddMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}

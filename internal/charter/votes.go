@@ -113,6 +113,9 @@ func Decide(rule Fraction, t Tally, q QuorumState, proxiesCount bool) (Outcome, 
 	if !q.Met {
 		return Outcome{}, errors.New("no vote without a quorum")
 	}
+	if t.Yes < 0 || t.No < 0 || t.Abstain < 0 {
+		return Outcome{}, errors.New("a count is not negative")
+	}
 	present := q.Present
 	if proxiesCount {
 		present += q.Represented

@@ -19,6 +19,7 @@ import (
 	"github.com/kexie/kexie/internal/cli"
 	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -46,8 +47,13 @@ func startApp(t *testing.T) *cli.App {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var err0 error
 	wc := web.DefaultConfig()
 	wc.Logger = log
+	// A data key, as `serve --demo` makes one: ballots are sealed until the count.
+	if wc.Sealer, err0 = seal.New([]byte("0123456789abcdef0123456789abcdef")); err0 != nil {
+		t.Fatal(err0)
+	}
 	app, err := cli.Start(ctx, cli.Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }},
 		cli.AppConfig{DB: cli.DBFlags(filepath.Join(t.TempDir(), "kexie.db"), ""), Addr: "127.0.0.1:0", Web: wc, Logger: log})
 	if err != nil {

@@ -113,7 +113,9 @@ func benchElection(b *testing.B, db *store.DB) {
 			b.Fatal(err)
 		}
 	}
-	srv, err := web.New(context.Background(), db, web.DefaultConfig())
+	cfg := web.DefaultConfig()
+	cfg.Sealer = sealer
+	srv, err := web.New(context.Background(), db, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -164,7 +166,7 @@ func benchElection(b *testing.B, db *store.DB) {
 	wg.Wait()
 	took := time.Since(start)
 	b.StopTimer()
-	res, err := db.CloseElection(ctx, admin, el)
+	res, err := db.CloseElection(ctx, admin, el, sealer)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/big"
 	"slices"
 	"strconv"
@@ -15,15 +16,19 @@ import (
 
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
 )
 
 // Secrecy of the ballot, how: who has voted (election_voters) and what the
 // ballots say (ballots) are written in one transaction — so a voter votes
 // at most once, atomically — but apart: neither table has a timestamp, a
 // ballot has no voter column, its key is random (SQLite stores both tables
-// by key, not by arrival), its choices are sorted, nothing is logged, and
-// the count re-writes the ballots in a random order. The audit log records
-// that a seat voted, never what.
+// by key, not by arrival), nothing is logged, and the audit log records
+// that a seat voted, never what. What a ballot says is sealed (AES-GCM
+// under the server's data key, never stored) until the count, which opens
+// the ballots and writes them in a random order: whatever the database
+// keeps of how rows arrived (PostgreSQL's row versions and their writing
+// transaction, a dump's row order) links a voter to ciphertext only.
 
 // NewElection describes an election to open at a meeting.
 type NewElection struct {
@@ -63,7 +68,7 @@ func (db *DB) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int
 	}
 	var id int64
 	err := db.write(ctx, actor, func(tx *Tx) error {
-		m, err := tx.meeting(ctx, meetingID)
+		m, err := tx.openingVote(ctx, meetingID)
 		if err != nil {
 			return err
 		}
@@ -73,6 +78,19 @@ func (db *DB) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int
 		}
 		if !q.Met {
 			return errNoQuorum(q)
+		}
+		// Candidates are members of the organisation (or hold a seat of
+		// its bodies): no name from elsewhere comes through an election.
+		for _, p := range e.Candidates {
+			var ok bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1 AND person_id = $2)
+				OR EXISTS (SELECT 1 FROM seats s JOIN terms t ON t.id = s.term_id JOIN bodies b ON b.id = t.body_id WHERE b.org_id = $1 AND s.person_id = $2)`,
+				m.OrgID, p).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return kexie.Errorf(kexie.CodeInvalid, "err.candidate", "candidate %d is neither a member nor a seat holder of this organisation", p)
+			}
 		}
 		rule, err := c.Threshold(m.BodyKind, charter.Election)
 		if err != nil {
@@ -134,8 +152,11 @@ var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").Wit
 // or the holder of its proxy) is checked by the caller.
 //
 // Ballots arriving together are written together (ballotBox): one
-// transaction, each ballot in a savepoint of its own, one commit.
-func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64) (string, error) {
+// transaction, one commit.
+func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64, sl *seal.Sealer) (string, error) {
+	if sl == nil {
+		return "", kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
 	var raw [16]byte
 	var rc [10]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -150,8 +171,12 @@ func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, sea
 	for i, c := range sorted {
 		parts[i] = strconv.FormatInt(c, 10)
 	}
+	sealed, err := sl.Seal(strings.Join(parts, ","))
+	if err != nil {
+		return "", err
+	}
 	b := &ballot{actor: actor, election: electionID, seat: seatID, id: hex.EncodeToString(raw[:]),
-		receipt: receiptEncoding.EncodeToString(rc[:])[:12], choices: strings.Join(parts, ","), done: make(chan error, 1)}
+		receipt: receiptEncoding.EncodeToString(rc[:])[:12], choices: sealedMark + sealed, done: make(chan error, 1)}
 	if err := db.box.put(ctx, db, b); err != nil {
 		return "", err
 	}
@@ -168,6 +193,9 @@ func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, sea
 	}
 }
 
+// sealedMark starts a ballot's choices while they are sealed.
+const sealedMark = "sealed:"
+
 // castOne writes one ballot inside the box's transaction, with one
 // query to check it (election open, seat voting at its meeting) and one
 // insert each for "has voted" and the ballot; the audit entry is returned
@@ -175,6 +203,12 @@ func (db *DB) CastBallot(ctx context.Context, actor kexie.Actor, electionID, sea
 // seat is found by the insert that does nothing — no statement fails, so
 // no savepoint is needed and the batch goes on.
 func (tx *Tx) castOne(ctx context.Context, b *ballot) (*Change, error) {
+	// The election's row taken first: a ballot and the count happen one
+	// after the other (on PostgreSQL a ballot could otherwise commit after
+	// the count read the box).
+	if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = state WHERE id = $1`, b.election); err != nil {
+		return nil, err
+	}
 	var meetingID, orgID int64
 	var state, kind, template, rules, orgKind, status string
 	err := tx.QueryRowContext(ctx, `SELECT e.meeting_id, e.state, bo.org_id, bo.kind, COALESCE(c.template, ''), COALESCE(c.rules, ''), o.kind, COALESCE(a.status, '')
@@ -228,31 +262,42 @@ type ballot struct {
 }
 
 // ballotBox writes the ballots that arrive together in one transaction —
-// each in a savepoint, so a refused one (a second ballot, a closed
-// election) undoes only itself — with one commit: a congress of thousands
+// a refused one (a second ballot, a closed election) writes nothing and
+// the others go on — with one commit: a congress of thousands
 // voting at once costs a few dozen commits, not thousands. (Mixing the
 // ballots of many voters in one transaction suits the secret too.) One
 // goroutine per database, started with the first ballot, stopped by Close.
 type ballotBox struct {
-	once     sync.Once
-	stopOnce sync.Once
-	in       chan *ballot
-	quit     chan struct{}
-	gone     chan struct{}
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	in      chan *ballot
+	quit    chan struct{}
+	gone    chan struct{}
 }
 
 const ballotBatch = 256
 
+var errBoxClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
+
 func (bb *ballotBox) put(ctx context.Context, db *DB, b *ballot) error {
-	bb.once.Do(func() {
+	bb.mu.Lock()
+	if bb.closed {
+		bb.mu.Unlock()
+		return errBoxClosed
+	}
+	if !bb.started {
+		bb.started = true
 		bb.in, bb.quit, bb.gone = make(chan *ballot, ballotBatch), make(chan struct{}), make(chan struct{})
 		go bb.run(db)
-	})
+	}
+	in, quit := bb.in, bb.quit
+	bb.mu.Unlock()
 	select {
-	case bb.in <- b:
+	case in <- b:
 		return nil
-	case <-bb.quit:
-		return kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
+	case <-quit:
+		return errBoxClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -267,7 +312,15 @@ func (bb *ballotBox) run(db *DB) {
 		case b := <-bb.in:
 			batch = append(batch, b)
 		case <-bb.quit:
-			return
+			// Whatever was handed in and not written is answered.
+			for {
+				select {
+				case b := <-bb.in:
+					b.done <- errBoxClosed
+				default:
+					return
+				}
+			}
 		}
 	more:
 		for len(batch) < ballotBatch {
@@ -305,24 +358,33 @@ func (bb *ballotBox) run(db *DB) {
 	}
 }
 
-// stop ends the box's goroutine (after the batch it is writing).
+// stop ends the box's goroutine (after the batch it is writing); ballots
+// handed in later are refused.
 func (bb *ballotBox) stop() {
-	bb.once.Do(func() {}) // a box never started stays so
-	bb.stopOnce.Do(func() {
-		if bb.quit != nil {
-			close(bb.quit)
-			<-bb.gone
-		}
-	})
+	bb.mu.Lock()
+	if bb.closed {
+		bb.mu.Unlock()
+		return
+	}
+	bb.closed = true
+	started := bb.started
+	bb.mu.Unlock()
+	if started {
+		close(bb.quit)
+		<-bb.gone
+	}
 }
 
 // CloseElection counts an open election by the charter's rule (kept from
 // its opening): ballots issued, cast, valid and invalid; each candidate's
 // votes; elected, or a runoff for the seats a tie leaves. The ballots are
 // re-written in a random order in the same transaction.
-func (db *DB) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64) (charter.ElectionResult, error) {
+func (db *DB) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64, sl *seal.Sealer) (charter.ElectionResult, error) {
 	var res charter.ElectionResult
 	err := db.write(ctx, actor, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = state WHERE id = $1`, electionID); err != nil {
+			return err
+		}
 		var meetingID int64
 		var seats, issued, voters int
 		var state, ruleText string
@@ -380,12 +442,22 @@ func (db *DB) CloseElection(ctx context.Context, actor kexie.Actor, electionID i
 		}
 		ballots := make([]charter.Ballot, len(all))
 		for i, b := range all {
-			if b.choices != "" {
-				ballots[i] = strings.Split(b.choices, ",")
+			if sealed, ok := strings.CutPrefix(b.choices, sealedMark); ok {
+				if sl == nil {
+					return kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+				}
+				plain, err := sl.Open(sealed)
+				if err != nil {
+					return fmt.Errorf("ballot: %w", err)
+				}
+				all[i].choices = plain
+			}
+			if all[i].choices != "" {
+				ballots[i] = strings.Split(all[i].choices, ",")
 			}
 		}
 		if res, err = charter.Count(rule, seats, issued, voters, candidates, ballots); err != nil {
-			return err
+			return kexie.Wrap(kexie.CodeConflict, "err.election_count", err.Error(), err)
 		}
 		// Re-write the ballots in a random order (and by this transaction):
 		// whatever order they arrived in is gone.

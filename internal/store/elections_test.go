@@ -9,6 +9,7 @@ import (
 
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/store/storetest"
 )
@@ -75,7 +76,7 @@ func TestElectionSecretBallot(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := db.CastBallot(ctx, admin, el, seats[0], []int64{a, b})
+				r, err := db.CastBallot(ctx, admin, el, seats[0], []int64{a, b}, sealer)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -94,17 +95,32 @@ func TestElectionSecretBallot(t *testing.T) {
 		}
 		ballots := map[int][]int64{1: {a, b}, 2: {a, c}, 3: {a}, 4: {a, b}, 5: {b, c}, 6: {a, b, c} /* invalid: 3 for 2 seats */, 7: {c}, 8: {}}
 		for i := 1; i <= 8; i++ {
-			r, err := db.CastBallot(ctx, admin, el, seats[i], ballots[i])
+			r, err := db.CastBallot(ctx, admin, el, seats[i], ballots[i], sealer)
 			must(t, err)
 			receipts = append(receipts, r)
 		}
-		if _, err := db.CastBallot(ctx, admin, el, seats[10], []int64{a}); kexie.AsError(err).Key != "err.vote_seat" {
+		if _, err := db.CastBallot(ctx, admin, el, seats[10], []int64{a}, sealer); kexie.AsError(err).Key != "err.vote_seat" {
 			t.Fatalf("an absent seat voted: %v", err)
 		}
 		if _, err := db.Ballots(ctx, el); kexie.AsError(err).Key != "err.election_open" {
 			t.Fatalf("ballots published before the count: %v", err)
 		}
-		res, err := db.CloseElection(ctx, admin, el)
+		// Until the count, what a ballot says is sealed in the database, and
+		// the attendance that issued the ballots stays as it is.
+		rows, err := db.RawQueryForTest(ctx, `SELECT choices FROM ballots`)
+		must(t, err)
+		for rows.Next() {
+			var c string
+			must(t, rows.Scan(&c))
+			if !strings.HasPrefix(c, "sealed:") {
+				t.Fatalf("a ballot in clear before the count: %q", c)
+			}
+		}
+		rows.Close()
+		if err := db.SetAttendance(ctx, admin, meeting, []store.Presence{{SeatID: seats[10], Status: charter.Present}}); kexie.AsError(err).Key != "err.motion_open" {
+			t.Fatalf("attendance changed during an election: %v", err)
+		}
+		res, err := db.CloseElection(ctx, admin, el, sealer)
 		must(t, err)
 		// 9 present: more than 1/2 is 5. a: 0,1,2,3,4 = 5; b: 0,1,4,5 = 4; c: 2,5,7 = 3.
 		sa, sb := fmt.Sprint(a), fmt.Sprint(b)
@@ -180,10 +196,10 @@ func TestElectionRunoff(t *testing.T) {
 		el, err := db.OpenElection(ctx, admin, meeting, store.NewElection{Title: "选举", Seats: 2, Candidates: []int64{a, b, c}})
 		must(t, err)
 		for i, choice := range [][]int64{{a, b}, {a, b}, {a, b}, {b, c}, {b, c}, {b, c}, {a, c}, {a, c}, {a, c}} {
-			_, err := db.CastBallot(ctx, admin, el, seats[i], choice)
+			_, err := db.CastBallot(ctx, admin, el, seats[i], choice, sealer)
 			must(t, err)
 		}
-		res, err := db.CloseElection(ctx, admin, el)
+		res, err := db.CloseElection(ctx, admin, el, sealer)
 		must(t, err)
 		if len(res.Elected) != 0 || len(res.Runoff) != 3 || res.RunoffSeats != 2 {
 			t.Fatalf("tie: %+v", res)
@@ -194,7 +210,7 @@ func TestElectionRunoff(t *testing.T) {
 				t.Fatalf("candidate %+v", c)
 			}
 		}
-		if _, err := db.CloseElection(ctx, admin, el); kexie.AsError(err).Key != "err.election_closed" {
+		if _, err := db.CloseElection(ctx, admin, el, sealer); kexie.AsError(err).Key != "err.election_closed" {
 			t.Fatalf("closed twice: %v", err)
 		}
 	})
@@ -208,3 +224,12 @@ func socAdmin(t *testing.T, db *store.DB) int64 {
 	must(t, err)
 	return u.ID
 }
+
+// sealer seals ballots in tests.
+var sealer = func() *seal.Sealer {
+	sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		panic(err)
+	}
+	return sl
+}()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -162,6 +163,13 @@ func (db *DB) CreateBody(ctx context.Context, actor kexie.Actor, orgID int64, ki
 		return b, kexie.Errorf(kexie.CodeInvalid, "err.body_kind", "unknown body %q", string(kind))
 	}
 	err := db.write(ctx, actor, func(tx *Tx) error {
+		c, err := tx.charterOf(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if _, ok := c.Bodies[kind]; !ok {
+			return kexie.Errorf(kexie.CodeConflict, "err.charter_body", "the charter sets no rules for the %s", string(kind))
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bodies (org_id, kind, name_zh, name_en) VALUES ($1, $2, $3, $4) RETURNING id`,
 			orgID, string(kind), nameZH, nameEN).Scan(&b.ID); err != nil {
 			return err
@@ -468,13 +476,28 @@ func (db *DB) Findings(ctx context.Context, orgID int64, day time.Time) ([]chart
 				return err
 			}
 			current[b.Kind] = seats
+			// People are told apart by id (two 王伟 are two people), named
+			// in the findings.
+			names := map[string]string{}
+			for _, s := range seats {
+				names[strconv.FormatInt(s.PersonID, 10)] = s.Name
+			}
+			named := func(f *charter.Finding) charter.Finding {
+				for i, p := range f.People {
+					if n, ok := names[p]; ok {
+						f.People[i] = n
+					}
+				}
+				slices.Sort(f.People)
+				return *f
+			}
 			if rules.FrontLineMin != nil {
 				holders := map[string]bool{}
 				for _, s := range seats {
-					holders[s.Name] = s.FrontLine
+					holders[strconv.FormatInt(s.PersonID, 10)] = s.FrontLine
 				}
 				if f := charter.FrontLine(b.Kind, *rules.FrontLineMin, holders); f != nil {
-					out = append(out, *f)
+					out = append(out, named(f))
 				}
 			}
 			if rules.RenewalMin != nil && len(terms) > 1 {
@@ -482,23 +505,25 @@ func (db *DB) Findings(ctx context.Context, orgID int64, day time.Time) ([]chart
 				if err != nil {
 					return err
 				}
+				// Renewal is of the term as it began: replacements made during
+				// it are not a renewal.
+				atStart, err := db.Seats(ctx, t.ID, t.Started)
+				if err != nil {
+					return err
+				}
 				var was, now []string
 				for _, s := range prev {
 					was = append(was, strconv.FormatInt(s.PersonID, 10))
 				}
-				names := map[string]string{}
-				for _, s := range seats {
+				for _, s := range atStart {
 					k := strconv.FormatInt(s.PersonID, 10)
 					now, names[k] = append(now, k), s.Name
 				}
 				if f := charter.Renewal(b.Kind, *rules.RenewalMin, was, now); f != nil {
-					for i, p := range f.People {
-						f.People[i] = names[p]
-					}
-					out = append(out, *f)
+					out = append(out, named(f))
 				}
 			}
-			last, err := tx.lastMeeting(ctx, b.ID)
+			last, err := tx.lastMeeting(ctx, b.ID, today)
 			if err != nil {
 				return err
 			}
@@ -508,12 +533,13 @@ func (db *DB) Findings(ctx context.Context, orgID int64, day time.Time) ([]chart
 			}
 			planned, _ := kexie.ParseDate(t.PlannedEnd)
 			out = append(out, charter.TermDue(b.Kind, planned, t.ExtensionMonths, rules.MaxExtensionMonths, t.Ended != "", day)...)
-			absences, err := tx.absenceHistory(ctx, t.ID, seats)
+			absences, err := tx.absenceHistory(ctx, t.ID, seats, today)
 			if err != nil {
 				return err
 			}
-			limit := rules.AbsenceLimit
-			out = append(out, charter.Absences(b.Kind, limit, absences)...)
+			for _, f := range charter.Absences(b.Kind, rules.AbsenceLimit, absences) {
+				out = append(out, named(&f))
+			}
 		}
 		if share := c.Bodies[charter.StandingCouncil].MaxShareOf; share != nil && len(current[share.Of]) > 0 {
 			if f := charter.StandingSize(*share, len(current[charter.StandingCouncil]), len(current[share.Of])); f != nil {
@@ -525,24 +551,27 @@ func (db *DB) Findings(ctx context.Context, orgID int64, day time.Time) ([]chart
 	return out, err
 }
 
-func (tx *Tx) lastMeeting(ctx context.Context, bodyID int64) (time.Time, error) {
+// lastMeeting is the day a body last met on or before day (a meeting
+// planned ahead is not one held).
+func (tx *Tx) lastMeeting(ctx context.Context, bodyID int64, day string) (time.Time, error) {
 	var held sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(m.held) FROM meetings m JOIN terms t ON t.id = m.term_id WHERE t.body_id = $1`, bodyID).Scan(&held); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(m.held) FROM meetings m JOIN terms t ON t.id = m.term_id WHERE t.body_id = $1 AND m.held <= $2`,
+		bodyID, day).Scan(&held); err != nil {
 		return time.Time{}, err
 	}
 	d, _ := kexie.ParseDate(held.String)
 	return d, nil
 }
 
-// absenceHistory is each current seat holder's attendance at the term's
-// meetings, oldest first.
-func (tx *Tx) absenceHistory(ctx context.Context, termID int64, seats []Seat) (map[string][]charter.Attendance, error) {
-	names := map[int64]string{}
+// absenceHistory is each current seat holder's attendance (by person id)
+// at the term's meetings held on or before day, oldest first.
+func (tx *Tx) absenceHistory(ctx context.Context, termID int64, seats []Seat, day string) (map[string][]charter.Attendance, error) {
+	holder := map[int64]string{}
 	for _, s := range seats {
-		names[s.ID] = s.Name
+		holder[s.ID] = strconv.FormatInt(s.PersonID, 10)
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT a.seat_id, a.status FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-		WHERE m.term_id = $1 ORDER BY m.held, m.id`, termID)
+		WHERE m.term_id = $1 AND m.held <= $2 ORDER BY m.held, m.id`, termID, day)
 	if err != nil {
 		return nil, err
 	}
@@ -554,8 +583,8 @@ func (tx *Tx) absenceHistory(ctx context.Context, termID int64, seats []Seat) (m
 		if err := rows.Scan(&seat, &status); err != nil {
 			return nil, err
 		}
-		if n, ok := names[seat]; ok {
-			out[n] = append(out[n], charter.Attendance(status))
+		if p, ok := holder[seat]; ok {
+			out[p] = append(out[p], charter.Attendance(status))
 		}
 	}
 	return out, rows.Err()

@@ -80,7 +80,7 @@ func TestGovernanceReads(t *testing.T) {
 		if len(voters) != 0 {
 			t.Fatalf("voters before any ballot: %v", voters)
 		}
-		_, err = db.CastBallot(ctx, admin, election, seats[2], []int64{people[1]})
+		_, err = db.CastBallot(ctx, admin, election, seats[2], []int64{people[1]}, sealer)
 		must(t, err)
 		voters, err = db.ElectionVoters(ctx, election)
 		must(t, err)

@@ -128,6 +128,19 @@ func TestCouncilMeetingCHIA(t *testing.T) {
 		if !out.Passed {
 			t.Fatalf("15 yes of 21: %+v", out)
 		}
+		// A motion is decided by the rule it was put under, even if the
+		// charter changes before it closes.
+		mr, err := db.OpenMotion(ctx, admin, meeting, "章程修改前的议案", charter.Ordinary, "clerk")
+		must(t, err)
+		loose := charter.NationalSociety()
+		lr := loose.Bodies[charter.Council]
+		lr.Thresholds = map[charter.Decision]charter.Fraction{charter.Ordinary: charter.More(1, 2, charter.BasePresent)}
+		loose.Bodies[charter.Council] = lr
+		must(t, db.SetCharterRules(ctx, admin, chia.ID, loose))
+		if out, err = db.CloseMotion(ctx, admin, mr, &charter.Tally{Yes: 11, No: 10}); err != nil || out.Passed || out.Required != 15 {
+			t.Fatalf("11 of 21 under the rule it was put under (more than 2/3): %+v %v", out, err)
+		}
+		must(t, db.SetCharter(ctx, admin, chia.ID, "national_society"))
 		m3, err := db.OpenMotion(ctx, admin, meeting, "增补理事", charter.MidTermReplace, "clerk")
 		must(t, err)
 		out, err = db.CloseMotion(ctx, admin, m3, &charter.Tally{Yes: 16, No: 5})

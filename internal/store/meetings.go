@@ -41,6 +41,13 @@ func (db *DB) CreateMeeting(ctx context.Context, actor kexie.Actor, termID int64
 		if err != nil {
 			return err
 		}
+		var started, ended string
+		if err := tx.QueryRowContext(ctx, `SELECT started, ended FROM terms WHERE id = $1`, termID).Scan(&started, &ended); err != nil {
+			return err
+		}
+		if m.Held < started || (ended != "" && m.Held > ended) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.meeting_term", "a meeting of this term is held between %s and %s", started, ended)
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO meetings (term_id, held, place, mode, agenda, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			termID, m.Held, m.Place, m.Mode, m.Agenda, tx.now).Scan(&id); err != nil {
 			return err
@@ -83,14 +90,20 @@ type Presence struct {
 // proxy per seat.
 func (db *DB) SetAttendance(ctx context.Context, actor kexie.Actor, meetingID int64, list []Presence) error {
 	return db.write(ctx, actor, func(tx *Tx) error {
+		if err := tx.lockMeeting(ctx, meetingID); err != nil {
+			return err
+		}
 		m, err := tx.meeting(ctx, meetingID)
 		if err != nil {
 			return err
 		}
-		if open, err := tx.openMotions(ctx, meetingID); err != nil {
+		if open, err := tx.openVotes(ctx, meetingID); err != nil {
 			return err
 		} else if open > 0 {
 			return kexie.Errorf(kexie.CodeConflict, "err.motion_open", "attendance is fixed while a vote is open")
+		}
+		if err := tx.syncSeats(ctx, m); err != nil {
+			return err
 		}
 		att, proxies, err := tx.attendance(ctx, meetingID)
 		if err != nil {
@@ -172,10 +185,66 @@ func (tx *Tx) attendance(ctx context.Context, meetingID int64) (map[int64]charte
 	return att, proxies, rows.Err()
 }
 
-func (tx *Tx) openMotions(ctx context.Context, meetingID int64) (int, error) {
+// openVotes counts a meeting's open motions and elections: while one is
+// open, attendance (and so the quorum and who votes) stays as it is.
+func (tx *Tx) openVotes(ctx context.Context, meetingID int64) (int, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM motions WHERE meeting_id = $1 AND state = 'open'`, meetingID).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM motions WHERE meeting_id = $1 AND state = 'open')
+		+ (SELECT COUNT(*) FROM elections WHERE meeting_id = $1 AND state = 'open')`, meetingID).Scan(&n)
 	return n, err
+}
+
+// lockMeeting takes the meeting's row for the rest of the transaction, so
+// that taking attendance and opening votes happen one after the other on
+// PostgreSQL too (SQLite has one writer anyway).
+func (tx *Tx) lockMeeting(ctx context.Context, meetingID int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE meetings SET id = id WHERE id = $1`, meetingID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
+	}
+	return nil
+}
+
+// syncSeats brings a meeting's attendance in line with the seats held on
+// its day — a seat ended since, or one taken since, changes who sits —
+// while no vote is open.
+func (tx *Tx) syncSeats(ctx context.Context, m Meeting) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE meeting_id = $1 AND seat_id NOT IN
+		(SELECT id FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3))
+		AND seat_id NOT IN (SELECT seat_id FROM motion_votes v JOIN motions mo ON mo.id = v.motion_id WHERE mo.meeting_id = $1)
+		AND seat_id NOT IN (SELECT seat_id FROM election_voters v JOIN elections e ON e.id = v.election_id WHERE e.meeting_id = $1)`,
+		m.ID, m.TermID, m.Held); err != nil {
+		return err
+	}
+	// A proxy held by a seat that left no longer holds.
+	if _, err := tx.ExecContext(ctx, `UPDATE attendance SET status = 'absent_excused', proxy_seat = NULL
+		WHERE meeting_id = $1 AND proxy_seat IS NOT NULL AND proxy_seat NOT IN (SELECT seat_id FROM attendance WHERE meeting_id = $1)`, m.ID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
+		SELECT $1, id, 'absent_excused' FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3)
+		AND id NOT IN (SELECT seat_id FROM attendance WHERE meeting_id = $1)`, m.ID, m.TermID, m.Held)
+	return err
+}
+
+// openingVote prepares a meeting for a vote: its row taken, and, when no
+// other vote is open, its attendance brought in line with the seats held.
+func (tx *Tx) openingVote(ctx context.Context, meetingID int64) (Meeting, error) {
+	if err := tx.lockMeeting(ctx, meetingID); err != nil {
+		return Meeting{}, err
+	}
+	m, err := tx.meeting(ctx, meetingID)
+	if err != nil {
+		return m, err
+	}
+	open, err := tx.openVotes(ctx, meetingID)
+	if err != nil || open > 0 {
+		return m, err
+	}
+	return m, tx.syncSeats(ctx, m)
 }
 
 // quorum computes a meeting's quorum live from its attendance.
@@ -184,7 +253,10 @@ func (tx *Tx) quorum(ctx context.Context, m Meeting) (charter.QuorumState, chart
 	if err != nil {
 		return charter.QuorumState{}, charter.BodyRules{}, c, err
 	}
-	rules := c.Bodies[m.BodyKind]
+	rules, ok := c.Bodies[m.BodyKind]
+	if !ok || !rules.Quorum.Valid() {
+		return charter.QuorumState{}, rules, c, kexie.Errorf(kexie.CodeConflict, "err.charter_body", "the charter sets no rules for the %s", string(m.BodyKind))
+	}
 	att, _, err := tx.attendance(ctx, m.ID)
 	if err != nil {
 		return charter.QuorumState{}, rules, c, err
@@ -229,11 +301,11 @@ func (db *DB) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID int64
 	}
 	var id int64
 	err := db.write(ctx, actor, func(tx *Tx) error {
-		m, err := tx.meeting(ctx, meetingID)
+		m, err := tx.openingVote(ctx, meetingID)
 		if err != nil {
 			return err
 		}
-		q, _, c, err := tx.quorum(ctx, m)
+		q, rules, c, err := tx.quorum(ctx, m)
 		if err != nil {
 			return err
 		}
@@ -244,8 +316,9 @@ func (db *DB) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID int64
 		if err != nil {
 			return kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, opened_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			meetingID, title, string(d), countedBy, rule.String(), tx.now).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, rule_code, proxies_count, opened_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			meetingID, title, string(d), countedBy, rule.String(), encodeRule(rule), rules.ProxiesCount, tx.now).Scan(&id); err != nil {
 			return err
 		}
 		return tx.audit(ctx, Change{Action: "motion.open", ObjectType: "motion", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
@@ -267,6 +340,11 @@ func (db *DB) CastVote(ctx context.Context, actor kexie.Actor, motionID, seatID 
 	err := db.write(ctx, actor, func(tx *Tx) error {
 		var meetingID int64
 		var state, countedBy string
+		// The motion's row taken first: a vote and the close of its motion
+		// happen one after the other.
+		if _, err := tx.ExecContext(ctx, `UPDATE motions SET state = state WHERE id = $1`, motionID); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by FROM motions WHERE id = $1`, motionID).Scan(&meetingID, &state, &countedBy)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
@@ -315,8 +393,13 @@ func (db *DB) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64
 	var out charter.Outcome
 	err := db.write(ctx, actor, func(tx *Tx) error {
 		var meetingID int64
-		var state, countedBy, decision string
-		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by, decision FROM motions WHERE id = $1`, motionID).Scan(&meetingID, &state, &countedBy, &decision)
+		var state, countedBy, decision, ruleCode string
+		var proxiesCount bool
+		if _, err := tx.ExecContext(ctx, `UPDATE motions SET state = state WHERE id = $1`, motionID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by, decision, rule_code, proxies_count FROM motions WHERE id = $1`, motionID).
+			Scan(&meetingID, &state, &countedBy, &decision, &ruleCode, &proxiesCount)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 		}
@@ -330,7 +413,7 @@ func (db *DB) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64
 		if err != nil {
 			return err
 		}
-		q, rules, c, err := tx.quorum(ctx, m)
+		q, _, c, err := tx.quorum(ctx, m)
 		if err != nil {
 			return err
 		}
@@ -349,11 +432,17 @@ func (db *DB) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64
 				return err
 			}
 		}
-		rule, err := c.Threshold(m.BodyKind, charter.Decision(decision))
+		// The rule in force when the motion was put (motions from before it
+		// was kept: the charter's now).
+		rule, err := decodeRule(ruleCode)
+		if ruleCode == "" {
+			rule, err = c.Threshold(m.BodyKind, charter.Decision(decision))
+			proxiesCount = c.Bodies[m.BodyKind].ProxiesCount
+		}
 		if err != nil {
 			return err
 		}
-		if out, err = charter.Decide(rule, t, q, rules.ProxiesCount); err != nil {
+		if out, err = charter.Decide(rule, t, q, proxiesCount); err != nil {
 			return kexie.Wrap(kexie.CodeInvalid, "err.motion_tally", err.Error(), err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE motions SET state = 'closed', yes = $1, no = $2, abstain = $3, base = $4, required = $5, passed = $6, closed_at = $7

@@ -683,7 +683,7 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		return err
 	}
-	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices)
+	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.cfg.Sealer)
 	if err != nil {
 		return err
 	}
@@ -705,7 +705,7 @@ func (s *Server) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *re
 	if _, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite); err != nil {
 		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 	}
-	if _, err := s.db.CloseElection(r.Context(), rq.Actor(r), e.ID); err != nil {
+	if _, err := s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer); err != nil {
 		return err
 	}
 	if e, err = s.db.ElectionByID(r.Context(), e.ID); err != nil {

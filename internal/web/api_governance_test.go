@@ -20,7 +20,7 @@ import (
 // the published list; staff of another subtree see nothing.
 func TestGovernanceAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
 		must := func(err error) {
 			t.Helper()

@@ -53,10 +53,19 @@ func newAPIDoc(t *testing.T, e *env) apiDoc {
 	}
 }
 
+// testSealer is the data key of test servers that seal (ID numbers,
+// ballots).
+var testSealer = func() *seal.Sealer {
+	sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		panic(err)
+	}
+	return sl
+}()
+
 func sealedEnv(t *testing.T, db *store.DB) *env {
-	sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 	cfg := web.DefaultConfig()
-	cfg.Sealer = sl
+	cfg.Sealer = testSealer
 	return newEnvWith(t, db, cfg)
 }
 

@@ -32,6 +32,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		var logs bytes.Buffer
 		cfg := web.DefaultConfig()
 		cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.Sealer = testSealer
 		e := newEnvWith(t, db, cfg)
 		var rows []kexie.MemberRecord
 		for i := 1; i <= 22; i++ {
@@ -296,7 +297,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		}
 		wantStatus(t, cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[3])}, "choice": {itoa(person[6])}}), http.StatusForbidden)
 		for i := 2; i <= 12; i++ { // eleven more for candidate 5: 12 votes, more than half of 21
-			if _, err := db.CastBallot(ctx, e.setup, es[0].ID, seat[i], []int64{person[5]}); err != nil {
+			if _, err := db.CastBallot(ctx, e.setup, es[0].ID, seat[i], []int64{person[5]}, testSealer); err != nil {
 				t.Fatal(err)
 			}
 		}

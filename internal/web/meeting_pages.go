@@ -343,6 +343,6 @@ func (s *Server) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *r
 	} else if err != nil {
 		return err
 	}
-	_, err = s.db.CloseElection(r.Context(), rq.Actor(r), e.ID)
+	_, err = s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
 }

@@ -249,7 +249,7 @@ func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *requ
 			choices = append(choices, c)
 		}
 	}
-	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices)
+	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.cfg.Sealer)
 	if err != nil {
 		return s.voteFailed(w, r, rq, e.MeetingID, err)
 	}
