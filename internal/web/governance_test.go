@@ -302,7 +302,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			}
 		}
 		post("/elections/"+eid+"/close", url.Values{}, http.StatusSeeOther)
-		list := chair.get("/elections/" + eid + "/ballots?receipt=" + strings.ToLower(receipt))
+		list := chair.post("/elections/"+eid+"/ballots", url.Values{"receipt": {strings.ToLower(receipt)}})
 		wantStatus(t, list, http.StatusOK)
 		if !strings.Contains(list.body, "Receipt "+receipt+" is in the list.") || strings.Count(list.body, `<td class="code">`) != 13 {
 			t.Fatalf("the published list: %.3000s", list.body)

@@ -152,6 +152,15 @@ func (s *Server) nav(r *http.Request, rq *request) []navItem {
 		items[0].Href, items[1].Href = "", "" // the registry is for signed-in users
 		return items
 	}
+	// Governance: the bodies of the organisation one's role is on, or, for
+	// a member's account, the meetings one sits at.
+	items[2].Href = "/my/meetings"
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) && g.OrgCode != "" {
+			items[2].Href = "/orgs/" + g.OrgCode + "/governance"
+			break
+		}
+	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"}, navItem{Key: "nav.filings", Href: "/filings"})

@@ -68,6 +68,7 @@ func (s *Server) register() {
 	s.handle("POST", "/motions/{id}/vote", signedIn, s.castVoteForm)
 	s.handle("POST", "/elections/{id}/ballot", signedIn, s.castBallotForm)
 	s.handle("GET", "/elections/{id}/ballots", signedIn, s.ballotsPage)
+	s.handle("POST", "/elections/{id}/ballots", signedIn, s.ballotsPage) // finding a receipt: posted, so it is in no URL
 	s.handle("GET", "/my/meetings", signedIn, s.myMeetings)
 	s.handle("GET", "/import/orgs", kexie.PermOrgWrite, s.importForm)
 	s.handleWith("POST", "/import/orgs", kexie.PermOrgWrite, maxUpload, s.importOrgs)

@@ -298,7 +298,7 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	L := rq.L
-	d := ballotsData{Election: e, Rec: rec, Title: rec.title(L), Receipt: strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("receipt")))}
+	d := ballotsData{Election: e, Rec: rec, Title: rec.title(L), Receipt: strings.ToUpper(strings.TrimSpace(r.PostFormValue("receipt")))}
 	if d.CanRead, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil {
 		return err
 	}
