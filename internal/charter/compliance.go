@@ -8,14 +8,14 @@ import (
 // Finding is one charter rule broken (or, At risk, about to be): which
 // rule, of which body, the figures and the people concerned.
 type Finding struct {
-	Rule    string // "standing_size", "front_line", "renewal", "meeting_overdue", "term_overdue", "extension_cap", "absences"
-	Body    BodyKind
-	Broken  bool // false: at risk
-	Have    int  // the figure found
-	Need    int  // the figure the rule requires (a maximum or a minimum, by rule)
-	Of      int  // the base the figures are of
-	People  []string
-	Details string
+	Rule    string   `json:"rule"` // "standing_size", "front_line", "renewal", "meeting_overdue", "term_overdue", "extension_cap", "absences"
+	Body    BodyKind `json:"body"`
+	Broken  bool     `json:"broken"` // false: at risk
+	Have    int      `json:"have"`   // the figure found
+	Need    int      `json:"need"`   // the figure the rule requires (a maximum or a minimum, by rule)
+	Of      int      `json:"of"`     // the base the figures are of
+	People  []string `json:"people"` // never nil: [] when nobody in particular
+	Details string   `json:"details"`
 }
 
 // StandingSize: the standing council may hold at most the charter's share
@@ -26,7 +26,7 @@ func StandingSize(share Share, standing, council int) *Finding {
 	if council == 0 || !limit.Met(standing, council) {
 		return nil
 	}
-	return &Finding{Rule: "standing_size", Body: StandingCouncil, Broken: true, Have: standing, Need: limit.Required(council) - 1, Of: council}
+	return &Finding{Rule: "standing_size", Body: StandingCouncil, Broken: true, Have: standing, Need: limit.Required(council) - 1, Of: council, People: []string{}}
 }
 
 // FrontLine: at least the charter's share of a body's seat holders are
@@ -84,9 +84,9 @@ func MeetingDue(b BodyKind, everyMonths int, lastMet, termStart, today time.Time
 	due := AddMonths(since, everyMonths)
 	switch {
 	case today.After(due):
-		return &Finding{Rule: "meeting_overdue", Body: b, Broken: true, Details: due.Format("2006-01-02")}
+		return &Finding{Rule: "meeting_overdue", Body: b, Broken: true, Details: due.Format("2006-01-02"), People: []string{}}
 	case AddMonths(today, 1).After(due):
-		return &Finding{Rule: "meeting_overdue", Body: b, Broken: false, Details: due.Format("2006-01-02")}
+		return &Finding{Rule: "meeting_overdue", Body: b, Broken: false, Details: due.Format("2006-01-02"), People: []string{}}
 	}
 	return nil
 }
@@ -100,10 +100,10 @@ func TermDue(b BodyKind, plannedEnd time.Time, extensionMonths []int, capMonths 
 	}
 	var out []Finding
 	if total > capMonths {
-		out = append(out, Finding{Rule: "extension_cap", Body: b, Broken: true, Have: total, Need: capMonths})
+		out = append(out, Finding{Rule: "extension_cap", Body: b, Broken: true, Have: total, Need: capMonths, People: []string{}})
 	}
 	if end := AddMonths(plannedEnd, total); !ended && today.After(end) {
-		out = append(out, Finding{Rule: "term_overdue", Body: b, Broken: true, Details: end.Format("2006-01-02")})
+		out = append(out, Finding{Rule: "term_overdue", Body: b, Broken: true, Details: end.Format("2006-01-02"), People: []string{}})
 	}
 	return out
 }

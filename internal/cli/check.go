@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/charter"
 )
 
 func runCheck(ctx context.Context, env Env, args []string) error {
@@ -25,13 +24,9 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	day := kexie.ChinaDate(time.Now())
-	if *asOf != "" {
-		t, err := kexie.ParseDate(*asOf)
-		if err != nil || t.IsZero() {
-			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "--as-of: %q is not a date written YYYY-MM-DD", *asOf)
-		}
-		day = t
+	day, err := asOfDay(*asOf)
+	if err != nil {
+		return err
 	}
 	org, err := db.OrgByCode(ctx, code)
 	if err != nil {
@@ -42,27 +37,12 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		type item struct {
-			Rule    string   `json:"rule"`
-			Body    string   `json:"body"`
-			Broken  bool     `json:"broken"`
-			Have    int      `json:"have"`
-			Need    int      `json:"need"`
-			Of      int      `json:"of"`
-			People  []string `json:"people"`
-			Details string   `json:"details,omitempty"`
-		}
-		items := []item{}
-		for _, f := range findings {
-			people := f.People
-			if people == nil {
-				people = []string{}
-			}
-			items = append(items, item{f.Rule, string(f.Body), f.Broken, f.Have, f.Need, f.Of, people, f.Details})
+		if findings == nil {
+			findings = []charter.Finding{}
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(items)
+		return enc.Encode(findings)
 	}
 	for _, f := range findings {
 		state := "BROKEN "

@@ -216,19 +216,15 @@ func runLapse(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "lapse", "lapse --as-of YYYY-MM-DD [--json] [--apply] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	asOf := fs.String("as-of", "", "the day the rule is applied on (YYYY-MM-DD; default today)")
+	asOf := fs.String("as-of", "", "the day the rule is applied on (YYYY-MM-DD; default today in Beijing)")
 	asJSON := fs.Bool("json", false, `print [{"member_no","org_code","reason"}] as JSON`)
 	apply := fs.Bool("apply", false, "mark the listed members lapsed (each change audited)")
 	if err := parse(fs, env, args, dbEnv); err != nil {
 		return err
 	}
-	day := time.Now().UTC()
-	if *asOf != "" {
-		t, err := kexie.ParseDate(*asOf)
-		if err != nil || t.IsZero() {
-			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "--as-of: %q is not a date written YYYY-MM-DD", *asOf)
-		}
-		day = t
+	day, err := asOfDay(*asOf)
+	if err != nil {
+		return err
 	}
 	db, err := openMigrated(ctx, env, d, logger(env))
 	if err != nil {
@@ -279,4 +275,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// asOfDay reads an --as-of flag: a date written YYYY-MM-DD, by default
+// today's date in Beijing (a date, as every stored date is, so "today"
+// is never a day still to come).
+func asOfDay(flag string) (time.Time, error) {
+	if flag == "" {
+		return kexie.ChinaDate(time.Now()), nil
+	}
+	t, err := kexie.ParseDate(flag)
+	if err != nil || t.IsZero() {
+		return t, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "--as-of: %q is not a date written YYYY-MM-DD", flag)
+	}
+	return t, nil
 }

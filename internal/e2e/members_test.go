@@ -96,5 +96,8 @@ func TestMembersImportExportLapse(t *testing.T) {
 	if r = run(t, "", nil, "stats", "ROOT", "--json", "--db", db); !strings.Contains(r.stdout, `"members":{"honorary":1,"total":1}}`) {
 		t.Fatalf("stats after lapse: %s", r.stdout)
 	}
+	// Without --as-of the rule applies today (Beijing's date), which is not
+	// a day still to come.
+	want(t, run(t, "", env, "lapse", "--apply", "--db", db), 0, "members lapsed as of")
 	want(t, run(t, "", nil, "audit", "verify", "--db", db), 0, "chain intact")
 }

@@ -26,28 +26,7 @@ type Change struct {
 // head row first serialises concurrent appends on PostgreSQL (the row stays
 // locked until commit) without any dialect-specific locking statement.
 func (tx *Tx) audit(ctx context.Context, c Change) error {
-	var seq int64
-	var prev string
-	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).Scan(&seq, &prev)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	e := auditlog.Entry{
-		Seq: seq, At: tx.now, ActorID: tx.actor.UserID, Actor: tx.actor.Username, Source: tx.actor.Source,
-		Action: c.Action, ObjectType: c.ObjectType, ObjectID: c.ObjectID, OrgID: c.OrgID,
-		Before: auditlog.Snapshot(c.Before), After: auditlog.Snapshot(c.After), PrevHash: prev,
-	}
-	e.Hash = auditlog.ComputeHash(e)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-		(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit append: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	return nil
+	return tx.auditMany(ctx, []Change{c}, []kexie.Actor{tx.actor})
 }
 
 // auditMany appends entries for changes (each by its actor) to the hash

@@ -68,16 +68,9 @@ func (db *DB) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int
 	}
 	var id int64
 	err := db.write(ctx, actor, func(tx *Tx) error {
-		m, err := tx.openingVote(ctx, meetingID)
+		m, q, rules, rule, err := tx.voteRule(ctx, meetingID, charter.Election)
 		if err != nil {
 			return err
-		}
-		q, rules, c, err := tx.quorum(ctx, m)
-		if err != nil {
-			return err
-		}
-		if !q.Met {
-			return errNoQuorum(q)
 		}
 		// Candidates are members of the organisation (or hold a seat of
 		// its bodies): no name from elsewhere comes through an election.
@@ -92,10 +85,7 @@ func (db *DB) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int
 				return kexie.Errorf(kexie.CodeInvalid, "err.candidate", "candidate %d is neither a member nor a seat holder of this organisation", p)
 			}
 		}
-		rule, err := c.Threshold(m.BodyKind, charter.Election)
-		if err != nil {
-			return kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
-		}
+
 		issued := q.Present
 		if rules.ProxiesCount {
 			issued += q.Represented
@@ -229,8 +219,7 @@ func (tx *Tx) castOne(ctx context.Context, b *ballot) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	proxies := c.Bodies[charter.BodyKind(kind)].ProxiesCount
-	if status != string(charter.Present) && !(status == string(charter.RepresentedProxy) && proxies) {
+	if !seatVotes(status, c.Bodies[charter.BodyKind(kind)].ProxiesCount) {
 		return nil, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO election_voters (election_id, seat_id) VALUES ($1, $2) ON CONFLICT (election_id, seat_id) DO NOTHING`,

@@ -247,6 +247,33 @@ func (tx *Tx) openingVote(ctx context.Context, meetingID int64) (Meeting, error)
 	return m, tx.syncSeats(ctx, m)
 }
 
+// voteRule opens the way to a vote at a meeting: the meeting prepared
+// (openingVote), its quorum met, and the charter's rule for the decision.
+func (tx *Tx) voteRule(ctx context.Context, meetingID int64, d charter.Decision) (Meeting, charter.QuorumState, charter.BodyRules, charter.Fraction, error) {
+	m, err := tx.openingVote(ctx, meetingID)
+	if err != nil {
+		return m, charter.QuorumState{}, charter.BodyRules{}, charter.Fraction{}, err
+	}
+	q, rules, c, err := tx.quorum(ctx, m)
+	if err != nil {
+		return m, q, rules, charter.Fraction{}, err
+	}
+	if !q.Met {
+		return m, q, rules, charter.Fraction{}, errNoQuorum(q)
+	}
+	rule, err := c.Threshold(m.BodyKind, d)
+	if err != nil {
+		return m, q, rules, rule, kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
+	}
+	return m, q, rules, rule, nil
+}
+
+// seatVotes tells whether a seat with this attendance votes: present, or
+// represented (its proxy votes for it) where proxies count.
+func seatVotes(status string, proxiesCount bool) bool {
+	return status == string(charter.Present) || (status == string(charter.RepresentedProxy) && proxiesCount)
+}
+
 // quorum computes a meeting's quorum live from its attendance.
 func (tx *Tx) quorum(ctx context.Context, m Meeting) (charter.QuorumState, charter.BodyRules, charter.Charter, error) {
 	c, err := tx.charterOf(ctx, m.OrgID)
@@ -301,20 +328,9 @@ func (db *DB) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID int64
 	}
 	var id int64
 	err := db.write(ctx, actor, func(tx *Tx) error {
-		m, err := tx.openingVote(ctx, meetingID)
+		m, q, rules, rule, err := tx.voteRule(ctx, meetingID, d)
 		if err != nil {
 			return err
-		}
-		q, rules, c, err := tx.quorum(ctx, m)
-		if err != nil {
-			return err
-		}
-		if !q.Met {
-			return errNoQuorum(q)
-		}
-		rule, err := c.Threshold(m.BodyKind, d)
-		if err != nil {
-			return kexie.Wrap(kexie.CodeInvalid, "err.motion_rule", err.Error(), err)
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, rule_code, proxies_count, opened_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -339,13 +355,15 @@ func (db *DB) CastVote(ctx context.Context, actor kexie.Actor, motionID, seatID 
 	}
 	err := db.write(ctx, actor, func(tx *Tx) error {
 		var meetingID int64
-		var state, countedBy string
+		var state, countedBy, ruleCode string
+		var proxiesCount bool
 		// The motion's row taken first: a vote and the close of its motion
 		// happen one after the other.
 		if _, err := tx.ExecContext(ctx, `UPDATE motions SET state = state WHERE id = $1`, motionID); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by FROM motions WHERE id = $1`, motionID).Scan(&meetingID, &state, &countedBy)
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, state, counted_by, rule_code, proxies_count FROM motions WHERE id = $1`, motionID).
+			Scan(&meetingID, &state, &countedBy, &ruleCode, &proxiesCount)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 		}
@@ -359,16 +377,17 @@ func (db *DB) CastVote(ctx context.Context, actor kexie.Actor, motionID, seatID 
 		if err != nil {
 			return err
 		}
-		c, err := tx.charterOf(ctx, m.OrgID)
-		if err != nil {
-			return err
+		if ruleCode == "" {
+			// Put before the rule was kept with the motion: the charter's now.
+			c, err := tx.charterOf(ctx, m.OrgID)
+			if err != nil {
+				return err
+			}
+			proxiesCount = c.Bodies[m.BodyKind].ProxiesCount
 		}
-		// Present seats vote; represented ones through their proxy, where
-		// the charter lets proxies count.
 		var status string
 		err = tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND seat_id = $2`, meetingID, seatID).Scan(&status)
-		voting := status == string(charter.Present) || (status == string(charter.RepresentedProxy) && c.Bodies[m.BodyKind].ProxiesCount)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !voting) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !seatVotes(status, proxiesCount)) {
 			return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 		}
 		if err != nil {

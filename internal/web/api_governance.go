@@ -65,17 +65,6 @@ type leaderJSON struct {
 	To   string `json:"to"`
 }
 
-type findingJSON struct {
-	Rule    string   `json:"rule"`
-	Body    string   `json:"body"`
-	Broken  bool     `json:"broken"`
-	Have    int      `json:"have"`
-	Need    int      `json:"need"`
-	Of      int      `json:"of"`
-	People  []string `json:"people"`
-	Details string   `json:"details"`
-}
-
 func toLeadersJSON(ls []store.Leader) []leaderJSON {
 	out := []leaderJSON{}
 	for _, l := range ls {
@@ -101,13 +90,13 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	out := struct {
-		Org               string        `json:"org"`
-		Charter           string        `json:"charter"`
-		Bodies            []bodyJSON    `json:"bodies"`
-		Leaders           []leaderJSON  `json:"leaders"`
-		SuccessiveLeaders []leaderJSON  `json:"successive_leaders"`
-		Findings          []findingJSON `json:"findings"`
-	}{Org: o.Code, Charter: c.Name, Bodies: []bodyJSON{}, Findings: []findingJSON{}}
+		Org               string            `json:"org"`
+		Charter           string            `json:"charter"`
+		Bodies            []bodyJSON        `json:"bodies"`
+		Leaders           []leaderJSON      `json:"leaders"`
+		SuccessiveLeaders []leaderJSON      `json:"successive_leaders"`
+		Findings          []charter.Finding `json:"findings"`
+	}{Org: o.Code, Charter: c.Name, Bodies: []bodyJSON{}}
 	for _, b := range bodies {
 		bj := bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}}
 		terms, err := s.db.Terms(ctx, b.ID)
@@ -136,16 +125,11 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	out.Leaders, out.SuccessiveLeaders = toLeadersJSON(current), toLeadersJSON(all)
-	findings, err := s.db.Findings(ctx, o.ID, s.day())
-	if err != nil {
+	if out.Findings, err = s.db.Findings(ctx, o.ID, s.day()); err != nil {
 		return err
 	}
-	for _, f := range findings {
-		people := f.People
-		if people == nil {
-			people = []string{}
-		}
-		out.Findings = append(out.Findings, findingJSON{f.Rule, string(f.Body), f.Broken, f.Have, f.Need, f.Of, people, f.Details})
+	if out.Findings == nil {
+		out.Findings = []charter.Finding{}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -520,8 +504,9 @@ func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *reque
 	return writeJSON(w, http.StatusCreated, toMotionJSON(mo))
 }
 
-// apiMotion loads the motion {id} and checks p on its organisation.
-func (s *Server) apiMotion(r *http.Request, rq *request) (store.Motion, error) {
+// apiMotion loads the motion {id}; who may do what with it is checked by
+// the caller.
+func (s *Server) apiMotion(r *http.Request) (store.Motion, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return store.Motion{}, err
@@ -530,12 +515,9 @@ func (s *Server) apiMotion(r *http.Request, rq *request) (store.Motion, error) {
 }
 
 func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
-	mo, err := s.apiMotion(r, rq)
+	mo, _, err := s.clerkMotion(r, rq)
 	if err != nil {
 		return err
-	}
-	if _, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite); err != nil {
-		return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 	}
 	var in struct {
 		Yes     *int `json:"yes"`
@@ -585,7 +567,7 @@ func (s *Server) voterSeat(r *http.Request, rq *request, meetingID, seat int64) 
 }
 
 func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request) error {
-	mo, err := s.apiMotion(r, rq)
+	mo, err := s.apiMotion(r)
 	if err != nil {
 		return err
 	}
@@ -694,16 +676,9 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 func (s *Server) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+	e, _, err := s.clerkElection(r, rq)
 	if err != nil {
 		return err
-	}
-	e, err := s.db.ElectionByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if _, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite); err != nil {
-		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 	}
 	if _, err := s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer); err != nil {
 		return err

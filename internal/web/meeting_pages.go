@@ -83,14 +83,7 @@ func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie
 	if err != nil {
 		return m, err
 	}
-	ok, err := s.db.Can(r.Context(), rq.User.ID, p, m.OrgID)
-	if err != nil {
-		return m, err
-	}
-	if !ok {
-		return m, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
-	}
-	return m, nil
+	return m, s.govObject(r, rq, m.OrgID, p, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting"))
 }
 
 type meetingMotion struct {
@@ -295,18 +288,8 @@ func (s *Server) openElectionForm(r *http.Request, rq *request, m store.Meeting)
 // closeMotionForm closes the motion {id}: an electronic one by its votes, a
 // clerk's by the count typed into the form.
 func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+	mo, m, err := s.clerkMotion(r, rq)
 	if err != nil {
-		return err
-	}
-	mo, err := s.db.MotionByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	m, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite)
-	if kexie.ErrorCode(err) == kexie.CodeNotFound {
-		return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
-	} else if err != nil {
 		return err
 	}
 	var tally *charter.Tally
@@ -329,20 +312,46 @@ func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *req
 }
 
 func (s *Server) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+	e, m, err := s.clerkElection(r, rq)
 	if err != nil {
-		return err
-	}
-	e, err := s.db.ElectionByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	m, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite)
-	if kexie.ErrorCode(err) == kexie.CodeNotFound {
-		return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
-	} else if err != nil {
 		return err
 	}
 	_, err = s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
+}
+
+// clerkMotion loads the motion {id} and its meeting for a caller who may
+// write the meeting's organisation; for anyone else the motion does not
+// exist.
+func (s *Server) clerkMotion(r *http.Request, rq *request) (store.Motion, store.Meeting, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Motion{}, store.Meeting{}, err
+	}
+	mo, err := s.db.MotionByID(r.Context(), id)
+	if err != nil {
+		return mo, store.Meeting{}, err
+	}
+	m, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
+	}
+	return mo, m, err
+}
+
+// clerkElection is clerkMotion for the election {id}.
+func (s *Server) clerkElection(r *http.Request, rq *request) (store.Election, store.Meeting, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return store.Election{}, store.Meeting{}, err
+	}
+	e, err := s.db.ElectionByID(r.Context(), id)
+	if err != nil {
+		return e, store.Meeting{}, err
+	}
+	m, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	return e, m, err
 }

@@ -38,9 +38,9 @@ func TestMembersPages(t *testing.T) {
 		c.mustLogin("staff.a")
 		// Two-character name, pinyin, initials: A's subtree only.
 		for _, q := range []string{"王芳", "wangfang", "wf"} {
-			b := c.get("/members?q=" + url.QueryEscape(q)).body
-			if !strings.Contains(b, "A-1") || strings.Contains(b, "B-1") {
-				t.Errorf("search %q: wrong members", q)
+			r := c.get("/members?q=" + url.QueryEscape(q))
+			if b := r.body; !strings.Contains(b, "A-1") || strings.Contains(b, "B-1") {
+				t.Errorf("search %q: wrong members (%d): %.600s", q, r.StatusCode, b)
 			}
 		}
 		if b := c.get("/members?q=" + url.QueryEscape("zxm")).body; !strings.Contains(b, "A1-1") {
@@ -89,7 +89,7 @@ func TestMembersPages(t *testing.T) {
 		// Lapse review: A1-1 joined 2020 and never paid: lapses as of 2026.
 		l := c.get("/lapse?as_of=2026-11-20")
 		if !strings.Contains(l.body, "A1-1") || strings.Contains(l.body, "B-1") {
-			t.Fatal("lapse review list")
+			t.Fatalf("lapse review list (%d): %.600s", l.StatusCode, l.body)
 		}
 		wantStatus(t, c.post("/lapse", url.Values{"as_of": {"2026-11-20"}}), http.StatusOK)
 		if m, _ := e.db.SearchMembers(ctx, 0, store.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {

@@ -37,27 +37,15 @@ func (s *Server) seatsVotedByCaller(ctx context.Context, rq *request, meetingID 
 // seatHolderMeeting loads a meeting for a voter: the caller may read its
 // organisation, or holds a seat at it; anything else is not found.
 func (s *Server) seatHolderMeeting(r *http.Request, rq *request, id int64) (store.Meeting, meetingRecord, error) {
-	ctx := r.Context()
-	notFound := kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")
-	m, err := s.db.MeetingByID(ctx, id)
+	if err := s.meetingAccess(r, rq, id, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
+		return store.Meeting{}, meetingRecord{}, err
+	}
+	m, err := s.db.MeetingByID(r.Context(), id)
 	if err != nil {
 		return m, meetingRecord{}, err
 	}
-	rec, err := s.loadMeetingRecord(ctx, m)
-	if err != nil {
-		return m, rec, err
-	}
-	if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil || ok {
-		return m, rec, err
-	}
-	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
-	if err != nil {
-		return m, rec, err
-	}
-	if person == 0 || !slices.ContainsFunc(rec.Attendance, func(a store.AttendanceRow) bool { return a.Seat.PersonID == person }) {
-		return m, rec, notFound
-	}
-	return m, rec, nil
+	rec, err := s.loadMeetingRecord(r.Context(), m)
+	return m, rec, err
 }
 
 // voteSeat is a seat the viewer votes for: their own, or one whose proxy
@@ -178,18 +166,8 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request,
 // callerVoteSeat checks the seat a vote is cast for: the meeting must be the
 // caller's to see (else 404) and the seat one they vote for (else 403).
 func (s *Server) callerVoteSeat(r *http.Request, rq *request, meetingID int64) (int64, error) {
-	if _, _, err := s.seatHolderMeeting(r, rq, meetingID); err != nil {
-		return 0, err
-	}
-	_, seats, err := s.seatsVotedByCaller(r.Context(), rq, meetingID)
-	if err != nil {
-		return 0, err
-	}
 	seat, _ := strconv.ParseInt(r.PostForm.Get("seat"), 10, 64)
-	if !slices.Contains(seats, seat) {
-		return 0, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
-	}
-	return seat, nil
+	return seat, s.voterSeat(r, rq, meetingID, seat)
 }
 
 // voteFailed shows the voting page again with the error, for errors a
