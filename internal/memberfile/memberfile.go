@@ -41,7 +41,6 @@ type Member = kexie.MemberRecord
 func MaskedID(idType, number string) string { return kexie.MaskID(idType, number) }
 
 var (
-	memberNoRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	disciplineRe = regexp.MustCompile(`^[0-9]{3}([0-9]{2}([0-9]{2})?)?$`)
 	countryRe    = regexp.MustCompile(`^[A-Z]{2}$`)
 )
@@ -66,7 +65,29 @@ func date(s, field string) (string, error) {
 	if t.IsZero() {
 		return "", nil
 	}
+	// Ten characters that parsed, starting with a digit, are already
+	// written YYYY-MM-DD (time.Parse takes a signed year otherwise).
+	if f := strings.TrimSpace(s); len(f) == 10 && f[0] >= '0' && f[0] <= '9' {
+		return f, nil
+	}
 	return t.Format("2006-01-02"), nil
+}
+
+// memberNo: up to 64 ASCII letters, digits, '.', '_' and '-', the first a
+// letter or digit. (Written out rather than as a regular expression: an
+// import checks a million.)
+func memberNo(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Check validates one record as of now (birth dates may not lie ahead).
@@ -77,7 +98,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	if _, extra := v["\x00extra"]; extra {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.row_extra", "more values than header columns")
 	}
-	if m.MemberNo != "" && !memberNoRe.MatchString(m.MemberNo) {
+	if m.MemberNo != "" && !memberNo(m.MemberNo) {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_no", "member_no must be up to 64 letters, digits, . _ -")
 	}
 	if m.OrgCode == "" {

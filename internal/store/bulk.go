@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -152,16 +151,21 @@ func (b *bulkWriter) close() {
 
 // idAllocator hands out primary keys for rows written in bulk: on SQLite
 // (one writer, holding the write lock for the whole transaction) counting
-// on from the largest; on PostgreSQL drawn from the column's sequence a
-// thousand at a time.
+// on from the largest; on PostgreSQL drawn from the column's sequence in
+// blocks, through the pool rather than the import's connection: a
+// sequence stands outside transactions, and the import's connection is
+// busy with COPY while the next rows are being prepared (drawing through
+// it made preparing wait for every COPY).
 type idAllocator struct {
 	tx    *Tx
 	table string
 	next  int64
 	pool  []int64
 	init  bool
-	mu    *sync.Mutex // held while drawing from the sequence, when set
 }
+
+// idBlock is how many ids one draw from a PostgreSQL sequence takes.
+const idBlock = 8192
 
 func (a *idAllocator) take(ctx context.Context) (int64, error) {
 	if a.tx.conn == nil {
@@ -175,11 +179,7 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 		return a.next - 1, nil
 	}
 	if len(a.pool) == 0 {
-		if a.mu != nil {
-			a.mu.Lock()
-			defer a.mu.Unlock()
-		}
-		rows, err := a.tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('`+a.table+`', 'id')) FROM generate_series(1, 1000)`)
+		rows, err := a.tx.db.w.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, a.table, idBlock)
 		if err != nil {
 			return 0, err
 		}
@@ -206,18 +206,39 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 // that COPY (which database/sql cannot reach) runs inside it.
 func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
 	if db.dialect != Postgres {
-		// The page cache and sorter threads a first load sets are the
-		// writer connection's: give them back however the load ends.
+		// The settings a load makes are the writer connection's: give them
+		// back however the load ends.
 		defer func() {
 			bg := context.WithoutCancel(ctx)
 			_, _ = db.w.ExecContext(bg, `PRAGMA cache_size = -2000`)
 			_, _ = db.w.ExecContext(bg, `PRAGMA threads = 0`)
+			_, _ = db.w.ExecContext(bg, `PRAGMA temp_store = DEFAULT`)
+			_, _ = db.w.ExecContext(bg, `PRAGMA foreign_keys = ON`)
 		}()
+		// A multi-row INSERT into a table with an index keeps a statement
+		// journal (SQLite's undo of one statement) whatever the conflict
+		// clause: in memory it costs a copy, in a temporary file a write
+		// per page (a tenth of the writing time of a first load).
+		if _, err := db.w.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return mapErr(err)
+		}
+		// A first load writes only keys it has just allocated or looked up
+		// in the same transaction: checking each against its parent row
+		// (three lookups per member) buys nothing. The pragma cannot change
+		// inside a transaction, hence before it, on an empty register only.
+		var empty bool
+		if err := db.w.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM people)`).Scan(&empty); err != nil {
+			return mapErr(err)
+		}
+		if empty {
+			if _, err := db.w.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+				return mapErr(err)
+			}
+		}
 		return db.writeOrDry(ctx, actor, dry, func(tx *Tx) error {
-			// Foreign keys checked at commit, and INSERT OR FAIL: then no
-			// statement needs a journal to undo itself half-way (an error
-			// rolls the whole transaction back anyway), which would
-			// otherwise cost a temporary file write per page.
+			// Otherwise foreign keys are checked at commit, and INSERT OR
+			// FAIL: no statement needs to undo itself half-way (an error
+			// rolls the whole transaction back anyway).
 			if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 				return err
 			}
@@ -260,12 +281,15 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 type deferredIndexes struct {
 	tx      *Tx
 	creates []string
+	// checks are foreign keys the load did not have checked row by row
+	// (PostgreSQL, as replica): each is checked by one query at the end.
+	checks []string
 }
 
 // deferIndexes drops the secondary indexes of the given tables (not the
-// ones that back a UNIQUE or PRIMARY KEY constraint) and remembers how to
-// build them again. On SQLite it also gives the writer a page cache that
-// holds the leaves being appended to.
+// ones that back a PRIMARY KEY, nor on SQLite a UNIQUE constraint) and
+// remembers how to build them again. On SQLite it also gives the writer a
+// page cache that holds the leaves being appended to.
 func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndexes, error) {
 	d := &deferredIndexes{tx: tx}
 	in := "'" + strings.Join(tables, "', '") + "'"
@@ -297,33 +321,8 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 		}
 	}
 	if tx.db.dialect == Postgres {
-		// Foreign keys too: checked row by row they cost more than the rows;
-		// added back at the end, each is checked by one join.
-		// Only those between the loaded tables: dropping one that points
-		// elsewhere (memberships → orgs) would lock that table too.
-		rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
-			WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
-			AND confrelid::regclass::text IN (`+in+`) ORDER BY conname`)
-		if err != nil {
+		if err := d.deferConstraints(ctx, in); err != nil {
 			return nil, err
-		}
-		var drops []string
-		for rows.Next() {
-			var name, table, def string
-			if err := rows.Scan(&name, &table, &def); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
-			d.creates = append(d.creates, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		for _, q := range drops {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if tx.db.dialect == SQLite {
@@ -334,18 +333,113 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 	return d, nil
 }
 
-// restore builds the dropped indexes again and gives the page cache back.
+// deferConstraints (PostgreSQL) puts off the constraints a load into the
+// tables in (a quoted list) would otherwise check row by row.
+func (d *deferredIndexes) deferConstraints(ctx context.Context, in string) error {
+	tx := d.tx
+	// UNIQUE constraints no foreign key depends on, and foreign keys
+	// between the loaded tables: dropped, and added back at the end, where
+	// each is checked by one sort or one join.
+	rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint c
+		WHERE connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
+		AND (contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+			OR contype = 'f' AND confrelid::regclass::text IN (`+in+`))
+		ORDER BY contype DESC, conname`)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var name, table, def string
+		if err := rows.Scan(&name, &table, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+		d.creates = append(d.creates, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, q := range drops {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	// A foreign key to a table the load does not write (memberships →
+	// orgs) cannot be dropped without locking that table against readers
+	// until the load commits. Its per-row check (a trigger) can be left
+	// out instead when this role may load as a replica does
+	// (session_replication_role: superuser, or GRANT SET ON PARAMETER),
+	// and made once at the end by an anti-join. Without that right the
+	// rows are checked one by one, as any insert is.
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT bulk_role`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+		_, err = tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT bulk_role`)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT bulk_role`); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text,
+			string_agg(a.attname, ',' ORDER BY k.n), string_agg(fa.attname, ',' ORDER BY k.n)
+		FROM pg_constraint c
+		CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(ck, fk, n)
+		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.ck
+		JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fk
+		WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace AND c.conrelid::regclass::text IN (`+in+`)
+			AND c.confrelid::regclass::text NOT IN (`+in+`)
+		GROUP BY c.conname, c.conrelid, c.confrelid ORDER BY c.conname`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var name, table, parent, cols, pcols string
+		if err := rows.Scan(&name, &table, &parent, &cols, &pcols); err != nil {
+			rows.Close()
+			return err
+		}
+		d.checks = append(d.checks, fkCheck(name, table, parent, strings.Split(cols, ","), strings.Split(pcols, ",")))
+	}
+	return rows.Close()
+}
+
+// fkCheck is a query that returns the name of foreign key name when a row
+// of table breaks it (MATCH SIMPLE: a row with a null key column is not
+// checked), and nothing otherwise.
+func fkCheck(name, table, parent string, cols, pcols []string) string {
+	var notNull, match []string
+	for i, c := range cols {
+		notNull = append(notNull, `c.`+pgx.Identifier{c}.Sanitize()+` IS NOT NULL`)
+		match = append(match, `p.`+pgx.Identifier{pcols[i]}.Sanitize()+` = c.`+pgx.Identifier{c}.Sanitize())
+	}
+	return `SELECT '` + name + `' FROM ` + table + ` c WHERE ` + strings.Join(notNull, ` AND `) +
+		` AND NOT EXISTS (SELECT 1 FROM ` + parent + ` p WHERE ` + strings.Join(match, ` AND `) + `) LIMIT 1`
+}
+
+// restore builds the dropped indexes and constraints again, checks the
+// foreign keys left unchecked, and gives the page cache back.
 func (d *deferredIndexes) restore(ctx context.Context) error {
 	if d == nil {
 		return nil
 	}
-	if d.tx.db.dialect == SQLite {
+	switch d.tx.db.dialect {
+	case SQLite:
 		// By now the reading side is done and its memory free: give the
-		// index sorts room and a helper thread (the other core).
-		if _, err := d.tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
-			return err
+		// index sorts room and a helper thread (the other core); their
+		// runs go to temporary files, not memory. (No temporary table
+		// exists, so the setting may change inside the transaction.)
+		for _, q := range []string{`PRAGMA cache_size = -16384`, `PRAGMA threads = 1`, `PRAGMA temp_store = DEFAULT`} {
+			if _, err := d.tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
-		if _, err := d.tx.ExecContext(ctx, `PRAGMA threads = 1`); err != nil {
+	case Postgres:
+		// Triggers (the audit log's guards among them) fire again for
+		// whatever the transaction writes after the load.
+		if _, err := d.tx.ExecContext(ctx, `SET LOCAL session_replication_role = origin`); err != nil {
 			return err
 		}
 	}
@@ -355,5 +449,16 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		}
 	}
 	d.creates = nil
+	for _, q := range d.checks {
+		var broken string
+		err := d.tx.QueryRowContext(ctx, q).Scan(&broken)
+		if err == nil {
+			return fmt.Errorf("bulk load broke foreign key %s", broken)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("check foreign key: %w", err)
+		}
+	}
+	d.checks = nil
 	return nil
 }

@@ -99,3 +99,23 @@ func (db *DB) VotersForTest(ctx context.Context, personIDs []int64) ([]int64, er
 	})
 	return ids, err
 }
+
+// BulkLoadForTest runs a first load's set-up on the member tables, lets
+// load write rows through the load's connection, and ends it as an import
+// does (indexes, constraints and deferred foreign-key checks), rolled back.
+// It reports whether the load ran as a replica (foreign keys to other
+// tables checked once at the end) and how the end went.
+func (db *DB) BulkLoadForTest(ctx context.Context, load func(exec func(q string, args ...any) error) error) (replica bool, err error) {
+	err = db.bulkWrite(ctx, kexie.Actor{Username: "test", Source: "cli"}, true, func(tx *Tx) error {
+		d, err := deferIndexes(ctx, tx, "people", "memberships", "membership_events")
+		if err != nil {
+			return err
+		}
+		replica = len(d.checks) > 0
+		if err := load(func(q string, args ...any) error { _, err := tx.ExecContext(ctx, q, args...); return err }); err != nil {
+			return err
+		}
+		return d.restore(ctx)
+	})
+	return replica, err
+}

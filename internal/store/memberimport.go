@@ -242,7 +242,6 @@ var (
 func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *ImportOutcome) (*memberWriter, error) {
 	w := &memberWriter{ctx: ctx, tx: tx, opt: opt, out: out, orgs: map[string]*importOrg{},
 		personIDs: idAllocator{tx: tx, table: "people"}, memberIDs: idAllocator{tx: tx, table: "memberships"}}
-	w.personIDs.mu, w.memberIDs.mu = &w.connMu, &w.connMu
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
 		return nil, err
 	}
