@@ -24,12 +24,25 @@ const (
 )
 
 // Apply records an application for membership of orgID: a membership in
-// status applicant at stage submitted, with a provisional number. actor is
-// the applicant (anonymous, from a public form) or a staff member entering
-// a paper application.
-func (db *DB) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie.MemberRecord, sl *seal.Sealer, mask func(string, string) string) (int64, error) {
-	var id int64
-	err := db.write(ctx, actor, func(tx *Tx) error {
+// status applicant at stage submitted, with a provisional number (the
+// applicant's reference), returned with its id. actor is the applicant
+// (anonymous, from a public form: UserID 0) or a staff member entering a
+// paper application.
+//
+// An identity document that already has a membership or an open
+// application here is refused to staff of the organisation (a conflict)
+// but not to anyone else: telling them so would let anyone find out
+// whether a given ID number belongs to a member. They get a reference like
+// any other (id 0, nothing recorded under it) and the duplicate goes to
+// the audit log (member.apply_duplicate, naming the member it duplicates)
+// for staff.
+func (db *DB) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie.MemberRecord, sl *seal.Sealer, mask func(string, string) string) (id int64, ref string, err error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return 0, "", err
+	}
+	ref = "APP-" + strings.ToUpper(base64.RawURLEncoding.EncodeToString(b))
+	err = db.write(ctx, actor, func(tx *Tx) error {
 		var code string
 		if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1 AND status = 'active'`, orgID).Scan(&code); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -46,6 +59,16 @@ func (db *DB) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie
 			var other string
 			err := tx.QueryRowContext(ctx, `SELECT m.member_no`+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2 AND m.status IN ('applicant', 'active', 'lapsed') AND m.app_stage <> 'rejected' LIMIT 1`,
 				orgID, idHash).Scan(&other)
+			staff := false
+			if err == nil && actor.UserID != 0 {
+				if staff, err = tx.can(ctx, actor.UserID, kexie.PermOrgWrite, orgID); err != nil {
+					return err
+				}
+			}
+			if err == nil && !staff {
+				return tx.audit(ctx, Change{Action: "member.apply_duplicate", ObjectType: "org", ObjectID: code, OrgID: orgID,
+					After: map[string]any{"duplicates": other, "reference": ref, "name": m.Name}})
+			}
 			if err == nil {
 				return kexie.Errorf(kexie.CodeConflict, "err.apply_duplicate", "this identity document already has a membership or application here")
 			} else if !errors.Is(err, sql.ErrNoRows) {
@@ -57,9 +80,7 @@ func (db *DB) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie
 			}
 			masked = mask(m.IDType, m.IDNumber)
 		}
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		m.MemberNo = "APP-" + strings.ToUpper(base64.RawURLEncoding.EncodeToString(b))
+		m.MemberNo = ref
 		m.OrgCode, m.Status, m.Joined = code, "applicant", ""
 		if err := tx.insertMember(ctx, orgID, &m, idHash, sealed, masked); err != nil {
 			return err
@@ -70,7 +91,10 @@ func (db *DB) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie
 		_, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = 'submitted' WHERE id = $1`, id)
 		return err
 	})
-	return id, err
+	if err != nil {
+		return 0, "", err
+	}
+	return id, ref, nil
 }
 
 // Application is an application in the review queue.

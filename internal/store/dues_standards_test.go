@@ -63,7 +63,7 @@ func TestDuesStandards(t *testing.T) {
 		}
 
 		// The standard in force for a membership on a day.
-		id, err := db.Apply(ctx, admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
+		id, _, err := db.Apply(ctx, admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
 		must(t, err)
 		day := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
 		for on, want := range map[string]int64{"2019-12-31": -1, "2020-01-01": 5000, "2025-12-31": 5000, "2026-01-01": 8000} {
@@ -73,7 +73,7 @@ func TestDuesStandards(t *testing.T) {
 				t.Errorf("on %s: %+v (found %v), want %d", on, s, ok, want)
 			}
 		}
-		unit, err := db.Apply(ctx, admin, a.ID, kexie.MemberRecord{Type: "unit", Name: "哈尔滨工业大学"}, nil, nil)
+		unit, _, err := db.Apply(ctx, admin, a.ID, kexie.MemberRecord{Type: "unit", Name: "哈尔滨工业大学"}, nil, nil)
 		must(t, err)
 		if _, ok, err := db.DuesStandardFor(ctx, unit, day("2026-06-30")); err != nil || ok {
 			t.Errorf("a type without standards: %v %v", ok, err)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -126,7 +127,24 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 		if !strings.HasPrefix(created.Reference, "APP-") || created.Stage != "submitted" || strings.Contains(r.body, `"id"`) {
 			t.Fatalf("application answer: %s", r.body)
 		}
-		wantStatus(t, call(public, "POST", "/api/v1/orgs/A1/applications", "", app), http.StatusConflict)
+		// The same document again: the public is not told it is on file
+		// (that would answer "is this ID number a member?" for anyone);
+		// it gets a reference like any other, nothing is queued, and the
+		// duplicate is in the audit log for staff. Staff entering it are
+		// told.
+		r = call(public, "POST", "/api/v1/orgs/A1/applications", "", app)
+		wantStatus(t, r, http.StatusCreated)
+		var again struct{ Reference, Stage string }
+		r.json(t, &again)
+		if !strings.HasPrefix(again.Reference, "APP-") || again.Reference == created.Reference || again.Stage != "submitted" {
+			t.Fatalf("duplicate application answer: %s", r.body)
+		}
+		sys := e.user("sys", kexie.RoleSysAdmin, e.root)
+		flagged, err := db.Audit(context.Background(), sys.ID, store.AuditFilter{Action: "member.apply_duplicate"})
+		if err != nil || len(flagged) != 1 || !strings.Contains(flagged[0].After, created.Reference) || !strings.Contains(flagged[0].After, again.Reference) {
+			t.Fatalf("duplicate not flagged for staff: %v %+v", err, flagged)
+		}
+		wantStatus(t, call(s, "POST", "/api/v1/orgs/A1/applications", staff, app), http.StatusConflict)
 
 		// The queue, by stage.
 		var q struct{ Applications []apiMember }

@@ -95,15 +95,8 @@ func (s *Server) submitApplication(r *http.Request, rq *request, o kexie.Organis
 	if err != nil {
 		return "", err
 	}
-	id, err := s.db.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
-	if err != nil {
-		return "", err
-	}
-	mm, err := s.db.MemberByID(r.Context(), id)
-	if err != nil {
-		return "", err
-	}
-	return mm.Record.MemberNo, nil
+	_, ref, err := s.db.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
+	return ref, err
 }
 
 type applicationsData struct {

@@ -52,7 +52,13 @@ func TestMembershipLifecycle(t *testing.T) {
 		if ref == nil {
 			t.Fatalf("no reference: %.500s", r.body)
 		}
-		wantStatus(t, public.post("/apply/A1", form), http.StatusConflict) // the same document again
+		// The same document again: answered like any application (the
+		// public may not learn whether an ID number is on file), not queued.
+		again := public.post("/apply/A1", form)
+		wantStatus(t, again, http.StatusCreated)
+		if ref2 := regexp.MustCompile(`id="apply-reference">([^<]+)<`).FindStringSubmatch(again.body); ref2 == nil || ref2[1] == ref[1] {
+			t.Fatalf("duplicate application: %.500s", again.body)
+		}
 		foreign := url.Values{"type": {"foreign"}, "name": {"Marie Curie"}, "id_type": {"passport"}, "id_number": {"P1234567"}, "nationality": {"FR"}}
 		wantStatus(t, public.post("/apply/A1", foreign), http.StatusCreated)
 

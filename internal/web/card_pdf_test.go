@@ -23,7 +23,7 @@ func TestCardPDF(t *testing.T) {
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		e.user("staff.b", kexie.RoleStaff, e.b)
 		apply := func(name, nameEN string) int64 {
-			id, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: name, NameEN: nameEN, Gender: "female"}, nil, nil)
+			id, _, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: name, NameEN: nameEN, Gender: "female"}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestCardPublicURL(t *testing.T) {
 	cfg.PublicURL = "https://kexie.example.org"
 	e := newEnvWith(t, db, cfg)
 	e.user("staff.a", kexie.RoleStaff, e.a)
-	id, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
+	id, _, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
