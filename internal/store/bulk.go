@@ -162,9 +162,12 @@ type idAllocator struct {
 	next  int64
 	pool  []int64
 	init  bool
+	block int // ids the last draw from the sequence took (PostgreSQL)
 }
 
-// idBlock is how many ids one draw from a PostgreSQL sequence takes.
+// idBlock is the most ids one draw from a PostgreSQL sequence takes. The
+// first draw takes 64 and each next one twice as many, so a small import
+// (or a dry run, which gives nothing back to the sequence) wastes few.
 const idBlock = 8192
 
 func (a *idAllocator) take(ctx context.Context) (int64, error) {
@@ -179,7 +182,8 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 		return a.next - 1, nil
 	}
 	if len(a.pool) == 0 {
-		rows, err := a.tx.db.w.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, a.table, idBlock)
+		a.block = min(max(2*a.block, 64), idBlock)
+		rows, err := a.tx.db.w.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, a.table, a.block)
 		if err != nil {
 			return 0, err
 		}
