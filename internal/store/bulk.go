@@ -152,12 +152,16 @@ func (b *bulkWriter) close() {
 // idAllocator hands out primary keys for rows written in bulk: on SQLite
 // (one writer, holding the write lock for the whole transaction) counting
 // on from the largest; on PostgreSQL drawn from the column's sequence in
-// blocks, through the pool rather than the import's connection: a
-// sequence stands outside transactions, and the import's connection is
+// blocks, through seq, a connection of its own rather than the import's:
+// a sequence stands outside transactions, and the import's connection is
 // busy with COPY while the next rows are being prepared (drawing through
-// it made preparing wait for every COPY).
+// it made preparing wait for every COPY). seq is taken before the load
+// locks any table: a connection from the pool at the time of a draw could
+// be one the load itself keeps busy, every pooled connection waiting on
+// its locks.
 type idAllocator struct {
 	tx    *Tx
+	seq   *sql.Conn
 	table string
 	next  int64
 	pool  []int64
@@ -183,7 +187,7 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 	}
 	if len(a.pool) == 0 {
 		a.block = min(max(2*a.block, 64), idBlock)
-		rows, err := a.tx.db.w.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, a.table, a.block)
+		rows, err := a.seq.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, a.table, a.block)
 		if err != nil {
 			return 0, err
 		}
@@ -205,49 +209,12 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 }
 
 // bulkWrite runs fn in a write transaction fit for bulk loading, rolled
-// back when dry. On SQLite that is an ordinary write transaction; on
-// PostgreSQL a BEGIN on one connection held for the whole transaction, so
+// back when dry. On SQLite that is a write transaction on the writer
+// connection, held with the settings of a load; on PostgreSQL a BEGIN on one connection held for the whole transaction, so
 // that COPY (which database/sql cannot reach) runs inside it.
 func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
 	if db.dialect != Postgres {
-		// The settings a load makes are the writer connection's: give them
-		// back however the load ends.
-		defer func() {
-			bg := context.WithoutCancel(ctx)
-			_, _ = db.w.ExecContext(bg, `PRAGMA cache_size = -2000`)
-			_, _ = db.w.ExecContext(bg, `PRAGMA threads = 0`)
-			_, _ = db.w.ExecContext(bg, `PRAGMA temp_store = DEFAULT`)
-			_, _ = db.w.ExecContext(bg, `PRAGMA foreign_keys = ON`)
-		}()
-		// A multi-row INSERT into a table with an index keeps a statement
-		// journal (SQLite's undo of one statement) whatever the conflict
-		// clause: in memory it costs a copy, in a temporary file a write
-		// per page (a tenth of the writing time of a first load).
-		if _, err := db.w.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			return mapErr(err)
-		}
-		// A first load writes only keys it has just allocated or looked up
-		// in the same transaction: checking each against its parent row
-		// (three lookups per member) buys nothing. The pragma cannot change
-		// inside a transaction, hence before it, on an empty register only.
-		var empty bool
-		if err := db.w.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM people)`).Scan(&empty); err != nil {
-			return mapErr(err)
-		}
-		if empty {
-			if _, err := db.w.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-				return mapErr(err)
-			}
-		}
-		return db.writeOrDry(ctx, actor, dry, func(tx *Tx) error {
-			// Otherwise foreign keys are checked at commit, and INSERT OR
-			// FAIL: no statement needs to undo itself half-way (an error
-			// rolls the whole transaction back anyway).
-			if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-				return err
-			}
-			return fn(tx)
-		})
+		return db.sqliteBulkWrite(ctx, actor, dry, fn)
 	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
@@ -278,6 +245,73 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 	return nil
 }
 
+// sqliteBulkWrite is bulkWrite on SQLite: a write transaction on the
+// writer connection, held from the settings the load makes to the moment
+// they are given back — the pool has only this one writer, and whatever
+// write waits for it would otherwise run with them.
+func (db *DB) sqliteBulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return mapErr(fmt.Errorf("connect: %w", err))
+	}
+	defer conn.Close()
+	defer func() {
+		bg := context.WithoutCancel(ctx)
+		for _, q := range []string{`PRAGMA cache_size = -2000`, `PRAGMA threads = 0`, `PRAGMA temp_store = DEFAULT`, `PRAGMA foreign_keys = ON`} {
+			if _, rerr := conn.ExecContext(bg, q); rerr != nil {
+				// A writer that cannot be put back is not handed on.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+				break
+			}
+		}
+	}()
+	// A multi-row INSERT into a table with an index keeps a statement
+	// journal (SQLite's undo of one statement) whatever the conflict
+	// clause: in memory it costs a copy, in a temporary file a write per
+	// page (a tenth of the writing time of a first load).
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		return mapErr(err)
+	}
+	// A first load writes only keys it has just allocated or looked up in
+	// the same transaction: checking each against its parent row (three
+	// lookups per member) buys nothing. The pragma cannot change inside a
+	// transaction, hence before it, on an empty register only.
+	var empty bool
+	if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM people)`).Scan(&empty); err != nil {
+		return mapErr(err)
+	}
+	if empty {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return mapErr(err)
+		}
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{querier: sqlTx, db: db, actor: actor, now: db.Now()}
+	// Otherwise foreign keys are checked at commit, and INSERT OR FAIL: no
+	// statement needs to undo itself half-way (an error rolls the whole
+	// transaction back anyway).
+	if _, err = tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err == nil {
+		err = fn(tx)
+	}
+	if err == nil && dry {
+		err = errDryRun
+	}
+	if err != nil {
+		_ = sqlTx.Rollback()
+		if errors.Is(err, errDryRun) {
+			return nil
+		}
+		return mapErr(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
 // deferredIndexes are secondary indexes a bulk load into empty tables
 // drops and builds again at the end: one sort instead of a random B-tree
 // insert per row. (On PostgreSQL, DROP INDEX locks the tables until the
@@ -285,13 +319,19 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 type deferredIndexes struct {
 	tx      *Tx
 	creates []string
-	// checks are foreign keys the load did not have checked row by row
-	// (PostgreSQL, as replica): each is checked by one query at the end.
-	checks []string
+	// replica: the load runs as a PostgreSQL replica (no triggers), so
+	// checks, the foreign keys it did not have checked row by row, are
+	// checked by one query each at the end.
+	replica bool
+	checks  []fkCheck
 }
 
+// fkCheck is a foreign key and a query that returns a row when a row of
+// its table breaks it.
+type fkCheck struct{ name, query string }
+
 // deferIndexes drops the secondary indexes of the given tables (not the
-// ones that back a PRIMARY KEY, nor on SQLite a UNIQUE constraint) and
+// ones that back a PRIMARY KEY or UNIQUE constraint) and
 // remembers how to build them again. On SQLite it also gives the writer a
 // page cache that holds the leaves being appended to.
 func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndexes, error) {
@@ -341,14 +381,13 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 // tables in (a quoted list) would otherwise check row by row.
 func (d *deferredIndexes) deferConstraints(ctx context.Context, in string) error {
 	tx := d.tx
-	// UNIQUE constraints no foreign key depends on, and foreign keys
-	// between the loaded tables: dropped, and added back at the end, where
-	// each is checked by one sort or one join.
-	rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint c
-		WHERE connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
-		AND (contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
-			OR contype = 'f' AND confrelid::regclass::text IN (`+in+`))
-		ORDER BY contype DESC, conname`)
+	// Foreign keys between the loaded tables: dropped, and added back at
+	// the end, where each is checked by one join. (UNIQUE constraints stay:
+	// numbering and the rows that may match stored members look members
+	// up by organisation and number while the load runs.)
+	rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
+		AND confrelid::regclass::text IN (`+in+`) ORDER BY conname`)
 	if err != nil {
 		return err
 	}
@@ -381,12 +420,16 @@ func (d *deferredIndexes) deferConstraints(ctx context.Context, in string) error
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-		_, err = tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT bulk_role`)
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT bulk_role`); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT bulk_role`)
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT bulk_role`); err != nil {
 		return err
 	}
+	d.replica = true
 	rows, err = tx.QueryContext(ctx, `SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text,
 			string_agg(a.attname, ',' ORDER BY k.n), string_agg(fa.attname, ',' ORDER BY k.n)
 		FROM pg_constraint c
@@ -405,21 +448,21 @@ func (d *deferredIndexes) deferConstraints(ctx context.Context, in string) error
 			rows.Close()
 			return err
 		}
-		d.checks = append(d.checks, fkCheck(name, table, parent, strings.Split(cols, ","), strings.Split(pcols, ",")))
+		d.checks = append(d.checks, fkCheck{name, fkCheckQuery(table, parent, strings.Split(cols, ","), strings.Split(pcols, ","))})
 	}
 	return rows.Close()
 }
 
-// fkCheck is a query that returns the name of foreign key name when a row
-// of table breaks it (MATCH SIMPLE: a row with a null key column is not
-// checked), and nothing otherwise.
-func fkCheck(name, table, parent string, cols, pcols []string) string {
+// fkCheckQuery returns one row when a row of table breaks the foreign key
+// cols → parent(pcols) (MATCH SIMPLE: a row with a null key column is not
+// checked), and none otherwise.
+func fkCheckQuery(table, parent string, cols, pcols []string) string {
 	var notNull, match []string
 	for i, c := range cols {
 		notNull = append(notNull, `c.`+pgx.Identifier{c}.Sanitize()+` IS NOT NULL`)
 		match = append(match, `p.`+pgx.Identifier{pcols[i]}.Sanitize()+` = c.`+pgx.Identifier{c}.Sanitize())
 	}
-	return `SELECT '` + name + `' FROM ` + table + ` c WHERE ` + strings.Join(notNull, ` AND `) +
+	return `SELECT 1 FROM ` + table + ` c WHERE ` + strings.Join(notNull, ` AND `) +
 		` AND NOT EXISTS (SELECT 1 FROM ` + parent + ` p WHERE ` + strings.Join(match, ` AND `) + `) LIMIT 1`
 }
 
@@ -442,9 +485,12 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		}
 	case Postgres:
 		// Triggers (the audit log's guards among them) fire again for
-		// whatever the transaction writes after the load.
-		if _, err := d.tx.ExecContext(ctx, `SET LOCAL session_replication_role = origin`); err != nil {
-			return err
+		// whatever the transaction writes after the load. (Only when the
+		// role was changed: setting it needs the same right.)
+		if d.replica {
+			if _, err := d.tx.ExecContext(ctx, `SET LOCAL session_replication_role = origin`); err != nil {
+				return err
+			}
 		}
 	}
 	for _, q := range d.creates {
@@ -453,14 +499,16 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 		}
 	}
 	d.creates = nil
-	for _, q := range d.checks {
-		var broken string
-		err := d.tx.QueryRowContext(ctx, q).Scan(&broken)
+	for _, c := range d.checks {
+		var one int
+		err := d.tx.QueryRowContext(ctx, c.query).Scan(&one)
 		if err == nil {
-			return fmt.Errorf("bulk load broke foreign key %s", broken)
+			// What an insert that broke it would have said, row by row.
+			return kexie.Wrap(kexie.CodeInvalid, "err.reference", "refers to something that does not exist, or is still referred to",
+				fmt.Errorf("bulk load broke foreign key %s", c.name))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("check foreign key: %w", err)
+			return fmt.Errorf("check foreign key %s: %w", c.name, err)
 		}
 	}
 	d.checks = nil

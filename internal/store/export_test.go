@@ -111,7 +111,7 @@ func (db *DB) BulkLoadForTest(ctx context.Context, load func(exec func(q string,
 		if err != nil {
 			return err
 		}
-		replica = len(d.checks) > 0
+		replica = d.replica
 		if err := load(func(q string, args ...any) error { _, err := tx.ExecContext(ctx, q, args...); return err }); err != nil {
 			return err
 		}

@@ -221,6 +221,7 @@ type memberWriter struct {
 	// share one connection, which takes one command at a time. (A
 	// lookup that must see pending rows flushes first and waits anyway.)
 	connMu    sync.Mutex
+	seq       *sql.Conn // PostgreSQL: where ids are drawn
 	deferred  *deferredIndexes
 	personIDs idAllocator
 	memberIDs idAllocator
@@ -239,9 +240,22 @@ var (
 		shared: []string{"happened", "reason", "actor", "created_at"}}
 )
 
-func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *ImportOutcome) (*memberWriter, error) {
+func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *ImportOutcome) (_ *memberWriter, err error) {
 	w := &memberWriter{ctx: ctx, tx: tx, opt: opt, out: out, orgs: map[string]*importOrg{},
 		personIDs: idAllocator{tx: tx, table: "people"}, memberIDs: idAllocator{tx: tx, table: "memberships"}}
+	if tx.conn != nil {
+		// Before deferIndexes locks the tables (idAllocator says why).
+		seq, err := tx.db.w.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		w.seq, w.personIDs.seq, w.memberIDs.seq = seq, seq, seq
+		defer func() {
+			if err != nil {
+				seq.Close()
+			}
+		}()
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
 		return nil, err
 	}
@@ -276,6 +290,9 @@ func (w *memberWriter) close() {
 	w.people.close()
 	w.members.close()
 	w.events.close()
+	if w.seq != nil {
+		w.seq.Close()
+	}
 }
 
 // submit hands the pending new rows to the flusher and goes on: the
@@ -430,7 +447,10 @@ func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 				return err
 			}
 		}
+		// The connection may be in the middle of a COPY (PostgreSQL).
+		w.connMu.Lock()
 		no, err := w.tx.nextMemberNo(w.ctx, o.id)
+		w.connMu.Unlock()
 		if err != nil {
 			return err
 		}

@@ -96,6 +96,12 @@ func memberSnapshot(m kexie.MemberRecord) map[string]any {
 		"joined": m.Joined, "status": string(m.Status), "last_dues_paid": m.LastDuesPaid, "last_activity": m.LastActivity}
 }
 
+// insertMember records a new membership (an application's) and, unless
+// the identity document already has a holder, its holder. A holder on
+// file keeps the details on file: an application (from anyone, through a
+// public form) is not a way to change a person other organisations hold;
+// what it said is in its member.create audit entry, and staff change a
+// holder's details through the member's page.
 func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberRecord, idHash, sealed, masked string) error {
 	// One holder per identity document, across organisations.
 	var personID int64
@@ -114,8 +120,6 @@ func (tx *Tx) insertMember(ctx context.Context, orgID int64, m *kexie.MemberReco
 			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.now, initials).Scan(&personID); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
-	} else if err := tx.updatePerson(ctx, personID, *m, idHash, sealed, masked); err != nil {
-		return err
 	}
 	if m.MemberNo == "" {
 		no, err := tx.nextMemberNo(ctx, orgID)
