@@ -324,6 +324,9 @@ type deferredIndexes struct {
 	// checked by one query each at the end.
 	replica bool
 	checks  []fkCheck
+	// keys add back the UNIQUE constraints put off (PostgreSQL): at the
+	// end, or as soon as the load needs to look rows up by them.
+	keys []string
 }
 
 // fkCheck is a foreign key and a query that returns a row when a row of
@@ -381,25 +384,32 @@ func deferIndexes(ctx context.Context, tx *Tx, tables ...string) (*deferredIndex
 // tables in (a quoted list) would otherwise check row by row.
 func (d *deferredIndexes) deferConstraints(ctx context.Context, in string) error {
 	tx := d.tx
-	// Foreign keys between the loaded tables: dropped, and added back at
-	// the end, where each is checked by one join. (UNIQUE constraints stay:
-	// numbering and the rows that may match stored members look members
-	// up by organisation and number while the load runs.)
-	rows, err := tx.QueryContext(ctx, `SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
-		WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
-		AND confrelid::regclass::text IN (`+in+`) ORDER BY conname`)
+	// UNIQUE constraints no foreign key depends on, and foreign keys
+	// between the loaded tables: dropped, and added back at the end, where
+	// each is checked by one sort or one join. (A UNIQUE constraint comes
+	// back earlier when the load needs its index: restoreKeys.)
+	rows, err := tx.QueryContext(ctx, `SELECT contype, conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint c
+		WHERE connamespace = current_schema()::regnamespace AND conrelid::regclass::text IN (`+in+`)
+		AND (contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+			OR contype = 'f' AND confrelid::regclass::text IN (`+in+`))
+		ORDER BY contype DESC, conname`)
 	if err != nil {
 		return err
 	}
 	var drops []string
 	for rows.Next() {
-		var name, table, def string
-		if err := rows.Scan(&name, &table, &def); err != nil {
+		var kind, name, table, def string
+		if err := rows.Scan(&kind, &name, &table, &def); err != nil {
 			rows.Close()
 			return err
 		}
 		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
-		d.creates = append(d.creates, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
+		add := `ALTER TABLE ` + table + ` ADD CONSTRAINT ` + name + ` ` + def
+		if kind == "u" {
+			d.keys = append(d.keys, add)
+		} else {
+			d.creates = append(d.creates, add)
+		}
 	}
 	if err := rows.Close(); err != nil {
 		return err
@@ -466,6 +476,21 @@ func fkCheckQuery(table, parent string, cols, pcols []string) string {
 		` AND NOT EXISTS (SELECT 1 FROM ` + parent + ` p WHERE ` + strings.Join(match, ` AND `) + `) LIMIT 1`
 }
 
+// restoreKeys adds back the UNIQUE constraints put off, if any still are
+// (nothing to do on a nil d: no indexes were put off).
+func (d *deferredIndexes) restoreKeys(ctx context.Context) error {
+	if d == nil {
+		return nil
+	}
+	for _, q := range d.keys {
+		if _, err := d.tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild unique key: %w", err)
+		}
+	}
+	d.keys = nil
+	return nil
+}
+
 // restore builds the dropped indexes and constraints again, checks the
 // foreign keys left unchecked, and gives the page cache back.
 func (d *deferredIndexes) restore(ctx context.Context) error {
@@ -492,6 +517,9 @@ func (d *deferredIndexes) restore(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if err := d.restoreKeys(ctx); err != nil {
+		return err
 	}
 	for _, q := range d.creates {
 		if _, err := d.tx.ExecContext(ctx, q); err != nil {

@@ -185,3 +185,55 @@ func TestApplicationKeepsTheHolderOnFile(t *testing.T) {
 		}
 	})
 }
+
+// A first load that numbers some rows and is given numbers for others in
+// the same organisation: assigned numbers skip those the file gives, and a
+// number given after the import numbered rows of its own is looked up (on
+// PostgreSQL that brings back the unique key the load had put off).
+func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		root, _, _, _ := tree(t, db)
+		sys := user(t, db, "sys", kexie.RoleSysAdmin, root.ID)
+		row := func(line int, org, no, name string) kexie.MemberRecord {
+			return kexie.MemberRecord{Line: line, OrgCode: org, MemberNo: no, Type: "individual", Name: name, Status: "active"}
+		}
+		rows := []kexie.MemberRecord{row(2, "A", "A-000002", "甲一"), row(3, "A", "", "甲二"), row(4, "A", "", "甲三"), row(5, "A", "A-000003", "甲四"),
+			row(6, "B", "", "乙一"), row(7, "B", "B-000001", "乙二"), row(8, "B", "", "乙三"),
+			row(9, "A1", "", "丙一"), row(10, "A1", "A1-000005", "丙二"), row(11, "A1", "", "丙三"), row(12, "A1", "", "丙五"),
+			row(13, "A1", "", "丙六"), row(14, "A1", "", "丙七")}
+		out, err := db.ImportMembers(ctx, admin, store.MemberRecords(rows, nil), store.MemberImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Created != 11 || len(out.Rejected) != 2 || out.Rejected[0].Line != 5 || out.Rejected[1].Line != 7 {
+			t.Fatalf("%+v", out)
+		}
+		// Numbers taken from a counter in blocks and not given go back to
+		// it: the next import goes on without a gap.
+		out, err = db.ImportMembers(ctx, admin, store.MemberRecords([]kexie.MemberRecord{row(2, "B", "", "乙四"), row(3, "A1", "", "丙四")}, nil),
+			store.MemberImportOptions{})
+		if err != nil || out.Created != 2 {
+			t.Fatalf("%+v %v", out, err)
+		}
+		got := map[string]string{}
+		for _, org := range []string{"A", "B", "A1"} {
+			o, err := db.OrgByCode(ctx, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, err := db.SearchMembers(ctx, sys.ID, store.MemberFilter{OrgID: o.ID}, 0, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				got[m.Record.Name] = m.Record.MemberNo
+			}
+		}
+		want := map[string]string{"甲一": "A-000002", "甲二": "A-000001", "甲三": "A-000003", "乙一": "B-000001", "乙三": "B-000002",
+			"乙四": "B-000003", "丙一": "A1-000001", "丙二": "A1-000005", "丙三": "A1-000002", "丙五": "A1-000003", "丙六": "A1-000004",
+			"丙七": "A1-000006", "丙四": "A1-000007"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("numbers %v, want %v", got, want)
+		}
+	})
+}

@@ -187,6 +187,9 @@ type importOrg struct {
 	created   int
 	firstID   int64
 	lastID    int64
+	// nextNo…lastNo: sequence numbers taken from the counter in a block
+	// and not yet given (block: how many the last block took).
+	nextNo, lastNo, block int64
 }
 
 type memberWriter struct {
@@ -430,7 +433,9 @@ func (w *memberWriter) row(m kexie.MemberRecord) error {
 func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 	if m.MemberNo != "" && o.generated {
 		// A number given after the import numbered rows of its own may be
-		// one of those: look it up.
+		// one of those: look it up. (And the numbers assigned from now on
+		// must not be this one.)
+		o.explicit = true
 		return w.slowRow(o, m)
 	}
 	if m.MemberNo == "" && m.IDHash == "" {
@@ -441,16 +446,22 @@ func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 		}
 	}
 	if m.MemberNo == "" {
+		var no string
+		var err error
 		if o.explicit {
-			// The number to assign must not be one a queued row carries.
-			if err := w.flush(); err != nil {
+			// The number to assign must not be one a row of the file
+			// carries: those written, looked up by their index.
+			if err := w.keys(); err != nil {
 				return err
 			}
+			if err := w.giveBack(o); err != nil {
+				return err
+			}
+			no, err = w.tx.nextMemberNo(w.ctx, o.id)
+		} else {
+			// Every number the organisation holds came from its counter.
+			no, err = w.counted(o)
 		}
-		// The connection may be in the middle of a COPY (PostgreSQL).
-		w.connMu.Lock()
-		no, err := w.tx.nextMemberNo(w.ctx, o.id)
-		w.connMu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -466,6 +477,54 @@ func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 		}
 	}
 	return w.create(o, m, personID)
+}
+
+// counted gives the organisation's next number from its counter, taken in
+// blocks (16 at first, doubling up to 4,096): on PostgreSQL each move of
+// the counter is a round trip waiting for the COPY on the same connection,
+// and a new version of the counter's row that every later move walks past
+// until the commit (a million moves one by one take quadratic time).
+func (w *memberWriter) counted(o *importOrg) (string, error) {
+	if o.nextNo == 0 || o.nextNo > o.lastNo {
+		o.block = min(max(2*o.block, 16), 4096)
+		w.connMu.Lock() // the connection may be in the middle of a COPY
+		first, err := w.tx.reserveMemberNos(w.ctx, o.id, o.block)
+		w.connMu.Unlock()
+		if err != nil {
+			return "", err
+		}
+		o.nextNo, o.lastNo = first, first+o.block-1
+	}
+	o.nextNo++
+	return memberNo(o.code, o.nextNo-1), nil
+}
+
+// giveBack sets the organisation's counter back to the first number of
+// its block not given, so that numbers stay without gaps. (The counter's
+// row is this transaction's since it took the block: no one else moved
+// it.) The connection must be free: after a flush.
+func (w *memberWriter) giveBack(o *importOrg) error {
+	if o.nextNo == 0 || o.nextNo > o.lastNo {
+		return nil
+	}
+	if _, err := w.tx.ExecContext(w.ctx, `UPDATE member_counters SET next_no = $1 WHERE org_id = $2`, o.nextNo, o.id); err != nil {
+		return err
+	}
+	o.nextNo, o.lastNo = 0, -1
+	return nil
+}
+
+// keys writes the pending rows and makes sure members can be looked up by
+// organisation and number: a first load on PostgreSQL puts the UNIQUE
+// constraint off with the indexes, and adds it back (one sort of the rows
+// so far) the first time a row needs such a lookup — a number given after
+// the import numbered rows of its own, or a number to assign where the
+// file gave some.
+func (w *memberWriter) keys() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return w.deferred.restoreKeys(w.ctx)
 }
 
 // holder finds the person holding the row's document: in a fresh import
@@ -594,7 +653,7 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 // slowRow handles a row that may match a stored membership.
 func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 	ctx, tx := w.ctx, w.tx
-	if err := w.flush(); err != nil {
+	if err := w.keys(); err != nil {
 		return err
 	}
 	idHash := m.IDHash
@@ -681,6 +740,9 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 		return tx.updateMember(ctx, was, m, idHash, m.IDSealed, m.IDMasked)
 	}
 	if m.MemberNo == "" {
+		if err := w.giveBack(o); err != nil {
+			return err
+		}
 		if m.MemberNo, err = tx.nextMemberNo(ctx, o.id); err != nil {
 			return err
 		}
@@ -700,6 +762,11 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 func (w *memberWriter) finish() error {
 	if err := w.flush(); err != nil {
 		return err
+	}
+	for _, o := range w.orgs {
+		if err := w.giveBack(o); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	if err := w.deferred.restore(w.ctx); err != nil {

@@ -195,13 +195,10 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 		return "", err
 	}
 	for {
-		var n int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO member_counters (org_id, next_no) VALUES ($1, 2)
-			ON CONFLICT (org_id) DO UPDATE SET next_no = member_counters.next_no + 1 RETURNING next_no - 1`, orgID).Scan(&n)
+		no, err := tx.countMemberNo(ctx, orgID, code)
 		if err != nil {
 			return "", err
 		}
-		no := fmt.Sprintf("%s-%06d", code, n)
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1 AND member_no = $2)`, orgID, no).Scan(&taken); err != nil {
 			return "", err
@@ -211,6 +208,29 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 		}
 	}
 }
+
+// countMemberNo takes the organisation's next number from its counter,
+// without asking whether a member already has it (nextMemberNo does).
+func (tx *Tx) countMemberNo(ctx context.Context, orgID int64, code string) (string, error) {
+	n, err := tx.reserveMemberNos(ctx, orgID, 1)
+	if err != nil {
+		return "", err
+	}
+	return memberNo(code, n), nil
+}
+
+// reserveMemberNos moves the organisation's counter on by k and returns
+// the first of the k sequence numbers it passed.
+func (tx *Tx) reserveMemberNos(ctx context.Context, orgID, k int64) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO member_counters (org_id, next_no) VALUES ($1, $2 + 1)
+		ON CONFLICT (org_id) DO UPDATE SET next_no = member_counters.next_no + $2 RETURNING next_no - $2`, orgID, k).Scan(&n)
+	return n, err
+}
+
+// memberNo is the number an organisation assigns: its code and a sequence
+// number of six digits at least (CAST-000001).
+func memberNo(code string, n int64) string { return fmt.Sprintf("%s-%06d", code, n) }
 
 // searchTerms are what member search matches a holder's prefix against,
 // besides the name and employer: the run-together pinyin (as given —
