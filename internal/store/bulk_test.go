@@ -67,6 +67,51 @@ func TestBulkLoadOnPostgresAsAnyRole(t *testing.T) {
 	}
 }
 
+// An import on PostgreSQL that fails while setting up its first load (here
+// its context ends while it waits for a lock a reader holds) gives back
+// every connection it took, the one it draws ids on included.
+func TestFailedFirstLoadGivesConnectionsBack(t *testing.T) {
+	dsn := storetest.PostgresSchema(t)
+	db, err := store.Open(ctx, store.Config{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tree(t, db)
+	other, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for i := 0; i < 3; i++ {
+		otx, err := other.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := otx.ExecContext(ctx, `LOCK TABLE people IN ACCESS SHARE MODE`); err != nil {
+			t.Fatal(err)
+		}
+		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		_, err = db.ImportMembers(c, admin, store.MemberRecords([]kexie.MemberRecord{{Line: 2, OrgCode: "A", Type: "individual", Name: "甲", Status: "active"}}, nil),
+			store.MemberImportOptions{})
+		cancel()
+		_ = otx.Rollback()
+		if err == nil {
+			t.Fatal("the import went through a lock it should have waited for")
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for db.WriterInUse() != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := db.WriterInUse(); n != 0 {
+		t.Fatalf("writer connections still checked out after failed imports: %d", n)
+	}
+}
+
 // pgAs opens a migrated database in a schema of its own, as the
 // connection's superuser or as a new role that owns that schema (granted
 // session_replication_role or not).

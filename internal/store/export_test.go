@@ -119,3 +119,6 @@ func (db *DB) BulkLoadForTest(ctx context.Context, load func(exec func(q string,
 	})
 	return replica, err
 }
+
+// WriterInUse is how many writer connections are checked out of the pool.
+func (db *DB) WriterInUse() int { return db.w.Stats().InUse }

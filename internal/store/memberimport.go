@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"hash/maphash"
 	"sort"
 	"strconv"
@@ -183,7 +182,7 @@ type importOrg struct {
 	refusal   string // why its rows are rejected, if they are
 	fresh     bool   // it held no memberships when the import began
 	generated bool   // the import has assigned it a member number
-	explicit  bool   // rows with a member number are queued, not yet written
+	explicit  bool   // the file gave it a member number (assigned ones are checked against it)
 	created   int
 	firstID   int64
 	lastID    int64
@@ -248,8 +247,8 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 		personIDs: idAllocator{tx: tx, table: "people"}, memberIDs: idAllocator{tx: tx, table: "memberships"}}
 	if tx.conn != nil {
 		// Before deferIndexes locks the tables (idAllocator says why).
-		seq, err := tx.db.w.Conn(ctx)
-		if err != nil {
+		var seq *sql.Conn
+		if seq, err = tx.db.w.Conn(ctx); err != nil {
 			return nil, err
 		}
 		w.seq, w.personIDs.seq, w.memberIDs.seq = seq, seq, seq
@@ -394,6 +393,12 @@ func (w *memberWriter) org(code string) (*importOrg, error) {
 			o.refusal = "not permitted: outside the organisations you may change"
 			return o, nil
 		}
+	}
+	if w.fresh {
+		// An empty register: every organisation is fresh. (And the query
+		// would scan: a first load has put off the indexes on org_id.)
+		o.fresh = true
+		return o, nil
 	}
 	var held bool
 	if err := w.tx.QueryRowContext(w.ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1)`, o.id).Scan(&held); err != nil {
@@ -591,7 +596,7 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	}
 	if m.IDFirst > 0 {
 		if !samePerson(m, stored) {
-			w.warn(m, fmt.Sprintf("the holder of this identity document was given other details on an earlier row (line of its first appearance kept); this row's are ignored"))
+			w.warn(m, "the holder of this identity document was given other details on an earlier row (line of its first appearance kept); this row's are ignored")
 		}
 		return id, nil
 	}
