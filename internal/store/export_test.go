@@ -122,3 +122,39 @@ func (db *DB) BulkLoadForTest(ctx context.Context, load func(exec func(q string,
 
 // WriterInUse is how many writer connections are checked out of the pool.
 func (db *DB) WriterInUse() int { return db.w.Stats().InUse }
+
+// MemberNumbersForTest returns each holder's name with their member number,
+// and each organisation's counter (the next sequence number), by code.
+func (db *DB) MemberNumbersForTest(ctx context.Context) (map[string]string, map[string]int64, error) {
+	names := map[string]string{}
+	rows, err := db.w.QueryContext(ctx, `SELECT p.name, m.member_no FROM memberships m JOIN people p ON p.id = m.person_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var n, no string
+		if err := rows.Scan(&n, &no); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		names[n] = no
+	}
+	if err := rows.Close(); err != nil {
+		return nil, nil, err
+	}
+	counters := map[string]int64{}
+	rows, err = db.w.QueryContext(ctx, `SELECT o.code, c.next_no FROM member_counters c JOIN orgs o ON o.id = c.org_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var n int64
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, nil, err
+		}
+		counters[c] = n
+	}
+	return names, counters, rows.Err()
+}

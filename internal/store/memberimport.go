@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -182,13 +183,18 @@ type importOrg struct {
 	refusal   string // why its rows are rejected, if they are
 	fresh     bool   // it held no memberships when the import began
 	generated bool   // the import has assigned it a member number
-	explicit  bool   // the file gave it a member number (assigned ones are checked against it)
-	created   int
-	firstID   int64
-	lastID    int64
+	// lookup: a fresh organisation whose numbers are looked up in the
+	// table rather than kept in memory (the file gave one too large).
+	lookup  bool
+	created int
+	firstID int64
+	lastID  int64
 	// nextNo…lastNo: sequence numbers taken from the counter in a block
-	// and not yet given (block: how many the last block took).
-	nextNo, lastNo, block int64
+	// and not yet given (block: how many the last block took); issuedFrom:
+	// the first this import took. given: the sequence numbers the file
+	// gave in the counter's form, a bit each (fresh organisations).
+	nextNo, lastNo, block, issuedFrom int64
+	given                             []uint64
 }
 
 type memberWriter struct {
@@ -433,14 +439,14 @@ func (w *memberWriter) row(m kexie.MemberRecord) error {
 // freshRow handles a row for an organisation that held no members when
 // the import began: only the file's own earlier rows can match, and the
 // reading side has rejected those with the same number or document, so
-// nothing is looked up but the holder of a document seen before and the
-// rows without number or document.
+// nothing is looked up but the holder of a document seen before. Numbers
+// are kept in memory: the ones the organisation's counter gave out, and
+// the ones the file gave in the counter's own form (CODE-000123), the only
+// ones an assigned number could collide with.
 func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
-	if m.MemberNo != "" && o.generated {
-		// A number given after the import numbered rows of its own may be
-		// one of those: look it up. (And the numbers assigned from now on
-		// must not be this one.)
-		o.explicit = true
+	if m.MemberNo != "" && o.lookup && o.generated {
+		// A number too large to keep in memory came before: numbers are
+		// looked up in the table.
 		return w.slowRow(o, m)
 	}
 	if m.MemberNo == "" && m.IDHash == "" {
@@ -450,29 +456,37 @@ func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 			return nil
 		}
 	}
-	if m.MemberNo == "" {
-		var no string
-		var err error
-		if o.explicit {
-			// The number to assign must not be one a row of the file
-			// carries: those written, looked up by their index.
-			if err := w.keys(); err != nil {
-				return err
-			}
-			if err := w.giveBack(o); err != nil {
-				return err
-			}
-			no, err = w.tx.nextMemberNo(w.ctx, o.id)
-		} else {
-			// Every number the organisation holds came from its counter.
-			no, err = w.counted(o)
+	switch {
+	case m.MemberNo == "" && o.lookup:
+		// The number to assign must not be one a row of the file carries:
+		// those written, looked up by their index.
+		if err := w.keys(); err != nil {
+			return err
 		}
+		if err := w.giveBack(o); err != nil {
+			return err
+		}
+		no, err := w.tx.nextMemberNo(w.ctx, o.id)
 		if err != nil {
 			return err
 		}
 		m.MemberNo, o.generated = no, true
-	} else {
-		o.explicit = true
+	case m.MemberNo == "":
+		no, err := w.counted(o)
+		if err != nil {
+			return err
+		}
+		m.MemberNo, o.generated = no, true
+	case !o.lookup:
+		if n, ok := counterSeq(o.code, m.MemberNo); ok {
+			if o.issued(n) {
+				w.reject(m, "the same member "+m.MemberNo+" as an earlier row of this file")
+				return nil
+			}
+			if !o.give(n) {
+				o.lookup = true
+			}
+		}
 	}
 	var personID int64
 	if m.IDHash != "" && (w.fresh || w.peopleHadIDs || m.IDFirst > 0) {
@@ -484,24 +498,73 @@ func (w *memberWriter) freshRow(o *importOrg, m kexie.MemberRecord) error {
 	return w.create(o, m, personID)
 }
 
-// counted gives the organisation's next number from its counter, taken in
-// blocks (16 at first, doubling up to 4,096): on PostgreSQL each move of
-// the counter is a round trip waiting for the COPY on the same connection,
-// and a new version of the counter's row that every later move walks past
-// until the commit (a million moves one by one take quadratic time).
-func (w *memberWriter) counted(o *importOrg) (string, error) {
-	if o.nextNo == 0 || o.nextNo > o.lastNo {
-		o.block = min(max(2*o.block, 16), 4096)
-		w.connMu.Lock() // the connection may be in the middle of a COPY
-		first, err := w.tx.reserveMemberNos(w.ctx, o.id, o.block)
-		w.connMu.Unlock()
-		if err != nil {
-			return "", err
-		}
-		o.nextNo, o.lastNo = first, first+o.block-1
+// counterSeq reads a member number written the way the organisation's
+// counter writes them (memberNo) and returns its sequence number.
+func counterSeq(code, no string) (int64, bool) {
+	rest, ok := strings.CutPrefix(no, code+"-")
+	if !ok || len(rest) < 6 || len(rest) > 18 {
+		return 0, false
 	}
-	o.nextNo++
-	return memberNo(o.code, o.nextNo-1), nil
+	n, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || n < 0 || memberNo(code, n) != no {
+		return 0, false
+	}
+	return n, true
+}
+
+// maxGiven bounds the sequence numbers a fresh organisation keeps in
+// memory (a bit each: 2 MiB at most); past it numbers are looked up.
+const maxGiven = 1 << 24
+
+// give notes that the file gave the sequence number n in the counter's
+// form, so that the counter skips it; false when n is too large to keep.
+func (o *importOrg) give(n int64) bool {
+	if n >= maxGiven {
+		return false
+	}
+	for int64(len(o.given)) <= n>>6 {
+		o.given = append(o.given, 0)
+	}
+	o.given[n>>6] |= 1 << (n & 63)
+	return true
+}
+
+func (o *importOrg) isGiven(n int64) bool {
+	return n >= 0 && n>>6 < int64(len(o.given)) && o.given[n>>6]&(1<<(n&63)) != 0
+}
+
+// issued reports whether the counter gave n to a row of this import.
+func (o *importOrg) issued(n int64) bool {
+	return o.issuedFrom != 0 && n >= o.issuedFrom && n < o.nextNo && !o.isGiven(n)
+}
+
+// counted gives the organisation's next number from its counter, passing
+// over those the file gave, taken in blocks (16 at first, doubling up to
+// 4,096): on PostgreSQL each move of the counter is a round trip waiting
+// for the COPY on the same connection, and a new version of the counter's
+// row that every later move walks past until the commit (a million moves
+// one by one take quadratic time).
+func (w *memberWriter) counted(o *importOrg) (string, error) {
+	for {
+		if o.nextNo == 0 || o.nextNo > o.lastNo {
+			o.block = min(max(2*o.block, 16), 4096)
+			w.connMu.Lock() // the connection may be in the middle of a COPY
+			first, err := w.tx.reserveMemberNos(w.ctx, o.id, o.block)
+			w.connMu.Unlock()
+			if err != nil {
+				return "", err
+			}
+			if o.issuedFrom == 0 {
+				o.issuedFrom = first
+			}
+			o.nextNo, o.lastNo = first, first+o.block-1
+		}
+		n := o.nextNo
+		o.nextNo++
+		if !o.isGiven(n) {
+			return memberNo(o.code, n), nil
+		}
+	}
 }
 
 // giveBack sets the organisation's counter back to the first number of
