@@ -209,28 +209,50 @@ func (a *idAllocator) take(ctx context.Context) (int64, error) {
 }
 
 // bulkWrite runs fn in a write transaction fit for bulk loading, rolled
-// back when dry. On SQLite that is a write transaction on the writer
-// connection, held with the settings of a load; on PostgreSQL a BEGIN on one connection held for the whole transaction, so
-// that COPY (which database/sql cannot reach) runs inside it.
+// back when dry, on one connection held from the first statement to the
+// last. On PostgreSQL it is a BEGIN by hand, so that COPY (which
+// database/sql cannot reach) runs inside the transaction. On SQLite it is
+// the writer connection with the settings of a load, given back before the
+// connection goes back to the pool: the pool has only this one writer, and
+// whatever write waits for it would otherwise run with them.
 func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
-	if db.dialect != Postgres {
-		return db.sqliteBulkWrite(ctx, actor, dry, fn)
-	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return mapErr(fmt.Errorf("connect: %w", err))
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
-		return mapErr(fmt.Errorf("begin: %w", err))
+	tx := &Tx{db: db, actor: actor, now: db.Now()}
+	var commit, rollback func() error
+	if db.dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+			return mapErr(fmt.Errorf("begin: %w", err))
+		}
+		tx.querier, tx.conn = conn, conn
+		commit = func() error { _, err := conn.ExecContext(ctx, "COMMIT"); return err }
+		rollback = func() error { _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); return err }
+	} else {
+		defer func() {
+			bg := context.WithoutCancel(ctx)
+			for _, q := range []string{`PRAGMA cache_size = -2000`, `PRAGMA threads = 0`, `PRAGMA temp_store = DEFAULT`, `PRAGMA foreign_keys = ON`} {
+				if _, err := conn.ExecContext(bg, q); err != nil {
+					// A writer that cannot be put back is not handed on.
+					_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+					break
+				}
+			}
+		}()
+		sqlTx, err := sqliteBulkBegin(ctx, conn)
+		if err != nil {
+			return mapErr(err)
+		}
+		tx.querier, commit, rollback = sqlTx, sqlTx.Commit, sqlTx.Rollback
 	}
-	tx := &Tx{querier: conn, conn: conn, db: db, actor: actor, now: db.Now()}
 	err = fn(tx)
 	if err == nil && dry {
 		err = errDryRun
 	}
 	if err != nil {
-		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+		if rerr := rollback(); rerr != nil {
 			// Never hand a connection with an open transaction back to the pool.
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
@@ -239,38 +261,21 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 		}
 		return mapErr(err)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if err := commit(); err != nil {
 		return mapErr(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
 
-// sqliteBulkWrite is bulkWrite on SQLite: a write transaction on the
-// writer connection, held from the settings the load makes to the moment
-// they are given back — the pool has only this one writer, and whatever
-// write waits for it would otherwise run with them.
-func (db *DB) sqliteBulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn func(tx *Tx) error) error {
-	conn, err := db.w.Conn(ctx)
-	if err != nil {
-		return mapErr(fmt.Errorf("connect: %w", err))
-	}
-	defer conn.Close()
-	defer func() {
-		bg := context.WithoutCancel(ctx)
-		for _, q := range []string{`PRAGMA cache_size = -2000`, `PRAGMA threads = 0`, `PRAGMA temp_store = DEFAULT`, `PRAGMA foreign_keys = ON`} {
-			if _, rerr := conn.ExecContext(bg, q); rerr != nil {
-				// A writer that cannot be put back is not handed on.
-				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-				break
-			}
-		}
-	}()
+// sqliteBulkBegin makes the settings of a load on the SQLite writer
+// connection and begins its transaction.
+func sqliteBulkBegin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
 	// A multi-row INSERT into a table with an index keeps a statement
 	// journal (SQLite's undo of one statement) whatever the conflict
 	// clause: in memory it costs a copy, in a temporary file a write per
 	// page (a tenth of the writing time of a first load).
 	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return mapErr(err)
+		return nil, err
 	}
 	// A first load writes only keys it has just allocated or looked up in
 	// the same transaction: checking each against its parent row (three
@@ -278,38 +283,25 @@ func (db *DB) sqliteBulkWrite(ctx context.Context, actor kexie.Actor, dry bool, 
 	// transaction, hence before it, on an empty register only.
 	var empty bool
 	if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM people)`).Scan(&empty); err != nil {
-		return mapErr(err)
+		return nil, err
 	}
 	if empty {
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return mapErr(err)
+			return nil, err
 		}
 	}
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return mapErr(fmt.Errorf("begin: %w", err))
+		return nil, fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{querier: sqlTx, db: db, actor: actor, now: db.Now()}
 	// Otherwise foreign keys are checked at commit, and INSERT OR FAIL: no
 	// statement needs to undo itself half-way (an error rolls the whole
 	// transaction back anyway).
-	if _, err = tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err == nil {
-		err = fn(tx)
-	}
-	if err == nil && dry {
-		err = errDryRun
-	}
-	if err != nil {
+	if _, err := sqlTx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 		_ = sqlTx.Rollback()
-		if errors.Is(err, errDryRun) {
-			return nil
-		}
-		return mapErr(err)
+		return nil, err
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return mapErr(fmt.Errorf("commit: %w", err))
-	}
-	return nil
+	return sqlTx, nil
 }
 
 // deferredIndexes are secondary indexes a bulk load into empty tables

@@ -229,7 +229,6 @@ type memberWriter struct {
 	// share one connection, which takes one command at a time. (A
 	// lookup that must see pending rows flushes first and waits anyway.)
 	connMu    sync.Mutex
-	seq       *sql.Conn // PostgreSQL: where ids are drawn
 	deferred  *deferredIndexes
 	personIDs idAllocator
 	memberIDs idAllocator
@@ -257,7 +256,7 @@ func newMemberWriter(ctx context.Context, tx *Tx, opt MemberImportOptions, out *
 		if seq, err = tx.db.w.Conn(ctx); err != nil {
 			return nil, err
 		}
-		w.seq, w.personIDs.seq, w.memberIDs.seq = seq, seq, seq
+		w.personIDs.seq, w.memberIDs.seq = seq, seq
 		defer func() {
 			if err != nil {
 				seq.Close()
@@ -298,8 +297,8 @@ func (w *memberWriter) close() {
 	w.people.close()
 	w.members.close()
 	w.events.close()
-	if w.seq != nil {
-		w.seq.Close()
+	if w.personIDs.seq != nil {
+		w.personIDs.seq.Close()
 	}
 }
 

@@ -195,10 +195,11 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 		return "", err
 	}
 	for {
-		no, err := tx.countMemberNo(ctx, orgID, code)
+		n, err := tx.reserveMemberNos(ctx, orgID, 1)
 		if err != nil {
 			return "", err
 		}
+		no := memberNo(code, n)
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1 AND member_no = $2)`, orgID, no).Scan(&taken); err != nil {
 			return "", err
@@ -207,16 +208,6 @@ func (tx *Tx) nextMemberNo(ctx context.Context, orgID int64) (string, error) {
 			return no, nil
 		}
 	}
-}
-
-// countMemberNo takes the organisation's next number from its counter,
-// without asking whether a member already has it (nextMemberNo does).
-func (tx *Tx) countMemberNo(ctx context.Context, orgID int64, code string) (string, error) {
-	n, err := tx.reserveMemberNos(ctx, orgID, 1)
-	if err != nil {
-		return "", err
-	}
-	return memberNo(code, n), nil
 }
 
 // reserveMemberNos moves the organisation's counter on by k and returns
