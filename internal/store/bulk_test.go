@@ -282,3 +282,70 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 		}
 	})
 }
+
+// A first load puts off indexes and keys and brings every one back as it
+// was; each membership it creates has its first history event (written on
+// SQLite by one statement at the end), and a second load into the filled
+// register (keys live) adds the next ones the same way.
+func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tree(t, db)
+		schema := func() string {
+			t.Helper()
+			q := `SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('people', 'memberships', 'membership_events') ORDER BY name`
+			if db.Dialect() == store.Postgres {
+				q = `SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()
+					AND tablename IN ('people', 'memberships', 'membership_events') ORDER BY indexname`
+			}
+			rows, err := db.RawQueryForTest(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var defs []string
+			for rows.Next() {
+				var d sql.NullString
+				if err := rows.Scan(&d); err != nil {
+					t.Fatal(err)
+				}
+				defs = append(defs, d.String)
+			}
+			return fmt.Sprint(defs)
+		}
+		before := schema()
+		for load, n := range []int{50, 20} {
+			var rows []kexie.MemberRecord
+			for i := range n {
+				status := kexie.MemberStatus("active")
+				if i%7 == 0 {
+					status = "lapsed"
+				}
+				rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: []string{"A", "B"}[i%2], Type: "individual",
+					Name: fmt.Sprintf("人%d-%d", load, i), Status: status})
+			}
+			out, err := db.ImportMembers(ctx, admin, store.MemberRecords(rows, nil), store.MemberImportOptions{Source: "t.csv"})
+			if err != nil || out.Created != n || len(out.Rejected) != 0 {
+				t.Fatalf("load %d: %+v %v", load, out, err)
+			}
+			if got := schema(); got != before {
+				t.Fatalf("load %d: indexes after\n%s\nbefore\n%s", load, got, before)
+			}
+		}
+		res, err := db.RawQueryForTest(ctx, `SELECT COUNT(*), COUNT(e.id), SUM(CASE WHEN e.status = m.status AND e.reason <> '' AND e.actor <> '' THEN 1 ELSE 0 END)
+			FROM memberships m LEFT JOIN membership_events e ON e.membership_id = m.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Close()
+		var members, events, right int
+		if !res.Next() {
+			t.Fatal(res.Err())
+		}
+		if err := res.Scan(&members, &events, &right); err != nil {
+			t.Fatal(err)
+		}
+		if members != 70 || events != 70 || right != 70 {
+			t.Fatalf("%d memberships, %d events, %d of them right", members, events, right)
+		}
+	})
+}

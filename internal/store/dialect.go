@@ -32,6 +32,7 @@ func sqliteDSN(path string, writer bool) string {
 	// by the callers), so comparisons in SQL are ordered correctly.
 	q.Set("_time_format", "sqlite")
 	if writer {
+		q.Add("_pragma", "page_size(16384)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Set("_query_only", "1")

@@ -158,3 +158,21 @@ func (db *DB) MemberNumbersForTest(ctx context.Context) (map[string]string, map[
 	}
 	return names, counters, rows.Err()
 }
+
+// MigrateToForTest applies the pending migrations up to version last.
+func (db *DB) MigrateToForTest(ctx context.Context, last int) error {
+	_, err := db.migrateTo(ctx, last)
+	return err
+}
+
+// ApplyMigrationForTest runs a migration text as the runner does.
+func (db *DB) ApplyMigrationForTest(ctx context.Context, version int, text string) error {
+	return db.applyMigration(ctx, Migration{Version: version, Name: "test"}, text, db.Now())
+}
+
+// WriterPragma reads a setting of the writer connection.
+func (db *DB) WriterPragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.w.QueryRowContext(ctx, `PRAGMA `+name).Scan(&v)
+	return v, err
+}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -95,6 +97,11 @@ func (db *DB) MigrationStatus(ctx context.Context) ([]Migration, error) {
 // transaction together with its row in schema_migrations, and returns the
 // ones it applied. A failed migration leaves the schema as it was before it.
 func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	return db.migrateTo(ctx, 1<<31-1)
+}
+
+// migrateTo applies the pending migrations up to version last.
+func (db *DB) migrateTo(ctx context.Context, last int) ([]Migration, error) {
 	ms, err := db.MigrationStatus(ctx)
 	if err != nil {
 		return nil, err
@@ -105,36 +112,84 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	}
 	var done []Migration
 	for _, m := range ms {
-		if m.AppliedAt != nil {
+		if m.AppliedAt != nil || m.Version > last {
 			continue
 		}
-		tx, err := db.w.BeginTx(ctx, nil)
-		if err != nil {
-			return done, mapErr(err)
-		}
-		if _, err := tx.ExecContext(ctx, texts[m.Version]); err != nil {
-			_ = tx.Rollback()
-			return done, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
-		}
 		now := db.Now()
-		// ON CONFLICT DO NOTHING + rows affected: a second process that
-		// migrated concurrently makes this one fail cleanly instead of
-		// applying twice.
-		res, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING`, m.Version, m.Name, now)
-		if err != nil {
-			_ = tx.Rollback()
-			return done, mapErr(err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			_ = tx.Rollback()
-			return done, fmt.Errorf("migration %04d_%s: applied concurrently by another process", m.Version, m.Name)
-		}
-		if err := tx.Commit(); err != nil {
-			return done, mapErr(err)
+		if err := db.applyMigration(ctx, m, texts[m.Version], now); err != nil {
+			return done, err
 		}
 		m.AppliedAt = &now
 		done = append(done, m)
 		db.log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	return done, nil
+}
+
+// foreignKeysOff is the first line of a SQLite migration that rebuilds a
+// table other tables refer to: SQLite's documented way (create the new
+// table, copy, drop the old, rename) needs foreign keys off, which can only
+// change outside a transaction. The keys are checked before it commits.
+const foreignKeysOff = "-- kexie:foreign-keys=off"
+
+// applyMigration runs one migration and records it, in one transaction on
+// one connection.
+func (db *DB) applyMigration(ctx context.Context, m Migration, text string, now time.Time) (err error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	fkOff := db.dialect == SQLite && strings.HasPrefix(text, foreignKeysOff)
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return mapErr(err)
+		}
+		defer func() {
+			if _, perr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); perr != nil {
+				// The pool's only writer is not handed on without its keys.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+				err = errors.Join(err, perr)
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if _, err := tx.ExecContext(ctx, text); err != nil {
+		return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+	}
+	if fkOff {
+		rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+		if err != nil {
+			return mapErr(err)
+		}
+		broken := rows.Next()
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return mapErr(err)
+		}
+		if broken {
+			return fmt.Errorf("migration %04d_%s: leaves rows whose foreign keys point nowhere", m.Version, m.Name)
+		}
+	}
+	// ON CONFLICT DO NOTHING + rows affected: a second process that
+	// migrated concurrently makes this one fail cleanly instead of
+	// applying twice.
+	res, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING`, m.Version, m.Name, now)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("migration %04d_%s: applied concurrently by another process", m.Version, m.Name)
+	}
+	if err := tx.Commit(); err != nil {
+		return mapErr(err)
+	}
+	return nil
 }
