@@ -2,6 +2,7 @@ package kexie
 
 import (
 	"math/rand/v2"
+	"net/mail"
 	"regexp"
 	"testing"
 	"time"
@@ -59,4 +60,32 @@ func fmtDate(rng *rand.Rand) string {
 		b[i] = digits[rng.IntN(10)]
 	}
 	return string(b)
+}
+
+// plainEmail never takes what the parser refuses, and takes the everyday
+// addresses themselves.
+func TestPlainEmailOnlyTakesWhatTheParserTakes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const alphabet = "ab.Z9@_%+-\"<> ()[]!#~,;:\\王\x00"
+	addrs := []string{"m1@example.cn", "a.b@c.d", ".a@b", "a.@b", "a..b@c", "a@b.", "a@.b", "a@b..c", "@b", "a@", "a@b@c",
+		"a b@c", "Name <a@b>", "\"a\"@b", "a@[1.2.3.4]", "王@b", "a+tag%x_y-z@sub-domain.example.com", "a@b-c", "-@-"}
+	for i := 0; i < 300000; i++ {
+		b := make([]byte, rng.IntN(14))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		addrs = append(addrs, string(b))
+	}
+	for _, s := range addrs {
+		a, err := mail.ParseAddress(s)
+		parser := err == nil && a.Address == s && a.Name == ""
+		if plainEmail(s) && !parser {
+			t.Fatalf("%q: plainEmail takes it, the parser does not (%v)", s, err)
+		}
+	}
+	for _, s := range []string{"m1@example.cn", "a.b@c.d", "a+tag%x_y-z@sub-domain.example.com", "-@-"} {
+		if !plainEmail(s) {
+			t.Errorf("%q: not taken by the fast path", s)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/bits"
 	"runtime/debug"
 	"strings"
 
@@ -38,11 +39,19 @@ type bulkWriter struct {
 	t      bulkTable
 	shared []any
 	rows   [][]any
-	stmts  map[int]*sql.Stmt // SQLite: the INSERT for n rows
+	stmts  map[bulkStmtKey]*sql.Stmt // SQLite: the INSERTs prepared
+	args   []any                     // SQLite: reused for each INSERT
+}
+
+// bulkStmtKey names a prepared INSERT: how many rows, and which columns
+// it binds once for all of them (a bit each).
+type bulkStmtKey struct {
+	n    int
+	same uint64
 }
 
 func newBulkWriter(tx *Tx, t bulkTable, shared ...any) *bulkWriter {
-	return &bulkWriter{tx: tx, t: t, shared: shared, stmts: map[int]*sql.Stmt{}}
+	return &bulkWriter{tx: tx, t: t, shared: shared, stmts: map[bulkStmtKey]*sql.Stmt{}}
 }
 
 func (b *bulkWriter) add(vals ...any) { b.rows = append(b.rows, vals) }
@@ -90,15 +99,25 @@ func (b *bulkWriter) copyRows(ctx context.Context, pending [][]any) error {
 func (b *bulkWriter) insertRows(ctx context.Context, rows [][]any) error {
 	for start := 0; start < len(rows); start += sqliteBulkRows {
 		chunk := rows[start:min(start+sqliteBulkRows, len(rows))]
-		st, err := b.stmt(ctx, len(chunk))
+		st, same, err := b.stmt(ctx, chunk)
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, len(b.shared)+len(chunk)*len(b.t.cols))
+		args := b.args[:0]
 		args = append(args, b.shared...)
-		for _, r := range chunk {
-			args = append(args, r...)
+		for j, v := range chunk[0] {
+			if same&(1<<j) != 0 {
+				args = append(args, v)
+			}
 		}
+		for _, r := range chunk {
+			for j, v := range r {
+				if same&(1<<j) == 0 {
+					args = append(args, v)
+				}
+			}
+		}
+		b.args = args
 		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
@@ -106,12 +125,75 @@ func (b *bulkWriter) insertRows(ctx context.Context, rows [][]any) error {
 	return nil
 }
 
-// stmt prepares INSERT INTO t (cols, shared) SELECT column1, …, ?1, … FROM
-// (VALUES (?, …), …): the shared values are the numbered parameters that
-// come first in the text, each row's the anonymous ones after them.
-func (b *bulkWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
-	if st, ok := b.stmts[n]; ok {
-		return st, nil
+// sameCols returns the columns whose value is the same in every row of
+// chunk, a bit each.
+func sameCols(chunk [][]any) uint64 {
+	var same uint64
+	if len(chunk) < 2 || len(chunk[0]) > 64 {
+		return 0
+	}
+	for j, v := range chunk[0] {
+		all := true
+		for _, r := range chunk[1:] {
+			if !sameValue(r[j], v) {
+				all = false
+				break
+			}
+		}
+		if all {
+			same |= 1 << j
+		}
+	}
+	return same
+}
+
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case int64:
+		y, ok := b.(int64)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	}
+	return false
+}
+
+// maxBulkStmts bounds the statements one table keeps prepared: one per
+// set of columns found the same throughout a chunk (and per chunk size).
+const maxBulkStmts = 8
+
+// stmt returns the INSERT for chunk and the columns it binds once: INSERT
+// INTO t (cols, shared) SELECT column1, ?k, …, ?1, … FROM (VALUES (?, …),
+// …). The shared values are the first numbered parameters; then the
+// columns whose value the chunk's rows all have in common, bound once
+// (binding is most of the cost of writing a row through this driver, and
+// the columns of a member file repeat: type, status, nationality, kind of
+// document, empty ones); then each row's other values, as anonymous
+// parameters. A set of common columns not prepared yet, once the table
+// has maxBulkStmts, is narrowed to the largest prepared one it covers.
+func (b *bulkWriter) stmt(ctx context.Context, chunk [][]any) (*sql.Stmt, uint64, error) {
+	n, same := len(chunk), sameCols(chunk)
+	if same == 1<<len(b.t.cols)-1 {
+		same &^= 1 // a VALUES row needs a column
+	}
+	if st, ok := b.stmts[bulkStmtKey{n, same}]; ok {
+		return st, same, nil
+	}
+	if len(b.stmts) >= maxBulkStmts {
+		best, found := uint64(0), false
+		for k := range b.stmts {
+			if k.n == n && k.same&^same == 0 && (!found || bits.OnesCount64(k.same) > bits.OnesCount64(best)) {
+				best, found = k.same, true
+			}
+		}
+		if found {
+			return b.stmts[bulkStmtKey{n, best}], best, nil
+		}
+		same = 0
 	}
 	var q strings.Builder
 	q.WriteString("INSERT OR FAIL INTO " + b.t.name + " (" + strings.Join(b.t.cols, ", "))
@@ -119,8 +201,17 @@ func (b *bulkWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
 		q.WriteString(", " + c)
 	}
 	q.WriteString(") SELECT ")
-	for i := range b.t.cols {
-		fmt.Fprintf(&q, "column%d, ", i+1)
+	param, col := len(b.t.shared), 0
+	row := make([]string, 0, len(b.t.cols))
+	for j := range b.t.cols {
+		if same&(1<<j) != 0 {
+			param++
+			fmt.Fprintf(&q, "?%d, ", param)
+		} else {
+			col++
+			fmt.Fprintf(&q, "column%d, ", col)
+			row = append(row, "?")
+		}
 	}
 	for i := range b.t.shared {
 		fmt.Fprintf(&q, "?%d, ", i+1)
@@ -128,20 +219,20 @@ func (b *bulkWriter) stmt(ctx context.Context, n int) (*sql.Stmt, error) {
 	s := strings.TrimSuffix(q.String(), ", ")
 	q.Reset()
 	q.WriteString(s + " FROM (VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.t.cols)), ", ") + ")"
+	values := "(" + strings.Join(row, ", ") + ")"
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString(row)
+		q.WriteString(values)
 	}
 	q.WriteString(")")
 	st, err := b.tx.PrepareContext(ctx, q.String())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	b.stmts[n] = st
-	return st, nil
+	b.stmts[bulkStmtKey{n, same}] = st
+	return st, same, nil
 }
 
 func (b *bulkWriter) close() {

@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -346,6 +348,83 @@ func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
 		}
 		if members != 70 || events != 70 || right != 70 {
 			t.Fatalf("%d memberships, %d events, %d of them right", members, events, right)
+		}
+	})
+}
+
+// Columns a chunk's rows all share are bound once per statement, and the
+// sets of such columns vary from chunk to chunk (past the number of
+// statements a table keeps, a chunk binds more than it must): whatever
+// the mix, every row is stored with its own values.
+func TestBulkRowsKeepTheirValuesWhateverTheyShare(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tree(t, db)
+		rng := mrand.New(mrand.NewPCG(5, 8))
+		var rows []kexie.MemberRecord
+		for chunk := range 40 {
+			// Each chunk shares its own random few of these columns.
+			share := rng.Uint32()
+			pick := func(bit int, same, own string) string {
+				if share&(1<<bit) != 0 {
+					return same
+				}
+				return own
+			}
+			size := 64
+			if chunk == 39 {
+				size = 1 + rng.IntN(63)
+			}
+			for i := range size {
+				n := len(rows)
+				own := strconv.Itoa(n)
+				status := kexie.MemberStatus([]string{"active", "lapsed"}[n%2])
+				if share&(1<<9) != 0 {
+					status = "active"
+				}
+				typ := kexie.MemberType([]string{"individual", "student", "honorary"}[n%3])
+				if share&(1<<10) != 0 {
+					typ = "student"
+				}
+				rows = append(rows, kexie.MemberRecord{Line: n + 2, OrgCode: []string{"A", "B"}[(n/7)%2], Type: typ, Status: status,
+					Name: "人" + own, NameEN: pick(0, "", "P"+own), Gender: pick(1, "male", []string{"male", "female", ""}[i%3]),
+					BirthDate: pick(2, "1980-01-01", fmt.Sprintf("19%02d-01-%02d", 50+n%40, 1+n%28)), Nationality: pick(3, "CN", []string{"CN", "US"}[n%2]),
+					Discipline: pick(4, "520", own), Title: pick(5, "", "教授"+own), Employer: pick(6, "哈工大", "单位"+own),
+					FrontLine: share&(1<<7) == 0 && n%2 == 0, Email: pick(8, "", "m"+own+"@example.cn"),
+					Joined: pick(11, "2020-01-01", fmt.Sprintf("2019-%02d-01", 1+n%12)), LastDuesPaid: pick(12, "", "2025-01-01")})
+			}
+		}
+		out, err := db.ImportMembers(ctx, admin, store.MemberRecords(rows, nil), store.MemberImportOptions{})
+		if err != nil || out.Created != len(rows) || len(out.Rejected) != 0 {
+			t.Fatalf("%+v %v", out, err)
+		}
+		res, err := db.RawQueryForTest(ctx, `SELECT p.name, p.name_en, p.gender, p.birth_date, p.nationality, p.discipline, p.title, p.employer,
+				p.front_line, p.email, m.type, m.status, m.joined, m.last_dues_paid, o.code
+			FROM memberships m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Close()
+		got := map[string]string{}
+		for res.Next() {
+			var name, nameEN, gender, birth, nat, disc, title, emp, email, typ, status, joined, dues, org string
+			var front bool
+			if err := res.Scan(&name, &nameEN, &gender, &birth, &nat, &disc, &title, &emp, &front, &email, &typ, &status, &joined, &dues, &org); err != nil {
+				t.Fatal(err)
+			}
+			got[name] = fmt.Sprint(nameEN, gender, birth, nat, disc, title, emp, front, email, typ, status, joined, dues, org)
+		}
+		if err := res.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(rows) {
+			t.Fatalf("%d members stored of %d", len(got), len(rows))
+		}
+		for _, m := range rows {
+			want := fmt.Sprint(m.NameEN, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email,
+				m.Type, m.Status, m.Joined, m.LastDuesPaid, m.OrgCode)
+			if got[m.Name] != want {
+				t.Fatalf("line %d: stored %s, given %s", m.Line, got[m.Name], want)
+			}
 		}
 	})
 }
