@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/store/storetest"
 )
 
 // Migration 16 rebuilds people and memberships on SQLite (foreign keys off
@@ -105,5 +106,16 @@ func TestMemberTablesRebuildKeepsRowsAndRules(t *testing.T) {
 	}
 	if v, err := db.WriterPragma(ctx, "foreign_keys"); err != nil || v != "1" {
 		t.Fatalf("foreign keys after a refused migration: %q %v", v, err)
+	}
+}
+
+// A new SQLite file gets 16 KiB pages, in WAL mode (the page size has to
+// be set first: WAL fixes it).
+func TestNewSQLiteFileHasLargePages(t *testing.T) {
+	db := storetest.OpenSQLite(t, storetest.Options{})
+	for name, want := range map[string]string{"page_size": "16384", "journal_mode": "wal"} {
+		if v, err := db.WriterPragma(ctx, name); err != nil || v != want {
+			t.Errorf("%s: %q %v, want %s", name, v, err, want)
+		}
 	}
 }
