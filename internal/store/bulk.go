@@ -324,14 +324,7 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 		rollback = func() error { _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); return err }
 	} else {
 		defer func() {
-			bg := context.WithoutCancel(ctx)
-			for _, q := range []string{`PRAGMA cache_size = -2000`, `PRAGMA threads = 0`, `PRAGMA temp_store = DEFAULT`, `PRAGMA foreign_keys = ON`} {
-				if _, err := conn.ExecContext(bg, q); err != nil {
-					// A writer that cannot be put back is not handed on.
-					_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-					break
-				}
-			}
+			_ = resetConn(ctx, conn, `PRAGMA cache_size = -2000`, `PRAGMA threads = 0`, `PRAGMA temp_store = DEFAULT`, `PRAGMA foreign_keys = ON`)
 		}()
 		sqlTx, err := sqliteBulkBegin(ctx, conn)
 		if err != nil {
@@ -346,7 +339,7 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 	if err != nil {
 		if rerr := rollback(); rerr != nil {
 			// Never hand a connection with an open transaction back to the pool.
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			discardConn(conn)
 		}
 		if errors.Is(err, errDryRun) {
 			return nil
@@ -359,13 +352,35 @@ func (db *DB) bulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 	return nil
 }
 
+// resetConn puts a held connection's settings back (SQLite pragmas made
+// outside a transaction for one piece of work), even after ctx ends. A
+// connection that cannot be put back is not handed on to the pool: the
+// next user (on SQLite, every write: the pool has one writer) would run
+// with the settings.
+func resetConn(ctx context.Context, conn *sql.Conn, qs ...string) error {
+	for _, q := range qs {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), q); err != nil {
+			discardConn(conn)
+			return err
+		}
+	}
+	return nil
+}
+
+// discardConn makes the pool close conn when it is given back instead of
+// reusing it.
+func discardConn(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+}
+
 // sqliteBulkBegin makes the settings of a load on the SQLite writer
 // connection and begins its transaction.
 func sqliteBulkBegin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
 	// A multi-row INSERT into a table with an index keeps a statement
 	// journal (SQLite's undo of one statement) whatever the conflict
 	// clause: in memory it costs a copy, in a temporary file a write per
-	// page (a tenth of the writing time of a first load).
+	// page. (A first load keeps none: all its indexes are put off; a load
+	// into a filled register writes with them live.)
 	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -146,10 +145,8 @@ func (db *DB) applyMigration(ctx context.Context, m Migration, text string, now 
 			return mapErr(err)
 		}
 		defer func() {
-			if _, perr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); perr != nil {
-				// The pool's only writer is not handed on without its keys.
-				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-				err = errors.Join(err, perr)
+			if rerr := resetConn(ctx, conn, `PRAGMA foreign_keys = ON`); rerr != nil {
+				err = errors.Join(err, rerr)
 			}
 		}()
 	}
