@@ -28,11 +28,11 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	org, err := db.OrgByCode(ctx, code)
+	org, err := db.Registry.OrgByCode(ctx, code)
 	if err != nil {
 		return err
 	}
-	findings, err := db.Findings(ctx, org.ID, day)
+	findings, err := db.Governance.Findings(ctx, org.ID, day)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,12 @@ import (
 	"os/user"
 	"strings"
 
+	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 // Version is set at build time with -ldflags "-X github.com/kexie/kexie/internal/cli.Version=…".
@@ -165,13 +169,29 @@ func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) 
 
 var dbEnv = map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN"}
 
-func openDB(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*store.DB, error) {
-	return store.Open(ctx, store.Config{Path: d.path, DSN: d.dsn, Logger: log})
+func openDB(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*sqldb.DB, error) {
+	return sqldb.Open(ctx, sqldb.Config{Path: d.path, DSN: d.dsn, Logger: log})
+}
+
+// House is an open, migrated database with every domain over it: what the
+// commands and the server work through. The command line is where the
+// domains are wired, once per database.
+type House struct {
+	*sqldb.DB
+	Access     *access.Service
+	Registry   *registry.Service
+	Membership *membership.Service
+	Governance *governance.Service
+}
+
+// NewHouse puts every domain over an open database.
+func NewHouse(db *sqldb.DB) *House {
+	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: governance.New(db)}
 }
 
 // openMigrated opens and brings the schema up to date: every command that
 // reads or writes data runs on the current schema.
-func openMigrated(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*store.DB, error) {
+func openMigrated(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*House, error) {
 	db, err := openDB(ctx, env, d, log)
 	if err != nil {
 		return nil, err
@@ -180,7 +200,7 @@ func openMigrated(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*s
 		db.Close()
 		return nil, err
 	}
-	return db, nil
+	return NewHouse(db), nil
 }
 
 // cliActor is who the command line acts as in the audit log.

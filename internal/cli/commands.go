@@ -12,9 +12,11 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/registry"
 )
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
@@ -179,7 +181,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs)
 	role := fs.String("role", "", "role to grant: sysadmin, org_admin, staff or auditor (none: the user can sign in but see no organisation data)")
-	org := fs.String("org", store.RootCode, "code of the organisation the role is granted on")
+	org := fs.String("org", registry.RootCode, "code of the organisation the role is granted on")
 	display := fs.String("display-name", "", "display name, in any script (王芳)")
 	email := fs.String("email", "", "e-mail address")
 	member := fs.String("member", "", "link the account to a member's own record: ORG_CODE:MEMBER_NO")
@@ -203,30 +205,30 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.EnsureRoot(ctx, cliActor()); err != nil {
+	if _, err := db.Registry.EnsureRoot(ctx, cliActor()); err != nil {
 		return err
 	}
-	o, err := db.OrgByCode(ctx, *org)
+	o, err := db.Registry.OrgByCode(ctx, *org)
 	if err != nil {
 		return err
 	}
-	var linked store.Member
+	var linked membership.Member
 	if *member != "" {
 		code, no, ok := strings.Cut(*member, ":")
 		if !ok {
 			return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--member is ORG_CODE:MEMBER_NO")
 		}
-		if linked, err = db.MemberByOrgNo(ctx, code, no); err != nil {
+		if linked, err = db.Membership.MemberByOrgNo(ctx, code, no); err != nil {
 			return err
 		}
 	}
-	u, err := db.CreateUser(ctx, cliActor(), store.NewUser{Username: name, DisplayName: *display, Email: *email,
+	u, err := db.Access.CreateUser(ctx, cliActor(), access.NewUser{Username: name, DisplayName: *display, Email: *email,
 		Password: pw, MustChangePassword: generated, Role: r, OrgID: o.ID})
 	if err != nil {
 		return err
 	}
 	if linked.ID != 0 {
-		if err := db.LinkMemberAccount(ctx, cliActor(), u.ID, linked.ID); err != nil {
+		if err := db.Membership.LinkMemberAccount(ctx, cliActor(), u.ID, linked.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "linked to member %s of %s\n", linked.Record.MemberNo, linked.Record.OrgCode)
@@ -260,11 +262,11 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u, err := db.UserByName(ctx, name)
+	u, err := db.Access.UserByName(ctx, name)
 	if err != nil {
 		return err
 	}
-	if err := db.SetPassword(ctx, cliActor(), u.ID, pw, generated, ""); err != nil {
+	if err := db.Access.SetPassword(ctx, cliActor(), u.ID, pw, generated, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "password of %s changed; their sessions have ended\n", u.Username)
@@ -287,11 +289,11 @@ func runUserDisable(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	u, err := db.UserByName(ctx, name)
+	u, err := db.Access.UserByName(ctx, name)
 	if err != nil {
 		return err
 	}
-	if err := db.DisableUser(ctx, cliActor(), u.ID); err != nil {
+	if err := db.Access.DisableUser(ctx, cliActor(), u.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "user %s disabled; their sessions have ended and their API tokens are revoked\n", u.Username)

@@ -17,8 +17,8 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // keyFlag is the data key option of the commands that touch ID numbers.
@@ -111,19 +111,19 @@ func runImportMembers(ctx context.Context, env Env, args []string) error {
 	// Progress by bytes read: the number of rows is known only at the end.
 	in := &countingReader{r: f}
 	bar := newProgress(env, "importing", int(size))
-	var rejected []store.Rejection
+	var rejected []kexie.Rejection
 	read := 0
 	src := func(emit func(kexie.MemberRecord) error) error {
 		var err error
 		read, err = memberfile.Stream(file, in, time.Now(), func(m kexie.MemberRecord) error {
-			if err := store.SealMember(&m, sl); err != nil {
+			if err := membership.SealMember(&m, sl); err != nil {
 				return err
 			}
 			return emit(m)
 		}, func(r kexie.Rejection) { rejected = append(rejected, r) })
 		return err
 	}
-	out, err := db.ImportMembers(ctx, cliActor(), src, store.MemberImportOptions{DryRun: *dry, Source: filepath.Base(file),
+	out, err := db.Membership.ImportMembers(ctx, cliActor(), src, membership.MemberImportOptions{DryRun: *dry, Source: filepath.Base(file),
 		Progress: func(int) { bar.set(int(in.n.Load())) }})
 	bar.done()
 	if err != nil {
@@ -193,7 +193,7 @@ func runExportMembers(ctx context.Context, env Env, args []string) error {
 		f.Close()
 		return err
 	}
-	n, err := db.ExportMembers(ctx, cliActor(), store.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
+	n, err := db.Membership.ExportMembers(ctx, cliActor(), membership.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
 		return w.Write(memberfile.Values(m))
 	})
 	if err == nil {
@@ -231,12 +231,12 @@ func runLapse(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	list, err := db.Lapses(ctx, day, 0)
+	list, err := db.Membership.Lapses(ctx, cliActor(), day)
 	if err != nil {
 		return err
 	}
 	if *apply {
-		if err := db.ApplyLapses(ctx, cliActor(), day, list); err != nil {
+		if err := db.Membership.ApplyLapses(ctx, cliActor(), day, list); err != nil {
 			return err
 		}
 	}

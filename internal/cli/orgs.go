@@ -15,7 +15,7 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/orgfile"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/registry"
 )
 
 func runImport(ctx context.Context, env Env, args []string) error {
@@ -55,9 +55,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return fileError(err)
 	}
 	checked, rejected := orgfile.CheckAll(parsed)
-	rows := make([]store.ImportRow, len(checked))
+	rows := make([]registry.ImportRow, len(checked))
 	for i, row := range checked {
-		rows[i] = store.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
+		rows[i] = registry.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
 	}
 	db, cleanup, err := openForImport(ctx, env, d, *dry)
 	if err != nil {
@@ -65,7 +65,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	defer cleanup()
 	bar := newProgress(env, "importing", len(rows))
-	out, err := db.ImportOrgs(ctx, cliActor(), rows, store.ImportOptions{DryRun: *dry, Progress: bar.set})
+	out, err := db.Registry.ImportOrgs(ctx, cliActor(), rows, registry.ImportOptions{DryRun: *dry, Progress: bar.set})
 	bar.done()
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 // a SQLite file that does not exist yet runs on a temporary copy of the
 // empty schema instead, so that "write nothing" holds for the file system
 // too.
-func openForImport(ctx context.Context, env Env, d dbFlags, dry bool) (*store.DB, func(), error) {
+func openForImport(ctx context.Context, env Env, d dbFlags, dry bool) (*House, func(), error) {
 	if dry && d.dsn == "" {
 		if _, err := os.Stat(d.path); errors.Is(err, os.ErrNotExist) {
 			tmp, err := os.MkdirTemp("", "kexie-dry-run-")
@@ -128,7 +128,7 @@ func openForImport(ctx context.Context, env Env, d dbFlags, dry bool) (*store.DB
 
 // writeRejections writes the error file: one CSV line per rejected row —
 // line number, code, reason — and nothing else.
-func writeRejections(path string, rs []store.Rejection) error {
+func writeRejections(path string, rs []kexie.Rejection) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("error file: %w", err)
@@ -180,7 +180,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	n := 0
-	if err := db.AllOrgs(ctx, 0, func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
+	if err := db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
 		f.Close()
 		return err
 	}
@@ -213,11 +213,11 @@ func runStats(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.OrgByCode(ctx, code)
+	org, err := db.Registry.OrgByCode(ctx, code)
 	if err != nil {
 		return err
 	}
-	st, err := db.OrgStats(ctx, org)
+	st, err := db.Registry.OrgStats(ctx, org)
 	if err != nil {
 		return err
 	}

@@ -12,17 +12,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 )
 
 // App is a running kexie: database, web server and listener. Tests start
 // one on a free port and drive it as a user would.
 type App struct {
-	DB     *store.DB
+	DB     *House
 	Server *web.Server
 	Addr   net.Addr
 	http   *http.Server
@@ -46,11 +47,11 @@ func Start(ctx context.Context, env Env, cfg AppConfig) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.EnsureRoot(ctx, kexie.SystemActor("start-up")); err != nil {
+	if _, err := db.Registry.EnsureRoot(ctx, kexie.SystemActor("start-up")); err != nil {
 		db.Close()
 		return nil, err
 	}
-	srv, err := web.New(ctx, db, cfg.Web)
+	srv, err := web.New(ctx, db.DB, cfg.Web)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -115,8 +116,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	k.register(fs)
 	public := fs.String("public-url", "", "the address people reach kexie at, e.g. https://kexie.example.org: membership cards print their verification link under it (env KEXIE_PUBLIC_URL; default: the address of each request)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env KEXIE_TRUSTED_PROXIES)")
-	idle := fs.Duration("session-idle", store.DefaultSessionPolicy.Idle, "end sessions idle this long")
-	absolute := fs.Duration("session-max", store.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
+	idle := fs.Duration("session-idle", access.DefaultSessionPolicy.Idle, "end sessions idle this long")
+	absolute := fs.Duration("session-max", access.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
 	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES", "data-key-file": "KEXIE_DATA_KEY_FILE", "public-url": "KEXIE_PUBLIC_URL"}); err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	log := logger(env)
 	wc := web.DefaultConfig()
 	wc.Logger, wc.Version, wc.SecureCookies = log, Version, *secure
-	wc.Sessions = store.SessionPolicy{Idle: *idle, Absolute: *absolute}
+	wc.Sessions = access.SessionPolicy{Idle: *idle, Absolute: *absolute}
 	wc.TrustedProxies = trusted
 	wc.PublicURL = strings.TrimSuffix(*public, "/")
 	// --demo creates the data key beside a new SQLite database, so the demo
@@ -153,11 +154,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		if err := loadDemo(ctx, env, app.DB); err != nil {
 			return err
 		}
-	} else if n, err := app.DB.CountUsers(ctx); err == nil && n == 0 {
+	} else if n, err := app.DB.Access.CountUsers(ctx); err == nil && n == 0 {
 		fmt.Fprintln(env.Stdout, "No users yet. Create an administrator with:  kexie user add admin --role sysadmin")
 	}
 	where := "SQLite " + d.path
-	if app.DB.Dialect() == store.Postgres {
+	if app.DB.Dialect() == sqldb.Postgres {
 		where = "PostgreSQL"
 	}
 	fmt.Fprintf(env.Stdout, "kexie %s listening on %s (%s)\n", Version, app.URL(), where)
@@ -170,15 +171,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 // loadDemo loads the demo federation (an upsert: loading twice changes
 // nothing) and, in a database without users, creates the demo administrator
 // and prints the one-time password, once.
-func loadDemo(ctx context.Context, env Env, db *store.DB) error {
-	out, err := demo.Load(ctx, db, kexie.SystemActor("demo"))
+func loadDemo(ctx context.Context, env Env, db *House) error {
+	out, err := demo.Load(ctx, db.DB, kexie.SystemActor("demo"))
 	if err != nil {
 		return err
 	}
 	if out.Created > 0 {
 		fmt.Fprintf(env.Stdout, "Demo federation loaded: %d organisations.\n", out.Created+out.Updated)
 	}
-	n, err := db.CountUsers(ctx)
+	n, err := db.Access.CountUsers(ctx)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func loadDemo(ctx context.Context, env Env, db *store.DB) error {
 		fmt.Fprintln(env.Stdout, "Demo: the database already has users; nothing loaded. (Reset a password with: kexie user passwd admin)")
 		return nil
 	}
-	root, err := db.EnsureRoot(ctx, kexie.SystemActor("demo"))
+	root, err := db.Registry.EnsureRoot(ctx, kexie.SystemActor("demo"))
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ func loadDemo(ctx context.Context, env Env, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreateUser(ctx, kexie.SystemActor("demo"), store.NewUser{
+	if _, err := db.Access.CreateUser(ctx, kexie.SystemActor("demo"), access.NewUser{
 		Username: "admin", DisplayName: "系统管理员", Password: pw, MustChangePassword: true,
 		Role: kexie.RoleSysAdmin, OrgID: root.ID,
 	}); err != nil {

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 func TestFederationIsDeterministicAndUnique(t *testing.T) {
@@ -41,13 +42,13 @@ func TestFederationIsDeterministicAndUnique(t *testing.T) {
 // TestStatsReproduceTheSeeds loads the demo into a real database and checks
 // the roll-ups against the published counts.
 func TestStatsReproduceTheSeeds(t *testing.T) {
-	db := storetest.OpenSQLite(t, storetest.Options{})
+	db := dbtest.OpenSQLite(t, dbtest.Options{})
 	ctx := context.Background()
 	actor := kexie.SystemActor("test")
 	if _, err := db.EnsureRoot(ctx, actor); err != nil { // as serve does before loading the demo
 		t.Fatal(err)
 	}
-	out, err := Load(ctx, db, actor)
+	out, err := Load(ctx, db.DB, actor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	check("CHIA", chia.Subtree, map[kexie.OrgKind]int{"society_branch": 25, "industry_alliance": 11}, "subtree")
 	check("CHIA", chia.Children, map[kexie.OrgKind]int{"society_branch": 25, "industry_alliance": 11}, "children")
 	// Loading again changes nothing.
-	again, err := Load(ctx, db, actor)
+	again, err := Load(ctx, db.DB, actor)
 	if err != nil || again.Created+again.Updated != 0 || again.Unchanged != out.Created+out.Updated+out.Unchanged {
 		t.Fatalf("second load: %+v %v", again, err)
 	}
@@ -113,13 +114,13 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 // built to show, and that a second load writes nothing, not even an audit
 // entry.
 func TestGovernance(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		actor := kexie.SystemActor("test")
 		if _, err := db.EnsureRoot(ctx, actor); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(ctx, db, actor); err != nil {
+		if _, err := Load(ctx, db.DB, actor); err != nil {
 			t.Fatal(err)
 		}
 		chia, err := db.OrgByCode(ctx, "CHIA")
@@ -250,7 +251,7 @@ func TestGovernance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := Load(ctx, db, actor)
+		again, err := Load(ctx, db.DB, actor)
 		if err != nil || again.Created+again.Updated != 0 {
 			t.Fatalf("second load: %+v %v", again, err)
 		}
@@ -269,20 +270,20 @@ func TestGovernance(t *testing.T) {
 // meeting recorded without its attendance — is completed by the next load,
 // to the same result as a load in one go.
 func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
-	db := storetest.OpenSQLite(t, storetest.Options{})
+	db := dbtest.OpenSQLite(t, dbtest.Options{})
 	ctx := context.Background()
 	actor := kexie.SystemActor("test")
 	if _, err := db.EnsureRoot(ctx, actor); err != nil {
 		t.Fatal(err)
 	}
 	orgs, _ := Federation()
-	var rows []store.ImportRow
+	var rows []registry.ImportRow
 	for i, o := range orgs {
 		if o.Code == "CAST" || o.Code == "CHIA" {
-			rows = append(rows, store.ImportRow{Line: i + 1, Org: o})
+			rows = append(rows, registry.ImportRow{Line: i + 1, Org: o})
 		}
 	}
-	if _, err := db.ImportOrgs(ctx, actor, rows, store.ImportOptions{}); err != nil {
+	if _, err := db.ImportOrgs(ctx, actor, rows, registry.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	chia, err := db.OrgByCode(ctx, "CHIA")
@@ -290,7 +291,8 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := chiaGovernance()
-	people, err := g.ensurePeople(ctx, db, actor, chia.ID)
+	d := newDomains(db.DB)
+	people, err := g.ensurePeople(ctx, d, actor, chia.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,22 +308,22 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	partial.terms = append([]govTerm(nil), spec.terms...)
 	partial.terms[3].seats = partial.terms[3].seats[:1]
 	partial.terms[4].seats, partial.terms[4].meetings = partial.terms[4].seats[:15], nil
-	if err := partial.ensureTerms(ctx, db, actor, body.ID, people, true); err != nil {
+	if err := partial.ensureTerms(ctx, d, actor, body.ID, people, true); err != nil {
 		t.Fatal(err)
 	}
 	terms, err := db.Terms(ctx, body.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := spec.terms[4].ensureSeats(ctx, db, actor, terms[0], people); err != nil {
+	if err := spec.terms[4].ensureSeats(ctx, d, actor, terms[0], people); err != nil {
 		t.Fatal(err)
 	}
 	first := spec.terms[4].meetings[0]
-	if _, err := db.CreateMeeting(ctx, actor, terms[0].ID, store.NewMeeting{Held: first.held, Place: first.place, Agenda: first.agenda}); err != nil {
+	if _, err := db.CreateMeeting(ctx, actor, terms[0].ID, governance.NewMeeting{Held: first.held, Place: first.place, Agenda: first.agenda}); err != nil {
 		t.Fatal(err)
 	}
 
-	if _, err := Load(ctx, db, actor); err != nil {
+	if _, err := Load(ctx, db.DB, actor); err != nil {
 		t.Fatal(err)
 	}
 	all, err := db.Leaders(ctx, chia.ID, true)

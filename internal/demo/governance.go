@@ -5,8 +5,9 @@ import (
 	"fmt"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 // The demo's governing bodies: CHIA's council and standing council with the
@@ -71,8 +72,8 @@ type govMotion struct {
 	no, abstain int
 }
 
-// governance lists the demo organisations' bodies, CHIA first.
-func governance() []govOrg {
+// govOrgs lists the demo organisations' bodies, CHIA first.
+func govOrgs() []govOrg {
 	return []govOrg{chiaGovernance(), heilongjiangGovernance()}
 }
 
@@ -290,8 +291,8 @@ func heilongjiangGovernance() govOrg {
 
 // loadGovernance writes the demo's bodies, terms, seats and meetings, each
 // only where it is missing, so that a second load writes nothing.
-func loadGovernance(ctx context.Context, db *store.DB, actor kexie.Actor) error {
-	for _, g := range governance() {
+func loadGovernance(ctx context.Context, db *domains, actor kexie.Actor) error {
+	for _, g := range govOrgs() {
 		if err := g.load(ctx, db, actor); err != nil {
 			return fmt.Errorf("demo governance of %s: %w", g.code, err)
 		}
@@ -305,8 +306,8 @@ type holder struct {
 	frontLine bool
 }
 
-func (g govOrg) load(ctx context.Context, db *store.DB, actor kexie.Actor) error {
-	org, err := db.OrgByCode(ctx, g.code)
+func (g govOrg) load(ctx context.Context, db *domains, actor kexie.Actor) error {
+	org, err := db.reg.OrgByCode(ctx, g.code)
 	if err != nil {
 		return err
 	}
@@ -314,29 +315,29 @@ func (g govOrg) load(ctx context.Context, db *store.DB, actor kexie.Actor) error
 	if err != nil {
 		return err
 	}
-	bodies, err := db.Bodies(ctx, org.ID)
+	bodies, err := db.gov.Bodies(ctx, org.ID)
 	if err != nil {
 		return err
 	}
 	// An organisation that has bodies already has had its charter chosen,
 	// by the demo or by someone since: leave that choice alone.
 	if len(bodies) == 0 {
-		if err := db.SetCharter(ctx, actor, org.ID, g.template); err != nil {
+		if err := db.gov.SetCharter(ctx, actor, org.ID, g.template); err != nil {
 			return err
 		}
 	}
-	have := map[charter.BodyKind]store.Body{}
+	have := map[charter.BodyKind]governance.Body{}
 	for _, b := range bodies {
 		have[b.Kind] = b
 	}
-	c, err := db.CharterOf(ctx, org.ID)
+	c, err := db.gov.CharterOf(ctx, org.ID)
 	if err != nil {
 		return err
 	}
 	for _, spec := range g.bodies {
 		b, ok := have[spec.kind]
 		if !ok {
-			if b, err = db.CreateBody(ctx, actor, org.ID, spec.kind, spec.nameZH, spec.nameEN); err != nil {
+			if b, err = db.gov.CreateBody(ctx, actor, org.ID, spec.kind, spec.nameZH, spec.nameEN); err != nil {
 				return err
 			}
 		}
@@ -354,14 +355,14 @@ func memberNo(code string, i int) string { return fmt.Sprintf("%s-G%03d", code, 
 
 // ensurePeople makes each person an individual member of the organisation
 // (the joining date unknown, so left blank) and returns them by name.
-func (g govOrg) ensurePeople(ctx context.Context, db *store.DB, actor kexie.Actor, orgID int64) (map[string]holder, error) {
+func (g govOrg) ensurePeople(ctx context.Context, db *domains, actor kexie.Actor, orgID int64) (map[string]holder, error) {
 	out := map[string]holder{}
 	var missing []kexie.MemberRecord
 	find := func() error {
 		missing = missing[:0]
 		for i, p := range g.people {
 			no := memberNo(g.code, i)
-			m, err := db.MemberByNo(ctx, orgID, no)
+			m, err := db.mem.MemberByNo(ctx, orgID, no)
 			switch {
 			case kexie.ErrorCode(err) == kexie.CodeNotFound:
 				missing = append(missing, kexie.MemberRecord{Line: i + 1, MemberNo: no, OrgCode: g.code, Type: "individual", Name: p.name,
@@ -379,7 +380,7 @@ func (g govOrg) ensurePeople(ctx context.Context, db *store.DB, actor kexie.Acto
 	if err := find(); err != nil || len(missing) == 0 {
 		return out, err
 	}
-	res, err := db.ImportMembers(ctx, actor, store.MemberRecords(missing, nil), store.MemberImportOptions{Source: "demo"})
+	res, err := db.mem.ImportMembers(ctx, actor, membership.MemberRecords(missing, nil), membership.MemberImportOptions{Source: "demo"})
 	if err != nil {
 		return nil, err
 	}
@@ -397,12 +398,12 @@ func (g govOrg) ensurePeople(ctx context.Context, db *store.DB, actor kexie.Acto
 
 // ensureTerms starts the missing terms in order. A term missing below one
 // that exists is an error: starting it would end the later one.
-func (spec govBody) ensureTerms(ctx context.Context, db *store.DB, actor kexie.Actor, bodyID int64, people map[string]holder, proxiesCount bool) error {
-	terms, err := db.Terms(ctx, bodyID)
+func (spec govBody) ensureTerms(ctx context.Context, db *domains, actor kexie.Actor, bodyID int64, people map[string]holder, proxiesCount bool) error {
+	terms, err := db.gov.Terms(ctx, bodyID)
 	if err != nil {
 		return err
 	}
-	byNumber, last := map[int]store.Term{}, 0
+	byNumber, last := map[int]governance.Term{}, 0
 	for _, t := range terms {
 		byNumber[t.Number] = t
 		last = max(last, t.Number)
@@ -413,7 +414,7 @@ func (spec govBody) ensureTerms(ctx context.Context, db *store.DB, actor kexie.A
 			if ts.n < last {
 				return fmt.Errorf("term %d is missing below term %d", ts.n, last)
 			}
-			if t, err = db.StartTerm(ctx, actor, bodyID, ts.n, ts.started); err != nil {
+			if t, err = db.gov.StartTerm(ctx, actor, bodyID, ts.n, ts.started); err != nil {
 				return err
 			}
 			last = ts.n
@@ -433,8 +434,8 @@ func (spec govBody) ensureTerms(ctx context.Context, db *store.DB, actor kexie.A
 // ensureSeats seats the term's missing holders from its start. Were the
 // term over already (a load interrupted after the next term started), the
 // seat ends with it.
-func (ts govTerm) ensureSeats(ctx context.Context, db *store.DB, actor kexie.Actor, t store.Term, people map[string]holder) error {
-	seats, err := db.Seats(ctx, t.ID, "")
+func (ts govTerm) ensureSeats(ctx context.Context, db *domains, actor kexie.Actor, t governance.Term, people map[string]holder) error {
+	seats, err := db.gov.Seats(ctx, t.ID, "")
 	if err != nil {
 		return err
 	}
@@ -450,12 +451,12 @@ func (ts govTerm) ensureSeats(ctx context.Context, db *store.DB, actor kexie.Act
 		if held[p.personID] {
 			continue
 		}
-		id, err := db.AddSeat(ctx, actor, t.ID, store.NewSeat{PersonID: p.personID, Post: s.post, FrontLine: p.frontLine, Seated: t.Started})
+		id, err := db.gov.AddSeat(ctx, actor, t.ID, governance.NewSeat{PersonID: p.personID, Post: s.post, FrontLine: p.frontLine, Seated: t.Started})
 		if err != nil {
 			return err
 		}
 		if t.Ended != "" {
-			if err := db.EndSeat(ctx, actor, id, t.Ended, "term_end"); err != nil {
+			if err := db.gov.EndSeat(ctx, actor, id, t.Ended, "term_end"); err != nil {
 				return err
 			}
 		}
@@ -466,8 +467,8 @@ func (ts govTerm) ensureSeats(ctx context.Context, db *store.DB, actor kexie.Act
 // ensure records the meeting, its attendance and its motions, each where
 // missing. Attendance is fixed once a vote opens, so it is taken only while
 // the meeting has no motion.
-func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor, termID int64, proxiesCount bool) error {
-	held, err := db.Meetings(ctx, termID)
+func (m govMeeting) ensure(ctx context.Context, db *domains, actor kexie.Actor, termID int64, proxiesCount bool) error {
+	held, err := db.gov.Meetings(ctx, termID)
 	if err != nil {
 		return err
 	}
@@ -478,11 +479,11 @@ func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor,
 		}
 	}
 	if id == 0 {
-		if id, err = db.CreateMeeting(ctx, actor, termID, store.NewMeeting{Held: m.held, Place: m.place, Mode: m.mode, Agenda: m.agenda}); err != nil {
+		if id, err = db.gov.CreateMeeting(ctx, actor, termID, governance.NewMeeting{Held: m.held, Place: m.place, Mode: m.mode, Agenda: m.agenda}); err != nil {
 			return err
 		}
 	}
-	motions, err := db.Motions(ctx, id)
+	motions, err := db.gov.Motions(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -491,7 +492,7 @@ func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor,
 			return err
 		}
 	}
-	put := map[string]store.Motion{}
+	put := map[string]governance.Motion{}
 	for _, mo := range motions {
 		put[mo.Title] = mo
 	}
@@ -501,11 +502,11 @@ func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor,
 			continue
 		}
 		if !ok {
-			if mo.ID, err = db.OpenMotion(ctx, actor, id, spec.title, spec.decision, "clerk"); err != nil {
+			if mo.ID, err = db.gov.OpenMotion(ctx, actor, id, spec.title, spec.decision, "clerk"); err != nil {
 				return err
 			}
 		}
-		q, err := db.MeetingQuorum(ctx, id)
+		q, err := db.gov.MeetingQuorum(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -514,7 +515,7 @@ func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor,
 			voters += q.Represented
 		}
 		tally := charter.Tally{Yes: voters - spec.no - spec.abstain, No: spec.no, Abstain: spec.abstain}
-		if _, err := db.CloseMotion(ctx, actor, mo.ID, &tally); err != nil {
+		if _, err := db.gov.CloseMotion(ctx, actor, mo.ID, &tally); err != nil {
 			return err
 		}
 	}
@@ -523,8 +524,8 @@ func (m govMeeting) ensure(ctx context.Context, db *store.DB, actor kexie.Actor,
 
 // takeAttendance marks every seat at the meeting present but the listed
 // absences and proxies.
-func (m govMeeting) takeAttendance(ctx context.Context, db *store.DB, actor kexie.Actor, meetingID int64) error {
-	rows, err := db.Attendance(ctx, meetingID)
+func (m govMeeting) takeAttendance(ctx context.Context, db *domains, actor kexie.Actor, meetingID int64) error {
+	rows, err := db.gov.Attendance(ctx, meetingID)
 	if err != nil {
 		return err
 	}
@@ -550,9 +551,9 @@ func (m govMeeting) takeAttendance(ctx context.Context, db *store.DB, actor kexi
 			return fmt.Errorf("%s holds no seat at this meeting", who)
 		}
 	}
-	list := make([]store.Presence, 0, len(rows))
+	list := make([]governance.Presence, 0, len(rows))
 	for _, r := range rows {
-		p := store.Presence{SeatID: r.Seat.ID, Status: charter.Present}
+		p := governance.Presence{SeatID: r.Seat.ID, Status: charter.Present}
 		if st, ok := status[r.Seat.Name]; ok {
 			p.Status = st
 		}
@@ -561,5 +562,5 @@ func (m govMeeting) takeAttendance(ctx context.Context, db *store.DB, actor kexi
 		}
 		list = append(list, p)
 	}
-	return db.SetAttendance(ctx, actor, meetingID, list)
+	return db.gov.SetAttendance(ctx, actor, meetingID, list)
 }

@@ -4,21 +4,25 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 // Load writes the demo federation into db (an upsert by code, so loading
 // twice changes nothing), records the history events once, and gives CHIA
 // and Heilongjiang their governing bodies (governance.go), written where
 // missing — also into a database loaded before the demo had them.
-func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOutcome, error) {
+func Load(ctx context.Context, sdb *sqldb.DB, actor kexie.Actor) (kexie.ImportOutcome, error) {
+	db := newDomains(sdb)
 	orgs, events := Federation()
-	rows := make([]store.ImportRow, len(orgs))
+	rows := make([]registry.ImportRow, len(orgs))
 	for i, o := range orgs {
-		rows[i] = store.ImportRow{Line: i + 1, Org: o}
+		rows[i] = registry.ImportRow{Line: i + 1, Org: o}
 	}
-	out, err := db.ImportOrgs(ctx, actor, rows, store.ImportOptions{})
+	out, err := db.reg.ImportOrgs(ctx, actor, rows, registry.ImportOptions{})
 	if err != nil {
 		return out, err
 	}
@@ -33,14 +37,14 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 		if o.Address == "" && o.RegistrationAuthority == "" && o.LegalRep == "" {
 			continue
 		}
-		stored, err := db.OrgByCode(ctx, o.Code)
+		stored, err := db.reg.OrgByCode(ctx, o.Code)
 		if err != nil {
 			return out, err
 		}
 		if stored.Address == o.Address && stored.RegistrationAuthority == o.RegistrationAuthority && stored.LegalRep == o.LegalRep {
 			continue
 		}
-		if err := db.UpdateOrgProfile(ctx, actor, stored.ID, store.OrgProfile{NameEN: stored.NameEN, RegionCode: stored.RegionCode, USCC: stored.USCC,
+		if err := db.reg.UpdateOrgProfile(ctx, actor, stored.ID, registry.OrgProfile{NameEN: stored.NameEN, RegionCode: stored.RegionCode, USCC: stored.USCC,
 			Address: o.Address, Established: stored.Established, RegistrationAuthority: o.RegistrationAuthority, LegalRep: o.LegalRep,
 			Independent: stored.Independent}); err != nil {
 			return out, err
@@ -56,11 +60,11 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 		return out, nil // already loaded: keep the history as it is
 	}
 	for _, e := range events {
-		o, err := db.OrgByCode(ctx, e.Code)
+		o, err := db.reg.OrgByCode(ctx, e.Code)
 		if err != nil {
 			return out, err
 		}
-		if err := db.AddHistory(ctx, actor, o.ID, e.Kind, e.Happened, e.Detail); err != nil {
+		if err := db.reg.AddHistory(ctx, actor, o.ID, e.Kind, e.Happened, e.Detail); err != nil {
 			return out, err
 		}
 	}
@@ -70,12 +74,12 @@ func Load(ctx context.Context, db *store.DB, actor kexie.Actor) (store.ImportOut
 // duesStandards gives the demo national society (CHIA) dues standards —
 // individual 50 yuan a year, student 20, unit 2,000 — once: standards are
 // never changed, so a second load leaves them as they are.
-func duesStandards(ctx context.Context, db *store.DB, actor kexie.Actor) error {
-	chia, err := db.OrgByCode(ctx, "CHIA")
+func duesStandards(ctx context.Context, db *domains, actor kexie.Actor) error {
+	chia, err := db.reg.OrgByCode(ctx, "CHIA")
 	if err != nil {
 		return err
 	}
-	have, err := db.DuesStandards(ctx, chia.ID)
+	have, err := db.mem.DuesStandards(ctx, chia.ID)
 	if err != nil || len(have) > 0 {
 		return err
 	}
@@ -83,10 +87,23 @@ func duesStandards(ctx context.Context, db *store.DB, actor kexie.Actor) error {
 		typ kexie.MemberType
 		fen int64
 	}{{"individual", 5000}, {"student", 2000}, {"unit", 200000}} {
-		if _, err := db.SetDuesStandard(ctx, actor, chia.ID, store.NewDuesStandard{Type: s.typ, AmountFen: s.fen, Period: "year",
+		if _, err := db.mem.SetDuesStandard(ctx, actor, chia.ID, membership.NewDuesStandard{Type: s.typ, AmountFen: s.fen, Period: "year",
 			EffectiveFrom: "2024-01-01", Note: "演示数据 (demo)"}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func newDomains(db *sqldb.DB) *domains {
+	return &domains{sql: db, reg: registry.New(db), mem: membership.New(db), gov: governance.New(db)}
+}
+
+// domains are the use cases the demo is written through, as an operator's
+// would be.
+type domains struct {
+	sql *sqldb.DB
+	reg *registry.Service
+	mem *membership.Service
+	gov *governance.Service
 }

@@ -16,11 +16,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/cli"
 	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -66,14 +67,14 @@ func startApp(t *testing.T) *cli.App {
 func TestBrowserLoginLanguageLogout(t *testing.T) {
 	exe := chromium(t)
 	app := startApp(t)
-	root, err := app.DB.OrgByCode(context.Background(), store.RootCode)
+	root, err := app.DB.Registry.OrgByCode(context.Background(), registry.RootCode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(context.Background(), app.DB, kexie.SystemActor("test")); err != nil {
+	if _, err := demo.Load(context.Background(), app.DB.DB, kexie.SystemActor("test")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.DB.CreateUser(context.Background(), kexie.SystemActor("test"), store.NewUser{
+	if _, err := app.DB.Access.CreateUser(context.Background(), kexie.SystemActor("test"), access.NewUser{
 		Username: "wang.fang", DisplayName: "王芳", Password: "浏览器测试的密码-2026", Role: kexie.RoleStaff, OrgID: root.ID,
 	}); err != nil {
 		t.Fatal(err)

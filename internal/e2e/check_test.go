@@ -10,8 +10,10 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 // TestCheckCommand: `kexie check CODE` lists what the charter's rules find
@@ -35,7 +37,7 @@ func TestCheckCommand(t *testing.T) {
 	want(t, run(t, "", nil, "check", "CHIA", "--db", db, "--as-of", "2026-11-21"), 0, "CHIA: 0 findings")
 
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{Path: db})
+	s, err := dbtest.Open(ctx, sqldb.Config{Path: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +55,11 @@ func TestCheckCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddSeat(ctx, actor, ct.ID, store.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: i < 8, Seated: "2026-06-01"}); err != nil {
+		if _, err := s.AddSeat(ctx, actor, ct.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: i < 8, Seated: "2026-06-01"}); err != nil {
 			t.Fatal(err)
 		}
 		if i < 5 { // 5 of 12 is more than 1/3
-			if _, err := s.AddSeat(ctx, actor, st.ID, store.NewSeat{PersonID: m.PersonID, Post: "standing_director", FrontLine: true, Seated: "2026-06-01"}); err != nil {
+			if _, err := s.AddSeat(ctx, actor, st.ID, governance.NewSeat{PersonID: m.PersonID, Post: "standing_director", FrontLine: true, Seated: "2026-06-01"}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/cli"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 type result struct {
@@ -86,7 +86,7 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 	// A password from standard input, Chinese and long, works for sign-in.
 	pw := strings.Repeat("科技工作者之家", 10)
 	want(t, run(t, pw+"\n", nil, "user", "passwd", "wang.fang", "--password-stdin", "--db", db), 0, "password of wang.fang changed")
-	s, err := store.Open(context.Background(), store.Config{Path: db})
+	s, err := dbtest.Open(context.Background(), sqldb.Config{Path: db})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 }
 
 func TestCLIOnPostgres(t *testing.T) {
-	dsn := storetest.PostgresSchema(t)
+	dsn := dbtest.PostgresSchema(t)
 	want(t, run(t, "", map[string]string{"KEXIE_DSN": dsn}, "migrate"), 0, "applied 0001_foundation")
 	want(t, run(t, "", nil, "user", "add", "pg.admin", "--role", "sysadmin", "--dsn", dsn), 0, "created")
 	want(t, run(t, "", nil, "audit", "verify", "--dsn", dsn), 0, "chain intact")

@@ -12,8 +12,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/registry"
 )
 
 // tab drives one browser tab (with its own cookies when made with a new
@@ -101,11 +103,11 @@ func TestBrowserMeeting(t *testing.T) {
 	app := startApp(t)
 	ctx := context.Background()
 	setup := kexie.SystemActor("test")
-	root, err := app.DB.OrgByCode(ctx, store.RootCode)
+	root, err := app.DB.Registry.OrgByCode(ctx, registry.RootCode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	chia, err := app.DB.CreateOrg(ctx, setup, kexie.Organisation{Code: "CHIA", ParentID: root.ID, Kind: "national_society", NameZH: "中国图学学会",
+	chia, err := app.DB.Registry.CreateOrg(ctx, setup, kexie.Organisation{Code: "CHIA", ParentID: root.ID, Kind: "national_society", NameZH: "中国图学学会",
 		NameEN: "China Graphics Society"})
 	if err != nil {
 		t.Fatal(err)
@@ -115,22 +117,22 @@ func TestBrowserMeeting(t *testing.T) {
 		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: "D" + string(rune('1'+i)), OrgCode: "CHIA", Type: "individual", Name: name,
 			Status: "active", Joined: "2020-01-01"})
 	}
-	if _, err := app.DB.ImportMembers(ctx, setup, store.MemberRecords(rows, nil), store.MemberImportOptions{}); err != nil {
+	if _, err := app.DB.Membership.ImportMembers(ctx, setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	const password = "会议测试的密码-2026"
-	if _, err := app.DB.CreateUser(ctx, setup, store.NewUser{Username: "chia.clerk", Password: password, Role: kexie.RoleStaff, OrgID: chia.ID}); err != nil {
+	if _, err := app.DB.Access.CreateUser(ctx, setup, access.NewUser{Username: "chia.clerk", Password: password, Role: kexie.RoleStaff, OrgID: chia.ID}); err != nil {
 		t.Fatal(err)
 	}
-	chairUser, err := app.DB.CreateUser(ctx, setup, store.NewUser{Username: "wang.fang", Password: password})
+	chairUser, err := app.DB.Access.CreateUser(ctx, setup, access.NewUser{Username: "wang.fang", Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d1, err := app.DB.MemberByNo(ctx, chia.ID, "D1")
+	d1, err := app.DB.Membership.MemberByNo(ctx, chia.ID, "D1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.DB.LinkMemberAccount(ctx, setup, chairUser.ID, d1.ID); err != nil {
+	if err := app.DB.Membership.LinkMemberAccount(ctx, setup, chairUser.ID, d1.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -186,9 +188,9 @@ func TestBrowserMeeting(t *testing.T) {
 	if _, err := fmt.Sscanf(clerk.location(), app.URL()+"/meetings/%d", &meetingID); err != nil {
 		t.Fatal(err)
 	}
-	bodies, _ := app.DB.Bodies(ctx, chia.ID)
-	terms, _ := app.DB.Terms(ctx, bodies[0].ID)
-	seats, _ := app.DB.Seats(ctx, terms[0].ID, "")
+	bodies, _ := app.DB.Governance.Bodies(ctx, chia.ID)
+	terms, _ := app.DB.Governance.Terms(ctx, bodies[0].ID)
+	seats, _ := app.DB.Governance.Seats(ctx, terms[0].ID, "")
 	seat, person := map[string]string{}, map[string]string{}
 	for _, s := range seats {
 		seat[s.Name], person[s.Name] = strconv.FormatInt(s.ID, 10), strconv.FormatInt(s.PersonID, 10)

@@ -161,3 +161,10 @@ type Rejection struct {
 	Reason string // English, for the error file
 	Err    error  // the coded error, when there is one, for a localized message
 }
+
+// ImportOutcome counts what an import did (or, dry, would do).
+type ImportOutcome struct {
+	Created, Updated, Unchanged int
+	Rejected                    []Rejection
+	Warnings                    []Rejection // rows taken, but not all they said
+}

@@ -5,10 +5,18 @@ import "time"
 // Actor is who makes a change and from where; every write carries one so the
 // audit entry written in the same transaction can name them.
 type Actor struct {
-	UserID   int64  // 0 for the system itself or the command line
-	Username string // "system", "cli:root", or the user's name
+	UserID   int64  // 0 for the system itself, the command line, or a visitor
+	Username string // "system", "cli:root", "anonymous", or the user's name
 	Source   string // remote address, or "cli"
+	// Visitor marks a request from someone not signed in: no user, and
+	// none of the system's power.
+	Visitor bool
 }
+
+// IsSystem reports whether the actor is the program itself, the command
+// line or a job: no user and no visitor. The system acts on every
+// organisation; everyone else only where their grants reach.
+func (a Actor) IsSystem() bool { return a.UserID == 0 && !a.Visitor }
 
 // SystemActor is used for changes the program makes on its own behalf.
 func SystemActor(source string) Actor {

@@ -116,7 +116,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rq *request) e
 	if f.Limit == 0 {
 		f.Limit = 100
 	}
-	es, err := s.db.Audit(r.Context(), rq.User.ID, f)
+	es, err := s.db.Audit(r.Context(), rq.Actor(r), f)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	us, err := s.db.ListUsers(r.Context(), rq.User.ID, offset, limit)
+	us, err := s.acc.ListUsers(r.Context(), rq.Actor(r), offset, limit)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, rq *request) e
 }
 
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, rq *request) error {
-	ts, err := s.db.APITokens(r.Context(), rq.User.ID)
+	ts, err := s.acc.APITokens(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *requ
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	t, secret, err := s.db.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, in.Name, in.ExpiresAt)
+	t, secret, err := s.acc.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, in.Name, in.ExpiresAt)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
+	if err := s.acc.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -5,8 +5,8 @@ import (
 	"slices"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // The governance JSON API: the same store use cases and checks as the
@@ -27,7 +27,7 @@ type seatJSON struct {
 	LeftWhy   string `json:"left_why"`
 }
 
-func toSeatJSON(s store.Seat) seatJSON {
+func toSeatJSON(s governance.Seat) seatJSON {
 	return seatJSON{s.ID, s.PersonID, s.Name, s.Post, s.FrontLine, s.AgeBand, s.Seated, s.LeftOn, s.LeftWhy}
 }
 
@@ -40,7 +40,7 @@ type termJSON struct {
 	ExtensionMonths []int  `json:"extension_months"`
 }
 
-func toTermJSON(t store.Term) termJSON {
+func toTermJSON(t governance.Term) termJSON {
 	ext := t.ExtensionMonths
 	if ext == nil {
 		ext = []int{}
@@ -65,7 +65,7 @@ type leaderJSON struct {
 	To   string `json:"to"`
 }
 
-func toLeadersJSON(ls []store.Leader) []leaderJSON {
+func toLeadersJSON(ls []governance.Leader) []leaderJSON {
 	out := []leaderJSON{}
 	for _, l := range ls {
 		out = append(out, leaderJSON{l.Term, l.Name, l.Post, l.From, l.To})
@@ -81,11 +81,11 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	c, err := s.db.CharterOf(ctx, o.ID)
+	c, err := s.gov.CharterOf(ctx, o.ID)
 	if err != nil {
 		return err
 	}
-	bodies, err := s.db.Bodies(ctx, o.ID)
+	bodies, err := s.gov.Bodies(ctx, o.ID)
 	if err != nil {
 		return err
 	}
@@ -99,14 +99,14 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 	}{Org: o.Code, Charter: c.Name, Bodies: []bodyJSON{}}
 	for _, b := range bodies {
 		bj := bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}}
-		terms, err := s.db.Terms(ctx, b.ID)
+		terms, err := s.gov.Terms(ctx, b.ID)
 		if err != nil {
 			return err
 		}
 		if len(terms) > 0 {
 			tj := toTermJSON(terms[0])
 			bj.Term = &tj
-			seats, err := s.db.Seats(ctx, terms[0].ID, s.today())
+			seats, err := s.gov.Seats(ctx, terms[0].ID, s.today())
 			if err != nil {
 				return err
 			}
@@ -116,16 +116,16 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		out.Bodies = append(out.Bodies, bj)
 	}
-	current, err := s.db.Leaders(ctx, o.ID, false)
+	current, err := s.gov.Leaders(ctx, o.ID, false)
 	if err != nil {
 		return err
 	}
-	all, err := s.db.Leaders(ctx, o.ID, true)
+	all, err := s.gov.Leaders(ctx, o.ID, true)
 	if err != nil {
 		return err
 	}
 	out.Leaders, out.SuccessiveLeaders = toLeadersJSON(current), toLeadersJSON(all)
-	if out.Findings, err = s.db.Findings(ctx, o.ID, s.day()); err != nil {
+	if out.Findings, err = s.gov.Findings(ctx, o.ID, s.day()); err != nil {
 		return err
 	}
 	if out.Findings == nil {
@@ -147,7 +147,7 @@ func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *reque
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	b, err := s.db.CreateBody(r.Context(), rq.Actor(r), o.ID, charter.BodyKind(in.Kind), in.NameZH, in.NameEN)
+	b, err := s.gov.CreateBody(r.Context(), rq.Actor(r), o.ID, charter.BodyKind(in.Kind), in.NameZH, in.NameEN)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	b, err := s.db.BodyByID(r.Context(), id)
+	b, err := s.gov.BodyByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *reques
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	t, err := s.db.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
+	t, err := s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
 	if err != nil {
 		return err
 	}
@@ -194,12 +194,12 @@ func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 // apiTerm loads the term {id} for a caller holding p on its organisation.
-func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (store.Term, int64, error) {
+func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (governance.Term, int64, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Term{}, 0, err
+		return governance.Term{}, 0, err
 	}
-	t, orgID, err := s.db.TermByID(r.Context(), id)
+	t, orgID, err := s.gov.TermByID(r.Context(), id)
 	if err != nil {
 		return t, 0, err
 	}
@@ -218,10 +218,10 @@ func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *reque
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.ExtendTerm(r.Context(), rq.Actor(r), t.ID, in.Months, in.Resolution); err != nil {
+	if err := s.gov.ExtendTerm(r.Context(), rq.Actor(r), t.ID, in.Months, in.Resolution); err != nil {
 		return err
 	}
-	terms, err := s.db.Terms(r.Context(), t.BodyID)
+	terms, err := s.gov.Terms(r.Context(), t.BodyID)
 	if err != nil {
 		return err
 	}
@@ -248,16 +248,16 @@ func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	m, err := s.db.MemberByNo(r.Context(), orgID, in.MemberNo)
+	m, err := s.mem.MemberByNo(r.Context(), orgID, in.MemberNo)
 	if err != nil {
 		return err
 	}
-	id, err := s.db.AddSeat(r.Context(), rq.Actor(r), t.ID, store.NewSeat{PersonID: m.PersonID, Post: in.Post, FrontLine: in.FrontLine,
+	id, err := s.gov.AddSeat(r.Context(), rq.Actor(r), t.ID, governance.NewSeat{PersonID: m.PersonID, Post: in.Post, FrontLine: in.FrontLine,
 		AgeBand: in.AgeBand, Seated: in.Seated})
 	if err != nil {
 		return err
 	}
-	seat, _, err := s.db.SeatByID(r.Context(), id)
+	seat, _, err := s.gov.SeatByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	_, orgID, err := s.db.SeatByID(r.Context(), id)
+	_, orgID, err := s.gov.SeatByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -283,10 +283,10 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.EndSeat(r.Context(), rq.Actor(r), id, in.Date, in.Why); err != nil {
+	if err := s.gov.EndSeat(r.Context(), rq.Actor(r), id, in.Date, in.Why); err != nil {
 		return err
 	}
-	seat, _, err := s.db.SeatByID(r.Context(), id)
+	seat, _, err := s.gov.SeatByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *re
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	id, err := s.db.CreateMeeting(r.Context(), rq.Actor(r), t.ID, store.NewMeeting{Held: in.Held, Place: in.Place, Mode: in.Mode, Agenda: in.Agenda})
+	id, err := s.gov.CreateMeeting(r.Context(), rq.Actor(r), t.ID, governance.NewMeeting{Held: in.Held, Place: in.Place, Mode: in.Mode, Agenda: in.Agenda})
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ type motionJSON struct {
 	Rule      string `json:"rule"`
 }
 
-func toMotionJSON(m store.Motion) motionJSON {
+func toMotionJSON(m governance.Motion) motionJSON {
 	return motionJSON{m.ID, m.Title, string(m.Decision), m.CountedBy, m.State, m.Yes, m.No, m.Abstain, m.Base, m.Required, m.Passed, m.Rule}
 }
 
@@ -355,7 +355,7 @@ type electionJSON struct {
 	Candidates  []candidateJSON `json:"candidates"`
 }
 
-func toElectionJSON(e store.Election) electionJSON {
+func toElectionJSON(e governance.Election) electionJSON {
 	out := electionJSON{e.ID, e.Title, e.Seats, e.Rule, e.State, e.Issued, e.Cast, e.Valid, e.Invalid, e.Required, e.RunoffSeats, []candidateJSON{}}
 	for _, c := range e.Candidates {
 		out.Candidates = append(out.Candidates, candidateJSON{c.PersonID, c.Name, c.Votes, c.Outcome})
@@ -367,7 +367,7 @@ func toElectionJSON(e store.Election) electionJSON {
 // attendance, motions, elections.
 func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, status int) error {
 	ctx := r.Context()
-	m, err := s.db.MeetingByID(ctx, id)
+	m, err := s.gov.MeetingByID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -423,19 +423,19 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, 
 // congress of thousands passes here; anyone else finds nothing (404).
 func (s *Server) meetingAccess(r *http.Request, rq *request, meetingID int64, notFound error) error {
 	ctx := r.Context()
-	m, err := s.db.MeetingByID(ctx, meetingID)
+	m, err := s.gov.MeetingByID(ctx, meetingID)
 	if err != nil {
 		return notFound
 	}
 	if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil || ok {
 		return err
 	}
-	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
+	person, err := s.gov.PersonOfUser(ctx, rq.User.ID)
 	if err != nil {
 		return err
 	}
 	if person != 0 {
-		if ok, err := s.db.HoldsSeatAt(ctx, meetingID, person); err != nil || ok {
+		if ok, err := s.gov.HoldsSeatAt(ctx, meetingID, person); err != nil || ok {
 			return err
 		}
 	}
@@ -470,11 +470,11 @@ func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *re
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	var list []store.Presence
+	var list []governance.Presence
 	for _, a := range in.Attendance {
-		list = append(list, store.Presence{SeatID: a.SeatID, Status: charter.Attendance(a.Status), ProxySeat: a.ProxySeatID})
+		list = append(list, governance.Presence{SeatID: a.SeatID, Status: charter.Attendance(a.Status), ProxySeat: a.ProxySeatID})
 	}
-	if err := s.db.SetAttendance(r.Context(), rq.Actor(r), m.ID, list); err != nil {
+	if err := s.gov.SetAttendance(r.Context(), rq.Actor(r), m.ID, list); err != nil {
 		return err
 	}
 	return s.writeMeeting(w, r, m.ID, http.StatusOK)
@@ -493,11 +493,11 @@ func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *reque
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	id, err := s.db.OpenMotion(r.Context(), rq.Actor(r), m.ID, in.Title, charter.Decision(in.Decision), in.CountedBy)
+	id, err := s.gov.OpenMotion(r.Context(), rq.Actor(r), m.ID, in.Title, charter.Decision(in.Decision), in.CountedBy)
 	if err != nil {
 		return err
 	}
-	mo, err := s.db.MotionByID(r.Context(), id)
+	mo, err := s.gov.MotionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -506,12 +506,12 @@ func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *reque
 
 // apiMotion loads the motion {id}; who may do what with it is checked by
 // the caller.
-func (s *Server) apiMotion(r *http.Request) (store.Motion, error) {
+func (s *Server) apiMotion(r *http.Request) (governance.Motion, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Motion{}, err
+		return governance.Motion{}, err
 	}
-	return s.db.MotionByID(r.Context(), id)
+	return s.gov.MotionByID(r.Context(), id)
 }
 
 func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -531,10 +531,10 @@ func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *requ
 	if in.Yes != nil || in.No != nil || in.Abstain != nil {
 		clerk = &charter.Tally{Yes: deref(in.Yes), No: deref(in.No), Abstain: deref(in.Abstain)}
 	}
-	if _, err := s.db.CloseMotion(r.Context(), rq.Actor(r), mo.ID, clerk); err != nil {
+	if _, err := s.gov.CloseMotion(r.Context(), rq.Actor(r), mo.ID, clerk); err != nil {
 		return err
 	}
-	if mo, err = s.db.MotionByID(r.Context(), mo.ID); err != nil {
+	if mo, err = s.gov.MotionByID(r.Context(), mo.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toMotionJSON(mo))
@@ -584,7 +584,7 @@ func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		return err
 	}
-	if err := s.db.CastVote(r.Context(), rq.Actor(r), mo.ID, in.SeatID, in.Vote); err != nil {
+	if err := s.gov.CastVote(r.Context(), rq.Actor(r), mo.ID, in.SeatID, in.Vote); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, struct {
@@ -607,11 +607,11 @@ func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *req
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	id, err := s.db.OpenElection(r.Context(), rq.Actor(r), m.ID, store.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
+	id, err := s.gov.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
 	if err != nil {
 		return err
 	}
-	e, err := s.db.ElectionByID(r.Context(), id)
+	e, err := s.gov.ElectionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -620,12 +620,12 @@ func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *req
 
 // apiElectionFor loads the election {id} for a caller who may read its
 // organisation or holds a seat at its meeting.
-func (s *Server) apiElectionFor(r *http.Request, rq *request) (store.Election, error) {
+func (s *Server) apiElectionFor(r *http.Request, rq *request) (governance.Election, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Election{}, err
+		return governance.Election{}, err
 	}
-	e, err := s.db.ElectionByID(r.Context(), id)
+	e, err := s.gov.ElectionByID(r.Context(), id)
 	if err != nil {
 		return e, err
 	}
@@ -648,7 +648,7 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	meetingID, err := s.db.ElectionMeeting(r.Context(), id)
+	meetingID, err := s.gov.ElectionMeeting(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -665,7 +665,7 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		return err
 	}
-	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.cfg.Sealer)
+	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.cfg.Sealer)
 	if err != nil {
 		return err
 	}
@@ -680,10 +680,10 @@ func (s *Server) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *re
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer); err != nil {
+	if _, err := s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer); err != nil {
 		return err
 	}
-	if e, err = s.db.ElectionByID(r.Context(), e.ID); err != nil {
+	if e, err = s.gov.ElectionByID(r.Context(), e.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toElectionJSON(e))
@@ -696,7 +696,7 @@ func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	list, err := s.db.Ballots(r.Context(), e.ID)
+	list, err := s.gov.Ballots(r.Context(), e.ID)
 	if err != nil {
 		return err
 	}
@@ -725,7 +725,7 @@ func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	c, err := s.db.CharterOf(r.Context(), o.ID)
+	c, err := s.gov.CharterOf(r.Context(), o.ID)
 	if err != nil {
 		return err
 	}
@@ -748,9 +748,9 @@ func (s *Server) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	switch {
 	case in.Rules != nil && in.Template == "":
-		err = s.db.SetCharterRules(r.Context(), rq.Actor(r), o.ID, *in.Rules)
+		err = s.gov.SetCharterRules(r.Context(), rq.Actor(r), o.ID, *in.Rules)
 	case in.Rules == nil && in.Template != "":
-		err = s.db.SetCharter(r.Context(), rq.Actor(r), o.ID, in.Template)
+		err = s.gov.SetCharter(r.Context(), rq.Actor(r), o.ID, in.Template)
 	default:
 		err = kexie.Errorf(kexie.CodeInvalid, "err.charter_rules", "give either a template or the rules")
 	}

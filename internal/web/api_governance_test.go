@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 // TestGovernanceAPI plays a council meeting through the API, every answer
@@ -19,7 +19,7 @@ import (
 // for, and for no other; a secret-ballot election gives a receipt found in
 // the published list; staff of another subtree see nothing.
 func TestGovernanceAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
 		must := func(err error) {
@@ -50,7 +50,7 @@ func TestGovernanceAPI(t *testing.T) {
 			rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("C%02d", i), OrgCode: e.a.Code, Type: "individual",
 				Name: fmt.Sprintf("理事%02d", i), Status: "active", Joined: "2020-01-01"})
 		}
-		_, err := db.ImportMembers(ctx, e.setup, store.MemberRecords(rows, nil), store.MemberImportOptions{})
+		_, err := db.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		must(err)
 		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
 		outsider := e.bearer(e.user("staff.b", kexie.RoleStaff, e.b))

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 // The membership lifecycle through the API: the same store use cases and
@@ -50,7 +50,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]string{"reference": ref, "org_code": o.Code, "stage": store.StageSubmitted})
+	return writeJSON(w, http.StatusCreated, map[string]string{"reference": ref, "org_code": o.Code, "stage": membership.StageSubmitted})
 }
 
 type applicationJSON struct {
@@ -59,7 +59,7 @@ type applicationJSON struct {
 	Note  string `json:"note"`
 }
 
-func toApplicationJSON(a store.Application) applicationJSON {
+func toApplicationJSON(a membership.Application) applicationJSON {
 	return applicationJSON{memberJSON: toMemberJSON(a.Member), Stage: a.Stage, Note: a.Note}
 }
 
@@ -68,7 +68,7 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	as, err := s.db.ListApplications(r.Context(), rq.User.ID, store.ApplicationFilter{Stage: r.URL.Query().Get("stage"), Offset: offset, Limit: limit})
+	as, err := s.mem.ListApplications(r.Context(), rq.Actor(r), membership.ApplicationFilter{Stage: r.URL.Query().Get("stage"), Offset: offset, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -95,11 +95,11 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if _, err := s.db.Decide(r.Context(), rq.Actor(r), m.ID, store.Decision{Action: in.Action, Day: in.Date, Note: in.Note,
+	if _, err := s.mem.Decide(r.Context(), rq.Actor(r), m.ID, membership.Decision{Action: in.Action, Day: in.Date, Note: in.Note,
 		Body: in.Body, Resolution: in.Resolution}); err != nil {
 		return err
 	}
-	a, err := s.db.ApplicationByID(r.Context(), m.ID)
+	a, err := s.mem.ApplicationByID(r.Context(), m.ID)
 	if err != nil {
 		return err
 	}
@@ -132,14 +132,14 @@ func (s *Server) apiCard(w http.ResponseWriter, r *http.Request, rq *request) er
 	return writeJSON(w, http.StatusOK, out)
 }
 
-func cardPublic(c store.Card) verifyJSON {
+func cardPublic(c membership.Card) verifyJSON {
 	return verifyJSON{Name: c.Name, OrgNameZH: c.OrgNameZH, OrgNameEN: c.OrgNameEN, Type: string(c.Type), Valid: c.Valid()}
 }
 
 // apiVerify is the verification page as JSON: name, organisation, type and
 // whether the membership is valid today.
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *request) error {
-	c, err := s.db.CardByToken(r.Context(), r.PathValue("token"))
+	c, err := s.mem.CardByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *request) e
 // apiMemberChange decodes the body into in and runs fn on the membership
 // {id}, which the caller must be able to write, then answers with the
 // membership as it now is.
-func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *request, status int, in any, fn func(m store.Member) error) error {
+func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *request, status int, in any, fn func(m membership.Member) error) error {
 	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *req
 	if err := fn(m); err != nil {
 		return err
 	}
-	if m, err = s.db.MemberByID(r.Context(), m.ID); err != nil {
+	if m, err = s.mem.MemberByID(r.Context(), m.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, status, toMemberJSON(m))
@@ -175,8 +175,8 @@ func (s *Server) apiMemberStatus(w http.ResponseWriter, r *http.Request, rq *req
 		CardReturned bool   `json:"card_returned"`
 		Resolution   string `json:"resolution"`
 	}
-	return s.apiMemberChange(w, r, rq, http.StatusOK, &in, func(m store.Member) error {
-		return s.db.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, store.MemberChange{Status: kexie.MemberStatus(in.Status),
+	return s.apiMemberChange(w, r, rq, http.StatusOK, &in, func(m membership.Member) error {
+		return s.mem.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, membership.MemberChange{Status: kexie.MemberStatus(in.Status),
 			Happened: in.Date, Reason: in.Reason, CardReturned: in.CardReturned, Resolution: in.Resolution})
 	})
 }
@@ -186,8 +186,8 @@ func (s *Server) apiMemberExemption(w http.ResponseWriter, r *http.Request, rq *
 		Until  string `json:"until"`
 		Reason string `json:"reason"`
 	}
-	return s.apiMemberChange(w, r, rq, http.StatusOK, &in, func(m store.Member) error {
-		return s.db.SetExemption(r.Context(), rq.Actor(r), m.ID, in.Until, in.Reason)
+	return s.apiMemberChange(w, r, rq, http.StatusOK, &in, func(m membership.Member) error {
+		return s.mem.SetExemption(r.Context(), rq.Actor(r), m.ID, in.Until, in.Reason)
 	})
 }
 
@@ -198,12 +198,12 @@ func (s *Server) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *reque
 		Period  string `json:"period"`
 		Receipt string `json:"receipt"`
 	}
-	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m store.Member) error {
+	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m membership.Member) error {
 		fen, err := parseYuan(in.Amount)
 		if err != nil {
 			return err
 		}
-		return s.db.RecordDues(r.Context(), rq.Actor(r), m.ID, in.Date, fen, in.Period, in.Receipt)
+		return s.mem.RecordDues(r.Context(), rq.Actor(r), m.ID, in.Date, fen, in.Period, in.Receipt)
 	})
 }
 
@@ -212,8 +212,8 @@ func (s *Server) apiMemberParticipation(w http.ResponseWriter, r *http.Request, 
 		Date string `json:"date"`
 		What string `json:"what"`
 	}
-	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m store.Member) error {
-		return s.db.RecordParticipation(r.Context(), rq.Actor(r), m.ID, in.Date, in.What)
+	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m membership.Member) error {
+		return s.mem.RecordParticipation(r.Context(), rq.Actor(r), m.ID, in.Date, in.What)
 	})
 }
 
@@ -225,7 +225,7 @@ type lapseJSON struct {
 	Reason   string `json:"reason"`
 }
 
-func lapseList(ls []store.Lapse) []lapseJSON {
+func lapseList(ls []membership.Lapse) []lapseJSON {
 	out := []lapseJSON{}
 	for _, l := range ls {
 		out = append(out, lapseJSON{MemberID: l.MembershipID, MemberNo: l.MemberNo, OrgCode: l.OrgCode, Name: l.Name, Reason: l.Reason})
@@ -244,7 +244,7 @@ func (s *Server) apiLapses(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	ls, err := s.db.Lapses(r.Context(), day, rq.User.ID)
+	ls, err := s.mem.Lapses(r.Context(), rq.Actor(r), day)
 	if err != nil {
 		return err
 	}
@@ -265,11 +265,11 @@ func (s *Server) apiApplyLapses(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil || day.IsZero() {
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", in.AsOf)
 	}
-	mine, err := s.db.LapsesWhere(r.Context(), day, rq.User.ID, kexie.PermOrgWrite)
+	mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermOrgWrite)
 	if err != nil {
 		return err
 	}
-	if err := s.db.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
+	if err := s.mem.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"as_of": day.Format("2006-01-02"), "applied": len(mine), "lapses": lapseList(mine)})

@@ -13,9 +13,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -64,7 +65,7 @@ var testSealer = func() *seal.Sealer {
 	return sl
 }()
 
-func sealedEnv(t *testing.T, db *store.DB) *env {
+func sealedEnv(t *testing.T, db *dbtest.DB) *env {
 	cfg := web.DefaultConfig()
 	cfg.Sealer = testSealer
 	return newEnvWith(t, db, cfg)
@@ -100,7 +101,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 	var mu sync.Mutex
 	var shift time.Duration
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
-	storetest.EachWith(t, storetest.Options{Now: clock}, func(t *testing.T, db *store.DB) {
+	dbtest.EachWith(t, dbtest.Options{Now: clock}, func(t *testing.T, db *dbtest.DB) {
 		mu.Lock()
 		shift = 0
 		mu.Unlock()
@@ -140,7 +141,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 			t.Fatalf("duplicate application answer: %s", r.body)
 		}
 		sys := e.user("sys", kexie.RoleSysAdmin, e.root)
-		flagged, err := db.Audit(context.Background(), sys.ID, store.AuditFilter{Action: "member.apply_duplicate"})
+		flagged, err := db.Audit(context.Background(), dbtest.As(sys.ID), sqldb.AuditFilter{Action: "member.apply_duplicate"})
 		if err != nil || len(flagged) != 1 || !strings.Contains(flagged[0].After, created.Reference) || !strings.Contains(flagged[0].After, again.Reference) {
 			t.Fatalf("duplicate not flagged for staff: %v %+v", err, flagged)
 		}
@@ -331,13 +332,13 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 // a read-only role: 403 on every change; lapse applies only where the
 // caller may write.
 func TestLifecycleAPIPermissions(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
-		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "B-1", OrgCode: "B", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
-		}, nil), store.MemberImportOptions{})
+		}, nil), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

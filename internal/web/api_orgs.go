@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 type orgJSON struct {
@@ -63,9 +63,9 @@ func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request, rq *request) er
 	}
 	var os []kexie.Organisation
 	if q := r.URL.Query().Get("q"); q != "" {
-		os, err = s.db.SearchOrgs(r.Context(), rq.User.ID, q, offset, limit)
+		os, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), q, offset, limit)
 	} else {
-		os, err = s.db.TopOrgs(r.Context(), rq.User.ID)
+		os, err = s.reg.TopOrgs(r.Context(), rq.Actor(r))
 	}
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (s *Server) apiOrgChildren(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	members := r.URL.Query().Get("structure") != "true"
-	kids, total, err := s.db.Children(r.Context(), o.ID, members, offset, limit)
+	kids, total, err := s.reg.Children(r.Context(), o.ID, members, offset, limit)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) apiOrgStats(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	st, err := s.db.OrgStats(r.Context(), o)
+	st, err := s.reg.OrgStats(r.Context(), o)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ type memberJSON struct {
 	ExemptReason string `json:"exempt_reason"`
 }
 
-func toMemberJSON(m store.Member) memberJSON {
+func toMemberJSON(m membership.Member) memberJSON {
 	r := m.Record
 	return memberJSON{ID: m.ID, MemberNo: r.MemberNo, OrgCode: r.OrgCode, Type: string(r.Type), Status: string(r.Status), Name: r.Name, NameEN: r.NameEN,
 		Pinyin: r.Pinyin, Gender: r.Gender, BirthDate: r.BirthDate, IDType: r.IDType, IDNumber: r.IDMasked, Nationality: r.Nationality,
@@ -156,14 +156,14 @@ func (s *Server) apiMembers(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, offset, limit)
+	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, offset, limit)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
 }
 
-func memberList(ms []store.Member) []memberJSON {
+func memberList(ms []membership.Member) []memberJSON {
 	out := []memberJSON{}
 	for _, m := range ms {
 		out = append(out, toMemberJSON(m))

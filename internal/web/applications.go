@@ -11,7 +11,7 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/tabular"
 )
 
@@ -26,7 +26,7 @@ type applyData struct {
 // applyOrg is the organisation a public application names; cancelled or
 // suspended ones take no applications.
 func (s *Server) applyOrg(r *http.Request) (kexie.Organisation, error) {
-	o, err := s.db.OrgByCode(r.Context(), r.PathValue("code"))
+	o, err := s.reg.OrgByCode(r.Context(), r.PathValue("code"))
 	if err != nil || o.Status != kexie.OrgActive || !o.Kind.IsMember() {
 		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", r.PathValue("code"))
 	}
@@ -95,12 +95,12 @@ func (s *Server) submitApplication(r *http.Request, rq *request, o kexie.Organis
 	if err != nil {
 		return "", err
 	}
-	_, ref, err := s.db.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
+	_, ref, err := s.mem.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
 	return ref, err
 }
 
 type applicationsData struct {
-	Apps  []store.Application
+	Apps  []membership.Application
 	Today string
 }
 
@@ -109,7 +109,7 @@ func (s *Server) applicationsPage(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *Server) renderApplications(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	apps, err := s.db.Applications(r.Context(), rq.User.ID, 200)
+	apps, err := s.mem.Applications(r.Context(), rq.Actor(r), 200)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	f := r.PostForm
-	rec, err := s.db.Decide(r.Context(), rq.Actor(r), m.ID, store.Decision{Action: f.Get("action"), Day: strings.TrimSpace(f.Get("date")),
+	rec, err := s.mem.Decide(r.Context(), rq.Actor(r), m.ID, membership.Decision{Action: f.Get("action"), Day: strings.TrimSpace(f.Get("date")),
 		Note: f.Get("note"), Body: f.Get("body"), Resolution: f.Get("resolution")})
 	if err != nil {
 		switch kexie.ErrorCode(err) {
@@ -158,7 +158,7 @@ func (s *Server) verifyURL(r *http.Request, token string) string {
 }
 
 type cardData struct {
-	Card   store.Card
+	Card   membership.Card
 	Verify string
 }
 
@@ -172,12 +172,12 @@ func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) e
 
 // visibleCard is the card of the membership in the path, for a caller who
 // may read that member; no card (an applicant, another subtree) is 404.
-func (s *Server) visibleCard(r *http.Request, rq *request) (store.Card, error) {
+func (s *Server) visibleCard(r *http.Request, rq *request) (membership.Card, error) {
 	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
 	if err != nil {
-		return store.Card{}, err
+		return membership.Card{}, err
 	}
-	c, err := s.db.CardByMembership(r.Context(), m.ID)
+	c, err := s.mem.CardByMembership(r.Context(), m.ID)
 	if err != nil {
 		return c, err
 	}
@@ -207,7 +207,7 @@ func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) err
 // verify is the public page a card's QR code opens: name, organisation,
 // type and whether the membership is valid today — nothing more.
 func (s *Server) verify(w http.ResponseWriter, r *http.Request, rq *request) error {
-	c, err := s.db.CardByToken(r.Context(), r.PathValue("token"))
+	c, err := s.mem.CardByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}

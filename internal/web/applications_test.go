@@ -13,8 +13,7 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -28,7 +27,7 @@ func TestMembershipLifecycle(t *testing.T) {
 	var shift time.Duration
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
 	setShift := func(d time.Duration) { mu.Lock(); shift = d; mu.Unlock() }
-	storetest.EachWith(t, storetest.Options{Now: clock}, func(t *testing.T, db *store.DB) {
+	dbtest.EachWith(t, dbtest.Options{Now: clock}, func(t *testing.T, db *dbtest.DB) {
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		cfg := web.DefaultConfig()
 		cfg.Sealer = sl
@@ -118,7 +117,7 @@ func TestMembershipLifecycle(t *testing.T) {
 		wantStatus(t, v.get("/verify/not-a-real-token-at-all"), http.StatusNotFound)
 		// Lapse: joined 2026-11-20, nothing since: lapses after two years.
 		m, _ := e.db.MemberByID(ctx, mustID(t, wf))
-		l, _ := e.db.Lapses(ctx, mustDay(t, "2028-11-21"), 0)
+		l, _ := e.db.Lapses(ctx, dbtest.System, mustDay(t, "2028-11-21"))
 		if len(l) != 1 || l[0].MemberNo != m.Record.MemberNo {
 			t.Fatalf("lapses %+v", l)
 		}

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -18,7 +18,7 @@ import (
 // member, is the same 404 for everyone else, and a real reader finds the
 // name, number and labels in it.
 func TestCardPDF(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := newEnv(t, db)
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		e.user("staff.b", kexie.RoleStaff, e.b)
@@ -30,7 +30,7 @@ func TestCardPDF(t *testing.T) {
 			return id
 		}
 		member, pending := apply("王芳", "Wang Fang"), apply("李雷", "")
-		for _, d := range []store.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
 			if _, err := db.Decide(ctx, e.setup, member, d); err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func pdfText(t *testing.T, doc string) string {
 // TestCardPublicURL: with a public address configured, the card's
 // verification link is under it, whatever host the request came to.
 func TestCardPublicURL(t *testing.T) {
-	db := storetest.OpenSQLite(t, storetest.Options{})
+	db := dbtest.OpenSQLite(t, dbtest.Options{})
 	cfg := web.DefaultConfig()
 	cfg.PublicURL = "https://kexie.example.org"
 	e := newEnvWith(t, db, cfg)
@@ -114,7 +114,7 @@ func TestCardPublicURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []store.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+	for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
 		if _, err := db.Decide(ctx, e.setup, id, d); err != nil {
 			t.Fatal(err)
 		}

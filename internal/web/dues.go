@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 // Dues standards of an organisation: the page /orgs/{code}/dues and the
@@ -88,7 +88,7 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 	ctx := r.Context()
 	now := s.day()
 	d := duesData{Org: o, Today: now.Format("2006-01-02"), HasTypes: o.Kind.IsMember(), Types: kexie.MemberTypes, Periods: kexie.DuesPeriods, Form: rq.form}
-	all, err := s.db.DuesStandards(ctx, o.ID)
+	all, err := s.mem.DuesStandards(ctx, o.ID)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *req
 	f := r.PostForm
 	fen, err := parseYuan(f.Get("amount"))
 	if err == nil {
-		_, err = s.db.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, store.NewDuesStandard{Type: kexie.MemberType(f.Get("type")), AmountFen: fen,
+		_, err = s.mem.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, membership.NewDuesStandard{Type: kexie.MemberType(f.Get("type")), AmountFen: fen,
 			Period: f.Get("period"), EffectiveFrom: f.Get("effective_from"), Note: f.Get("note")})
 	}
 	if err != nil {
@@ -164,7 +164,7 @@ func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *re
 		}
 		on = d
 	}
-	all, err := s.db.DuesStandards(r.Context(), o.ID)
+	all, err := s.mem.DuesStandards(r.Context(), o.ID)
 	if err != nil {
 		return err
 	}
@@ -194,13 +194,13 @@ func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *
 	if in.AmountFen == nil {
 		return kexie.Errorf(kexie.CodeInvalid, "err.amount_fen", "amount_fen is a whole number of fen (1/100 yuan), zero or more")
 	}
-	std, err := s.db.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, store.NewDuesStandard{Type: kexie.MemberType(in.Type), AmountFen: *in.AmountFen,
+	std, err := s.mem.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, membership.NewDuesStandard{Type: kexie.MemberType(in.Type), AmountFen: *in.AmountFen,
 		Period: in.Period, EffectiveFrom: in.EffectiveFrom, Note: in.Note})
 	if err != nil {
 		return err
 	}
 	// Whether it is in force today depends on the others of its type.
-	all, err := s.db.DuesStandards(r.Context(), o.ID)
+	all, err := s.mem.DuesStandards(r.Context(), o.ID)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // The governance pages, the minutes and their PDF say the charter's rules
@@ -82,7 +82,7 @@ func quorumWords(l *i18n.Localizer, q charter.QuorumState, rules charter.BodyRul
 
 // motionWords is a closed motion's result: the tally, the base, the count
 // required and the rule, passed or failed, and who counted.
-func motionWords(l *i18n.Localizer, m store.Motion) string {
+func motionWords(l *i18n.Localizer, m governance.Motion) string {
 	result := l.T("gov.result.failed")
 	if m.Passed {
 		result = l.T("gov.result.passed")
@@ -93,12 +93,12 @@ func motionWords(l *i18n.Localizer, m store.Motion) string {
 
 // electionWords is an election's count: ballots issued, cast, valid and
 // invalid, and the votes a candidate needed.
-func electionWords(l *i18n.Localizer, e store.Election) string {
+func electionWords(l *i18n.Localizer, e governance.Election) string {
 	return l.T("gov.election_count", e.Issued, e.Cast, e.Valid, e.Invalid, e.Required, storedRuleWords(l, e.Rule))
 }
 
 // electedWords names those elected, and any runoff a tie leaves.
-func electedWords(l *i18n.Localizer, e store.Election) string {
+func electedWords(l *i18n.Localizer, e governance.Election) string {
 	var elected, runoff []string
 	for _, c := range e.Candidates {
 		switch c.Outcome {
@@ -120,7 +120,7 @@ func electedWords(l *i18n.Localizer, e store.Election) string {
 }
 
 // govBodyName is a body's name in the reader's language, else its kind's.
-func govBodyName(l *i18n.Localizer, b store.Body) string {
+func govBodyName(l *i18n.Localizer, b governance.Body) string {
 	if l.Lang == i18n.English && b.NameEN != "" {
 		return b.NameEN
 	}

@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // The governance page of an organisation, /orgs/{code}/governance: its
@@ -20,20 +20,20 @@ import (
 // it names (a body, a term, a seat) must belong to that organisation.
 
 type govBody struct {
-	store.Body
+	governance.Body
 	Name     string
 	Term     *govTerm // the latest term, if any
-	Past     []store.Term
+	Past     []governance.Term
 	NextTerm int // the number a new term would take
 }
 
 type govTerm struct {
-	store.Term
+	governance.Term
 	Label    string
 	Extended int // months of extension in total
-	Current  []store.Seat
-	Left     []store.Seat
-	Meetings []store.Meeting
+	Current  []governance.Seat
+	Left     []governance.Seat
+	Meetings []governance.Meeting
 }
 
 type govFinding struct {
@@ -81,14 +81,14 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 	}
 	ctx := r.Context()
 	L := rq.L
-	d := governanceData{Org: o, Templates: []string{"national_society", "local_association"}, Posts: store.Posts, LeftWhy: seatEndReasons,
+	d := governanceData{Org: o, Templates: []string{"national_society", "local_association"}, Posts: governance.Posts, LeftWhy: seatEndReasons,
 		Today: s.today(), Form: rq.form}
-	c, err := s.db.CharterOf(ctx, o.ID)
+	c, err := s.gov.CharterOf(ctx, o.ID)
 	if err != nil {
 		return err
 	}
 	d.Charter = c.Name
-	bodies, err := s.db.Bodies(ctx, o.ID)
+	bodies, err := s.gov.Bodies(ctx, o.ID)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 	for _, b := range bodies {
 		gb := govBody{Body: b, Name: govBodyName(L, b), NextTerm: 1}
 		names[b.Kind], have[b.Kind] = gb.Name, true
-		terms, err := s.db.Terms(ctx, b.ID)
+		terms, err := s.gov.Terms(ctx, b.ID)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 			for _, m := range t.ExtensionMonths {
 				t.Extended += m
 			}
-			seats, err := s.db.Seats(ctx, t.ID, "")
+			seats, err := s.gov.Seats(ctx, t.ID, "")
 			if err != nil {
 				return err
 			}
@@ -117,7 +117,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 					t.Left = append(t.Left, st)
 				}
 			}
-			if t.Meetings, err = s.db.Meetings(ctx, t.ID); err != nil {
+			if t.Meetings, err = s.gov.Meetings(ctx, t.ID); err != nil {
 				return err
 			}
 			gb.Term, gb.Past, gb.NextTerm = t, terms[1:], terms[0].Number+1
@@ -129,7 +129,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 			d.Missing = append(d.Missing, k)
 		}
 	}
-	findings, err := s.db.Findings(ctx, o.ID, s.day())
+	findings, err := s.gov.Findings(ctx, o.ID, s.day())
 	if err != nil {
 		return err
 	}
@@ -184,12 +184,12 @@ func govFormInt(l *i18n.Localizer, f url.Values, field, labelKey string) (int, e
 
 // govOrgTerm loads the term {id} if it belongs to organisation o; anything
 // else is not found.
-func (s *Server) govOrgTerm(r *http.Request, o kexie.Organisation) (store.Term, error) {
+func (s *Server) govOrgTerm(r *http.Request, o kexie.Organisation) (governance.Term, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Term{}, err
+		return governance.Term{}, err
 	}
-	t, orgID, err := s.db.TermByID(r.Context(), id)
+	t, orgID, err := s.gov.TermByID(r.Context(), id)
 	if err == nil && orgID != o.ID {
 		err = kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term")
 	}
@@ -203,18 +203,18 @@ func (s *Server) govCreateBody(r *http.Request, rq *request, o kexie.Organisatio
 	// A body's names default to its kind's in each language.
 	zh = cmp.Or(zh, s.bundle.For(i18n.Chinese).T("body."+string(kind)))
 	en = cmp.Or(en, s.bundle.For(i18n.English).T("body."+string(kind)))
-	_, err := s.db.CreateBody(r.Context(), rq.Actor(r), o.ID, kind, zh, en)
+	_, err := s.gov.CreateBody(r.Context(), rq.Actor(r), o.ID, kind, zh, en)
 	return "", err
 }
 
 func (s *Server) govSetCharter(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
-	return "", s.db.SetCharter(r.Context(), rq.Actor(r), o.ID, r.PostForm.Get("template"))
+	return "", s.gov.SetCharter(r.Context(), rq.Actor(r), o.ID, r.PostForm.Get("template"))
 }
 
 func (s *Server) govStartTerm(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
 	f := r.PostForm
 	bodyID, _ := strconv.ParseInt(f.Get("body"), 10, 64)
-	b, err := s.db.BodyByID(r.Context(), bodyID)
+	b, err := s.gov.BodyByID(r.Context(), bodyID)
 	if err == nil && b.OrgID != o.ID {
 		err = kexie.Errorf(kexie.CodeNotFound, "err.body_not_found", "no such body")
 	}
@@ -225,7 +225,7 @@ func (s *Server) govStartTerm(r *http.Request, rq *request, o kexie.Organisation
 	if err != nil {
 		return "", err
 	}
-	_, err = s.db.StartTerm(r.Context(), rq.Actor(r), b.ID, n, strings.TrimSpace(f.Get("started")))
+	_, err = s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, n, strings.TrimSpace(f.Get("started")))
 	return "", err
 }
 
@@ -238,7 +238,7 @@ func (s *Server) govExtendTerm(r *http.Request, rq *request, o kexie.Organisatio
 	if err != nil {
 		return "", err
 	}
-	return "", s.db.ExtendTerm(r.Context(), rq.Actor(r), t.ID, months, strings.TrimSpace(r.PostForm.Get("resolution")))
+	return "", s.gov.ExtendTerm(r.Context(), rq.Actor(r), t.ID, months, strings.TrimSpace(r.PostForm.Get("resolution")))
 }
 
 // govAddSeat seats a member of the organisation, named by member number.
@@ -249,14 +249,14 @@ func (s *Server) govAddSeat(r *http.Request, rq *request, o kexie.Organisation) 
 	}
 	f := r.PostForm
 	no := strings.TrimSpace(f.Get("member_no"))
-	m, err := s.db.MemberByNo(r.Context(), o.ID, no)
+	m, err := s.mem.MemberByNo(r.Context(), o.ID, no)
 	if err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeNotFound {
 			return "", kexie.Errorf(kexie.CodeInvalid, "err.seat_member", "%s is not a member number of this organisation", no)
 		}
 		return "", err
 	}
-	_, err = s.db.AddSeat(r.Context(), rq.Actor(r), t.ID, store.NewSeat{PersonID: m.PersonID, Post: f.Get("post"), FrontLine: f.Get("front_line") != "",
+	_, err = s.gov.AddSeat(r.Context(), rq.Actor(r), t.ID, governance.NewSeat{PersonID: m.PersonID, Post: f.Get("post"), FrontLine: f.Get("front_line") != "",
 		AgeBand: strings.TrimSpace(f.Get("age_band")), Seated: strings.TrimSpace(f.Get("seated"))})
 	return "", err
 }
@@ -266,14 +266,14 @@ func (s *Server) govEndSeat(r *http.Request, rq *request, o kexie.Organisation) 
 	if err != nil {
 		return "", err
 	}
-	_, orgID, err := s.db.SeatByID(r.Context(), id)
+	_, orgID, err := s.gov.SeatByID(r.Context(), id)
 	if err == nil && orgID != o.ID {
 		err = kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")
 	}
 	if err != nil {
 		return "", err
 	}
-	return "", s.db.EndSeat(r.Context(), rq.Actor(r), id, strings.TrimSpace(r.PostForm.Get("left_on")), r.PostForm.Get("why"))
+	return "", s.gov.EndSeat(r.Context(), rq.Actor(r), id, strings.TrimSpace(r.PostForm.Get("left_on")), r.PostForm.Get("why"))
 }
 
 // govCreateMeeting records a meeting of a term and goes to its page,
@@ -284,7 +284,7 @@ func (s *Server) govCreateMeeting(r *http.Request, rq *request, o kexie.Organisa
 		return "", err
 	}
 	f := r.PostForm
-	id, err := s.db.CreateMeeting(r.Context(), rq.Actor(r), t.ID, store.NewMeeting{Held: strings.TrimSpace(f.Get("held")),
+	id, err := s.gov.CreateMeeting(r.Context(), rq.Actor(r), t.ID, governance.NewMeeting{Held: strings.TrimSpace(f.Get("held")),
 		Place: strings.TrimSpace(f.Get("place")), Mode: f.Get("mode"), Agenda: strings.TrimSpace(f.Get("agenda"))})
 	if err != nil {
 		return "", err

@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -28,7 +30,7 @@ import (
 // both languages and as a PDF; and the pages' permissions.
 func TestMeetingThroughThePages(t *testing.T) {
 	now := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC) // 10:00 in Beijing
-	storetest.EachWith(t, storetest.Options{Now: func() time.Time { return now }}, func(t *testing.T, db *store.DB) {
+	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return now }}, func(t *testing.T, db *dbtest.DB) {
 		var logs bytes.Buffer
 		cfg := web.DefaultConfig()
 		cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -39,7 +41,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			rows = append(rows, kexie.MemberRecord{MemberNo: fmt.Sprintf("A-%02d", i), OrgCode: "A", Type: "individual",
 				Name: fmt.Sprintf("理事%02d", i), Status: "active", Joined: "2020-01-01"})
 		}
-		if _, err := db.ImportMembers(ctx, e.setup, store.MemberRecords(rows, nil), store.MemberImportOptions{}); err != nil {
+		if _, err := db.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		person := map[int]int64{} // member i → person
@@ -48,7 +50,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := db.CreateUser(ctx, e.setup, store.NewUser{Username: username, Password: testPassword})
+			u, err := db.CreateUser(ctx, e.setup, access.NewUser{Username: username, Password: testPassword})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +193,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		wantStatus(t, attendance(set, nil), http.StatusSeeOther)
 
 		// The clerk's count at the boundary: 14 yes of 21 present fails, 15 passes.
-		clerkMotion := func(title string, yes, no int) store.Motion {
+		clerkMotion := func(title string, yes, no int) governance.Motion {
 			t.Helper()
 			post(mpath+"/motions", url.Values{"title": {title}, "decision": {"ordinary"}, "counted_by": {"clerk"}}, http.StatusSeeOther)
 			ms, err := db.Motions(ctx, meetingID)

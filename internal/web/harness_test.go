@@ -13,9 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -25,7 +25,7 @@ var ctx = context.Background()
 // root (CAST) → A → A1, root → B.
 type env struct {
 	t       *testing.T
-	db      *store.DB
+	db      *dbtest.DB
 	srv     *web.Server
 	ts      *httptest.Server
 	root    kexie.Organisation
@@ -35,12 +35,12 @@ type env struct {
 	handler http.Handler
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t *testing.T, db *dbtest.DB) *env {
 	t.Helper()
 	return newEnvWith(t, db, web.DefaultConfig())
 }
 
-func newEnvWith(t *testing.T, db *store.DB, cfg web.Config) *env {
+func newEnvWith(t *testing.T, db *dbtest.DB, cfg web.Config) *env {
 	t.Helper()
 	e := &env{t: t, db: db, setup: kexie.Actor{Username: "setup", Source: "test"}}
 	var err error
@@ -57,7 +57,7 @@ func newEnvWith(t *testing.T, db *store.DB, cfg web.Config) *env {
 	e.a = mk("A", e.root.ID)
 	e.a1 = mk("A1", e.a.ID)
 	e.b = mk("B", e.root.ID)
-	if e.srv, err = web.New(ctx, db, cfg); err != nil {
+	if e.srv, err = web.New(ctx, db.DB, cfg); err != nil {
 		t.Fatal(err)
 	}
 	e.handler = e.srv
@@ -68,14 +68,14 @@ func newEnvWith(t *testing.T, db *store.DB, cfg web.Config) *env {
 
 // each runs fn on SQLite and, when configured, PostgreSQL.
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newEnv(t, db)) })
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) { fn(t, newEnv(t, db)) })
 }
 
 const testPassword = "correct horse battery staple"
 
 func (e *env) user(name string, role kexie.Role, org kexie.Organisation) kexie.User {
 	e.t.Helper()
-	u, err := e.db.CreateUser(ctx, e.setup, store.NewUser{Username: name, DisplayName: name, Password: testPassword, Role: role, OrgID: org.ID})
+	u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: name, DisplayName: name, Password: testPassword, Role: role, OrgID: org.ID})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // The meeting page, /meetings/{id}: its facts, the live quorum, the
@@ -23,43 +23,43 @@ import (
 // by the meeting page, the voting page and the minutes.
 type meetingRecord struct {
 	Org        kexie.Organisation
-	Body       store.Body
-	Term       store.Term
-	M          store.Meeting
+	Body       governance.Body
+	Term       governance.Term
+	M          governance.Meeting
 	Rules      charter.BodyRules
 	Quorum     charter.QuorumState
-	Attendance []store.AttendanceRow
-	Motions    []store.Motion
-	Elections  []store.Election
+	Attendance []governance.AttendanceRow
+	Motions    []governance.Motion
+	Elections  []governance.Election
 }
 
-func (s *Server) loadMeetingRecord(ctx context.Context, m store.Meeting) (meetingRecord, error) {
+func (s *Server) loadMeetingRecord(ctx context.Context, m governance.Meeting) (meetingRecord, error) {
 	rec := meetingRecord{M: m}
 	var err error
-	if rec.Org, err = s.db.OrgByID(ctx, m.OrgID); err != nil {
+	if rec.Org, err = s.reg.OrgByID(ctx, m.OrgID); err != nil {
 		return rec, err
 	}
-	if rec.Body, err = s.db.BodyByID(ctx, m.BodyID); err != nil {
+	if rec.Body, err = s.gov.BodyByID(ctx, m.BodyID); err != nil {
 		return rec, err
 	}
-	if rec.Term, _, err = s.db.TermByID(ctx, m.TermID); err != nil {
+	if rec.Term, _, err = s.gov.TermByID(ctx, m.TermID); err != nil {
 		return rec, err
 	}
-	c, err := s.db.CharterOf(ctx, m.OrgID)
+	c, err := s.gov.CharterOf(ctx, m.OrgID)
 	if err != nil {
 		return rec, err
 	}
 	rec.Rules = c.Bodies[m.BodyKind]
-	if rec.Quorum, err = s.db.MeetingQuorum(ctx, m.ID); err != nil {
+	if rec.Quorum, err = s.gov.MeetingQuorum(ctx, m.ID); err != nil {
 		return rec, err
 	}
-	if rec.Attendance, err = s.db.Attendance(ctx, m.ID); err != nil {
+	if rec.Attendance, err = s.gov.Attendance(ctx, m.ID); err != nil {
 		return rec, err
 	}
-	if rec.Motions, err = s.db.Motions(ctx, m.ID); err != nil {
+	if rec.Motions, err = s.gov.Motions(ctx, m.ID); err != nil {
 		return rec, err
 	}
-	rec.Elections, err = s.db.Elections(ctx, m.ID)
+	rec.Elections, err = s.gov.Elections(ctx, m.ID)
 	return rec, err
 }
 
@@ -70,16 +70,16 @@ func (rec meetingRecord) title(l *i18n.Localizer) string {
 
 // pageMeeting loads the meeting {id} if the caller holds p on its
 // organisation; anything else is not found.
-func (s *Server) pageMeeting(r *http.Request, rq *request, p kexie.Permission) (store.Meeting, error) {
+func (s *Server) pageMeeting(r *http.Request, rq *request, p kexie.Permission) (governance.Meeting, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Meeting{}, err
+		return governance.Meeting{}, err
 	}
 	return s.pageMeetingByID(r, rq, id, p)
 }
 
-func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie.Permission) (store.Meeting, error) {
-	m, err := s.db.MeetingByID(r.Context(), id)
+func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie.Permission) (governance.Meeting, error) {
+	m, err := s.gov.MeetingByID(r.Context(), id)
 	if err != nil {
 		return m, err
 	}
@@ -87,13 +87,13 @@ func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie
 }
 
 type meetingMotion struct {
-	store.Motion
+	governance.Motion
 	Rule    string
 	Outcome string
 }
 
 type meetingElection struct {
-	store.Election
+	governance.Election
 	Rule    string
 	Count   string
 	Elected string
@@ -104,7 +104,7 @@ type meetingData struct {
 	BodyName   string
 	Title      string
 	QuorumText string
-	Present    []store.AttendanceRow // proxies may be entrusted to these
+	Present    []governance.AttendanceRow // proxies may be entrusted to these
 	Motions    []meetingMotion
 	Elections  []meetingElection
 	Statuses   []charter.Attendance
@@ -132,7 +132,7 @@ func (d meetingData) Checked(id, field, v string) bool {
 
 var attendanceStatuses = []charter.Attendance{charter.Present, charter.AbsentExcused, charter.AbsentUnexcused, charter.RepresentedProxy}
 
-func meetingMotions(l *i18n.Localizer, ms []store.Motion) []meetingMotion {
+func meetingMotions(l *i18n.Localizer, ms []governance.Motion) []meetingMotion {
 	var out []meetingMotion
 	for _, m := range ms {
 		v := meetingMotion{Motion: m, Rule: storedRuleWords(l, m.Rule)}
@@ -144,7 +144,7 @@ func meetingMotions(l *i18n.Localizer, ms []store.Motion) []meetingMotion {
 	return out
 }
 
-func meetingElections(l *i18n.Localizer, es []store.Election) []meetingElection {
+func meetingElections(l *i18n.Localizer, es []governance.Election) []meetingElection {
 	var out []meetingElection
 	for _, e := range es {
 		v := meetingElection{Election: e, Rule: storedRuleWords(l, e.Rule)}
@@ -198,7 +198,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 
 // govMeetingAction runs one of the clerk's changes on a meeting and comes
 // back to its page, with the error and the form as typed when it fails.
-func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *request, m store.Meeting) error) handlerFunc {
+func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *request, m governance.Meeting) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
 		if err != nil {
@@ -208,7 +208,7 @@ func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *req
 	}
 }
 
-func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq *request, m store.Meeting, flash string, err error) error {
+func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq *request, m governance.Meeting, flash string, err error) error {
 	if err != nil {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
@@ -225,20 +225,20 @@ func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq 
 // setAttendanceForm takes the attendance form: for each seat of the meeting a
 // status_<seat> and, when represented, proxy_<seat> (the present seat
 // holding the proxy).
-func (s *Server) setAttendanceForm(r *http.Request, rq *request, m store.Meeting) error {
-	rows, err := s.db.Attendance(r.Context(), m.ID)
+func (s *Server) setAttendanceForm(r *http.Request, rq *request, m governance.Meeting) error {
+	rows, err := s.gov.Attendance(r.Context(), m.ID)
 	if err != nil {
 		return err
 	}
 	f := r.PostForm
-	var list []store.Presence
+	var list []governance.Presence
 	for _, a := range rows {
 		id := strconv.FormatInt(a.Seat.ID, 10)
 		st := charter.Attendance(f.Get("status_" + id))
 		if st == "" {
 			continue // not on the form: unchanged
 		}
-		p := store.Presence{SeatID: a.Seat.ID, Status: st}
+		p := governance.Presence{SeatID: a.Seat.ID, Status: st}
 		if st == charter.RepresentedProxy {
 			p.ProxySeat, _ = strconv.ParseInt(f.Get("proxy_"+id), 10, 64)
 		}
@@ -250,16 +250,16 @@ func (s *Server) setAttendanceForm(r *http.Request, rq *request, m store.Meeting
 	if len(list) == 0 {
 		return nil
 	}
-	return s.db.SetAttendance(r.Context(), rq.Actor(r), m.ID, list)
+	return s.gov.SetAttendance(r.Context(), rq.Actor(r), m.ID, list)
 }
 
-func (s *Server) openMotionForm(r *http.Request, rq *request, m store.Meeting) error {
+func (s *Server) openMotionForm(r *http.Request, rq *request, m governance.Meeting) error {
 	f := r.PostForm
-	_, err := s.db.OpenMotion(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("title")), charter.Decision(f.Get("decision")), f.Get("counted_by"))
+	_, err := s.gov.OpenMotion(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("title")), charter.Decision(f.Get("decision")), f.Get("counted_by"))
 	return err
 }
 
-func (s *Server) openElectionForm(r *http.Request, rq *request, m store.Meeting) error {
+func (s *Server) openElectionForm(r *http.Request, rq *request, m governance.Meeting) error {
 	f := r.PostForm
 	seats, err := govFormInt(rq.L, f, "seats", "gov.election_seats")
 	if err != nil {
@@ -272,16 +272,16 @@ func (s *Server) openElectionForm(r *http.Request, rq *request, m store.Meeting)
 		}
 	}
 	// Candidates are the holders of the meeting's seats.
-	rows, err := s.db.Attendance(r.Context(), m.ID)
+	rows, err := s.gov.Attendance(r.Context(), m.ID)
 	if err != nil {
 		return err
 	}
 	for _, c := range candidates {
-		if !slices.ContainsFunc(rows, func(a store.AttendanceRow) bool { return a.Seat.PersonID == c }) {
+		if !slices.ContainsFunc(rows, func(a governance.AttendanceRow) bool { return a.Seat.PersonID == c }) {
 			return kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
 		}
 	}
-	_, err = s.db.OpenElection(r.Context(), rq.Actor(r), m.ID, store.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
+	_, err = s.gov.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
 	return err
 }
 
@@ -307,7 +307,7 @@ func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *req
 		}
 		tally = &t
 	}
-	_, err = s.db.CloseMotion(r.Context(), rq.Actor(r), mo.ID, tally)
+	_, err = s.gov.CloseMotion(r.Context(), rq.Actor(r), mo.ID, tally)
 	return s.finishMeetingAction(w, r, rq, m, "flash.motion_closed", err)
 }
 
@@ -316,21 +316,21 @@ func (s *Server) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
-	_, err = s.db.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer)
+	_, err = s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
 }
 
 // clerkMotion loads the motion {id} and its meeting for a caller who may
 // write the meeting's organisation; for anyone else the motion does not
 // exist.
-func (s *Server) clerkMotion(r *http.Request, rq *request) (store.Motion, store.Meeting, error) {
+func (s *Server) clerkMotion(r *http.Request, rq *request) (governance.Motion, governance.Meeting, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Motion{}, store.Meeting{}, err
+		return governance.Motion{}, governance.Meeting{}, err
 	}
-	mo, err := s.db.MotionByID(r.Context(), id)
+	mo, err := s.gov.MotionByID(r.Context(), id)
 	if err != nil {
-		return mo, store.Meeting{}, err
+		return mo, governance.Meeting{}, err
 	}
 	m, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite)
 	if kexie.ErrorCode(err) == kexie.CodeNotFound {
@@ -340,14 +340,14 @@ func (s *Server) clerkMotion(r *http.Request, rq *request) (store.Motion, store.
 }
 
 // clerkElection is clerkMotion for the election {id}.
-func (s *Server) clerkElection(r *http.Request, rq *request) (store.Election, store.Meeting, error) {
+func (s *Server) clerkElection(r *http.Request, rq *request) (governance.Election, governance.Meeting, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Election{}, store.Meeting{}, err
+		return governance.Election{}, governance.Meeting{}, err
 	}
-	e, err := s.db.ElectionByID(r.Context(), id)
+	e, err := s.gov.ElectionByID(r.Context(), id)
 	if err != nil {
-		return e, store.Meeting{}, err
+		return e, governance.Meeting{}, err
 	}
 	m, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite)
 	if kexie.ErrorCode(err) == kexie.CodeNotFound {

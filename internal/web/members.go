@@ -9,14 +9,14 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 // memberFilter reads the list filters shared by the page, the API and the
 // export. org names an organisation the caller must be able to read.
-func (s *Server) memberFilter(r *http.Request, rq *request) (store.MemberFilter, error) {
+func (s *Server) memberFilter(r *http.Request, rq *request) (membership.MemberFilter, error) {
 	q := r.URL.Query()
-	f := store.MemberFilter{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), Status: q.Get("status"), Discipline: strings.TrimSpace(q.Get("discipline"))}
+	f := membership.MemberFilter{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), Status: q.Get("status"), Discipline: strings.TrimSpace(q.Get("discipline"))}
 	if f.Type != "" {
 		if _, err := kexie.ParseMemberType(f.Type); err != nil {
 			return f, err
@@ -28,7 +28,7 @@ func (s *Server) memberFilter(r *http.Request, rq *request) (store.MemberFilter,
 		}
 	}
 	if code := strings.TrimSpace(q.Get("org")); code != "" {
-		o, err := s.db.OrgByCode(r.Context(), code)
+		o, err := s.reg.OrgByCode(r.Context(), code)
 		if err == nil {
 			var ok bool
 			if ok, err = s.db.Can(r.Context(), rq.User.ID, kexie.PermOrgRead, o.ID); err == nil && !ok {
@@ -45,7 +45,7 @@ func (s *Server) memberFilter(r *http.Request, rq *request) (store.MemberFilter,
 
 type membersData struct {
 	Q          url.Values
-	Members    []store.Member
+	Members    []membership.Member
 	Prev, Next string
 	Types      []kexie.MemberType
 	Statuses   []kexie.MemberStatus
@@ -68,7 +68,7 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request
 		return s.render(w, httpStatus(kexie.ErrorCode(err)), "members", p)
 	}
 	page := pageParam(r)
-	ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, (page-1)*membersPerPage, membersPerPage+1)
+	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage+1)
 	if err != nil {
 		return err
 	}
@@ -89,12 +89,12 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request
 
 // visibleMember loads the membership {id} if the caller holds p on its
 // organisation; anything else is not found.
-func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission) (store.Member, error) {
+func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission) (membership.Member, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Member{}, err
+		return membership.Member{}, err
 	}
-	m, err := s.db.MemberByID(r.Context(), id)
+	m, err := s.mem.MemberByID(r.Context(), id)
 	if err != nil {
 		return m, err
 	}
@@ -109,8 +109,8 @@ func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission)
 }
 
 type memberData struct {
-	M        store.Member
-	History  []store.MemberEvent
+	M        membership.Member
+	History  []membership.MemberEvent
 	Dues     [][4]string
 	Parts    [][4]string
 	CanEdit  bool
@@ -133,16 +133,16 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	ctx := r.Context()
 	d := memberData{M: m, Revealed: revealed, Today: s.today(), Form: rq.form}
-	if d.History, err = s.db.MemberHistory(ctx, m.ID); err != nil {
+	if d.History, err = s.mem.MemberHistory(ctx, m.ID); err != nil {
 		return err
 	}
-	if d.Dues, err = s.db.Dues(ctx, m.ID); err != nil {
+	if d.Dues, err = s.mem.Dues(ctx, m.ID); err != nil {
 		return err
 	}
-	if d.Parts, err = s.db.Participations(ctx, m.ID); err != nil {
+	if d.Parts, err = s.mem.Participations(ctx, m.ID); err != nil {
 		return err
 	}
-	std, ok, err := s.db.DuesStandardFor(ctx, m.ID, s.day())
+	std, ok, err := s.mem.DuesStandardFor(ctx, m.ID, s.day())
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 
 // memberAction runs one change on a membership from its page and comes
 // back to it, with the error and the form as typed when it fails.
-func (s *Server) memberAction(fn func(r *http.Request, rq *request, m store.Member) error) handlerFunc {
+func (s *Server) memberAction(fn func(r *http.Request, rq *request, m membership.Member) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
 		if err != nil {
@@ -177,27 +177,27 @@ func (s *Server) memberAction(fn func(r *http.Request, rq *request, m store.Memb
 	}
 }
 
-func (s *Server) memberStatus(r *http.Request, rq *request, m store.Member) error {
+func (s *Server) memberStatus(r *http.Request, rq *request, m membership.Member) error {
 	f := r.PostForm
-	return s.db.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, store.MemberChange{Status: kexie.MemberStatus(f.Get("status")),
+	return s.mem.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, membership.MemberChange{Status: kexie.MemberStatus(f.Get("status")),
 		Happened: strings.TrimSpace(f.Get("date")), Reason: f.Get("reason"), CardReturned: f.Get("card_returned") != "", Resolution: f.Get("resolution")})
 }
 
-func (s *Server) memberExemption(r *http.Request, rq *request, m store.Member) error {
-	return s.db.SetExemption(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("until")), r.PostForm.Get("reason"))
+func (s *Server) memberExemption(r *http.Request, rq *request, m membership.Member) error {
+	return s.mem.SetExemption(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("until")), r.PostForm.Get("reason"))
 }
 
-func (s *Server) memberDues(r *http.Request, rq *request, m store.Member) error {
+func (s *Server) memberDues(r *http.Request, rq *request, m membership.Member) error {
 	fen, err := parseYuan(r.PostForm.Get("amount"))
 	if err != nil {
 		return err
 	}
 	f := r.PostForm
-	return s.db.RecordDues(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("date")), fen, f.Get("period"), f.Get("receipt"))
+	return s.mem.RecordDues(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("date")), fen, f.Get("period"), f.Get("receipt"))
 }
 
-func (s *Server) memberParticipation(r *http.Request, rq *request, m store.Member) error {
-	return s.db.RecordParticipation(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("date")), r.PostForm.Get("what"))
+func (s *Server) memberParticipation(r *http.Request, rq *request, m membership.Member) error {
+	return s.mem.RecordParticipation(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("date")), r.PostForm.Get("what"))
 }
 
 // parseYuan reads an amount in yuan with at most two decimals into fen,
@@ -224,7 +224,7 @@ func (s *Server) revealID(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	num, err := s.db.RevealID(r.Context(), rq.Actor(r), m.ID, r.PostForm.Get("reason"), s.cfg.Sealer)
+	num, err := s.mem.RevealID(r.Context(), rq.Actor(r), m.ID, r.PostForm.Get("reason"), s.cfg.Sealer)
 	if err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInvalid {
 			return s.renderMember(w, r, rq, http.StatusBadRequest, "", message(rq.L, kexie.AsError(err)))
@@ -245,7 +245,7 @@ func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	for off := 0; ; off += 1000 {
-		ms, err := s.db.SearchMembers(r.Context(), rq.User.ID, f, off, 1000)
+		ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, off, 1000)
 		if err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request, rq *reque
 
 type lapseData struct {
 	AsOf string
-	List []store.Lapse
+	List []membership.Lapse
 	Done int
 }
 
@@ -290,16 +290,16 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 	d := lapseData{AsOf: asOf}
 	if r.Method == http.MethodPost {
 		// Only where the caller may change memberships, in the same query.
-		mine, err := s.db.LapsesWhere(r.Context(), day, rq.User.ID, kexie.PermOrgWrite)
+		mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermOrgWrite)
 		if err != nil {
 			return err
 		}
-		if err := s.db.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
+		if err := s.mem.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
 			return err
 		}
 		d.Done = len(mine)
 	}
-	if d.List, err = s.db.Lapses(r.Context(), day, rq.User.ID); err != nil {
+	if d.List, err = s.mem.Lapses(r.Context(), rq.Actor(r), day); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "lapse", s.newPage(r, rq, "lapse.title", d))
@@ -308,7 +308,7 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 // myMembership is a member's own record: the memberships of the holder
 // their account is linked to, and nothing else.
 func (s *Server) myMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
-	ms, err := s.db.OwnMemberships(r.Context(), rq.User.ID)
+	ms, err := s.mem.OwnMemberships(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func (s *Server) myMembership(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
-	ms, err := s.db.OwnMemberships(r.Context(), rq.User.ID)
+	ms, err := s.mem.OwnMemberships(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}

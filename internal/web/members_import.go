@@ -13,7 +13,7 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/membership"
 )
 
 // maxRejectedShown bounds the rejected rows a member import lists: a file
@@ -92,7 +92,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 				return kexie.Errorf(kexie.CodeInvalid, "err.import_no_data_key",
 					"line %d has an identity number, but this server has no data key to seal it; nothing was imported", m.Line)
 			}
-			if err := store.SealMember(&m, sl); err != nil {
+			if err := membership.SealMember(&m, sl); err != nil {
 				return err
 			}
 			return emit(m)
@@ -103,8 +103,8 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 		})
 		return err
 	}
-	out, err := s.db.ImportMembers(r.Context(), rq.Actor(r), src,
-		store.MemberImportOptions{DryRun: d.DryRun, Writer: rq.User.ID, Source: hdr.Filename})
+	out, err := s.mem.ImportMembers(r.Context(), rq.Actor(r), src,
+		membership.MemberImportOptions{DryRun: d.DryRun, Writer: rq.User.ID, Source: hdr.Filename})
 	if err != nil {
 		// A file that cannot be read through (or an ID number without a
 		// data key) wrote nothing: shown on the form.

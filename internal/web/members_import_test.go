@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -39,7 +40,7 @@ func uploadMembers(c *client, name, content string, dry bool, previewed string) 
 func exported(t *testing.T, e *env, sl *seal.Sealer) []string {
 	t.Helper()
 	var got []string
-	x := store.MemberExport{Reveal: sl != nil, Reason: "test", Sealer: sl}
+	x := membership.MemberExport{Reveal: sl != nil, Reason: "test", Sealer: sl}
 	if _, err := e.db.ExportMembers(ctx, e.setup, x, func(m kexie.MemberRecord) error {
 		got = append(got, m.OrgCode+"/"+m.MemberNo+" "+m.IDNumber)
 		return nil
@@ -56,7 +57,7 @@ const memberImportFile = "member_no,org_code,type,name,id_type,id_number,joined,
 	"A-2,A,planet,坏,,,2020-01-01,active\n" // a bad field: refused while reading
 
 func TestImportMembersPreviewThenConfirm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		cfg := web.DefaultConfig()
 		cfg.Sealer = sl
@@ -87,7 +88,7 @@ func TestImportMembersPreviewThenConfirm(t *testing.T) {
 		if got := exported(t, e, nil); len(got) != 0 {
 			t.Fatalf("the preview wrote: %v", got)
 		}
-		if es, _ := e.db.Audit(ctx, admin.ID, store.AuditFilter{Action: "member.import"}); len(es) != 0 {
+		if es, _ := e.db.Audit(ctx, dbtest.As(admin.ID), sqldb.AuditFilter{Action: "member.import"}); len(es) != 0 {
 			t.Fatal("the preview wrote an audit entry")
 		}
 		digest := regexpFind(r.body, `name="previewed" value="([0-9a-f]{64})"`)
@@ -112,7 +113,7 @@ func TestImportMembersPreviewThenConfirm(t *testing.T) {
 		if got := exported(t, e, sl); got[0] != "A/A-1 11010519491231002X" {
 			t.Fatalf("revealed: %v", got)
 		}
-		if es, _ := e.db.Audit(ctx, admin.ID, store.AuditFilter{Action: "member.import", Actor: "staff.a"}); len(es) != 2 {
+		if es, _ := e.db.Audit(ctx, dbtest.As(admin.ID), sqldb.AuditFilter{Action: "member.import", Actor: "staff.a"}); len(es) != 2 {
 			t.Fatalf("the import wrote %d audit entries, want one per organisation (A, A1)", len(es))
 		}
 		// Again: nothing changes.
@@ -131,7 +132,7 @@ func TestImportMembersPreviewThenConfirm(t *testing.T) {
 }
 
 func TestImportMembersRefusals(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := newEnv(t, db) // no data key
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		e.user("auditor.a", kexie.RoleAuditor, e.a)
@@ -193,7 +194,7 @@ func TestImportMembersRefusals(t *testing.T) {
 }
 
 func TestImportMembersCapsRejectedRows(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	e.user("staff.a", kexie.RoleStaff, e.a)
 	c := e.client()
 	c.lang = "en"

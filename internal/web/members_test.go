@@ -6,15 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
 func TestMembersPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		cfg := web.DefaultConfig()
 		cfg.Sealer = sl
@@ -26,9 +28,9 @@ func TestMembersPages(t *testing.T) {
 			}
 			return m
 		}
-		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			mk("A-1", "A", "王芳", "wangfang", "11010519491231002X"), mk("A1-1", "A1", "曾小明", "zengxiaoming", ""), mk("B-1", "B", "王芳", "wangfang", ""),
-		}, sl), store.MemberImportOptions{})
+		}, sl), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +70,7 @@ func TestMembersPages(t *testing.T) {
 		if !strings.Contains(r.body, "11010519491231002X") {
 			t.Fatal("reveal did not show the number")
 		}
-		es, _ := e.db.Audit(ctx, 0, store.AuditFilter{Action: "member.reveal_id"})
+		es, _ := e.db.Audit(ctx, dbtest.System, sqldb.AuditFilter{Action: "member.reveal_id"})
 		_ = es
 		// Expulsion needs a resolution; dues keep last_dues_paid.
 		r = c.post("/members/"+id+"/status", url.Values{"status": {"expelled"}, "date": {"2026-11-20"}, "reason": {"违反章程"}})
@@ -92,7 +94,7 @@ func TestMembersPages(t *testing.T) {
 			t.Fatalf("lapse review list (%d): %.600s", l.StatusCode, l.body)
 		}
 		wantStatus(t, c.post("/lapse", url.Values{"as_of": {"2026-11-20"}}), http.StatusOK)
-		if m, _ := e.db.SearchMembers(ctx, 0, store.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {
+		if m, _ := e.db.SearchMembers(ctx, dbtest.System, membership.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {
 			_ = m
 		}
 		// Another subtree's member: not found.
@@ -110,16 +112,16 @@ func TestMembersPages(t *testing.T) {
 // TestMemberSeesOnlyOwnRecord: an account linked to a member, with no
 // role, sees its own memberships and nothing of the register.
 func TestMemberSeesOnlyOwnRecord(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := newEnv(t, db)
-		_, err := e.db.ImportMembers(ctx, e.setup, store.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "A-2", OrgCode: "A", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
-		}, nil), store.MemberImportOptions{})
+		}, nil), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := e.db.CreateUser(ctx, e.setup, store.NewUser{Username: "wang.fang", Password: testPassword})
+		u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: "wang.fang", Password: testPassword})
 		if err != nil {
 			t.Fatal(err)
 		}

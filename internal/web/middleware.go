@@ -5,10 +5,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/kexie/kexie/internal/store"
 )
 
 // securityHeaders sets the headers every response carries. The CSP allows
@@ -47,7 +46,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(db *store.DB) *metrics {
+func newMetrics(db *sqldb.DB) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "kexie_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",

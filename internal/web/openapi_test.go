@@ -13,7 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 // loadDoc fetches the served OpenAPI document and validates it with
@@ -43,7 +43,7 @@ func loadDoc(t *testing.T, e *env) (*openapi3.T, routers.Router) {
 // TestOpenAPIMatchesRoutes: every API route is documented with its
 // permission, and nothing is documented that is not registered.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	doc, _ := loadDoc(t, e)
 	documented := map[string]string{}
 	for path, item := range doc.Paths.Map() {

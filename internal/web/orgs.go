@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/registry"
 )
 
 // visibleOrg loads the organisation named by the {code} path value if the
@@ -20,7 +21,7 @@ import (
 func (s *Server) visibleOrg(r *http.Request, rq *request, p kexie.Permission) (kexie.Organisation, error) {
 	code := r.PathValue("code")
 	notFound := kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
-	o, err := s.db.OrgByCode(r.Context(), code)
+	o, err := s.reg.OrgByCode(r.Context(), code)
 	if err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeNotFound {
 			return o, notFound
@@ -126,7 +127,7 @@ func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	var err error
 	if d.Q != "" {
 		page := pageParam(r)
-		d.Results, err = s.db.SearchOrgs(r.Context(), rq.User.ID, d.Q, (page-1)*orgsPerPage, orgsPerPage+1)
+		d.Results, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), d.Q, (page-1)*orgsPerPage, orgsPerPage+1)
 		if err != nil {
 			return err
 		}
@@ -136,7 +137,7 @@ func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		}
 		d.Prev, d.Next = pageLinks(r, page, more)
 	}
-	if d.Top, err = s.db.TopOrgs(r.Context(), rq.User.ID); err != nil {
+	if d.Top, err = s.reg.TopOrgs(r.Context(), rq.Actor(r)); err != nil {
 		return err
 	}
 	d.CanEdit, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermOrgWrite)
@@ -153,7 +154,7 @@ type orgData struct {
 	RegionName string
 	Stats      kexie.OrgStats
 	Paragraph  string
-	History    []store.OrgEvent
+	History    []registry.OrgEvent
 	Structure  []kexie.Organisation
 	Children   []kexie.Organisation
 	Total      int
@@ -162,7 +163,7 @@ type orgData struct {
 	CanEdit    bool
 	// The council's chair, vice chairs and secretary general: now, and of
 	// every term.
-	Leaders, Successive []store.Leader
+	Leaders, Successive []governance.Leader
 	// The forms as typed, after an error in one of them.
 	StatusForm, ProfileForm url.Values
 }
@@ -184,7 +185,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	}
 	// The path above shows only ancestors the caller may read: staff of a
 	// county see their county, not the province's page.
-	anc, err := s.db.Ancestors(ctx, o.ID)
+	anc, err := s.reg.Ancestors(ctx, o.ID)
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		p := anc[len(anc)-1]
 		d.Parent = &p
 	}
-	if d.Stats, err = s.db.OrgStats(ctx, o); err != nil {
+	if d.Stats, err = s.reg.OrgStats(ctx, o); err != nil {
 		return err
 	}
 	for _, k := range kexie.OrgKinds {
@@ -208,24 +209,24 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		}
 	}
 	d.Paragraph = membersParagraph(rq.L, o.Name(rq.L.Lang), d.Stats)
-	if d.History, err = s.db.History(ctx, o.ID); err != nil {
+	if d.History, err = s.reg.History(ctx, o.ID); err != nil {
 		return err
 	}
-	if d.Structure, _, err = s.db.Children(ctx, o.ID, false, 0, 500); err != nil {
+	if d.Structure, _, err = s.reg.Children(ctx, o.ID, false, 0, 500); err != nil {
 		return err
 	}
 	page := pageParam(r)
-	if d.Children, d.Total, err = s.db.Children(ctx, o.ID, true, (page-1)*orgsPerPage, orgsPerPage); err != nil {
+	if d.Children, d.Total, err = s.reg.Children(ctx, o.ID, true, (page-1)*orgsPerPage, orgsPerPage); err != nil {
 		return err
 	}
 	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
 	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
 		return err
 	}
-	if d.Leaders, err = s.db.Leaders(ctx, o.ID, false); err != nil {
+	if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {
 		return err
 	}
-	if d.Successive, err = s.db.Leaders(ctx, o.ID, true); err != nil {
+	if d.Successive, err = s.gov.Leaders(ctx, o.ID, true); err != nil {
 		return err
 	}
 	if rq.form != nil {

@@ -10,8 +10,9 @@ import (
 
 	"github.com/kexie/kexie/internal/cnid"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/orgfile"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/registry"
 )
 
 // maxUpload bounds an uploaded organisation or member file.
@@ -71,11 +72,11 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 		d.Preview = append(d.Preview, line)
 	}
 	checked, rejected := orgfile.CheckAll(parsed)
-	rows := make([]store.ImportRow, len(checked))
+	rows := make([]registry.ImportRow, len(checked))
 	for i, row := range checked {
-		rows[i] = store.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
+		rows[i] = registry.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
 	}
-	out, err := s.db.ImportOrgs(r.Context(), rq.Actor(r), rows, store.ImportOptions{DryRun: d.DryRun, Writer: rq.User.ID})
+	out, err := s.reg.ImportOrgs(r.Context(), rq.Actor(r), rows, registry.ImportOptions{DryRun: d.DryRun, Writer: rq.User.ID})
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (s *Server) exportOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	if err := s.db.AllOrgs(r.Context(), rq.User.ID, func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
+	if err := s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
 		return err
 	}
 	if err := wr.Close(); err != nil {
@@ -137,7 +138,7 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	err = s.db.ChangeOrgStatus(r.Context(), rq.Actor(r), o.ID, store.StatusChange{
+	err = s.reg.ChangeOrgStatus(r.Context(), rq.Actor(r), o.ID, registry.StatusChange{
 		Action: r.PostFormValue("action"), Happened: strings.TrimSpace(r.PostFormValue("date")), Resolution: r.PostFormValue("resolution"),
 		NameZH: r.PostFormValue("name_zh"), NameEN: r.PostFormValue("name_en"),
 	})
@@ -161,16 +162,16 @@ func (s *Server) renderOrgError(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 type filingsData struct {
-	Filings       []store.Filing
-	MemberFilings []store.MemberFiling
+	Filings       []registry.Filing
+	MemberFilings []membership.MemberFiling
 }
 
 func (s *Server) filingsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	fs, err := s.db.Filings(r.Context(), rq.User.ID, false, 200)
+	fs, err := s.reg.Filings(r.Context(), rq.Actor(r), false, 200)
 	if err != nil {
 		return err
 	}
-	mfs, err := s.db.MemberFilings(r.Context(), rq.User.ID, 200)
+	mfs, err := s.mem.MemberFilings(r.Context(), rq.Actor(r), 200)
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,7 @@ func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	if err := s.db.AcknowledgeFiling(r.Context(), rq.Actor(r), id); err != nil {
+	if err := s.reg.AcknowledgeFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
@@ -197,7 +198,7 @@ func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	f := r.PostForm
-	p := store.OrgProfile{NameEN: strings.TrimSpace(f.Get("name_en")), Address: strings.TrimSpace(f.Get("address")),
+	p := registry.OrgProfile{NameEN: strings.TrimSpace(f.Get("name_en")), Address: strings.TrimSpace(f.Get("address")),
 		RegistrationAuthority: strings.TrimSpace(f.Get("registration_authority")), LegalRep: strings.TrimSpace(f.Get("legal_rep")),
 		Independent: f.Get("independent") != ""}
 	check := func() error {
@@ -224,7 +225,7 @@ func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request
 				return kexie.Errorf(kexie.CodeInvalid, "err.row_name_long", "a name is too long")
 			}
 		}
-		return s.db.UpdateOrgProfile(r.Context(), rq.Actor(r), o.ID, p)
+		return s.reg.UpdateOrgProfile(r.Context(), rq.Actor(r), o.ID, p)
 	}
 	if err := check(); err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInvalid {
@@ -242,7 +243,7 @@ func (s *Server) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	if err := s.db.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
+	if err := s.mem.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)

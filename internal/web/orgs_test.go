@@ -10,15 +10,14 @@ import (
 
 	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
 // demoEnv is a server on a database holding the demo federation.
-func demoEnv(t *testing.T, db *store.DB) *env {
+func demoEnv(t *testing.T, db *dbtest.DB) *env {
 	t.Helper()
-	if _, err := demo.Load(ctx, db, kexie.SystemActor("test")); err != nil {
+	if _, err := demo.Load(ctx, db.DB, kexie.SystemActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	return newEnvWith(t, db, web.DefaultConfig())
@@ -34,7 +33,7 @@ func (e *env) orgUser(name string, role kexie.Role, code string) kexie.User {
 }
 
 func TestProfileAndStats(t *testing.T) {
-	e := demoEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := demoEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	e.orgUser("sys.admin", kexie.RoleSysAdmin, "CAST")
 	c := e.client()
 	c.mustLogin("sys.admin")
@@ -94,7 +93,7 @@ func TestProfileAndStats(t *testing.T) {
 // TestCountyStaffSeeOnlyTheirCounty: a county's staff can neither read nor
 // change a sibling county or its parent, through pages, API or search.
 func TestCountyStaffSeeOnlyTheirCounty(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := demoEnv(t, db)
 		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
 		e.orgUser("county.staff", kexie.RoleStaff, county.Code)
@@ -147,7 +146,7 @@ func upload(c *client, name, content string, dry bool) resp {
 }
 
 func TestImportUIAndScopedWrites(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := demoEnv(t, db)
 		e.orgUser("county.staff", kexie.RoleStaff, "HLJ-CTY-001")
 		c := e.client()
@@ -189,7 +188,7 @@ func TestImportUIAndScopedWrites(t *testing.T) {
 }
 
 func TestStatusChangeIsFiledWithTheNextHigherAssociation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := demoEnv(t, db)
 		e.orgUser("county.admin", kexie.RoleOrgAdmin, "HLJ-CTY-001")
 		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
@@ -239,7 +238,7 @@ func regexpFind(s, re string) string {
 }
 
 func TestEditProfile(t *testing.T) {
-	e := demoEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := demoEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	e.orgUser("county.admin", kexie.RoleOrgAdmin, "HLJ-CTY-001")
 	c := e.client()
 	c.lang = "en"

@@ -13,7 +13,7 @@ import (
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *request) error {
@@ -96,7 +96,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 		s.log.Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
 		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
 	}
-	u, err := s.db.Authenticate(r.Context(), username, password)
+	u, err := s.acc.Authenticate(r.Context(), username, password)
 	if err != nil {
 		if !errors.Is(err, kexie.ErrUnauthorized) {
 			s.byAccount.Forgive(acct)
@@ -115,7 +115,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 	actor := kexie.Actor{UserID: u.ID, Username: u.Username, Source: rq.Addr}
 	// The session presented before sign-in, if any, is ended in the same
 	// transaction: the token always rotates at sign-in.
-	if _, err := s.db.CreateSession(r.Context(), actor, u.ID, auth.TokenHash(token), rq.sessionHash, r.UserAgent(), s.cfg.Sessions); err != nil {
+	if _, err := s.acc.CreateSession(r.Context(), actor, u.ID, auth.TokenHash(token), rq.sessionHash, r.UserAgent(), s.cfg.Sessions); err != nil {
 		return err
 	}
 	s.setCookie(w, r, sessionCookie, token, s.cfg.Sessions.Absolute)
@@ -132,7 +132,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if rq.sessionHash != "" {
-		if err := s.db.EndSession(r.Context(), rq.Actor(r), rq.sessionHash); err != nil {
+		if err := s.acc.EndSession(r.Context(), rq.Actor(r), rq.sessionHash); err != nil {
 			return err
 		}
 	}
@@ -150,7 +150,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request, rq *request) er
 	}
 	s.setCookie(w, r, langCookie, lang, 365*24*time.Hour)
 	if rq.User != nil && !rq.ViaBearer {
-		if err := s.db.SetUserLang(r.Context(), rq.Actor(r), rq.User.ID, lang); err != nil {
+		if err := s.acc.SetUserLang(r.Context(), rq.Actor(r), rq.User.ID, lang); err != nil {
 			return err
 		}
 	}
@@ -171,11 +171,11 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request, rq *request) er
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, rq *request, status int, d accountData, errMsg string) error {
-	toks, err := s.db.APITokens(r.Context(), rq.User.ID)
+	toks, err := s.acc.APITokens(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
-	n, err := s.db.CountSessions(r.Context(), rq.User.ID)
+	n, err := s.acc.CountSessions(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, rq *requ
 	if !s.byAccount.Take(acct) {
 		return fail(kexie.ErrRateLimited)
 	}
-	if _, err := s.db.Authenticate(r.Context(), rq.User.Username, current); err != nil {
+	if _, err := s.acc.Authenticate(r.Context(), rq.User.Username, current); err != nil {
 		if !errors.Is(err, kexie.ErrUnauthorized) {
 			s.byAccount.Forgive(acct)
 			return err
@@ -216,7 +216,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, rq *requ
 	if next == current {
 		return fail(kexie.Errorf(kexie.CodeInvalid, "err.password_same", "the new password must differ from the current one"))
 	}
-	if err := s.db.SetPassword(r.Context(), rq.Actor(r), rq.User.ID, next, false, rq.sessionHash); err != nil {
+	if err := s.acc.SetPassword(r.Context(), rq.Actor(r), rq.User.ID, next, false, rq.sessionHash); err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInvalid {
 			return fail(kexie.AsError(err))
 		}
@@ -231,7 +231,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, rq *request
 	exp, err := parseExpiry(typed.Expires)
 	if err == nil {
 		var secret string
-		if _, secret, err = s.db.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, typed.TokenName, exp); err == nil {
+		if _, secret, err = s.acc.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, typed.TokenName, exp); err == nil {
 			// Shown once, on this response only; never stored in clear.
 			return s.renderAccount(w, r, rq, http.StatusCreated, accountData{NewToken: secret}, "")
 		}
@@ -247,7 +247,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
+	if err := s.acc.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account?flash=flash.token_revoked", http.StatusSeeOther)
@@ -289,8 +289,8 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 // auditFilter reads the audit filters shared by the page and the API.
-func auditFilter(q url.Values) (store.AuditFilter, error) {
-	f := store.AuditFilter{
+func auditFilter(q url.Values) (sqldb.AuditFilter, error) {
+	f := sqldb.AuditFilter{
 		Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
 		ObjectType: strings.TrimSpace(q.Get("object_type")), ObjectID: strings.TrimSpace(q.Get("object_id")),
 	}
@@ -351,7 +351,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, rq *request) 
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	es, err := s.db.Audit(r.Context(), rq.User.ID, f)
+	es, err := s.db.Audit(r.Context(), rq.Actor(r), f)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (rq *request) Actor(r *http.Request) kexie.Actor {
 	if rq.User != nil {
 		a.UserID, a.Username = rq.User.ID, rq.User.Username
 	} else {
-		a.Username = "anonymous"
+		a.Username, a.Visitor = "anonymous", true
 	}
 	return a
 }
@@ -133,14 +133,14 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *request) e
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			return kexie.Errorf(kexie.CodeUnauthorized, "err.token_invalid", "invalid or expired API token")
 		}
-		u, err := s.db.UserByAPIToken(ctx, strings.TrimSpace(tok))
+		u, err := s.acc.UserByAPIToken(ctx, strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
 		rq.User, rq.ViaBearer = &u, true
 	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		hash := auth.TokenHash(c.Value)
-		_, u, err := s.db.Session(ctx, hash, s.cfg.Sessions)
+		_, u, err := s.acc.Session(ctx, hash, s.cfg.Sessions)
 		switch {
 		case err == nil:
 			rq.User, rq.sessionHash = &u, hash

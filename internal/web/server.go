@@ -19,11 +19,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/seal"
-	"github.com/kexie/kexie/internal/store"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 //go:embed templates/*.html
@@ -37,7 +41,7 @@ var openAPIDoc []byte
 
 // Config tunes a Server.
 type Config struct {
-	Sessions store.SessionPolicy
+	Sessions access.SessionPolicy
 	// SecureCookies forces the Secure attribute (set it behind a TLS
 	// terminating proxy); requests over TLS get it anyway.
 	SecureCookies bool
@@ -65,7 +69,7 @@ type Config struct {
 // DefaultConfig is what `kexie serve` uses unless told otherwise.
 func DefaultConfig() Config {
 	return Config{
-		Sessions:          store.DefaultSessionPolicy,
+		Sessions:          access.DefaultSessionPolicy,
 		LoginLimitAccount: 5,
 		LoginLimitAddress: 30,
 		LoginWindow:       15 * time.Minute,
@@ -76,7 +80,11 @@ func DefaultConfig() Config {
 // Server is the HTTP side of kexie. It holds no global state: everything a
 // handler needs hangs off it.
 type Server struct {
-	db        *store.DB
+	db        *sqldb.DB
+	acc       *access.Service
+	reg       *registry.Service
+	mem       *membership.Service
+	gov       *governance.Service
 	cfg       Config
 	log       *slog.Logger
 	bundle    *i18n.Bundle
@@ -113,8 +121,8 @@ func (r Route) Pattern() string {
 }
 
 // New builds a server on an open, migrated store.
-func New(ctx context.Context, db *store.DB, cfg Config) (*Server, error) {
-	s := &Server{db: db, cfg: cfg, log: cfg.Logger}
+func New(ctx context.Context, db *sqldb.DB, cfg Config) (*Server, error) {
+	s := &Server{db: db, acc: access.New(db), reg: registry.New(db), mem: membership.New(db), gov: governance.New(db), cfg: cfg, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -173,7 +181,7 @@ func (s *Server) PurgeLoop(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := s.db.PurgeSessions(ctx, s.cfg.Sessions); err != nil && !errors.Is(err, context.Canceled) {
+			if n, err := s.acc.PurgeSessions(ctx, s.cfg.Sessions); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
 				s.log.Info("expired sessions purged", "count", n)

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // User management, shared by the pages and the API: the same checks run
@@ -40,7 +40,7 @@ func (s *Server) checkGrant(ctx context.Context, caller *kexie.User, roleName, c
 	if err != nil {
 		return "", kexie.Organisation{}, err
 	}
-	org, err := s.db.OrgByCode(ctx, strings.TrimSpace(code))
+	org, err := s.reg.OrgByCode(ctx, strings.TrimSpace(code))
 	if err != nil {
 		return "", org, err
 	}
@@ -78,14 +78,14 @@ func (s *Server) createUser(r *http.Request, rq *request, in userInput) (kexie.U
 		}
 		in.Password, mustChange = oneTime, true
 	}
-	u, err := s.db.CreateUser(r.Context(), rq.Actor(r), store.NewUser{
+	u, err := s.acc.CreateUser(r.Context(), rq.Actor(r), access.NewUser{
 		Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), Email: strings.TrimSpace(in.Email),
 		Password: in.Password, MustChangePassword: mustChange, Role: role, OrgID: org.ID,
 	})
 	if err != nil {
 		return u, "", err
 	}
-	u, err = s.db.UserByID(r.Context(), u.ID)
+	u, err = s.acc.UserByID(r.Context(), u.ID)
 	return u, oneTime, err
 }
 
@@ -97,14 +97,14 @@ func (s *Server) managedUser(r *http.Request, rq *request) (kexie.User, error) {
 	if err != nil {
 		return kexie.User{}, err
 	}
-	ok, err := s.db.CanManageUser(r.Context(), rq.User.ID, id)
+	ok, err := s.acc.CanManageUser(r.Context(), rq.User.ID, id)
 	if err != nil {
 		return kexie.User{}, err
 	}
 	if !ok {
 		return kexie.User{}, kexie.Errorf(kexie.CodeNotFound, "err.user_not_found", "no such user")
 	}
-	return s.db.UserByID(r.Context(), id)
+	return s.acc.UserByID(r.Context(), id)
 }
 
 func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.User, error) {
@@ -116,14 +116,14 @@ func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.
 		return u, kexie.Errorf(kexie.CodeInvalid, "err.disable_self", "you cannot disable your own account")
 	}
 	if disable {
-		err = s.db.DisableUser(r.Context(), rq.Actor(r), u.ID)
+		err = s.acc.DisableUser(r.Context(), rq.Actor(r), u.ID)
 	} else {
-		err = s.db.EnableUser(r.Context(), rq.Actor(r), u.ID)
+		err = s.acc.EnableUser(r.Context(), rq.Actor(r), u.ID)
 	}
 	if err != nil {
 		return u, err
 	}
-	return s.db.UserByID(r.Context(), u.ID)
+	return s.acc.UserByID(r.Context(), u.ID)
 }
 
 func (s *Server) grant(r *http.Request, rq *request, roleName, code string) (kexie.User, error) {
@@ -135,10 +135,10 @@ func (s *Server) grant(r *http.Request, rq *request, roleName, code string) (kex
 	if err != nil {
 		return u, err
 	}
-	if err := s.db.GrantRole(r.Context(), rq.Actor(r), u.ID, org.ID, role); err != nil {
+	if err := s.acc.GrantRole(r.Context(), rq.Actor(r), u.ID, org.ID, role); err != nil {
 		return u, err
 	}
-	return s.db.UserByID(r.Context(), u.ID)
+	return s.acc.UserByID(r.Context(), u.ID)
 }
 
 // --- pages ---
@@ -162,7 +162,7 @@ const usersPerPage = 50
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request, status int, d usersData, errMsg string) error {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
-	users, err := s.db.ListUsers(r.Context(), rq.User.ID, (page-1)*usersPerPage, usersPerPage+1)
+	users, err := s.acc.ListUsers(r.Context(), rq.Actor(r), (page-1)*usersPerPage, usersPerPage+1)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request
 	if page > 1 {
 		d.PrevPage = "/admin/users?page=" + strconv.Itoa(page-1)
 	}
-	orgs, err := s.db.OrgsVisible(r.Context(), rq.User.ID, kexie.PermUserManage, 500)
+	orgs, err := s.reg.OrgsVisible(r.Context(), rq.Actor(r), kexie.PermUserManage, 500)
 	if err != nil {
 		return err
 	}

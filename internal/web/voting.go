@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
 )
 
 // Voting by seat holders, on their own device: /meetings/{id}/vote shows a
@@ -26,21 +26,21 @@ import (
 // seatsVotedByCaller is the person the caller's account is linked to (0: none)
 // and the seats of the meeting they vote for.
 func (s *Server) seatsVotedByCaller(ctx context.Context, rq *request, meetingID int64) (int64, []int64, error) {
-	person, err := s.db.PersonOfUser(ctx, rq.User.ID)
+	person, err := s.gov.PersonOfUser(ctx, rq.User.ID)
 	if err != nil || person == 0 {
 		return 0, nil, err
 	}
-	seats, err := s.db.SeatsVotedBy(ctx, meetingID, person)
+	seats, err := s.gov.SeatsVotedBy(ctx, meetingID, person)
 	return person, seats, err
 }
 
 // seatHolderMeeting loads a meeting for a voter: the caller may read its
 // organisation, or holds a seat at it; anything else is not found.
-func (s *Server) seatHolderMeeting(r *http.Request, rq *request, id int64) (store.Meeting, meetingRecord, error) {
+func (s *Server) seatHolderMeeting(r *http.Request, rq *request, id int64) (governance.Meeting, meetingRecord, error) {
 	if err := s.meetingAccess(r, rq, id, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
-		return store.Meeting{}, meetingRecord{}, err
+		return governance.Meeting{}, meetingRecord{}, err
 	}
-	m, err := s.db.MeetingByID(r.Context(), id)
+	m, err := s.gov.MeetingByID(r.Context(), id)
 	if err != nil {
 		return m, meetingRecord{}, err
 	}
@@ -65,13 +65,13 @@ type voteChoice struct {
 // voteMotion and voteElection carry, for each seat the viewer votes for,
 // whether it has voted (Choices: not Seats, which an election has).
 type voteMotion struct {
-	store.Motion
+	governance.Motion
 	Rule    string
 	Choices []voteChoice
 }
 
 type voteElection struct {
-	store.Election
+	governance.Election
 	Rule    string
 	Choices []voteChoice
 }
@@ -84,8 +84,8 @@ type voteData struct {
 	OwnStatus  charter.Attendance // the viewer's own seat, when they have one here
 	Motions    []voteMotion
 	Elections  []voteElection
-	Closed     []store.Election // counted: their ballot lists are published
-	CanRead    bool             // the viewer may also see the meeting page
+	Closed     []governance.Election // counted: their ballot lists are published
+	CanRead    bool                  // the viewer may also see the meeting page
 	// Receipt is shown once, right after a ballot is cast.
 	Receipt       string
 	ReceiptTitle  string
@@ -128,7 +128,7 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request,
 		if mo.State != "open" || mo.CountedBy != "electronic" {
 			continue
 		}
-		votes, err := s.db.MotionVotes(ctx, mo.ID)
+		votes, err := s.gov.MotionVotes(ctx, mo.ID)
 		if err != nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request,
 			d.Closed = append(d.Closed, e)
 			continue
 		}
-		voted, err := s.db.ElectionVoters(ctx, e.ID)
+		voted, err := s.gov.ElectionVoters(ctx, e.ID)
 		if err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (s *Server) castVoteForm(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	mo, err := s.db.MotionByID(r.Context(), id)
+	mo, err := s.gov.MotionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) castVoteForm(w http.ResponseWriter, r *http.Request, rq *reques
 	} else if err != nil {
 		return err
 	}
-	if err := s.db.CastVote(r.Context(), rq.Actor(r), mo.ID, seat, r.PostForm.Get("vote")); err != nil {
+	if err := s.gov.CastVote(r.Context(), rq.Actor(r), mo.ID, seat, r.PostForm.Get("vote")); err != nil {
 		return s.voteFailed(w, r, rq, mo.MeetingID, err)
 	}
 	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(mo.MeetingID, 10)+"/vote?flash=flash.vote_cast", http.StatusSeeOther)
@@ -211,7 +211,7 @@ func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	e, err := s.db.ElectionByID(r.Context(), id)
+	e, err := s.gov.ElectionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -227,19 +227,19 @@ func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *requ
 			choices = append(choices, c)
 		}
 	}
-	receipt, err := s.db.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.cfg.Sealer)
+	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.cfg.Sealer)
 	if err != nil {
 		return s.voteFailed(w, r, rq, e.MeetingID, err)
 	}
 	shown := &voteData{Receipt: receipt, ReceiptTitle: e.Title, ReceiptBallot: e.ID}
-	if st, _, err := s.db.SeatByID(r.Context(), seat); err == nil {
+	if st, _, err := s.gov.SeatByID(r.Context(), seat); err == nil {
 		shown.ReceiptSeat = st.Name
 	}
 	return s.renderVote(w, r, rq, e.MeetingID, http.StatusOK, "", shown)
 }
 
 type ballotsData struct {
-	Election store.Election
+	Election governance.Election
 	Rec      meetingRecord
 	Title    string
 	Count    string
@@ -265,7 +265,7 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	ctx := r.Context()
-	e, err := s.db.ElectionByID(ctx, id)
+	e, err := s.gov.ElectionByID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	p := s.newPage(r, rq, "gov.ballots_title", d)
 	p.Title = L.T("gov.ballots_title") + " · " + e.Title
-	ballots, err := s.db.Ballots(ctx, e.ID)
+	ballots, err := s.gov.Ballots(ctx, e.ID)
 	if err != nil {
 		if kexie.ErrorCode(err) != kexie.CodeConflict {
 			return err
@@ -314,24 +314,24 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 // myMeetings lists the meetings at which the caller's person holds a seat,
 // with a way to each one's voting page.
 func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request, rq *request) error {
-	person, err := s.db.PersonOfUser(r.Context(), rq.User.ID)
+	person, err := s.gov.PersonOfUser(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
-	var list []store.SeatMeeting
+	var list []governance.SeatMeeting
 	if person != 0 {
-		if list, err = s.db.MeetingsOfPerson(r.Context(), person, 100); err != nil {
+		if list, err = s.gov.MeetingsOfPerson(r.Context(), person, 100); err != nil {
 			return err
 		}
 	}
 	type row struct {
-		store.SeatMeeting
+		governance.SeatMeeting
 		Org, Title string
 	}
 	var rows []row
 	for _, sm := range list {
 		org := kexie.Organisation{NameZH: sm.OrgNameZH, NameEN: sm.OrgNameEN}
-		b := store.Body{Kind: sm.BodyKind, NameZH: sm.BodyNameZH, NameEN: sm.BodyNameEN}
+		b := governance.Body{Kind: sm.BodyKind, NameZH: sm.BodyNameZH, NameEN: sm.BodyNameEN}
 		rows = append(rows, row{SeatMeeting: sm, Org: org.Name(rq.L.Lang), Title: govTermLabel(rq.L, govBodyName(rq.L, b), sm.TermNumber)})
 	}
 	return s.render(w, http.StatusOK, "mymeetings", s.newPage(r, rq, "my.meetings", rows))

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/store"
-	"github.com/kexie/kexie/internal/store/storetest"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 )
 
@@ -19,7 +20,7 @@ import (
 // known permission, and each that is not public refuses an anonymous caller
 // from a non-loopback address.
 func TestEveryRouteDeclaresPermission(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	known := map[kexie.Permission]bool{kexie.PermPublic: true, kexie.PermSignedIn: true, kexie.PermOrgRead: true, kexie.PermOrgWrite: true,
 		kexie.PermUserManage: true, kexie.PermAuditRead: true, kexie.PermOps: true}
 	routes := e.srv.Routes()
@@ -52,7 +53,7 @@ func TestEveryRouteDeclaresPermission(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	c := e.client()
 	for _, p := range []string{"/", "/login", "/api/v1/me", "/nope", "/healthz"} {
 		r := c.get(p)
@@ -139,7 +140,7 @@ func mustURL(s string) *url.URL { u, _ := url.Parse(s); return u }
 func TestLoginRateLimit(t *testing.T) {
 	cfg := web.DefaultConfig()
 	cfg.LoginLimitAccount, cfg.LoginLimitAddress = 3, 5
-	e := newEnvWith(t, storetest.OpenSQLite(t, storetest.Options{}), cfg)
+	e := newEnvWith(t, dbtest.OpenSQLite(t, dbtest.Options{}), cfg)
 	e.user("li.na", kexie.RoleStaff, e.a)
 	e.user("zhao.lei", kexie.RoleStaff, e.a)
 	c := e.client()
@@ -267,7 +268,7 @@ func TestHealthAndMetrics(t *testing.T) {
 }
 
 func TestNotFoundAndErrors(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	e := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	c := e.client()
 	c.lang = "en"
 	r := c.get("/api/v1/nothing-here")
@@ -310,7 +311,7 @@ func TestNotFoundAndErrors(t *testing.T) {
 
 func TestMustChangeOneTimePassword(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		u, err := e.db.CreateUser(ctx, e.setup, store.NewUser{Username: "new.admin", Password: "one-time-pass-123", MustChangePassword: true, Role: kexie.RoleSysAdmin, OrgID: e.root.ID})
+		u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: "new.admin", Password: "one-time-pass-123", MustChangePassword: true, Role: kexie.RoleSysAdmin, OrgID: e.root.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -444,7 +445,7 @@ func TestTrustedProxy(t *testing.T) {
 		return rec
 	}
 	// Without trusted proxies the header is ignored: loopback is loopback.
-	plain := newEnv(t, storetest.OpenSQLite(t, storetest.Options{}))
+	plain := newEnv(t, dbtest.OpenSQLite(t, dbtest.Options{}))
 	if rec := get(plain, "/metrics", "127.0.0.1", "198.51.100.7"); rec.Code != http.StatusOK {
 		t.Fatalf("loopback without proxy config: %d", rec.Code)
 	}
@@ -454,7 +455,7 @@ func TestTrustedProxy(t *testing.T) {
 	// Behind a trusted local proxy, the forwarded client is the client.
 	cfg := web.DefaultConfig()
 	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
-	e := newEnvWith(t, storetest.OpenSQLite(t, storetest.Options{}), cfg)
+	e := newEnvWith(t, dbtest.OpenSQLite(t, dbtest.Options{}), cfg)
 	if rec := get(e, "/metrics", "127.0.0.1", "198.51.100.7, 10.1.2.3"); rec.Code == http.StatusOK {
 		t.Fatalf("remote client through the proxy reached /metrics: %d", rec.Code)
 	}
@@ -483,7 +484,7 @@ func TestTrustedProxy(t *testing.T) {
 		t.Fatalf("sign-in through the proxy: %d %s", rec.Code, rec.Body)
 	}
 	u, _ := e.db.UserByName(ctx, "proxy.user")
-	es, _ := e.db.Audit(ctx, u.ID, store.AuditFilter{Action: "auth.login"})
+	es, _ := e.db.Audit(ctx, dbtest.As(u.ID), sqldb.AuditFilter{Action: "auth.login"})
 	if len(es) != 1 || es[0].Source != "198.51.100.7" {
 		t.Fatalf("audit source: %+v", es)
 	}

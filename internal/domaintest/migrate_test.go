@@ -1,0 +1,121 @@
+package domaintest_test
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
+)
+
+// Migration 16 rebuilds people and memberships on SQLite (foreign keys off
+// while it runs): a register written before it keeps every row and every
+// reference, and the rebuilt tables keep their rules — one member number
+// per organisation, the CHECKs on gender, type and status — with foreign
+// keys back on afterwards.
+func TestMemberTablesRebuildKeepsRowsAndRules(t *testing.T) {
+	db, err := dbtest.Open(ctx, sqldb.Config{Path: filepath.Join(t.TempDir(), "old.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	must(t, db.MigrateToForTest(ctx, 15))
+	_, a, _, b := tree(t, db)
+	const stamp = `'2026-01-01 00:00:00+00:00'`
+	for _, q := range []string{
+		`INSERT INTO people (id, name, gender, id_hash, employer, initials, created_at, updated_at) VALUES
+			(1, '王芳', 'female', 'h1', '哈尔滨工业大学', 'wf', ` + stamp + `, ` + stamp + `), (2, '李伟', 'male', '', '', 'lw', ` + stamp + `, ` + stamp + `)`,
+		fmt.Sprintf(`INSERT INTO memberships (id, org_id, person_id, member_no, type, status, joined, card_token, app_stage, created_at, updated_at) VALUES
+			(10, %d, 1, 'A-1', 'individual', 'active', '2020-01-01', 'tok', '', %s, %s),
+			(11, %d, 2, 'B-1', 'student', 'applicant', '', '', 'submitted', %s, %s)`, a.ID, stamp, stamp, b.ID, stamp, stamp),
+		`INSERT INTO membership_events (membership_id, status, happened, actor, created_at) VALUES (10, 'active', '2020-01-01', 't', ` + stamp + `)`,
+		`INSERT INTO dues_payments (membership_id, paid_on, amount_fen, created_at) VALUES (10, '2025-01-01', 5000, ` + stamp + `)`,
+		`INSERT INTO participations (membership_id, happened, what, created_at) VALUES (10, '2025-02-01', 'meeting', ` + stamp + `)`,
+	} {
+		must(t, db.RawExec(ctx, q))
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	count := func(q string) int {
+		t.Helper()
+		rows, err := db.RawQueryForTest(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var n int
+		if !rows.Next() {
+			t.Fatal(q, rows.Err())
+		}
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM people`: 2,
+		`SELECT COUNT(*) FROM memberships WHERE id = 10 AND person_id = 1 AND member_no = 'A-1' AND joined = '2020-01-01' AND card_token = 'tok'`: 1,
+		`SELECT COUNT(*) FROM memberships WHERE id = 11 AND app_stage = 'submitted'`:                                                              1,
+		`SELECT COUNT(*) FROM people WHERE id = 1 AND gender = 'female' AND id_hash = 'h1' AND initials = 'wf'`:                                   1,
+		`SELECT COUNT(*) FROM membership_events e JOIN memberships m ON m.id = e.membership_id`:                                                   1,
+		`SELECT COUNT(*) FROM dues_payments d JOIN memberships m ON m.id = d.membership_id`:                                                       1,
+		`SELECT COUNT(*) FROM participations p JOIN memberships m ON m.id = p.membership_id`:                                                      1,
+		`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('memberships_org_no', 'memberships_person',
+			'memberships_org_status', 'memberships_no', 'memberships_card', 'memberships_stage', 'people_id_hash', 'people_name',
+			'people_search', 'people_initials', 'people_employer')`: 11,
+		`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%_new' OR name LIKE 'sqlite_autoindex_memberships%'`: 0,
+	} {
+		if got := count(q); got != want {
+			t.Errorf("%s: %d, want %d", q, got, want)
+		}
+	}
+	if v, err := db.WriterPragma(ctx, "foreign_keys"); err != nil || v != "1" {
+		t.Fatalf("foreign keys after the migration: %q %v", v, err)
+	}
+	if _, err := db.WriterPragma(ctx, "foreign_key_check"); !errors.Is(err, sql.ErrNoRows) {
+		t.Fatalf("foreign key check after the migration: %v", err)
+	}
+	for _, bad := range []string{
+		fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at) VALUES (%d, 2, 'A-1', 'individual', 'active', %s, %s)`, a.ID, stamp, stamp),
+		fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at) VALUES (%d, 2, 'A-2', 'friend', 'active', %s, %s)`, a.ID, stamp, stamp),
+		fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at) VALUES (%d, 2, 'A-2', 'individual', 'asleep', %s, %s)`, a.ID, stamp, stamp),
+		fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at) VALUES (%d, 99, 'A-2', 'individual', 'active', %s, %s)`, a.ID, stamp, stamp),
+		`INSERT INTO people (name, gender, created_at, updated_at) VALUES ('张三', 'm', ` + stamp + `, ` + stamp + `)`,
+		`DELETE FROM people WHERE id = 1`,
+	} {
+		if err := db.RawExec(ctx, bad); err == nil {
+			t.Errorf("the rebuilt tables took %s", bad)
+		}
+	}
+	// The same member number in another organisation is no duplicate.
+	must(t, db.RawExec(ctx, fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at)
+		VALUES (%d, 2, 'A-1', 'individual', 'active', %s, %s)`, b.ID, stamp, stamp)))
+
+	// A migration that runs with foreign keys off and leaves a reference
+	// pointing nowhere is refused whole, and the keys are back on.
+	err = db.ApplyMigrationForTest(ctx, 900, "-- kexie:foreign-keys=off\nINSERT INTO participations (membership_id, happened, what, created_at) VALUES (12345, '2025-01-01', 'x', "+stamp+");\nDELETE FROM dues_payments;")
+	if err == nil {
+		t.Fatal("a migration that broke a foreign key was applied")
+	}
+	if got := count(`SELECT COUNT(*) FROM participations`) + count(`SELECT COUNT(*) FROM dues_payments`); got != 2 {
+		t.Fatalf("the refused migration left %d rows of 2", got)
+	}
+	if v, err := db.WriterPragma(ctx, "foreign_keys"); err != nil || v != "1" {
+		t.Fatalf("foreign keys after a refused migration: %q %v", v, err)
+	}
+}
+
+// A new SQLite file gets 16 KiB pages, in WAL mode (the page size has to
+// be set first: WAL fixes it).
+func TestNewSQLiteFileHasLargePages(t *testing.T) {
+	db := dbtest.OpenSQLite(t, dbtest.Options{})
+	for name, want := range map[string]string{"page_size": "16384", "journal_mode": "wal"} {
+		if v, err := db.WriterPragma(ctx, name); err != nil || v != want {
+			t.Errorf("%s: %q %v, want %s", name, v, err, want)
+		}
+	}
+}

@@ -1,0 +1,587 @@
+package governance
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/sqldb"
+)
+
+// Secrecy of the ballot, how: who has voted (election_voters) and what the
+// ballots say (ballots) are written in one transaction — so a voter votes
+// at most once, atomically — but apart: neither table has a timestamp, a
+// ballot has no voter column, its key is random (sqldb.SQLite stores both tables
+// by key, not by arrival), nothing is logged, and the audit log records
+// that a seat voted, never what. What a ballot says is sealed (AES-GCM
+// under the server's data key, never stored) until the count, which opens
+// the ballots and writes them in a random order: whatever the database
+// keeps of how rows arrived (PostgreSQL's row versions and their writing
+// transaction, a dump's row order) links a voter to ciphertext only.
+
+// NewElection describes an election to open at a meeting.
+type NewElection struct {
+	Title      string
+	Seats      int
+	Candidates []int64 // people standing
+}
+
+// Election is an election and, once closed, its count.
+type Election struct {
+	ID, MeetingID, OrgID int64
+	Title                string
+	Seats                int
+	Rule                 string
+	State                string
+	Issued, Cast         int
+	Valid, Invalid       int
+	Required             int
+	RunoffSeats          int
+	Candidates           []Candidate
+}
+
+// Candidate is a person standing, with the count's outcome.
+type Candidate struct {
+	PersonID int64
+	Name     string
+	Votes    int
+	Outcome  string // "", elected, runoff, not_elected
+}
+
+// OpenElection opens an election at a meeting with a quorum: one ballot is
+// issued to each seat that votes there (present, or represented where the
+// charter lets proxies count).
+func (svc *Service) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int64, e NewElection) (int64, error) {
+	if strings.TrimSpace(e.Title) == "" || e.Seats <= 0 || len(e.Candidates) == 0 {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
+	}
+	var id int64
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, charter.Election)
+		if err != nil {
+			return err
+		}
+		// Candidates are members of the organisation (or hold a seat of
+		// its bodies): no name from elsewhere comes through an election.
+		for _, p := range e.Candidates {
+			var ok bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE org_id = $1 AND person_id = $2)
+				OR EXISTS (SELECT 1 FROM seats s JOIN terms t ON t.id = s.term_id JOIN bodies b ON b.id = t.body_id WHERE b.org_id = $1 AND s.person_id = $2)`,
+				m.OrgID, p).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return kexie.Errorf(kexie.CodeInvalid, "err.candidate", "candidate %d is neither a member nor a seat holder of this organisation", p)
+			}
+		}
+
+		issued := q.Present
+		if rules.ProxiesCount {
+			issued += q.Represented
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO elections (meeting_id, title, seats, rule, issued, voters) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
+			meetingID, e.Title, e.Seats, encodeRule(rule), issued).Scan(&id); err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		for _, p := range e.Candidates {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if _, err := tx.ExecContext(ctx, `INSERT INTO election_candidates (election_id, person_id) VALUES ($1, $2)`, id, p); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "election.open", ObjectType: "election", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
+			After: map[string]any{"meeting_id": meetingID, "title": e.Title, "seats": e.Seats, "candidates": len(seen), "issued": issued, "rule": rule.String()}})
+	})
+	return id, err
+}
+
+// encodeRule and decodeRule keep an election's rule as it was when it
+// opened: "num/den/strict/base".
+func encodeRule(f charter.Fraction) string {
+	return strconv.FormatInt(f.Num, 10) + "/" + strconv.FormatInt(f.Den, 10) + "/" + strconv.FormatBool(f.Strict) + "/" + string(f.Base)
+}
+
+func decodeRule(s string) (charter.Fraction, error) {
+	p := strings.Split(s, "/")
+	if len(p) != 4 {
+		return charter.Fraction{}, errors.New("bad rule " + s)
+	}
+	num, err1 := strconv.ParseInt(p[0], 10, 64)
+	den, err2 := strconv.ParseInt(p[1], 10, 64)
+	strict, err3 := strconv.ParseBool(p[2])
+	f := charter.Fraction{Num: num, Den: den, Strict: strict, Base: charter.Base(p[3])}
+	if err := errors.Join(err1, err2, err3); err != nil || !f.Valid() {
+		return f, errors.New("bad rule " + s)
+	}
+	return f, nil
+}
+
+var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// CastBallot records a seat's ballot — the candidates it approves — and
+// returns the receipt code, the voter's only handle on their ballot. A
+// second ballot for the same seat is refused (err.ballot_twice), even
+// under concurrent requests: the "has voted" row is keyed by seat. A
+// ballot approving more candidates than seats is taken and counted
+// invalid, as a paper one would be. Who may cast for a seat (its holder,
+// or the holder of its proxy) is checked by the caller.
+//
+// Ballots arriving together are written together (ballotBox): one
+// transaction, one commit.
+func (svc *Service) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64, sl *seal.Sealer) (string, error) {
+	if sl == nil {
+		return "", kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	var raw [16]byte
+	var rc [10]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	if _, err := rand.Read(rc[:]); err != nil {
+		return "", err
+	}
+	sorted := slices.Clone(choices)
+	slices.Sort(sorted)
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = strconv.FormatInt(c, 10)
+	}
+	sealed, err := sl.Seal(strings.Join(parts, ","))
+	if err != nil {
+		return "", err
+	}
+	b := &ballot{actor: actor, election: electionID, seat: seatID, id: hex.EncodeToString(raw[:]),
+		receipt: receiptEncoding.EncodeToString(rc[:])[:12], choices: sealedMark + sealed, done: make(chan error, 1)}
+	if err := svc.box.put(ctx, svc.db, b); err != nil {
+		return "", err
+	}
+	select {
+	case err := <-b.done:
+		if err != nil {
+			return "", err
+		}
+		return b.receipt, nil
+	case <-ctx.Done():
+		// The ballot may still be written: the box does not drop what it
+		// took. The voter's retry finds it cast (err.ballot_twice).
+		return "", ctx.Err()
+	}
+}
+
+// sealedMark starts a ballot's choices while they are sealed.
+const sealedMark = "sealed:"
+
+// castOne writes one ballot inside the box's transaction, with one
+// query to check it (election open, seat voting at its meeting) and one
+// insert each for "has voted" and the ballot; the audit entry is returned
+// for the box to append with the batch's others. A second ballot for a
+// seat is found by the insert that does nothing — no statement fails, so
+// no savepoint is needed and the batch goes on.
+func castOne(ctx context.Context, tx *sqldb.Tx, b *ballot) (*sqldb.Change, error) {
+	// The election's row taken first: a ballot and the count happen one
+	// after the other (on PostgreSQL a ballot could otherwise commit after
+	// the count read the box).
+	if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = state WHERE id = $1`, b.election); err != nil {
+		return nil, err
+	}
+	var meetingID, orgID int64
+	var state, kind, template, rules, orgKind, status string
+	err := tx.QueryRowContext(ctx, `SELECT e.meeting_id, e.state, bo.org_id, bo.kind, COALESCE(c.template, ''), COALESCE(c.rules, ''), o.kind, COALESCE(a.status, '')
+		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies bo ON bo.id = t.body_id
+		JOIN orgs o ON o.id = bo.org_id LEFT JOIN charters c ON c.org_id = o.id
+		LEFT JOIN attendance a ON a.meeting_id = m.id AND a.seat_id = $2
+		WHERE e.id = $1`, b.election, b.seat).Scan(&meetingID, &state, &orgID, &kind, &template, &rules, &orgKind, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if state != "open" {
+		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_closed", "this election is closed")
+	}
+	c, err := charterFor(template, rules, orgKind)
+	if err != nil {
+		return nil, err
+	}
+	if !seatVotes(status, c.Bodies[charter.BodyKind(kind)].ProxiesCount) {
+		return nil, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO election_voters (election_id, seat_id) VALUES ($1, $2) ON CONFLICT (election_id, seat_id) DO NOTHING`,
+		b.election, b.seat)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, err
+	} else if n == 0 {
+		return nil, kexie.Errorf(kexie.CodeConflict, "err.ballot_twice", "this seat has voted in this election already")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
+		b.election, b.id, b.receipt, b.choices); err != nil {
+		return nil, err
+	}
+	// The poll book: that the seat voted, never what.
+	return &sqldb.Change{Action: "election.voted", ObjectType: "election", ObjectID: strconv.FormatInt(b.election, 10), OrgID: orgID,
+		After: map[string]any{"seat_id": b.seat}}, nil
+}
+
+// ballot is one ballot waiting in the box.
+type ballot struct {
+	actor          kexie.Actor
+	election, seat int64
+	id, receipt    string
+	choices        string
+	done           chan error
+}
+
+// ballotBox writes the ballots that arrive together in one transaction —
+// a refused one (a second ballot, a closed election) writes nothing and
+// the others go on — with one commit: a congress of thousands
+// voting at once costs a few dozen commits, not thousands. (Mixing the
+// ballots of many voters in one transaction suits the secret too.) One
+// goroutine per database, started with the first ballot, stopped by Close.
+type ballotBox struct {
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	in      chan *ballot
+	quit    chan struct{}
+	gone    chan struct{}
+}
+
+const ballotBatch = 256
+
+var errBoxClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
+
+func (bb *ballotBox) put(ctx context.Context, db *sqldb.DB, b *ballot) error {
+	bb.mu.Lock()
+	if bb.closed {
+		bb.mu.Unlock()
+		return errBoxClosed
+	}
+	if !bb.started {
+		bb.started = true
+		bb.in, bb.quit, bb.gone = make(chan *ballot, ballotBatch), make(chan struct{}), make(chan struct{})
+		go bb.run(db)
+	}
+	in, quit := bb.in, bb.quit
+	bb.mu.Unlock()
+	select {
+	case in <- b:
+		return nil
+	case <-quit:
+		return errBoxClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (bb *ballotBox) run(db *sqldb.DB) {
+	defer close(bb.gone)
+	ctx := context.Background()
+	for {
+		var batch []*ballot
+		select {
+		case b := <-bb.in:
+			batch = append(batch, b)
+		case <-bb.quit:
+			// Whatever was handed in and not written is answered.
+			for {
+				select {
+				case b := <-bb.in:
+					b.done <- errBoxClosed
+				default:
+					return
+				}
+			}
+		}
+	more:
+		for len(batch) < ballotBatch {
+			select {
+			case b := <-bb.in:
+				batch = append(batch, b)
+			default:
+				break more
+			}
+		}
+		results := make([]error, len(batch))
+		err := db.Write(ctx, kexie.Actor{}, func(tx *sqldb.Tx) error {
+			var changes []sqldb.Change
+			var actors []kexie.Actor
+			for i, b := range batch {
+				c, err := castOne(ctx, tx, b)
+				switch {
+				case err == nil:
+					changes, actors = append(changes, *c), append(actors, b.actor)
+				case kexie.ErrorCode(err) == kexie.CodeInternal:
+					return err // the database failed: the whole batch fails
+				default:
+					results[i] = err
+				}
+			}
+			return tx.AuditMany(ctx, changes, actors)
+		})
+		for i, b := range batch {
+			if err != nil {
+				b.done <- err
+			} else {
+				b.done <- sqldb.MapErr(results[i])
+			}
+		}
+	}
+}
+
+// stop ends the box's goroutine (after the batch it is writing); ballots
+// handed in later are refused.
+func (bb *ballotBox) stop() {
+	bb.mu.Lock()
+	if bb.closed {
+		bb.mu.Unlock()
+		return
+	}
+	bb.closed = true
+	started := bb.started
+	bb.mu.Unlock()
+	if started {
+		close(bb.quit)
+		<-bb.gone
+	}
+}
+
+// CloseElection counts an open election by the charter's rule (kept from
+// its opening): ballots issued, cast, valid and invalid; each candidate's
+// votes; elected, or a runoff for the seats a tie leaves. The ballots are
+// re-written in a random order in the same transaction.
+func (svc *Service) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64, sl *seal.Sealer) (charter.ElectionResult, error) {
+	var res charter.ElectionResult
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = state WHERE id = $1`, electionID); err != nil {
+			return err
+		}
+		var meetingID int64
+		var seats, issued, voters int
+		var state, ruleText string
+		err := tx.QueryRowContext(ctx, `SELECT meeting_id, seats, issued, voters, state, rule FROM elections WHERE id = $1`, electionID).
+			Scan(&meetingID, &seats, &issued, &voters, &state, &ruleText)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		if err != nil {
+			return err
+		}
+		if state != "open" {
+			return kexie.Errorf(kexie.CodeConflict, "err.election_closed", "this election is closed")
+		}
+		rule, err := decodeRule(ruleText)
+		if err != nil {
+			return err
+		}
+		m, err := meeting(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		var candidates []string
+		rows, err := tx.QueryContext(ctx, `SELECT person_id FROM election_candidates WHERE election_id = $1 ORDER BY person_id`, electionID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p int64
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return err
+			}
+			candidates = append(candidates, strconv.FormatInt(p, 10))
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		type stored struct{ id, receipt, choices string }
+		var all []stored
+		rows, err = tx.QueryContext(ctx, `SELECT ballot_id, receipt, choices FROM ballots WHERE election_id = $1`, electionID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var b stored
+			if err := rows.Scan(&b.id, &b.receipt, &b.choices); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, b)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		ballots := make([]charter.Ballot, len(all))
+		for i, b := range all {
+			if sealed, ok := strings.CutPrefix(b.choices, sealedMark); ok {
+				if sl == nil {
+					return kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+				}
+				plain, err := sl.Open(sealed)
+				if err != nil {
+					return fmt.Errorf("ballot: %w", err)
+				}
+				all[i].choices = plain
+			}
+			if all[i].choices != "" {
+				ballots[i] = strings.Split(all[i].choices, ",")
+			}
+		}
+		if res, err = charter.Count(rule, seats, issued, voters, candidates, ballots); err != nil {
+			return kexie.Wrap(kexie.CodeConflict, "err.election_count", err.Error(), err)
+		}
+		// Re-write the ballots in a random order (and by this transaction):
+		// whatever order they arrived in is gone.
+		if err := shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] }); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ballots WHERE election_id = $1`, electionID); err != nil {
+			return err
+		}
+		for _, b := range all {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
+				electionID, b.id, b.receipt, b.choices); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = 'closed', cast_n = $1, valid = $2, invalid = $3, required = $4, runoff_seats = $5
+			WHERE id = $6`, res.Cast, res.Valid, res.Invalid, res.Required, res.RunoffSeats, electionID); err != nil {
+			return err
+		}
+		outcome := map[string]string{}
+		for _, c := range candidates {
+			outcome[c] = "not_elected"
+		}
+		for _, c := range res.Elected {
+			outcome[c] = "elected"
+		}
+		for _, c := range res.Runoff {
+			outcome[c] = "runoff"
+		}
+		for _, c := range candidates {
+			if _, err := tx.ExecContext(ctx, `UPDATE election_candidates SET votes = $1, outcome = $2 WHERE election_id = $3 AND person_id = $4`,
+				res.Votes[c], outcome[c], electionID, c); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "election.close", ObjectType: "election", ObjectID: strconv.FormatInt(electionID, 10), OrgID: m.OrgID,
+			After: map[string]any{"issued": res.Issued, "cast": res.Cast, "valid": res.Valid, "invalid": res.Invalid, "required": res.Required,
+				"elected": res.Elected, "runoff": res.Runoff, "runoff_seats": res.RunoffSeats}})
+	})
+	return res, err
+}
+
+// shuffle is a Fisher–Yates shuffle on the system's random source.
+func shuffle(n int, swap func(i, j int)) error {
+	for i := n - 1; i > 0; i-- {
+		j, err := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		if err != nil {
+			return err
+		}
+		swap(i, int(j.Int64()))
+	}
+	return nil
+}
+
+// ElectionByID reads an election and its candidates.
+func (svc *Service) ElectionByID(ctx context.Context, id int64) (Election, error) {
+	var e Election
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT e.id, e.meeting_id, b.org_id, e.title, e.seats, e.rule, e.state, e.issued, e.cast_n, e.valid, e.invalid,
+			e.required, e.runoff_seats
+		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE e.id = $1`, id).
+		Scan(&e.ID, &e.MeetingID, &e.OrgID, &e.Title, &e.Seats, &e.Rule, &e.State, &e.Issued, &e.Cast, &e.Valid, &e.Invalid, &e.Required, &e.RunoffSeats)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if err != nil {
+		return e, sqldb.MapErr(err)
+	}
+	if f, err := decodeRule(e.Rule); err == nil {
+		e.Rule = f.String()
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT c.person_id, p.name, c.votes, c.outcome FROM election_candidates c JOIN people p ON p.id = c.person_id
+		WHERE c.election_id = $1 ORDER BY c.votes DESC, p.name`, id)
+	if err != nil {
+		return e, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.PersonID, &c.Name, &c.Votes, &c.Outcome); err != nil {
+			return e, sqldb.MapErr(err)
+		}
+		e.Candidates = append(e.Candidates, c)
+	}
+	return e, sqldb.MapErr(rows.Err())
+}
+
+// PublishedBallot is one line of the published ballot list: a receipt
+// code and what that ballot approved.
+type PublishedBallot struct {
+	Receipt string
+	Choices []int64
+}
+
+// Ballots is the published ballot list of a closed election, by receipt
+// code, for voters to find their own.
+func (svc *Service) Ballots(ctx context.Context, electionID int64) ([]PublishedBallot, error) {
+	var state string
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT state FROM elections WHERE id = $1`, electionID).Scan(&state); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		return nil, sqldb.MapErr(err)
+	}
+	if state != "closed" {
+		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_open", "the ballots are published after the count")
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1 ORDER BY receipt`, electionID)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	var out []PublishedBallot
+	for rows.Next() {
+		var b PublishedBallot
+		var choices string
+		if err := rows.Scan(&b.Receipt, &choices); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		for _, c := range strings.Split(choices, ",") {
+			if n, err := strconv.ParseInt(c, 10, 64); err == nil {
+				b.Choices = append(b.Choices, n)
+			}
+		}
+		out = append(out, b)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// ElectionMeeting is the meeting an election is held at.
+func (svc *Service) ElectionMeeting(ctx context.Context, electionID int64) (int64, error) {
+	var id int64
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT meeting_id FROM elections WHERE id = $1`, electionID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	return id, sqldb.MapErr(err)
+}

@@ -1,0 +1,381 @@
+package membership
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/sqldb"
+)
+
+// Application stages, in order; "rejected" ends one.
+const (
+	StageSubmitted   = "submitted"
+	StageRecommended = "recommended"
+	StageReviewed    = "reviewed"
+	StageApproved    = "approved"
+	StageRejected    = "rejected"
+)
+
+// Apply records an application for membership of orgID: a membership in
+// status applicant at stage submitted, with a provisional number (the
+// applicant's reference), returned with its id. actor is the applicant
+// (anonymous, from a public form: UserID 0) or a staff member entering a
+// paper application.
+//
+// An identity document that already has a membership or an open
+// application here is refused to staff of the organisation (a conflict)
+// but not to anyone else: telling them so would let anyone find out
+// whether a given ID number belongs to a member. They get a reference like
+// any other (id 0, nothing recorded under it) and the duplicate goes to
+// the audit log (member.apply_duplicate, naming the member it duplicates)
+// for staff.
+func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m kexie.MemberRecord, sl *seal.Sealer, mask func(string, string) string) (id int64, ref string, err error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return 0, "", err
+	}
+	ref = "APP-" + strings.ToUpper(base64.RawURLEncoding.EncodeToString(b))
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var code string
+		if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1 AND status = 'active'`, orgID).Scan(&code); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", orgID)
+			}
+			return err
+		}
+		var idHash, sealed, masked string
+		if m.IDNumber != "" {
+			if sl == nil {
+				return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+			}
+			idHash = sl.Hash(m.IDKey())
+			var other string
+			err := tx.QueryRowContext(ctx, `SELECT m.member_no`+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2 AND m.status IN ('applicant', 'active', 'lapsed') AND m.app_stage <> 'rejected' LIMIT 1`,
+				orgID, idHash).Scan(&other)
+			staff := false
+			if err == nil && actor.UserID != 0 {
+				if staff, err = tx.Can(ctx, actor.UserID, kexie.PermOrgWrite, orgID); err != nil {
+					return err
+				}
+			}
+			if err == nil && !staff {
+				return tx.Audit(ctx, sqldb.Change{Action: "member.apply_duplicate", ObjectType: "org", ObjectID: code, OrgID: orgID,
+					After: map[string]any{"duplicates": other, "reference": ref, "name": m.Name}})
+			}
+			if err == nil {
+				return kexie.Errorf(kexie.CodeConflict, "err.apply_duplicate", "this identity document already has a membership or application here")
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			var err2 error
+			if sealed, err2 = sl.Seal(m.IDNumber); err2 != nil {
+				return err2
+			}
+			masked = mask(m.IDType, m.IDNumber)
+		}
+		m.MemberNo = ref
+		m.OrgCode, m.Status, m.Joined = code, "applicant", ""
+		if err := insertMember(ctx, tx, orgID, &m, idHash, sealed, masked); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM memberships WHERE org_id = $1 AND member_no = $2`, orgID, m.MemberNo).Scan(&id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = 'submitted' WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		return 0, "", err
+	}
+	return id, ref, nil
+}
+
+// Application is an application in the review queue.
+type Application struct {
+	Member
+	Stage string
+	Note  string
+}
+
+// ApplicationFilter narrows the application list.
+type ApplicationFilter struct {
+	// Stage is one of the stages; "" means the open applications
+	// (submitted, recommended or reviewed).
+	Stage  string
+	Offset int
+	Limit  int
+}
+
+// Applications lists open applications (not approved or rejected) in the
+// organisations viewer may read, oldest first.
+func (svc *Service) Applications(ctx context.Context, actor kexie.Actor, limit int) ([]Application, error) {
+	return svc.ListApplications(ctx, actor, ApplicationFilter{Limit: limit})
+}
+
+// ListApplications lists the applications in the organisations actor may
+// read that f selects, oldest first. An approved application is listed
+// whatever the membership's status has become since.
+func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f ApplicationFilter) ([]Application, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	if err != nil {
+		return nil, err
+	}
+	var args []any
+	arg := sqldb.Args(&args)
+	where := `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`
+	switch f.Stage {
+	case "":
+	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
+		where = `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
+	case StageApproved:
+		where = `m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
+	default:
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
+		WHERE `+where+` AND `+sc.SQL("m.org_id", arg)+`
+		ORDER BY m.id LIMIT `+strconv.Itoa(min(max(f.Limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	var out []Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// ApplicationByID reads one application (any membership that went through
+// one), whoever may see it: the caller checks the organisation.
+func (svc *Service) ApplicationByID(ctx context.Context, id int64) (Application, error) {
+	a, err := scanApplication(svc.db.Reader().QueryRowContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
+		WHERE m.id = $1 AND m.app_stage <> ''`, id))
+	if errors.Is(err, kexie.ErrNotFound) {
+		return a, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	}
+	return a, err
+}
+
+func scanApplication(s sqldb.Scanner) (Application, error) {
+	var a Application
+	var personID int64
+	var hash string
+	r := &a.Record
+	err := s.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
+		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Stage, &a.Note)
+	r.IDNumber = r.IDMasked
+	return a, sqldb.MapErr(err)
+}
+
+// Decision moves an application on: "recommend" (by a branch or office,
+// optional), "review" (the liaison department), "approve" (by the council
+// or standing council, citing the resolution), or "reject" (with a reason).
+type Decision struct {
+	Action     string
+	Day        string // YYYY-MM-DD
+	Note       string // who recommended, the review note, the rejection reason
+	Body       string // approve: "council" or "standing_council"
+	Resolution string // approve: the resolution reference
+}
+
+// Decide applies a decision. Approval assigns the member number and issues
+// the card; an approved foreign member is reported to the national
+// association (the root of the tree) for filing.
+func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d Decision) (kexie.MemberRecord, error) {
+	var out kexie.MemberRecord
+	day, err := kexie.ParseDate(d.Day)
+	if err != nil || day.IsZero() {
+		return out, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", d.Day)
+	}
+	d.Note, d.Resolution = strings.TrimSpace(d.Note), strings.TrimSpace(d.Resolution)
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var stage, status, typ string
+		var orgID int64
+		if err := tx.QueryRowContext(ctx, `SELECT app_stage, status, type, org_id FROM memberships WHERE id = $1`, id).Scan(&stage, &status, &typ, &orgID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+			}
+			return err
+		}
+		if status != "applicant" || stage == StageApproved || stage == StageRejected {
+			return kexie.Errorf(kexie.CodeConflict, "err.application_closed", "the application is already decided")
+		}
+		next := ""
+		switch d.Action {
+		case "recommend":
+			if stage != StageSubmitted {
+				return kexie.Errorf(kexie.CodeConflict, "err.application_order", "recommendation comes before review")
+			}
+			next = StageRecommended
+		case "review":
+			if stage != StageSubmitted && stage != StageRecommended {
+				return kexie.Errorf(kexie.CodeConflict, "err.application_order", "recommendation comes before review")
+			}
+			next = StageReviewed
+		case "approve":
+			if stage != StageReviewed {
+				return kexie.Errorf(kexie.CodeConflict, "err.application_review_first", "the liaison department reviews an application before it is approved")
+			}
+			if d.Body != "council" && d.Body != "standing_council" {
+				return kexie.Errorf(kexie.CodeInvalid, "err.approval_body", "approval is by the council or the standing council")
+			}
+			if d.Resolution == "" {
+				return kexie.Errorf(kexie.CodeInvalid, "err.approval_resolution", "approval cites the resolution it rests on")
+			}
+			next = StageApproved
+		case "reject":
+			if d.Note == "" {
+				return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
+			}
+			next = StageRejected
+		default:
+			return kexie.Errorf(kexie.CodeInvalid, "err.application_action", "unknown decision %q", d.Action)
+		}
+		after := map[string]any{"stage": next, "day": d.Day, "note": d.Note}
+		if next == StageApproved {
+			no, err := nextMemberNo(ctx, tx, orgID)
+			if err != nil {
+				return err
+			}
+			b := make([]byte, 16)
+			_, _ = rand.Read(b)
+			token := base64.RawURLEncoding.EncodeToString(b)
+			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET member_no = $1, status = 'active', joined = $2, app_stage = 'approved',
+					approved_by = $3, approval_ref = $4, card_token = $5, card_issued = $2, updated_at = $6 WHERE id = $7`,
+				no, d.Day, d.Body, d.Resolution, token, tx.Now(), id); err != nil {
+				return err
+			}
+			if err := memberEvent(ctx, tx, id, "active", d.Day, kexie.EventReason("event.approved", d.Body, d.Resolution)); err != nil {
+				return err
+			}
+			after["member_no"], after["body"], after["resolution"] = no, d.Body, d.Resolution
+			if typ == "foreign" {
+				var root int64
+				if err := tx.QueryRowContext(ctx, `SELECT c.ancestor_id FROM org_closure c JOIN orgs o ON o.id = c.ancestor_id
+					WHERE c.descendant_id = $1 AND o.parent_id IS NULL`, orgID).Scan(&root); err != nil {
+					return fmt.Errorf("national association: %w", err)
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO member_filings (membership_id, to_org_id, created_at) VALUES ($1, $2, $3)`, id, root, tx.Now()); err != nil {
+					return err
+				}
+				after["filed_with"] = root
+			}
+		} else {
+			note := d.Note
+			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = $1, app_note = $2, updated_at = $3 WHERE id = $4`, next, note, tx.Now(), id); err != nil {
+				return err
+			}
+			if err := memberEvent(ctx, tx, id, "applicant", d.Day, kexie.EventReason("event.stage", next, note)); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "member.application." + d.Action, ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+			Before: map[string]any{"stage": stage}, After: after})
+	})
+	if err != nil {
+		return out, err
+	}
+	m, err := svc.MemberByID(ctx, id)
+	return m.Record, err
+}
+
+// Card is what a membership card and its verification page show.
+type Card struct {
+	MembershipID int64
+	Token        string
+	MemberNo     string
+	Name         string
+	NameEN       string
+	OrgNameZH    string
+	OrgNameEN    string
+	Type         kexie.MemberType
+	Status       kexie.MemberStatus
+	Issued       string
+}
+
+// Valid reports whether the membership is valid (active) today.
+func (c Card) Valid() bool { return c.Status == "active" }
+
+const cardColumns = `m.id, m.card_token, m.member_no, p.name, p.name_en, o.name_zh, o.name_en, m.type, m.status, m.card_issued`
+
+func scanCard(s sqldb.Scanner) (Card, error) {
+	var c Card
+	err := s.Scan(&c.MembershipID, &c.Token, &c.MemberNo, &c.Name, &c.NameEN, &c.OrgNameZH, &c.OrgNameEN, &c.Type, &c.Status, &c.Issued)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	}
+	return c, sqldb.MapErr(err)
+}
+
+// CardByToken finds the card a QR code points at (public verification).
+func (svc *Service) CardByToken(ctx context.Context, token string) (Card, error) {
+	if len(token) < 16 {
+		return Card{}, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
+	}
+	return scanCard(svc.db.Reader().QueryRowContext(ctx, `SELECT `+cardColumns+memberFrom+` WHERE m.card_token <> '' AND m.card_token = $1`, token))
+}
+
+// CardByMembership reads a membership's card (empty token: none issued).
+func (svc *Service) CardByMembership(ctx context.Context, id int64) (Card, error) {
+	return scanCard(svc.db.Reader().QueryRowContext(ctx, `SELECT `+cardColumns+memberFrom+` WHERE m.id = $1`, id))
+}
+
+// MemberFiling is an approved foreign member reported to the national
+// association.
+type MemberFiling struct {
+	ID             int64
+	MembershipID   int64
+	MemberNo, Name string
+	Nationality    string
+	OrgCode        string
+	OrgName        string
+	Acknowledged   bool
+}
+
+// MemberFilings lists the foreign-member filings addressed to
+// organisations actor may read, pending first.
+func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit int) ([]MemberFiling, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	if err != nil {
+		return nil, err
+	}
+	var args []any
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, f.acknowledged_at IS NOT NULL
+		FROM member_filings f JOIN memberships m ON m.id = f.membership_id JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id
+		JOIN orgs t ON t.id = f.to_org_id
+		WHERE `+sc.SQL("t.id", sqldb.Args(&args))+`
+		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	var out []MemberFiling
+	for rows.Next() {
+		var f MemberFiling
+		if err := rows.Scan(&f.ID, &f.MembershipID, &f.MemberNo, &f.Name, &f.Nationality, &f.OrgCode, &f.OrgName, &f.Acknowledged); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out = append(out, f)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// AcknowledgeMemberFiling marks a foreign-member filing received by a user
+// who may write for the national association it is addressed to.
+func (svc *Service) AcknowledgeMemberFiling(ctx context.Context, actor kexie.Actor, id int64) error {
+	return svc.reg.Acknowledge(ctx, actor, "member_filings", "member_filing", id)
+}
