@@ -119,3 +119,41 @@ func TestNewSQLiteFileHasLargePages(t *testing.T) {
 		}
 	}
 }
+
+// Migration 17 rebuilds settings on SQLite with key NOT NULL: the settings
+// written before it are kept (a NULL key, which nothing can read, is not),
+// and a NULL key is refused afterwards, as on PostgreSQL.
+func TestSettingsKeyNotNull(t *testing.T) {
+	db, err := dbtest.Open(ctx, sqldb.Config{Path: filepath.Join(t.TempDir(), "old.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	must(t, db.MigrateToForTest(ctx, 16))
+	must(t, db.RawExec(ctx, `INSERT INTO settings (key, value) VALUES ('a', '1'), ('b', '2'), (NULL, 'x'), (NULL, 'y')`))
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.RawQueryForTest(ctx, `SELECT key, value FROM settings ORDER BY key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, k+"="+v)
+	}
+	rows.Close()
+	if fmt.Sprint(got) != "[a=1 b=2]" {
+		t.Fatalf("settings after the migration: %v", got)
+	}
+	if err := db.RawExec(ctx, `INSERT INTO settings (key, value) VALUES (NULL, 'z')`); err == nil {
+		t.Fatal("settings took a NULL key")
+	}
+	if err := db.RawExec(ctx, `INSERT INTO settings (key, value) VALUES ('a', 'again')`); err == nil {
+		t.Fatal("settings took a duplicate key")
+	}
+}
