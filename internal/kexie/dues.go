@@ -1,7 +1,6 @@
 package kexie
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -67,14 +66,4 @@ func StandardInForce(standards []DuesStandard, t MemberType, on time.Time) (Dues
 
 // FormatYuan writes an amount in fen as yuan with two decimals: 5050 is
 // "50.50". Exact: no floating point.
-func FormatYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	cents := strconv.FormatInt(fen%100, 10)
-	if len(cents) == 1 {
-		cents = "0" + cents
-	}
-	return sign + strconv.FormatInt(fen/100, 10) + "." + cents
-}
+func FormatYuan(fen int64) string { return Money(fen).String() }

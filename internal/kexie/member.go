@@ -85,50 +85,21 @@ func NormalizePhone(s string) (string, error) {
 	return "", Errorf(CodeInvalid, "err.phone", "malformed telephone number %q: a mainland mobile has 11 digits starting 13–19, other numbers are written +country…", s)
 }
 
-// ParseDate reads YYYY-MM-DD; empty gives the zero time.
+// ParseDate reads YYYY-MM-DD as ParseDay does, as a time at midnight UTC;
+// empty (and 0001-01-01) gives the zero time.
 func ParseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, ok := parseISODate(s); ok {
-		return t, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
+	d, err := ParseDay(s)
 	if err != nil {
-		return time.Time{}, Errorf(CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", s)
+		return time.Time{}, err
 	}
-	return t, nil
-}
-
-// parseISODate reads a date written exactly YYYY-MM-DD that exists; false
-// sends everything else to time.Parse, for its answer and its error. (An
-// import reads several dates on each of a million rows.)
-func parseISODate(s string) (time.Time, bool) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s[:4]) || !digits(s[5:7]) || !digits(s[8:]) {
-		return time.Time{}, false
-	}
-	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
-	m := time.Month(int(s[5]-'0')*10 + int(s[6]-'0'))
-	d := int(s[8]-'0')*10 + int(s[9]-'0')
-	if m < 1 || m > 12 || d < 1 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, false
-	}
-	return t, true
+	return d.MidnightUTC(), nil
 }
 
 // YearsBefore is the date n calendar years before d. When that day does not
 // exist (29 February in a common year) it is the last day of that month:
 // 2028-02-29 minus 2 years is 2026-02-28.
 func YearsBefore(d time.Time, n int) time.Time {
-	y, m, day := d.Date()
-	first := time.Date(y-n, m, 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(y-n, m, min(day, last), 0, 0, 0, 0, time.UTC)
+	return DateOf(d).AddYears(-n).MidnightUTC()
 }
 
 // LapseFacts is what the lapse rule looks at for one membership.
@@ -188,10 +159,7 @@ func LapseReason(f LapseFacts, asOf time.Time) string {
 }
 
 // day drops the time of day, in UTC, so dates compare as calendar days.
-func day(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func day(t time.Time) time.Time { return DateOf(t).MidnightUTC() }
 
 // MemberRecord is a member as files carry it: the holder (person or unit)
 // and one membership. IDNumber is in clear here; storage seals it.
@@ -252,16 +220,9 @@ func MaskID(idType, number string) string {
 	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
 }
 
-// chinaTime is Beijing time (UTC+8, no daylight saving), the calendar of
-// every date the federation writes.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // ChinaDate is the calendar day of t in Beijing, as a date at midnight UTC
-// (how dates are compared throughout).
-func ChinaDate(t time.Time) time.Time {
-	y, m, d := t.In(chinaTime).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// (how dates are compared throughout): Today(t).MidnightUTC().
+func ChinaDate(t time.Time) time.Time { return Today(t).MidnightUTC() }
 
 // EventReason writes the reason of a history event that the system words
 // (an approval, a withdrawal with or without the card, a lapse) as a
