@@ -287,7 +287,7 @@ func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions,
 	go w.flusher()
 	w.people = sqldb.NewBulkWriter(tx, bulkPeople, tx.Now(), tx.Now())
 	w.members = sqldb.NewBulkWriter(tx, bulkMemberships, tx.Now(), tx.Now())
-	w.events = sqldb.NewBulkWriter(tx, bulkEvents, tx.Now().Format("2006-01-02"), kexie.EventReason("event.import"), tx.Actor().Username, tx.Now())
+	w.events = sqldb.NewBulkWriter(tx, bulkEvents, kexie.Today(tx.Now()).String(), kexie.EventReason("event.import"), tx.Actor().Username, tx.Now())
 	return w, nil
 }
 

@@ -135,7 +135,7 @@ func insertMember(ctx context.Context, tx *sqldb.Tx, orgID int64, m *kexie.Membe
 		orgID, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.Now()).Scan(&id); err != nil {
 		return fmt.Errorf("insert membership: %w", err)
 	}
-	if err := memberEvent(ctx, tx, id, string(m.Status), tx.Now().Format("2006-01-02"), kexie.EventReason("event.recorded")); err != nil {
+	if err := memberEvent(ctx, tx, id, string(m.Status), kexie.Today(tx.Now()).String(), kexie.EventReason("event.recorded")); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, sqldb.Change{Action: "member.create", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, After: memberSnapshot(*m)})
@@ -167,7 +167,7 @@ func updateMember(ctx context.Context, tx *sqldb.Tx, was storedMember, m kexie.M
 		return err
 	}
 	if m.Status != was.rec.Status {
-		if err := memberEvent(ctx, tx, was.membershipID, string(m.Status), tx.Now().Format("2006-01-02"), kexie.EventReason("event.import")); err != nil {
+		if err := memberEvent(ctx, tx, was.membershipID, string(m.Status), kexie.Today(tx.Now()).String(), kexie.EventReason("event.import")); err != nil {
 			return err
 		}
 	}

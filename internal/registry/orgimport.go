@@ -210,7 +210,7 @@ func (svc *Service) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []Im
 				}
 				return err
 			}
-			if err := recordChanges(ctx, tx, was, o, tx.Now().Format("2006-01-02"), "import"); err != nil {
+			if err := recordChanges(ctx, tx, was, o, kexie.Today(tx.Now()).String(), "import"); err != nil {
 				return err
 			}
 			out.Updated++

@@ -199,7 +199,7 @@ func (s *Server) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *reque
 		Receipt string `json:"receipt"`
 	}
 	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m membership.Member) error {
-		fen, err := parseYuan(in.Amount)
+		fen, err := yuanFen(in.Amount)
 		if err != nil {
 			return err
 		}

@@ -43,8 +43,8 @@ type duesData struct {
 // today is the current day in Beijing time, the federation's calendar.
 // day is the calendar day in Beijing by the store's clock (which tests
 // move), as a date at midnight UTC like every stored date; today writes it.
-func (s *Server) day() time.Time { return kexie.ChinaDate(s.db.Now()) }
-func (s *Server) today() string  { return s.day().Format("2006-01-02") }
+func (s *Server) day() time.Time { return kexie.Today(s.db.Now()).MidnightUTC() }
+func (s *Server) today() string  { return kexie.Today(s.db.Now()).String() }
 
 // duesRows orders standards by member type (in kexie.MemberTypes order),
 // keeping the store's newest-first order within a type, marks each one's
@@ -110,7 +110,7 @@ func (s *Server) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *req
 		return err
 	}
 	f := r.PostForm
-	fen, err := parseYuan(f.Get("amount"))
+	fen, err := yuanFen(f.Get("amount"))
 	if err == nil {
 		_, err = s.mem.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, membership.NewDuesStandard{Type: kexie.MemberType(f.Get("type")), AmountFen: fen,
 			Period: f.Get("period"), EffectiveFrom: f.Get("effective_from"), Note: f.Get("note")})

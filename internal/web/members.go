@@ -188,7 +188,7 @@ func (s *Server) memberExemption(r *http.Request, rq *request, m membership.Memb
 }
 
 func (s *Server) memberDues(r *http.Request, rq *request, m membership.Member) error {
-	fen, err := parseYuan(r.PostForm.Get("amount"))
+	fen, err := yuanFen(r.PostForm.Get("amount"))
 	if err != nil {
 		return err
 	}
@@ -198,23 +198,6 @@ func (s *Server) memberDues(r *http.Request, rq *request, m membership.Member) e
 
 func (s *Server) memberParticipation(r *http.Request, rq *request, m membership.Member) error {
 	return s.mem.RecordParticipation(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("date")), r.PostForm.Get("what"))
-}
-
-// parseYuan reads an amount in yuan with at most two decimals into fen,
-// exactly (no floating point).
-func parseYuan(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	bad := kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount is written in yuan, like 50 or 50.00")
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 12 {
-		return 0, bad
-	}
-	y, _ := strconv.ParseInt(whole, 10, 64)
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	return y*100 + f, nil
 }
 
 // revealID shows the member's identity number once, on this response,
@@ -321,4 +304,11 @@ func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *req
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
+}
+
+// yuanFen reads an amount in yuan (kexie.ParseYuan: at most two decimals,
+// exactly) as the integer fen the use cases take.
+func yuanFen(s string) (int64, error) {
+	m, err := kexie.ParseYuan(s)
+	return m.Fen(), err
 }

@@ -273,7 +273,7 @@ func parseExpiry(s string) (*time.Time, error) {
 // every date stays a four-digit year after adding a day: times compare as
 // text on SQLite, and year 10000 would sort before year 2026.
 func parseDay(s string) (time.Time, error) {
-	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), chinaTime)
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), kexie.Beijing)
 	if err != nil || d.Year() < 1900 || d.Year() > 9000 {
 		return d, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD, between 1900 and 9000")
 	}

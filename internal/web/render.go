@@ -27,13 +27,13 @@ var templateFuncs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(chinaTime).Format("2006-01-02 15:04:05")
+		return t.In(kexie.Beijing).Format("2006-01-02 15:04:05")
 	},
 	"fmtTimePtr": func(t *time.Time) string {
 		if t == nil {
 			return "—"
 		}
-		return t.In(chinaTime).Format("2006-01-02 15:04")
+		return t.In(kexie.Beijing).Format("2006-01-02 15:04")
 	},
 }
 
@@ -74,10 +74,6 @@ func eventReason(l *i18n.Localizer, raw string) string {
 	}
 	return strings.TrimSpace(l.T(key, vals[:want]...))
 }
-
-// chinaTime is the zone times are shown in: the federation works in Beijing
-// time (UTC+8, no daylight saving), whatever the server's zone.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // parseTemplates parses each page together with the layout, once, at
 // start-up: a broken template stops the server from starting.
