@@ -302,6 +302,10 @@ func (svc *Service) SetUserLang(ctx context.Context, actor kexie.Actor, userID i
 // DisableUser disables an account: its sessions end and its API tokens are
 // revoked in the same transaction, so nothing it holds works afterwards.
 func (svc *Service) DisableUser(ctx context.Context, actor kexie.Actor, userID int64) error {
+	if actor.UserID != 0 && actor.UserID == userID {
+		// Nobody locks themselves out: another administrator must.
+		return kexie.Errorf(kexie.CodeInvalid, "err.disable_self", "you cannot disable your own account")
+	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $1, updated_at = $1 WHERE id = $2 AND disabled_at IS NULL`, tx.Now(), userID)
 		if err != nil {

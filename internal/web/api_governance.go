@@ -154,29 +154,13 @@ func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *reque
 	return writeJSON(w, http.StatusCreated, bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}})
 }
 
-// govObject checks p on the organisation an object belongs to; anything
-// else is the object's "not found" (notFound).
-func (s *Server) govObject(r *http.Request, rq *request, orgID int64, p kexie.Permission, notFound error) error {
-	ok, err := s.db.Can(r.Context(), rq.User.ID, p, orgID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return notFound
-	}
-	return nil
-}
-
 func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	b, err := s.gov.BodyByID(r.Context(), id)
+	b, err := s.gov.Body(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
 	if err != nil {
-		return err
-	}
-	if err := s.govObject(r, rq, b.OrgID, kexie.PermOrgWrite, kexie.Errorf(kexie.CodeNotFound, "err.body_not_found", "no such body")); err != nil {
 		return err
 	}
 	var in struct {
@@ -199,11 +183,7 @@ func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (gove
 	if err != nil {
 		return governance.Term{}, 0, err
 	}
-	t, orgID, err := s.gov.TermByID(r.Context(), id)
-	if err != nil {
-		return t, 0, err
-	}
-	return t, orgID, s.govObject(r, rq, orgID, p, kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term"))
+	return s.gov.Term(r.Context(), rq.Actor(r), p, id)
 }
 
 func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -269,11 +249,7 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	_, orgID, err := s.gov.SeatByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := s.govObject(r, rq, orgID, kexie.PermOrgWrite, kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")); err != nil {
+	if _, _, err := s.gov.Seat(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id); err != nil {
 		return err
 	}
 	var in struct {
@@ -422,24 +398,7 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, 
 // hold a seat at it — two indexed lookups, since every ballot of a
 // congress of thousands passes here; anyone else finds nothing (404).
 func (s *Server) meetingAccess(r *http.Request, rq *request, meetingID int64, notFound error) error {
-	ctx := r.Context()
-	m, err := s.gov.MeetingByID(ctx, meetingID)
-	if err != nil {
-		return notFound
-	}
-	if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, m.OrgID); err != nil || ok {
-		return err
-	}
-	person, err := s.gov.PersonOfUser(ctx, rq.User.ID)
-	if err != nil {
-		return err
-	}
-	if person != 0 {
-		if ok, err := s.gov.HoldsSeatAt(ctx, meetingID, person); err != nil || ok {
-			return err
-		}
-	}
-	return notFound
+	return s.gov.Attends(r.Context(), rq.Actor(r), meetingID, notFound)
 }
 
 // apiMeeting is a meeting for those who may read its organisation or hold
@@ -625,11 +584,7 @@ func (s *Server) apiElectionFor(r *http.Request, rq *request) (governance.Electi
 	if err != nil {
 		return governance.Election{}, err
 	}
-	e, err := s.gov.ElectionByID(r.Context(), id)
-	if err != nil {
-		return e, err
-	}
-	return e, s.meetingAccess(r, rq, e.MeetingID, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election"))
+	return s.gov.ElectionFor(r.Context(), rq.Actor(r), id)
 }
 
 func (s *Server) apiElection(w http.ResponseWriter, r *http.Request, rq *request) error {

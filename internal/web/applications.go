@@ -173,18 +173,11 @@ func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) e
 // visibleCard is the card of the membership in the path, for a caller who
 // may read that member; no card (an applicant, another subtree) is 404.
 func (s *Server) visibleCard(r *http.Request, rq *request) (membership.Card, error) {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	id, err := pathID(r)
 	if err != nil {
 		return membership.Card{}, err
 	}
-	c, err := s.mem.CardByMembership(r.Context(), m.ID)
-	if err != nil {
-		return c, err
-	}
-	if c.Token == "" {
-		return c, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
-	}
-	return c, nil
+	return s.mem.CardOf(r.Context(), rq.Actor(r), id)
 }
 
 // cardQR is the card's QR code as a PNG.

@@ -93,7 +93,7 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 		return err
 	}
 	d.History, d.Current = duesRows(all, now)
-	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "dues.title", d)

@@ -137,7 +137,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 		name := cmp.Or(names[f.Body], L.T("body."+string(f.Body)))
 		d.Findings = append(d.Findings, govFinding{Broken: f.Broken, Text: findingWords(L, f, name), People: f.People})
 	}
-	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "gov.title", d)

@@ -79,11 +79,7 @@ func (s *Server) pageMeeting(r *http.Request, rq *request, p kexie.Permission) (
 }
 
 func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie.Permission) (governance.Meeting, error) {
-	m, err := s.gov.MeetingByID(r.Context(), id)
-	if err != nil {
-		return m, err
-	}
-	return m, s.govObject(r, rq, m.OrgID, p, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting"))
+	return s.gov.Meeting(r.Context(), rq.Actor(r), p, id)
 }
 
 type meetingMotion struct {
@@ -182,7 +178,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 	for _, mo := range rec.Motions {
 		d.Open = d.Open || mo.State == "open"
 	}
-	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, m.OrgID); err != nil {
 		return err
 	}
 	if _, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID); err != nil {
@@ -328,15 +324,7 @@ func (s *Server) clerkMotion(r *http.Request, rq *request) (governance.Motion, g
 	if err != nil {
 		return governance.Motion{}, governance.Meeting{}, err
 	}
-	mo, err := s.gov.MotionByID(r.Context(), id)
-	if err != nil {
-		return mo, governance.Meeting{}, err
-	}
-	m, err := s.pageMeetingByID(r, rq, mo.MeetingID, kexie.PermOrgWrite)
-	if kexie.ErrorCode(err) == kexie.CodeNotFound {
-		err = kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
-	}
-	return mo, m, err
+	return s.gov.Motion(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
 }
 
 // clerkElection is clerkMotion for the election {id}.
@@ -345,13 +333,5 @@ func (s *Server) clerkElection(r *http.Request, rq *request) (governance.Electio
 	if err != nil {
 		return governance.Election{}, governance.Meeting{}, err
 	}
-	e, err := s.gov.ElectionByID(r.Context(), id)
-	if err != nil {
-		return e, governance.Meeting{}, err
-	}
-	m, err := s.pageMeetingByID(r, rq, e.MeetingID, kexie.PermOrgWrite)
-	if kexie.ErrorCode(err) == kexie.CodeNotFound {
-		err = kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
-	}
-	return e, m, err
+	return s.gov.Election(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
 }

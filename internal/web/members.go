@@ -31,7 +31,7 @@ func (s *Server) memberFilter(r *http.Request, rq *request) (membership.MemberFi
 		o, err := s.reg.OrgByCode(r.Context(), code)
 		if err == nil {
 			var ok bool
-			if ok, err = s.db.Can(r.Context(), rq.User.ID, kexie.PermOrgRead, o.ID); err == nil && !ok {
+			if ok, err = s.reg.May(r.Context(), rq.Actor(r), kexie.PermOrgRead, o.ID); err == nil && !ok {
 				err = kexie.ErrNotFound
 			}
 		}
@@ -94,18 +94,7 @@ func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission)
 	if err != nil {
 		return membership.Member{}, err
 	}
-	m, err := s.mem.MemberByID(r.Context(), id)
-	if err != nil {
-		return m, err
-	}
-	ok, err := s.db.Can(r.Context(), rq.User.ID, p, m.OrgID)
-	if err != nil {
-		return m, err
-	}
-	if !ok {
-		return m, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
-	}
-	return m, nil
+	return s.mem.Member(r.Context(), rq.Actor(r), p, id)
 }
 
 type memberData struct {
@@ -147,7 +136,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	d.Standard, d.HasStandard = duesRow{DuesStandard: std, State: "in_force"}, ok
-	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, m.OrgID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, m.OrgID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "members.title", d)

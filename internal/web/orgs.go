@@ -19,23 +19,7 @@ import (
 // found", so organisations outside the caller's subtrees do not exist for
 // them.
 func (s *Server) visibleOrg(r *http.Request, rq *request, p kexie.Permission) (kexie.Organisation, error) {
-	code := r.PathValue("code")
-	notFound := kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
-	o, err := s.reg.OrgByCode(r.Context(), code)
-	if err != nil {
-		if kexie.ErrorCode(err) == kexie.CodeNotFound {
-			return o, notFound
-		}
-		return o, err
-	}
-	ok, err := s.db.Can(r.Context(), rq.User.ID, p, o.ID)
-	if err != nil {
-		return o, err
-	}
-	if !ok {
-		return o, notFound
-	}
-	return o, nil
+	return s.reg.Org(r.Context(), rq.Actor(r), p, r.PathValue("code"))
 }
 
 // paragraphOrder is the order in which the "organisation members" paragraph
@@ -190,7 +174,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	for _, a := range anc {
-		if ok, err := s.db.Can(ctx, rq.User.ID, kexie.PermOrgRead, a.ID); err != nil {
+		if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermOrgRead, a.ID); err != nil {
 			return err
 		} else if ok {
 			d.Path = append(d.Path, a)
@@ -220,7 +204,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
-	if d.CanEdit, err = s.db.Can(ctx, rq.User.ID, kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
 		return err
 	}
 	if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,50 +22,11 @@ type userInput struct {
 	OrgCode     string `json:"org_code"`
 }
 
-func isSysAdmin(u *kexie.User) bool {
-	for _, g := range u.Grants {
-		if g.Role == kexie.RoleSysAdmin {
-			return true
-		}
-	}
-	return false
-}
-
-// checkGrant verifies that the caller may grant role on the organisation
-// with code: the organisation must lie in a subtree where the caller manages
-// users, and only system administrators make system administrators.
-func (s *Server) checkGrant(ctx context.Context, caller *kexie.User, roleName, code string) (kexie.Role, kexie.Organisation, error) {
-	role, err := kexie.ParseRole(roleName)
-	if err != nil {
-		return "", kexie.Organisation{}, err
-	}
-	org, err := s.reg.OrgByCode(ctx, strings.TrimSpace(code))
-	if err != nil {
-		return "", org, err
-	}
-	ok, err := s.db.Can(ctx, caller.ID, kexie.PermUserManage, org.ID)
-	if err != nil {
-		return "", org, err
-	}
-	if !ok {
-		// Outside the caller's subtree: as if it did not exist.
-		return "", org, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", code)
-	}
-	by := kexie.RoleOrgAdmin
-	if isSysAdmin(caller) {
-		by = kexie.RoleSysAdmin
-	}
-	if !kexie.MayGrant(by, role) {
-		return "", org, kexie.Errorf(kexie.CodeForbidden, "err.grant_forbidden", "you may not grant the role %s", string(role))
-	}
-	return role, org, nil
-}
-
 // createUser creates an account with an initial role. Without a password a
 // one-time password is generated and returned (shown once), and the user
 // must change it at first sign-in.
 func (s *Server) createUser(r *http.Request, rq *request, in userInput) (kexie.User, string, error) {
-	role, org, err := s.checkGrant(r.Context(), rq.User, in.Role, in.OrgCode)
+	role, org, err := s.acc.Grantable(r.Context(), rq.Actor(r), rq.User, in.Role, in.OrgCode)
 	if err != nil {
 		return kexie.User{}, "", err
 	}
@@ -97,23 +57,13 @@ func (s *Server) managedUser(r *http.Request, rq *request) (kexie.User, error) {
 	if err != nil {
 		return kexie.User{}, err
 	}
-	ok, err := s.acc.CanManageUser(r.Context(), rq.User.ID, id)
-	if err != nil {
-		return kexie.User{}, err
-	}
-	if !ok {
-		return kexie.User{}, kexie.Errorf(kexie.CodeNotFound, "err.user_not_found", "no such user")
-	}
-	return s.acc.UserByID(r.Context(), id)
+	return s.acc.ManagedUser(r.Context(), rq.Actor(r), id)
 }
 
 func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.User, error) {
 	u, err := s.managedUser(r, rq)
 	if err != nil {
 		return u, err
-	}
-	if u.ID == rq.User.ID {
-		return u, kexie.Errorf(kexie.CodeInvalid, "err.disable_self", "you cannot disable your own account")
 	}
 	if disable {
 		err = s.acc.DisableUser(r.Context(), rq.Actor(r), u.ID)
@@ -131,7 +81,7 @@ func (s *Server) grant(r *http.Request, rq *request, roleName, code string) (kex
 	if err != nil {
 		return u, err
 	}
-	role, org, err := s.checkGrant(r.Context(), rq.User, roleName, code)
+	role, org, err := s.acc.Grantable(r.Context(), rq.Actor(r), rq.User, roleName, code)
 	if err != nil {
 		return u, err
 	}
@@ -177,7 +127,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	d.Users, d.Orgs, d.Page, d.SelfID, d.CanSysAdm = users, orgs, page, rq.User.ID, isSysAdmin(rq.User)
+	d.Users, d.Orgs, d.Page, d.SelfID, d.CanSysAdm = users, orgs, page, rq.User.ID, access.IsSysAdmin(rq.User)
 	for _, role := range kexie.Roles {
 		if role != kexie.RoleSysAdmin || d.CanSysAdm {
 			d.Roles = append(d.Roles, role)

@@ -1,0 +1,119 @@
+package governance
+
+import (
+	"context"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// The governance objects as an actor may reach them: each is found only if
+// the actor holds the permission on the organisation it belongs to, and is
+// otherwise not found, exactly as one that does not exist.
+
+func notFound(key, what string) error {
+	return kexie.Errorf(kexie.CodeNotFound, key, "no such %s", what)
+}
+
+// Body is the body id for an actor holding p on its organisation.
+func (svc *Service) Body(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Body, error) {
+	b, err := svc.BodyByID(ctx, id)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		return b, notFound("err.body_not_found", "body")
+	}
+	if err != nil {
+		return b, err
+	}
+	return b, svc.db.Check(ctx, actor, p, b.OrgID, notFound("err.body_not_found", "body"))
+}
+
+// Term is the term id, and its organisation, for an actor holding p there.
+func (svc *Service) Term(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Term, int64, error) {
+	t, orgID, err := svc.TermByID(ctx, id)
+	if err != nil {
+		return t, 0, err
+	}
+	return t, orgID, svc.db.Check(ctx, actor, p, orgID, notFound("err.term_not_found", "term"))
+}
+
+// Seat is the seat id, and its organisation, for an actor holding p there.
+func (svc *Service) Seat(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Seat, int64, error) {
+	s, orgID, err := svc.SeatByID(ctx, id)
+	if err != nil {
+		return s, 0, err
+	}
+	return s, orgID, svc.db.Check(ctx, actor, p, orgID, notFound("err.seat_not_found", "seat"))
+}
+
+// Meeting is the meeting id for an actor holding p on its organisation.
+func (svc *Service) Meeting(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Meeting, error) {
+	m, err := svc.MeetingByID(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	return m, svc.db.Check(ctx, actor, p, m.OrgID, notFound("err.meeting_not_found", "meeting"))
+}
+
+// Motion is the motion id and its meeting for an actor holding p on the
+// meeting's organisation.
+func (svc *Service) Motion(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Motion, Meeting, error) {
+	mo, err := svc.MotionByID(ctx, id)
+	if err != nil {
+		return mo, Meeting{}, err
+	}
+	m, err := svc.Meeting(ctx, actor, p, mo.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = notFound("err.motion_not_found", "motion")
+	}
+	return mo, m, err
+}
+
+// Election is the election id and its meeting for an actor holding p on
+// the meeting's organisation.
+func (svc *Service) Election(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Election, Meeting, error) {
+	e, err := svc.ElectionByID(ctx, id)
+	if err != nil {
+		return e, Meeting{}, err
+	}
+	m, err := svc.Meeting(ctx, actor, p, e.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = notFound("err.election_not_found", "election")
+	}
+	return e, m, err
+}
+
+// Attends lets in, for meeting meetingID, those who may read its
+// organisation or hold a seat at it — two indexed lookups, since every
+// ballot of a congress of thousands passes here; anyone else gets
+// notFound.
+func (svc *Service) Attends(ctx context.Context, actor kexie.Actor, meetingID int64, notFound error) error {
+	m, err := svc.MeetingByID(ctx, meetingID)
+	if err != nil {
+		return notFound
+	}
+	if ok, err := svc.db.Allowed(ctx, actor, kexie.PermOrgRead, m.OrgID); err != nil || ok {
+		return err
+	}
+	if actor.UserID == 0 {
+		return notFound
+	}
+	person, err := svc.PersonOfUser(ctx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if person != 0 {
+		if ok, err := svc.HoldsSeatAt(ctx, meetingID, person); err != nil || ok {
+			return err
+		}
+	}
+	return notFound
+}
+
+// ElectionFor is the election id for an actor who may read its
+// organisation or holds a seat at its meeting.
+func (svc *Service) ElectionFor(ctx context.Context, actor kexie.Actor, id int64) (Election, error) {
+	e, err := svc.ElectionByID(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	return e, svc.Attends(ctx, actor, e.MeetingID, notFound("err.election_not_found", "election"))
+}
