@@ -108,11 +108,11 @@ func BenchmarkRegistry(b *testing.B) {
 	b.Run("membership-check", func(b *testing.B) {
 		leaf := orgs["P07-C03-K05-T02-V1"].ID
 		for b.Loop() {
-			ok, err := db.Can(ctx, prov.ID, kexie.PermOrgWrite, leaf)
+			ok, err := db.Can(ctx, prov.ID, kexie.PermMembershipWrite, leaf)
 			if err != nil || ok {
 				b.Fatal(ok, err)
 			}
-			ok, err = db.Can(ctx, staff.ID, kexie.PermOrgWrite, leaf)
+			ok, err = db.Can(ctx, staff.ID, kexie.PermMembershipWrite, leaf)
 			if err != nil || !ok {
 				b.Fatal(ok, err)
 			}

@@ -216,7 +216,7 @@ func TestAuthorisationOracle(t *testing.T) {
 		}
 		checked := 0
 		for _, u := range users {
-			for _, p := range []kexie.Permission{kexie.PermOrgRead, kexie.PermOrgWrite, kexie.PermAuditRead, kexie.PermUserManage} {
+			for _, p := range []kexie.Permission{kexie.PermRegistryRead, kexie.PermRegistryWrite, kexie.PermAuditRead, kexie.PermUserManage} {
 				for _, o := range ids {
 					want := false
 					for _, g := range grants[u] {

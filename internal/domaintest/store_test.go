@@ -237,14 +237,14 @@ func TestSubtreePermissions(t *testing.T) {
 			org  kexie.Organisation
 			want bool
 		}{
-			{staffA, kexie.PermOrgWrite, a, true},
-			{staffA, kexie.PermOrgWrite, a1, true},
-			{staffA, kexie.PermOrgWrite, b, false},
-			{staffA, kexie.PermOrgWrite, root, false},
+			{staffA, kexie.PermMembershipWrite, a, true},
+			{staffA, kexie.PermMembershipWrite, a1, true},
+			{staffA, kexie.PermMembershipWrite, b, false},
+			{staffA, kexie.PermMembershipWrite, root, false},
 			{staffA, kexie.PermAuditRead, a, false},
 			{auditorA, kexie.PermAuditRead, a1, true},
-			{auditorA, kexie.PermOrgWrite, a1, false},
-			{sys, kexie.PermOrgWrite, b, true},
+			{auditorA, kexie.PermMembershipWrite, a1, false},
+			{sys, kexie.PermMembershipWrite, b, true},
 		}
 		for _, c := range cases {
 			got, err := db.Can(ctx, c.u.ID, c.p, c.org.ID)

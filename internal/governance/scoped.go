@@ -90,7 +90,7 @@ func (svc *Service) Attends(ctx context.Context, actor kexie.Actor, meetingID in
 	if err != nil {
 		return notFound
 	}
-	if ok, err := svc.db.Allowed(ctx, actor, kexie.PermOrgRead, m.OrgID); err != nil || ok {
+	if ok, err := svc.db.Allowed(ctx, actor, kexie.PermGovernanceRead, m.OrgID); err != nil || ok {
 		return err
 	}
 	if actor.UserID == 0 {

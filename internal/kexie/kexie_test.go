@@ -20,15 +20,40 @@ func TestErrorClasses(t *testing.T) {
 }
 
 func TestRoleMatrix(t *testing.T) {
-	if RoleGrants(RoleAuditor, PermOrgWrite) || RoleGrants(RoleStaff, PermAuditRead) || RoleGrants(RoleStaff, PermUserManage) {
+	if RoleGrants(RoleAuditor, PermRegistryWrite) || RoleGrants(RoleAuditor, PermMembershipWrite) || RoleGrants(RoleAuditor, PermGovernanceManage) ||
+		RoleGrants(RoleStaff, PermAuditRead) || RoleGrants(RoleStaff, PermUserManage) ||
+		RoleGrants(RoleTreasurer, PermFinanceApprove) || RoleGrants(RoleAccountant, PermFinanceRecord) ||
+		RoleGrants(RoleReviewer, PermRegistryRead) || RoleGrants(RoleMember, PermRegistryRead) {
 		t.Fatal("a role carries more than it should")
 	}
 	if !RoleGrants(RoleAuditor, PermAuditRead) || !RoleGrants(RoleOrgAdmin, PermUserManage) {
 		t.Fatal("a role lacks what it should carry")
 	}
-	for _, p := range []Permission{PermOrgRead, PermOrgWrite, PermUserManage, PermAuditRead, PermOps} {
+	for _, p := range Permissions {
 		if !RoleGrants(RoleSysAdmin, p) {
 			t.Errorf("sysadmin lacks %s", p)
+		}
+	}
+	// The four first roles keep their old powers: organisation read became
+	// the registry's, members' and governance's reads; organisation write
+	// their writes.
+	for _, r := range []Role{RoleOrgAdmin, RoleStaff} {
+		for _, p := range []Permission{PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite, PermGovernanceRead, PermGovernanceManage} {
+			if !RoleGrants(r, p) {
+				t.Errorf("%s lacks %s", r, p)
+			}
+		}
+	}
+	for _, p := range []Permission{PermRegistryRead, PermMembershipRead, PermGovernanceRead, PermAuditRead} {
+		if !RoleGrants(RoleAuditor, p) {
+			t.Errorf("auditor lacks %s", p)
+		}
+	}
+	// Every permission some role carries is carried by a role other than
+	// the system administrator's, except operations.
+	for _, p := range Permissions {
+		if p != PermOps && len(RolesWith(p)) < 2 {
+			t.Errorf("only the system administrator holds %s", p)
 		}
 	}
 	if MayGrant(RoleOrgAdmin, RoleSysAdmin) || !MayGrant(RoleOrgAdmin, RoleStaff) || MayGrant(RoleStaff, RoleStaff) {

@@ -7,14 +7,22 @@ import "slices"
 type Role string
 
 const (
-	RoleSysAdmin Role = "sysadmin"  // system administrator: everything, everywhere
-	RoleOrgAdmin Role = "org_admin" // organisation administrator: users and data of a subtree
-	RoleStaff    Role = "staff"     // staff: day-to-day data of a subtree
-	RoleAuditor  Role = "auditor"   // auditor: read-only, including the audit log
+	RoleSysAdmin       Role = "sysadmin"        // system administrator: everything, everywhere
+	RoleOrgAdmin       Role = "org_admin"       // organisation administrator: users and data of a subtree
+	RoleStaff          Role = "staff"           // staff: day-to-day registry, members and governance of a subtree
+	RoleTreasurer      Role = "treasurer"       // treasurer (出纳): records the books' movements
+	RoleAccountant     Role = "accountant"      // accountant (会计): reviews and approves entries, closes periods
+	RoleAwardSecretary Role = "award_secretary" // award secretary: runs award programmes and rounds
+	RoleReviewer       Role = "reviewer"        // reviewer / juror: reviews the nominations assigned to them
+	RoleEditor         Role = "editor"          // editor: publications
+	RoleStatistician   Role = "statistician"    // statistician: fills and approves statistical reports
+	RoleAuditor        Role = "auditor"         // auditor: read-only, including the books and the audit log
+	RoleMember         Role = "member"          // a member's account: nothing in a subtree beyond their own records
 )
 
-// Roles lists the roles in order of decreasing power.
-var Roles = []Role{RoleSysAdmin, RoleOrgAdmin, RoleStaff, RoleAuditor}
+// Roles lists the roles, the most powerful first.
+var Roles = []Role{RoleSysAdmin, RoleOrgAdmin, RoleStaff, RoleTreasurer, RoleAccountant, RoleAwardSecretary,
+	RoleReviewer, RoleEditor, RoleStatistician, RoleAuditor, RoleMember}
 
 // ParseRole accepts a role slug.
 func ParseRole(s string) (Role, error) {
@@ -25,7 +33,8 @@ func ParseRole(s string) (Role, error) {
 	return r, nil
 }
 
-// Permission names what a route or use case needs. Every route declares one.
+// Permission names what a route or use case needs. Every route declares
+// one; a use case checks it on the object's organisation.
 type Permission string
 
 const (
@@ -34,26 +43,63 @@ const (
 	// PermSignedIn: any signed-in user, whatever their roles. A member's
 	// access to their own record and account is of this kind.
 	PermSignedIn Permission = "signed_in"
-	// PermOrgRead: read organisation data of a subtree.
-	PermOrgRead Permission = "org.read"
-	// PermOrgWrite: change organisation data of a subtree.
-	PermOrgWrite Permission = "org.write"
+	// PermOps: operational endpoints (metrics) — system administrators, or
+	// requests from the loopback interface.
+	PermOps Permission = "ops"
+
+	// The registry: organisations, their profiles, history and filings.
+	PermRegistryRead  Permission = "registry.read"
+	PermRegistryWrite Permission = "registry.write"
+	// Members: people, memberships, applications, cards, dues, lapse.
+	PermMembershipRead  Permission = "membership.read"
+	PermMembershipWrite Permission = "membership.write"
+	// Governance: charters, bodies, terms, seats, meetings, votes.
+	PermGovernanceRead   Permission = "governance.read"
+	PermGovernanceManage Permission = "governance.manage"
+	// Finance: the books of an organisation.
+	PermFinanceRead    Permission = "finance.read"
+	PermFinanceRecord  Permission = "finance.record"
+	PermFinanceApprove Permission = "finance.approve"
+	// Awards: programmes and rounds; reviewing nominations.
+	PermAwardsManage Permission = "awards.manage"
+	PermAwardsReview Permission = "awards.review"
+	// Publications.
+	PermPublicationsEdit Permission = "publications.edit"
+	// Statistics: filling a level's reports, approving the level below's.
+	PermStatisticsFill    Permission = "statistics.fill"
+	PermStatisticsApprove Permission = "statistics.approve"
 	// PermUserManage: create users, grant roles, disable users in a subtree.
 	PermUserManage Permission = "user.manage"
 	// PermAuditRead: read the audit log of a subtree.
 	PermAuditRead Permission = "audit.read"
-	// PermOps: operational endpoints (metrics) — system administrators, or
-	// requests from the loopback interface.
-	PermOps Permission = "ops"
 )
 
+// Permissions lists every permission a role can carry.
+var Permissions = []Permission{PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
+	PermGovernanceRead, PermGovernanceManage, PermFinanceRead, PermFinanceRecord, PermFinanceApprove,
+	PermAwardsManage, PermAwardsReview, PermPublicationsEdit, PermStatisticsFill, PermStatisticsApprove,
+	PermUserManage, PermAuditRead, PermOps}
+
 // rolePermissions is the whole authorisation matrix: what each role may do
-// within the subtree it was granted on.
+// within the subtree it was granted on. The four roles that came first keep
+// exactly their old powers: organisation read (now registry, membership and
+// governance reads) and organisation write (registry and membership writes,
+// governance management). Recording and approving money are separate roles,
+// so that nobody approves their own entries.
 var rolePermissions = map[Role][]Permission{
-	RoleSysAdmin: {PermOrgRead, PermOrgWrite, PermUserManage, PermAuditRead, PermOps},
-	RoleOrgAdmin: {PermOrgRead, PermOrgWrite, PermUserManage},
-	RoleStaff:    {PermOrgRead, PermOrgWrite},
-	RoleAuditor:  {PermOrgRead, PermAuditRead},
+	RoleSysAdmin: Permissions,
+	RoleOrgAdmin: {PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
+		PermGovernanceRead, PermGovernanceManage, PermUserManage},
+	RoleStaff: {PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
+		PermGovernanceRead, PermGovernanceManage},
+	RoleTreasurer:      {PermRegistryRead, PermFinanceRead, PermFinanceRecord},
+	RoleAccountant:     {PermRegistryRead, PermFinanceRead, PermFinanceApprove},
+	RoleAwardSecretary: {PermRegistryRead, PermAwardsManage},
+	RoleReviewer:       {PermAwardsReview},
+	RoleEditor:         {PermRegistryRead, PermPublicationsEdit},
+	RoleStatistician:   {PermRegistryRead, PermStatisticsFill, PermStatisticsApprove},
+	RoleAuditor:        {PermRegistryRead, PermMembershipRead, PermGovernanceRead, PermFinanceRead, PermAuditRead},
+	RoleMember:         {},
 }
 
 // RoleGrants reports whether role r carries permission p.

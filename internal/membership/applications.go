@@ -62,7 +62,7 @@ func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m
 				orgID, idHash).Scan(&other)
 			staff := false
 			if err == nil && actor.UserID != 0 {
-				if staff, err = tx.Can(ctx, actor.UserID, kexie.PermOrgWrite, orgID); err != nil {
+				if staff, err = tx.Can(ctx, actor.UserID, kexie.PermMembershipWrite, orgID); err != nil {
 					return err
 				}
 			}
@@ -124,7 +124,7 @@ func (svc *Service) Applications(ctx context.Context, actor kexie.Actor, limit i
 // read that f selects, oldest first. An approved application is listed
 // whatever the membership's status has become since.
 func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f ApplicationFilter) ([]Application, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ type MemberFiling struct {
 // MemberFilings lists the foreign-member filings addressed to
 // organisations actor may read, pending first.
 func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit int) ([]MemberFiling, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return nil, err
 	}
@@ -377,5 +377,5 @@ func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit 
 // AcknowledgeMemberFiling marks a foreign-member filing received by a user
 // who may write for the national association it is addressed to.
 func (svc *Service) AcknowledgeMemberFiling(ctx context.Context, actor kexie.Actor, id int64) error {
-	return svc.reg.Acknowledge(ctx, actor, "member_filings", "member_filing", id)
+	return svc.reg.Acknowledge(ctx, actor, kexie.PermMembershipWrite, "member_filings", "member_filing", id)
 }

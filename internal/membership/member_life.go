@@ -71,7 +71,7 @@ func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
 // ignored), its initials, member numbers and employers. Results come by
 // name; without text, by organisation and member number.
 func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f MemberFilter, offset, limit int) ([]Member, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return nil, err
 	}

@@ -392,7 +392,7 @@ func (w *memberWriter) org(code string) (*importOrg, error) {
 		return nil, err
 	}
 	if w.opt.Writer != 0 {
-		ok, err := w.tx.Can(w.ctx, w.opt.Writer, kexie.PermOrgWrite, o.id)
+		ok, err := w.tx.Can(w.ctx, w.opt.Writer, kexie.PermMembershipWrite, o.id)
 		if err != nil {
 			return nil, err
 		}

@@ -253,7 +253,7 @@ type MemberExport struct {
 // code and member number. Revealing ID numbers writes an audit entry with the reason first,
 // in its own transaction, before a single number is read.
 func (svc *Service) ExportMembers(ctx context.Context, actor kexie.Actor, x MemberExport, fn func(kexie.MemberRecord) error) (int, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return 0, err
 	}
@@ -312,7 +312,7 @@ type Lapse struct {
 // organisation's N (orgs.lapse_years), by organisation code and member
 // number, in the organisations actor may read.
 func (svc *Service) Lapses(ctx context.Context, actor kexie.Actor, asOf time.Time) ([]Lapse, error) {
-	return svc.LapsesWhere(ctx, actor, asOf, kexie.PermOrgRead)
+	return svc.LapsesWhere(ctx, actor, asOf, kexie.PermMembershipRead)
 }
 
 // LapsesWhere is Lapses limited to the organisations where actor holds p

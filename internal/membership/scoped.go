@@ -23,7 +23,7 @@ func (svc *Service) Member(ctx context.Context, actor kexie.Actor, p kexie.Permi
 // CardOf is the card of membership id for an actor who may read the
 // member; no card (an applicant) is not found, as another subtree's is.
 func (svc *Service) CardOf(ctx context.Context, actor kexie.Actor, id int64) (Card, error) {
-	m, err := svc.Member(ctx, actor, kexie.PermOrgRead, id)
+	m, err := svc.Member(ctx, actor, kexie.PermMembershipRead, id)
 	if err != nil {
 		return Card{}, err
 	}

@@ -169,11 +169,11 @@ func (svc *Service) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []Im
 					ok := false
 					if id != 0 {
 						var err error
-						if ok, err = tx.Can(ctx, opt.Writer, kexie.PermOrgWrite, id); err != nil {
+						if ok, err = tx.Can(ctx, opt.Writer, kexie.PermRegistryWrite, id); err != nil {
 							return err
 						}
 					} else {
-						ok, _ = tx.Can(ctx, opt.Writer, kexie.PermOrgWrite, -1) // only a system administrator makes roots
+						ok, _ = tx.Can(ctx, opt.Writer, kexie.PermRegistryWrite, -1) // only a system administrator makes roots
 					}
 					if !ok {
 						reject(r, "not permitted: outside the organisations you may change")
@@ -402,7 +402,7 @@ type Filing struct {
 // Filings lists the filings addressed to organisations actor may read,
 // pending ones first, newest first.
 func (svc *Service) Filings(ctx context.Context, actor kexie.Actor, pendingOnly bool, limit int) ([]Filing, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
 	if err != nil {
 		return nil, err
 	}
@@ -440,13 +440,13 @@ func (svc *Service) Filings(ctx context.Context, actor kexie.Actor, pendingOnly 
 // AcknowledgeFiling marks a filing as received by a user who may write for
 // the association it is addressed to.
 func (svc *Service) AcknowledgeFiling(ctx context.Context, actor kexie.Actor, filingID int64) error {
-	return svc.Acknowledge(ctx, actor, "filings", "filing", filingID)
+	return svc.Acknowledge(ctx, actor, kexie.PermRegistryWrite, "filings", "filing", filingID)
 }
 
 // Acknowledge marks row id of a filings table (filings, member_filings —
 // constant names, never input) as received, if actor may write for the
 // organisation it is addressed to; others get "not found".
-func (svc *Service) Acknowledge(ctx context.Context, actor kexie.Actor, table, objectType string, id int64) error {
+func (svc *Service) Acknowledge(ctx context.Context, actor kexie.Actor, p kexie.Permission, table, objectType string, id int64) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var to int64
 		var acked bool
@@ -457,7 +457,7 @@ func (svc *Service) Acknowledge(ctx context.Context, actor kexie.Actor, table, o
 		if err != nil {
 			return err
 		}
-		if err := tx.Check(ctx, actor, kexie.PermOrgWrite, to, kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")); err != nil {
+		if err := tx.Check(ctx, actor, p, to, kexie.Errorf(kexie.CodeNotFound, "err.filing_not_found", "no such filing")); err != nil {
 			return err
 		}
 		if acked {

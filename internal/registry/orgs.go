@@ -234,7 +234,7 @@ func (svc *Service) OrgsVisible(ctx context.Context, actor kexie.Actor, p kexie.
 // system administrator, otherwise the organisations their roles are
 // granted on (without those already below another of them).
 func (svc *Service) TopOrgs(ctx context.Context, actor kexie.Actor) ([]kexie.Organisation, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (svc *Service) Ancestors(ctx context.Context, orgID int64) ([]kexie.Organis
 // SearchOrgs finds organisations visible to viewer whose Chinese or English
 // name, pinyin key or code contains q (case-insensitive), ordered by code.
 func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string, offset, limit int) ([]kexie.Organisation, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func (svc *Service) memberCounts(ctx context.Context, orgID int64) (map[string]i
 // AllOrgs streams every organisation actor may read, parents before
 // children (by depth, then code), for export.
 func (svc *Service) AllOrgs(ctx context.Context, actor kexie.Actor, fn func(kexie.Organisation) error) error {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermOrgRead)
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func toLeadersJSON(ls []governance.Leader) []leaderJSON {
 // bodies with their current term and seats, leaders, findings today.
 func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	b, err := s.gov.Body(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
+	b, err := s.gov.Body(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (gove
 }
 
 func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, _, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	t, _, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, orgID, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	t, orgID, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.gov.Seat(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id); err != nil {
+	if _, _, err := s.gov.Seat(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id); err != nil {
 		return err
 	}
 	var in struct {
@@ -270,7 +270,7 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
-	t, _, err := s.apiTerm(r, rq, kexie.PermOrgWrite)
+	t, _, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -415,7 +415,7 @@ func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -554,7 +554,7 @@ func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}
@@ -676,7 +676,7 @@ func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request)
 // apiCharter is the charter an organisation follows: every body's rules
 // as exact fractions and settings.
 func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}
@@ -690,7 +690,7 @@ func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request)
 // apiSetCharter puts a template's rules in force ({"template"}) or the
 // organisation's own ({"rules"}).
 func (s *Server) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, rq *req
 
 // apiDecide is the decide form's action as JSON.
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *request) e
 // {id}, which the caller must be able to write, then answers with the
 // membership as it now is.
 func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *request, status int, in any, fn func(m membership.Member) error) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (s *Server) apiApplyLapses(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil || day.IsZero() {
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", in.AsOf)
 	}
-	mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermOrgWrite)
+	mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (s *Server) apiOrgs(w http.ResponseWriter, r *http.Request, rq *request) er
 }
 
 func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryRead)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) apiOrg(w http.ResponseWriter, r *http.Request, rq *request) err
 }
 
 func (s *Server) apiOrgChildren(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryRead)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) apiOrgChildren(w http.ResponseWriter, r *http.Request, rq *requ
 // apiOrgStats is the roll-up contract: {"org", "children", "subtree",
 // "independent"}, kinds with zero omitted.
 func (s *Server) apiOrgStats(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryRead)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func memberList(ms []membership.Member) []memberJSON {
 }
 
 func (s *Server) apiMember(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipRead)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func (s *Server) renderApplications(w http.ResponseWriter, r *http.Request, rq *
 }
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Server) duesPage(w http.ResponseWriter, r *http.Request, rq *request) e
 }
 
 func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermMembershipRead)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 		return err
 	}
 	d.History, d.Current = duesRows(all, now)
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermMembershipWrite, o.ID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "dues.title", d)
@@ -105,7 +105,7 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 // setDuesStandard adds a standard from the page's form: the amount typed in
 // yuan (at most two decimals), stored in fen.
 func (s *Server) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func toDuesStandardJSON(r duesRow) duesStandardJSON {
 // apiDuesStandards lists an organisation's standards (the history), each
 // marked in_force on the day on (default today).
 func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermMembershipRead)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 		name := cmp.Or(names[f.Body], L.T("body."+string(f.Body)))
 		d.Findings = append(d.Findings, govFinding{Broken: f.Broken, Text: findingWords(L, f, name), People: f.People})
 	}
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceManage, o.ID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "gov.title", d)
@@ -151,7 +151,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 // typed when it fails.
 func (s *Server) govAction(fn func(r *http.Request, rq *request, o kexie.Organisation) (string, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+		o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
 		if err != nil {
 			return err
 		}

@@ -157,7 +157,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgRead)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 	for _, mo := range rec.Motions {
 		d.Open = d.Open || mo.State == "open"
 	}
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, m.OrgID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceManage, m.OrgID); err != nil {
 		return err
 	}
 	if _, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID); err != nil {
@@ -196,7 +196,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 // back to its page, with the error and the form as typed when it fails.
 func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *request, m governance.Meeting) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		m, err := s.pageMeeting(r, rq, kexie.PermOrgWrite)
+		m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 		if err != nil {
 			return err
 		}
@@ -324,7 +324,7 @@ func (s *Server) clerkMotion(r *http.Request, rq *request) (governance.Motion, g
 	if err != nil {
 		return governance.Motion{}, governance.Meeting{}, err
 	}
-	return s.gov.Motion(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
+	return s.gov.Motion(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id)
 }
 
 // clerkElection is clerkMotion for the election {id}.
@@ -333,5 +333,5 @@ func (s *Server) clerkElection(r *http.Request, rq *request) (governance.Electio
 	if err != nil {
 		return governance.Election{}, governance.Meeting{}, err
 	}
-	return s.gov.Election(r.Context(), rq.Actor(r), kexie.PermOrgWrite, id)
+	return s.gov.Election(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id)
 }

@@ -31,7 +31,7 @@ func (s *Server) memberFilter(r *http.Request, rq *request) (membership.MemberFi
 		o, err := s.reg.OrgByCode(r.Context(), code)
 		if err == nil {
 			var ok bool
-			if ok, err = s.reg.May(r.Context(), rq.Actor(r), kexie.PermOrgRead, o.ID); err == nil && !ok {
+			if ok, err = s.reg.May(r.Context(), rq.Actor(r), kexie.PermMembershipRead, o.ID); err == nil && !ok {
 				err = kexie.ErrNotFound
 			}
 		}
@@ -81,7 +81,7 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request
 	ex := r.URL.Query()
 	ex.Del("page")
 	d.ExportURL = "/export/members.csv?" + ex.Encode()
-	if d.CanImport, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermOrgWrite); err != nil {
+	if d.CanImport, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermMembershipWrite); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "members", s.newPage(r, rq, "members.title", d))
@@ -116,7 +116,7 @@ func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *request, status int, revealed, errMsg string) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgRead)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipRead)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	d.Standard, d.HasStandard = duesRow{DuesStandard: std, State: "in_force"}, ok
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, m.OrgID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermMembershipWrite, m.OrgID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "members.title", d)
@@ -149,7 +149,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 // back to it, with the error and the form as typed when it fails.
 func (s *Server) memberAction(fn func(r *http.Request, rq *request, m membership.Member) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+		m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Server) memberParticipation(r *http.Request, rq *request, m membership.
 // revealID shows the member's identity number once, on this response,
 // after the reason has been written to the audit log.
 func (s *Server) revealID(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermOrgWrite)
+	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 	d := lapseData{AsOf: asOf}
 	if r.Method == http.MethodPost {
 		// Only where the caller may change memberships, in the same query.
-		mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermOrgWrite)
+		mine, err := s.mem.LapsesWhere(r.Context(), rq.Actor(r), day, kexie.PermMembershipWrite)
 		if err != nil {
 			return err
 		}

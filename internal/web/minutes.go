@@ -105,7 +105,7 @@ type minutesData struct {
 }
 
 func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgRead)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request, rq *request
 
 // minutesPDF is the minutes on A4 pages, wrapped and paginated.
 func (s *Server) minutesPDF(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.pageMeeting(r, rq, kexie.PermOrgRead)
+	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
 	}

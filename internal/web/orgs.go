@@ -124,7 +124,7 @@ func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if d.Top, err = s.reg.TopOrgs(r.Context(), rq.Actor(r)); err != nil {
 		return err
 	}
-	d.CanEdit, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermOrgWrite)
+	d.CanEdit, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermRegistryWrite)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ type statRow struct {
 }
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgRead)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryRead)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	for _, a := range anc {
-		if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermOrgRead, a.ID); err != nil {
+		if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryRead, a.ID); err != nil {
 			return err
 		} else if ok {
 			d.Path = append(d.Path, a)
@@ -204,7 +204,7 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgWrite, o.ID); err != nil {
+	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryWrite, o.ID); err != nil {
 		return err
 	}
 	if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {

@@ -134,7 +134,7 @@ func (s *Server) exportOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 
 // changeStatus suspends, restores, cancels or renames an organisation.
 func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryWrite)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) 
 // editProfile saves the profile fields of an organisation the caller may
 // write, each checked as an import row's would be.
 func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermOrgWrite)
+	o, err := s.visibleOrg(r, rq, kexie.PermRegistryWrite)
 	if err != nil {
 		return err
 	}

@@ -152,13 +152,13 @@ func (s *Server) nav(r *http.Request, rq *request) []navItem {
 	// a member's account, the meetings one sits at.
 	items[2].Href = "/my/meetings"
 	for _, g := range rq.User.Grants {
-		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) && g.OrgCode != "" {
+		if kexie.RoleGrants(g.Role, kexie.PermGovernanceRead) && g.OrgCode != "" {
 			items[2].Href = "/orgs/" + g.OrgCode + "/governance"
 			break
 		}
 	}
 	for _, g := range rq.User.Grants {
-		if kexie.RoleGrants(g.Role, kexie.PermOrgRead) {
+		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"}, navItem{Key: "nav.filings", Href: "/filings"})
 			break
 		}

@@ -154,7 +154,7 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request,
 		}
 		d.Elections = append(d.Elections, ve)
 	}
-	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgRead, m.OrgID); err != nil {
+	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, m.OrgID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "gov.vote_title", d)
@@ -277,7 +277,7 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	L := rq.L
 	d := ballotsData{Election: e, Rec: rec, Title: rec.title(L), Receipt: strings.ToUpper(strings.TrimSpace(r.PostFormValue("receipt")))}
-	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermOrgRead, m.OrgID); err != nil {
+	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, m.OrgID); err != nil {
 		return err
 	}
 	p := s.newPage(r, rq, "gov.ballots_title", d)
