@@ -18,6 +18,7 @@ import (
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/web/site"
 )
 
 // Version is set at build time with -ldflags "-X github.com/kexie/kexie/internal/cli.Version=…".
@@ -187,6 +188,11 @@ type House struct {
 // NewHouse puts every domain over an open database.
 func NewHouse(db *sqldb.DB) *House {
 	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: governance.New(db)}
+}
+
+// Domains are the house's domains, for the web site.
+func (h *House) Domains() site.Domains {
+	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance}
 }
 
 // openMigrated opens and brings the schema up to date: every command that

@@ -18,6 +18,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
+	"github.com/kexie/kexie/internal/web/site"
 )
 
 // App is a running kexie: database, web server and listener. Tests start
@@ -51,7 +52,7 @@ func Start(ctx context.Context, env Env, cfg AppConfig) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	srv, err := web.New(ctx, db.DB, cfg.Web)
+	srv, err := site.New(ctx, db.Domains(), cfg.Web)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -22,6 +22,7 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
+	"github.com/kexie/kexie/internal/web/site"
 )
 
 // BenchmarkElection6000: 6,000 representatives of a congress cast their
@@ -118,7 +119,7 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	}
 	cfg := web.DefaultConfig()
 	cfg.Sealer = sealer
-	srv, err := web.New(context.Background(), db.DB, cfg)
+	srv, err := site.New(context.Background(), site.Domains{DB: db.DB, Access: db.Access, Registry: db.Registry, Membership: db.Membership, Governance: db.Governance}, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -243,3 +243,11 @@ func num(v float64) string {
 	}
 	return s
 }
+
+// The house colours, those of the printable pages (kexie.css): cards and
+// minutes are printed in them.
+var (
+	Accent = Color{R: 0xb3, G: 0x26, B: 0x1e}
+	Ink    = Color{R: 0x1f, G: 0x29, B: 0x33}
+	Muted  = Color{R: 0x52, G: 0x60, B: 0x6d}
+)

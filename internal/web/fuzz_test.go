@@ -14,23 +14,23 @@ func FuzzSafeNext(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, next string) {
-		got := safeNext(next)
+		got := SafeNext(next)
 		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsRune(got, '\\') {
-			t.Fatalf("safeNext(%q) = %q", next, got)
+			t.Fatalf("SafeNext(%q) = %q", next, got)
 		}
 		for _, c := range got {
 			if c < 0x21 || c == 0x7f {
-				t.Fatalf("safeNext(%q) = %q keeps a control character or space", next, got)
+				t.Fatalf("SafeNext(%q) = %q keeps a control character or space", next, got)
 			}
 		}
 		// What a browser would do with it: resolve against this site.
 		base, _ := url.Parse("https://kexie.example/x")
 		ref, err := url.Parse(got)
 		if err != nil {
-			t.Fatalf("safeNext(%q) = %q does not parse", next, got)
+			t.Fatalf("SafeNext(%q) = %q does not parse", next, got)
 		}
 		if h := base.ResolveReference(ref).Host; h != "kexie.example" {
-			t.Fatalf("safeNext(%q) = %q leaves the site for %q", next, got, h)
+			t.Fatalf("SafeNext(%q) = %q leaves the site for %q", next, got, h)
 		}
 	})
 }

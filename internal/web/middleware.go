@@ -33,8 +33,8 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rq := &request{API: len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/", L: s.bundle.For(s.bundle.Match(nil, r.Header.Get("Accept-Language")))}
-		s.renderError(w, r, rq, errCrossOrigin)
+		rq := &Request{API: len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/", L: s.bundle.For(s.bundle.Match(nil, r.Header.Get("Accept-Language")))}
+		s.RenderError(w, r, rq, errCrossOrigin)
 	}))
 	return cop.Handler(next)
 }

@@ -76,40 +76,52 @@ func eventReason(l *i18n.Localizer, raw string) string {
 }
 
 // parseTemplates parses each page together with the layout, once, at
-// start-up: a broken template stops the server from starting.
-func parseTemplates() (map[string]*template.Template, error) {
+// start-up: a broken template, or two domains' pages of one name, stops
+// the server from starting. Pages come from the toolkit's own templates
+// and those each domain added (AddTemplates), each a templates/*.html.
+func parseTemplates(sets []fs.FS) (map[string]*template.Template, error) {
 	layout, err := templateFS.ReadFile("templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
 	pages := map[string]*template.Template{}
-	for _, n := range names {
-		base := strings.TrimSuffix(path.Base(n), ".html")
-		if base == "layout" {
-			continue
-		}
-		body, err := templateFS.ReadFile(n)
+	for _, set := range sets {
+		names, err := fs.Glob(set, "templates/*.html")
 		if err != nil {
 			return nil, err
 		}
-		t, err := template.New("layout").Funcs(templateFuncs).Parse(string(layout))
-		if err != nil {
-			return nil, fmt.Errorf("template layout: %w", err)
+		for _, n := range names {
+			base := strings.TrimSuffix(path.Base(n), ".html")
+			if base == "layout" {
+				continue
+			}
+			if _, dup := pages[base]; dup {
+				return nil, fmt.Errorf("template %s: two pages of this name", base)
+			}
+			body, err := fs.ReadFile(set, n)
+			if err != nil {
+				return nil, err
+			}
+			t, err := template.New("layout").Funcs(templateFuncs).Parse(string(layout))
+			if err != nil {
+				return nil, fmt.Errorf("template layout: %w", err)
+			}
+			if _, err := t.New(base).Parse(string(body)); err != nil {
+				return nil, fmt.Errorf("template %s: %w", base, err)
+			}
+			pages[base] = t
 		}
-		if _, err := t.New(base).Parse(string(body)); err != nil {
-			return nil, fmt.Errorf("template %s: %w", base, err)
-		}
-		pages[base] = t
 	}
 	return pages, nil
 }
 
+// AddTemplates adds a domain's pages (templates/*.html in fsys, each
+// rendered inside the toolkit's layout). Domains call it when they
+// register.
+func (s *Server) AddTemplates(fsys fs.FS) { s.templates = append(s.templates, fsys) }
+
 // page is what every template receives.
-type page struct {
+type Page struct {
 	L       *i18n.Localizer
 	User    *kexie.User
 	CSRF    string
@@ -128,8 +140,8 @@ type navItem struct {
 	Active bool
 }
 
-func (s *Server) newPage(r *http.Request, rq *request, titleKey string, data any) page {
-	p := page{L: rq.L, User: rq.User, CSRF: rq.CSRF, Path: r.URL.Path, NextURL: r.URL.RequestURI(), Title: rq.L.T(titleKey), Data: data}
+func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any) Page {
+	p := Page{L: rq.L, User: rq.User, CSRF: rq.CSRF, Path: r.URL.Path, NextURL: r.URL.RequestURI(), Title: rq.L.T(titleKey), Data: data}
 	p.Nav = s.nav(r, rq)
 	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
 		p.Flash = rq.L.T(f)
@@ -139,7 +151,7 @@ func (s *Server) newPage(r *http.Request, rq *request, titleKey string, data any
 
 // nav lists the capabilities in menu order. Those not built yet show as
 // plain text; audit and users appear for those who may use them.
-func (s *Server) nav(r *http.Request, rq *request) []navItem {
+func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 	items := []navItem{
 		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members", Href: "/members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
 		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
@@ -183,7 +195,7 @@ func (s *Server) nav(r *http.Request, rq *request) []navItem {
 
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 instead of half a page.
-func (s *Server) render(w http.ResponseWriter, status int, name string, p page) error {
+func (s *Server) Render(w http.ResponseWriter, status int, name string, p Page) error {
 	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
@@ -200,7 +212,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 }
 
 // writeJSON writes v with a status.
-func writeJSON(w http.ResponseWriter, status int, v any) error {
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -210,7 +222,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 // httpStatus is the one mapping from error codes to HTTP statuses.
-func httpStatus(c kexie.Code) int {
+func HTTPStatus(c kexie.Code) int {
 	switch c {
 	case kexie.CodeInvalid:
 		return http.StatusBadRequest
@@ -231,7 +243,7 @@ func httpStatus(c kexie.Code) int {
 }
 
 // message is an error's user-safe text in the request's language.
-func message(l *i18n.Localizer, e *kexie.Error) string {
+func Message(l *i18n.Localizer, e *kexie.Error) string {
 	if e.Code == kexie.CodeInternal {
 		return l.T("err.internal")
 	}
@@ -245,7 +257,7 @@ func message(l *i18n.Localizer, e *kexie.Error) string {
 // renderError shows an error: JSON {"code","message"} for the API, a page
 // for HTML. Signed-out HTML visitors of a protected page go to sign-in.
 // Internal errors are logged with their cause and shown as "internal error".
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, rq *Request, err error) {
 	if sw, ok := w.(*statusWriter); ok && sw.wrote {
 		s.log.Error("error after response started", "path", r.URL.Path, "err", err)
 		return
@@ -255,28 +267,28 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 	if errors.As(err, &mbe) {
 		e = kexie.Errorf(kexie.CodeInvalid, "err.too_large", "the request is too large")
 	}
-	status := httpStatus(e.Code)
+	status := HTTPStatus(e.Code)
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if rq.L == nil {
 		rq.L = s.bundle.For(s.bundle.Match(nil, r.Header.Get("Accept-Language")))
 	}
-	msg := message(rq.L, e)
+	msg := Message(rq.L, e)
 	if rq.API {
 		if e.Code == kexie.CodeUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kexie"`)
 		}
-		_ = writeJSON(w, status, map[string]string{"code": string(e.Code), "message": msg})
+		_ = WriteJSON(w, status, map[string]string{"code": string(e.Code), "message": msg})
 		return
 	}
 	if e.Code == kexie.CodeUnauthorized && isSafe(r.Method) && rq.User == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	p := s.newPage(r, rq, "error.title", map[string]any{"Status": status, "Code": string(e.Code)})
+	p := s.NewPage(r, rq, "error.title", map[string]any{"Status": status, "Code": string(e.Code)})
 	p.Error = msg
-	if rerr := s.render(w, status, "error", p); rerr != nil {
+	if rerr := s.Render(w, status, "error", p); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}
@@ -287,7 +299,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 // newlines inside URLs and treat a backslash as a slash, so any control
 // character or backslash is refused outright; the result is rebuilt from the
 // parsed path rather than passed through.
-func safeNext(next string) string {
+func SafeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsRune(next, '\\') {
 		return "/"
 	}

@@ -17,37 +17,40 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 )
 
+// MaxUpload bounds an uploaded organisation or member file.
+const MaxUpload = 32 << 20
+
 // Cookie names. The session cookie holds the only copy of the session
 // token; the anonymous cookie binds form tokens for visitors not signed in
 // (the sign-in form itself).
 const (
-	sessionCookie = "kexie_session"
-	anonCookie    = "kexie_anon"
-	langCookie    = "kexie_lang"
-	csrfField     = "csrf_token"
-	csrfHeader    = "X-CSRF-Token"
+	SessionCookie = "kexie_session"
+	AnonCookie    = "kexie_anon"
+	LangCookie    = "kexie_lang"
+	CSRFField     = "csrf_token"
+	CSRFHeader    = "X-CSRF-Token"
 )
 
 // request is what a handler knows about the caller.
-type request struct {
+type Request struct {
 	User        *kexie.User
 	ViaBearer   bool   // authenticated by API token: no ambient credentials, no CSRF
-	sessionHash string // hash of the presented, valid session token
-	anon        string // value of the anonymous cookie, when there is one
+	SessionHash string // hash of the presented, valid session token
+	Anon        string // value of the anonymous cookie, when there is one
 	Addr        string // client address (see Server.clientAddr)
 	L           *i18n.Localizer
 	CSRF        string
 	API         bool
-	route       Route
+	Route       Route
 	// A page re-rendered after a failed form: its error, status and the
 	// values as typed.
-	pageError string
-	status    int
-	form      url.Values
+	PageError string
+	Status    int
+	Form      url.Values
 }
 
 // Actor is the audit identity of the request.
-func (rq *request) Actor(r *http.Request) kexie.Actor {
+func (rq *Request) Actor(r *http.Request) kexie.Actor {
 	a := kexie.Actor{Source: rq.Addr}
 	if rq.User != nil {
 		a.UserID, a.Username = rq.User.ID, rq.User.Username
@@ -57,7 +60,7 @@ func (rq *request) Actor(r *http.Request) kexie.Actor {
 	return a
 }
 
-type handlerFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+type HandlerFunc func(w http.ResponseWriter, r *http.Request, rq *Request) error
 
 // wrap turns a declared route into an http.Handler: it identifies the
 // caller, enforces the route's permission and the CSRF check, runs the
@@ -66,16 +69,16 @@ func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		rq := &request{API: rt.API, route: rt, Addr: s.clientAddr(r)}
+		rq := &Request{API: rt.API, Route: rt, Addr: s.ClientAddr(r)}
 		err := s.serve(sw, r, rq, rt)
 		if err != nil {
-			s.renderError(sw, r, rq, err)
+			s.RenderError(sw, r, rq, err)
 		}
 		s.metrics.observe(rt.Pattern(), r.Method, sw.status, time.Since(start))
 	})
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request, rt Route) error {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *Request, rt Route) error {
 	if err := s.identify(w, r, rq); err != nil {
 		return err
 	}
@@ -87,10 +90,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *request, rt R
 		// nothing to protect, and a form token error would mislead.
 		return rt.Handler(w, r, rq)
 	}
-	if !rt.API && rq.User == nil && rq.anon == "" && isSafe(r.Method) {
+	if !rt.API && rq.User == nil && rq.Anon == "" && isSafe(r.Method) {
 		// Every page a visitor sees carries forms (the language switch at
 		// least), and their tokens need the anonymous cookie.
-		if err := s.ensureAnon(w, r, rq); err != nil {
+		if err := s.EnsureAnon(w, r, rq); err != nil {
 			return err
 		}
 	}
@@ -126,7 +129,7 @@ func isSafe(method string) bool {
 
 // identify resolves the caller from a bearer token or the session cookie and
 // picks the interface language.
-func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *Request) error {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, _ := strings.Cut(h, " ")
@@ -138,38 +141,38 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *request) e
 			return err
 		}
 		rq.User, rq.ViaBearer = &u, true
-	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+	} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 		hash := auth.TokenHash(c.Value)
 		_, u, err := s.acc.Session(ctx, hash, s.cfg.Sessions)
 		switch {
 		case err == nil:
-			rq.User, rq.sessionHash = &u, hash
+			rq.User, rq.SessionHash = &u, hash
 		case errors.Is(err, kexie.ErrUnauthorized):
 			// An ended session is just "not signed in": drop the cookie.
-			s.clearCookie(w, r, sessionCookie)
+			s.ClearCookie(w, r, SessionCookie)
 		default:
 			return err
 		}
 	}
-	if c, err := r.Cookie(anonCookie); err == nil {
-		rq.anon = c.Value
+	if c, err := r.Cookie(AnonCookie); err == nil {
+		rq.Anon = c.Value
 	}
 	var choices []string
-	if c, err := r.Cookie(langCookie); err == nil {
+	if c, err := r.Cookie(LangCookie); err == nil {
 		choices = append(choices, c.Value)
 	}
 	if rq.User != nil && rq.User.Lang != "" {
 		choices = append(choices, rq.User.Lang)
 	}
 	rq.L = s.bundle.For(s.bundle.Match(choices, r.Header.Get("Accept-Language")))
-	rq.CSRF = s.csrfToken(rq)
+	rq.CSRF = s.CSRFToken(rq)
 	return nil
 }
 
 // authorize enforces a route's permission at route level: signed in, and
 // holding the permission on at least one organisation. Handlers then check
 // the object: the organisation it belongs to must be in the caller's subtree.
-func (s *Server) authorize(r *http.Request, rq *request, p kexie.Permission) error {
+func (s *Server) authorize(r *http.Request, rq *Request, p kexie.Permission) error {
 	switch p {
 	case kexie.PermPublic:
 		return nil
@@ -197,13 +200,13 @@ func (s *Server) authorize(r *http.Request, rq *request, p kexie.Permission) err
 // csrfToken binds the form token to the session (or, before sign-in, to the
 // anonymous cookie) with an HMAC under a server key: a token from another
 // browser, or from before a sign-in, does not verify.
-func (s *Server) csrfToken(rq *request) string {
+func (s *Server) CSRFToken(rq *Request) string {
 	var bind string
 	switch {
-	case rq.sessionHash != "":
-		bind = "s:" + rq.sessionHash
-	case rq.anon != "":
-		bind = "a:" + rq.anon
+	case rq.SessionHash != "":
+		bind = "s:" + rq.SessionHash
+	case rq.Anon != "":
+		bind = "a:" + rq.Anon
 	default:
 		return ""
 	}
@@ -216,17 +219,17 @@ func (s *Server) csrfToken(rq *request) string {
 // requests are already refused by http.CrossOriginProtection; this second
 // check requires the form token of the caller's own session. Bearer-token
 // requests carry no ambient credentials and need none.
-func (s *Server) checkCSRF(r *http.Request, rq *request) error {
+func (s *Server) checkCSRF(r *http.Request, rq *Request) error {
 	if rq.ViaBearer {
 		return nil
 	}
-	if rq.API && rq.User == nil && rq.route.Perm == kexie.PermPublic {
+	if rq.API && rq.User == nil && rq.Route.Perm == kexie.PermPublic {
 		// A public API call without a session (the JSON application) has
 		// no ambient authority to borrow, and a script has no page to take
 		// a form token from. A signed-in browser still needs the token.
 		return nil
 	}
-	got := r.Header.Get(csrfHeader)
+	got := r.Header.Get(CSRFHeader)
 	if got == "" {
 		var err error
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
@@ -243,7 +246,7 @@ func (s *Server) checkCSRF(r *http.Request, rq *request) error {
 			}
 			return kexie.Wrap(kexie.CodeInvalid, "err.form", "the form could not be read", err)
 		}
-		got = r.PostFormValue(csrfField)
+		got = r.PostFormValue(CSRFField)
 	}
 	if rq.CSRF == "" || !hmac.Equal([]byte(got), []byte(rq.CSRF)) {
 		return kexie.Errorf(kexie.CodeForbidden, "err.csrf", "the form has expired or did not come from this site; reload the page and try again")
@@ -251,14 +254,14 @@ func (s *Server) checkCSRF(r *http.Request, rq *request) error {
 	return nil
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+func (s *Server) SetCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil,
 	})
 }
 
-func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+func (s *Server) ClearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
 }
@@ -267,7 +270,7 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string
 // a configured trusted proxy — the nearest address in X-Forwarded-For that
 // is not itself a trusted proxy. Without trusted proxies the header is
 // ignored, since any client can write it.
-func (s *Server) clientAddr(r *http.Request) string {
+func (s *Server) ClientAddr(r *http.Request) string {
 	peer := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(peer); err == nil {
 		peer = host

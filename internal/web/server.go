@@ -1,7 +1,11 @@
-// Package web serves kexie over HTTP: HTML pages (html/template, embedded,
-// working without JavaScript) and the JSON API under /api/v1, both from the
-// same store. Every route is declared with the permission it needs; the
-// declaration is the only way to register one.
+// Package web is the toolkit kexie serves HTTP with: the router, where
+// every route is declared with the permission it needs (Handle is the only
+// way to register one); identity (sessions, API tokens), CSRF, security
+// headers and metrics; the layout and rendering of HTML pages (working
+// without JavaScript) and of JSON under /api/v1; errors mapped to statuses;
+// paging; the scoped loaders. Each domain's pages and API live in a package
+// of their own (accessweb, registryweb, memberweb, govweb) and join a
+// server as a Domain; package site puts them all together.
 package web
 
 import (
@@ -20,12 +24,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kexie/kexie/internal/access"
-	"github.com/kexie/kexie/internal/auth"
-	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
-	"github.com/kexie/kexie/internal/membership"
-	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/sqldb"
 )
@@ -80,24 +80,19 @@ func DefaultConfig() Config {
 // Server is the HTTP side of kexie. It holds no global state: everything a
 // handler needs hangs off it.
 type Server struct {
-	db        *sqldb.DB
-	acc       *access.Service
-	reg       *registry.Service
-	mem       *membership.Service
-	gov       *governance.Service
-	cfg       Config
-	log       *slog.Logger
-	bundle    *i18n.Bundle
-	pages     map[string]*template.Template
+	db     *sqldb.DB
+	acc    *access.Service
+	cfg    Config
+	log    *slog.Logger
+	bundle *i18n.Bundle
+	pages  map[string]*template.Template
+	// templates are the sets of pages: the toolkit's, then each domain's.
+	templates []fs.FS
 	csrfKey   []byte
-	byAccount *auth.Limiter
-	byAddress *auth.Limiter
-	// applyLimit bounds public applications per client address.
-	applyLimit *auth.Limiter
-	metrics    *metrics
-	routes     []Route
-	mux        *http.ServeMux
-	handler    http.Handler
+	metrics   *metrics
+	routes    []Route
+	mux       *http.ServeMux
+	handler   http.Handler
 }
 
 // Route is one registered pattern and the permission it requires.
@@ -106,7 +101,7 @@ type Route struct {
 	Path    string
 	Perm    kexie.Permission
 	API     bool
-	Handler handlerFunc
+	Handler HandlerFunc
 	// MaxBody bounds the request body of state-changing requests (1 MiB
 	// unless the route says otherwise, as file uploads do).
 	MaxBody int64
@@ -120,9 +115,16 @@ func (r Route) Pattern() string {
 	return r.Method + " " + r.Path
 }
 
-// New builds a server on an open, migrated store.
-func New(ctx context.Context, db *sqldb.DB, cfg Config) (*Server, error) {
-	s := &Server{db: db, acc: access.New(db), reg: registry.New(db), mem: membership.New(db), gov: governance.New(db), cfg: cfg, log: cfg.Logger}
+// A Domain adds a domain's pages and JSON API to the server: it declares
+// its routes with Handle (each with its permission) and keeps the use
+// cases its handlers call.
+type Domain func(s *Server) error
+
+// New builds a server on an open, migrated database: the toolkit's own
+// routes, then each domain's, then the catch-alls. acc identifies callers
+// (sessions, API tokens).
+func New(ctx context.Context, db *sqldb.DB, acc *access.Service, cfg Config, domains ...Domain) (*Server, error) {
+	s := &Server{db: db, acc: acc, cfg: cfg, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -130,18 +132,21 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*Server, error) {
 	if s.bundle, err = i18n.Load(); err != nil {
 		return nil, err
 	}
-	if s.pages, err = parseTemplates(); err != nil {
-		return nil, err
-	}
 	if s.csrfKey, err = db.Secret(ctx, "csrf"); err != nil {
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
-	s.byAccount = auth.NewLimiter(cfg.LoginLimitAccount, cfg.LoginWindow, nil)
-	s.byAddress = auth.NewLimiter(cfg.LoginLimitAddress, cfg.LoginWindow, nil)
-	s.applyLimit = auth.NewLimiter(20, time.Hour, nil)
 	s.metrics = newMetrics(db)
 	s.mux = http.NewServeMux()
-	s.register()
+	s.registerKit()
+	for _, d := range domains {
+		if err := d(s); err != nil {
+			return nil, err
+		}
+	}
+	s.registerFallbacks()
+	if s.pages, err = parseTemplates(append([]fs.FS{templateFS}, s.templates...)); err != nil {
+		return nil, err
+	}
 	s.handler = s.securityHeaders(s.crossOrigin(s.mux))
 	return s, nil
 }
@@ -152,18 +157,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Routes lists every registered route (for tests and the OpenAPI check).
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 
+// DB is the database the server runs on.
+func (s *Server) DB() *sqldb.DB { return s.db }
+
+// Config is the server's configuration.
+func (s *Server) Config() Config { return s.cfg }
+
+// Bundle is the message catalogs.
+func (s *Server) Bundle() *i18n.Bundle { return s.bundle }
+
+// Logger is the server's logger.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
 // Registry returns the Prometheus registry of this server.
 func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
 
-// handle registers a route. It is the only way to add one, so a route
-// without a permission cannot exist: handle panics on an empty one at
+// Handle registers a route. It is the only way to add one, so a route
+// without a permission cannot exist: Handle panics on an empty one at
 // start-up, and a test walks the list.
-func (s *Server) handle(method, path string, perm kexie.Permission, h handlerFunc) {
-	s.handleWith(method, path, perm, 1<<20, h)
+func (s *Server) Handle(method, path string, perm kexie.Permission, h HandlerFunc) {
+	s.HandleWith(method, path, perm, 1<<20, h)
 }
 
-// handleWith is handle with a body limit of the route's own.
-func (s *Server) handleWith(method, path string, perm kexie.Permission, maxBody int64, h handlerFunc) {
+// HandleWith is Handle with a body limit of the route's own.
+func (s *Server) HandleWith(method, path string, perm kexie.Permission, maxBody int64, h HandlerFunc) {
 	if perm == "" {
 		panic("web: route " + method + " " + path + " declares no permission")
 	}

@@ -1,10 +1,11 @@
-package web
+package memberweb
 
 import (
 	"net/http"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // The membership lifecycle through the API: the same store use cases and
@@ -37,20 +38,20 @@ func (in applicationInput) fields() map[string]string {
 
 // apiApply takes a public application. The answer carries the reference
 // only: the applicant learns nothing of the register.
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiApply(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.applyOrg(r)
 	if err != nil {
 		return err
 	}
 	var in applicationInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	ref, err := s.submitApplication(r, rq, o, in.fields())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]string{"reference": ref, "org_code": o.Code, "stage": membership.StageSubmitted})
+	return web.WriteJSON(w, http.StatusCreated, map[string]string{"reference": ref, "org_code": o.Code, "stage": membership.StageSubmitted})
 }
 
 type applicationJSON struct {
@@ -63,8 +64,8 @@ func toApplicationJSON(a membership.Application) applicationJSON {
 	return applicationJSON{memberJSON: toMemberJSON(a.Member), Stage: a.Stage, Note: a.Note}
 }
 
-func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, rq *request) error {
-	offset, limit, err := pageQuery(r)
+func (s *handlers) apiApplications(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	offset, limit, err := web.PageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -76,12 +77,12 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request, rq *req
 	for _, a := range as {
 		out = append(out, toApplicationJSON(a))
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"applications": out})
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"applications": out})
 }
 
 // apiDecide is the decide form's action as JSON.
-func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) apiDecide(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipWrite, s.mem.Member)
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, rq *request) 
 		Body       string `json:"body"`
 		Resolution string `json:"resolution"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if _, err := s.mem.Decide(r.Context(), rq.Actor(r), m.ID, membership.Decision{Action: in.Action, Day: in.Date, Note: in.Note,
@@ -103,7 +104,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toApplicationJSON(a))
+	return web.WriteJSON(w, http.StatusOK, toApplicationJSON(a))
 }
 
 // verifyJSON is all the public verification shows.
@@ -115,7 +116,7 @@ type verifyJSON struct {
 	Valid     bool   `json:"valid"`
 }
 
-func (s *Server) apiCard(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCard(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func (s *Server) apiCard(w http.ResponseWriter, r *http.Request, rq *request) er
 		Issued    string `json:"issued"`
 		VerifyURL string `json:"verify_url"`
 	}{cardPublic(c), c.MembershipID, c.MemberNo, c.NameEN, string(c.Status), c.Issued, s.verifyURL(r, c.Token)}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 func cardPublic(c membership.Card) verifyJSON {
@@ -138,24 +139,24 @@ func cardPublic(c membership.Card) verifyJSON {
 
 // apiVerify is the verification page as JSON: name, organisation, type and
 // whether the membership is valid today.
-func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *request) error {
+func (s *handlers) apiVerify(w http.ResponseWriter, r *http.Request, _ *web.Request) error {
 	c, err := s.mem.CardByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	return writeJSON(w, http.StatusOK, cardPublic(c))
+	return web.WriteJSON(w, http.StatusOK, cardPublic(c))
 }
 
 // apiMemberChange decodes the body into in and runs fn on the membership
 // {id}, which the caller must be able to write, then answers with the
 // membership as it now is.
-func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *request, status int, in any, fn func(m membership.Member) error) error {
-	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, in any, fn func(m membership.Member) error) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipWrite, s.mem.Member)
 	if err != nil {
 		return err
 	}
-	if err := decodeJSON(r, in); err != nil {
+	if err := web.DecodeJSON(r, in); err != nil {
 		return err
 	}
 	if err := fn(m); err != nil {
@@ -164,10 +165,10 @@ func (s *Server) apiMemberChange(w http.ResponseWriter, r *http.Request, rq *req
 	if m, err = s.mem.MemberByID(r.Context(), m.ID); err != nil {
 		return err
 	}
-	return writeJSON(w, status, toMemberJSON(m))
+	return web.WriteJSON(w, status, toMemberJSON(m))
 }
 
-func (s *Server) apiMemberStatus(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiMemberStatus(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Status       string `json:"status"`
 		Date         string `json:"date"`
@@ -181,7 +182,7 @@ func (s *Server) apiMemberStatus(w http.ResponseWriter, r *http.Request, rq *req
 	})
 }
 
-func (s *Server) apiMemberExemption(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiMemberExemption(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Until  string `json:"until"`
 		Reason string `json:"reason"`
@@ -191,7 +192,7 @@ func (s *Server) apiMemberExemption(w http.ResponseWriter, r *http.Request, rq *
 	})
 }
 
-func (s *Server) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Date    string `json:"date"`
 		Amount  string `json:"amount"` // yuan as text, exact: "50" or "50.00"
@@ -207,7 +208,7 @@ func (s *Server) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *reque
 	})
 }
 
-func (s *Server) apiMemberParticipation(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiMemberParticipation(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Date string `json:"date"`
 		What string `json:"what"`
@@ -235,10 +236,10 @@ func lapseList(ls []membership.Lapse) []lapseJSON {
 
 // apiLapses lists who lapses as of a day (default today, Beijing time) in
 // the caller's subtrees.
-func (s *Server) apiLapses(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiLapses(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	asOf := r.URL.Query().Get("as_of")
 	if asOf == "" {
-		asOf = s.today()
+		asOf = s.Today()
 	}
 	day, err := kexie.ParseDate(asOf)
 	if err != nil {
@@ -248,17 +249,17 @@ func (s *Server) apiLapses(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": day.Format("2006-01-02"), "lapses": lapseList(ls)})
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": day.Format("2006-01-02"), "lapses": lapseList(ls)})
 }
 
 // apiApplyLapses marks lapsed, as of the day given, the memberships that
 // lapse in the organisations the caller may write — as the page's button
 // does. The day is required: a bulk change is never dated by default.
-func (s *Server) apiApplyLapses(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiApplyLapses(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		AsOf string `json:"as_of"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	day, err := kexie.ParseDate(in.AsOf)
@@ -272,5 +273,72 @@ func (s *Server) apiApplyLapses(w http.ResponseWriter, r *http.Request, rq *requ
 	if err := s.mem.ApplyLapses(r.Context(), rq.Actor(r), day, mine); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": day.Format("2006-01-02"), "applied": len(mine), "lapses": lapseList(mine)})
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"as_of": day.Format("2006-01-02"), "applied": len(mine), "lapses": lapseList(mine)})
+}
+
+type memberJSON struct {
+	ID           int64  `json:"id"`
+	MemberNo     string `json:"member_no"`
+	OrgCode      string `json:"org_code"`
+	Type         string `json:"type"`
+	Status       string `json:"status"`
+	Name         string `json:"name"`
+	NameEN       string `json:"name_en"`
+	Pinyin       string `json:"pinyin"`
+	Gender       string `json:"gender"`
+	BirthDate    string `json:"birth_date"`
+	IDType       string `json:"id_type"`
+	IDNumber     string `json:"id_number_masked"`
+	Nationality  string `json:"nationality"`
+	Discipline   string `json:"discipline"`
+	Title        string `json:"title"`
+	Employer     string `json:"employer"`
+	FrontLine    bool   `json:"front_line"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
+	Joined       string `json:"joined"`
+	LastDuesPaid string `json:"last_dues_paid"`
+	LastActivity string `json:"last_activity"`
+	ExemptUntil  string `json:"exempt_until"`
+	ExemptReason string `json:"exempt_reason"`
+}
+
+func toMemberJSON(m membership.Member) memberJSON {
+	r := m.Record
+	return memberJSON{ID: m.ID, MemberNo: r.MemberNo, OrgCode: r.OrgCode, Type: string(r.Type), Status: string(r.Status), Name: r.Name, NameEN: r.NameEN,
+		Pinyin: r.Pinyin, Gender: r.Gender, BirthDate: r.BirthDate, IDType: r.IDType, IDNumber: r.IDMasked, Nationality: r.Nationality,
+		Discipline: r.Discipline, Title: r.Title, Employer: r.Employer, FrontLine: r.FrontLine, Email: r.Email, Phone: r.Phone,
+		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity, ExemptUntil: m.Exempt, ExemptReason: m.ExemptReason}
+}
+
+func (s *handlers) apiMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	f, err := s.memberFilter(r, rq)
+	if err != nil {
+		return err
+	}
+	offset, limit, err := web.PageQuery(r)
+	if err != nil {
+		return err
+	}
+	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, offset, limit)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
+}
+
+func memberList(ms []membership.Member) []memberJSON {
+	out := []memberJSON{}
+	for _, m := range ms {
+		out = append(out, toMemberJSON(m))
+	}
+	return out
+}
+
+func (s *handlers) apiMember(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipRead, s.mem.Member)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, toMemberJSON(m))
 }

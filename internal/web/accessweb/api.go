@@ -1,15 +1,13 @@
-package web
+package accessweb
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/kexie/kexie/internal/auditlog"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // JSON shapes of the API. Field names are the contract documented in
@@ -83,32 +81,11 @@ func toTokenJSON(t kexie.APIToken) tokenJSON {
 	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsed: t.LastUsed, ExpiresAt: t.ExpiresAt, Revoked: t.Revoked}
 }
 
-// decodeJSON reads a JSON body strictly: unknown fields and trailing data
-// are errors, so a typo in a field name is reported, not ignored.
-func decodeJSON(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return kexie.Errorf(kexie.CodeInvalid, "err.json_content_type", "send the body as application/json")
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return kexie.Wrap(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return kexie.Errorf(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation")
-	}
-	return nil
+func (s *handlers) apiMe(w http.ResponseWriter, _ *http.Request, rq *web.Request) error {
+	return web.WriteJSON(w, http.StatusOK, toUserJSON(*rq.User))
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, _ *http.Request, rq *request) error {
-	return writeJSON(w, http.StatusOK, toUserJSON(*rq.User))
-}
-
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiAudit(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	f, err := auditFilter(r.URL.Query())
 	if err != nil {
 		return err
@@ -130,11 +107,11 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, rq *request) e
 	if len(es) == f.Limit {
 		out.NextBefore = &es[len(es)-1].Seq
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) error {
-	offset, limit, err := pageQuery(r)
+func (s *handlers) apiUsers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	offset, limit, err := web.PageQuery(r)
 	if err != nil {
 		return err
 	}
@@ -148,12 +125,12 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, rq *request) e
 	for _, u := range us {
 		out.Users = append(out.Users, toUserJSON(u))
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCreateUser(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in userInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	u, oneTime, err := s.createUser(r, rq, in)
@@ -164,41 +141,41 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, rq *reque
 		User            userJSON `json:"user"`
 		OneTimePassword string   `json:"one_time_password,omitempty"`
 	}{toUserJSON(u), oneTime}
-	return writeJSON(w, http.StatusCreated, out)
+	return web.WriteJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiDisableUser(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	u, err := s.setDisabled(r, rq, true)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toUserJSON(u))
+	return web.WriteJSON(w, http.StatusOK, toUserJSON(u))
 }
 
-func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiEnableUser(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	u, err := s.setDisabled(r, rq, false)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toUserJSON(u))
+	return web.WriteJSON(w, http.StatusOK, toUserJSON(u))
 }
 
-func (s *Server) apiGrant(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiGrant(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Role    string `json:"role"`
 		OrgCode string `json:"org_code"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	u, err := s.grant(r, rq, in.Role, in.OrgCode)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toUserJSON(u))
+	return web.WriteJSON(w, http.StatusCreated, toUserJSON(u))
 }
 
-func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiTokens(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	ts, err := s.acc.APITokens(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
@@ -209,15 +186,15 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, rq *request) 
 	for _, t := range ts {
 		out.Tokens = append(out.Tokens, toTokenJSON(t))
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	var in struct {
 		Name      string     `json:"name"`
 		ExpiresAt *time.Time `json:"expires_at"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	t, secret, err := s.acc.CreateAPIToken(r.Context(), rq.Actor(r), rq.User.ID, in.Name, in.ExpiresAt)
@@ -228,11 +205,11 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *requ
 		Token  tokenJSON `json:"token"`
 		Secret string    `json:"secret"`
 	}{toTokenJSON(t), secret}
-	return writeJSON(w, http.StatusCreated, out)
+	return web.WriteJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) apiRevokeToken(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}

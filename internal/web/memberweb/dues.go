@@ -1,4 +1,4 @@
-package web
+package memberweb
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // Dues standards of an organisation: the page /orgs/{code}/dues and the
@@ -40,12 +41,6 @@ type duesData struct {
 	Form     url.Values
 }
 
-// today is the current day in Beijing time, the federation's calendar.
-// day is the calendar day in Beijing by the store's clock (which tests
-// move), as a date at midnight UTC like every stored date; today writes it.
-func (s *Server) day() time.Time { return kexie.Today(s.db.Now()).MidnightUTC() }
-func (s *Server) today() string  { return kexie.Today(s.db.Now()).String() }
-
 // duesRows orders standards by member type (in kexie.MemberTypes order),
 // keeping the store's newest-first order within a type, marks each one's
 // state on day on, and picks the one in force for every type.
@@ -76,18 +71,18 @@ func duesRows(all []kexie.DuesStandard, on time.Time) ([]duesRow, []duesCurrent)
 	return rows, cur
 }
 
-func (s *Server) duesPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) duesPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderDues(w, r, rq, http.StatusOK, "")
 }
 
-func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermMembershipRead)
+func (s *handlers) renderDues(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermMembershipRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	now := s.day()
-	d := duesData{Org: o, Today: now.Format("2006-01-02"), HasTypes: o.Kind.IsMember(), Types: kexie.MemberTypes, Periods: kexie.DuesPeriods, Form: rq.form}
+	now := s.Day()
+	d := duesData{Org: o, Today: now.Format("2006-01-02"), HasTypes: o.Kind.IsMember(), Types: kexie.MemberTypes, Periods: kexie.DuesPeriods, Form: rq.Form}
 	all, err := s.mem.DuesStandards(ctx, o.ID)
 	if err != nil {
 		return err
@@ -96,16 +91,16 @@ func (s *Server) renderDues(w http.ResponseWriter, r *http.Request, rq *request,
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermMembershipWrite, o.ID); err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "dues.title", d)
+	p := s.NewPage(r, rq, "dues.title", d)
 	p.Title = rq.L.T("dues.title") + " · " + o.Name(rq.L.Lang)
 	p.Error = errMsg
-	return s.render(w, status, "dues", p)
+	return s.Render(w, status, "dues", p)
 }
 
 // setDuesStandard adds a standard from the page's form: the amount typed in
 // yuan (at most two decimals), stored in fen.
-func (s *Server) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermMembershipWrite, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -118,8 +113,8 @@ func (s *Server) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
-			rq.form = f
-			return s.renderDues(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+			rq.Form = f
+			return s.renderDues(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
 		}
 		return err
 	}
@@ -151,12 +146,12 @@ func toDuesStandardJSON(r duesRow) duesStandardJSON {
 
 // apiDuesStandards lists an organisation's standards (the history), each
 // marked in_force on the day on (default today).
-func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermMembershipRead)
+func (s *handlers) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermMembershipRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
-	on := s.day()
+	on := s.Day()
 	if q := strings.TrimSpace(r.URL.Query().Get("on")); q != "" {
 		d, err := kexie.ParseDate(q)
 		if err != nil {
@@ -173,11 +168,11 @@ func (s *Server) apiDuesStandards(w http.ResponseWriter, r *http.Request, rq *re
 	for _, row := range rows {
 		out = append(out, toDuesStandardJSON(row))
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"org_code": o.Code, "on": on.Format("2006-01-02"), "standards": out})
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"org_code": o.Code, "on": on.Format("2006-01-02"), "standards": out})
 }
 
-func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermMembershipWrite, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -188,7 +183,7 @@ func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *
 		EffectiveFrom string `json:"effective_from"`
 		Note          string `json:"note"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if in.AmountFen == nil {
@@ -205,8 +200,8 @@ func (s *Server) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq *
 		return err
 	}
 	row := duesRow{DuesStandard: std}
-	if cur, ok := kexie.StandardInForce(all, std.Type, s.day()); ok && cur.ID == std.ID {
+	if cur, ok := kexie.StandardInForce(all, std.Type, s.Day()); ok && cur.ID == std.ID {
 		row.State = "in_force"
 	}
-	return writeJSON(w, http.StatusCreated, toDuesStandardJSON(row))
+	return web.WriteJSON(w, http.StatusCreated, toDuesStandardJSON(row))
 }

@@ -1,4 +1,4 @@
-package web
+package memberweb
 
 import (
 	"crypto/sha256"
@@ -14,6 +14,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // maxRejectedShown bounds the rejected rows a member import lists: a file
@@ -37,9 +38,9 @@ type memberImportData struct {
 	RejectedTotal int
 }
 
-func (s *Server) importMembersForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", ")}
-	return s.render(w, http.StatusOK, "import_members", s.newPage(r, rq, "import.members_title", d))
+	return s.Render(w, http.StatusOK, "import_members", s.NewPage(r, rq, "import.members_title", d))
 }
 
 // importMembers runs the same import as `kexie import members`, limited to
@@ -48,15 +49,15 @@ func (s *Server) importMembersForm(w http.ResponseWriter, r *http.Request, rq *r
 // file is chosen again for that rather than kept on the server between the
 // two requests: member files carry identity numbers in clear, and nothing
 // then has to expire or be cleaned up.
-func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", ")}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err
 		}
-		p := s.newPage(r, rq, "import.members_title", d)
-		p.Error = message(rq.L, kexie.AsError(err))
-		return s.render(w, http.StatusBadRequest, "import_members", p)
+		p := s.NewPage(r, rq, "import.members_title", d)
+		p.Error = web.Message(rq.L, kexie.AsError(err))
+		return s.Render(w, http.StatusBadRequest, "import_members", p)
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
@@ -80,7 +81,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("read upload: %w", err)
 	}
-	sl := s.cfg.Sealer
+	sl := s.Config().Sealer
 	var fileRejected []kexie.Rejection
 	fileRejectedN, read := 0, 0
 	// ImportMembers returns only after src has, so what src sets is safe to
@@ -118,7 +119,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	for _, rj := range rejected {
 		if rj.Err != nil {
-			rj.Reason = message(rq.L, kexie.AsError(rj.Err))
+			rj.Reason = web.Message(rq.L, kexie.AsError(rj.Err))
 		}
 		d.Rejected = append(d.Rejected, rj)
 	}
@@ -126,5 +127,5 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, rq *reque
 	d.Summary = memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, d.RejectedTotal, len(out.Warnings))
 	d.CanConfirm = d.DryRun && out.Created+out.Updated > 0
 	d.Done = true
-	return s.render(w, http.StatusOK, "import_members", s.newPage(r, rq, "import.members_title", d))
+	return s.Render(w, http.StatusOK, "import_members", s.NewPage(r, rq, "import.members_title", d))
 }

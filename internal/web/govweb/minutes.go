@@ -1,4 +1,4 @@
-package web
+package govweb
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/pdf"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // Minutes: a record of a meeting generated from what was recorded —
@@ -88,10 +89,10 @@ func buildMinutes(L *i18n.Localizer, rec meetingRecord, today string) minutesDoc
 
 // minutesLang is the language the minutes are asked in: ?lang= when it
 // names a supported one, else the viewer's.
-func (s *Server) minutesLang(r *http.Request, rq *request) *i18n.Localizer {
+func (s *handlers) minutesLang(r *http.Request, rq *web.Request) *i18n.Localizer {
 	switch l := r.URL.Query().Get("lang"); l {
 	case i18n.Chinese, i18n.English:
-		return s.bundle.For(l)
+		return s.Bundle().For(l)
 	}
 	return rq.L
 }
@@ -104,7 +105,7 @@ type minutesData struct {
 	OtherName string
 }
 
-func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) minutesPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
@@ -118,14 +119,14 @@ func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request, rq *request
 	if rq.L.Lang == i18n.English {
 		other = i18n.Chinese
 	}
-	d := minutesData{Doc: buildMinutes(rq.L, rec, s.today()), MeetingID: m.ID, Lang: rq.L.Lang, Other: other, OtherName: i18n.LanguageName(other)}
-	p := s.newPage(r, rq, "gov.minutes", d)
+	d := minutesData{Doc: buildMinutes(rq.L, rec, s.Today()), MeetingID: m.ID, Lang: rq.L.Lang, Other: other, OtherName: i18n.LanguageName(other)}
+	p := s.NewPage(r, rq, "gov.minutes", d)
 	p.Title = d.Doc.Heading
-	return s.render(w, http.StatusOK, "minutes", p)
+	return s.Render(w, http.StatusOK, "minutes", p)
 }
 
 // minutesPDF is the minutes on A4 pages, wrapped and paginated.
-func (s *Server) minutesPDF(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) minutesPDF(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
@@ -135,26 +136,26 @@ func (s *Server) minutesPDF(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	L := s.minutesLang(r, rq)
-	d := buildMinutes(L, rec, s.today())
+	d := buildMinutes(L, rec, s.Today())
 
 	doc := pdf.New()
 	doc.Info = pdf.Info{Title: d.Org + " " + d.Heading, Creator: "kexie"}
 	pw := &pdfFlow{doc: doc}
 	pw.page()
-	pw.para(d.Org, pdf.Style{Size: 11, Color: cardMuted}, 6)
-	pw.para(d.Heading, pdf.Style{Size: 16, Bold: true, Color: cardAccent}, 8)
+	pw.para(d.Org, pdf.Style{Size: 11, Color: pdf.Muted}, 6)
+	pw.para(d.Heading, pdf.Style{Size: 16, Bold: true, Color: pdf.Accent}, 8)
 	pw.gap(2)
 	for _, f := range d.Facts {
-		pw.para(f[0]+": "+f[1], pdf.Style{Size: 10, Color: cardInk}, 5.5)
+		pw.para(f[0]+": "+f[1], pdf.Style{Size: 10, Color: pdf.Ink}, 5.5)
 	}
 	pw.heading(L.T("gov.attendance"))
 	for _, a := range d.Attendance {
-		pw.para(a[0]+" · "+a[1]+" · "+a[2], pdf.Style{Size: 10, Color: cardInk}, 5.5)
+		pw.para(a[0]+" · "+a[1]+" · "+a[2], pdf.Style{Size: 10, Color: pdf.Ink}, 5.5)
 	}
 	pw.gap(1)
-	pw.para(d.Summary, pdf.Style{Size: 10, Color: cardInk}, 5.5)
+	pw.para(d.Summary, pdf.Style{Size: 10, Color: pdf.Ink}, 5.5)
 	pw.heading(L.T("gov.quorum"))
-	pw.para(d.Quorum, pdf.Style{Size: 10, Color: cardInk}, 5.5)
+	pw.para(d.Quorum, pdf.Style{Size: 10, Color: pdf.Ink}, 5.5)
 	for _, sec := range []struct {
 		title string
 		items []minutesItem
@@ -162,19 +163,19 @@ func (s *Server) minutesPDF(w http.ResponseWriter, r *http.Request, rq *request)
 	}{{L.T("gov.motions"), d.Motions, L.T("gov.no_motions")}, {L.T("gov.elections"), d.Elections, L.T("gov.no_elections")}} {
 		pw.heading(sec.title)
 		if len(sec.items) == 0 {
-			pw.para(sec.none, pdf.Style{Size: 10, Color: cardMuted}, 5.5)
+			pw.para(sec.none, pdf.Style{Size: 10, Color: pdf.Muted}, 5.5)
 		}
 		for _, it := range sec.items {
 			pw.keep(6 + 5.5*float64(min(len(it.Lines), 3))) // a title stays with its first lines
-			pw.para(it.Title, pdf.Style{Size: 11, Bold: true, Color: cardInk}, 6)
+			pw.para(it.Title, pdf.Style{Size: 11, Bold: true, Color: pdf.Ink}, 6)
 			for _, line := range it.Lines {
-				pw.para(line, pdf.Style{Size: 10, Color: cardInk}, 5.5)
+				pw.para(line, pdf.Style{Size: 10, Color: pdf.Ink}, 5.5)
 			}
 			pw.gap(2)
 		}
 	}
 	pw.gap(4)
-	pw.para(d.Footer, pdf.Style{Size: 8, Color: cardMuted}, 4.5)
+	pw.para(d.Footer, pdf.Style{Size: 8, Color: pdf.Muted}, 4.5)
 
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="minutes-`+strconv.FormatInt(m.ID, 10)+`.pdf"`)
@@ -200,7 +201,7 @@ func (f *pdfFlow) page() {
 	f.p = f.doc.AddPage(pdf.A4Width, pdf.A4Height)
 	f.y = flowMargin + 5
 	n := strconv.Itoa(f.doc.Pages())
-	f.p.Text(pdf.A4Width-flowMargin, pdf.A4Height-10, pdf.Style{Size: 8, Color: cardMuted, Align: pdf.Right}, n)
+	f.p.Text(pdf.A4Width-flowMargin, pdf.A4Height-10, pdf.Style{Size: 8, Color: pdf.Muted, Align: pdf.Right}, n)
 }
 
 func (f *pdfFlow) gap(mm float64) { f.y += mm }
@@ -226,5 +227,5 @@ func (f *pdfFlow) keep(mm float64) {
 func (f *pdfFlow) heading(s string) {
 	f.y += 4
 	f.keep(20) // a heading does not end a page
-	f.para(s, pdf.Style{Size: 12, Bold: true, Color: cardAccent}, 7)
+	f.para(s, pdf.Style{Size: 12, Bold: true, Color: pdf.Accent}, 7)
 }

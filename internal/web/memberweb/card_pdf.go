@@ -1,4 +1,4 @@
-package web
+package memberweb
 
 import (
 	"net/http"
@@ -8,20 +8,14 @@ import (
 
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/pdf"
-)
-
-// Card colours, those of the printable page (kexie.css).
-var (
-	cardAccent = pdf.Color{R: 0xb3, G: 0x26, B: 0x1e}
-	cardInk    = pdf.Color{R: 0x1f, G: 0x29, B: 0x33}
-	cardMuted  = pdf.Color{R: 0x52, G: 0x60, B: 0x6d}
+	"github.com/kexie/kexie/internal/web"
 )
 
 // cardPDF is the membership card as a one-page PDF of ID-1 size (a bank
 // card), the QR code drawn as vectors so it prints sharp at any
 // resolution. Labels are in the viewer's language; the heading carries
 // both, as the card may be shown to either reader.
-func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) cardPDF(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
@@ -37,7 +31,7 @@ func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) er
 	if L.Lang == i18n.English {
 		other = i18n.Chinese
 	}
-	heading := L.T("card.heading") + " " + s.bundle.For(other).T("card.heading")
+	heading := L.T("card.heading") + " " + s.Bundle().For(other).T("card.heading")
 
 	const (
 		W, H   = pdf.ID1Width, pdf.ID1Height
@@ -50,14 +44,14 @@ func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) er
 	doc := pdf.New()
 	doc.Info = pdf.Info{Title: heading + " " + c.MemberNo, Creator: "kexie"}
 	p := doc.AddPage(W, H)
-	p.Rect(0, 0, W, 13, cardAccent)
-	p.StrokeRect(0.2, 0.2, W-0.4, H-0.4, 0.2, cardMuted) // a cutting guide
+	p.Rect(0, 0, W, 13, pdf.Accent)
+	p.StrokeRect(0.2, 0.2, W-0.4, H-0.4, 0.2, pdf.Muted) // a cutting guide
 	p.Text(margin, 6, pdf.Style{Size: fit(c.OrgNameZH, 9, W-2*margin), Bold: true, Color: pdf.White}, c.OrgNameZH)
 	p.Text(margin, 10.5, pdf.Style{Size: fit(c.OrgNameEN, 6, W-2*margin), Color: pdf.White}, c.OrgNameEN)
-	p.Text(margin, 19.5, pdf.Style{Size: fit(heading, 8.5, textW), Bold: true, Color: cardAccent}, heading)
-	p.Text(margin, 26.5, pdf.Style{Size: fit(c.Name, 12, textW), Bold: true, Color: cardInk}, c.Name)
+	p.Text(margin, 19.5, pdf.Style{Size: fit(heading, 8.5, textW), Bold: true, Color: pdf.Accent}, heading)
+	p.Text(margin, 26.5, pdf.Style{Size: fit(c.Name, 12, textW), Bold: true, Color: pdf.Ink}, c.Name)
 	if c.NameEN != "" {
-		p.Text(margin, 30.5, pdf.Style{Size: fit(c.NameEN, 7, textW), Color: cardInk}, c.NameEN)
+		p.Text(margin, 30.5, pdf.Style{Size: fit(c.NameEN, 7, textW), Color: pdf.Ink}, c.NameEN)
 	}
 	y := 36.0
 	for _, line := range []string{
@@ -65,12 +59,12 @@ func (s *Server) cardPDF(w http.ResponseWriter, r *http.Request, rq *request) er
 		L.T("members.type") + ": " + L.T("mtype."+string(c.Type)),
 		L.T("card.issued") + ": " + c.Issued,
 	} {
-		p.Text(margin, y, pdf.Style{Size: fit(line, 7, textW), Color: cardInk}, line)
+		p.Text(margin, y, pdf.Style{Size: fit(line, 7, textW), Color: pdf.Ink}, line)
 		y += 4.5
 	}
 	p.Modules(code, code.Size, qrX, qrY, qrSide, pdf.Black)
-	p.Text(qrX+qrSide/2, qrY+qrSide+3, pdf.Style{Size: 5, Color: cardMuted, Align: pdf.Center}, L.T("card.qr"))
-	p.Text(margin, H-3, pdf.Style{Size: fit(verify, 4.5, W-2*margin), Color: cardMuted}, verify)
+	p.Text(qrX+qrSide/2, qrY+qrSide+3, pdf.Style{Size: 5, Color: pdf.Muted, Align: pdf.Center}, L.T("card.qr"))
+	p.Text(margin, H-3, pdf.Style{Size: fit(verify, 4.5, W-2*margin), Color: pdf.Muted}, verify)
 
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="card-`+fileSafe(c.MemberNo)+`.pdf"`)

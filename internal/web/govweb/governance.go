@@ -1,4 +1,4 @@
-package web
+package govweb
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // The governance page of an organisation, /orgs/{code}/governance: its
@@ -70,19 +71,19 @@ var govBodyKinds = []charter.BodyKind{charter.Congress, charter.Council, charter
 
 var seatEndReasons = []string{"resignation", "replacement", "death", "term_end"}
 
-func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) governancePage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderGovernance(w, r, rq, http.StatusOK, "")
 }
 
-func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
+func (s *handlers) renderGovernance(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermGovernanceRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	L := rq.L
 	d := governanceData{Org: o, Templates: []string{"national_society", "local_association"}, Posts: governance.Posts, LeftWhy: seatEndReasons,
-		Today: s.today(), Form: rq.form}
+		Today: s.Today(), Form: rq.Form}
 	c, err := s.gov.CharterOf(ctx, o.ID)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 			d.Missing = append(d.Missing, k)
 		}
 	}
-	findings, err := s.gov.Findings(ctx, o.ID, s.day())
+	findings, err := s.gov.Findings(ctx, o.ID, s.Day())
 	if err != nil {
 		return err
 	}
@@ -140,18 +141,18 @@ func (s *Server) renderGovernance(w http.ResponseWriter, r *http.Request, rq *re
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceManage, o.ID); err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "gov.title", d)
+	p := s.NewPage(r, rq, "gov.title", d)
 	p.Title = L.T("gov.title") + " · " + o.Name(L.Lang)
 	p.Error = errMsg
-	return s.render(w, status, "governance", p)
+	return s.Render(w, status, "governance", p)
 }
 
 // govAction runs one change from the governance page and comes back to
 // it (or to where the change leads), with the error and the form as
 // typed when it fails.
-func (s *Server) govAction(fn func(r *http.Request, rq *request, o kexie.Organisation) (string, error)) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
+func (s *handlers) govAction(fn func(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error)) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+		o, err := web.LoadByCode(r, rq, kexie.PermGovernanceManage, s.reg.Org)
 		if err != nil {
 			return err
 		}
@@ -159,8 +160,8 @@ func (s *Server) govAction(fn func(r *http.Request, rq *request, o kexie.Organis
 		if err != nil {
 			switch kexie.ErrorCode(err) {
 			case kexie.CodeInvalid, kexie.CodeConflict:
-				rq.form = r.PostForm
-				return s.renderGovernance(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+				rq.Form = r.PostForm
+				return s.renderGovernance(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
 			}
 			return err
 		}
@@ -184,8 +185,8 @@ func govFormInt(l *i18n.Localizer, f url.Values, field, labelKey string) (int, e
 
 // govOrgTerm loads the term {id} if it belongs to organisation o; anything
 // else is not found.
-func (s *Server) govOrgTerm(r *http.Request, o kexie.Organisation) (governance.Term, error) {
-	id, err := pathID(r)
+func (s *handlers) govOrgTerm(r *http.Request, o kexie.Organisation) (governance.Term, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Term{}, err
 	}
@@ -196,22 +197,22 @@ func (s *Server) govOrgTerm(r *http.Request, o kexie.Organisation) (governance.T
 	return t, err
 }
 
-func (s *Server) govCreateBody(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govCreateBody(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	f := r.PostForm
 	kind := charter.BodyKind(f.Get("kind"))
 	zh, en := strings.TrimSpace(f.Get("name_zh")), strings.TrimSpace(f.Get("name_en"))
 	// A body's names default to its kind's in each language.
-	zh = cmp.Or(zh, s.bundle.For(i18n.Chinese).T("body."+string(kind)))
-	en = cmp.Or(en, s.bundle.For(i18n.English).T("body."+string(kind)))
+	zh = cmp.Or(zh, s.Bundle().For(i18n.Chinese).T("body."+string(kind)))
+	en = cmp.Or(en, s.Bundle().For(i18n.English).T("body."+string(kind)))
 	_, err := s.gov.CreateBody(r.Context(), rq.Actor(r), o.ID, kind, zh, en)
 	return "", err
 }
 
-func (s *Server) govSetCharter(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govSetCharter(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	return "", s.gov.SetCharter(r.Context(), rq.Actor(r), o.ID, r.PostForm.Get("template"))
 }
 
-func (s *Server) govStartTerm(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govStartTerm(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	f := r.PostForm
 	bodyID, _ := strconv.ParseInt(f.Get("body"), 10, 64)
 	b, err := s.gov.BodyByID(r.Context(), bodyID)
@@ -229,7 +230,7 @@ func (s *Server) govStartTerm(r *http.Request, rq *request, o kexie.Organisation
 	return "", err
 }
 
-func (s *Server) govExtendTerm(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govExtendTerm(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	t, err := s.govOrgTerm(r, o)
 	if err != nil {
 		return "", err
@@ -242,7 +243,7 @@ func (s *Server) govExtendTerm(r *http.Request, rq *request, o kexie.Organisatio
 }
 
 // govAddSeat seats a member of the organisation, named by member number.
-func (s *Server) govAddSeat(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govAddSeat(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	t, err := s.govOrgTerm(r, o)
 	if err != nil {
 		return "", err
@@ -261,8 +262,8 @@ func (s *Server) govAddSeat(r *http.Request, rq *request, o kexie.Organisation) 
 	return "", err
 }
 
-func (s *Server) govEndSeat(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
-	id, err := pathID(r)
+func (s *handlers) govEndSeat(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return "", err
 	}
@@ -278,7 +279,7 @@ func (s *Server) govEndSeat(r *http.Request, rq *request, o kexie.Organisation) 
 
 // govCreateMeeting records a meeting of a term and goes to its page,
 // where attendance is taken.
-func (s *Server) govCreateMeeting(r *http.Request, rq *request, o kexie.Organisation) (string, error) {
+func (s *handlers) govCreateMeeting(r *http.Request, rq *web.Request, o kexie.Organisation) (string, error) {
 	t, err := s.govOrgTerm(r, o)
 	if err != nil {
 		return "", err

@@ -1,4 +1,4 @@
-package web
+package memberweb
 
 import (
 	"bytes"
@@ -10,11 +10,12 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // memberFilter reads the list filters shared by the page, the API and the
 // export. org names an organisation the caller must be able to read.
-func (s *Server) memberFilter(r *http.Request, rq *request) (membership.MemberFilter, error) {
+func (s *handlers) memberFilter(r *http.Request, rq *web.Request) (membership.MemberFilter, error) {
 	q := r.URL.Query()
 	f := membership.MemberFilter{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), Status: q.Get("status"), Discipline: strings.TrimSpace(q.Get("discipline"))}
 	if f.Type != "" {
@@ -56,18 +57,18 @@ type membersData struct {
 
 const membersPerPage = 50
 
-func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) membersPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := membersData{Q: r.URL.Query(), Types: kexie.MemberTypes, Statuses: kexie.MemberStatuses}
 	f, err := s.memberFilter(r, rq)
 	if err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInternal {
 			return err
 		}
-		p := s.newPage(r, rq, "members.title", d)
-		p.Error = message(rq.L, kexie.AsError(err))
-		return s.render(w, httpStatus(kexie.ErrorCode(err)), "members", p)
+		p := s.NewPage(r, rq, "members.title", d)
+		p.Error = web.Message(rq.L, kexie.AsError(err))
+		return s.Render(w, web.HTTPStatus(kexie.ErrorCode(err)), "members", p)
 	}
-	page := pageParam(r)
+	page := web.PageParam(r)
 	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage+1)
 	if err != nil {
 		return err
@@ -77,24 +78,14 @@ func (s *Server) membersPage(w http.ResponseWriter, r *http.Request, rq *request
 		ms = ms[:membersPerPage]
 	}
 	d.Members = ms
-	d.Prev, d.Next = pageLinks(r, page, more)
+	d.Prev, d.Next = web.PageLinks(r, page, more)
 	ex := r.URL.Query()
 	ex.Del("page")
 	d.ExportURL = "/export/members.csv?" + ex.Encode()
 	if d.CanImport, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermMembershipWrite); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "members", s.newPage(r, rq, "members.title", d))
-}
-
-// visibleMember loads the membership {id} if the caller holds p on its
-// organisation; anything else is not found.
-func (s *Server) visibleMember(r *http.Request, rq *request, p kexie.Permission) (membership.Member, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return membership.Member{}, err
-	}
-	return s.mem.Member(r.Context(), rq.Actor(r), p, id)
+	return s.Render(w, http.StatusOK, "members", s.NewPage(r, rq, "members.title", d))
 }
 
 type memberData struct {
@@ -111,17 +102,17 @@ type memberData struct {
 	HasStandard bool
 }
 
-func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) memberPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderMember(w, r, rq, http.StatusOK, "", "")
 }
 
-func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *request, status int, revealed, errMsg string) error {
-	m, err := s.visibleMember(r, rq, kexie.PermMembershipRead)
+func (s *handlers) renderMember(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, revealed, errMsg string) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipRead, s.mem.Member)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	d := memberData{M: m, Revealed: revealed, Today: s.today(), Form: rq.form}
+	d := memberData{M: m, Revealed: revealed, Today: s.Today(), Form: rq.Form}
 	if d.History, err = s.mem.MemberHistory(ctx, m.ID); err != nil {
 		return err
 	}
@@ -131,7 +122,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 	if d.Parts, err = s.mem.Participations(ctx, m.ID); err != nil {
 		return err
 	}
-	std, ok, err := s.mem.DuesStandardFor(ctx, m.ID, s.day())
+	std, ok, err := s.mem.DuesStandardFor(ctx, m.ID, s.Day())
 	if err != nil {
 		return err
 	}
@@ -139,25 +130,25 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, rq *reques
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermMembershipWrite, m.OrgID); err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "members.title", d)
+	p := s.NewPage(r, rq, "members.title", d)
 	p.Title = m.Record.Name
 	p.Error = errMsg
-	return s.render(w, status, "member", p)
+	return s.Render(w, status, "member", p)
 }
 
 // memberAction runs one change on a membership from its page and comes
 // back to it, with the error and the form as typed when it fails.
-func (s *Server) memberAction(fn func(r *http.Request, rq *request, m membership.Member) error) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) memberAction(fn func(r *http.Request, rq *web.Request, m membership.Member) error) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+		m, err := web.LoadByID(r, rq, kexie.PermMembershipWrite, s.mem.Member)
 		if err != nil {
 			return err
 		}
 		if err := fn(r, rq, m); err != nil {
 			switch kexie.ErrorCode(err) {
 			case kexie.CodeInvalid, kexie.CodeConflict:
-				rq.form = r.PostForm
-				return s.renderMember(w, r, rq, httpStatus(kexie.ErrorCode(err)), "", message(rq.L, kexie.AsError(err)))
+				rq.Form = r.PostForm
+				return s.renderMember(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), "", web.Message(rq.L, kexie.AsError(err)))
 			}
 			return err
 		}
@@ -166,17 +157,17 @@ func (s *Server) memberAction(fn func(r *http.Request, rq *request, m membership
 	}
 }
 
-func (s *Server) memberStatus(r *http.Request, rq *request, m membership.Member) error {
+func (s *handlers) memberStatus(r *http.Request, rq *web.Request, m membership.Member) error {
 	f := r.PostForm
 	return s.mem.ChangeMemberStatus(r.Context(), rq.Actor(r), m.ID, membership.MemberChange{Status: kexie.MemberStatus(f.Get("status")),
 		Happened: strings.TrimSpace(f.Get("date")), Reason: f.Get("reason"), CardReturned: f.Get("card_returned") != "", Resolution: f.Get("resolution")})
 }
 
-func (s *Server) memberExemption(r *http.Request, rq *request, m membership.Member) error {
+func (s *handlers) memberExemption(r *http.Request, rq *web.Request, m membership.Member) error {
 	return s.mem.SetExemption(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("until")), r.PostForm.Get("reason"))
 }
 
-func (s *Server) memberDues(r *http.Request, rq *request, m membership.Member) error {
+func (s *handlers) memberDues(r *http.Request, rq *web.Request, m membership.Member) error {
 	fen, err := yuanFen(r.PostForm.Get("amount"))
 	if err != nil {
 		return err
@@ -185,28 +176,28 @@ func (s *Server) memberDues(r *http.Request, rq *request, m membership.Member) e
 	return s.mem.RecordDues(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("date")), fen, f.Get("period"), f.Get("receipt"))
 }
 
-func (s *Server) memberParticipation(r *http.Request, rq *request, m membership.Member) error {
+func (s *handlers) memberParticipation(r *http.Request, rq *web.Request, m membership.Member) error {
 	return s.mem.RecordParticipation(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(r.PostForm.Get("date")), r.PostForm.Get("what"))
 }
 
 // revealID shows the member's identity number once, on this response,
 // after the reason has been written to the audit log.
-func (s *Server) revealID(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) revealID(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipWrite, s.mem.Member)
 	if err != nil {
 		return err
 	}
-	num, err := s.mem.RevealID(r.Context(), rq.Actor(r), m.ID, r.PostForm.Get("reason"), s.cfg.Sealer)
+	num, err := s.mem.RevealID(r.Context(), rq.Actor(r), m.ID, r.PostForm.Get("reason"), s.Config().Sealer)
 	if err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInvalid {
-			return s.renderMember(w, r, rq, http.StatusBadRequest, "", message(rq.L, kexie.AsError(err)))
+			return s.renderMember(w, r, rq, http.StatusBadRequest, "", web.Message(rq.L, kexie.AsError(err)))
 		}
 		return err
 	}
 	return s.renderMember(w, r, rq, http.StatusOK, num, "")
 }
 
-func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) exportMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	f, err := s.memberFilter(r, rq)
 	if err != nil {
 		return err
@@ -247,13 +238,13 @@ type lapseData struct {
 
 // lapsePage lists who lapses as of a day in the caller's subtrees, for
 // review; the button applies it to those the caller may change.
-func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) lapsePage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	asOf := r.URL.Query().Get("as_of")
 	if r.Method == http.MethodPost {
 		asOf = r.PostForm.Get("as_of")
 	}
 	if asOf == "" {
-		asOf = s.today()
+		asOf = s.Today()
 	}
 	day, err := kexie.ParseDate(asOf)
 	if err != nil {
@@ -274,25 +265,25 @@ func (s *Server) lapsePage(w http.ResponseWriter, r *http.Request, rq *request) 
 	if d.List, err = s.mem.Lapses(r.Context(), rq.Actor(r), day); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "lapse", s.newPage(r, rq, "lapse.title", d))
+	return s.Render(w, http.StatusOK, "lapse", s.NewPage(r, rq, "lapse.title", d))
 }
 
 // myMembership is a member's own record: the memberships of the holder
 // their account is linked to, and nothing else.
-func (s *Server) myMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) myMembership(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	ms, err := s.mem.OwnMemberships(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "mymembership", s.newPage(r, rq, "my.title", ms))
+	return s.Render(w, http.StatusOK, "mymembership", s.NewPage(r, rq, "my.title", ms))
 }
 
-func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	ms, err := s.mem.OwnMemberships(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"members": memberList(ms)})
 }
 
 // yuanFen reads an amount in yuan (kexie.ParseYuan: at most two decimals,
@@ -300,4 +291,16 @@ func (s *Server) apiMyMembership(w http.ResponseWriter, r *http.Request, rq *req
 func yuanFen(s string) (int64, error) {
 	m, err := kexie.ParseYuan(s)
 	return m.Fen(), err
+}
+
+func (s *handlers) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.mem.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package accessweb
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // User management, shared by the pages and the API: the same checks run
@@ -25,7 +26,7 @@ type userInput struct {
 // createUser creates an account with an initial role. Without a password a
 // one-time password is generated and returned (shown once), and the user
 // must change it at first sign-in.
-func (s *Server) createUser(r *http.Request, rq *request, in userInput) (kexie.User, string, error) {
+func (s *handlers) createUser(r *http.Request, rq *web.Request, in userInput) (kexie.User, string, error) {
 	role, org, err := s.acc.Grantable(r.Context(), rq.Actor(r), rq.User, in.Role, in.OrgCode)
 	if err != nil {
 		return kexie.User{}, "", err
@@ -52,15 +53,15 @@ func (s *Server) createUser(r *http.Request, rq *request, in userInput) (kexie.U
 // managedUser loads the user named by the {id} path value if the caller may
 // manage them; others are reported as not found, so their existence does
 // not leak.
-func (s *Server) managedUser(r *http.Request, rq *request) (kexie.User, error) {
-	id, err := pathID(r)
+func (s *handlers) managedUser(r *http.Request, rq *web.Request) (kexie.User, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return kexie.User{}, err
 	}
 	return s.acc.ManagedUser(r.Context(), rq.Actor(r), id)
 }
 
-func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.User, error) {
+func (s *handlers) setDisabled(r *http.Request, rq *web.Request, disable bool) (kexie.User, error) {
 	u, err := s.managedUser(r, rq)
 	if err != nil {
 		return u, err
@@ -76,7 +77,7 @@ func (s *Server) setDisabled(r *http.Request, rq *request, disable bool) (kexie.
 	return s.acc.UserByID(r.Context(), u.ID)
 }
 
-func (s *Server) grant(r *http.Request, rq *request, roleName, code string) (kexie.User, error) {
+func (s *handlers) grant(r *http.Request, rq *web.Request, roleName, code string) (kexie.User, error) {
 	u, err := s.managedUser(r, rq)
 	if err != nil {
 		return u, err
@@ -109,7 +110,7 @@ type usersData struct {
 
 const usersPerPage = 50
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request, status int, d usersData, errMsg string) error {
+func (s *handlers) renderUsers(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d usersData, errMsg string) error {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
 	users, err := s.acc.ListUsers(r.Context(), rq.Actor(r), (page-1)*usersPerPage, usersPerPage+1)
@@ -133,12 +134,12 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, rq *request
 			d.Roles = append(d.Roles, role)
 		}
 	}
-	p := s.newPage(r, rq, "users.title", d)
+	p := s.NewPage(r, rq, "users.title", d)
 	p.Error = errMsg
-	return s.render(w, status, "users", p)
+	return s.Render(w, status, "users", p)
 }
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) usersPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderUsers(w, r, rq, http.StatusOK, usersData{}, "")
 }
 
@@ -151,16 +152,16 @@ func formInput(r *http.Request) userInput {
 
 // userFormError re-renders the users page with the error and the form as
 // typed, so nothing the user entered is lost. Non-input errors propagate.
-func (s *Server) userFormError(w http.ResponseWriter, r *http.Request, rq *request, in userInput, err error) error {
+func (s *handlers) userFormError(w http.ResponseWriter, r *http.Request, rq *web.Request, in userInput, err error) error {
 	switch kexie.ErrorCode(err) {
 	case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeNotFound, kexie.CodeForbidden:
 		e := kexie.AsError(err)
-		return s.renderUsers(w, r, rq, httpStatus(e.Code), usersData{Form: in}, message(rq.L, e))
+		return s.renderUsers(w, r, rq, web.HTTPStatus(e.Code), usersData{Form: in}, web.Message(rq.L, e))
 	}
 	return err
 }
 
-func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) createUserForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	in := formInput(r)
 	u, oneTime, err := s.createUser(r, rq, in)
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request, rq *requ
 	return s.renderUsers(w, r, rq, http.StatusCreated, usersData{OneTime: oneTime, Created: u.Username}, "")
 }
 
-func (s *Server) disableUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) disableUserForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	if _, err := s.setDisabled(r, rq, true); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
@@ -177,7 +178,7 @@ func (s *Server) disableUserForm(w http.ResponseWriter, r *http.Request, rq *req
 	return nil
 }
 
-func (s *Server) enableUserForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) enableUserForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	if _, err := s.setDisabled(r, rq, false); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
@@ -185,7 +186,7 @@ func (s *Server) enableUserForm(w http.ResponseWriter, r *http.Request, rq *requ
 	return nil
 }
 
-func (s *Server) grantForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) grantForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	if _, err := s.grant(r, rq, r.PostFormValue("role"), r.PostFormValue("org_code")); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}

@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"cmp"
@@ -12,15 +12,8 @@ import (
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/web"
 )
-
-// visibleOrg loads the organisation named by the {code} path value if the
-// caller may read it (its subtree check, in SQL); anything else is "not
-// found", so organisations outside the caller's subtrees do not exist for
-// them.
-func (s *Server) visibleOrg(r *http.Request, rq *request, p kexie.Permission) (kexie.Organisation, error) {
-	return s.reg.Org(r.Context(), rq.Actor(r), p, r.PathValue("code"))
-}
 
 // paragraphOrder is the order in which the "organisation members" paragraph
 // lists kinds: societies first, then associations from the top down, as the
@@ -86,31 +79,11 @@ type orgsData struct {
 
 const orgsPerPage = 50
 
-func pageParam(r *http.Request) int {
-	p, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	return max(p, 1)
-}
-
-// pageLinks builds previous/next links for a list page, keeping the other
-// query parameters.
-func pageLinks(r *http.Request, page int, more bool) (prev, next string) {
-	q := r.URL.Query()
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page-1))
-		prev = r.URL.Path + "?" + q.Encode()
-	}
-	if more {
-		q.Set("page", strconv.Itoa(page+1))
-		next = r.URL.Path + "?" + q.Encode()
-	}
-	return
-}
-
-func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) orgsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := orgsData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
 	var err error
 	if d.Q != "" {
-		page := pageParam(r)
+		page := web.PageParam(r)
 		d.Results, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), d.Q, (page-1)*orgsPerPage, orgsPerPage+1)
 		if err != nil {
 			return err
@@ -119,7 +92,7 @@ func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		if more {
 			d.Results = d.Results[:orgsPerPage]
 		}
-		d.Prev, d.Next = pageLinks(r, page, more)
+		d.Prev, d.Next = web.PageLinks(r, page, more)
 	}
 	if d.Top, err = s.reg.TopOrgs(r.Context(), rq.Actor(r)); err != nil {
 		return err
@@ -128,7 +101,7 @@ func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "orgs", s.newPage(r, rq, "orgs.title", d))
+	return s.Render(w, http.StatusOK, "orgs", s.NewPage(r, rq, "orgs.title", d))
 }
 
 type orgData struct {
@@ -157,8 +130,8 @@ type statRow struct {
 	Children, Subtree, Independent int
 }
 
-func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermRegistryRead)
+func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermRegistryRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -199,11 +172,11 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	if d.Structure, _, err = s.reg.Children(ctx, o.ID, false, 0, 500); err != nil {
 		return err
 	}
-	page := pageParam(r)
+	page := web.PageParam(r)
 	if d.Children, d.Total, err = s.reg.Children(ctx, o.ID, true, (page-1)*orgsPerPage, orgsPerPage); err != nil {
 		return err
 	}
-	d.Prev, d.Next = pageLinks(r, page, page*orgsPerPage < d.Total)
+	d.Prev, d.Next = web.PageLinks(r, page, page*orgsPerPage < d.Total)
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryWrite, o.ID); err != nil {
 		return err
 	}
@@ -213,15 +186,15 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request, rq *request) er
 	if d.Successive, err = s.gov.Leaders(ctx, o.ID, true); err != nil {
 		return err
 	}
-	if rq.form != nil {
-		if rq.form.Has("action") {
-			d.StatusForm = rq.form
+	if rq.Form != nil {
+		if rq.Form.Has("action") {
+			d.StatusForm = rq.Form
 		} else {
-			d.ProfileForm = rq.form
+			d.ProfileForm = rq.Form
 		}
 	}
-	p := s.newPage(r, rq, "orgs.title", d)
+	p := s.NewPage(r, rq, "orgs.title", d)
 	p.Title = o.Name(rq.L.Lang)
-	p.Error = rq.pageError
-	return s.render(w, cmp.Or(rq.status, http.StatusOK), "org", p)
+	p.Error = rq.PageError
+	return s.Render(w, cmp.Or(rq.Status, http.StatusOK), "org", p)
 }

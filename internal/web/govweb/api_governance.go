@@ -1,4 +1,4 @@
-package web
+package govweb
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // The governance JSON API: the same store use cases and checks as the
@@ -75,9 +76,9 @@ func toLeadersJSON(ls []governance.Leader) []leaderJSON {
 
 // apiGovernance is an organisation's governance at a glance: its charter,
 // bodies with their current term and seats, leaders, findings today.
-func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiGovernance(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	ctx := r.Context()
-	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
+	o, err := web.LoadByCode(r, rq, kexie.PermGovernanceRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 		if len(terms) > 0 {
 			tj := toTermJSON(terms[0])
 			bj.Term = &tj
-			seats, err := s.gov.Seats(ctx, terms[0].ID, s.today())
+			seats, err := s.gov.Seats(ctx, terms[0].ID, s.Today())
 			if err != nil {
 				return err
 			}
@@ -125,17 +126,17 @@ func (s *Server) apiGovernance(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	out.Leaders, out.SuccessiveLeaders = toLeadersJSON(current), toLeadersJSON(all)
-	if out.Findings, err = s.gov.Findings(ctx, o.ID, s.day()); err != nil {
+	if out.Findings, err = s.gov.Findings(ctx, o.ID, s.Day()); err != nil {
 		return err
 	}
 	if out.Findings == nil {
 		out.Findings = []charter.Finding{}
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
+func (s *handlers) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermGovernanceManage, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -144,18 +145,18 @@ func (s *Server) apiCreateBody(w http.ResponseWriter, r *http.Request, rq *reque
 		NameZH string `json:"name_zh"`
 		NameEN string `json:"name_en"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	b, err := s.gov.CreateBody(r.Context(), rq.Actor(r), o.ID, charter.BodyKind(in.Kind), in.NameZH, in.NameEN)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}})
+	return web.WriteJSON(w, http.StatusCreated, bodyJSON{ID: b.ID, Kind: string(b.Kind), NameZH: b.NameZH, NameEN: b.NameEN, Seats: []seatJSON{}})
 }
 
-func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -167,26 +168,26 @@ func (s *Server) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *reques
 		Number  int    `json:"number"`
 		Started string `json:"started"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	t, err := s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toTermJSON(t))
+	return web.WriteJSON(w, http.StatusCreated, toTermJSON(t))
 }
 
 // apiTerm loads the term {id} for a caller holding p on its organisation.
-func (s *Server) apiTerm(r *http.Request, rq *request, p kexie.Permission) (governance.Term, int64, error) {
-	id, err := pathID(r)
+func (s *handlers) apiTerm(r *http.Request, rq *web.Request, p kexie.Permission) (governance.Term, int64, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Term{}, 0, err
 	}
 	return s.gov.Term(r.Context(), rq.Actor(r), p, id)
 }
 
-func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	t, _, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -195,7 +196,7 @@ func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *reque
 		Months     int    `json:"months"`
 		Resolution string `json:"resolution"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if err := s.gov.ExtendTerm(r.Context(), rq.Actor(r), t.ID, in.Months, in.Resolution); err != nil {
@@ -207,13 +208,13 @@ func (s *Server) apiExtendTerm(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	for _, x := range terms {
 		if x.ID == t.ID {
-			return writeJSON(w, http.StatusCreated, toTermJSON(x))
+			return web.WriteJSON(w, http.StatusCreated, toTermJSON(x))
 		}
 	}
 	return kexie.Errorf(kexie.CodeNotFound, "err.term_not_found", "no such term")
 }
 
-func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	t, orgID, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -225,7 +226,7 @@ func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request)
 		AgeBand   string `json:"age_band"`
 		Seated    string `json:"seated"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	m, err := s.mem.MemberByNo(r.Context(), orgID, in.MemberNo)
@@ -241,11 +242,11 @@ func (s *Server) apiAddSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toSeatJSON(seat))
+	return web.WriteJSON(w, http.StatusCreated, toSeatJSON(seat))
 }
 
-func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -256,7 +257,7 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 		Date string `json:"date"`
 		Why  string `json:"why"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if err := s.gov.EndSeat(r.Context(), rq.Actor(r), id, in.Date, in.Why); err != nil {
@@ -266,10 +267,10 @@ func (s *Server) apiEndSeat(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toSeatJSON(seat))
+	return web.WriteJSON(w, http.StatusOK, toSeatJSON(seat))
 }
 
-func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	t, _, err := s.apiTerm(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -280,7 +281,7 @@ func (s *Server) apiCreateMeeting(w http.ResponseWriter, r *http.Request, rq *re
 		Mode   string `json:"mode"`
 		Agenda string `json:"agenda"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	id, err := s.gov.CreateMeeting(r.Context(), rq.Actor(r), t.ID, governance.NewMeeting{Held: in.Held, Place: in.Place, Mode: in.Mode, Agenda: in.Agenda})
@@ -341,7 +342,7 @@ func toElectionJSON(e governance.Election) electionJSON {
 
 // writeMeeting answers with a meeting as it now is: facts, live quorum,
 // attendance, motions, elections.
-func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, status int) error {
+func (s *handlers) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, status int) error {
 	ctx := r.Context()
 	m, err := s.gov.MeetingByID(ctx, id)
 	if err != nil {
@@ -391,20 +392,20 @@ func (s *Server) writeMeeting(w http.ResponseWriter, r *http.Request, id int64, 
 	for _, e := range rec.Elections {
 		out.Elections = append(out.Elections, toElectionJSON(e))
 	}
-	return writeJSON(w, status, out)
+	return web.WriteJSON(w, status, out)
 }
 
 // meetingAccess lets in those who may read the meeting's organisation or
 // hold a seat at it — two indexed lookups, since every ballot of a
 // congress of thousands passes here; anyone else finds nothing (404).
-func (s *Server) meetingAccess(r *http.Request, rq *request, meetingID int64, notFound error) error {
+func (s *handlers) meetingAccess(r *http.Request, rq *web.Request, meetingID int64, notFound error) error {
 	return s.gov.Attends(r.Context(), rq.Actor(r), meetingID, notFound)
 }
 
 // apiMeeting is a meeting for those who may read its organisation or hold
 // a seat at it.
-func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) apiMeeting(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -414,7 +415,7 @@ func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request, rq *request)
 	return s.writeMeeting(w, r, id, http.StatusOK)
 }
 
-func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -426,7 +427,7 @@ func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *re
 			ProxySeatID int64  `json:"proxy_seat_id"`
 		} `json:"attendance"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	var list []governance.Presence
@@ -439,7 +440,7 @@ func (s *Server) apiSetAttendance(w http.ResponseWriter, r *http.Request, rq *re
 	return s.writeMeeting(w, r, m.ID, http.StatusOK)
 }
 
-func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -449,7 +450,7 @@ func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *reque
 		Decision  string `json:"decision"`
 		CountedBy string `json:"counted_by"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	id, err := s.gov.OpenMotion(r.Context(), rq.Actor(r), m.ID, in.Title, charter.Decision(in.Decision), in.CountedBy)
@@ -460,20 +461,20 @@ func (s *Server) apiOpenMotion(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toMotionJSON(mo))
+	return web.WriteJSON(w, http.StatusCreated, toMotionJSON(mo))
 }
 
 // apiMotion loads the motion {id}; who may do what with it is checked by
 // the caller.
-func (s *Server) apiMotion(r *http.Request) (governance.Motion, error) {
-	id, err := pathID(r)
+func (s *handlers) apiMotion(r *http.Request) (governance.Motion, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Motion{}, err
 	}
 	return s.gov.MotionByID(r.Context(), id)
 }
 
-func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	mo, _, err := s.clerkMotion(r, rq)
 	if err != nil {
 		return err
@@ -483,7 +484,7 @@ func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *requ
 		No      *int `json:"no"`
 		Abstain *int `json:"abstain"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	var clerk *charter.Tally
@@ -496,7 +497,7 @@ func (s *Server) apiCloseMotion(w http.ResponseWriter, r *http.Request, rq *requ
 	if mo, err = s.gov.MotionByID(r.Context(), mo.ID); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toMotionJSON(mo))
+	return web.WriteJSON(w, http.StatusOK, toMotionJSON(mo))
 }
 
 func deref(p *int) int {
@@ -509,7 +510,7 @@ func deref(p *int) int {
 // voterSeat checks a seat a vote is cast for: the meeting must be the
 // caller's to see (else 404) and the seat one they vote for — their own,
 // or one they hold a proxy for (else 403).
-func (s *Server) voterSeat(r *http.Request, rq *request, meetingID, seat int64) error {
+func (s *handlers) voterSeat(r *http.Request, rq *web.Request, meetingID, seat int64) error {
 	// The common case first, in two indexed lookups: the caller votes for
 	// this seat. Only otherwise is it worth telling 404 from 403.
 	_, seats, err := s.seatsVotedByCaller(r.Context(), rq, meetingID)
@@ -525,7 +526,7 @@ func (s *Server) voterSeat(r *http.Request, rq *request, meetingID, seat int64) 
 	return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 }
 
-func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCastVote(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	mo, err := s.apiMotion(r)
 	if err != nil {
 		return err
@@ -534,7 +535,7 @@ func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request
 		SeatID int64  `json:"seat_id"`
 		Vote   string `json:"vote"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if err := s.voterSeat(r, rq, mo.MeetingID, in.SeatID); err != nil {
@@ -546,14 +547,14 @@ func (s *Server) apiCastVote(w http.ResponseWriter, r *http.Request, rq *request
 	if err := s.gov.CastVote(r.Context(), rq.Actor(r), mo.ID, in.SeatID, in.Vote); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, struct {
+	return web.WriteJSON(w, http.StatusCreated, struct {
 		MotionID int64  `json:"motion_id"`
 		SeatID   int64  `json:"seat_id"`
 		Vote     string `json:"vote"`
 	}{mo.ID, in.SeatID, in.Vote})
 }
 
-func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 	if err != nil {
 		return err
@@ -563,7 +564,7 @@ func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *req
 		Seats      int     `json:"seats"`
 		Candidates []int64 `json:"candidates"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	id, err := s.gov.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
@@ -574,32 +575,32 @@ func (s *Server) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toElectionJSON(e))
+	return web.WriteJSON(w, http.StatusCreated, toElectionJSON(e))
 }
 
 // apiElectionFor loads the election {id} for a caller who may read its
 // organisation or holds a seat at its meeting.
-func (s *Server) apiElectionFor(r *http.Request, rq *request) (governance.Election, error) {
-	id, err := pathID(r)
+func (s *handlers) apiElectionFor(r *http.Request, rq *web.Request) (governance.Election, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Election{}, err
 	}
 	return s.gov.ElectionFor(r.Context(), rq.Actor(r), id)
 }
 
-func (s *Server) apiElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiElection(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	e, err := s.apiElectionFor(r, rq)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toElectionJSON(e))
+	return web.WriteJSON(w, http.StatusOK, toElectionJSON(e))
 }
 
 // apiCastBallot takes a seat's secret ballot and answers with its receipt,
 // once: the receipt is in no URL, log line or row that names the voter.
 // Every lookup on the way is one indexed row: a congress votes here.
-func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -611,7 +612,7 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 		SeatID  int64   `json:"seat_id"`
 		Choices []int64 `json:"choices"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	if err := s.voterSeat(r, rq, meetingID, in.SeatID); err != nil {
@@ -620,33 +621,33 @@ func (s *Server) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		return err
 	}
-	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.cfg.Sealer)
+	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.Config().Sealer)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, http.StatusCreated, struct {
+	return web.WriteJSON(w, http.StatusCreated, struct {
 		Receipt string `json:"receipt"`
 	}{receipt})
 }
 
-func (s *Server) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	e, _, err := s.clerkElection(r, rq)
 	if err != nil {
 		return err
 	}
-	if _, err := s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer); err != nil {
+	if _, err := s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer); err != nil {
 		return err
 	}
 	if e, err = s.gov.ElectionByID(r.Context(), e.ID); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toElectionJSON(e))
+	return web.WriteJSON(w, http.StatusOK, toElectionJSON(e))
 }
 
 // apiBallots is the published ballot list, after the count: each receipt
 // and what its ballot approved.
-func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apiBallots(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	e, err := s.apiElectionFor(r, rq)
 	if err != nil {
 		return err
@@ -670,13 +671,13 @@ func (s *Server) apiBallots(w http.ResponseWriter, r *http.Request, rq *request)
 		}
 		out.Ballots = append(out.Ballots, ballotJSON{b.Receipt, c})
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 // apiCharter is the charter an organisation follows: every body's rules
 // as exact fractions and settings.
-func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceRead)
+func (s *handlers) apiCharter(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermGovernanceRead, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -684,13 +685,13 @@ func (s *Server) apiCharter(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, c)
+	return web.WriteJSON(w, http.StatusOK, c)
 }
 
 // apiSetCharter puts a template's rules in force ({"template"}) or the
 // organisation's own ({"rules"}).
-func (s *Server) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermGovernanceManage)
+func (s *handlers) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermGovernanceManage, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -698,7 +699,7 @@ func (s *Server) apiSetCharter(w http.ResponseWriter, r *http.Request, rq *reque
 		Template string           `json:"template"`
 		Rules    *charter.Charter `json:"rules"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	switch {

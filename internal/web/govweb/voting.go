@@ -1,4 +1,4 @@
-package web
+package govweb
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // Voting by seat holders, on their own device: /meetings/{id}/vote shows a
@@ -25,7 +26,7 @@ import (
 
 // seatsVotedByCaller is the person the caller's account is linked to (0: none)
 // and the seats of the meeting they vote for.
-func (s *Server) seatsVotedByCaller(ctx context.Context, rq *request, meetingID int64) (int64, []int64, error) {
+func (s *handlers) seatsVotedByCaller(ctx context.Context, rq *web.Request, meetingID int64) (int64, []int64, error) {
 	person, err := s.gov.PersonOfUser(ctx, rq.User.ID)
 	if err != nil || person == 0 {
 		return 0, nil, err
@@ -36,7 +37,7 @@ func (s *Server) seatsVotedByCaller(ctx context.Context, rq *request, meetingID 
 
 // seatHolderMeeting loads a meeting for a voter: the caller may read its
 // organisation, or holds a seat at it; anything else is not found.
-func (s *Server) seatHolderMeeting(r *http.Request, rq *request, id int64) (governance.Meeting, meetingRecord, error) {
+func (s *handlers) seatHolderMeeting(r *http.Request, rq *web.Request, id int64) (governance.Meeting, meetingRecord, error) {
 	if err := s.meetingAccess(r, rq, id, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
 		return governance.Meeting{}, meetingRecord{}, err
 	}
@@ -93,15 +94,15 @@ type voteData struct {
 	ReceiptBallot int64
 }
 
-func (s *Server) votePage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) votePage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
 	return s.renderVote(w, r, rq, id, http.StatusOK, "", nil)
 }
 
-func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request, meetingID int64, status int, errMsg string, receipt *voteData) error {
+func (s *handlers) renderVote(w http.ResponseWriter, r *http.Request, rq *web.Request, meetingID int64, status int, errMsg string, receipt *voteData) error {
 	m, rec, err := s.seatHolderMeeting(r, rq, meetingID)
 	if err != nil {
 		return err
@@ -157,33 +158,33 @@ func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, rq *request,
 	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, m.OrgID); err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "gov.vote_title", d)
+	p := s.NewPage(r, rq, "gov.vote_title", d)
 	p.Title = L.T("gov.vote_title") + " · " + d.Title
 	p.Error = errMsg
-	return s.render(w, status, "vote", p)
+	return s.Render(w, status, "vote", p)
 }
 
 // callerVoteSeat checks the seat a vote is cast for: the meeting must be the
 // caller's to see (else 404) and the seat one they vote for (else 403).
-func (s *Server) callerVoteSeat(r *http.Request, rq *request, meetingID int64) (int64, error) {
+func (s *handlers) callerVoteSeat(r *http.Request, rq *web.Request, meetingID int64) (int64, error) {
 	seat, _ := strconv.ParseInt(r.PostForm.Get("seat"), 10, 64)
 	return seat, s.voterSeat(r, rq, meetingID, seat)
 }
 
 // voteFailed shows the voting page again with the error, for errors a
 // voter can act on; others go to the error page.
-func (s *Server) voteFailed(w http.ResponseWriter, r *http.Request, rq *request, meetingID int64, err error) error {
+func (s *handlers) voteFailed(w http.ResponseWriter, r *http.Request, rq *web.Request, meetingID int64, err error) error {
 	switch kexie.ErrorCode(err) {
 	case kexie.CodeInvalid, kexie.CodeConflict:
-		return s.renderVote(w, r, rq, meetingID, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)), nil)
+		return s.renderVote(w, r, rq, meetingID, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)), nil)
 	}
 	return err
 }
 
 // castVoteForm records the vote of a seat the caller votes for on an open
 // electronic motion.
-func (s *Server) castVoteForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) castVoteForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -206,8 +207,8 @@ func (s *Server) castVoteForm(w http.ResponseWriter, r *http.Request, rq *reques
 
 // castBallotForm takes a seat's secret ballot and answers with the voting
 // page showing the receipt, once: no redirect, so the code is in no URL.
-func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) castBallotForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -227,7 +228,7 @@ func (s *Server) castBallotForm(w http.ResponseWriter, r *http.Request, rq *requ
 			choices = append(choices, c)
 		}
 	}
-	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.cfg.Sealer)
+	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.Config().Sealer)
 	if err != nil {
 		return s.voteFailed(w, r, rq, e.MeetingID, err)
 	}
@@ -259,8 +260,8 @@ type ballotLine struct {
 // ballotsPage is the published ballot list of a counted election: each
 // receipt code with what that ballot approved, for voters to find their
 // own. It is there for whoever may see the meeting or sits at it.
-func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) ballotsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -280,15 +281,15 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 	if d.CanRead, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, m.OrgID); err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "gov.ballots_title", d)
+	p := s.NewPage(r, rq, "gov.ballots_title", d)
 	p.Title = L.T("gov.ballots_title") + " · " + e.Title
 	ballots, err := s.gov.Ballots(ctx, e.ID)
 	if err != nil {
 		if kexie.ErrorCode(err) != kexie.CodeConflict {
 			return err
 		}
-		p.Error = message(L, kexie.AsError(err))
-		return s.render(w, http.StatusConflict, "ballots", p)
+		p.Error = web.Message(L, kexie.AsError(err))
+		return s.Render(w, http.StatusConflict, "ballots", p)
 	}
 	d.Count, d.Elected = electionWords(L, e), electedWords(L, e)
 	names := map[int64]string{}
@@ -308,12 +309,12 @@ func (s *Server) ballotsPage(w http.ResponseWriter, r *http.Request, rq *request
 		d.Ballots = append(d.Ballots, line)
 	}
 	p.Data = d
-	return s.render(w, http.StatusOK, "ballots", p)
+	return s.Render(w, http.StatusOK, "ballots", p)
 }
 
 // myMeetings lists the meetings at which the caller's person holds a seat,
 // with a way to each one's voting page.
-func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) myMeetings(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	person, err := s.gov.PersonOfUser(r.Context(), rq.User.ID)
 	if err != nil {
 		return err
@@ -334,5 +335,5 @@ func (s *Server) myMeetings(w http.ResponseWriter, r *http.Request, rq *request)
 		b := governance.Body{Kind: sm.BodyKind, NameZH: sm.BodyNameZH, NameEN: sm.BodyNameEN}
 		rows = append(rows, row{SeatMeeting: sm, Org: org.Name(rq.L.Lang), Title: govTermLabel(rq.L, govBodyName(rq.L, b), sm.TermNumber)})
 	}
-	return s.render(w, http.StatusOK, "mymeetings", s.newPage(r, rq, "my.meetings", rows))
+	return s.Render(w, http.StatusOK, "mymeetings", s.NewPage(r, rq, "my.meetings", rows))
 }

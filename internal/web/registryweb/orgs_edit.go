@@ -1,4 +1,4 @@
-package web
+package registryweb
 
 import (
 	"bytes"
@@ -13,10 +13,8 @@ import (
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/orgfile"
 	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/web"
 )
-
-// maxUpload bounds an uploaded organisation or member file.
-const maxUpload = 32 << 20
 
 type importData struct {
 	DryRun   bool
@@ -29,23 +27,23 @@ type importData struct {
 	Warnings []string
 }
 
-func (s *Server) importForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	return s.render(w, http.StatusOK, "import", s.newPage(r, rq, "import.title", importData{DryRun: true}))
+func (s *handlers) importForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", importData{DryRun: true}))
 }
 
 // importOrgs runs the same import as `kexie import orgs`, limited to the
 // subtrees where the user may write; with "dry run" ticked (the default) it
 // only previews. Either way the page shows the first rows, the summary line
 // and every rejected row.
-func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := importData{DryRun: r.FormValue("dry_run") != "", Columns: orgfile.Columns}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err
 		}
-		p := s.newPage(r, rq, "import.title", d)
-		p.Error = message(rq.L, kexie.AsError(err))
-		return s.render(w, http.StatusBadRequest, "import", p)
+		p := s.NewPage(r, rq, "import.title", d)
+		p.Error = web.Message(rq.L, kexie.AsError(err))
+		return s.Render(w, http.StatusBadRequest, "import", p)
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
@@ -86,7 +84,7 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 	for _, rj := range rejected {
 		gone[rj.Line] = true
 		if rj.Err != nil {
-			rj.Reason = message(rq.L, kexie.AsError(rj.Err))
+			rj.Reason = web.Message(rq.L, kexie.AsError(rj.Err))
 		}
 		d.Rejected = append(d.Rejected, rj)
 	}
@@ -103,10 +101,10 @@ func (s *Server) importOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 	// The same summary line as the command line prints.
 	d.Summary = orgfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
 	d.Done = true
-	return s.render(w, http.StatusOK, "import", s.newPage(r, rq, "import.title", d))
+	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", d))
 }
 
-func (s *Server) exportOrgs(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) exportOrgs(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	name := r.PathValue("file")
 	if name != "orgs.csv" && name != "orgs.xlsx" {
 		return kexie.Errorf(kexie.CodeNotFound, "err.no_page", "no such page")
@@ -133,8 +131,8 @@ func (s *Server) exportOrgs(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 // changeStatus suspends, restores, cancels or renames an organisation.
-func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermRegistryWrite)
+func (s *handlers) changeStatus(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermRegistryWrite, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -146,7 +144,7 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, rq *reques
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
 			// Back to the profile with the error, the form as typed.
-			rq.form = r.PostForm
+			rq.Form = r.PostForm
 			return s.renderOrgError(w, r, rq, err)
 		}
 		return err
@@ -155,9 +153,9 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, rq *reques
 	return nil
 }
 
-func (s *Server) renderOrgError(w http.ResponseWriter, r *http.Request, rq *request, err error) error {
-	rq.pageError = message(rq.L, kexie.AsError(err))
-	rq.status = httpStatus(kexie.ErrorCode(err))
+func (s *handlers) renderOrgError(w http.ResponseWriter, r *http.Request, rq *web.Request, err error) error {
+	rq.PageError = web.Message(rq.L, kexie.AsError(err))
+	rq.Status = web.HTTPStatus(kexie.ErrorCode(err))
 	return s.orgPage(w, r, rq)
 }
 
@@ -166,7 +164,7 @@ type filingsData struct {
 	MemberFilings []membership.MemberFiling
 }
 
-func (s *Server) filingsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) filingsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	fs, err := s.reg.Filings(r.Context(), rq.Actor(r), false, 200)
 	if err != nil {
 		return err
@@ -175,11 +173,11 @@ func (s *Server) filingsPage(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "filings", s.newPage(r, rq, "filings.title", filingsData{Filings: fs, MemberFilings: mfs}))
+	return s.Render(w, http.StatusOK, "filings", s.NewPage(r, rq, "filings.title", filingsData{Filings: fs, MemberFilings: mfs}))
 }
 
-func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
+func (s *handlers) ackFiling(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -192,8 +190,8 @@ func (s *Server) ackFiling(w http.ResponseWriter, r *http.Request, rq *request) 
 
 // editProfile saves the profile fields of an organisation the caller may
 // write, each checked as an import row's would be.
-func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request) error {
-	o, err := s.visibleOrg(r, rq, kexie.PermRegistryWrite)
+func (s *handlers) editProfile(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := web.LoadByCode(r, rq, kexie.PermRegistryWrite, s.reg.Org)
 	if err != nil {
 		return err
 	}
@@ -229,23 +227,11 @@ func (s *Server) editProfile(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	if err := check(); err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeInvalid {
-			rq.form = r.PostForm
+			rq.Form = r.PostForm
 			return s.renderOrgError(w, r, rq, err)
 		}
 		return err
 	}
 	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.mem.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
 	return nil
 }

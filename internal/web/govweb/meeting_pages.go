@@ -1,4 +1,4 @@
-package web
+package govweb
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // The meeting page, /meetings/{id}: its facts, the live quorum, the
@@ -33,7 +34,7 @@ type meetingRecord struct {
 	Elections  []governance.Election
 }
 
-func (s *Server) loadMeetingRecord(ctx context.Context, m governance.Meeting) (meetingRecord, error) {
+func (s *handlers) loadMeetingRecord(ctx context.Context, m governance.Meeting) (meetingRecord, error) {
 	rec := meetingRecord{M: m}
 	var err error
 	if rec.Org, err = s.reg.OrgByID(ctx, m.OrgID); err != nil {
@@ -70,15 +71,15 @@ func (rec meetingRecord) title(l *i18n.Localizer) string {
 
 // pageMeeting loads the meeting {id} if the caller holds p on its
 // organisation; anything else is not found.
-func (s *Server) pageMeeting(r *http.Request, rq *request, p kexie.Permission) (governance.Meeting, error) {
-	id, err := pathID(r)
+func (s *handlers) pageMeeting(r *http.Request, rq *web.Request, p kexie.Permission) (governance.Meeting, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Meeting{}, err
 	}
 	return s.pageMeetingByID(r, rq, id, p)
 }
 
-func (s *Server) pageMeetingByID(r *http.Request, rq *request, id int64, p kexie.Permission) (governance.Meeting, error) {
+func (s *handlers) pageMeetingByID(r *http.Request, rq *web.Request, id int64, p kexie.Permission) (governance.Meeting, error) {
 	return s.gov.Meeting(r.Context(), rq.Actor(r), p, id)
 }
 
@@ -152,11 +153,11 @@ func meetingElections(l *i18n.Localizer, es []governance.Election) []meetingElec
 	return out
 }
 
-func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) meetingPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderMeeting(w, r, rq, http.StatusOK, "")
 }
 
-func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
+func (s *handlers) renderMeeting(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
 	m, err := s.pageMeeting(r, rq, kexie.PermGovernanceRead)
 	if err != nil {
 		return err
@@ -169,7 +170,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 	L := rq.L
 	d := meetingData{meetingRecord: rec, BodyName: govBodyName(L, rec.Body), Title: rec.title(L), QuorumText: quorumWords(L, rec.Quorum, rec.Rules),
 		Motions: meetingMotions(L, rec.Motions), Elections: meetingElections(L, rec.Elections), Statuses: attendanceStatuses,
-		Decisions: charter.Decisions, Form: rq.form}
+		Decisions: charter.Decisions, Form: rq.Form}
 	for _, a := range rec.Attendance {
 		if a.Status == charter.Present {
 			d.Present = append(d.Present, a)
@@ -186,16 +187,16 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, rq *reque
 	} else {
 		d.CanVote = len(seats) > 0
 	}
-	p := s.newPage(r, rq, "gov.meeting", d)
+	p := s.NewPage(r, rq, "gov.meeting", d)
 	p.Title = d.Title
 	p.Error = errMsg
-	return s.render(w, status, "meeting", p)
+	return s.Render(w, status, "meeting", p)
 }
 
 // govMeetingAction runs one of the clerk's changes on a meeting and comes
 // back to its page, with the error and the form as typed when it fails.
-func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *request, m governance.Meeting) error) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) govMeetingAction(flash string, fn func(r *http.Request, rq *web.Request, m governance.Meeting) error) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 		m, err := s.pageMeeting(r, rq, kexie.PermGovernanceManage)
 		if err != nil {
 			return err
@@ -204,13 +205,13 @@ func (s *Server) govMeetingAction(flash string, fn func(r *http.Request, rq *req
 	}
 }
 
-func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq *request, m governance.Meeting, flash string, err error) error {
+func (s *handlers) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq *web.Request, m governance.Meeting, flash string, err error) error {
 	if err != nil {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
-			rq.form = r.PostForm
+			rq.Form = r.PostForm
 			r.SetPathValue("id", strconv.FormatInt(m.ID, 10))
-			return s.renderMeeting(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+			return s.renderMeeting(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
 		}
 		return err
 	}
@@ -221,7 +222,7 @@ func (s *Server) finishMeetingAction(w http.ResponseWriter, r *http.Request, rq 
 // setAttendanceForm takes the attendance form: for each seat of the meeting a
 // status_<seat> and, when represented, proxy_<seat> (the present seat
 // holding the proxy).
-func (s *Server) setAttendanceForm(r *http.Request, rq *request, m governance.Meeting) error {
+func (s *handlers) setAttendanceForm(r *http.Request, rq *web.Request, m governance.Meeting) error {
 	rows, err := s.gov.Attendance(r.Context(), m.ID)
 	if err != nil {
 		return err
@@ -249,13 +250,13 @@ func (s *Server) setAttendanceForm(r *http.Request, rq *request, m governance.Me
 	return s.gov.SetAttendance(r.Context(), rq.Actor(r), m.ID, list)
 }
 
-func (s *Server) openMotionForm(r *http.Request, rq *request, m governance.Meeting) error {
+func (s *handlers) openMotionForm(r *http.Request, rq *web.Request, m governance.Meeting) error {
 	f := r.PostForm
 	_, err := s.gov.OpenMotion(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("title")), charter.Decision(f.Get("decision")), f.Get("counted_by"))
 	return err
 }
 
-func (s *Server) openElectionForm(r *http.Request, rq *request, m governance.Meeting) error {
+func (s *handlers) openElectionForm(r *http.Request, rq *web.Request, m governance.Meeting) error {
 	f := r.PostForm
 	seats, err := govFormInt(rq.L, f, "seats", "gov.election_seats")
 	if err != nil {
@@ -283,7 +284,7 @@ func (s *Server) openElectionForm(r *http.Request, rq *request, m governance.Mee
 
 // closeMotionForm closes the motion {id}: an electronic one by its votes, a
 // clerk's by the count typed into the form.
-func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	mo, m, err := s.clerkMotion(r, rq)
 	if err != nil {
 		return err
@@ -307,20 +308,20 @@ func (s *Server) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *req
 	return s.finishMeetingAction(w, r, rq, m, "flash.motion_closed", err)
 }
 
-func (s *Server) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) closeElectionForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	e, m, err := s.clerkElection(r, rq)
 	if err != nil {
 		return err
 	}
-	_, err = s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.cfg.Sealer)
+	_, err = s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
 }
 
 // clerkMotion loads the motion {id} and its meeting for a caller who may
 // write the meeting's organisation; for anyone else the motion does not
 // exist.
-func (s *Server) clerkMotion(r *http.Request, rq *request) (governance.Motion, governance.Meeting, error) {
-	id, err := pathID(r)
+func (s *handlers) clerkMotion(r *http.Request, rq *web.Request) (governance.Motion, governance.Meeting, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Motion{}, governance.Meeting{}, err
 	}
@@ -328,8 +329,8 @@ func (s *Server) clerkMotion(r *http.Request, rq *request) (governance.Motion, g
 }
 
 // clerkElection is clerkMotion for the election {id}.
-func (s *Server) clerkElection(r *http.Request, rq *request) (governance.Election, governance.Meeting, error) {
-	id, err := pathID(r)
+func (s *handlers) clerkElection(r *http.Request, rq *web.Request) (governance.Election, governance.Meeting, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return governance.Election{}, governance.Meeting{}, err
 	}

@@ -1,4 +1,4 @@
-package web
+package memberweb
 
 import (
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/tabular"
+	"github.com/kexie/kexie/internal/web"
 )
 
 type applyData struct {
@@ -25,7 +26,7 @@ type applyData struct {
 
 // applyOrg is the organisation a public application names; cancelled or
 // suspended ones take no applications.
-func (s *Server) applyOrg(r *http.Request) (kexie.Organisation, error) {
+func (s *handlers) applyOrg(r *http.Request) (kexie.Organisation, error) {
 	o, err := s.reg.OrgByCode(r.Context(), r.PathValue("code"))
 	if err != nil || o.Status != kexie.OrgActive || !o.Kind.IsMember() {
 		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with code %q", r.PathValue("code"))
@@ -33,19 +34,19 @@ func (s *Server) applyOrg(r *http.Request) (kexie.Organisation, error) {
 	return o, nil
 }
 
-func (s *Server) applyForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) applyForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.applyOrg(r)
 	if err != nil {
 		return err
 	}
 	d := applyData{Org: o, Types: []kexie.MemberType{"individual", "student", "foreign", "unit"}, IDTypes: memberfile.IDTypes}
-	return s.render(w, http.StatusOK, "apply", s.newPage(r, rq, "apply.title", d))
+	return s.Render(w, http.StatusOK, "apply", s.NewPage(r, rq, "apply.title", d))
 }
 
 // apply takes an application from the public form (no account needed):
 // the fields are checked as an import row's are; the applicant gets a
 // reference; staff see it in their queue.
-func (s *Server) apply(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) apply(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.applyOrg(r)
 	if err != nil {
 		return err
@@ -54,9 +55,9 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request, rq *request) erro
 	fail := func(err error) error {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeRateLimited:
-			p := s.newPage(r, rq, "apply.title", d)
-			p.Error = message(rq.L, kexie.AsError(err))
-			return s.render(w, httpStatus(kexie.ErrorCode(err)), "apply", p)
+			p := s.NewPage(r, rq, "apply.title", d)
+			p.Error = web.Message(rq.L, kexie.AsError(err))
+			return s.Render(w, web.HTTPStatus(kexie.ErrorCode(err)), "apply", p)
 		}
 		return err
 	}
@@ -69,7 +70,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request, rq *request) erro
 		return fail(err)
 	}
 	d.Form, d.Reference = nil, ref
-	return s.render(w, http.StatusCreated, "apply", s.newPage(r, rq, "apply.title", d))
+	return s.Render(w, http.StatusCreated, "apply", s.NewPage(r, rq, "apply.title", d))
 }
 
 // applicationFields are what an applicant fills in, named as an import
@@ -80,7 +81,7 @@ var applicationFields = []string{"type", "name", "name_en", "pinyin", "gender", 
 // submitApplication is the public application, from the form or the API:
 // rate-limited per client address, checked as an import row is, recorded
 // at stage submitted. It returns the applicant's reference.
-func (s *Server) submitApplication(r *http.Request, rq *request, o kexie.Organisation, fields map[string]string) (string, error) {
+func (s *handlers) submitApplication(r *http.Request, rq *web.Request, o kexie.Organisation, fields map[string]string) (string, error) {
 	if !s.applyLimit.Take("a:" + rq.Addr) {
 		return "", kexie.ErrRateLimited
 	}
@@ -95,7 +96,7 @@ func (s *Server) submitApplication(r *http.Request, rq *request, o kexie.Organis
 	if err != nil {
 		return "", err
 	}
-	_, ref, err := s.mem.Apply(r.Context(), rq.Actor(r), o.ID, m, s.cfg.Sealer, memberfile.MaskedID)
+	_, ref, err := s.mem.Apply(r.Context(), rq.Actor(r), o.ID, m, s.Config().Sealer, memberfile.MaskedID)
 	return ref, err
 }
 
@@ -104,22 +105,22 @@ type applicationsData struct {
 	Today string
 }
 
-func (s *Server) applicationsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) applicationsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderApplications(w, r, rq, http.StatusOK, "")
 }
 
-func (s *Server) renderApplications(w http.ResponseWriter, r *http.Request, rq *request, status int, errMsg string) error {
+func (s *handlers) renderApplications(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
 	apps, err := s.mem.Applications(r.Context(), rq.Actor(r), 200)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.today()})
+	p := s.NewPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.Today()})
 	p.Error = errMsg
-	return s.render(w, status, "applications", p)
+	return s.Render(w, status, "applications", p)
 }
 
-func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
-	m, err := s.visibleMember(r, rq, kexie.PermMembershipWrite)
+func (s *handlers) decide(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	m, err := web.LoadByID(r, rq, kexie.PermMembershipWrite, s.mem.Member)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err != nil {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
-			return s.renderApplications(w, r, rq, httpStatus(kexie.ErrorCode(err)), message(rq.L, kexie.AsError(err)))
+			return s.renderApplications(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
 		}
 		return err
 	}
@@ -146,9 +147,9 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, rq *request) err
 // under the configured public address (behind a TLS-terminating proxy
 // the request's own scheme and host are the proxy's inside view, and a
 // printed card keeps its link for years), else the request's.
-func (s *Server) verifyURL(r *http.Request, token string) string {
-	if s.cfg.PublicURL != "" {
-		return s.cfg.PublicURL + "/verify/" + token
+func (s *handlers) verifyURL(r *http.Request, token string) string {
+	if s.Config().PublicURL != "" {
+		return s.Config().PublicURL + "/verify/" + token
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -162,18 +163,18 @@ type cardData struct {
 	Verify string
 }
 
-func (s *Server) cardPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) cardPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "card", s.newPage(r, rq, "card.title", cardData{Card: c, Verify: s.verifyURL(r, c.Token)}))
+	return s.Render(w, http.StatusOK, "card", s.NewPage(r, rq, "card.title", cardData{Card: c, Verify: s.verifyURL(r, c.Token)}))
 }
 
 // visibleCard is the card of the membership in the path, for a caller who
 // may read that member; no card (an applicant, another subtree) is 404.
-func (s *Server) visibleCard(r *http.Request, rq *request) (membership.Card, error) {
-	id, err := pathID(r)
+func (s *handlers) visibleCard(r *http.Request, rq *web.Request) (membership.Card, error) {
+	id, err := web.PathID(r)
 	if err != nil {
 		return membership.Card{}, err
 	}
@@ -181,7 +182,7 @@ func (s *Server) visibleCard(r *http.Request, rq *request) (membership.Card, err
 }
 
 // cardQR is the card's QR code as a PNG.
-func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) cardQR(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.visibleCard(r, rq)
 	if err != nil {
 		return err
@@ -199,11 +200,11 @@ func (s *Server) cardQR(w http.ResponseWriter, r *http.Request, rq *request) err
 
 // verify is the public page a card's QR code opens: name, organisation,
 // type and whether the membership is valid today — nothing more.
-func (s *Server) verify(w http.ResponseWriter, r *http.Request, rq *request) error {
+func (s *handlers) verify(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.mem.CardByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("X-Robots-Tag", "noindex")
-	return s.render(w, http.StatusOK, "verify", s.newPage(r, rq, "verify.title", cardData{Card: c}))
+	return s.Render(w, http.StatusOK, "verify", s.NewPage(r, rq, "verify.title", cardData{Card: c}))
 }
