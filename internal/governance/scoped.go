@@ -11,7 +11,8 @@ import (
 // otherwise not found, exactly as one that does not exist.
 
 func notFound(key, what string) error {
-	return kexie.Errorf(kexie.CodeNotFound, key, "no such %s", what)
+	// The message is the catalog's (key); what only names it in English.
+	return kexie.Errorf(kexie.CodeNotFound, key, "no such "+what)
 }
 
 // Body is the body id for an actor holding p on its organisation.
