@@ -1,4 +1,4 @@
-package domaintest_test
+package membership_test
 
 import (
 	"bufio"
@@ -36,7 +36,7 @@ import (
 // INSERT per row and no checks, on the same driver and settings; then
 // member search over the imported database. Run:
 //
-//	go test -run '^$' -bench BenchmarkMembers -benchtime 1x -timeout 30m ./internal/domaintest/
+//	go test -run '^$' -bench BenchmarkMembers -benchtime 1x -timeout 30m ./internal/membership/
 //
 // With KEXIE_TEST_PG_DSN set, the import through COPY is measured too.
 

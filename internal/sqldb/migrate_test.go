@@ -1,4 +1,4 @@
-package domaintest_test
+package sqldb_test
 
 import (
 	"database/sql"
@@ -11,6 +11,24 @@ import (
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
+func TestMigrateIsIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		again, err := db.Migrate(ctx)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second migrate applied %v, %v", again, err)
+		}
+		st, err := db.MigrationStatus(ctx)
+		if err != nil || len(st) == 0 {
+			t.Fatal(st, err)
+		}
+		for _, m := range st {
+			if m.AppliedAt == nil {
+				t.Errorf("migration %d not applied", m.Version)
+			}
+		}
+	})
+}
+
 // Migration 16 rebuilds people and memberships on SQLite (foreign keys off
 // while it runs): a register written before it keeps every row and every
 // reference, and the rebuilt tables keep their rules — one member number
@@ -22,8 +40,8 @@ func TestMemberTablesRebuildKeepsRowsAndRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	must(t, db.MigrateToForTest(ctx, 15))
-	_, a, _, b := tree(t, db)
+	dbtest.Must(t, db.MigrateToForTest(ctx, 15))
+	_, a, _, b := dbtest.Tree(t, db)
 	const stamp = `'2026-01-01 00:00:00+00:00'`
 	for _, q := range []string{
 		`INSERT INTO people (id, name, gender, id_hash, employer, initials, created_at, updated_at) VALUES
@@ -35,7 +53,7 @@ func TestMemberTablesRebuildKeepsRowsAndRules(t *testing.T) {
 		`INSERT INTO dues_payments (membership_id, paid_on, amount_fen, created_at) VALUES (10, '2025-01-01', 5000, ` + stamp + `)`,
 		`INSERT INTO participations (membership_id, happened, what, created_at) VALUES (10, '2025-02-01', 'meeting', ` + stamp + `)`,
 	} {
-		must(t, db.RawExec(ctx, q))
+		dbtest.Must(t, db.RawExec(ctx, q))
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -92,7 +110,7 @@ func TestMemberTablesRebuildKeepsRowsAndRules(t *testing.T) {
 		}
 	}
 	// The same member number in another organisation is no duplicate.
-	must(t, db.RawExec(ctx, fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at)
+	dbtest.Must(t, db.RawExec(ctx, fmt.Sprintf(`INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at)
 		VALUES (%d, 2, 'A-1', 'individual', 'active', %s, %s)`, b.ID, stamp, stamp)))
 
 	// A migration that runs with foreign keys off and leaves a reference
@@ -129,8 +147,8 @@ func TestSettingsKeyNotNull(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	must(t, db.MigrateToForTest(ctx, 16))
-	must(t, db.RawExec(ctx, `INSERT INTO settings (key, value) VALUES ('a', '1'), ('b', '2'), (NULL, 'x'), (NULL, 'y')`))
+	dbtest.Must(t, db.MigrateToForTest(ctx, 16))
+	dbtest.Must(t, db.RawExec(ctx, `INSERT INTO settings (key, value) VALUES ('a', '1'), ('b', '2'), (NULL, 'x'), (NULL, 'y')`))
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package domaintest_test
+package governance_test
 
 import (
 	"fmt"
@@ -23,37 +23,37 @@ import (
 // seats and their holders.
 func councilMeeting(t *testing.T, db *dbtest.DB, n, present int) (meeting int64, seats, people []int64) {
 	t.Helper()
-	_, err := db.ImportOrgs(ctx, admin, numbered(org("SOC", "", "national_society", "学会")), registry.ImportOptions{})
-	must(t, err)
+	_, err := db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("SOC", "", "national_society", "学会")), registry.ImportOptions{})
+	dbtest.Must(t, err)
 	soc, err := db.OrgByCode(ctx, "SOC")
-	must(t, err)
+	dbtest.Must(t, err)
 	var rows []kexie.MemberRecord
 	for i := range n {
 		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("S%03d", i), OrgCode: "SOC", Type: "individual",
 			Name: fmt.Sprintf("理事%03d", i), Status: "active", Joined: "2020-01-01"})
 	}
-	_, err = db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
-	must(t, err)
-	council, err := db.CreateBody(ctx, admin, soc.ID, charter.Council, "理事会", "Council")
-	must(t, err)
-	term, err := db.StartTerm(ctx, admin, council.ID, 1, "2025-01-01")
-	must(t, err)
+	_, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+	dbtest.Must(t, err)
+	council, err := db.CreateBody(ctx, dbtest.Admin, soc.ID, charter.Council, "理事会", "Council")
+	dbtest.Must(t, err)
+	term, err := db.StartTerm(ctx, dbtest.Admin, council.ID, 1, "2025-01-01")
+	dbtest.Must(t, err)
 	for i := range n {
 		m, err := db.MemberByNo(ctx, soc.ID, fmt.Sprintf("S%03d", i))
-		must(t, err)
-		id, err := db.AddSeat(ctx, admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: true, Seated: "2025-01-01"})
-		must(t, err)
+		dbtest.Must(t, err)
+		id, err := db.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: true, Seated: "2025-01-01"})
+		dbtest.Must(t, err)
 		seats, people = append(seats, id), append(people, m.PersonID)
 	}
-	meeting, err = db.CreateMeeting(ctx, admin, term.ID, governance.NewMeeting{Held: "2026-06-01"})
-	must(t, err)
+	meeting, err = db.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-06-01"})
+	dbtest.Must(t, err)
 	var p []governance.Presence
 	for i, s := range seats {
 		if i < present {
 			p = append(p, governance.Presence{SeatID: s, Status: charter.Present})
 		}
 	}
-	must(t, db.SetAttendance(ctx, admin, meeting, p))
+	dbtest.Must(t, db.SetAttendance(ctx, dbtest.Admin, meeting, p))
 	return meeting, seats, people
 }
 
@@ -65,12 +65,12 @@ func councilMeeting(t *testing.T, db *dbtest.DB, n, present int) (meeting int64,
 func TestElectionSecretBallot(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		meeting, seats, people := councilMeeting(t, db, 12, 9)
-		if _, err := db.OpenElection(ctx, admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2}); kexie.AsError(err).Key != "err.election" {
+		if _, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2}); kexie.AsError(err).Key != "err.election" {
 			t.Fatalf("no candidates: %v", err)
 		}
 		a, b, c := people[0], people[1], people[2]
-		el, err := db.OpenElection(ctx, admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2, Candidates: []int64{a, b, c}})
-		must(t, err)
+		el, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2, Candidates: []int64{a, b, c}})
+		dbtest.Must(t, err)
 		// Seat 0's ballot, raced by twenty requests: exactly one is taken.
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -80,7 +80,7 @@ func TestElectionSecretBallot(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := db.CastBallot(ctx, admin, el, seats[0], []int64{a, b}, sealer)
+				r, err := db.CastBallot(ctx, dbtest.Admin, el, seats[0], []int64{a, b}, sealer)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -99,11 +99,11 @@ func TestElectionSecretBallot(t *testing.T) {
 		}
 		ballots := map[int][]int64{1: {a, b}, 2: {a, c}, 3: {a}, 4: {a, b}, 5: {b, c}, 6: {a, b, c} /* invalid: 3 for 2 seats */, 7: {c}, 8: {}}
 		for i := 1; i <= 8; i++ {
-			r, err := db.CastBallot(ctx, admin, el, seats[i], ballots[i], sealer)
-			must(t, err)
+			r, err := db.CastBallot(ctx, dbtest.Admin, el, seats[i], ballots[i], sealer)
+			dbtest.Must(t, err)
 			receipts = append(receipts, r)
 		}
-		if _, err := db.CastBallot(ctx, admin, el, seats[10], []int64{a}, sealer); kexie.AsError(err).Key != "err.vote_seat" {
+		if _, err := db.CastBallot(ctx, dbtest.Admin, el, seats[10], []int64{a}, sealer); kexie.AsError(err).Key != "err.vote_seat" {
 			t.Fatalf("an absent seat voted: %v", err)
 		}
 		if _, err := db.Ballots(ctx, el); kexie.AsError(err).Key != "err.election_open" {
@@ -112,20 +112,20 @@ func TestElectionSecretBallot(t *testing.T) {
 		// Until the count, what a ballot says is sealed in the database, and
 		// the attendance that issued the ballots stays as it is.
 		rows, err := db.RawQueryForTest(ctx, `SELECT choices FROM ballots`)
-		must(t, err)
+		dbtest.Must(t, err)
 		for rows.Next() {
 			var c string
-			must(t, rows.Scan(&c))
+			dbtest.Must(t, rows.Scan(&c))
 			if !strings.HasPrefix(c, "sealed:") {
 				t.Fatalf("a ballot in clear before the count: %q", c)
 			}
 		}
 		rows.Close()
-		if err := db.SetAttendance(ctx, admin, meeting, []governance.Presence{{SeatID: seats[10], Status: charter.Present}}); kexie.AsError(err).Key != "err.motion_open" {
+		if err := db.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seats[10], Status: charter.Present}}); kexie.AsError(err).Key != "err.motion_open" {
 			t.Fatalf("attendance changed during an election: %v", err)
 		}
-		res, err := db.CloseElection(ctx, admin, el, sealer)
-		must(t, err)
+		res, err := db.CloseElection(ctx, dbtest.Admin, el, sealer)
+		dbtest.Must(t, err)
 		// 9 present: more than 1/2 is 5. a: 0,1,2,3,4 = 5; b: 0,1,4,5 = 4; c: 2,5,7 = 3.
 		sa, sb := fmt.Sprint(a), fmt.Sprint(b)
 		if res.Issued != 9 || res.Cast != 9 || res.Valid != 8 || res.Invalid != 1 || res.Required != 5 ||
@@ -133,12 +133,12 @@ func TestElectionSecretBallot(t *testing.T) {
 			t.Fatalf("count %+v", res)
 		}
 		e, err := db.ElectionByID(ctx, el)
-		must(t, err)
+		dbtest.Must(t, err)
 		if e.State != "closed" || e.Valid != 8 || e.Invalid != 1 || e.Candidates[0].PersonID != a || e.Candidates[0].Outcome != "elected" {
 			t.Fatalf("stored election %+v", e)
 		}
 		list, err := db.Ballots(ctx, el)
-		must(t, err)
+		dbtest.Must(t, err)
 		var listed []string
 		for _, p := range list {
 			listed = append(listed, p.Receipt)
@@ -156,7 +156,7 @@ func TestElectionSecretBallot(t *testing.T) {
 		// entries say who voted, never what.
 		cols := func(table string) []string {
 			rows, err := db.RawQueryForTest(ctx, `SELECT * FROM `+table+` WHERE 1 = 0`)
-			must(t, err)
+			dbtest.Must(t, err)
 			defer rows.Close()
 			c, _ := rows.Columns()
 			slices.Sort(c)
@@ -169,7 +169,7 @@ func TestElectionSecretBallot(t *testing.T) {
 			t.Fatalf("election_voters columns %v", got)
 		}
 		entries, err := db.Audit(ctx, dbtest.As(socAdmin(t, db)), sqldb.AuditFilter{Action: "election.", Limit: 100})
-		must(t, err)
+		dbtest.Must(t, err)
 		voted := 0
 		for _, en := range entries {
 			if en.Action != "election.voted" {
@@ -197,14 +197,14 @@ func TestElectionRunoff(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		meeting, seats, people := councilMeeting(t, db, 9, 9)
 		a, b, c := people[0], people[1], people[2]
-		el, err := db.OpenElection(ctx, admin, meeting, governance.NewElection{Title: "选举", Seats: 2, Candidates: []int64{a, b, c}})
-		must(t, err)
+		el, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举", Seats: 2, Candidates: []int64{a, b, c}})
+		dbtest.Must(t, err)
 		for i, choice := range [][]int64{{a, b}, {a, b}, {a, b}, {b, c}, {b, c}, {b, c}, {a, c}, {a, c}, {a, c}} {
-			_, err := db.CastBallot(ctx, admin, el, seats[i], choice, sealer)
-			must(t, err)
+			_, err := db.CastBallot(ctx, dbtest.Admin, el, seats[i], choice, sealer)
+			dbtest.Must(t, err)
 		}
-		res, err := db.CloseElection(ctx, admin, el, sealer)
-		must(t, err)
+		res, err := db.CloseElection(ctx, dbtest.Admin, el, sealer)
+		dbtest.Must(t, err)
 		if len(res.Elected) != 0 || len(res.Runoff) != 3 || res.RunoffSeats != 2 {
 			t.Fatalf("tie: %+v", res)
 		}
@@ -214,7 +214,7 @@ func TestElectionRunoff(t *testing.T) {
 				t.Fatalf("candidate %+v", c)
 			}
 		}
-		if _, err := db.CloseElection(ctx, admin, el, sealer); kexie.AsError(err).Key != "err.election_closed" {
+		if _, err := db.CloseElection(ctx, dbtest.Admin, el, sealer); kexie.AsError(err).Key != "err.election_closed" {
 			t.Fatalf("closed twice: %v", err)
 		}
 	})
@@ -223,9 +223,9 @@ func TestElectionRunoff(t *testing.T) {
 func socAdmin(t *testing.T, db *dbtest.DB) int64 {
 	t.Helper()
 	soc, err := db.OrgByCode(ctx, "SOC")
-	must(t, err)
-	u, err := db.CreateUser(ctx, admin, access.NewUser{Username: "soc.admin", Password: "password-soc-admin", Role: kexie.RoleSysAdmin, OrgID: soc.ID})
-	must(t, err)
+	dbtest.Must(t, err)
+	u, err := db.CreateUser(ctx, dbtest.Admin, access.NewUser{Username: "soc.admin", Password: "password-soc-admin", Role: kexie.RoleSysAdmin, OrgID: soc.ID})
+	dbtest.Must(t, err)
 	return u.ID
 }
 

@@ -1,4 +1,4 @@
-package domaintest_test
+package membership_test
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
-	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
@@ -37,7 +36,7 @@ func TestBulkLoadOnPostgresAsAnyRole(t *testing.T) {
 	for _, role := range []string{"superuser", "owner", "granted"} {
 		t.Run(role, func(t *testing.T) {
 			db := pgAs(t, dsn, role)
-			root, _, _, _ := tree(t, db)
+			root, _, _, _ := dbtest.Tree(t, db)
 			for _, c := range []struct {
 				org    int64
 				broken bool
@@ -62,7 +61,7 @@ func TestBulkLoadOnPostgresAsAnyRole(t *testing.T) {
 			for i := range 9000 {
 				rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: "A", Type: "individual", Name: fmt.Sprintf("成员%d", i), Status: "active"})
 			}
-			out, err := db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+			out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 			if err != nil || out.Created != 9000 {
 				t.Fatalf("import: %+v %v", out, err)
 			}
@@ -83,7 +82,7 @@ func TestFailedFirstLoadGivesConnectionsBack(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	tree(t, db)
+	dbtest.Tree(t, db)
 	other, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +97,7 @@ func TestFailedFirstLoadGivesConnectionsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-		_, err = db.ImportMembers(c, admin, membership.MemberRecords([]kexie.MemberRecord{{Line: 2, OrgCode: "A", Type: "individual", Name: "甲", Status: "active"}}, nil),
+		_, err = db.ImportMembers(c, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{{Line: 2, OrgCode: "A", Type: "individual", Name: "甲", Status: "active"}}, nil),
 			membership.MemberImportOptions{})
 		cancel()
 		_ = otx.Rollback()
@@ -166,7 +165,7 @@ func pgAs(t *testing.T, dsn, role string) *dbtest.DB {
 // a write that was waiting for the writer all along.
 func TestBulkLoadGivesForeignKeysBack(t *testing.T) {
 	db := dbtest.OpenSQLite(t, dbtest.Options{})
-	root, _, _, _ := tree(t, db)
+	root, _, _, _ := dbtest.Tree(t, db)
 	for _, fail := range []bool{false, true} {
 		inLoad, release := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
@@ -204,44 +203,14 @@ func TestBulkLoadGivesForeignKeysBack(t *testing.T) {
 	}
 }
 
-// An application does not change the details of a holder already on file
-// (another organisation's member): anyone may apply.
-func TestApplicationKeepsTheHolderOnFile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		_, a, _, b := tree(t, db)
-		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		mask := func(_, n string) string { return n[:4] + "…" }
-		id, _, err := db.Apply(ctx, admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
-			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask)
-		if err != nil {
-			t.Fatal(err)
-		}
-		public := kexie.Actor{Username: "anonymous", Source: "192.0.2.1"}
-		if _, _, err := db.Apply(ctx, public, b.ID, kexie.MemberRecord{Type: "individual", Name: "冒名", Gender: "female", Phone: "13900000000",
-			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask); err != nil {
-			t.Fatal(err)
-		}
-		m, err := db.MemberByID(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Record.Name != "王芳" || m.Record.Phone != "13800000000" {
-			t.Fatalf("the holder on file was changed by another application: %+v", m.Record)
-		}
-	})
-}
-
 // A first load that numbers some rows and is given numbers for others in
 // the same organisation: assigned numbers skip those the file gives, and a
 // number given after the import numbered rows of its own is looked up (on
 // PostgreSQL that brings back the unique key the load had put off).
 func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		root, _, _, _ := tree(t, db)
-		sys := user(t, db, "sys", kexie.RoleSysAdmin, root.ID)
+		root, _, _, _ := dbtest.Tree(t, db)
+		sys := dbtest.User(t, db, "sys", kexie.RoleSysAdmin, root.ID)
 		row := func(line int, org, no, name string) kexie.MemberRecord {
 			return kexie.MemberRecord{Line: line, OrgCode: org, MemberNo: no, Type: "individual", Name: name, Status: "active"}
 		}
@@ -249,7 +218,7 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 			row(6, "B", "", "乙一"), row(7, "B", "B-000001", "乙二"), row(8, "B", "", "乙三"),
 			row(9, "A1", "", "丙一"), row(10, "A1", "A1-000005", "丙二"), row(11, "A1", "", "丙三"), row(12, "A1", "", "丙五"),
 			row(13, "A1", "", "丙六"), row(14, "A1", "", "丙七")}
-		out, err := db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +227,7 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 		}
 		// Numbers taken from a counter in blocks and not given go back to
 		// it: the next import goes on without a gap.
-		out, err = db.ImportMembers(ctx, admin, membership.MemberRecords([]kexie.MemberRecord{row(2, "B", "", "乙四"), row(3, "A1", "", "丙四")}, nil),
+		out, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{row(2, "B", "", "乙四"), row(3, "A1", "", "丙四")}, nil),
 			membership.MemberImportOptions{})
 		if err != nil || out.Created != 2 {
 			t.Fatalf("%+v %v", out, err)
@@ -292,7 +261,7 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 // register (keys live) adds the next ones the same way.
 func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		tree(t, db)
+		dbtest.Tree(t, db)
 		schema := func() string {
 			t.Helper()
 			q := `SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('people', 'memberships', 'membership_events') ORDER BY name`
@@ -326,7 +295,7 @@ func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
 				rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: []string{"A", "B"}[i%2], Type: "individual",
 					Name: fmt.Sprintf("人%d-%d", load, i), Status: status})
 			}
-			out, err := db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{Source: "t.csv"})
+			out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{Source: "t.csv"})
 			if err != nil || out.Created != n || len(out.Rejected) != 0 {
 				t.Fatalf("load %d: %+v %v", load, out, err)
 			}
@@ -359,7 +328,7 @@ func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
 // the mix, every row is stored with its own values.
 func TestBulkRowsKeepTheirValuesWhateverTheyShare(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		tree(t, db)
+		dbtest.Tree(t, db)
 		rng := mrand.New(mrand.NewPCG(5, 8))
 		var rows []kexie.MemberRecord
 		for chunk := range 40 {
@@ -394,7 +363,7 @@ func TestBulkRowsKeepTheirValuesWhateverTheyShare(t *testing.T) {
 					Joined: pick(11, "2020-01-01", fmt.Sprintf("2019-%02d-01", 1+n%12)), LastDuesPaid: pick(12, "", "2025-01-01")})
 			}
 		}
-		out, err := db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		if err != nil || out.Created != len(rows) || len(out.Rejected) != 0 {
 			t.Fatalf("%+v %v", out, err)
 		}

@@ -1,4 +1,4 @@
-package domaintest_test
+package governance_test
 
 import (
 	"fmt"
@@ -18,74 +18,74 @@ import (
 // the votes open.
 func TestGovernanceReads(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		_, err := db.ImportOrgs(ctx, admin, numbered(org("CHIA", "", "national_society", "中国图学学会")), registry.ImportOptions{})
-		must(t, err)
+		_, err := db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("CHIA", "", "national_society", "中国图学学会")), registry.ImportOptions{})
+		dbtest.Must(t, err)
 		chia, err := db.OrgByCode(ctx, "CHIA")
-		must(t, err)
+		dbtest.Must(t, err)
 		var rows []kexie.MemberRecord
 		for i := range 4 {
 			rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("D%d", i), OrgCode: "CHIA", Type: "individual",
 				Name: fmt.Sprintf("理事%d", i), Status: "active", Joined: "2020-01-01"})
 		}
-		_, err = db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
-		must(t, err)
-		council, err := db.CreateBody(ctx, admin, chia.ID, charter.Council, "理事会", "Council")
-		must(t, err)
-		term, err := db.StartTerm(ctx, admin, council.ID, 9, "2023-06-01")
-		must(t, err)
+		_, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		dbtest.Must(t, err)
+		council, err := db.CreateBody(ctx, dbtest.Admin, chia.ID, charter.Council, "理事会", "Council")
+		dbtest.Must(t, err)
+		term, err := db.StartTerm(ctx, dbtest.Admin, council.ID, 9, "2023-06-01")
+		dbtest.Must(t, err)
 		var people, seats []int64
 		for i := range 4 {
 			m, err := db.MemberByNo(ctx, chia.ID, fmt.Sprintf("D%d", i))
-			must(t, err)
-			id, err := db.AddSeat(ctx, admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", Seated: "2023-06-01"})
-			must(t, err)
+			dbtest.Must(t, err)
+			id, err := db.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", Seated: "2023-06-01"})
+			dbtest.Must(t, err)
 			people, seats = append(people, m.PersonID), append(seats, id)
 		}
-		meeting, err := db.CreateMeeting(ctx, admin, term.ID, governance.NewMeeting{Held: "2026-03-01", Place: "北京"})
-		must(t, err)
+		meeting, err := db.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-03-01", Place: "北京"})
+		dbtest.Must(t, err)
 		// Seats 0–2 present, seat 3 entrusts seat 0: 4 of 4 count.
-		must(t, db.SetAttendance(ctx, admin, meeting, []governance.Presence{{SeatID: seats[0], Status: charter.Present},
+		dbtest.Must(t, db.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seats[0], Status: charter.Present},
 			{SeatID: seats[1], Status: charter.Present}, {SeatID: seats[2], Status: charter.Present}}))
-		must(t, db.SetAttendance(ctx, admin, meeting, []governance.Presence{{SeatID: seats[3], Status: charter.RepresentedProxy, ProxySeat: seats[0]}}))
+		dbtest.Must(t, db.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seats[3], Status: charter.RepresentedProxy, ProxySeat: seats[0]}}))
 
 		list, err := db.MeetingsOfPerson(ctx, people[0], 10)
-		must(t, err)
+		dbtest.Must(t, err)
 		if len(list) != 1 || list[0].ID != meeting || list[0].Status != charter.Present || !list[0].HoldsProxy || list[0].OrgCode != "CHIA" ||
 			list[0].TermNumber != 9 || list[0].BodyNameZH != "理事会" || list[0].OpenMotions != 0 {
 			t.Fatalf("the proxy holder's meetings: %+v", list)
 		}
 		list, err = db.MeetingsOfPerson(ctx, people[3], 10)
-		must(t, err)
+		dbtest.Must(t, err)
 		if len(list) != 1 || list[0].Status != charter.RepresentedProxy || list[0].HoldsProxy {
 			t.Fatalf("the represented holder's meetings: %+v", list)
 		}
 
-		motion, err := db.OpenMotion(ctx, admin, meeting, "年度工作报告", charter.Ordinary, "")
-		must(t, err)
-		must(t, db.CastVote(ctx, admin, motion, seats[0], "yes"))
-		must(t, db.CastVote(ctx, admin, motion, seats[3], "no"))
+		motion, err := db.OpenMotion(ctx, dbtest.Admin, meeting, "年度工作报告", charter.Ordinary, "")
+		dbtest.Must(t, err)
+		dbtest.Must(t, db.CastVote(ctx, dbtest.Admin, motion, seats[0], "yes"))
+		dbtest.Must(t, db.CastVote(ctx, dbtest.Admin, motion, seats[3], "no"))
 		votes, err := db.MotionVotes(ctx, motion)
-		must(t, err)
+		dbtest.Must(t, err)
 		if len(votes) != 2 || votes[seats[0]] != "yes" || votes[seats[3]] != "no" {
 			t.Fatalf("votes %v", votes)
 		}
 		if list, _ := db.MeetingsOfPerson(ctx, people[1], 10); len(list) != 1 || list[0].OpenMotions != 1 {
 			t.Fatalf("an open motion is not counted: %+v", list)
 		}
-		_, err = db.CloseMotion(ctx, admin, motion, nil)
-		must(t, err)
+		_, err = db.CloseMotion(ctx, dbtest.Admin, motion, nil)
+		dbtest.Must(t, err)
 
-		election, err := db.OpenElection(ctx, admin, meeting, governance.NewElection{Title: "选举秘书长", Seats: 1, Candidates: []int64{people[1], people[2]}})
-		must(t, err)
+		election, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举秘书长", Seats: 1, Candidates: []int64{people[1], people[2]}})
+		dbtest.Must(t, err)
 		voters, err := db.ElectionVoters(ctx, election)
-		must(t, err)
+		dbtest.Must(t, err)
 		if len(voters) != 0 {
 			t.Fatalf("voters before any ballot: %v", voters)
 		}
-		_, err = db.CastBallot(ctx, admin, election, seats[2], []int64{people[1]}, sealer)
-		must(t, err)
+		_, err = db.CastBallot(ctx, dbtest.Admin, election, seats[2], []int64{people[1]}, sealer)
+		dbtest.Must(t, err)
 		voters, err = db.ElectionVoters(ctx, election)
-		must(t, err)
+		dbtest.Must(t, err)
 		if len(voters) != 1 || !voters[seats[2]] {
 			t.Fatalf("the poll book: %v", voters)
 		}

@@ -1,6 +1,7 @@
-package domaintest_test
+package registry_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -12,39 +13,30 @@ import (
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
-func org(code, parent, kind, name string) registry.ImportRow {
-	return registry.ImportRow{Org: kexie.Organisation{Code: code, ParentCode: parent, Kind: kexie.OrgKind(kind), NameZH: name, Status: kexie.OrgActive}}
-}
-
-func numbered(rows ...registry.ImportRow) []registry.ImportRow {
-	for i := range rows {
-		rows[i].Line = i + 2
-	}
-	return rows
-}
+var ctx = context.Background()
 
 func TestImportOrgs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		rows := numbered(
-			org("HRB", "HLJ", "municipal_association", "哈尔滨市科协"), // parent later in the file
-			org("HLJ", "ROOT", "provincial_association", "黑龙江省科协"),
-			org("ROOT", "", "national_association", "中国科协"),
-			org("X", "Y", "county_association", "X县"), // a loop
-			org("Y", "X", "county_association", "Y县"),
-			org("Z", "NOPE", "county_association", "Z县"),       // unknown parent
-			org("HLJ", "ROOT", "provincial_association", "重复"), // duplicate code
-			org("D1", "HLJ", "department", "办公室"),
+		rows := dbtest.Numbered(
+			dbtest.OrgRow("HRB", "HLJ", "municipal_association", "哈尔滨市科协"), // parent later in the file
+			dbtest.OrgRow("HLJ", "ROOT", "provincial_association", "黑龙江省科协"),
+			dbtest.OrgRow("ROOT", "", "national_association", "中国科协"),
+			dbtest.OrgRow("X", "Y", "county_association", "X县"), // a loop
+			dbtest.OrgRow("Y", "X", "county_association", "Y县"),
+			dbtest.OrgRow("Z", "NOPE", "county_association", "Z县"),       // unknown parent
+			dbtest.OrgRow("HLJ", "ROOT", "provincial_association", "重复"), // duplicate code
+			dbtest.OrgRow("D1", "HLJ", "department", "办公室"),
 		)
-		dry, err := db.ImportOrgs(ctx, admin, rows, registry.ImportOptions{DryRun: true})
-		must(t, err)
+		dry, err := db.ImportOrgs(ctx, dbtest.Admin, rows, registry.ImportOptions{DryRun: true})
+		dbtest.Must(t, err)
 		if dry.Created != 4 || len(dry.Rejected) != 4 {
 			t.Fatalf("dry run: %+v", dry)
 		}
 		if _, err := db.OrgByCode(ctx, "ROOT"); err == nil {
 			t.Fatal("a dry run wrote")
 		}
-		out, err := db.ImportOrgs(ctx, admin, rows, registry.ImportOptions{})
-		must(t, err)
+		out, err := db.ImportOrgs(ctx, dbtest.Admin, rows, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		var lines []int
 		for _, r := range out.Rejected {
 			lines = append(lines, r.Line)
@@ -52,24 +44,24 @@ func TestImportOrgs(t *testing.T) {
 		if out.Created != 4 || out.Updated != 0 || len(out.Rejected) != 4 || lines[0] != 5 || lines[3] != 8 {
 			t.Fatalf("import: %+v", out)
 		}
-		again, err := db.ImportOrgs(ctx, admin, rows, registry.ImportOptions{})
-		must(t, err)
+		again, err := db.ImportOrgs(ctx, dbtest.Admin, rows, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		if again.Unchanged != 4 || again.Created+again.Updated != 0 {
 			t.Fatalf("re-import: %+v", again)
 		}
 		n, _ := db.VerifyAudit(ctx, nil)
 		// Re-importing wrote nothing, not even audit entries.
-		again2, _ := db.ImportOrgs(ctx, admin, rows, registry.ImportOptions{})
+		again2, _ := db.ImportOrgs(ctx, dbtest.Admin, rows, registry.ImportOptions{})
 		n2, _ := db.VerifyAudit(ctx, nil)
 		if n2 != n || again2.Unchanged != 4 {
 			t.Fatalf("an unchanged re-import wrote %d audit entries", n2-n)
 		}
 		// An update that moves HRB under a new province, renames and
 		// suspends it; the closure follows.
-		upd := numbered(org("JL", "ROOT", "provincial_association", "吉林省科协"), org("HRB", "JL", "municipal_association", "哈尔滨市科学技术协会"))
+		upd := dbtest.Numbered(dbtest.OrgRow("JL", "ROOT", "provincial_association", "吉林省科协"), dbtest.OrgRow("HRB", "JL", "municipal_association", "哈尔滨市科学技术协会"))
 		upd[1].Org.Status = kexie.OrgSuspended
-		out, err = db.ImportOrgs(ctx, admin, upd, registry.ImportOptions{})
-		must(t, err)
+		out, err = db.ImportOrgs(ctx, dbtest.Admin, upd, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		if out.Created != 1 || out.Updated != 1 {
 			t.Fatalf("update: %+v", out)
 		}
@@ -81,22 +73,22 @@ func TestImportOrgs(t *testing.T) {
 			t.Fatalf("closure: %s %v", m, err)
 		}
 		// Moving ROOT under HRB (its own descendant) is refused, and only that row.
-		out, err = db.ImportOrgs(ctx, admin, numbered(org("ROOT", "HRB", "national_association", "中国科协")), registry.ImportOptions{})
-		must(t, err)
+		out, err = db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("ROOT", "HRB", "national_association", "中国科协")), registry.ImportOptions{})
+		dbtest.Must(t, err)
 		if len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "subtree") {
 			t.Fatalf("cycle through the stored tree: %+v", out)
 		}
 		// Stats: member kinds only, cancelled excluded.
 		root, _ := db.OrgByCode(ctx, "ROOT")
 		st, err := db.OrgStats(ctx, root)
-		must(t, err)
+		dbtest.Must(t, err)
 		if st.Children["provincial_association"] != 2 || st.Subtree["municipal_association"] != 1 || st.Subtree["department"] != 0 || len(st.Independent) != 0 {
 			t.Fatalf("stats %+v", st)
 		}
-		hrbCancel := numbered(org("HRB", "JL", "municipal_association", "哈尔滨市科学技术协会"))
+		hrbCancel := dbtest.Numbered(dbtest.OrgRow("HRB", "JL", "municipal_association", "哈尔滨市科学技术协会"))
 		hrbCancel[0].Org.Status = kexie.OrgCancelled
-		_, err = db.ImportOrgs(ctx, admin, hrbCancel, registry.ImportOptions{})
-		must(t, err)
+		_, err = db.ImportOrgs(ctx, dbtest.Admin, hrbCancel, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		st, _ = db.OrgStats(ctx, root)
 		if _, ok := st.Subtree["municipal_association"]; ok {
 			t.Fatalf("a cancelled organisation is counted: %+v", st)
@@ -108,27 +100,27 @@ func TestImportOrgs(t *testing.T) {
 // region_code updates the other fields and keeps those.
 func TestImportLeavesAbsentColumnsAlone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		full := numbered(org("R", "", "national_association", "中国科协"), org("P", "R", "provincial_association", "省科协"))
+		full := dbtest.Numbered(dbtest.OrgRow("R", "", "national_association", "中国科协"), dbtest.OrgRow("P", "R", "provincial_association", "省科协"))
 		full[1].Org.RegionCode, full[1].Org.Independent, full[1].Org.Status = "230000", true, kexie.OrgSuspended
-		_, err := db.ImportOrgs(ctx, admin, full, registry.ImportOptions{})
-		must(t, err)
-		partial := numbered(org("P", "", "provincial_association", "省科学技术协会"))
+		_, err := db.ImportOrgs(ctx, dbtest.Admin, full, registry.ImportOptions{})
+		dbtest.Must(t, err)
+		partial := dbtest.Numbered(dbtest.OrgRow("P", "", "provincial_association", "省科学技术协会"))
 		partial[0].Has = map[string]bool{"code": true, "kind": true, "name_zh": true}
-		out, err := db.ImportOrgs(ctx, admin, partial, registry.ImportOptions{})
-		must(t, err)
+		out, err := db.ImportOrgs(ctx, dbtest.Admin, partial, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		p, _ := db.OrgByCode(ctx, "P")
 		if out.Updated != 1 || p.ParentCode != "R" || p.RegionCode != "230000" || !p.Independent || p.Status != kexie.OrgSuspended || p.NameZH != "省科学技术协会" {
 			t.Fatalf("partial update: %+v %+v", out, p)
 		}
 		// A cancelled organisation is not changed by an import.
-		cancel := numbered(org("P", "R", "provincial_association", "省科学技术协会"))
+		cancel := dbtest.Numbered(dbtest.OrgRow("P", "R", "provincial_association", "省科学技术协会"))
 		cancel[0].Org.RegionCode, cancel[0].Org.Independent, cancel[0].Org.Status = "230000", true, kexie.OrgCancelled
-		_, err = db.ImportOrgs(ctx, admin, cancel, registry.ImportOptions{})
-		must(t, err)
-		revive := numbered(org("P", "R", "provincial_association", "省科学技术协会"))
+		_, err = db.ImportOrgs(ctx, dbtest.Admin, cancel, registry.ImportOptions{})
+		dbtest.Must(t, err)
+		revive := dbtest.Numbered(dbtest.OrgRow("P", "R", "provincial_association", "省科学技术协会"))
 		revive[0].Org.RegionCode, revive[0].Org.Independent = "230000", true
-		out, err = db.ImportOrgs(ctx, admin, revive, registry.ImportOptions{})
-		must(t, err)
+		out, err = db.ImportOrgs(ctx, dbtest.Admin, revive, registry.ImportOptions{})
+		dbtest.Must(t, err)
 		if len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "cancelled") {
 			t.Fatalf("un-cancelled by import: %+v", out)
 		}
@@ -140,16 +132,16 @@ func TestImportLeavesAbsentColumnsAlone(t *testing.T) {
 func TestMovesKeepClosureExact(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		rng := rand.New(rand.NewPCG(1, 2))
-		root, _ := db.EnsureRoot(ctx, admin)
+		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
 		ids := []int64{root.ID}
 		for i := 0; i < 60; i++ {
-			o, err := db.CreateOrg(ctx, admin, kexie.Organisation{Code: "N" + itoa(i), ParentID: ids[rng.IntN(len(ids))], Kind: "county_association", NameZH: "县"})
-			must(t, err)
+			o, err := db.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: "N" + itoa(i), ParentID: ids[rng.IntN(len(ids))], Kind: "county_association", NameZH: "县"})
+			dbtest.Must(t, err)
 			ids = append(ids, o.ID)
 		}
 		for i := 0; i < 40; i++ {
 			node, to := ids[1+rng.IntN(len(ids)-1)], ids[rng.IntN(len(ids))]
-			err := db.MoveOrg(ctx, admin, node, to)
+			err := db.MoveOrg(ctx, dbtest.Admin, node, to)
 			if err != nil && kexie.ErrorCode(err) != kexie.CodeInvalid {
 				t.Fatal(err)
 			}
@@ -168,20 +160,20 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestAuthorisationOracle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		rng := rand.New(rand.NewPCG(7, 11))
-		root, _ := db.EnsureRoot(ctx, admin)
+		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
 		parent := map[int64]int64{root.ID: 0}
 		ids := []int64{root.ID}
 		for i := 0; i < 40; i++ {
 			p := ids[rng.IntN(len(ids))]
-			o, err := db.CreateOrg(ctx, admin, kexie.Organisation{Code: "R" + itoa(i), ParentID: p, Kind: "county_association", NameZH: "县"})
-			must(t, err)
+			o, err := db.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: "R" + itoa(i), ParentID: p, Kind: "county_association", NameZH: "县"})
+			dbtest.Must(t, err)
 			parent[o.ID] = p
 			ids = append(ids, o.ID)
 		}
 		// A few moves, so the closure under test has been rewritten.
 		for i := 0; i < 8; i++ {
 			n, to := ids[1+rng.IntN(len(ids)-1)], ids[rng.IntN(len(ids))]
-			if err := db.MoveOrg(ctx, admin, n, to); err == nil {
+			if err := db.MoveOrg(ctx, dbtest.Admin, n, to); err == nil {
 				parent[n] = to
 			}
 		}
@@ -194,14 +186,14 @@ func TestAuthorisationOracle(t *testing.T) {
 		for u := 0; u < 6; u++ {
 			role := []kexie.Role{kexie.RoleStaff, kexie.RoleAuditor, kexie.RoleOrgAdmin}[rng.IntN(3)]
 			org := ids[rng.IntN(len(ids))]
-			nu, err := db.CreateUser(ctx, admin, access.NewUser{Username: "oracle" + itoa(u), Password: "oracle password", Role: role, OrgID: org})
-			must(t, err)
+			nu, err := db.CreateUser(ctx, dbtest.Admin, access.NewUser{Username: "oracle" + itoa(u), Password: "oracle password", Role: role, OrgID: org})
+			dbtest.Must(t, err)
 			users = append(users, nu.ID)
 			grants[nu.ID] = append(grants[nu.ID], grant{org, role})
 			if rng.IntN(2) == 0 { // a second role elsewhere
 				role2 := []kexie.Role{kexie.RoleStaff, kexie.RoleAuditor}[rng.IntN(2)]
 				org2 := ids[rng.IntN(len(ids))]
-				if db.GrantRole(ctx, admin, nu.ID, org2, role2) == nil {
+				if db.GrantRole(ctx, dbtest.Admin, nu.ID, org2, role2) == nil {
 					grants[nu.ID] = append(grants[nu.ID], grant{org2, role2})
 				}
 			}
@@ -223,7 +215,7 @@ func TestAuthorisationOracle(t *testing.T) {
 						want = want || (kexie.RoleGrants(g.role, p) && below(g.org, o))
 					}
 					got, err := db.Can(ctx, u, p, o)
-					must(t, err)
+					dbtest.Must(t, err)
 					if got != want {
 						t.Fatalf("user %d %s on org %d: Can %v, oracle %v", u, p, o, got, want)
 					}

@@ -1,4 +1,4 @@
-package domaintest_test
+package membership_test
 
 import (
 	"fmt"
@@ -59,7 +59,7 @@ func TestImportNumbersAsTheModelDoes(t *testing.T) {
 					db = dbtest.OpenPostgres(t, dbtest.Options{})
 				}
 			}
-			tree(t, db)
+			dbtest.Tree(t, db)
 			rng := rand.New(rand.NewPCG(seed, 99))
 			md := &numberModel{counter: map[string]int64{}, taken: map[string]map[string]bool{}, number: map[string]string{}, owner: map[string]string{}}
 			orgs := []string{"A", "B", "A1"}
@@ -93,7 +93,7 @@ func TestImportNumbersAsTheModelDoes(t *testing.T) {
 						want = append(want, m.Line)
 					}
 				}
-				out, err := db.ImportMembers(ctx, admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+				out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 				if err != nil {
 					t.Fatalf("seed %d import %d: %v", seed, imp, err)
 				}

@@ -1,4 +1,4 @@
-package domaintest_test
+package registry_test
 
 import (
 	"fmt"

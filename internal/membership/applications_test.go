@@ -1,0 +1,39 @@
+package membership_test
+
+import (
+	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
+)
+
+// An application does not change the details of a holder already on file
+// (another organisation's member): anyone may apply.
+func TestApplicationKeepsTheHolderOnFile(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, _, b := dbtest.Tree(t, db)
+		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mask := func(_, n string) string { return n[:4] + "…" }
+		id, _, err := db.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
+			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask)
+		if err != nil {
+			t.Fatal(err)
+		}
+		public := kexie.Actor{Username: "anonymous", Source: "192.0.2.1"}
+		if _, _, err := db.Apply(ctx, public, b.ID, kexie.MemberRecord{Type: "individual", Name: "冒名", Gender: "female", Phone: "13900000000",
+			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask); err != nil {
+			t.Fatal(err)
+		}
+		m, err := db.MemberByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Record.Name != "王芳" || m.Record.Phone != "13800000000" {
+			t.Fatalf("the holder on file was changed by another application: %+v", m.Record)
+		}
+	})
+}
