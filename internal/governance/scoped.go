@@ -11,8 +11,8 @@ import (
 // otherwise not found, exactly as one that does not exist.
 
 func notFound(key, what string) error {
-	// The message is the catalog's (key); what only names it in English.
-	return kexie.Errorf(kexie.CodeNotFound, key, "no such "+what)
+	// People read the catalog's message for key; this one is for logs.
+	return &kexie.Error{Code: kexie.CodeNotFound, Key: key, Message: "no such " + what}
 }
 
 // Body is the body id for an actor holding p on its organisation.
