@@ -73,6 +73,13 @@ func (svc *Service) CreateUser(ctx context.Context, actor kexie.Actor, nu NewUse
 }
 
 func grant(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Role) error {
+	if a := tx.Actor(); !a.IsSystem() && a.UserID == userID {
+		// Nobody widens their own powers: another administrator must.
+		return kexie.Errorf(kexie.CodeForbidden, "err.grant_self", "you cannot grant a role to yourself")
+	}
+	if err := dutiesApart(ctx, tx, userID, orgID, role); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO role_grants (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)`,
 		userID, orgID, string(role), tx.Now()); err != nil {
 		if errors.Is(sqldb.MapErr(err), kexie.ErrConflict) {
@@ -87,7 +94,40 @@ func grant(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Ro
 		After: map[string]any{"role": string(role), "org_id": orgID}})
 }
 
-// GrantRole gives userID role on orgID (and so on its subtree).
+// dutiesApart refuses a grant that would let one user both record money
+// and approve it for the same organisation: a role carrying one of the two
+// on orgID, while the user holds a role carrying the other on orgID, one of
+// its ancestors or one of its descendants (the subtrees overlap).
+func dutiesApart(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Role) error {
+	var other kexie.Permission
+	switch {
+	case kexie.RoleGrants(role, kexie.PermFinanceRecord) && kexie.RoleGrants(role, kexie.PermFinanceApprove):
+		return nil // the system administrator's role: everything, on purpose
+	case kexie.RoleGrants(role, kexie.PermFinanceRecord):
+		other = kexie.PermFinanceApprove
+	case kexie.RoleGrants(role, kexie.PermFinanceApprove):
+		other = kexie.PermFinanceRecord
+	default:
+		return nil
+	}
+	var clash bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants g
+		WHERE g.user_id = $1 AND g.role IN `+sqldb.RoleList(other)+` AND g.role <> 'sysadmin'
+			AND (EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = g.org_id AND c.descendant_id = $2)
+				OR EXISTS (SELECT 1 FROM org_closure c WHERE c.ancestor_id = $2 AND c.descendant_id = g.org_id)))`,
+		userID, orgID).Scan(&clash)
+	if err != nil {
+		return err
+	}
+	if clash {
+		return kexie.Errorf(kexie.CodeConflict, "err.grant_duties", "one person may not both record and approve the same books")
+	}
+	return nil
+}
+
+// GrantRole gives userID role on orgID (and so on its subtree). Nobody
+// grants a role to themselves, and recording and approving money stay
+// with different people (dutiesApart).
 func (svc *Service) GrantRole(ctx context.Context, actor kexie.Actor, userID, orgID int64, role kexie.Role) error {
 	if _, err := kexie.ParseRole(string(role)); err != nil {
 		return err

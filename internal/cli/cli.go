@@ -215,7 +215,7 @@ func cliActor() kexie.Actor {
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		name = "cli:" + u.Username
 	}
-	return kexie.Actor{Username: name, Source: "cli"}
+	return kexie.Actor{Username: name, Source: "cli", System: true}
 }
 
 func logger(env Env) *slog.Logger {

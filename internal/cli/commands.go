@@ -180,7 +180,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "user add", "user add NAME --role ROLE [--org CODE] [--display-name N] [--email E] [--password-stdin]")
 	var d dbFlags
 	d.register(fs)
-	role := fs.String("role", "", "role to grant: sysadmin, org_admin, staff or auditor (none: the user can sign in but see no organisation data)")
+	role := fs.String("role", "", "role to grant, one of: "+strings.Trim(fmt.Sprint(kexie.Roles), "[]")+" (none: the user can sign in but see no organisation data)")
 	org := fs.String("org", registry.RootCode, "code of the organisation the role is granted on")
 	display := fs.String("display-name", "", "display name, in any script (王芳)")
 	email := fs.String("email", "", "e-mail address")

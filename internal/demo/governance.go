@@ -14,7 +14,7 @@ import (
 // leaders seed 003 names, and Heilongjiang's congress and committee with the
 // successive chairs seed 000 names.
 //
-// The seeds give most dates as a month or a year; the store needs a day, so
+// The seeds give most dates as a month or a year; governance needs a day, so
 // the first of the month (or of the year) stands in for a day the seed does
 // not give. Chinese names are renderings of the seeds' English, which is the
 // name_en kept for each person. People the seeds do not name (most of
@@ -31,7 +31,7 @@ type govOrg struct {
 	bodies []govBody
 }
 
-// govPerson is a seat holder, a member of the organisation (the store knows
+// govPerson is a seat holder, a member of the organisation (membership knows
 // people through their memberships). Names are unique within an
 // organisation: seats, meetings and findings refer to people by name.
 type govPerson struct {
@@ -349,7 +349,7 @@ func (g govOrg) load(ctx context.Context, db *domains, actor kexie.Actor) error 
 }
 
 // memberNo numbers the demo's seat holders apart from the numbers the
-// store gives new members (CODE-000001…), so the demo never takes over a
+// membership gives new members (CODE-000001…), so the demo never takes over a
 // member someone has added.
 func memberNo(code string, i int) string { return fmt.Sprintf("%s-G%03d", code, i+1) }
 

@@ -41,7 +41,7 @@ func TestCheckCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor := kexie.Actor{Username: "test", Source: "test"}
+	actor := kexie.Actor{Username: "test", Source: "test", System: true}
 	chia, _ := s.OrgByCode(ctx, "CHIA")
 	council, _ := s.CreateBody(ctx, actor, chia.ID, charter.Council, "理事会", "Council")
 	standing, _ := s.CreateBody(ctx, actor, chia.ID, charter.StandingCouncil, "常务理事会", "Standing council")

@@ -256,7 +256,8 @@ type ballot struct {
 // the others go on — with one commit: a congress of thousands
 // voting at once costs a few dozen commits, not thousands. (Mixing the
 // ballots of many voters in one transaction suits the secret too.) One
-// goroutine per database, started with the first ballot, stopped by Close.
+// goroutine per governance Service that takes ballots (the server's),
+// started with the first ballot, stopped when the database closes.
 type ballotBox struct {
 	mu      sync.Mutex
 	started bool
@@ -279,6 +280,7 @@ func (bb *ballotBox) put(ctx context.Context, db *sqldb.DB, b *ballot) error {
 	if !bb.started {
 		bb.started = true
 		bb.in, bb.quit, bb.gone = make(chan *ballot, ballotBatch), make(chan struct{}), make(chan struct{})
+		db.OnClose(bb.stop)
 		go bb.run(db)
 	}
 	in, quit := bb.in, bb.quit
@@ -322,7 +324,7 @@ func (bb *ballotBox) run(db *sqldb.DB) {
 			}
 		}
 		results := make([]error, len(batch))
-		err := db.Write(ctx, kexie.Actor{}, func(tx *sqldb.Tx) error {
+		err := db.Write(ctx, kexie.SystemActor("ballot-box"), func(tx *sqldb.Tx) error {
 			var changes []sqldb.Change
 			var actors []kexie.Actor
 			for i, b := range batch {

@@ -16,10 +16,10 @@ type Service struct {
 	box *ballotBox
 }
 
-// New returns the governance domain on db. Make one per database: its
-// ballot box is a goroutine that batches ballots, stopped when db closes.
+// New returns the governance domain on db. Its ballot box batches the
+// ballots cast through it in a goroutine of its own, started by the first
+// ballot and stopped when db closes; a Service that takes no ballot (the
+// demo, a command) starts none.
 func New(db *sqldb.DB) *Service {
-	svc := &Service{db: db, reg: registry.New(db), mem: membership.New(db), box: &ballotBox{}}
-	db.OnClose(svc.box.stop)
-	return svc
+	return &Service{db: db, reg: registry.New(db), mem: membership.New(db), box: &ballotBox{}}
 }

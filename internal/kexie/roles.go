@@ -20,7 +20,8 @@ const (
 	RoleMember         Role = "member"          // a member's account: nothing in a subtree beyond their own records
 )
 
-// Roles lists the roles, the most powerful first.
+// Roles lists the roles: the administrators first, then the roles of one
+// capability each, the auditor and the member.
 var Roles = []Role{RoleSysAdmin, RoleOrgAdmin, RoleStaff, RoleTreasurer, RoleAccountant, RoleAwardSecretary,
 	RoleReviewer, RoleEditor, RoleStatistician, RoleAuditor, RoleMember}
 

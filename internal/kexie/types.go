@@ -5,22 +5,23 @@ import "time"
 // Actor is who makes a change and from where; every write carries one so the
 // audit entry written in the same transaction can name them.
 type Actor struct {
-	UserID   int64  // 0 for the system itself, the command line, or a visitor
+	UserID   int64  // the signed-in user; 0 for the system or a visitor
 	Username string // "system", "cli:root", "anonymous", or the user's name
 	Source   string // remote address, or "cli"
-	// Visitor marks a request from someone not signed in: no user, and
-	// none of the system's power.
-	Visitor bool
+	// System marks the program itself, the command line, the demo or a
+	// job: it acts on every organisation. It is set on purpose only
+	// (SystemActor, the command line), so that an Actor left at its zero
+	// value, or built for a request without a user, may do nothing.
+	System bool
 }
 
-// IsSystem reports whether the actor is the program itself, the command
-// line or a job: no user and no visitor. The system acts on every
-// organisation; everyone else only where their grants reach.
-func (a Actor) IsSystem() bool { return a.UserID == 0 && !a.Visitor }
+// IsSystem reports whether the actor is the system. Everyone else acts
+// only where their user's grants reach; a visitor (no user) nowhere.
+func (a Actor) IsSystem() bool { return a.System }
 
 // SystemActor is used for changes the program makes on its own behalf.
 func SystemActor(source string) Actor {
-	return Actor{Username: "system", Source: source}
+	return Actor{Username: "system", Source: source, System: true}
 }
 
 // User is an account. Password hashes never leave the storage layer.

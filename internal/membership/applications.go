@@ -61,8 +61,8 @@ func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m
 			err := tx.QueryRowContext(ctx, `SELECT m.member_no`+memberFrom+` WHERE m.org_id = $1 AND p.id_hash = $2 AND m.status IN ('applicant', 'active', 'lapsed') AND m.app_stage <> 'rejected' LIMIT 1`,
 				orgID, idHash).Scan(&other)
 			staff := false
-			if err == nil && actor.UserID != 0 {
-				if staff, err = tx.Can(ctx, actor.UserID, kexie.PermMembershipWrite, orgID); err != nil {
+			if err == nil {
+				if staff, err = tx.Allowed(ctx, actor, kexie.PermMembershipWrite, orgID); err != nil {
 					return err
 				}
 			}
@@ -115,7 +115,7 @@ type ApplicationFilter struct {
 }
 
 // Applications lists open applications (not approved or rejected) in the
-// organisations viewer may read, oldest first.
+// organisations actor may read, oldest first.
 func (svc *Service) Applications(ctx context.Context, actor kexie.Actor, limit int) ([]Application, error) {
 	return svc.ListApplications(ctx, actor, ApplicationFilter{Limit: limit})
 }
@@ -140,9 +140,10 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 	default:
 		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
 	}
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
-		WHERE `+where+` AND `+sc.SQL("m.org_id", arg)+`
-		ORDER BY m.id LIMIT `+strconv.Itoa(min(max(f.Limit, 1), 1000))+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+	q := `SELECT ` + memberListColumns + `, m.app_stage, m.app_note` + memberFrom + `
+		WHERE ` + where + ` AND ` + sc.SQL("m.org_id", arg) + `
+		ORDER BY m.id LIMIT ` + strconv.Itoa(min(max(f.Limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
 	}
@@ -354,11 +355,12 @@ func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit 
 		return nil, err
 	}
 	var args []any
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, f.acknowledged_at IS NOT NULL
+	q := `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, f.acknowledged_at IS NOT NULL
 		FROM member_filings f JOIN memberships m ON m.id = f.membership_id JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id
 		JOIN orgs t ON t.id = f.to_org_id
-		WHERE `+sc.SQL("t.id", sqldb.Args(&args))+`
-		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT `+strconv.Itoa(limit), args...)
+		WHERE ` + sc.SQL("t.id", sqldb.Args(&args)) + `
+		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit)
+	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
 	}

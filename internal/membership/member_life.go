@@ -64,7 +64,7 @@ func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
 	return out, sqldb.MapErr(rows.Err())
 }
 
-// SearchMembers lists memberships visible to actor (org.read on their
+// SearchMembers lists memberships visible to actor (membership.read on their
 // organisation) matching f. The text is matched as a prefix, each match a
 // range of an index: Chinese text against names (two characters are a
 // whole given name) and employers; other text against the pinyin (spaces

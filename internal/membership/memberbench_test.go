@@ -102,7 +102,7 @@ func benchDB(b *testing.B, dir, dsn string, orgs int) *dbtest.DB {
 		rows = append(rows, registry.ImportRow{Line: i + 3, Org: kexie.Organisation{Code: fmt.Sprintf("O%04d", i), ParentCode: "ROOT",
 			Kind: "provincial_society", NameZH: fmt.Sprintf("学会%d", i), Status: kexie.OrgActive}})
 	}
-	if _, err := db.ImportOrgs(ctx, kexie.Actor{Username: "bench", Source: "cli"}, rows, registry.ImportOptions{}); err != nil {
+	if _, err := db.ImportOrgs(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, rows, registry.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	return db
@@ -115,7 +115,7 @@ func benchUser(b *testing.B, db *dbtest.DB, name string, role kexie.Role, org st
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := db.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli"}, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: o.ID})
+	u, err := db.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: o.ID})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func importFile(ctx context.Context, db *dbtest.DB, path string, sl *seal.Sealer
 	defer f.Close()
 	read := 0
 	var rejected []kexie.Rejection
-	out, err := db.ImportMembers(ctx, kexie.Actor{Username: "bench", Source: "cli"}, func(emit func(kexie.MemberRecord) error) error {
+	out, err := db.ImportMembers(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, func(emit func(kexie.MemberRecord) error) error {
 		var err error
 		read, err = memberfile.Stream(path, f, time.Now(), func(m kexie.MemberRecord) error {
 			if err := membership.SealMember(&m, sl); err != nil {

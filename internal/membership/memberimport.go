@@ -24,9 +24,6 @@ type MemberImportOptions struct {
 	// Progress, when set, is called after each batch with the number of
 	// rows written so far.
 	Progress func(done int)
-	// Writer, when not 0, limits the import to organisations where that
-	// user holds org.write.
-	Writer int64
 	// Source names the file, for the audit log.
 	Source string
 	// Timing, when set, receives where the writing time went.
@@ -96,7 +93,7 @@ const importBatch = 512
 // member_no matches the organisation's member with the same identity
 // document (or, without one, the same name, birth date, e-mail and phone),
 // else gets the next number. A row is rejected when its organisation does
-// not exist (or is outside Writer's subtrees), or its identity document is
+// not exist (or is outside the importing user's subtrees), or its identity document is
 // already another member's in that organisation. The same person across
 // organisations is one holder (matched by identity document).
 //
@@ -391,8 +388,8 @@ func (w *memberWriter) org(code string) (*importOrg, error) {
 	case err != nil:
 		return nil, err
 	}
-	if w.opt.Writer != 0 {
-		ok, err := w.tx.Can(w.ctx, w.opt.Writer, kexie.PermMembershipWrite, o.id)
+	if a := w.tx.Actor(); !a.IsSystem() {
+		ok, err := w.tx.Can(w.ctx, a.UserID, kexie.PermMembershipWrite, o.id)
 		if err != nil {
 			return nil, err
 		}

@@ -316,7 +316,7 @@ func (svc *Service) Lapses(ctx context.Context, actor kexie.Actor, asOf time.Tim
 }
 
 // LapsesWhere is Lapses limited to the organisations where actor holds p
-// (org.write: the ones they may mark lapsed).
+// (membership.write: the ones they may mark lapsed).
 func (svc *Service) LapsesWhere(ctx context.Context, actor kexie.Actor, asOf time.Time, p kexie.Permission) ([]Lapse, error) {
 	sc, err := svc.db.ScopeOf(ctx, actor, p)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Package orgfile reads and writes organisation files — CSV (UTF-8 with or
 // without BOM, or GB18030 as Excel writes it in China) and XLSX — and checks
-// each row into an organisation record. It touches no database: the store
+// each row into an organisation record. It touches no database: the registry
 // decides what a row creates, updates or leaves unchanged.
 package orgfile
 

@@ -64,10 +64,6 @@ type ImportOptions struct {
 	// Progress, when set, is called after each row with the number of rows
 	// handled so far.
 	Progress func(done int)
-	// Writer, when not 0, is the user importing: a row may only create an
-	// organisation under, or change one within, a subtree where they hold
-	// org.write (the command line imports with 0: the operator's own power).
-	Writer int64
 }
 
 // ImportOrgs upserts organisations by code in one transaction. parent_code
@@ -78,6 +74,9 @@ type ImportOptions struct {
 // Fields a file does not carry (address, registration authority, legal
 // representative) keep their stored values. With dryRun everything runs and
 // is then rolled back, so the counts are exactly what a real run would give.
+// A user (not the system) may only create an organisation under, or change
+// one within, a subtree where they hold registry.write; other rows are
+// rejected.
 func (svc *Service) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []ImportRow, opt ImportOptions) (kexie.ImportOutcome, error) {
 	var out kexie.ImportOutcome
 	err := svc.db.WriteOrDry(ctx, actor, opt.DryRun, func(tx *sqldb.Tx) error {
@@ -155,8 +154,8 @@ func (svc *Service) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []Im
 			}
 			o := r.Org
 			o.ParentID = parentID
-			if opt.Writer != 0 {
-				// Creating needs org.write on the parent; changing needs it on
+			if !actor.IsSystem() {
+				// Creating needs registry.write on the parent; changing needs it on
 				// the organisation and, for a move, on the new parent too.
 				check := []int64{parentID}
 				if exists {
@@ -169,11 +168,11 @@ func (svc *Service) ImportOrgs(ctx context.Context, actor kexie.Actor, rows []Im
 					ok := false
 					if id != 0 {
 						var err error
-						if ok, err = tx.Can(ctx, opt.Writer, kexie.PermRegistryWrite, id); err != nil {
+						if ok, err = tx.Can(ctx, actor.UserID, kexie.PermRegistryWrite, id); err != nil {
 							return err
 						}
 					} else {
-						ok, _ = tx.Can(ctx, opt.Writer, kexie.PermRegistryWrite, -1) // only a system administrator makes roots
+						ok, _ = tx.Can(ctx, actor.UserID, kexie.PermRegistryWrite, -1) // only a system administrator makes roots
 					}
 					if !ok {
 						reject(r, "not permitted: outside the organisations you may change")
@@ -463,10 +462,19 @@ func (svc *Service) Acknowledge(ctx context.Context, actor kexie.Actor, p kexie.
 		if acked {
 			return kexie.Errorf(kexie.CodeConflict, "err.filing_acked", "the filing has already been acknowledged")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.Now(), actor.UserID, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3`, tx.Now(), userRef(actor), id); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: objectType + ".acknowledge", ObjectType: objectType, ObjectID: strconv.FormatInt(id, 10), OrgID: to,
 			Before: map[string]any{"acknowledged": false}, After: map[string]any{"acknowledged": true}})
 	})
+}
+
+// userRef is the user an actor acts as, for a column that refers to users:
+// NULL for the system.
+func userRef(a kexie.Actor) any {
+	if a.UserID == 0 {
+		return nil
+	}
+	return a.UserID
 }

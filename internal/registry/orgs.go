@@ -226,8 +226,9 @@ func (svc *Service) OrgsVisible(ctx context.Context, actor kexie.Actor, p kexie.
 		return nil, err
 	}
 	var args []any
-	return scanOrgs(svc.db.Reader().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+sc.SQL("o.id", sqldb.Args(&args))+
-		` ORDER BY o.code LIMIT `+strconv.Itoa(limit), args...))
+	// The text first: Scope.SQL binds its arguments as it writes.
+	q := `SELECT ` + orgColumns + orgFrom + ` WHERE ` + sc.SQL("o.id", sqldb.Args(&args)) + ` ORDER BY o.code LIMIT ` + strconv.Itoa(limit)
+	return scanOrgs(svc.db.Reader().QueryContext(ctx, q, args...))
 }
 
 // TopOrgs lists the highest organisations actor may read: the roots for a
@@ -240,9 +241,10 @@ func (svc *Service) TopOrgs(ctx context.Context, actor kexie.Actor) ([]kexie.Org
 	}
 	var args []any
 	arg := sqldb.Args(&args)
-	return scanOrgs(svc.db.Reader().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+sc.SQL("o.id", arg)+`
-		AND (o.parent_id IS NULL OR NOT `+sc.SQL("o.parent_id", arg)+`)
-		ORDER BY o.code LIMIT 200`, args...))
+	q := `SELECT ` + orgColumns + orgFrom + ` WHERE ` + sc.SQL("o.id", arg) + `
+		AND (o.parent_id IS NULL OR NOT ` + sc.SQL("o.parent_id", arg) + `)
+		ORDER BY o.code LIMIT 200`
+	return scanOrgs(svc.db.Reader().QueryContext(ctx, q, args...))
 }
 
 // nonMember is the SQL list of kinds that are not member organisations.
@@ -271,7 +273,7 @@ func (svc *Service) Ancestors(ctx context.Context, orgID int64) ([]kexie.Organis
 		WHERE c.descendant_id = $1 AND c.depth > 0 ORDER BY c.depth DESC`, orgID))
 }
 
-// SearchOrgs finds organisations visible to viewer whose Chinese or English
+// SearchOrgs finds organisations visible to actor whose Chinese or English
 // name, pinyin key or code contains q (case-insensitive), ordered by code.
 func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string, offset, limit int) ([]kexie.Organisation, error) {
 	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
@@ -279,10 +281,11 @@ func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string,
 		return nil, err
 	}
 	args := []any{"%" + sqldb.LikeEscape(strings.ToLower(strings.TrimSpace(q))) + "%"}
-	return scanOrgs(svc.db.Reader().QueryContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE `+sc.SQL("o.id", sqldb.Args(&args))+`
+	query := `SELECT ` + orgColumns + orgFrom + ` WHERE ` + sc.SQL("o.id", sqldb.Args(&args)) + `
 		AND (lower(o.name_zh) LIKE $1 ESCAPE '\' OR lower(o.name_en) LIKE $1 ESCAPE '\' OR o.name_pinyin LIKE $1 ESCAPE '\'
 			OR lower(o.code) LIKE $1 ESCAPE '\')
-		ORDER BY o.code LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), args...))
+		ORDER BY o.code LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
+	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, args...))
 }
 
 // OrgStats rolls up the subtree below org: direct children by kind, the

@@ -46,6 +46,7 @@ type DB struct {
 	log     *slog.Logger
 	path    string
 	stmts   sync.Map // query text → *sql.Stmt on the reader pool (see Prepared)
+	closeMu sync.Mutex
 	closers []func() // run by Close before the pools close (domains' background work)
 }
 
@@ -112,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 // Dialect tells which engine this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Now is the store's clock, normalised to what both databases store: UTC,
+// Now is the database's clock, normalised to what both databases store: UTC,
 // microsecond precision.
 func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
 
@@ -157,9 +158,12 @@ func (db *DB) Prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // OnClose registers f to run when the database closes, before its pools
-// do: a domain's background writer (the ballot box) stops there. Call it
-// while the database is being set up, not concurrently with Close.
-func (db *DB) OnClose(f func()) { db.closers = append(db.closers, f) }
+// do: a domain's background writer (the ballot box) stops there.
+func (db *DB) OnClose(f func()) {
+	db.closeMu.Lock()
+	defer db.closeMu.Unlock()
+	db.closers = append(db.closers, f)
+}
 
 // Reader is the pool for queries: on SQLite query-only connections beside
 // the single writer (WAL), on PostgreSQL the one pool.
@@ -178,7 +182,11 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	for _, f := range db.closers {
+	db.closeMu.Lock()
+	closers := db.closers
+	db.closers = nil
+	db.closeMu.Unlock()
+	for _, f := range closers {
 		f()
 	}
 	var errs []error

@@ -43,18 +43,23 @@ func (db *DB) Check(ctx context.Context, actor kexie.Actor, p kexie.Permission, 
 	return nil
 }
 
-// Check is DB.Check inside a transaction, so that it sees organisations the
-// transaction created.
-func (tx *Tx) Check(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64, notFound error) error {
+// Allowed is DB.Allowed inside a transaction, so that it sees
+// organisations the transaction created.
+func (tx *Tx) Allowed(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64) (bool, error) {
 	if actor.IsSystem() {
-		return nil
+		return true, nil
 	}
-	ok := false
-	if actor.UserID != 0 {
-		var err error
-		if ok, err = tx.Can(ctx, actor.UserID, p, orgID); err != nil {
-			return err
-		}
+	if actor.UserID == 0 {
+		return false, nil
+	}
+	return tx.Can(ctx, actor.UserID, p, orgID)
+}
+
+// Check is DB.Check inside a transaction.
+func (tx *Tx) Check(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64, notFound error) error {
+	ok, err := tx.Allowed(ctx, actor, p, orgID)
+	if err != nil {
+		return err
 	}
 	if !ok {
 		return notFound

@@ -43,7 +43,7 @@ func newEnv(t *testing.T, db *dbtest.DB) *env {
 
 func newEnvWith(t *testing.T, db *dbtest.DB, cfg web.Config) *env {
 	t.Helper()
-	e := &env{t: t, db: db, setup: kexie.Actor{Username: "setup", Source: "test"}}
+	e := &env{t: t, db: db, setup: kexie.Actor{Username: "setup", Source: "test", System: true}}
 	var err error
 	if e.root, err = db.EnsureRoot(ctx, e.setup); err != nil {
 		t.Fatal(err)

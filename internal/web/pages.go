@@ -57,15 +57,16 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request, rq *Request) er
 	return nil
 }
 
-// parseDay reads a YYYY-MM-DD date, Beijing time. Years are bounded so that
+// ParseDay reads a YYYY-MM-DD date (kexie.ParseDay) as the instant it
+// begins in Beijing, for filters and expiries. Years are bounded so that
 // every date stays a four-digit year after adding a day: times compare as
 // text on SQLite, and year 10000 would sort before year 2026.
 func ParseDay(s string) (time.Time, error) {
-	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), kexie.Beijing)
+	d, err := kexie.ParseDay(s)
 	if err != nil || d.Year() < 1900 || d.Year() > 9000 {
-		return d, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD, between 1900 and 9000")
+		return time.Time{}, kexie.Errorf(kexie.CodeInvalid, "err.date", "dates are written YYYY-MM-DD, between 1900 and 9000")
 	}
-	return d, nil
+	return d.Start(), nil
 }
 
 func PathID(r *http.Request) (int64, error) {

@@ -171,7 +171,13 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
-			items = append(items, navItem{Key: "nav.applications", Href: "/applications"}, navItem{Key: "nav.filings", Href: "/filings"})
+			items = append(items, navItem{Key: "nav.applications", Href: "/applications"})
+			break
+		}
+	}
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermRegistryRead) {
+			items = append(items, navItem{Key: "nav.filings", Href: "/filings"})
 			break
 		}
 	}

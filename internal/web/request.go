@@ -55,7 +55,7 @@ func (rq *Request) Actor(r *http.Request) kexie.Actor {
 	if rq.User != nil {
 		a.UserID, a.Username = rq.User.ID, rq.User.Username
 	} else {
-		a.Username, a.Visitor = "anonymous", true
+		a.Username = "anonymous"
 	}
 	return a
 }

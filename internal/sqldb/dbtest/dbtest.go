@@ -88,7 +88,7 @@ func PGDSN(t testing.TB) string {
 	return dsn
 }
 
-// OpenPostgres opens a migrated store on a PostgreSQL schema of this
+// OpenPostgres opens a migrated database on a PostgreSQL schema of this
 // test's own (see PostgresSchema).
 func OpenPostgres(t testing.TB, o Options) *DB {
 	t.Helper()
@@ -136,7 +136,7 @@ func open(t testing.TB, cfg sqldb.Config) *DB {
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, cfg)
 	if err != nil {
-		t.Fatalf("open store: %v", err)
+		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {

@@ -15,7 +15,7 @@ import (
 // Admin is the actor tests write their set-up as: no user behind it
 // (UserID 0, as the command line), recorded as "test" in the audit log
 // and in fields such as a dues standard's SetBy.
-var Admin = kexie.Actor{Username: "test", Source: "test"}
+var Admin = kexie.Actor{Username: "test", Source: "test", System: true}
 
 // Must fails the test at once when err is not nil.
 func Must(t testing.TB, err error) {

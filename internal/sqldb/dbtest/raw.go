@@ -87,7 +87,7 @@ func (db *DB) RawQueryForTest(ctx context.Context, q string, args ...any) (*sql.
 // thousands of ballots with API tokens; nobody signs in with these).
 func (db *DB) VotersForTest(ctx context.Context, personIDs []int64) ([]int64, error) {
 	var ids []int64
-	err := db.Write(ctx, kexie.Actor{Username: "bench", Source: "test"}, func(tx *sqldb.Tx) error {
+	err := db.Write(ctx, kexie.Actor{Username: "bench", Source: "test", System: true}, func(tx *sqldb.Tx) error {
 		for i, p := range personIDs {
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, email, password_hash, must_change_password, created_at, updated_at, person_id)
@@ -107,7 +107,7 @@ func (db *DB) VotersForTest(ctx context.Context, personIDs []int64) ([]int64, er
 // It reports whether the load ran as a replica (foreign keys to other
 // tables checked once at the end) and how the end went.
 func (db *DB) BulkLoadForTest(ctx context.Context, load func(exec func(q string, args ...any) error) error) (replica bool, err error) {
-	err = db.BulkWrite(ctx, kexie.Actor{Username: "test", Source: "cli"}, true, func(tx *sqldb.Tx) error {
+	err = db.BulkWrite(ctx, kexie.Actor{Username: "test", Source: "cli", System: true}, true, func(tx *sqldb.Tx) error {
 		d, err := sqldb.DeferIndexes(ctx, tx, "people", "memberships", "membership_events")
 		if err != nil {
 			return err

@@ -10,9 +10,9 @@ import (
 	"github.com/kexie/kexie/internal/web"
 )
 
-// The governance JSON API: the same store use cases and checks as the
+// The governance JSON API: the same governance use cases and checks as the
 // pages (governance.go, meeting_pages.go, voting.go). Staff of the
-// organisation (org.write) manage bodies, terms, seats, meetings, motions
+// organisation (governance.manage) manage bodies, terms, seats, meetings, motions
 // and elections; a seat holder votes only for their own seat and the seats
 // they hold a proxy for; outside the caller's subtrees everything is 404.
 

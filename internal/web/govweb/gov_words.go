@@ -13,7 +13,7 @@ import (
 // and the results of votes in sentences of the reader's language; this
 // file writes them, from catalog keys, so the page and the PDF agree.
 
-// parseStoredRule reads a rule as the store keeps it on a motion or an election
+// parseStoredRule reads a rule as governance keeps it on a motion or an election
 // (charter.Fraction.String: "more than 2/3 of present").
 func parseStoredRule(s string) (charter.Fraction, bool) {
 	var f charter.Fraction

@@ -17,7 +17,7 @@ import (
 
 // The meeting page, /meetings/{id}: its facts, the live quorum, the
 // attendance with proxies, motions and elections with their results, and
-// the clerk's forms (organisation staff with org.write). Seat holders vote
+// the clerk's forms (organisation staff with governance.manage). Seat holders vote
 // on their own page (voting.go); the minutes are minutes.go.
 
 // meetingRecord is everything recorded of a meeting, read once and shown

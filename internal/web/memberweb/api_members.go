@@ -8,7 +8,7 @@ import (
 	"github.com/kexie/kexie/internal/web"
 )
 
-// The membership lifecycle through the API: the same store use cases and
+// The membership lifecycle through the API: the same membership use cases and
 // the same object checks as the pages in applications.go and members.go —
 // a membership outside the caller's subtrees is not found.
 

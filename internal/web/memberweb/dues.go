@@ -42,7 +42,7 @@ type duesData struct {
 }
 
 // duesRows orders standards by member type (in kexie.MemberTypes order),
-// keeping the store's newest-first order within a type, marks each one's
+// keeping membership's newest-first order within a type, marks each one's
 // state on day on, and picks the one in force for every type.
 func duesRows(all []kexie.DuesStandard, on time.Time) ([]duesRow, []duesCurrent) {
 	y, m, d := on.Date()

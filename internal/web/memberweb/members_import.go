@@ -105,7 +105,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		return err
 	}
 	out, err := s.mem.ImportMembers(r.Context(), rq.Actor(r), src,
-		membership.MemberImportOptions{DryRun: d.DryRun, Writer: rq.User.ID, Source: hdr.Filename})
+		membership.MemberImportOptions{DryRun: d.DryRun, Source: hdr.Filename})
 	if err != nil {
 		// A file that cannot be read through (or an ID number without a
 		// data key) wrote nothing: shown on the form.

@@ -180,11 +180,17 @@ func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryWrite, o.ID); err != nil {
 		return err
 	}
-	if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {
+	// The leaders are governance's: shown to those who may read it (a
+	// treasurer or an editor reads the registry, not the councils).
+	if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, o.ID); err != nil {
 		return err
-	}
-	if d.Successive, err = s.gov.Leaders(ctx, o.ID, true); err != nil {
-		return err
+	} else if ok {
+		if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {
+			return err
+		}
+		if d.Successive, err = s.gov.Leaders(ctx, o.ID, true); err != nil {
+			return err
+		}
 	}
 	if rq.Form != nil {
 		if rq.Form.Has("action") {

@@ -74,7 +74,7 @@ func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 	for i, row := range checked {
 		rows[i] = registry.ImportRow{Line: row.Line, Org: row.Org, Has: row.Has}
 	}
-	out, err := s.reg.ImportOrgs(r.Context(), rq.Actor(r), rows, registry.ImportOptions{DryRun: d.DryRun, Writer: rq.User.ID})
+	out, err := s.reg.ImportOrgs(r.Context(), rq.Actor(r), rows, registry.ImportOptions{DryRun: d.DryRun})
 	if err != nil {
 		return err
 	}
