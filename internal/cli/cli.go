@@ -183,16 +183,18 @@ type House struct {
 	Registry   *registry.Service
 	Membership *membership.Service
 	Governance *governance.Service
+	Voting     *governance.Voting
 }
 
 // NewHouse puts every domain over an open database.
 func NewHouse(db *sqldb.DB) *House {
-	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: governance.New(db)}
+	gov := governance.New(db)
+	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
 }
 
 // Domains are the house's domains, for the web site.
 func (h *House) Domains() site.Domains {
-	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance}
+	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting}
 }
 
 // openMigrated opens and brings the schema up to date: every command that

@@ -23,13 +23,30 @@ import (
 // Secrecy of the ballot, how: who has voted (election_voters) and what the
 // ballots say (ballots) are written in one transaction — so a voter votes
 // at most once, atomically — but apart: neither table has a timestamp, a
-// ballot has no voter column, its key is random (sqldb.SQLite stores both tables
+// ballot has no voter column, its key is random (SQLite stores both tables
 // by key, not by arrival), nothing is logged, and the audit log records
 // that a seat voted, never what. What a ballot says is sealed (AES-GCM
 // under the server's data key, never stored) until the count, which opens
 // the ballots and writes them in a random order: whatever the database
 // keeps of how rows arrived (PostgreSQL's row versions and their writing
 // transaction, a dump's row order) links a voter to ciphertext only.
+
+// Voting is the secret-ballot side of governance: elections opened at a
+// meeting, the ballots cast in them (through one ballot box that batches
+// them), their count and the published ballots. It is apart from Service
+// so that each stays a size a reader can hold.
+type Voting struct {
+	db  *sqldb.DB
+	gov *Service
+	box *ballotBox
+}
+
+// NewVoting returns the voting side of gov. Its ballot box batches the
+// ballots cast through it in a goroutine of its own, started by the first
+// ballot and stopped when the database closes; make one per server.
+func NewVoting(gov *Service) *Voting {
+	return &Voting{db: gov.db, gov: gov, box: &ballotBox{}}
+}
 
 // NewElection describes an election to open at a meeting.
 type NewElection struct {
@@ -63,12 +80,12 @@ type Candidate struct {
 // OpenElection opens an election at a meeting with a quorum: one ballot is
 // issued to each seat that votes there (present, or represented where the
 // charter lets proxies count).
-func (svc *Service) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int64, e NewElection) (int64, error) {
+func (v *Voting) OpenElection(ctx context.Context, actor kexie.Actor, meetingID int64, e NewElection) (int64, error) {
 	if strings.TrimSpace(e.Title) == "" || e.Seats <= 0 || len(e.Candidates) == 0 {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
 	}
 	var id int64
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err := v.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, charter.Election)
 		if err != nil {
 			return err
@@ -144,7 +161,7 @@ var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").Wit
 //
 // Ballots arriving together are written together (ballotBox): one
 // transaction, one commit.
-func (svc *Service) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64, sl *seal.Sealer) (string, error) {
+func (v *Voting) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64, sl *seal.Sealer) (string, error) {
 	if sl == nil {
 		return "", kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
 	}
@@ -168,7 +185,7 @@ func (svc *Service) CastBallot(ctx context.Context, actor kexie.Actor, electionI
 	}
 	b := &ballot{actor: actor, election: electionID, seat: seatID, id: hex.EncodeToString(raw[:]),
 		receipt: receiptEncoding.EncodeToString(rc[:])[:12], choices: sealedMark + sealed, done: make(chan error, 1)}
-	if err := svc.box.put(ctx, svc.db, b); err != nil {
+	if err := v.box.put(ctx, v.db, b); err != nil {
 		return "", err
 	}
 	select {
@@ -371,9 +388,9 @@ func (bb *ballotBox) stop() {
 // its opening): ballots issued, cast, valid and invalid; each candidate's
 // votes; elected, or a runoff for the seats a tie leaves. The ballots are
 // re-written in a random order in the same transaction.
-func (svc *Service) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64, sl *seal.Sealer) (charter.ElectionResult, error) {
+func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionID int64, sl *seal.Sealer) (charter.ElectionResult, error) {
 	var res charter.ElectionResult
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err := v.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = state WHERE id = $1`, electionID); err != nil {
 			return err
 		}
@@ -505,9 +522,9 @@ func shuffle(n int, swap func(i, j int)) error {
 }
 
 // ElectionByID reads an election and its candidates.
-func (svc *Service) ElectionByID(ctx context.Context, id int64) (Election, error) {
+func (v *Voting) ElectionByID(ctx context.Context, id int64) (Election, error) {
 	var e Election
-	err := svc.db.Reader().QueryRowContext(ctx, `SELECT e.id, e.meeting_id, b.org_id, e.title, e.seats, e.rule, e.state, e.issued, e.cast_n, e.valid, e.invalid,
+	err := v.db.Reader().QueryRowContext(ctx, `SELECT e.id, e.meeting_id, b.org_id, e.title, e.seats, e.rule, e.state, e.issued, e.cast_n, e.valid, e.invalid,
 			e.required, e.runoff_seats
 		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE e.id = $1`, id).
 		Scan(&e.ID, &e.MeetingID, &e.OrgID, &e.Title, &e.Seats, &e.Rule, &e.State, &e.Issued, &e.Cast, &e.Valid, &e.Invalid, &e.Required, &e.RunoffSeats)
@@ -520,7 +537,7 @@ func (svc *Service) ElectionByID(ctx context.Context, id int64) (Election, error
 	if f, err := decodeRule(e.Rule); err == nil {
 		e.Rule = f.String()
 	}
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT c.person_id, p.name, c.votes, c.outcome FROM election_candidates c JOIN people p ON p.id = c.person_id
+	rows, err := v.db.Reader().QueryContext(ctx, `SELECT c.person_id, p.name, c.votes, c.outcome FROM election_candidates c JOIN people p ON p.id = c.person_id
 		WHERE c.election_id = $1 ORDER BY c.votes DESC, p.name`, id)
 	if err != nil {
 		return e, sqldb.MapErr(err)
@@ -545,9 +562,9 @@ type PublishedBallot struct {
 
 // Ballots is the published ballot list of a closed election, by receipt
 // code, for voters to find their own.
-func (svc *Service) Ballots(ctx context.Context, electionID int64) ([]PublishedBallot, error) {
+func (v *Voting) Ballots(ctx context.Context, electionID int64) ([]PublishedBallot, error) {
 	var state string
-	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT state FROM elections WHERE id = $1`, electionID).Scan(&state); err != nil {
+	if err := v.db.Reader().QueryRowContext(ctx, `SELECT state FROM elections WHERE id = $1`, electionID).Scan(&state); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 		}
@@ -556,7 +573,7 @@ func (svc *Service) Ballots(ctx context.Context, electionID int64) ([]PublishedB
 	if state != "closed" {
 		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_open", "the ballots are published after the count")
 	}
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1 ORDER BY receipt`, electionID)
+	rows, err := v.db.Reader().QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1 ORDER BY receipt`, electionID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
 	}
@@ -579,11 +596,83 @@ func (svc *Service) Ballots(ctx context.Context, electionID int64) ([]PublishedB
 }
 
 // ElectionMeeting is the meeting an election is held at.
-func (svc *Service) ElectionMeeting(ctx context.Context, electionID int64) (int64, error) {
+func (v *Voting) ElectionMeeting(ctx context.Context, electionID int64) (int64, error) {
 	var id int64
-	err := svc.db.Reader().QueryRowContext(ctx, `SELECT meeting_id FROM elections WHERE id = $1`, electionID).Scan(&id)
+	err := v.db.Reader().QueryRowContext(ctx, `SELECT meeting_id FROM elections WHERE id = $1`, electionID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 	}
 	return id, sqldb.MapErr(err)
+}
+
+// Elections lists a meeting's elections in the order they were opened.
+func (v *Voting) Elections(ctx context.Context, meetingID int64) ([]Election, error) {
+	rows, err := v.db.Reader().QueryContext(ctx, `SELECT id FROM elections WHERE meeting_id = $1 ORDER BY id`, meetingID)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, sqldb.MapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	var out []Election
+	for _, id := range ids {
+		e, err := v.ElectionByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// ElectionVoters is the poll book of an election: the seats that have
+// taken their ballot. It says nothing of what any ballot contains.
+func (v *Voting) ElectionVoters(ctx context.Context, electionID int64) (map[int64]bool, error) {
+	rows, err := v.db.Reader().QueryContext(ctx, `SELECT seat_id FROM election_voters WHERE election_id = $1`, electionID)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var seat int64
+		if err := rows.Scan(&seat); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out[seat] = true
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// Election is the election id and its meeting for an actor holding p on
+// the meeting's organisation.
+func (v *Voting) Election(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Election, Meeting, error) {
+	e, err := v.ElectionByID(ctx, id)
+	if err != nil {
+		return e, Meeting{}, err
+	}
+	m, err := v.gov.Meeting(ctx, actor, p, e.MeetingID)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = notFound("err.election_not_found", "election")
+	}
+	return e, m, err
+}
+
+// ElectionFor is the election id for an actor who may read its
+// organisation or holds a seat at its meeting.
+func (v *Voting) ElectionFor(ctx context.Context, actor kexie.Actor, id int64) (Election, error) {
+	e, err := v.ElectionByID(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	return e, v.gov.Attends(ctx, actor, e.MeetingID, notFound("err.election_not_found", "election"))
 }

@@ -33,25 +33,6 @@ func (svc *Service) MotionVotes(ctx context.Context, motionID int64) (map[int64]
 	return out, sqldb.MapErr(rows.Err())
 }
 
-// ElectionVoters is the poll book of an election: the seats that have
-// taken their ballot. It says nothing of what any ballot contains.
-func (svc *Service) ElectionVoters(ctx context.Context, electionID int64) (map[int64]bool, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT seat_id FROM election_voters WHERE election_id = $1`, electionID)
-	if err != nil {
-		return nil, sqldb.MapErr(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var seat int64
-		if err := rows.Scan(&seat); err != nil {
-			return nil, sqldb.MapErr(err)
-		}
-		out[seat] = true
-	}
-	return out, sqldb.MapErr(rows.Err())
-}
-
 // SeatMeeting is a meeting at which a person holds a seat, with the names
 // a list of them shows.
 type SeatMeeting struct {

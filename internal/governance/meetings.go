@@ -197,7 +197,7 @@ func openVotes(ctx context.Context, tx *sqldb.Tx, meetingID int64) (int, error) 
 
 // lockMeeting takes the meeting's row for the rest of the transaction, so
 // that taking attendance and opening votes happen one after the other on
-// PostgreSQL too (sqldb.SQLite has one writer anyway).
+// PostgreSQL too (SQLite has one writer anyway).
 func lockMeeting(ctx context.Context, tx *sqldb.Tx, meetingID int64) error {
 	res, err := tx.ExecContext(ctx, `UPDATE meetings SET id = id WHERE id = $1`, meetingID)
 	if err != nil {
@@ -588,41 +588,12 @@ func (svc *Service) MotionByID(ctx context.Context, id int64) (Motion, error) {
 	return Motion{}, kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 }
 
-// Elections lists a meeting's elections in the order they were opened.
-func (svc *Service) Elections(ctx context.Context, meetingID int64) ([]Election, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT id FROM elections WHERE meeting_id = $1 ORDER BY id`, meetingID)
-	if err != nil {
-		return nil, sqldb.MapErr(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, sqldb.MapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, sqldb.MapErr(err)
-	}
-	var out []Election
-	for _, id := range ids {
-		e, err := svc.ElectionByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // SeatsVotedBy lists the seats at a meeting a person may vote for: their
 // own (present), and those represented by a proxy they hold.
 func (svc *Service) SeatsVotedBy(ctx context.Context, meetingID, personID int64) ([]int64, error) {
 	// From the person's few seats to the attendance rows by key, not the
 	// other way round: a congress has thousands of seats. (The unary plus
-	// keeps sqldb.SQLite from scanning the meeting's rows by its key prefix
+	// keeps SQLite from scanning the meeting's rows by its key prefix
 	// instead of using attendance_proxy.)
 	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT seat_id FROM attendance
 		WHERE meeting_id = $1 AND status = 'present' AND seat_id IN (SELECT id FROM seats WHERE person_id = $2)

@@ -68,20 +68,6 @@ func (svc *Service) Motion(ctx context.Context, actor kexie.Actor, p kexie.Permi
 	return mo, m, err
 }
 
-// Election is the election id and its meeting for an actor holding p on
-// the meeting's organisation.
-func (svc *Service) Election(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Election, Meeting, error) {
-	e, err := svc.ElectionByID(ctx, id)
-	if err != nil {
-		return e, Meeting{}, err
-	}
-	m, err := svc.Meeting(ctx, actor, p, e.MeetingID)
-	if kexie.ErrorCode(err) == kexie.CodeNotFound {
-		err = notFound("err.election_not_found", "election")
-	}
-	return e, m, err
-}
-
 // Attends lets in, for meeting meetingID, those who may read its
 // organisation or hold a seat at it — two indexed lookups, since every
 // ballot of a congress of thousands passes here; anyone else gets
@@ -107,14 +93,4 @@ func (svc *Service) Attends(ctx context.Context, actor kexie.Actor, meetingID in
 		}
 	}
 	return notFound
-}
-
-// ElectionFor is the election id for an actor who may read its
-// organisation or holds a seat at its meeting.
-func (svc *Service) ElectionFor(ctx context.Context, actor kexie.Actor, id int64) (Election, error) {
-	e, err := svc.ElectionByID(ctx, id)
-	if err != nil {
-		return e, err
-	}
-	return e, svc.Attends(ctx, actor, e.MeetingID, notFound("err.election_not_found", "election"))
 }

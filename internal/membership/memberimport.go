@@ -206,7 +206,7 @@ type memberWriter struct {
 	peopleHadIDs bool
 	// fresh: the import began on an empty register, so every holder and
 	// membership it can match is one it wrote itself, and the maps below
-	// answer instead of indexes (which sqldb.SQLite then builds once, at the end,
+	// answer instead of indexes (which SQLite then builds once, at the end,
 	// by sorting, instead of row by row).
 	fresh   bool
 	holders []int64             // by the position of a document's first row: its holder
@@ -695,7 +695,7 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	}
 	w.members.Add(id, o.id, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity)
 	if w.tx.Conn() != nil {
-		// (On sqldb.SQLite: firstEvents, at the end.)
+		// (On SQLite: firstEvents, at the end.)
 		w.events.Add(id, string(m.Status))
 	}
 	if o.fresh && m.IDHash == "" {
@@ -857,7 +857,7 @@ func (w *memberWriter) finish() error {
 	return nil
 }
 
-// firstEvents writes, on sqldb.SQLite, the first history event of every
+// firstEvents writes, on SQLite, the first history event of every
 // membership this import created, by one INSERT … SELECT instead of a
 // bound row each: a third of the rows a member costs, with values the
 // membership rows already hold. The ids from firstMember on are exactly

@@ -33,6 +33,7 @@ type DB struct {
 	*Registry
 	*Membership
 	*Governance
+	*Voting
 }
 
 // The domains under names of their own, so that they can be embedded side
@@ -42,11 +43,13 @@ type (
 	Registry   = registry.Service
 	Membership = membership.Service
 	Governance = governance.Service
+	Voting     = governance.Voting
 )
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {
-	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: governance.New(db)}
+	gov := governance.New(db)
+	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
 }
 
 // Options tune the opened database.

@@ -567,11 +567,11 @@ func (s *handlers) apiOpenElection(w http.ResponseWriter, r *http.Request, rq *w
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	id, err := s.gov.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
+	id, err := s.vote.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: in.Title, Seats: in.Seats, Candidates: in.Candidates})
 	if err != nil {
 		return err
 	}
-	e, err := s.gov.ElectionByID(r.Context(), id)
+	e, err := s.vote.ElectionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -585,7 +585,7 @@ func (s *handlers) apiElectionFor(r *http.Request, rq *web.Request) (governance.
 	if err != nil {
 		return governance.Election{}, err
 	}
-	return s.gov.ElectionFor(r.Context(), rq.Actor(r), id)
+	return s.vote.ElectionFor(r.Context(), rq.Actor(r), id)
 }
 
 func (s *handlers) apiElection(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -604,7 +604,7 @@ func (s *handlers) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *web
 	if err != nil {
 		return err
 	}
-	meetingID, err := s.gov.ElectionMeeting(r.Context(), id)
+	meetingID, err := s.vote.ElectionMeeting(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -621,7 +621,7 @@ func (s *handlers) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *web
 		}
 		return err
 	}
-	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.Config().Sealer)
+	receipt, err := s.vote.CastBallot(r.Context(), rq.Actor(r), id, in.SeatID, in.Choices, s.Config().Sealer)
 	if err != nil {
 		return err
 	}
@@ -636,10 +636,10 @@ func (s *handlers) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *
 	if err != nil {
 		return err
 	}
-	if _, err := s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer); err != nil {
+	if _, err := s.vote.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer); err != nil {
 		return err
 	}
-	if e, err = s.gov.ElectionByID(r.Context(), e.ID); err != nil {
+	if e, err = s.vote.ElectionByID(r.Context(), e.ID); err != nil {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, toElectionJSON(e))
@@ -652,7 +652,7 @@ func (s *handlers) apiBallots(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if err != nil {
 		return err
 	}
-	list, err := s.gov.Ballots(r.Context(), e.ID)
+	list, err := s.vote.Ballots(r.Context(), e.ID)
 	if err != nil {
 		return err
 	}

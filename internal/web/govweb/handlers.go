@@ -22,17 +22,18 @@ var templates embed.FS
 // (rendering, JSON, sessions) and the use cases they call.
 type handlers struct {
 	*web.Server
-	db  *sqldb.DB
-	reg *registry.Service
-	mem *membership.Service
-	gov *governance.Service
+	db   *sqldb.DB
+	reg  *registry.Service
+	mem  *membership.Service
+	gov  *governance.Service
+	vote *governance.Voting
 }
 
 // Register adds this domain's routes to a server (web.New takes it as a
 // web.Domain).
-func Register(reg *registry.Service, mem *membership.Service, gov *governance.Service) web.Domain {
+func Register(reg *registry.Service, mem *membership.Service, gov *governance.Service, vote *governance.Voting) web.Domain {
 	return func(k *web.Server) error {
-		h := &handlers{Server: k, db: k.DB(), reg: reg, mem: mem, gov: gov}
+		h := &handlers{Server: k, db: k.DB(), reg: reg, mem: mem, gov: gov, vote: vote}
 		k.AddTemplates(templates)
 		h.register(k)
 		return nil

@@ -60,7 +60,7 @@ func (s *handlers) loadMeetingRecord(ctx context.Context, m governance.Meeting) 
 	if rec.Motions, err = s.gov.Motions(ctx, m.ID); err != nil {
 		return rec, err
 	}
-	rec.Elections, err = s.gov.Elections(ctx, m.ID)
+	rec.Elections, err = s.vote.Elections(ctx, m.ID)
 	return rec, err
 }
 
@@ -278,7 +278,7 @@ func (s *handlers) openElectionForm(r *http.Request, rq *web.Request, m governan
 			return kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
 		}
 	}
-	_, err = s.gov.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
+	_, err = s.vote.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
 	return err
 }
 
@@ -313,7 +313,7 @@ func (s *handlers) closeElectionForm(w http.ResponseWriter, r *http.Request, rq 
 	if err != nil {
 		return err
 	}
-	_, err = s.gov.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer)
+	_, err = s.vote.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)
 }
 
@@ -334,5 +334,5 @@ func (s *handlers) clerkElection(r *http.Request, rq *web.Request) (governance.E
 	if err != nil {
 		return governance.Election{}, governance.Meeting{}, err
 	}
-	return s.gov.Election(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id)
+	return s.vote.Election(r.Context(), rq.Actor(r), kexie.PermGovernanceManage, id)
 }

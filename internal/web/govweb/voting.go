@@ -145,7 +145,7 @@ func (s *handlers) renderVote(w http.ResponseWriter, r *http.Request, rq *web.Re
 			d.Closed = append(d.Closed, e)
 			continue
 		}
-		voted, err := s.gov.ElectionVoters(ctx, e.ID)
+		voted, err := s.vote.ElectionVoters(ctx, e.ID)
 		if err != nil {
 			return err
 		}
@@ -212,7 +212,7 @@ func (s *handlers) castBallotForm(w http.ResponseWriter, r *http.Request, rq *we
 	if err != nil {
 		return err
 	}
-	e, err := s.gov.ElectionByID(r.Context(), id)
+	e, err := s.vote.ElectionByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *handlers) castBallotForm(w http.ResponseWriter, r *http.Request, rq *we
 			choices = append(choices, c)
 		}
 	}
-	receipt, err := s.gov.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.Config().Sealer)
+	receipt, err := s.vote.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.Config().Sealer)
 	if err != nil {
 		return s.voteFailed(w, r, rq, e.MeetingID, err)
 	}
@@ -266,7 +266,7 @@ func (s *handlers) ballotsPage(w http.ResponseWriter, r *http.Request, rq *web.R
 		return err
 	}
 	ctx := r.Context()
-	e, err := s.gov.ElectionByID(ctx, id)
+	e, err := s.vote.ElectionByID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (s *handlers) ballotsPage(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	p := s.NewPage(r, rq, "gov.ballots_title", d)
 	p.Title = L.T("gov.ballots_title") + " · " + e.Title
-	ballots, err := s.gov.Ballots(ctx, e.ID)
+	ballots, err := s.vote.Ballots(ctx, e.ID)
 	if err != nil {
 		if kexie.ErrorCode(err) != kexie.CodeConflict {
 			return err

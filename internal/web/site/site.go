@@ -25,6 +25,7 @@ type Domains struct {
 	Registry   *registry.Service
 	Membership *membership.Service
 	Governance *governance.Service
+	Voting     *governance.Voting
 }
 
 // New builds the server with every domain's routes.
@@ -33,6 +34,6 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		accessweb.Register(d.Access, d.Registry),
 		registryweb.Register(d.Registry, d.Membership, d.Governance),
 		memberweb.Register(d.Registry, d.Membership),
-		govweb.Register(d.Registry, d.Membership, d.Governance),
+		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
 	)
 }
