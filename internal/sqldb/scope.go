@@ -20,51 +20,47 @@ import (
 // everything; an anonymous visitor nothing; a user what their grants give,
 // system administrators everything everywhere.
 func (db *DB) Allowed(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64) (bool, error) {
-	if actor.IsSystem() {
-		return true, nil
-	}
-	if actor.UserID == 0 {
-		return false, nil
-	}
-	return db.Can(ctx, actor.UserID, p, orgID)
+	return allowed(actor, func(user int64) (bool, error) { return db.Can(ctx, user, p, orgID) })
 }
 
 // Check is Allowed as an error: notFound when the actor may not, so that
 // an object outside the actor's subtrees answers exactly as one that does
 // not exist.
 func (db *DB) Check(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64, notFound error) error {
-	ok, err := db.Allowed(ctx, actor, p, orgID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return notFound
-	}
-	return nil
+	return orNotFound(db.Allowed(ctx, actor, p, orgID))(notFound)
 }
 
 // Allowed is DB.Allowed inside a transaction, so that it sees
 // organisations the transaction created.
 func (tx *Tx) Allowed(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64) (bool, error) {
-	if actor.IsSystem() {
-		return true, nil
-	}
-	if actor.UserID == 0 {
-		return false, nil
-	}
-	return tx.Can(ctx, actor.UserID, p, orgID)
+	return allowed(actor, func(user int64) (bool, error) { return tx.Can(ctx, user, p, orgID) })
 }
 
 // Check is DB.Check inside a transaction.
 func (tx *Tx) Check(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64, notFound error) error {
-	ok, err := tx.Allowed(ctx, actor, p, orgID)
-	if err != nil {
+	return orNotFound(tx.Allowed(ctx, actor, p, orgID))(notFound)
+}
+
+// allowed is the rule of Allowed, whatever the user's grants are read
+// through.
+func allowed(actor kexie.Actor, can func(userID int64) (bool, error)) (bool, error) {
+	switch {
+	case actor.IsSystem():
+		return true, nil
+	case actor.UserID == 0:
+		return false, nil
+	}
+	return can(actor.UserID)
+}
+
+// orNotFound turns an answer of Allowed into Check's error.
+func orNotFound(ok bool, err error) func(notFound error) error {
+	return func(notFound error) error {
+		if err == nil && !ok {
+			return notFound
+		}
 		return err
 	}
-	if !ok {
-		return notFound
-	}
-	return nil
 }
 
 // Can reports whether userID holds permission p on organisation orgID.

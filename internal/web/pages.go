@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,7 +34,7 @@ func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request, _ *Reque
 
 func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request, _ *Request) error {
 	w.Header().Set("Content-Type", "application/json")
-	_, err := w.Write(openAPIDoc)
+	_, err := w.Write(s.openAPIDoc)
 	return err
 }
 
@@ -172,4 +174,59 @@ func PageLinks(r *http.Request, page int, more bool) (prev, next string) {
 		next = r.URL.Path + "?" + q.Encode()
 	}
 	return
+}
+
+// Mount is the Domain a domain package's Register returns: its pages
+// (templates/*.html in assets) join the toolkit's, its part of the OpenAPI
+// document (openapi.json in assets: {"paths": …}) joins the document, then
+// routes declares its routes.
+func Mount(assets fs.FS, routes func(k *Server)) Domain {
+	return func(k *Server) error {
+		k.AddTemplates(assets)
+		if part, err := fs.ReadFile(assets, "openapi.json"); err == nil {
+			k.openAPIParts = append(k.openAPIParts, part)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		routes(k)
+		return nil
+	}
+}
+
+// mergeOpenAPI is the served OpenAPI document: the toolkit's (info,
+// servers, security, tags, shared components, its own paths) with each
+// domain's paths. Two parts describing one path and method stop the
+// server from starting.
+func mergeOpenAPI(base []byte, parts [][]byte) ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	if paths == nil {
+		paths = map[string]any{}
+	}
+	for _, part := range parts {
+		var p struct {
+			Paths map[string]map[string]any `json:"paths"`
+		}
+		if err := json.Unmarshal(part, &p); err != nil {
+			return nil, fmt.Errorf("openapi part: %w", err)
+		}
+		for path, ops := range p.Paths {
+			item, _ := paths[path].(map[string]any)
+			if item == nil {
+				item = map[string]any{}
+				paths[path] = item
+			}
+			for method, op := range ops {
+				if _, dup := item[method]; dup {
+					return nil, fmt.Errorf("openapi: %s %s described twice", method, path)
+				}
+				item[method] = op
+			}
+		}
+	}
+	doc["paths"] = paths
+	return json.MarshalIndent(doc, "", "  ")
 }

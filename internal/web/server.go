@@ -89,10 +89,14 @@ type Server struct {
 	// templates are the sets of pages: the toolkit's, then each domain's.
 	templates []fs.FS
 	csrfKey   []byte
-	metrics   *metrics
-	routes    []Route
-	mux       *http.ServeMux
-	handler   http.Handler
+	// openAPIParts are the domains' parts of the OpenAPI document, merged
+	// into openAPIDoc when the server is built.
+	openAPIParts [][]byte
+	openAPIDoc   []byte
+	metrics      *metrics
+	routes       []Route
+	mux          *http.ServeMux
+	handler      http.Handler
 }
 
 // Route is one registered pattern and the permission it requires.
@@ -145,6 +149,9 @@ func New(ctx context.Context, db *sqldb.DB, acc *access.Service, cfg Config, dom
 	}
 	s.registerFallbacks()
 	if s.pages, err = parseTemplates(append([]fs.FS{templateFS}, s.templates...)); err != nil {
+		return nil, err
+	}
+	if s.openAPIDoc, err = mergeOpenAPI(openAPIDoc, s.openAPIParts); err != nil {
 		return nil, err
 	}
 	s.handler = s.securityHeaders(s.crossOrigin(s.mux))

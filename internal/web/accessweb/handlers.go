@@ -1,8 +1,9 @@
-// Package accessweb serves sign-in, accounts, API tokens, user management and the audit log: its pages and its part of the JSON API, on the
-// web toolkit. Handlers keep the route-level permission (declared in
-// routes.go); every object they touch is loaded through the domain's use
-// cases with the caller as actor, which answer not_found outside the
-// caller's subtrees.
+// Package accessweb serves sign-in, accounts, API tokens, user management and the
+// audit log: its pages and its part of the JSON
+// API, on the web toolkit. Handlers keep the route-level permission
+// (declared in routes.go); every object they touch is loaded through the
+// domain's use cases with the caller as actor, which answer not_found
+// outside the caller's subtrees.
 package accessweb
 
 import (
@@ -15,8 +16,10 @@ import (
 	"github.com/kexie/kexie/internal/web"
 )
 
-//go:embed templates/*.html
-var templates embed.FS
+// assets are the package's pages and its part of the OpenAPI document.
+//
+//go:embed templates/*.html openapi.json
+var assets embed.FS
 
 // handlers are this package's pages and API handlers: the toolkit
 // (rendering, JSON, sessions) and the use cases they call.
@@ -32,12 +35,10 @@ type handlers struct {
 // Register adds this domain's routes to a server (web.New takes it as a
 // web.Domain).
 func Register(acc *access.Service, reg *registry.Service) web.Domain {
-	return func(k *web.Server) error {
+	return web.Mount(assets, func(k *web.Server) {
 		h := &handlers{Server: k, db: k.DB(), acc: acc, reg: reg}
 		h.byAccount = auth.NewLimiter(k.Config().LoginLimitAccount, k.Config().LoginWindow, nil)
 		h.byAddress = auth.NewLimiter(k.Config().LoginLimitAddress, k.Config().LoginWindow, nil)
-		k.AddTemplates(templates)
 		h.register(k)
-		return nil
-	}
+	})
 }
