@@ -142,9 +142,20 @@ func newFlagSet(env Env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// flagEnv is the one table of the environment variables that stand in for
+// flags: a command's flag that is not given takes its variable's value.
+var flagEnv = map[string]string{
+	"db":            "KEXIE_DB",
+	"dsn":           "KEXIE_DSN",
+	"addr":          "KEXIE_ADDR",
+	"trusted-proxy": "KEXIE_TRUSTED_PROXIES",
+	"data-key-file": "KEXIE_DATA_KEY_FILE",
+	"public-url":    "KEXIE_PUBLIC_URL",
+}
+
 // parse parses flags and then fills every flag that was not given from its
-// KEXIE_* environment variable: flags first, environment second.
-func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) error {
+// KEXIE_* environment variable (flagEnv): flags first, environment second.
+func parse(fs *flag.FlagSet, env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -153,10 +164,10 @@ func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) 
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for name, v := range envVars {
+	for name, v := range flagEnv {
 		// An explicit --db names a SQLite file: KEXIE_DSN must not silently
 		// send the command to PostgreSQL instead.
-		if given[name] || (name == "dsn" && given["db"]) {
+		if fs.Lookup(name) == nil || given[name] || (name == "dsn" && given["db"]) {
 			continue
 		}
 		if val := env.Getenv(v); val != "" {
@@ -167,8 +178,6 @@ func parse(fs *flag.FlagSet, env Env, args []string, envVars map[string]string) 
 	}
 	return nil
 }
-
-var dbEnv = map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN"}
 
 func openDB(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*sqldb.DB, error) {
 	return sqldb.Open(ctx, sqldb.Config{Path: d.path, DSN: d.dsn, Logger: log})
@@ -211,6 +220,17 @@ func openMigrated(ctx context.Context, env Env, d dbFlags, log *slog.Logger) (*H
 	return NewHouse(db), nil
 }
 
+// withHouse runs a command's work on the migrated database d names, with
+// every domain over it, and closes it after.
+func withHouse(ctx context.Context, env Env, d dbFlags, work func(h *House) error) error {
+	h, err := openMigrated(ctx, env, d, logger(env))
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return work(h)
+}
+
 // cliActor is who the command line acts as in the audit log.
 func cliActor() kexie.Actor {
 	name := "cli"
@@ -235,7 +255,7 @@ func logger(env Env) *slog.Logger {
 
 func runVersion(_ context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "version", "version")
-	if err := parse(fs, env, args, nil); err != nil {
+	if err := parse(fs, env, args); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "kexie", Version)

@@ -24,7 +24,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs)
 	action, args := splitName(args)
-	if err := parse(fs, env, args, dbEnv); err != nil {
+	if err := parse(fs, env, args); err != nil {
 		return err
 	}
 	if action == "" && fs.NArg() == 1 {
@@ -122,9 +122,9 @@ func oneName(fs interface{ Args() []string }, name string) (string, error) {
 
 // parseNamed parses a command line of the form NAME [flags] (or [flags]
 // NAME): the one positional argument, then the flags.
-func parseNamed(env Env, fs *flag.FlagSet, args []string, envVars map[string]string) (string, error) {
+func parseNamed(env Env, fs *flag.FlagSet, args []string) (string, error) {
 	name, args := splitName(args)
-	if err := parse(fs, env, args, envVars); err != nil {
+	if err := parse(fs, env, args); err != nil {
 		return "", err
 	}
 	name, err := oneName(fs, name)
@@ -186,7 +186,7 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	email := fs.String("email", "", "e-mail address")
 	member := fs.String("member", "", "link the account to a member's own record: ORG_CODE:MEMBER_NO")
 	stdin := fs.Bool("password-stdin", false, "require the password on standard input (piped input is read anyway; without any, a one-time password is generated)")
-	name, err := parseNamed(env, fs, args, dbEnv)
+	name, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -200,48 +200,45 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Registry.EnsureRoot(ctx, cliActor()); err != nil {
-		return err
-	}
-	o, err := db.Registry.OrgByCode(ctx, *org)
-	if err != nil {
-		return err
-	}
-	var linked membership.Member
-	if *member != "" {
-		code, no, ok := strings.Cut(*member, ":")
-		if !ok {
-			return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--member is ORG_CODE:MEMBER_NO")
-		}
-		if linked, err = db.Membership.MemberByOrgNo(ctx, code, no); err != nil {
+	return withHouse(ctx, env, d, func(db *House) error {
+		if _, err := db.Registry.EnsureRoot(ctx, cliActor()); err != nil {
 			return err
 		}
-	}
-	u, err := db.Access.CreateUser(ctx, cliActor(), access.NewUser{Username: name, DisplayName: *display, Email: *email,
-		Password: pw, MustChangePassword: generated, Role: r, OrgID: o.ID})
-	if err != nil {
-		return err
-	}
-	if linked.ID != 0 {
-		if err := db.Membership.LinkMemberAccount(ctx, cliActor(), u.ID, linked.ID); err != nil {
+		o, err := db.Registry.OrgByCode(ctx, *org)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "linked to member %s of %s\n", linked.Record.MemberNo, linked.Record.OrgCode)
-	}
-	if r != "" {
-		fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)
-	} else {
-		fmt.Fprintf(env.Stdout, "user %s created (id %d), with no role yet\n", u.Username, u.ID)
-	}
-	if generated {
-		fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
-	}
-	return nil
+		var linked membership.Member
+		if *member != "" {
+			code, no, ok := strings.Cut(*member, ":")
+			if !ok {
+				return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "--member is ORG_CODE:MEMBER_NO")
+			}
+			if linked, err = db.Membership.MemberByOrgNo(ctx, code, no); err != nil {
+				return err
+			}
+		}
+		u, err := db.Access.CreateUser(ctx, cliActor(), access.NewUser{Username: name, DisplayName: *display, Email: *email,
+			Password: pw, MustChangePassword: generated, Role: r, OrgID: o.ID})
+		if err != nil {
+			return err
+		}
+		if linked.ID != 0 {
+			if err := db.Membership.LinkMemberAccount(ctx, cliActor(), u.ID, linked.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "linked to member %s of %s\n", linked.Record.MemberNo, linked.Record.OrgCode)
+		}
+		if r != "" {
+			fmt.Fprintf(env.Stdout, "user %s created (id %d), %s on %s\n", u.Username, u.ID, r, o.Code)
+		} else {
+			fmt.Fprintf(env.Stdout, "user %s created (id %d), with no role yet\n", u.Username, u.ID)
+		}
+		if generated {
+			fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
+		}
+		return nil
+	})
 }
 
 func runUserPasswd(ctx context.Context, env Env, args []string) error {
@@ -249,7 +246,7 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs)
 	stdin := fs.Bool("password-stdin", false, "require the new password on standard input (piped input is read anyway; without any, a one-time password is generated)")
-	name, err := parseNamed(env, fs, args, dbEnv)
+	name, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -257,47 +254,41 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := db.Access.UserByName(ctx, name)
-	if err != nil {
-		return err
-	}
-	if err := db.Access.SetPassword(ctx, cliActor(), u.ID, pw, generated, ""); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "password of %s changed; their sessions have ended\n", u.Username)
-	if generated {
-		fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
-	}
-	return nil
+	return withHouse(ctx, env, d, func(db *House) error {
+		u, err := db.Access.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := db.Access.SetPassword(ctx, cliActor(), u.ID, pw, generated, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "password of %s changed; their sessions have ended\n", u.Username)
+		if generated {
+			fmt.Fprintf(env.Stdout, "one-time password: %s\n(shown only now; it must be changed at first sign-in)\n", pw)
+		}
+		return nil
+	})
 }
 
 func runUserDisable(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "user disable", "user disable NAME")
 	var d dbFlags
 	d.register(fs)
-	name, err := parseNamed(env, fs, args, dbEnv)
+	name, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := db.Access.UserByName(ctx, name)
-	if err != nil {
-		return err
-	}
-	if err := db.Access.DisableUser(ctx, cliActor(), u.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "user %s disabled; their sessions have ended and their API tokens are revoked\n", u.Username)
-	return nil
+	return withHouse(ctx, env, d, func(db *House) error {
+		u, err := db.Access.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := db.Access.DisableUser(ctx, cliActor(), u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "user %s disabled; their sessions have ended and their API tokens are revoked\n", u.Username)
+		return nil
+	})
 }
 
 func runAudit(ctx context.Context, env Env, args []string) error {
@@ -311,33 +302,30 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "audit verify", "audit verify [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	if err := parse(fs, env, args[1:], dbEnv); err != nil {
+	if err := parse(fs, env, args[1:]); err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tty := isTerminal(env.Stderr)
-	n, err := db.VerifyAudit(ctx, func(n int64) {
+	return withHouse(ctx, env, d, func(db *House) error {
+		tty := isTerminal(env.Stderr)
+		n, err := db.VerifyAudit(ctx, func(n int64) {
+			if tty {
+				fmt.Fprintf(env.Stderr, "\rverified %d entries…", n)
+			}
+		})
 		if tty {
-			fmt.Fprintf(env.Stderr, "\rverified %d entries…", n)
+			fmt.Fprint(env.Stderr, "\r\033[K")
 		}
+		if err != nil {
+			var ke *kexie.Error
+			if errors.As(err, &ke) {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "audit: BROKEN after %d intact entries: %v\n", n, err)
+			return exitError{code: 1}
+		}
+		fmt.Fprintf(env.Stdout, "audit: %d entries verified, chain intact\n", n)
+		return nil
 	})
-	if tty {
-		fmt.Fprint(env.Stderr, "\r\033[K")
-	}
-	if err != nil {
-		var ke *kexie.Error
-		if errors.As(err, &ke) {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "audit: BROKEN after %d intact entries: %v\n", n, err)
-		return exitError{code: 1}
-	}
-	fmt.Fprintf(env.Stdout, "audit: %d entries verified, chain intact\n", n)
-	return nil
 }
 
 func isTerminal(w any) bool {
@@ -349,7 +337,7 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "backup", "backup OUT [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	out, err := parseNamed(env, fs, args, dbEnv)
+	out, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}

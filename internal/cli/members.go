@@ -64,8 +64,6 @@ func (k keyFlag) sealer(env Env, d dbFlags, create bool) (*seal.Sealer, error) {
 // importMemoryLimit is the soft limit of the Go heap during a member import.
 const importMemoryLimit = 160 << 20
 
-var keyEnv = map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "data-key-file": "KEXIE_DATA_KEY_FILE"}
-
 func runImportMembers(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "import members", "import members FILE.(csv|xlsx) [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
@@ -74,7 +72,7 @@ func runImportMembers(ctx context.Context, env Env, args []string) error {
 	k.register(fs)
 	dry := fs.Bool("dry-run", false, "check every row and report, but write nothing")
 	errFile := fs.String("errors", "", "write one line per rejected row (line number, member_no, reason) to this CSV file")
-	file, err := parseNamed(env, fs, args, keyEnv)
+	file, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
@@ -161,55 +159,52 @@ func runExportMembers(ctx context.Context, env Env, args []string) error {
 	k.register(fs)
 	reveal := fs.Bool("reveal-ids", false, "write identity numbers in clear (needs --reason; audited)")
 	reason := fs.String("reason", "", "why the identity numbers are revealed (recorded in the audit log)")
-	out, err := parseNamed(env, fs, args, keyEnv)
+	out, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
 	if *reveal && strings.TrimSpace(*reason) == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var sl *seal.Sealer
-	if *reveal {
-		if sl, err = k.sealer(env, d, false); err != nil {
+	return withHouse(ctx, env, d, func(db *House) error {
+		var sl *seal.Sealer
+		if *reveal {
+			if sl, err = k.sealer(env, d, false); err != nil {
+				return err
+			}
+			if sl == nil {
+				return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+			}
+		}
+		tmp := out + ".partial"
+		f, err := os.Create(tmp)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer os.Remove(tmp)
+		w, err := memberfile.NewWriter(out, f)
+		if err != nil {
+			f.Close()
 			return err
 		}
-		if sl == nil {
-			return kexie.Errorf(kexie.CodeInvalid, "err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+		n, err := db.Membership.ExportMembers(ctx, cliActor(), membership.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
+			return w.Write(memberfile.Values(m))
+		})
+		if err == nil {
+			err = w.Close()
 		}
-	}
-	tmp := out + ".partial"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp)
-	w, err := memberfile.NewWriter(out, f)
-	if err != nil {
-		f.Close()
-		return err
-	}
-	n, err := db.Membership.ExportMembers(ctx, cliActor(), membership.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
-		return w.Write(memberfile.Values(m))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, out); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "members: %d exported to %s\n", n, out)
+		return nil
 	})
-	if err == nil {
-		err = w.Close()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	fmt.Fprintf(env.Stdout, "members: %d exported to %s\n", n, out)
-	return nil
 }
 
 func runLapse(ctx context.Context, env Env, args []string) error {
@@ -219,50 +214,47 @@ func runLapse(ctx context.Context, env Env, args []string) error {
 	asOf := fs.String("as-of", "", "the day the rule is applied on (YYYY-MM-DD; default today in Beijing)")
 	asJSON := fs.Bool("json", false, `print [{"member_no","org_code","reason"}] as JSON`)
 	apply := fs.Bool("apply", false, "mark the listed members lapsed (each change audited)")
-	if err := parse(fs, env, args, dbEnv); err != nil {
+	if err := parse(fs, env, args); err != nil {
 		return err
 	}
 	day, err := asOfDay(*asOf)
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	list, err := db.Membership.Lapses(ctx, cliActor(), day)
-	if err != nil {
-		return err
-	}
-	if *apply {
-		if err := db.Membership.ApplyLapses(ctx, cliActor(), day, list); err != nil {
+	return withHouse(ctx, env, d, func(db *House) error {
+		list, err := db.Membership.Lapses(ctx, cliActor(), day)
+		if err != nil {
 			return err
 		}
-	}
-	if *asJSON {
-		type item struct {
-			MemberNo string `json:"member_no"`
-			OrgCode  string `json:"org_code"`
-			Reason   string `json:"reason"`
+		if *apply {
+			if err := db.Membership.ApplyLapses(ctx, cliActor(), day, list); err != nil {
+				return err
+			}
 		}
-		items := []item{}
+		if *asJSON {
+			type item struct {
+				MemberNo string `json:"member_no"`
+				OrgCode  string `json:"org_code"`
+				Reason   string `json:"reason"`
+			}
+			items := []item{}
+			for _, l := range list {
+				items = append(items, item{l.MemberNo, l.OrgCode, l.Reason})
+			}
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(items)
+		}
 		for _, l := range list {
-			items = append(items, item{l.MemberNo, l.OrgCode, l.Reason})
+			fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\n", l.OrgCode, l.MemberNo, l.Name, l.Reason)
 		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(items)
-	}
-	for _, l := range list {
-		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\n", l.OrgCode, l.MemberNo, l.Name, l.Reason)
-	}
-	verb := "lapse"
-	if *apply {
-		verb = "lapsed"
-	}
-	fmt.Fprintf(env.Stdout, "%d members %s as of %s\n", len(list), verb, day.Format("2006-01-02"))
-	return nil
+		verb := "lapse"
+		if *apply {
+			verb = "lapsed"
+		}
+		fmt.Fprintf(env.Stdout, "%d members %s as of %s\n", len(list), verb, day.Format("2006-01-02"))
+		return nil
+	})
 }
 
 // countingReader counts the bytes read through it, for a progress bar.

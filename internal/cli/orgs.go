@@ -34,7 +34,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	d.register(fs)
 	dry := fs.Bool("dry-run", false, "check every row and report, but write nothing")
 	errFile := fs.String("errors", "", "write one line per rejected row (line number, code, reason) to this CSV file")
-	file, err := parseNamed(env, fs, args[1:], dbEnv)
+	file, err := parseNamed(env, fs, args[1:])
 	if err != nil {
 		return err
 	}
@@ -159,44 +159,41 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "export orgs", "export orgs OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	out, err := parseNamed(env, fs, args[1:], dbEnv)
+	out, err := parseNamed(env, fs, args[1:])
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tmp := out + ".partial"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp)
-	w, err := orgfile.NewWriter(out, f)
-	if err != nil {
-		f.Close()
-		return err
-	}
-	n := 0
-	if err := db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Close(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	// Written whole, then renamed: a failed export never leaves half a file.
-	if err := os.Rename(tmp, out); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	fmt.Fprintf(env.Stdout, "orgs: %d exported to %s\n", n, out)
-	return nil
+	return withHouse(ctx, env, d, func(db *House) error {
+		tmp := out + ".partial"
+		f, err := os.Create(tmp)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer os.Remove(tmp)
+		w, err := orgfile.NewWriter(out, f)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		n := 0
+		if err := db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
+			f.Close()
+			return err
+		}
+		if err := w.Close(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		// Written whole, then renamed: a failed export never leaves half a file.
+		if err := os.Rename(tmp, out); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "orgs: %d exported to %s\n", n, out)
+		return nil
+	})
 }
 
 func runStats(ctx context.Context, env Env, args []string) error {
@@ -204,49 +201,46 @@ func runStats(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs)
 	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent", "members"} as JSON`)
-	code, err := parseNamed(env, fs, args, dbEnv)
+	code, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, env, d, logger(env))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	org, err := db.Registry.OrgByCode(ctx, code)
-	if err != nil {
-		return err
-	}
-	st, err := db.Registry.OrgStats(ctx, org)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(st)
-	}
-	fmt.Fprintf(env.Stdout, "%s %s (%s)\n\n", org.Code, org.NameZH, org.NameEN)
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "KIND\tCHILDREN\tSUBTREE\tINDEPENDENT\t")
-	total := 0
-	for _, k := range kexie.OrgKinds {
-		if st.Subtree[k] == 0 {
-			continue
+	return withHouse(ctx, env, d, func(db *House) error {
+		org, err := db.Registry.OrgByCode(ctx, code)
+		if err != nil {
+			return err
 		}
-		total += st.Subtree[k]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, st.Children[k], st.Subtree[k], st.Independent[k])
-	}
-	fmt.Fprintf(tw, "total\t\t%d\t\t\n", total)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "\nactive members here and below: %d", st.Members["total"])
-	for _, t := range kexie.MemberTypes {
-		if n := st.Members[string(t)]; n > 0 {
-			fmt.Fprintf(env.Stdout, ", %s %d", t, n)
+		st, err := db.Registry.OrgStats(ctx, org)
+		if err != nil {
+			return err
 		}
-	}
-	fmt.Fprintln(env.Stdout)
-	return nil
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(st)
+		}
+		fmt.Fprintf(env.Stdout, "%s %s (%s)\n\n", org.Code, org.NameZH, org.NameEN)
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "KIND\tCHILDREN\tSUBTREE\tINDEPENDENT\t")
+		total := 0
+		for _, k := range kexie.OrgKinds {
+			if st.Subtree[k] == 0 {
+				continue
+			}
+			total += st.Subtree[k]
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", k, st.Children[k], st.Subtree[k], st.Independent[k])
+		}
+		fmt.Fprintf(tw, "total\t\t%d\t\t\n", total)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "\nactive members here and below: %d", st.Members["total"])
+		for _, t := range kexie.MemberTypes {
+			if n := st.Members[string(t)]; n > 0 {
+				fmt.Fprintf(env.Stdout, ", %s %d", t, n)
+			}
+		}
+		fmt.Fprintln(env.Stdout)
+		return nil
+	})
 }

@@ -119,7 +119,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env KEXIE_TRUSTED_PROXIES)")
 	idle := fs.Duration("session-idle", access.DefaultSessionPolicy.Idle, "end sessions idle this long")
 	absolute := fs.Duration("session-max", access.DefaultSessionPolicy.Absolute, "end sessions this long after sign-in")
-	if err := parse(fs, env, args, map[string]string{"db": "KEXIE_DB", "dsn": "KEXIE_DSN", "addr": "KEXIE_ADDR", "trusted-proxy": "KEXIE_TRUSTED_PROXIES", "data-key-file": "KEXIE_DATA_KEY_FILE", "public-url": "KEXIE_PUBLIC_URL"}); err != nil {
+	if err := parse(fs, env, args); err != nil {
 		return err
 	}
 	if *public != "" {
