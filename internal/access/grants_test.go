@@ -39,11 +39,16 @@ func TestGrantRules(t *testing.T) {
 		if err := db.GrantRole(ctx, dbtest.Admin, cashier.ID, root.ID, kexie.RoleAccountant); !errors.Is(err, kexie.ErrConflict) {
 			t.Errorf("treasurer of A made accountant of the root (above), even by the system: %v, want conflict", err)
 		}
+		if err := db.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleEditor); err != nil {
+			t.Errorf("another administrator's grant of an unrelated role: %v", err)
+		}
 		if err := db.GrantRole(ctx, dbtest.Admin, cashier.ID, b.ID, kexie.RoleAccountant); err != nil {
 			t.Errorf("treasurer of A made accountant of B (apart): %v", err)
 		}
-		if err := db.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleEditor); err != nil {
-			t.Errorf("another administrator's grant of an unrelated role: %v", err)
+		// Now holding a role outside A, the cashier is no longer A's
+		// administrator's to manage.
+		if err := db.GrantRole(ctx, as, cashier.ID, a.ID, kexie.RoleEditor); !errors.Is(err, kexie.ErrNotFound) {
+			t.Errorf("a grant to a user with a role outside the manager's subtrees: %v, want not found", err)
 		}
 		if err := db.GrantRole(ctx, dbtest.Admin, admin.ID, a1.ID, kexie.RoleTreasurer); err != nil {
 			t.Errorf("the system's grant: %v", err)
@@ -55,5 +60,48 @@ func TestGrantRules(t *testing.T) {
 		if len(grants) != 3 {
 			t.Errorf("cashier holds %d grants, want 3 (treasurer A, accountant B, editor A1): %+v", len(grants), grants)
 		}
+	})
+}
+
+// TestAccountWritesCheckTheActor: an account's own settings and tokens are
+// its user's (or the system's); disabling, enabling and roles are for those
+// who manage the account. To anyone else the account does not exist, and
+// nothing is written.
+func TestAccountWritesCheckTheActor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, a1, b := dbtest.Tree(t, db)
+		adminA := dbtest.User(t, db, "admin.a", kexie.RoleOrgAdmin, a.ID)
+		adminB := dbtest.User(t, db, "admin.b", kexie.RoleOrgAdmin, b.ID)
+		staff := dbtest.User(t, db, "staff.a1", kexie.RoleStaff, a1.ID)
+		actor := func(u kexie.User) kexie.Actor { return kexie.Actor{UserID: u.ID, Username: u.Username, Source: "test"} }
+		tok, _, err := db.CreateAPIToken(ctx, actor(staff), staff.ID, "mine", nil)
+		dbtest.Must(t, err)
+		notFound := func(what string, err error) {
+			t.Helper()
+			if !errors.Is(err, kexie.ErrNotFound) {
+				t.Errorf("%s: %v, want not found", what, err)
+			}
+		}
+		_, _, err = db.CreateAPIToken(ctx, actor(adminA), staff.ID, "theirs", nil)
+		notFound("a token made for another user", err)
+		notFound("another user's token revoked", db.RevokeAPIToken(ctx, actor(adminA), staff.ID, tok.ID))
+		notFound("another user's language set", db.SetUserLang(ctx, actor(adminA), staff.ID, "en"))
+		notFound("disabled by an administrator of another subtree", db.DisableUser(ctx, actor(adminB), staff.ID))
+		notFound("a role revoked by an administrator of another subtree", db.RevokeRole(ctx, actor(adminB), staff.ID, a1.ID, kexie.RoleStaff))
+		notFound("a role given where the actor manages nobody", db.GrantRole(ctx, actor(adminB), staff.ID, a.ID, kexie.RoleEditor))
+		notFound("a password set by an administrator of another subtree", db.SetPassword(ctx, actor(adminB), staff.ID, "a long enough password 1", false, ""))
+		if u, err := db.UserByID(ctx, staff.ID); err != nil || u.Disabled || u.Lang == "en" {
+			t.Errorf("the account changed: %+v %v", u, err)
+		}
+		if ts, err := db.APITokens(ctx, staff.ID); err != nil || len(ts) != 1 || ts[0].Revoked {
+			t.Errorf("the tokens changed: %+v %v", ts, err)
+		}
+		// Those who may, can.
+		dbtest.Must(t, db.SetUserLang(ctx, actor(staff), staff.ID, "en"))
+		dbtest.Must(t, db.RevokeAPIToken(ctx, actor(staff), staff.ID, tok.ID))
+		dbtest.Must(t, db.DisableUser(ctx, actor(adminA), staff.ID))
+		dbtest.Must(t, db.EnableUser(ctx, actor(adminA), staff.ID))
+		dbtest.Must(t, db.GrantRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
+		dbtest.Must(t, db.RevokeRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
 	})
 }

@@ -33,6 +33,9 @@ func (svc *Service) CreateAPIToken(ctx context.Context, actor kexie.Actor, userI
 	}
 	t := kexie.APIToken{UserID: userID, Name: name, Prefix: secret[:len(TokenPrefix)+6], ExpiresAt: expires}
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := ownAccount(tx, userID); err != nil {
+			return err
+		}
 		t.CreatedAt = tx.Now()
 		var exp any
 		if expires != nil {
@@ -80,6 +83,9 @@ func (svc *Service) APITokens(ctx context.Context, userID int64) ([]kexie.APITok
 // RevokeAPIToken revokes one of userID's tokens.
 func (svc *Service) RevokeAPIToken(ctx context.Context, actor kexie.Actor, userID, tokenID int64) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := ownAccount(tx, userID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL`, tx.Now(), tokenID, userID)
 		if err != nil {
 			return err

@@ -77,6 +77,20 @@ func grant(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Ro
 		// Nobody widens their own powers: another administrator must.
 		return kexie.Errorf(kexie.CodeForbidden, "err.grant_self", "you cannot grant a role to yourself")
 	}
+	// Roles are given only where the actor manages users, and the system
+	// administrator's only by a system administrator (kexie.MayGrant).
+	if err := managesOrg(ctx, tx, orgID); err != nil {
+		return err
+	}
+	if a := tx.Actor(); role == kexie.RoleSysAdmin && !a.IsSystem() {
+		var sys bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = 'sysadmin')`, a.UserID).Scan(&sys); err != nil {
+			return err
+		}
+		if !sys {
+			return kexie.Errorf(kexie.CodeForbidden, "err.grant_forbidden", "you may not grant the role %s", string(role))
+		}
+	}
 	if err := dutiesApart(ctx, tx, userID, orgID, role); err != nil {
 		return err
 	}
@@ -132,12 +146,23 @@ func (svc *Service) GrantRole(ctx context.Context, actor kexie.Actor, userID, or
 	if _, err := kexie.ParseRole(string(role)); err != nil {
 		return err
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error { return grant(ctx, tx, userID, orgID, role) })
+	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := managedAccount(ctx, tx, userID); err != nil && !(actor.UserID != 0 && actor.UserID == userID) {
+			return err
+		}
+		return grant(ctx, tx, userID, orgID, role)
+	})
 }
 
 // RevokeRole removes one role grant.
 func (svc *Service) RevokeRole(ctx context.Context, actor kexie.Actor, userID, orgID int64, role kexie.Role) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := managedAccount(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := managesOrg(ctx, tx, orgID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM role_grants WHERE user_id = $1 AND org_id = $2 AND role = $3`, userID, orgID, string(role))
 		if err != nil {
 			return err
@@ -295,6 +320,9 @@ func (svc *Service) SetPassword(ctx context.Context, actor kexie.Actor, userID i
 		return err
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := ownAccount(tx, userID); err != nil && managedAccount(ctx, tx, userID) != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4`,
 			hash, mustChange, tx.Now(), userID)
 		if err != nil {
@@ -324,6 +352,9 @@ func (svc *Service) SetPassword(ctx context.Context, actor kexie.Actor, userID i
 // SetUserLang remembers a user's interface language.
 func (svc *Service) SetUserLang(ctx context.Context, actor kexie.Actor, userID int64, lang string) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := ownAccount(tx, userID); err != nil {
+			return err
+		}
 		var before string
 		if err := tx.QueryRowContext(ctx, `SELECT lang FROM users WHERE id = $1`, userID).Scan(&before); err != nil {
 			return err
@@ -347,6 +378,9 @@ func (svc *Service) DisableUser(ctx context.Context, actor kexie.Actor, userID i
 		return kexie.Errorf(kexie.CodeInvalid, "err.disable_self", "you cannot disable your own account")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := managedAccount(ctx, tx, userID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $1, updated_at = $1 WHERE id = $2 AND disabled_at IS NULL`, tx.Now(), userID)
 		if err != nil {
 			return err
@@ -380,6 +414,9 @@ func (svc *Service) DisableUser(ctx context.Context, actor kexie.Actor, userID i
 // EnableUser re-enables a disabled account.
 func (svc *Service) EnableUser(ctx context.Context, actor kexie.Actor, userID int64) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := managedAccount(ctx, tx, userID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2 AND disabled_at IS NOT NULL`, tx.Now(), userID)
 		if err != nil {
 			return err

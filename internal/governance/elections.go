@@ -86,6 +86,9 @@ func (v *Voting) OpenElection(ctx context.Context, actor kexie.Actor, meetingID 
 	}
 	var id int64
 	err := v.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
+			return err
+		}
 		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, charter.Election)
 		if err != nil {
 			return err
@@ -403,6 +406,9 @@ func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionI
 			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 		}
 		if err != nil {
+			return err
+		}
+		if err := manageMeeting(ctx, tx, meetingID, notFound("err.election_not_found", "election")); err != nil {
 			return err
 		}
 		if state != "open" {

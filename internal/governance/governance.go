@@ -103,6 +103,9 @@ func (svc *Service) SetCharterRules(ctx context.Context, actor kexie.Actor, orgI
 		return err
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manage(ctx, tx, orgID, orgNotFound(orgID)); err != nil {
+			return err
+		}
 		before, err := charterOf(ctx, tx, orgID)
 		if err != nil {
 			return err
@@ -134,6 +137,9 @@ func (svc *Service) SetCharter(ctx context.Context, actor kexie.Actor, orgID int
 		return kexie.Errorf(kexie.CodeInvalid, "err.charter_template", "unknown charter template %q", template)
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manage(ctx, tx, orgID, orgNotFound(orgID)); err != nil {
+			return err
+		}
 		// Choosing a template puts its rules in force (any own rules go).
 		if _, err := tx.ExecContext(ctx, `INSERT INTO charters (org_id, template, rules, updated_at) VALUES ($1, $2, '', $3)
 			ON CONFLICT (org_id) DO UPDATE SET template = excluded.template, rules = '', updated_at = excluded.updated_at`, orgID, template, tx.Now()); err != nil {
@@ -153,6 +159,9 @@ func (svc *Service) CreateBody(ctx context.Context, actor kexie.Actor, orgID int
 		return b, kexie.Errorf(kexie.CodeInvalid, "err.body_kind", "unknown body %q", string(kind))
 	}
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manage(ctx, tx, orgID, orgNotFound(orgID)); err != nil {
+			return err
+		}
 		c, err := charterOf(ctx, tx, orgID)
 		if err != nil {
 			return err
@@ -218,6 +227,9 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if err != nil {
 			return err
 		}
+		if err := manage(ctx, tx, b.OrgID, notFound("err.body_not_found", "body")); err != nil {
+			return err
+		}
 		c, err := charterOf(ctx, tx, b.OrgID)
 		if err != nil {
 			return err
@@ -257,6 +269,9 @@ func (svc *Service) ExtendTerm(ctx context.Context, actor kexie.Actor, termID in
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := termOrg(ctx, tx, termID)
 		if err != nil {
+			return err
+		}
+		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO term_extensions (term_id, months, resolution, created_at) VALUES ($1, $2, $3, $4)`,
@@ -328,6 +343,9 @@ func (svc *Service) AddSeat(ctx context.Context, actor kexie.Actor, termID int64
 		if err != nil {
 			return err
 		}
+		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO seats (term_id, person_id, post, front_line, age_band, seated) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			termID, s.PersonID, s.Post, s.FrontLine, s.AgeBand, s.Seated).Scan(&id); err != nil {
 			return err
@@ -349,8 +367,23 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", leftOn)
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var seatTerm int64
+		err := tx.QueryRowContext(ctx, `SELECT term_id FROM seats WHERE id = $1`, seatID).Scan(&seatTerm)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("err.seat_not_found", "seat")
+		}
+		if err != nil {
+			return err
+		}
+		seatOrg, err := termOrg(ctx, tx, seatTerm)
+		if err != nil {
+			return err
+		}
+		if err := manage(ctx, tx, seatOrg, notFound("err.seat_not_found", "seat")); err != nil {
+			return err
+		}
 		var termID int64
-		err := tx.QueryRowContext(ctx, `UPDATE seats SET left_on = $1, left_why = $2 WHERE id = $3 AND left_on = '' RETURNING term_id`, leftOn, why, seatID).Scan(&termID)
+		err = tx.QueryRowContext(ctx, `UPDATE seats SET left_on = $1, left_why = $2 WHERE id = $3 AND left_on = '' RETURNING term_id`, leftOn, why, seatID).Scan(&termID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return kexie.Errorf(kexie.CodeConflict, "err.seat_ended", "no such open seat")
 		}
@@ -359,6 +392,9 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 		}
 		orgID, err := termOrg(ctx, tx, termID)
 		if err != nil {
+			return err
+		}
+		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "seat.end", ObjectType: "seat", ObjectID: strconv.FormatInt(seatID, 10), OrgID: orgID,

@@ -42,6 +42,9 @@ func (svc *Service) CreateMeeting(ctx context.Context, actor kexie.Actor, termID
 		if err != nil {
 			return err
 		}
+		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
+			return err
+		}
 		var started, ended string
 		if err := tx.QueryRowContext(ctx, `SELECT started, ended FROM terms WHERE id = $1`, termID).Scan(&started, &ended); err != nil {
 			return err
@@ -91,6 +94,9 @@ type Presence struct {
 // proxy per seat.
 func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetingID int64, list []Presence) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
+			return err
+		}
 		if err := lockMeeting(ctx, tx, meetingID); err != nil {
 			return err
 		}
@@ -329,6 +335,9 @@ func (svc *Service) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID
 	}
 	var id int64
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
+			return err
+		}
 		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, d)
 		if err != nil {
 			return err
@@ -424,6 +433,9 @@ func (svc *Service) CloseMotion(ctx context.Context, actor kexie.Actor, motionID
 			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 		}
 		if err != nil {
+			return err
+		}
+		if err := manageMeeting(ctx, tx, meetingID, notFound("err.motion_not_found", "motion")); err != nil {
 			return err
 		}
 		if state != "open" {

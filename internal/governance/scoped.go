@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 // The governance objects as an actor may reach them: each is found only if
@@ -93,4 +94,27 @@ func (svc *Service) Attends(ctx context.Context, actor kexie.Actor, meetingID in
 		}
 	}
 	return notFound
+}
+
+// manage is the object check of governance's writes, inside their
+// transaction: the actor must hold governance.manage on the organisation
+// the object belongs to; to anyone else the object does not exist
+// (notFound), and nothing is written. The pages and the API load the object
+// through the loaders above first; this holds for every other caller too.
+func manage(ctx context.Context, tx *sqldb.Tx, orgID int64, notFound error) error {
+	return tx.Check(ctx, tx.Actor(), kexie.PermGovernanceManage, orgID, notFound)
+}
+
+// manageMeeting is manage for an object of meeting meetingID.
+func manageMeeting(ctx context.Context, tx *sqldb.Tx, meetingID int64, notFound error) error {
+	m, err := meeting(ctx, tx, meetingID)
+	if err != nil {
+		return err
+	}
+	return manage(ctx, tx, m.OrgID, notFound)
+}
+
+// orgNotFound is what an organisation outside the actor's subtrees is.
+func orgNotFound(orgID int64) error {
+	return kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", orgID)
 }
