@@ -2,6 +2,7 @@ package governance
 
 import (
 	"context"
+	"slices"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -117,4 +118,37 @@ func manageMeeting(ctx context.Context, tx *sqldb.Tx, meetingID int64, notFound 
 // orgNotFound is what an organisation outside the actor's subtrees is.
 func orgNotFound(orgID int64) error {
 	return kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", orgID)
+}
+
+// SeatsOf is the person the actor's account is linked to and the seats at
+// meeting meetingID they vote for: their own, present, or one whose proxy
+// they hold (none for an account linked to nobody).
+func (svc *Service) SeatsOf(ctx context.Context, actor kexie.Actor, meetingID int64) (person int64, seats []int64, err error) {
+	if actor.UserID == 0 {
+		return 0, nil, nil
+	}
+	if person, err = svc.PersonOfUser(ctx, actor.UserID); err != nil || person == 0 {
+		return 0, nil, err
+	}
+	seats, err = svc.SeatsVotedBy(ctx, meetingID, person)
+	return person, seats, err
+}
+
+// MayVoteFor is the voting rule: the actor may cast the vote of seat at
+// meeting meetingID if it is a seat they vote for (SeatsOf). One who sees
+// the meeting (Attends) but does not vote for that seat is refused
+// (forbidden); to anyone else the meeting does not exist. The common case
+// costs two indexed lookups: a congress of thousands votes through here.
+func (svc *Service) MayVoteFor(ctx context.Context, actor kexie.Actor, meetingID, seat int64) error {
+	_, seats, err := svc.SeatsOf(ctx, actor, meetingID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(seats, seat) {
+		return nil
+	}
+	if err := svc.Attends(ctx, actor, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
+		return err
+	}
+	return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 }

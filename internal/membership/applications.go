@@ -208,8 +208,13 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d D
 		var orgID int64
 		if err := tx.QueryRowContext(ctx, `SELECT app_stage, status, type, org_id FROM memberships WHERE id = $1`, id).Scan(&stage, &status, &typ, &orgID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+				return memberNotFound()
 			}
+			return err
+		}
+		// Before the rules below, whose conflicts would tell an outsider
+		// how far the application has gone.
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if status != "applicant" || stage == StageApproved || stage == StageRejected {

@@ -36,7 +36,8 @@ func scanDuesStandard(sc sqldb.Scanner) (kexie.DuesStandard, error) {
 // date may be recorded too, to complete the history). Errors: CodeInvalid
 // for a bad type, amount, period or date, or an organisation that has no
 // members (a department, affiliated unit or subordinate enterprise);
-// CodeNotFound for no such organisation; CodeConflict when the organisation
+// CodeNotFound for no such organisation, or one outside the subtrees where
+// actor holds membership.write; CodeConflict when the organisation
 // already has a standard for that type from that date.
 func (svc *Service) SetDuesStandard(ctx context.Context, actor kexie.Actor, orgID int64, n NewDuesStandard) (kexie.DuesStandard, error) {
 	var out kexie.DuesStandard
@@ -59,6 +60,12 @@ func (svc *Service) SetDuesStandard(ctx context.Context, actor kexie.Actor, orgI
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		o, err := registry.OrgTx(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		// membership.write on the organisation, as the route declares;
+		// outside the actor's subtrees it is not found, exactly as one that
+		// does not exist (before the kind is looked at).
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermMembershipWrite, o.ID, registry.OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		if !o.Kind.IsMember() {

@@ -211,8 +211,13 @@ func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, i
 		var orgID int64
 		if err := tx.QueryRowContext(ctx, `SELECT status, org_id FROM memberships WHERE id = $1`, id).Scan(&was, &orgID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+				return memberNotFound()
 			}
+			return err
+		}
+		// Before the rules below, whose conflicts would tell an outsider
+		// the membership's status.
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		switch {
@@ -275,6 +280,9 @@ func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64,
 		if err != nil {
 			return err
 		}
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			id, paidOn, amountFen, strings.TrimSpace(period), strings.TrimSpace(receipt), tx.Now()); err != nil {
 			return err
@@ -301,6 +309,9 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		if err != nil {
 			return err
 		}
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO participations (membership_id, happened, what, created_at) VALUES ($1, $2, $3, $4)`,
 			id, happened, strings.TrimSpace(what), tx.Now()); err != nil {
 			return err
@@ -313,11 +324,14 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 	})
 }
 
+// membershipOrg is the organisation membership id belongs to, read in the
+// transaction: where its audit entries go and what checkMemberWrite asks
+// about.
 func membershipOrg(ctx context.Context, tx *sqldb.Tx, id int64) (int64, error) {
 	var orgID int64
 	err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, id).Scan(&orgID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+		return 0, memberNotFound()
 	}
 	return orgID, err
 }
@@ -326,6 +340,9 @@ func (svc *Service) memberUpdate(ctx context.Context, actor kexie.Actor, id int6
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := membershipOrg(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, q, append(args, tx.Now(), id)...); err != nil {
@@ -337,6 +354,10 @@ func (svc *Service) memberUpdate(ctx context.Context, actor kexie.Actor, id int6
 
 // RevealID decrypts a member's identity number for a user who states why;
 // the reason is written to the audit log before the number is returned.
+// It needs membership.write on the membership's organisation (as its
+// route: reading the full number is more than membership.read gives);
+// outside the actor's subtrees the member is not found and nothing is
+// logged or returned.
 func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, reason string, sl *seal.Sealer) (string, error) {
 	if strings.TrimSpace(reason) == "" {
 		return "", kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
@@ -348,6 +369,9 @@ func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, r
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := membershipOrg(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT p.id_sealed FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.id = $1`, id).Scan(&sealed); err != nil {
@@ -397,9 +421,14 @@ func (svc *Service) LinkMemberAccount(ctx context.Context, actor kexie.Actor, us
 		var personID, orgID int64
 		err := tx.QueryRowContext(ctx, `SELECT person_id, org_id FROM memberships WHERE id = $1`, membershipID).Scan(&personID, &orgID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+			return memberNotFound()
 		}
 		if err != nil {
+			return err
+		}
+		// Linking shows the account the holder's memberships: a change to
+		// the membership's people, so membership.write where it is held.
+		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET person_id = $1, updated_at = $2 WHERE id = $3`, personID, tx.Now(), userID)

@@ -352,7 +352,9 @@ func (svc *Service) LapsesWhere(ctx context.Context, actor kexie.Actor, asOf tim
 
 // ApplyLapses marks the listed memberships lapsed as of day, each with its
 // event and audit entry, in one transaction; a membership no longer active
-// is left alone.
+// is left alone. The actor needs membership.write on each listed
+// membership's organisation; one outside their subtrees is not found and
+// nothing is written.
 //
 // A day after today (in China) is refused: lapsing a whole register "as of
 // 2099" is a slip of the keyboard, not a decision.
@@ -363,6 +365,22 @@ func (svc *Service) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf tim
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		for _, l := range list {
+			// Every listed membership is checked (membership.write where it
+			// is held), so a list not built by LapsesWhere for this actor
+			// cannot lapse another subtree's members: one outside fails the
+			// whole transaction as not found. A membership that does not
+			// exist has no organisation (0), which only the system and
+			// system administrators pass — for them it is left alone, as
+			// before; anyone else gets the same not found as for another
+			// subtree's.
+			var orgID int64
+			err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, l.MembershipID).Scan(&orgID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := checkMemberWrite(ctx, tx, orgID); err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `UPDATE memberships SET status = 'lapsed', updated_at = $1 WHERE id = $2 AND status = 'active'`, tx.Now(), l.MembershipID)
 			if err != nil {
 				return err
@@ -371,10 +389,6 @@ func (svc *Service) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf tim
 				continue
 			}
 			if err := memberEvent(ctx, tx, l.MembershipID, "lapsed", asOf.Format("2006-01-02"), kexie.EventReason("event.lapse", l.Reason)); err != nil {
-				return err
-			}
-			var orgID int64
-			if err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, l.MembershipID).Scan(&orgID); err != nil {
 				return err
 			}
 			if err := tx.Audit(ctx, sqldb.Change{Action: "member.lapse", ObjectType: "membership", ObjectID: strconv.FormatInt(l.MembershipID, 10), OrgID: orgID,

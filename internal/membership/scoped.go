@@ -4,12 +4,31 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
 )
+
+// memberNotFound is the error for a membership that does not exist, and —
+// the same error, so that its existence does not leak — for one outside the
+// actor's subtrees.
+func memberNotFound() error {
+	return kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+}
+
+// checkMemberWrite is what every use case that changes a membership (or an
+// application) asks inside its transaction, once it has found the
+// organisation the membership belongs to: may the transaction's actor write
+// members there (membership.write, as the routes declare)? If not, the
+// membership is not found, exactly as Member answers, and the caller
+// writes nothing. The web handlers load the member first, but a use case
+// does not rely on its caller for that.
+func checkMemberWrite(ctx context.Context, tx *sqldb.Tx, orgID int64) error {
+	return tx.Check(ctx, tx.Actor(), kexie.PermMembershipWrite, orgID, memberNotFound())
+}
 
 // Member is the membership id if actor holds p on its organisation; any
 // other is not found, exactly as one that does not exist.
 func (svc *Service) Member(ctx context.Context, actor kexie.Actor, p kexie.Permission, id int64) (Member, error) {
-	notFound := kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
+	notFound := memberNotFound()
 	m, err := svc.MemberByID(ctx, id)
 	if kexie.ErrorCode(err) == kexie.CodeNotFound {
 		return m, notFound

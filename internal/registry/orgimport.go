@@ -290,6 +290,8 @@ type OrgEvent struct {
 
 // AddHistory records a past event of an organisation (as the sources date
 // it) without filing it: history being entered, not a change being made.
+// The actor needs registry.write on the organisation; outside their
+// subtrees it is not found, as one that does not exist.
 func (svc *Service) AddHistory(ctx context.Context, actor kexie.Actor, orgID int64, kind, happened, detail string) error {
 	if _, err := kexie.ParsePartialDate(happened); err != nil || happened == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", happened)
@@ -297,6 +299,9 @@ func (svc *Service) AddHistory(ctx context.Context, actor kexie.Actor, orgID int
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		o, err := OrgTx(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, o.ID, OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		var id int64
@@ -339,7 +344,9 @@ type StatusChange struct {
 
 // ChangeOrgStatus applies a status change or rename, records the event and,
 // for an association at or above county level, files it with the
-// next-higher association — all in one transaction.
+// next-higher association — all in one transaction. The actor needs
+// registry.write on the organisation; outside their subtrees it is not
+// found, as one that does not exist, and nothing is written.
 func (svc *Service) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgID int64, c StatusChange) error {
 	if _, err := kexie.ParsePartialDate(c.Happened); err != nil || c.Happened == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", c.Happened)
@@ -348,6 +355,12 @@ func (svc *Service) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgI
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		was, err := OrgTx(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		// Before the rules below, whose answers (a resolution needed, already
+		// in that state, cancelled) would describe an organisation the actor
+		// may not see.
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		if was.Kind.CountyOrAbove() && c.Resolution == "" {

@@ -20,7 +20,14 @@ const RootCode = "CAST"
 // EnsureRoot returns the root of the tree, creating the national
 // association (code CAST) when the registry is empty. A database whose tree
 // was imported keeps its own root.
+//
+// Only the system calls it (start-up, the command line, the demo): it
+// creates a root, which no organisation's grant covers, so any other actor
+// is refused — a system administrator included — before anything is read.
 func (svc *Service) EnsureRoot(ctx context.Context, actor kexie.Actor) (kexie.Organisation, error) {
+	if !actor.IsSystem() {
+		return kexie.Organisation{}, kexie.Errorf(kexie.CodeForbidden, "err.forbidden", "only the system creates the root organisation")
+	}
 	o, err := scanOrg(svc.db.Reader().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
 		WHERE o.parent_id IS NULL ORDER BY o.id LIMIT 1`))
 	if !errors.Is(err, kexie.ErrNotFound) {
@@ -70,9 +77,17 @@ func orgSnapshot(o kexie.Organisation) map[string]any {
 }
 
 // CreateOrg inserts an organisation under o.ParentID (0 for a root) with its
-// closure rows and audit entry, in one transaction.
+// closure rows and audit entry, in one transaction. The actor needs
+// registry.write on the parent: a parent outside their subtrees is not
+// found, as one that does not exist; a root (no parent) is no grant's, so
+// only the system and system administrators create one (as in ImportOrgs).
 func (svc *Service) CreateOrg(ctx context.Context, actor kexie.Actor, o kexie.Organisation) (kexie.Organisation, error) {
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		// In the transaction, so that the parent checked is the one the
+		// closure rows are copied from.
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, o.ParentID, OrgNotFound(o.ParentID)); err != nil {
+			return err
+		}
 		var err error
 		o, err = insertOrg(ctx, tx, o)
 		return err
@@ -170,11 +185,18 @@ func moveOrg(ctx context.Context, tx *sqldb.Tx, node, newParent int64) error {
 	return nil
 }
 
-// MoveOrg moves an organisation (and its subtree) under another.
+// MoveOrg moves an organisation (and its subtree) under another. The actor
+// needs registry.write on the organisation and on the new parent (as
+// ImportOrgs asks for a move); either outside their subtrees is not found.
+// Moving to the top (newParentID 0) is no grant's: only the system and
+// system administrators may.
 func (svc *Service) MoveOrg(ctx context.Context, actor kexie.Actor, orgID, newParentID int64) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		was, err := OrgTx(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		o := was
@@ -188,16 +210,28 @@ func (svc *Service) MoveOrg(ctx context.Context, actor kexie.Actor, orgID, newPa
 		} else {
 			o.ParentCode = ""
 		}
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, newParentID, OrgNotFound(newParentID)); err != nil {
+			return err
+		}
 		return updateOrg(ctx, tx, was, o)
 	})
 }
 
+// OrgTx reads organisation id inside a transaction (seeing rows it wrote).
 func OrgTx(ctx context.Context, tx *sqldb.Tx, id int64) (kexie.Organisation, error) {
 	o, err := scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
 	if errors.Is(err, kexie.ErrNotFound) {
-		return o, kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", id)
+		return o, OrgNotFound(id)
 	}
 	return o, err
+}
+
+// OrgNotFound is the error for organisation id when it does not exist, and
+// — the same error, so that its existence does not leak — when a use case
+// that names it by id finds it outside the actor's subtrees. It names the
+// id the caller gave, never the organisation's code.
+func OrgNotFound(id int64) error {
+	return kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", id)
 }
 
 // OrgByCode finds an organisation by its code.
@@ -394,11 +428,17 @@ type OrgProfile struct {
 
 // UpdateOrgProfile writes an organisation's profile fields (already
 // validated by the caller) with an audit entry; unchanged data writes
-// nothing.
+// nothing. The actor needs registry.write on the organisation; outside
+// their subtrees it is not found, as one that does not exist.
 func (svc *Service) UpdateOrgProfile(ctx context.Context, actor kexie.Actor, orgID int64, p OrgProfile) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		was, err := OrgTx(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		// Before the comparison: "nothing changed" must not tell an outsider
+		// what the profile holds.
+		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		o := was

@@ -2,7 +2,6 @@ package govweb
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/governance"
@@ -507,25 +506,6 @@ func deref(p *int) int {
 	return *p
 }
 
-// voterSeat checks a seat a vote is cast for: the meeting must be the
-// caller's to see (else 404) and the seat one they vote for — their own,
-// or one they hold a proxy for (else 403).
-func (s *handlers) voterSeat(r *http.Request, rq *web.Request, meetingID, seat int64) error {
-	// The common case first, in two indexed lookups: the caller votes for
-	// this seat. Only otherwise is it worth telling 404 from 403.
-	_, seats, err := s.seatsVotedByCaller(r.Context(), rq, meetingID)
-	if err != nil {
-		return err
-	}
-	if slices.Contains(seats, seat) {
-		return nil
-	}
-	if err := s.meetingAccess(r, rq, meetingID, kexie.Errorf(kexie.CodeNotFound, "err.meeting_not_found", "no such meeting")); err != nil {
-		return err
-	}
-	return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
-}
-
 func (s *handlers) apiCastVote(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	mo, err := s.apiMotion(r)
 	if err != nil {
@@ -538,7 +518,7 @@ func (s *handlers) apiCastVote(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.voterSeat(r, rq, mo.MeetingID, in.SeatID); err != nil {
+	if err := s.gov.MayVoteFor(r.Context(), rq.Actor(r), mo.MeetingID, in.SeatID); err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeNotFound {
 			return kexie.Errorf(kexie.CodeNotFound, "err.motion_not_found", "no such motion")
 		}
@@ -615,7 +595,7 @@ func (s *handlers) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *web
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.voterSeat(r, rq, meetingID, in.SeatID); err != nil {
+	if err := s.gov.MayVoteFor(r.Context(), rq.Actor(r), meetingID, in.SeatID); err != nil {
 		if kexie.ErrorCode(err) == kexie.CodeNotFound {
 			return kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 		}

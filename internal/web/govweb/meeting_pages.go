@@ -182,7 +182,7 @@ func (s *handlers) renderMeeting(w http.ResponseWriter, r *http.Request, rq *web
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceManage, m.OrgID); err != nil {
 		return err
 	}
-	if _, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID); err != nil {
+	if _, seats, err := s.gov.SeatsOf(ctx, rq.Actor(r), m.ID); err != nil {
 		return err
 	} else {
 		d.CanVote = len(seats) > 0

@@ -1,7 +1,6 @@
 package govweb
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -23,17 +22,6 @@ import (
 //
 // A ballot's receipt is shown once, in the answer to the ballot's POST: it
 // is not in any URL, log line or stored row that names the voter.
-
-// seatsVotedByCaller is the person the caller's account is linked to (0: none)
-// and the seats of the meeting they vote for.
-func (s *handlers) seatsVotedByCaller(ctx context.Context, rq *web.Request, meetingID int64) (int64, []int64, error) {
-	person, err := s.gov.PersonOfUser(ctx, rq.User.ID)
-	if err != nil || person == 0 {
-		return 0, nil, err
-	}
-	seats, err := s.gov.SeatsVotedBy(ctx, meetingID, person)
-	return person, seats, err
-}
 
 // seatHolderMeeting loads a meeting for a voter: the caller may read its
 // organisation, or holds a seat at it; anything else is not found.
@@ -113,7 +101,7 @@ func (s *handlers) renderVote(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if receipt != nil {
 		d.Receipt, d.ReceiptTitle, d.ReceiptSeat, d.ReceiptBallot = receipt.Receipt, receipt.ReceiptTitle, receipt.ReceiptSeat, receipt.ReceiptBallot
 	}
-	person, seats, err := s.seatsVotedByCaller(ctx, rq, m.ID)
+	person, seats, err := s.gov.SeatsOf(ctx, rq.Actor(r), m.ID)
 	if err != nil {
 		return err
 	}
@@ -168,7 +156,7 @@ func (s *handlers) renderVote(w http.ResponseWriter, r *http.Request, rq *web.Re
 // caller's to see (else 404) and the seat one they vote for (else 403).
 func (s *handlers) callerVoteSeat(r *http.Request, rq *web.Request, meetingID int64) (int64, error) {
 	seat, _ := strconv.ParseInt(r.PostForm.Get("seat"), 10, 64)
-	return seat, s.voterSeat(r, rq, meetingID, seat)
+	return seat, s.gov.MayVoteFor(r.Context(), rq.Actor(r), meetingID, seat)
 }
 
 // voteFailed shows the voting page again with the error, for errors a
