@@ -112,6 +112,9 @@ func record(vals map[string]string, row, cols []string, has map[string]bool, lin
 	blank := true
 	clear(vals)
 	for j, v := range row {
+		if !xlsx {
+			v = unneutralised(strings.TrimSpace(v))
+		}
 		v = strings.TrimSpace(v)
 		switch {
 		case j < len(cols) && cols[j] != "":
@@ -422,7 +425,11 @@ func NewWriter(name string, w io.Writer, header []string) (*Writer, error) {
 // Write writes one row.
 func (wr *Writer) Write(vals []string) error {
 	if wr.csv != nil {
-		return wr.csv.Write(vals)
+		safe := make([]string, len(vals))
+		for i, v := range vals {
+			safe[i] = neutralised(v)
+		}
+		return wr.csv.Write(safe)
 	}
 	wr.row++
 	cells := make([]any, len(vals))
@@ -446,4 +453,29 @@ func (wr *Writer) Close() error {
 		return err
 	}
 	return wr.xlsx.Close()
+}
+
+// formulaStart are the first characters that make a spreadsheet program
+// take a CSV cell for a formula (=1+1, +86…, -2, @SUM, a tab or a carriage
+// return before any of them): a cell a person typed can then run as one
+// on the computer of whoever opens the export (CSV injection).
+const formulaStart = "=+-@\t\r"
+
+// neutralised is a CSV cell as an export writes it: one that starts like a
+// formula gets a leading apostrophe, which spreadsheet programs read as
+// "this is text" and do not show. XLSX cells are stored as text already.
+func neutralised(v string) string {
+	if v != "" && strings.IndexByte(formulaStart, v[0]) >= 0 {
+		return "'" + v
+	}
+	return v
+}
+
+// unneutralised undoes neutralised on a CSV cell read back, so that an
+// export imports as it was exported (+8613800000000 stays a phone number).
+func unneutralised(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(formulaStart, v[1]) >= 0 {
+		return v[1:]
+	}
+	return v
 }
