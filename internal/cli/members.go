@@ -177,7 +177,9 @@ func runExportMembers(ctx context.Context, env Env, args []string) error {
 			}
 		}
 		tmp := out + ".partial"
-		f, err := os.Create(tmp)
+		// Members' personal data, ID numbers revealed or not: for the
+		// operator alone (0600), as the database file is.
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}

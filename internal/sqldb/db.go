@@ -86,6 +86,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 				return nil, fmt.Errorf("open sqlite: %w", err)
 			}
 		}
+		// A new database file is the operator's alone (0600): it holds
+		// people's details and sealed ID numbers. SQLite gives its WAL and
+		// shared-memory files the database file's permissions.
+		if f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		} else if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
 		if db.w, err = sql.Open("sqlite", sqliteDSN(target, true)); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -295,10 +303,18 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		return kexie.Errorf(kexie.CodeConflict, "err.backup_exists", "%s already exists; choose a new file", out)
 	}
+	// The copy is as sensitive as the database: made the operator's alone
+	// (0600) before SQLite writes into it (VACUUM INTO takes an empty file).
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", out, err)
+	}
+	f.Close()
 	// VACUUM INTO runs in its own read transaction, so the copy is a
 	// consistent snapshot even while the server writes. It cannot run inside
 	// a transaction, hence the writer pool's single connection directly.
 	if _, err := db.w.ExecContext(ctx, q, out); err != nil {
+		os.Remove(out)
 		return MapErr(fmt.Errorf("backup to %s: %w", out, err))
 	}
 	return nil
