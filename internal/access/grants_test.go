@@ -21,39 +21,39 @@ func TestGrantRules(t *testing.T) {
 		as := kexie.Actor{UserID: admin.ID, Username: admin.Username, Source: "test"}
 
 		for _, r := range []kexie.Role{kexie.RoleTreasurer, kexie.RoleAuditor, kexie.RoleStaff} {
-			if err := db.GrantRole(ctx, as, admin.ID, a1.ID, r); kexie.ErrorCode(err) != kexie.CodeForbidden {
+			if err := db.Access.GrantRole(ctx, as, admin.ID, a1.ID, r); kexie.ErrorCode(err) != kexie.CodeForbidden {
 				t.Errorf("self-grant of %s: %v, want forbidden", r, err)
 			}
 		}
-		if _, _, err := db.Grantable(ctx, as, &admin, string(kexie.RoleSysAdmin), a.Code); kexie.ErrorCode(err) != kexie.CodeForbidden {
+		if _, _, err := db.Access.Grantable(ctx, as, &admin, string(kexie.RoleSysAdmin), a.Code); kexie.ErrorCode(err) != kexie.CodeForbidden {
 			t.Errorf("an organisation administrator made a system administrator: %v", err)
 		}
-		if _, _, err := db.Grantable(ctx, as, &admin, string(kexie.RoleTreasurer), b.Code); kexie.ErrorCode(err) != kexie.CodeNotFound {
+		if _, _, err := db.Access.Grantable(ctx, as, &admin, string(kexie.RoleTreasurer), b.Code); kexie.ErrorCode(err) != kexie.CodeNotFound {
 			t.Errorf("grant outside the subtree: %v, want not found", err)
 		}
 
 		cashier := dbtest.User(t, db, "cashier", kexie.RoleTreasurer, a.ID)
-		if err := db.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleAccountant); !errors.Is(err, kexie.ErrConflict) {
+		if err := db.Access.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleAccountant); !errors.Is(err, kexie.ErrConflict) {
 			t.Errorf("treasurer of A made accountant of A1 (below): %v, want conflict", err)
 		}
-		if err := db.GrantRole(ctx, dbtest.Admin, cashier.ID, root.ID, kexie.RoleAccountant); !errors.Is(err, kexie.ErrConflict) {
+		if err := db.Access.GrantRole(ctx, dbtest.Admin, cashier.ID, root.ID, kexie.RoleAccountant); !errors.Is(err, kexie.ErrConflict) {
 			t.Errorf("treasurer of A made accountant of the root (above), even by the system: %v, want conflict", err)
 		}
-		if err := db.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleEditor); err != nil {
+		if err := db.Access.GrantRole(ctx, as, cashier.ID, a1.ID, kexie.RoleEditor); err != nil {
 			t.Errorf("another administrator's grant of an unrelated role: %v", err)
 		}
-		if err := db.GrantRole(ctx, dbtest.Admin, cashier.ID, b.ID, kexie.RoleAccountant); err != nil {
+		if err := db.Access.GrantRole(ctx, dbtest.Admin, cashier.ID, b.ID, kexie.RoleAccountant); err != nil {
 			t.Errorf("treasurer of A made accountant of B (apart): %v", err)
 		}
 		// Now holding a role outside A, the cashier is no longer A's
 		// administrator's to manage.
-		if err := db.GrantRole(ctx, as, cashier.ID, a.ID, kexie.RoleEditor); !errors.Is(err, kexie.ErrNotFound) {
+		if err := db.Access.GrantRole(ctx, as, cashier.ID, a.ID, kexie.RoleEditor); !errors.Is(err, kexie.ErrNotFound) {
 			t.Errorf("a grant to a user with a role outside the manager's subtrees: %v, want not found", err)
 		}
-		if err := db.GrantRole(ctx, dbtest.Admin, admin.ID, a1.ID, kexie.RoleTreasurer); err != nil {
+		if err := db.Access.GrantRole(ctx, dbtest.Admin, admin.ID, a1.ID, kexie.RoleTreasurer); err != nil {
 			t.Errorf("the system's grant: %v", err)
 		}
-		grants, err := db.Grants(ctx, cashier.ID)
+		grants, err := db.Access.Grants(ctx, cashier.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestAccountWritesCheckTheActor(t *testing.T) {
 		adminB := dbtest.User(t, db, "admin.b", kexie.RoleOrgAdmin, b.ID)
 		staff := dbtest.User(t, db, "staff.a1", kexie.RoleStaff, a1.ID)
 		actor := func(u kexie.User) kexie.Actor { return kexie.Actor{UserID: u.ID, Username: u.Username, Source: "test"} }
-		tok, _, err := db.CreateAPIToken(ctx, actor(staff), staff.ID, "mine", nil)
+		tok, _, err := db.Access.CreateAPIToken(ctx, actor(staff), staff.ID, "mine", nil)
 		dbtest.Must(t, err)
 		notFound := func(what string, err error) {
 			t.Helper()
@@ -82,26 +82,26 @@ func TestAccountWritesCheckTheActor(t *testing.T) {
 				t.Errorf("%s: %v, want not found", what, err)
 			}
 		}
-		_, _, err = db.CreateAPIToken(ctx, actor(adminA), staff.ID, "theirs", nil)
+		_, _, err = db.Access.CreateAPIToken(ctx, actor(adminA), staff.ID, "theirs", nil)
 		notFound("a token made for another user", err)
-		notFound("another user's token revoked", db.RevokeAPIToken(ctx, actor(adminA), staff.ID, tok.ID))
-		notFound("another user's language set", db.SetUserLang(ctx, actor(adminA), staff.ID, "en"))
-		notFound("disabled by an administrator of another subtree", db.DisableUser(ctx, actor(adminB), staff.ID))
-		notFound("a role revoked by an administrator of another subtree", db.RevokeRole(ctx, actor(adminB), staff.ID, a1.ID, kexie.RoleStaff))
-		notFound("a role given where the actor manages nobody", db.GrantRole(ctx, actor(adminB), staff.ID, a.ID, kexie.RoleEditor))
-		notFound("a password set by an administrator of another subtree", db.SetPassword(ctx, actor(adminB), staff.ID, "a long enough password 1", false, ""))
-		if u, err := db.UserByID(ctx, staff.ID); err != nil || u.Disabled || u.Lang == "en" {
+		notFound("another user's token revoked", db.Access.RevokeAPIToken(ctx, actor(adminA), staff.ID, tok.ID))
+		notFound("another user's language set", db.Access.SetUserLang(ctx, actor(adminA), staff.ID, "en"))
+		notFound("disabled by an administrator of another subtree", db.Access.DisableUser(ctx, actor(adminB), staff.ID))
+		notFound("a role revoked by an administrator of another subtree", db.Access.RevokeRole(ctx, actor(adminB), staff.ID, a1.ID, kexie.RoleStaff))
+		notFound("a role given where the actor manages nobody", db.Access.GrantRole(ctx, actor(adminB), staff.ID, a.ID, kexie.RoleEditor))
+		notFound("a password set by an administrator of another subtree", db.Access.SetPassword(ctx, actor(adminB), staff.ID, "a long enough password 1", false, ""))
+		if u, err := db.Access.UserByID(ctx, staff.ID); err != nil || u.Disabled || u.Lang == "en" {
 			t.Errorf("the account changed: %+v %v", u, err)
 		}
-		if ts, err := db.APITokens(ctx, staff.ID); err != nil || len(ts) != 1 || ts[0].Revoked {
+		if ts, err := db.Access.APITokens(ctx, staff.ID); err != nil || len(ts) != 1 || ts[0].Revoked {
 			t.Errorf("the tokens changed: %+v %v", ts, err)
 		}
 		// Those who may, can.
-		dbtest.Must(t, db.SetUserLang(ctx, actor(staff), staff.ID, "en"))
-		dbtest.Must(t, db.RevokeAPIToken(ctx, actor(staff), staff.ID, tok.ID))
-		dbtest.Must(t, db.DisableUser(ctx, actor(adminA), staff.ID))
-		dbtest.Must(t, db.EnableUser(ctx, actor(adminA), staff.ID))
-		dbtest.Must(t, db.GrantRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
-		dbtest.Must(t, db.RevokeRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
+		dbtest.Must(t, db.Access.SetUserLang(ctx, actor(staff), staff.ID, "en"))
+		dbtest.Must(t, db.Access.RevokeAPIToken(ctx, actor(staff), staff.ID, tok.ID))
+		dbtest.Must(t, db.Access.DisableUser(ctx, actor(adminA), staff.ID))
+		dbtest.Must(t, db.Access.EnableUser(ctx, actor(adminA), staff.ID))
+		dbtest.Must(t, db.Access.GrantRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
+		dbtest.Must(t, db.Access.RevokeRole(ctx, actor(adminA), staff.ID, a.ID, kexie.RoleEditor))
 	})
 }

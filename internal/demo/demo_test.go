@@ -45,7 +45,7 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	db := dbtest.OpenSQLite(t, dbtest.Options{})
 	ctx := context.Background()
 	actor := kexie.SystemActor("test")
-	if _, err := db.EnsureRoot(ctx, actor); err != nil { // as serve does before loading the demo
+	if _, err := db.Registry.EnsureRoot(ctx, actor); err != nil { // as serve does before loading the demo
 		t.Fatal(err)
 	}
 	out, err := Load(ctx, db.DB, actor)
@@ -53,11 +53,11 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	stats := func(code string) kexie.OrgStats {
-		o, err := db.OrgByCode(ctx, code)
+		o, err := db.Registry.OrgByCode(ctx, code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := db.OrgStats(ctx, o)
+		st, err := db.Registry.OrgStats(ctx, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,20 +89,20 @@ func TestStatsReproduceTheSeeds(t *testing.T) {
 	if err != nil || again.Created+again.Updated != 0 || again.Unchanged != out.Created+out.Updated+out.Unchanged {
 		t.Fatalf("second load: %+v %v", again, err)
 	}
-	if root, _ := db.OrgByCode(ctx, "CAST"); root.Address == "" {
+	if root, _ := db.Registry.OrgByCode(ctx, "CAST"); root.Address == "" {
 		t.Fatal("the root created before the demo did not get its profile")
 	}
-	if chia, _ := db.OrgByCode(ctx, "CHIA"); chia.LegalRep != "梁晓红" || chia.Address == "" {
+	if chia, _ := db.Registry.OrgByCode(ctx, "CHIA"); chia.LegalRep != "梁晓红" || chia.Address == "" {
 		t.Fatalf("CHIA profile: %+v", chia)
 	}
 	// Dues standards of the national society, set once though loaded twice.
-	society, _ := db.OrgByCode(ctx, "CHIA")
-	ds, err := db.DuesStandards(ctx, society.ID)
+	society, _ := db.Registry.OrgByCode(ctx, "CHIA")
+	ds, err := db.Membership.DuesStandards(ctx, society.ID)
 	if err != nil || len(ds) != 3 || ds[0].Type != "individual" || ds[0].AmountFen != 5000 || ds[2].Type != "unit" || ds[2].AmountFen != 200000 {
 		t.Fatalf("CHIA dues standards: %+v %v", ds, err)
 	}
-	h, _ := db.OrgByCode(ctx, "HLJ")
-	ev, err := db.History(ctx, h.ID)
+	h, _ := db.Registry.OrgByCode(ctx, "HLJ")
+	ev, err := db.Registry.History(ctx, h.ID)
 	if err != nil || len(ev) != 2 || ev[0].Happened != "1966-08" || ev[1].Kind != "restored" {
 		t.Fatalf("history %+v %v", ev, err)
 	}
@@ -117,22 +117,22 @@ func TestGovernance(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
 		actor := kexie.SystemActor("test")
-		if _, err := db.EnsureRoot(ctx, actor); err != nil {
+		if _, err := db.Registry.EnsureRoot(ctx, actor); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Load(ctx, db.DB, actor); err != nil {
 			t.Fatal(err)
 		}
-		chia, err := db.OrgByCode(ctx, "CHIA")
+		chia, err := db.Registry.OrgByCode(ctx, "CHIA")
 		if err != nil {
 			t.Fatal(err)
 		}
-		hlj, err := db.OrgByCode(ctx, "HLJ")
+		hlj, err := db.Registry.OrgByCode(ctx, "HLJ")
 		if err != nil {
 			t.Fatal(err)
 		}
 
-		current, err := db.Leaders(ctx, chia.ID, false)
+		current, err := db.Governance.Leaders(ctx, chia.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestGovernance(t *testing.T) {
 
 		chairs := func(orgID int64) (names []string, terms []int, from []string) {
 			t.Helper()
-			all, err := db.Leaders(ctx, orgID, true)
+			all, err := db.Governance.Leaders(ctx, orgID, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,41 +169,41 @@ func TestGovernance(t *testing.T) {
 		if names, terms, _ := chairs(chia.ID); fmt.Sprint(names) != "[包为民 包为民 许达哲 刘纪原 王大珩]" || fmt.Sprint(terms) != "[5 4 3 2 1]" {
 			t.Fatalf("CHIA's successive chairs: %v %v", names, terms)
 		}
-		hljNow, err := db.Leaders(ctx, hlj.ID, false)
+		hljNow, err := db.Governance.Leaders(ctx, hlj.ID, false)
 		if err != nil || len(hljNow) != 17 || hljNow[0].Name != "庞达" {
 			t.Fatalf("Heilongjiang's 9th committee leaders: %+v %v", hljNow, err)
 		}
 
 		// Seats: council 45, standing council 15 (exactly 1/3), each
 		// council meeting with attendance taken and its motions closed.
-		bodies, err := db.Bodies(ctx, chia.ID)
+		bodies, err := db.Governance.Bodies(ctx, chia.ID)
 		if err != nil || len(bodies) != 3 {
 			t.Fatalf("CHIA bodies %+v %v", bodies, err)
 		}
 		size := map[string]int{}
 		for _, b := range bodies {
-			ts, err := db.Terms(ctx, b.ID)
+			ts, err := db.Governance.Terms(ctx, b.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ts[0].Number != 5 || ts[0].Started != "2022-07-27" || ts[0].Ended != "" {
 				t.Fatalf("%s term %+v", b.Kind, ts[0])
 			}
-			seats, err := db.Seats(ctx, ts[0].ID, "")
+			seats, err := db.Governance.Seats(ctx, ts[0].ID, "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			size[string(b.Kind)] = len(seats)
-			meetings, err := db.Meetings(ctx, ts[0].ID)
+			meetings, err := db.Governance.Meetings(ctx, ts[0].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, m := range meetings {
-				q, err := db.MeetingQuorum(ctx, m.ID)
+				q, err := db.Governance.MeetingQuorum(ctx, m.ID)
 				if err != nil || !q.Met || q.Entitled != len(seats) {
 					t.Fatalf("%s meeting %s quorum %+v %v", b.Kind, m.Held, q, err)
 				}
-				motions, err := db.Motions(ctx, m.ID)
+				motions, err := db.Governance.Motions(ctx, m.ID)
 				if err != nil || len(motions) == 0 {
 					t.Fatalf("%s meeting %s motions %+v %v", b.Kind, m.Held, motions, err)
 				}
@@ -228,7 +228,7 @@ func TestGovernance(t *testing.T) {
 		day := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 		findings := func(orgID int64) []string {
 			t.Helper()
-			fs, err := db.Findings(ctx, orgID, day)
+			fs, err := db.Governance.Findings(ctx, orgID, day)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func TestGovernance(t *testing.T) {
 		if after, err := db.VerifyAudit(ctx, nil); err != nil || after != entries {
 			t.Fatalf("the second load wrote %d audit entries (%v)", after-entries, err)
 		}
-		if leaders, _ := db.Leaders(ctx, chia.ID, true); len(leaders) != 5+12 {
+		if leaders, _ := db.Governance.Leaders(ctx, chia.ID, true); len(leaders) != 5+12 {
 			t.Fatalf("CHIA leaders after the second load: %+v", leaders)
 		}
 	})
@@ -273,7 +273,7 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	db := dbtest.OpenSQLite(t, dbtest.Options{})
 	ctx := context.Background()
 	actor := kexie.SystemActor("test")
-	if _, err := db.EnsureRoot(ctx, actor); err != nil {
+	if _, err := db.Registry.EnsureRoot(ctx, actor); err != nil {
 		t.Fatal(err)
 	}
 	orgs, _ := Federation()
@@ -283,10 +283,10 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 			rows = append(rows, registry.ImportRow{Line: i + 1, Org: o})
 		}
 	}
-	if _, err := db.ImportOrgs(ctx, actor, rows, registry.ImportOptions{}); err != nil {
+	if _, err := db.Registry.ImportOrgs(ctx, actor, rows, registry.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	chia, err := db.OrgByCode(ctx, "CHIA")
+	chia, err := db.Registry.OrgByCode(ctx, "CHIA")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	if spec.kind != "council" {
 		t.Fatalf("the second body is the %s", spec.kind)
 	}
-	body, err := db.CreateBody(ctx, actor, chia.ID, spec.kind, spec.nameZH, spec.nameEN)
+	body, err := db.Governance.CreateBody(ctx, actor, chia.ID, spec.kind, spec.nameZH, spec.nameEN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	if err := partial.ensureTerms(ctx, d, actor, body.ID, people, true); err != nil {
 		t.Fatal(err)
 	}
-	terms, err := db.Terms(ctx, body.ID)
+	terms, err := db.Governance.Terms(ctx, body.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,14 +319,14 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := spec.terms[4].meetings[0]
-	if _, err := db.CreateMeeting(ctx, actor, terms[0].ID, governance.NewMeeting{Held: first.held, Place: first.place, Agenda: first.agenda}); err != nil {
+	if _, err := db.Governance.CreateMeeting(ctx, actor, terms[0].ID, governance.NewMeeting{Held: first.held, Place: first.place, Agenda: first.agenda}); err != nil {
 		t.Fatal(err)
 	}
 
 	if _, err := Load(ctx, db.DB, actor); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.Leaders(ctx, chia.ID, true)
+	all, err := db.Governance.Leaders(ctx, chia.ID, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,14 +339,14 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	if fmt.Sprint(fourth) != "[包为民 2017-05-27 2022-07-27 梁晓红 2017-05-27 2022-07-27]" || len(all) != 5+12 {
 		t.Fatalf("leaders after the completing load: %v, %d in all", fourth, len(all))
 	}
-	meetings, err := db.Meetings(ctx, terms[0].ID)
+	meetings, err := db.Governance.Meetings(ctx, terms[0].ID)
 	if err != nil || len(meetings) != 5 || meetings[4].Held != first.held {
 		t.Fatalf("meetings %+v %v", meetings, err)
 	}
-	if q, err := db.MeetingQuorum(ctx, meetings[4].ID); err != nil || q.Entitled != 45 || q.Present != 43 {
+	if q, err := db.Governance.MeetingQuorum(ctx, meetings[4].ID); err != nil || q.Entitled != 45 || q.Present != 43 {
 		t.Fatalf("first meeting's quorum %+v %v", q, err)
 	}
-	fs, err := db.Findings(ctx, chia.ID, time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
+	fs, err := db.Governance.Findings(ctx, chia.ID, time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC))
 	if err != nil || len(fs) != 2 {
 		t.Fatalf("findings %+v %v", fs, err)
 	}

@@ -42,24 +42,24 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := kexie.Actor{Username: "test", Source: "test", System: true}
-	chia, _ := s.OrgByCode(ctx, "CHIA")
-	council, _ := s.CreateBody(ctx, actor, chia.ID, charter.Council, "理事会", "Council")
-	standing, _ := s.CreateBody(ctx, actor, chia.ID, charter.StandingCouncil, "常务理事会", "Standing council")
-	ct, err := s.StartTerm(ctx, actor, council.ID, 9, "2026-06-01")
+	chia, _ := s.Registry.OrgByCode(ctx, "CHIA")
+	council, _ := s.Governance.CreateBody(ctx, actor, chia.ID, charter.Council, "理事会", "Council")
+	standing, _ := s.Governance.CreateBody(ctx, actor, chia.ID, charter.StandingCouncil, "常务理事会", "Standing council")
+	ct, err := s.Governance.StartTerm(ctx, actor, council.ID, 9, "2026-06-01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := s.StartTerm(ctx, actor, standing.ID, 9, "2026-06-01")
+	st, _ := s.Governance.StartTerm(ctx, actor, standing.ID, 9, "2026-06-01")
 	for i := range 12 {
-		m, err := s.MemberByNo(ctx, chia.ID, fmt.Sprintf("D%02d", i))
+		m, err := s.Membership.MemberByNo(ctx, chia.ID, fmt.Sprintf("D%02d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddSeat(ctx, actor, ct.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: i < 8, Seated: "2026-06-01"}); err != nil {
+		if _, err := s.Governance.AddSeat(ctx, actor, ct.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: i < 8, Seated: "2026-06-01"}); err != nil {
 			t.Fatal(err)
 		}
 		if i < 5 { // 5 of 12 is more than 1/3
-			if _, err := s.AddSeat(ctx, actor, st.ID, governance.NewSeat{PersonID: m.PersonID, Post: "standing_director", FrontLine: true, Seated: "2026-06-01"}); err != nil {
+			if _, err := s.Governance.AddSeat(ctx, actor, st.ID, governance.NewSeat{PersonID: m.PersonID, Post: "standing_director", FrontLine: true, Seated: "2026-06-01"}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -90,7 +90,7 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(context.Background(), "wang.fang", pw); err != nil {
+	if _, err := s.Access.Authenticate(context.Background(), "wang.fang", pw); err != nil {
 		t.Fatalf("password set by the CLI does not work: %v", err)
 	}
 	s.Close()

@@ -60,38 +60,38 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("CONG", "", "national_society", "学会")), registry.ImportOptions{}); err != nil {
+	if _, err := db.Registry.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("CONG", "", "national_society", "学会")), registry.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	o, _ := db.OrgByCode(ctx, "CONG")
+	o, _ := db.Registry.OrgByCode(ctx, "CONG")
 	var rows []kexie.MemberRecord
 	for i := range voters {
 		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("R%05d", i), OrgCode: "CONG", Type: "individual",
 			Name: fmt.Sprintf("代表%05d", i), Status: "active", Joined: "2020-01-01"})
 	}
-	if _, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
+	if _, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	congress, err := db.CreateBody(ctx, dbtest.Admin, o.ID, charter.Congress, "会员代表大会", "General assembly")
+	congress, err := db.Governance.CreateBody(ctx, dbtest.Admin, o.ID, charter.Congress, "会员代表大会", "General assembly")
 	if err != nil {
 		b.Fatal(err)
 	}
-	term, err := db.StartTerm(ctx, dbtest.Admin, congress.ID, 10, "2026-01-01")
+	term, err := db.Governance.StartTerm(ctx, dbtest.Admin, congress.ID, 10, "2026-01-01")
 	if err != nil {
 		b.Fatal(err)
 	}
 	seats, people := make([]int64, voters), make([]int64, voters)
 	for i := range voters {
-		m, err := db.MemberByNo(ctx, o.ID, fmt.Sprintf("R%05d", i))
+		m, err := db.Membership.MemberByNo(ctx, o.ID, fmt.Sprintf("R%05d", i))
 		if err != nil {
 			b.Fatal(err)
 		}
 		people[i] = m.PersonID
-		if seats[i], err = db.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "representative", Seated: "2026-01-01"}); err != nil {
+		if seats[i], err = db.Governance.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "representative", Seated: "2026-01-01"}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	meeting, err := db.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-06-01", Place: "北京"})
+	meeting, err := db.Governance.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-06-01", Place: "北京"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,11 +99,11 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	for _, s := range seats {
 		att = append(att, governance.Presence{SeatID: s, Status: charter.Present})
 	}
-	if err := db.SetAttendance(ctx, dbtest.Admin, meeting, att); err != nil {
+	if err := db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, att); err != nil {
 		b.Fatal(err)
 	}
 	candidates := people[:10]
-	el, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举理事", Seats: 5, Candidates: candidates})
+	el, err := db.Voting.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举理事", Seats: 5, Candidates: candidates})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	}
 	tokens := make([]string, voters)
 	for i, u := range users {
-		if _, tokens[i], err = db.CreateAPIToken(ctx, dbtest.Admin, u, "vote", nil); err != nil {
+		if _, tokens[i], err = db.Access.CreateAPIToken(ctx, dbtest.Admin, u, "vote", nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -170,7 +170,7 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	wg.Wait()
 	took := time.Since(start)
 	b.StopTimer()
-	res, err := db.CloseElection(ctx, dbtest.Admin, el, sealer)
+	res, err := db.Voting.CloseElection(ctx, dbtest.Admin, el, sealer)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,29 +23,29 @@ import (
 // seats and their holders.
 func councilMeeting(t *testing.T, db *dbtest.DB, n, present int) (meeting int64, seats, people []int64) {
 	t.Helper()
-	_, err := db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("SOC", "", "national_society", "学会")), registry.ImportOptions{})
+	_, err := db.Registry.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("SOC", "", "national_society", "学会")), registry.ImportOptions{})
 	dbtest.Must(t, err)
-	soc, err := db.OrgByCode(ctx, "SOC")
+	soc, err := db.Registry.OrgByCode(ctx, "SOC")
 	dbtest.Must(t, err)
 	var rows []kexie.MemberRecord
 	for i := range n {
 		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("S%03d", i), OrgCode: "SOC", Type: "individual",
 			Name: fmt.Sprintf("理事%03d", i), Status: "active", Joined: "2020-01-01"})
 	}
-	_, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+	_, err = db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 	dbtest.Must(t, err)
-	council, err := db.CreateBody(ctx, dbtest.Admin, soc.ID, charter.Council, "理事会", "Council")
+	council, err := db.Governance.CreateBody(ctx, dbtest.Admin, soc.ID, charter.Council, "理事会", "Council")
 	dbtest.Must(t, err)
-	term, err := db.StartTerm(ctx, dbtest.Admin, council.ID, 1, "2025-01-01")
+	term, err := db.Governance.StartTerm(ctx, dbtest.Admin, council.ID, 1, "2025-01-01")
 	dbtest.Must(t, err)
 	for i := range n {
-		m, err := db.MemberByNo(ctx, soc.ID, fmt.Sprintf("S%03d", i))
+		m, err := db.Membership.MemberByNo(ctx, soc.ID, fmt.Sprintf("S%03d", i))
 		dbtest.Must(t, err)
-		id, err := db.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: true, Seated: "2025-01-01"})
+		id, err := db.Governance.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", FrontLine: true, Seated: "2025-01-01"})
 		dbtest.Must(t, err)
 		seats, people = append(seats, id), append(people, m.PersonID)
 	}
-	meeting, err = db.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-06-01"})
+	meeting, err = db.Governance.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2026-06-01"})
 	dbtest.Must(t, err)
 	var p []governance.Presence
 	for i, s := range seats {
@@ -53,7 +53,7 @@ func councilMeeting(t *testing.T, db *dbtest.DB, n, present int) (meeting int64,
 			p = append(p, governance.Presence{SeatID: s, Status: charter.Present})
 		}
 	}
-	dbtest.Must(t, db.SetAttendance(ctx, dbtest.Admin, meeting, p))
+	dbtest.Must(t, db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, p))
 	return meeting, seats, people
 }
 
@@ -65,11 +65,11 @@ func councilMeeting(t *testing.T, db *dbtest.DB, n, present int) (meeting int64,
 func TestElectionSecretBallot(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		meeting, seats, people := councilMeeting(t, db, 12, 9)
-		if _, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2}); kexie.AsError(err).Key != "err.election" {
+		if _, err := db.Voting.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2}); kexie.AsError(err).Key != "err.election" {
 			t.Fatalf("no candidates: %v", err)
 		}
 		a, b, c := people[0], people[1], people[2]
-		el, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2, Candidates: []int64{a, b, c}})
+		el, err := db.Voting.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举常务理事", Seats: 2, Candidates: []int64{a, b, c}})
 		dbtest.Must(t, err)
 		// Seat 0's ballot, raced by twenty requests: exactly one is taken.
 		var wg sync.WaitGroup
@@ -80,7 +80,7 @@ func TestElectionSecretBallot(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := db.CastBallot(ctx, dbtest.Admin, el, seats[0], []int64{a, b}, sealer)
+				r, err := db.Voting.CastBallot(ctx, dbtest.Admin, el, seats[0], []int64{a, b}, sealer)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -99,14 +99,14 @@ func TestElectionSecretBallot(t *testing.T) {
 		}
 		ballots := map[int][]int64{1: {a, b}, 2: {a, c}, 3: {a}, 4: {a, b}, 5: {b, c}, 6: {a, b, c} /* invalid: 3 for 2 seats */, 7: {c}, 8: {}}
 		for i := 1; i <= 8; i++ {
-			r, err := db.CastBallot(ctx, dbtest.Admin, el, seats[i], ballots[i], sealer)
+			r, err := db.Voting.CastBallot(ctx, dbtest.Admin, el, seats[i], ballots[i], sealer)
 			dbtest.Must(t, err)
 			receipts = append(receipts, r)
 		}
-		if _, err := db.CastBallot(ctx, dbtest.Admin, el, seats[10], []int64{a}, sealer); kexie.AsError(err).Key != "err.vote_seat" {
+		if _, err := db.Voting.CastBallot(ctx, dbtest.Admin, el, seats[10], []int64{a}, sealer); kexie.AsError(err).Key != "err.vote_seat" {
 			t.Fatalf("an absent seat voted: %v", err)
 		}
-		if _, err := db.Ballots(ctx, el); kexie.AsError(err).Key != "err.election_open" {
+		if _, err := db.Voting.Ballots(ctx, el); kexie.AsError(err).Key != "err.election_open" {
 			t.Fatalf("ballots published before the count: %v", err)
 		}
 		// Until the count, what a ballot says is sealed in the database, and
@@ -121,10 +121,10 @@ func TestElectionSecretBallot(t *testing.T) {
 			}
 		}
 		rows.Close()
-		if err := db.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seats[10], Status: charter.Present}}); kexie.AsError(err).Key != "err.motion_open" {
+		if err := db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seats[10], Status: charter.Present}}); kexie.AsError(err).Key != "err.motion_open" {
 			t.Fatalf("attendance changed during an election: %v", err)
 		}
-		res, err := db.CloseElection(ctx, dbtest.Admin, el, sealer)
+		res, err := db.Voting.CloseElection(ctx, dbtest.Admin, el, sealer)
 		dbtest.Must(t, err)
 		// 9 present: more than 1/2 is 5. a: 0,1,2,3,4 = 5; b: 0,1,4,5 = 4; c: 2,5,7 = 3.
 		sa, sb := fmt.Sprint(a), fmt.Sprint(b)
@@ -132,12 +132,12 @@ func TestElectionSecretBallot(t *testing.T) {
 			!slices.Equal(res.Elected, []string{sa}) || res.Votes[sa] != 5 || res.Votes[sb] != 4 {
 			t.Fatalf("count %+v", res)
 		}
-		e, err := db.ElectionByID(ctx, el)
+		e, err := db.Voting.ElectionByID(ctx, el)
 		dbtest.Must(t, err)
 		if e.State != "closed" || e.Valid != 8 || e.Invalid != 1 || e.Candidates[0].PersonID != a || e.Candidates[0].Outcome != "elected" {
 			t.Fatalf("stored election %+v", e)
 		}
-		list, err := db.Ballots(ctx, el)
+		list, err := db.Voting.Ballots(ctx, el)
 		dbtest.Must(t, err)
 		var listed []string
 		for _, p := range list {
@@ -197,24 +197,24 @@ func TestElectionRunoff(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		meeting, seats, people := councilMeeting(t, db, 9, 9)
 		a, b, c := people[0], people[1], people[2]
-		el, err := db.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举", Seats: 2, Candidates: []int64{a, b, c}})
+		el, err := db.Voting.OpenElection(ctx, dbtest.Admin, meeting, governance.NewElection{Title: "选举", Seats: 2, Candidates: []int64{a, b, c}})
 		dbtest.Must(t, err)
 		for i, choice := range [][]int64{{a, b}, {a, b}, {a, b}, {b, c}, {b, c}, {b, c}, {a, c}, {a, c}, {a, c}} {
-			_, err := db.CastBallot(ctx, dbtest.Admin, el, seats[i], choice, sealer)
+			_, err := db.Voting.CastBallot(ctx, dbtest.Admin, el, seats[i], choice, sealer)
 			dbtest.Must(t, err)
 		}
-		res, err := db.CloseElection(ctx, dbtest.Admin, el, sealer)
+		res, err := db.Voting.CloseElection(ctx, dbtest.Admin, el, sealer)
 		dbtest.Must(t, err)
 		if len(res.Elected) != 0 || len(res.Runoff) != 3 || res.RunoffSeats != 2 {
 			t.Fatalf("tie: %+v", res)
 		}
-		e, _ := db.ElectionByID(ctx, el)
+		e, _ := db.Voting.ElectionByID(ctx, el)
 		for _, c := range e.Candidates {
 			if c.Outcome != "runoff" || c.Votes != 6 {
 				t.Fatalf("candidate %+v", c)
 			}
 		}
-		if _, err := db.CloseElection(ctx, dbtest.Admin, el, sealer); kexie.AsError(err).Key != "err.election_closed" {
+		if _, err := db.Voting.CloseElection(ctx, dbtest.Admin, el, sealer); kexie.AsError(err).Key != "err.election_closed" {
 			t.Fatalf("closed twice: %v", err)
 		}
 	})
@@ -222,9 +222,9 @@ func TestElectionRunoff(t *testing.T) {
 
 func socAdmin(t *testing.T, db *dbtest.DB) int64 {
 	t.Helper()
-	soc, err := db.OrgByCode(ctx, "SOC")
+	soc, err := db.Registry.OrgByCode(ctx, "SOC")
 	dbtest.Must(t, err)
-	u, err := db.CreateUser(ctx, dbtest.Admin, access.NewUser{Username: "soc.admin", Password: "password-soc-admin", Role: kexie.RoleSysAdmin, OrgID: soc.ID})
+	u, err := db.Access.CreateUser(ctx, dbtest.Admin, access.NewUser{Username: "soc.admin", Password: "password-soc-admin", Role: kexie.RoleSysAdmin, OrgID: soc.ID})
 	dbtest.Must(t, err)
 	return u.ID
 }

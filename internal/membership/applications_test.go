@@ -18,17 +18,17 @@ func TestApplicationKeepsTheHolderOnFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		mask := func(_, n string) string { return n[:4] + "…" }
-		id, _, err := db.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
+		id, _, err := db.Membership.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
 			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask)
 		if err != nil {
 			t.Fatal(err)
 		}
 		public := kexie.Actor{Username: "anonymous", Source: "192.0.2.1"}
-		if _, _, err := db.Apply(ctx, public, b.ID, kexie.MemberRecord{Type: "individual", Name: "冒名", Gender: "female", Phone: "13900000000",
+		if _, _, err := db.Membership.Apply(ctx, public, b.ID, kexie.MemberRecord{Type: "individual", Name: "冒名", Gender: "female", Phone: "13900000000",
 			IDType: "resident_id", IDNumber: "11010519491231002X"}, sl, mask); err != nil {
 			t.Fatal(err)
 		}
-		m, err := db.MemberByID(ctx, id)
+		m, err := db.Membership.MemberByID(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -61,7 +61,7 @@ func TestBulkLoadOnPostgresAsAnyRole(t *testing.T) {
 			for i := range 9000 {
 				rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: "A", Type: "individual", Name: fmt.Sprintf("成员%d", i), Status: "active"})
 			}
-			out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+			out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 			if err != nil || out.Created != 9000 {
 				t.Fatalf("import: %+v %v", out, err)
 			}
@@ -97,7 +97,7 @@ func TestFailedFirstLoadGivesConnectionsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-		_, err = db.ImportMembers(c, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{{Line: 2, OrgCode: "A", Type: "individual", Name: "甲", Status: "active"}}, nil),
+		_, err = db.Membership.ImportMembers(c, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{{Line: 2, OrgCode: "A", Type: "individual", Name: "甲", Status: "active"}}, nil),
 			membership.MemberImportOptions{})
 		cancel()
 		_ = otx.Rollback()
@@ -218,7 +218,7 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 			row(6, "B", "", "乙一"), row(7, "B", "B-000001", "乙二"), row(8, "B", "", "乙三"),
 			row(9, "A1", "", "丙一"), row(10, "A1", "A1-000005", "丙二"), row(11, "A1", "", "丙三"), row(12, "A1", "", "丙五"),
 			row(13, "A1", "", "丙六"), row(14, "A1", "", "丙七")}
-		out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,18 +227,18 @@ func TestFirstLoadMixesGivenAndAssignedNumbers(t *testing.T) {
 		}
 		// Numbers taken from a counter in blocks and not given go back to
 		// it: the next import goes on without a gap.
-		out, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{row(2, "B", "", "乙四"), row(3, "A1", "", "丙四")}, nil),
+		out, err = db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{row(2, "B", "", "乙四"), row(3, "A1", "", "丙四")}, nil),
 			membership.MemberImportOptions{})
 		if err != nil || out.Created != 2 {
 			t.Fatalf("%+v %v", out, err)
 		}
 		got := map[string]string{}
 		for _, org := range []string{"A", "B", "A1"} {
-			o, err := db.OrgByCode(ctx, org)
+			o, err := db.Registry.OrgByCode(ctx, org)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ms, err := db.SearchMembers(ctx, dbtest.As(sys.ID), membership.MemberFilter{OrgID: o.ID}, 0, 50)
+			ms, err := db.Membership.SearchMembers(ctx, dbtest.As(sys.ID), membership.MemberFilter{OrgID: o.ID}, 0, 50)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,7 +295,7 @@ func TestFirstLoadLeavesSchemaAsItWasAndHistoryWhole(t *testing.T) {
 				rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: []string{"A", "B"}[i%2], Type: "individual",
 					Name: fmt.Sprintf("人%d-%d", load, i), Status: status})
 			}
-			out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{Source: "t.csv"})
+			out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{Source: "t.csv"})
 			if err != nil || out.Created != n || len(out.Rejected) != 0 {
 				t.Fatalf("load %d: %+v %v", load, out, err)
 			}
@@ -363,7 +363,7 @@ func TestBulkRowsKeepTheirValuesWhateverTheyShare(t *testing.T) {
 					Joined: pick(11, "2020-01-01", fmt.Sprintf("2019-%02d-01", 1+n%12)), LastDuesPaid: pick(12, "", "2025-01-01")})
 			}
 		}
-		out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		if err != nil || out.Created != len(rows) || len(out.Rejected) != 0 {
 			t.Fatalf("%+v %v", out, err)
 		}

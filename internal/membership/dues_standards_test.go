@@ -15,7 +15,7 @@ func TestDuesStandards(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		_, a, _, b := dbtest.Tree(t, db)
 		set := func(org int64, typ kexie.MemberType, fen int64, from string) (kexie.DuesStandard, error) {
-			return db.SetDuesStandard(ctx, dbtest.Admin, org, membership.NewDuesStandard{Type: typ, AmountFen: fen, EffectiveFrom: from, Note: "第八次会员代表大会决议"})
+			return db.Membership.SetDuesStandard(ctx, dbtest.Admin, org, membership.NewDuesStandard{Type: typ, AmountFen: fen, EffectiveFrom: from, Note: "第八次会员代表大会决议"})
 		}
 		first, err := set(a.ID, "individual", 5000, "2020-01-01")
 		dbtest.Must(t, err)
@@ -40,21 +40,21 @@ func TestDuesStandards(t *testing.T) {
 			"no date":         {Type: "individual", AmountFen: 1},
 			"partial date":    {Type: "individual", AmountFen: 1, EffectiveFrom: "2027-01"},
 		} {
-			if _, err := db.SetDuesStandard(ctx, dbtest.Admin, a.ID, n); !errors.Is(err, kexie.ErrInvalid) {
+			if _, err := db.Membership.SetDuesStandard(ctx, dbtest.Admin, a.ID, n); !errors.Is(err, kexie.ErrInvalid) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
 		if _, err := set(999999, "individual", 1, "2027-01-01"); !errors.Is(err, kexie.ErrNotFound) {
 			t.Errorf("no such organisation: %v", err)
 		}
-		dept, err := db.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: "A-D", ParentID: a.ID, Kind: "department", NameZH: "办公室"})
+		dept, err := db.Registry.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: "A-D", ParentID: a.ID, Kind: "department", NameZH: "办公室"})
 		dbtest.Must(t, err)
 		if _, err := set(dept.ID, "individual", 1, "2027-01-01"); !errors.Is(err, kexie.ErrInvalid) {
 			t.Errorf("a department has no members, so no standards: %v", err)
 		}
 
 		// The history: A's three, by type, newest first; B's not among them.
-		hist, err := db.DuesStandards(ctx, a.ID)
+		hist, err := db.Membership.DuesStandards(ctx, a.ID)
 		dbtest.Must(t, err)
 		if len(hist) != 3 || hist[0].Type != "individual" || hist[0].EffectiveFrom != "2026-01-01" || hist[1].EffectiveFrom != "2020-01-01" || hist[2].Type != "student" {
 			t.Fatalf("history: %+v", hist)
@@ -64,22 +64,22 @@ func TestDuesStandards(t *testing.T) {
 		}
 
 		// The standard in force for a membership on a day.
-		id, _, err := db.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
+		id, _, err := db.Membership.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
 		dbtest.Must(t, err)
 		day := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
 		for on, want := range map[string]int64{"2019-12-31": -1, "2020-01-01": 5000, "2025-12-31": 5000, "2026-01-01": 8000} {
-			s, ok, err := db.DuesStandardFor(ctx, id, day(on))
+			s, ok, err := db.Membership.DuesStandardFor(ctx, id, day(on))
 			dbtest.Must(t, err)
 			if want < 0 && ok || want >= 0 && (!ok || s.AmountFen != want) {
 				t.Errorf("on %s: %+v (found %v), want %d", on, s, ok, want)
 			}
 		}
-		unit, _, err := db.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "unit", Name: "哈尔滨工业大学"}, nil, nil)
+		unit, _, err := db.Membership.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "unit", Name: "哈尔滨工业大学"}, nil, nil)
 		dbtest.Must(t, err)
-		if _, ok, err := db.DuesStandardFor(ctx, unit, day("2026-06-30")); err != nil || ok {
+		if _, ok, err := db.Membership.DuesStandardFor(ctx, unit, day("2026-06-30")); err != nil || ok {
 			t.Errorf("a type without standards: %v %v", ok, err)
 		}
-		if _, _, err := db.DuesStandardFor(ctx, 999999, day("2026-06-30")); !errors.Is(err, kexie.ErrNotFound) {
+		if _, _, err := db.Membership.DuesStandardFor(ctx, 999999, day("2026-06-30")); !errors.Is(err, kexie.ErrNotFound) {
 			t.Errorf("no such membership: %v", err)
 		}
 

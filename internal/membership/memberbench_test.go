@@ -102,7 +102,7 @@ func benchDB(b *testing.B, dir, dsn string, orgs int) *dbtest.DB {
 		rows = append(rows, registry.ImportRow{Line: i + 3, Org: kexie.Organisation{Code: fmt.Sprintf("O%04d", i), ParentCode: "ROOT",
 			Kind: "provincial_society", NameZH: fmt.Sprintf("学会%d", i), Status: kexie.OrgActive}})
 	}
-	if _, err := db.ImportOrgs(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, rows, registry.ImportOptions{}); err != nil {
+	if _, err := db.Registry.ImportOrgs(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, rows, registry.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	return db
@@ -111,11 +111,11 @@ func benchDB(b *testing.B, dir, dsn string, orgs int) *dbtest.DB {
 // benchUser creates a user with a role on an organisation.
 func benchUser(b *testing.B, db *dbtest.DB, name string, role kexie.Role, org string) int64 {
 	ctx := context.Background()
-	o, err := db.OrgByCode(ctx, org)
+	o, err := db.Registry.OrgByCode(ctx, org)
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := db.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: o.ID})
+	u, err := db.Access.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: o.ID})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func importFile(ctx context.Context, db *dbtest.DB, path string, sl *seal.Sealer
 	defer f.Close()
 	read := 0
 	var rejected []kexie.Rejection
-	out, err := db.ImportMembers(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, func(emit func(kexie.MemberRecord) error) error {
+	out, err := db.Membership.ImportMembers(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, func(emit func(kexie.MemberRecord) error) error {
 		var err error
 		read, err = memberfile.Stream(path, f, time.Now(), func(m kexie.MemberRecord) error {
 			if err := membership.SealMember(&m, sl); err != nil {
@@ -317,7 +317,7 @@ func BenchmarkMembers(b *testing.B) {
 			var found int
 			start := time.Now()
 			for i := 0; i < rounds; i++ {
-				ms, err := db.SearchMembers(ctx, dbtest.As(q.viewer), membership.MemberFilter{Q: q.q}, 0, 50)
+				ms, err := db.Membership.SearchMembers(ctx, dbtest.As(q.viewer), membership.MemberFilter{Q: q.q}, 0, 50)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -25,26 +25,26 @@ func mem(line int, no, org, name, id string) kexie.MemberRecord {
 
 func TestImportMembers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		_, err := db.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("R", "", "national_association", "中国科协"), dbtest.OrgRow("A", "R", "provincial_association", "甲"),
+		_, err := db.Registry.ImportOrgs(ctx, dbtest.Admin, dbtest.Numbered(dbtest.OrgRow("R", "", "national_association", "中国科协"), dbtest.OrgRow("A", "R", "provincial_association", "甲"),
 			dbtest.OrgRow("B", "R", "provincial_association", "乙")), registry.ImportOptions{})
 		dbtest.Must(t, err)
 		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		opt := membership.MemberImportOptions{}
 		const id = "11010519491231002X"
 		rows := []kexie.MemberRecord{mem(2, "A1", "A", "王芳", id), mem(3, "", "B", "王芳", id), mem(4, "", "A", "李娜", "")}
-		out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, sl), opt)
+		out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, sl), opt)
 		dbtest.Must(t, err)
 		if out.Created != 3 || len(out.Rejected) != 0 {
 			t.Fatalf("%+v", out)
 		}
 		// Without member_no the row is matched again, not duplicated.
-		again, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, sl), opt)
+		again, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, sl), opt)
 		dbtest.Must(t, err)
 		if again.Unchanged != 3 {
 			t.Fatalf("re-import: %+v", again)
 		}
 		// The same document under another member number in A: rejected.
-		dup, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{mem(2, "A9", "A", "王芳", id)}, sl), opt)
+		dup, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{mem(2, "A9", "A", "王芳", id)}, sl), opt)
 		dbtest.Must(t, err)
 		if len(dup.Rejected) != 1 || !strings.Contains(dup.Rejected[0].Reason, "A1") {
 			t.Fatalf("duplicate document: %+v", dup)
@@ -52,13 +52,13 @@ func TestImportMembers(t *testing.T) {
 		// An update of a column present; absent columns keep their values.
 		upd := mem(2, "A1", "A", "王芳", "")
 		upd.Phone, upd.Has = "13812345678", map[string]bool{"member_no": true, "org_code": true, "type": true, "name": true, "phone": true}
-		out, err = db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{upd}, sl), opt)
+		out, err = db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{upd}, sl), opt)
 		dbtest.Must(t, err)
 		if out.Updated != 1 {
 			t.Fatalf("update: %+v", out)
 		}
 		var got []kexie.MemberRecord
-		_, err = db.ExportMembers(ctx, dbtest.Admin, membership.MemberExport{Reveal: true, Reason: "test", Sealer: sl}, func(m kexie.MemberRecord) error {
+		_, err = db.Membership.ExportMembers(ctx, dbtest.Admin, membership.MemberExport{Reveal: true, Reason: "test", Sealer: sl}, func(m kexie.MemberRecord) error {
 			got = append(got, m)
 			return nil
 		})
@@ -75,13 +75,13 @@ func TestImportMembers(t *testing.T) {
 			}
 		}
 		// Lapse as of a day: all three joined 2020 and never paid.
-		l, err := db.Lapses(ctx, dbtest.System, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		l, err := db.Membership.Lapses(ctx, dbtest.System, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		dbtest.Must(t, err)
 		if len(l) != 3 || l[0].Reason != kexie.LapseBoth {
 			t.Fatalf("lapses %+v", l)
 		}
-		dbtest.Must(t, db.ApplyLapses(ctx, dbtest.Admin, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), l[:1]))
-		l2, _ := db.Lapses(ctx, dbtest.System, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		dbtest.Must(t, db.Membership.ApplyLapses(ctx, dbtest.Admin, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), l[:1]))
+		l2, _ := db.Membership.Lapses(ctx, dbtest.System, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		if len(l2) != 2 {
 			t.Fatalf("after applying one: %+v", l2)
 		}

@@ -93,7 +93,7 @@ func TestImportNumbersAsTheModelDoes(t *testing.T) {
 						want = append(want, m.Line)
 					}
 				}
-				out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+				out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 				if err != nil {
 					t.Fatalf("seed %d import %d: %v", seed, imp, err)
 				}

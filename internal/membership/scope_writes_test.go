@@ -34,19 +34,19 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 			t.Helper()
 			n++
 			no := fmt.Sprintf("S%03d", n)
-			out, err := db.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{
+			out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords([]kexie.MemberRecord{
 				mem(2, no, org.Code, "会员"+no, residentID(n))}, sl), membership.MemberImportOptions{})
 			dbtest.Must(t, err)
 			if out.Created != 1 {
 				t.Fatalf("set-up import: %+v", out)
 			}
-			m, err := db.MemberByOrgNo(ctx, org.Code, no)
+			m, err := db.Membership.MemberByOrgNo(ctx, org.Code, no)
 			dbtest.Must(t, err)
 			return m.ID
 		}
 		application := func(org kexie.Organisation) int64 {
 			t.Helper()
-			id, _, err := db.Apply(ctx, dbtest.Admin, org.ID, kexie.MemberRecord{Type: "individual", Name: "申请人", Gender: "female"}, sl, mask)
+			id, _, err := db.Membership.Apply(ctx, dbtest.Admin, org.ID, kexie.MemberRecord{Type: "individual", Name: "申请人", Gender: "female"}, sl, mask)
 			dbtest.Must(t, err)
 			return id
 		}
@@ -58,22 +58,22 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 			call   func(actor kexie.Actor, id int64) error
 		}{
 			{"ChangeMemberStatus", member, func(actor kexie.Actor, id int64) error {
-				return db.ChangeMemberStatus(ctx, actor, id, membership.MemberChange{Status: "withdrawn", Happened: "2024-05-01", Reason: "书面申请"})
+				return db.Membership.ChangeMemberStatus(ctx, actor, id, membership.MemberChange{Status: "withdrawn", Happened: "2024-05-01", Reason: "书面申请"})
 			}},
 			{"SetExemption", member, func(actor kexie.Actor, id int64) error {
-				return db.SetExemption(ctx, actor, id, "2030-01-01", "出国")
+				return db.Membership.SetExemption(ctx, actor, id, "2030-01-01", "出国")
 			}},
 			{"SetExemption (ending one)", member, func(actor kexie.Actor, id int64) error {
-				return db.SetExemption(ctx, actor, id, "", "")
+				return db.Membership.SetExemption(ctx, actor, id, "", "")
 			}},
 			{"RecordDues", member, func(actor kexie.Actor, id int64) error {
-				return db.RecordDues(ctx, actor, id, "2024-03-01", 5000, "2024", "R-1")
+				return db.Membership.RecordDues(ctx, actor, id, "2024-03-01", 5000, "2024", "R-1")
 			}},
 			{"RecordParticipation", member, func(actor kexie.Actor, id int64) error {
-				return db.RecordParticipation(ctx, actor, id, "2024-03-01", "学术年会")
+				return db.Membership.RecordParticipation(ctx, actor, id, "2024-03-01", "学术年会")
 			}},
 			{"RevealID", member, func(actor kexie.Actor, id int64) error {
-				num, err := db.RevealID(ctx, actor, id, "核对身份", sl)
+				num, err := db.Membership.RevealID(ctx, actor, id, "核对身份", sl)
 				if err == nil && !strings.HasPrefix(num, "11010519800101") {
 					return fmt.Errorf("revealed %q", num)
 				}
@@ -83,18 +83,18 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 				return err
 			}},
 			{"LinkMemberAccount", member, func(actor kexie.Actor, id int64) error {
-				return db.LinkMemberAccount(ctx, actor, holder.ID, id)
+				return db.Membership.LinkMemberAccount(ctx, actor, holder.ID, id)
 			}},
 			{"Decide", application, func(actor kexie.Actor, id int64) error {
-				_, err := db.Decide(ctx, actor, id, membership.Decision{Action: "review", Day: "2024-05-01", Note: "联络部审核"})
+				_, err := db.Membership.Decide(ctx, actor, id, membership.Decision{Action: "review", Day: "2024-05-01", Note: "联络部审核"})
 				return err
 			}},
 			{"ApplyLapses", member, func(actor kexie.Actor, id int64) error {
-				return db.ApplyLapses(ctx, actor, today, []membership.Lapse{{MembershipID: id, Reason: kexie.LapseBoth}})
+				return db.Membership.ApplyLapses(ctx, actor, today, []membership.Lapse{{MembershipID: id, Reason: kexie.LapseBoth}})
 			}},
 			{"SetDuesStandard", orgID, func(actor kexie.Actor, id int64) error {
 				n++ // a new date each time: one standard per type and day
-				_, err := db.SetDuesStandard(ctx, actor, id, membership.NewDuesStandard{Type: "individual", AmountFen: 5000,
+				_, err := db.Membership.SetDuesStandard(ctx, actor, id, membership.NewDuesStandard{Type: "individual", AmountFen: 5000,
 					EffectiveFrom: fmt.Sprintf("2020-01-%02d", n%28+1)})
 				return err
 			}},

@@ -65,13 +65,13 @@ func benchTree(b *testing.B) (*dbtest.DB, map[string]kexie.Organisation) {
 			add(fmt.Sprintf("%s-T%02d", kc, t), kc, "township_association")
 		}
 	}
-	out, err := db.ImportOrgs(ctx, kexie.SystemActor("bench"), rows, registry.ImportOptions{})
+	out, err := db.Registry.ImportOrgs(ctx, kexie.SystemActor("bench"), rows, registry.ImportOptions{})
 	if err != nil || len(out.Rejected) > 0 {
 		b.Fatalf("build: %v %+v", err, out.Rejected)
 	}
 	orgs := map[string]kexie.Organisation{}
 	for _, c := range []string{"ROOT", "P00", "P01", "MOVE", "P07-C03-K05-T02-V1"} {
-		if orgs[c], err = db.OrgByCode(ctx, c); err != nil {
+		if orgs[c], err = db.Registry.OrgByCode(ctx, c); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -84,7 +84,7 @@ func BenchmarkRegistry(b *testing.B) {
 	db, orgs := benchTree(b)
 	b.Run("rollup-root", func(b *testing.B) {
 		for b.Loop() {
-			st, err := db.OrgStats(ctx, orgs["ROOT"])
+			st, err := db.Registry.OrgStats(ctx, orgs["ROOT"])
 			if err != nil || st.Subtree["rural_tech_association"] != 60000 {
 				b.Fatal(st, err)
 			}
@@ -92,16 +92,16 @@ func BenchmarkRegistry(b *testing.B) {
 	})
 	b.Run("rollup-province", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := db.OrgStats(ctx, orgs["P01"]); err != nil {
+			if _, err := db.Registry.OrgStats(ctx, orgs["P01"]); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	staff, err := db.CreateUser(ctx, kexie.SystemActor("bench"), access.NewUser{Username: "bench.staff", Password: "bench password", Role: kexie.RoleStaff, OrgID: orgs["P07-C03-K05-T02-V1"].ID})
+	staff, err := db.Access.CreateUser(ctx, kexie.SystemActor("bench"), access.NewUser{Username: "bench.staff", Password: "bench password", Role: kexie.RoleStaff, OrgID: orgs["P07-C03-K05-T02-V1"].ID})
 	if err != nil {
 		b.Fatal(err)
 	}
-	prov, err := db.CreateUser(ctx, kexie.SystemActor("bench"), access.NewUser{Username: "bench.province", Password: "bench password", Role: kexie.RoleStaff, OrgID: orgs["P01"].ID})
+	prov, err := db.Access.CreateUser(ctx, kexie.SystemActor("bench"), access.NewUser{Username: "bench.province", Password: "bench password", Role: kexie.RoleStaff, OrgID: orgs["P01"].ID})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func BenchmarkRegistry(b *testing.B) {
 		to := []int64{orgs["P01"].ID, orgs["P00"].ID}
 		i := 0
 		for b.Loop() {
-			if err := db.MoveOrg(ctx, kexie.SystemActor("bench"), orgs["MOVE"].ID, to[i%2]); err != nil {
+			if err := db.Registry.MoveOrg(ctx, kexie.SystemActor("bench"), orgs["MOVE"].ID, to[i%2]); err != nil {
 				b.Fatal(err)
 			}
 			i++

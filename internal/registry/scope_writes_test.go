@@ -26,7 +26,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 		child := func(parent kexie.Organisation) kexie.Organisation {
 			t.Helper()
 			n++
-			o, err := db.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: fmt.Sprintf("%s-%d", parent.Code, n), ParentID: parent.ID,
+			o, err := db.Registry.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: fmt.Sprintf("%s-%d", parent.Code, n), ParentID: parent.ID,
 				Kind: "municipal_association", NameZH: fmt.Sprintf("%s下属%d", parent.NameZH, n)})
 			dbtest.Must(t, err)
 			return o
@@ -43,31 +43,31 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 		}{
 			{"CreateOrg (under it)", func(actor kexie.Actor, id int64) error {
 				n++
-				_, err := db.CreateOrg(ctx, actor, kexie.Organisation{Code: fmt.Sprintf("NEW-%d", n), ParentID: id, Kind: "county_association", NameZH: "新县科协"})
+				_, err := db.Registry.CreateOrg(ctx, actor, kexie.Organisation{Code: fmt.Sprintf("NEW-%d", n), ParentID: id, Kind: "county_association", NameZH: "新县科协"})
 				return err
 			}, true},
 			{"MoveOrg (it, under A1's)", func(actor kexie.Actor, id int64) error {
-				return db.MoveOrg(ctx, actor, id, dest.ID)
+				return db.Registry.MoveOrg(ctx, actor, id, dest.ID)
 			}, true},
 			{"MoveOrg (A1's, under it)", func(actor kexie.Actor, id int64) error {
-				return db.MoveOrg(ctx, actor, mover.ID, id)
+				return db.Registry.MoveOrg(ctx, actor, mover.ID, id)
 			}, true},
 			{"UpdateOrgProfile", func(actor kexie.Actor, id int64) error {
-				return db.UpdateOrgProfile(ctx, actor, id, registry.OrgProfile{NameEN: "Renamed", Address: "北京市"})
+				return db.Registry.UpdateOrgProfile(ctx, actor, id, registry.OrgProfile{NameEN: "Renamed", Address: "北京市"})
 			}, true},
 			{"UpdateOrgProfile (unchanged)", func(actor kexie.Actor, id int64) error {
 				// Writes nothing when allowed; refused, it must not say
 				// "unchanged" either (a fresh child has an empty profile).
-				return db.UpdateOrgProfile(ctx, actor, id, registry.OrgProfile{})
+				return db.Registry.UpdateOrgProfile(ctx, actor, id, registry.OrgProfile{})
 			}, false},
 			{"ChangeOrgStatus", func(actor kexie.Actor, id int64) error {
-				return db.ChangeOrgStatus(ctx, actor, id, registry.StatusChange{Action: "suspend", Happened: "2024-05", Resolution: "第3号决议"})
+				return db.Registry.ChangeOrgStatus(ctx, actor, id, registry.StatusChange{Action: "suspend", Happened: "2024-05", Resolution: "第3号决议"})
 			}, true},
 			{"ChangeOrgStatus (rename)", func(actor kexie.Actor, id int64) error {
-				return db.ChangeOrgStatus(ctx, actor, id, registry.StatusChange{Action: "rename", Happened: "2024-05", Resolution: "第4号决议", NameZH: "更名后"})
+				return db.Registry.ChangeOrgStatus(ctx, actor, id, registry.StatusChange{Action: "rename", Happened: "2024-05", Resolution: "第4号决议", NameZH: "更名后"})
 			}, true},
 			{"AddHistory", func(actor kexie.Actor, id int64) error {
-				return db.AddHistory(ctx, actor, id, "established", "1980", "成立")
+				return db.Registry.AddHistory(ctx, actor, id, "established", "1980", "成立")
 			}, true},
 		}
 		for _, c := range cases {
@@ -103,15 +103,17 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 		t.Run("same answer as no such organisation", func(t *testing.T) {
 			other, mine := child(b), child(a1)
 			for name, call := range map[string]func(id int64) error{
-				"UpdateOrgProfile": func(id int64) error { return db.UpdateOrgProfile(ctx, staff, id, registry.OrgProfile{NameEN: "x"}) },
-				"ChangeOrgStatus": func(id int64) error {
-					return db.ChangeOrgStatus(ctx, staff, id, registry.StatusChange{Action: "suspend", Happened: "2024", Resolution: "决议"})
+				"UpdateOrgProfile": func(id int64) error {
+					return db.Registry.UpdateOrgProfile(ctx, staff, id, registry.OrgProfile{NameEN: "x"})
 				},
-				"AddHistory":       func(id int64) error { return db.AddHistory(ctx, staff, id, "established", "1980", "") },
-				"MoveOrg (org)":    func(id int64) error { return db.MoveOrg(ctx, staff, id, a1.ID) },
-				"MoveOrg (parent)": func(id int64) error { return db.MoveOrg(ctx, staff, mine.ID, id) },
+				"ChangeOrgStatus": func(id int64) error {
+					return db.Registry.ChangeOrgStatus(ctx, staff, id, registry.StatusChange{Action: "suspend", Happened: "2024", Resolution: "决议"})
+				},
+				"AddHistory":       func(id int64) error { return db.Registry.AddHistory(ctx, staff, id, "established", "1980", "") },
+				"MoveOrg (org)":    func(id int64) error { return db.Registry.MoveOrg(ctx, staff, id, a1.ID) },
+				"MoveOrg (parent)": func(id int64) error { return db.Registry.MoveOrg(ctx, staff, mine.ID, id) },
 				"CreateOrg (parent)": func(id int64) error {
-					_, err := db.CreateOrg(ctx, staff, kexie.Organisation{Code: "Z", ParentID: id, Kind: "county_association", NameZH: "z"})
+					_, err := db.Registry.CreateOrg(ctx, staff, kexie.Organisation{Code: "Z", ParentID: id, Kind: "county_association", NameZH: "z"})
 					return err
 				},
 			} {
@@ -131,20 +133,20 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 		t.Run("roots", func(t *testing.T) {
 			top := child(a1)
 			before := dump(t, db)
-			if _, err := db.CreateOrg(ctx, staff, kexie.Organisation{Code: "ROOT2", Kind: "national_association", NameZH: "另一个根"}); !errors.Is(err, kexie.ErrNotFound) {
+			if _, err := db.Registry.CreateOrg(ctx, staff, kexie.Organisation{Code: "ROOT2", Kind: "national_association", NameZH: "另一个根"}); !errors.Is(err, kexie.ErrNotFound) {
 				t.Errorf("a new root as A's staff: %v", err)
 			}
-			if err := db.MoveOrg(ctx, staff, top.ID, 0); !errors.Is(err, kexie.ErrNotFound) {
+			if err := db.Registry.MoveOrg(ctx, staff, top.ID, 0); !errors.Is(err, kexie.ErrNotFound) {
 				t.Errorf("A1's child to the top as A's staff: %v", err)
 			}
 			// EnsureRoot is the system's only, even with the root there.
-			if _, err := db.EnsureRoot(ctx, staff); kexie.ErrorCode(err) != kexie.CodeForbidden {
+			if _, err := db.Registry.EnsureRoot(ctx, staff); kexie.ErrorCode(err) != kexie.CodeForbidden {
 				t.Errorf("EnsureRoot as A's staff: %v", err)
 			}
 			if after := dump(t, db); after != before {
 				t.Fatalf("refused, yet something was written:\n%s", diff(before, after))
 			}
-			got, err := db.EnsureRoot(ctx, dbtest.Admin)
+			got, err := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 			if err != nil || got.ID != root.ID {
 				t.Fatalf("EnsureRoot as the system: %+v, %v", got, err)
 			}

@@ -49,14 +49,14 @@ func TestAuditLogIsAppendOnlyAndChained(t *testing.T) {
 
 func TestConcurrentAuditAppendsKeepOneChain(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
+		root, _ := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 		var wg sync.WaitGroup
 		errs := make(chan error, 40)
 		for i := 0; i < 40; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := db.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: fmt.Sprintf("C%02d", i), ParentID: root.ID, Kind: "county_association", NameZH: "县科协"})
+				_, err := db.Registry.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: fmt.Sprintf("C%02d", i), ParentID: root.ID, Kind: "county_association", NameZH: "县科协"})
 				errs <- err
 			}()
 		}
@@ -74,7 +74,7 @@ func TestConcurrentAuditAppendsKeepOneChain(t *testing.T) {
 
 func TestVerifyAuditWhileWriting(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
+		root, _ := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 		u := dbtest.User(t, db, "busy.user", kexie.RoleStaff, root.ID)
 		stop := make(chan struct{})
 		done := make(chan error, 1)
@@ -87,7 +87,7 @@ func TestVerifyAuditWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				if err := db.SetUserLang(ctx, dbtest.Admin, u.ID, langs[i%2]); err != nil {
+				if err := db.Access.SetUserLang(ctx, dbtest.Admin, u.ID, langs[i%2]); err != nil {
 					done <- err
 					return
 				}

@@ -33,7 +33,7 @@ func TestActorsAndScope(t *testing.T) {
 					t.Errorf("%s on %s: allowed %v, want %v", c.name, o.Code, ok, c.want[o.ID])
 				}
 			}
-			list, err := db.OrgsVisible(ctx, c.actor, kexie.PermRegistryRead, 100)
+			list, err := db.Registry.OrgsVisible(ctx, c.actor, kexie.PermRegistryRead, 100)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,7 @@ var ctx = context.Background()
 
 func TestPostgresRejectsNULAsInvalid(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
-		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
+		root, _ := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 		u := dbtest.User(t, db, "nul.user", kexie.RoleSysAdmin, root.ID)
 		_, err := db.Audit(ctx, dbtest.As(u.ID), sqldb.AuditFilter{Actor: "a\x00b"})
 		if err != nil && !errors.Is(err, kexie.ErrInvalid) {
@@ -34,7 +34,7 @@ func TestBackup(t *testing.T) {
 			}
 			return
 		}
-		root, _ := db.EnsureRoot(ctx, dbtest.Admin)
+		root, _ := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 		dbtest.User(t, db, "backup.user", kexie.RoleStaff, root.ID)
 		dbtest.Must(t, db.Backup(ctx, out))
 		if err := db.Backup(ctx, out); !errors.Is(err, kexie.ErrConflict) {
@@ -43,7 +43,7 @@ func TestBackup(t *testing.T) {
 		cp, err := dbtest.Open(ctx, sqldb.Config{Path: out})
 		dbtest.Must(t, err)
 		defer cp.Close()
-		if _, err := cp.UserByName(ctx, "backup.user"); err != nil {
+		if _, err := cp.Access.UserByName(ctx, "backup.user"); err != nil {
 			t.Fatalf("copy lacks the user: %v", err)
 		}
 		if n, err := cp.VerifyAudit(ctx, nil); err != nil || n != 3 {

@@ -28,7 +28,7 @@ func TestGovernanceAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		must(db.SetCharter(ctx, e.setup, e.a.ID, "national_society"))
+		must(db.Governance.SetCharter(ctx, e.setup, e.a.ID, "national_society"))
 		// The charter is data: read it, and put a changed copy in force.
 		var ch struct {
 			Name   string
@@ -50,14 +50,14 @@ func TestGovernanceAPI(t *testing.T) {
 			rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("C%02d", i), OrgCode: e.a.Code, Type: "individual",
 				Name: fmt.Sprintf("理事%02d", i), Status: "active", Joined: "2020-01-01"})
 		}
-		_, err := db.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+		_, err := db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 		must(err)
 		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
 		outsider := e.bearer(e.user("staff.b", kexie.RoleStaff, e.b))
 		voterUser := e.user("voter", "", e.a)
-		m0, err := db.MemberByNo(ctx, e.a.ID, "C00")
+		m0, err := db.Membership.MemberByNo(ctx, e.a.ID, "C00")
 		must(err)
-		must(db.LinkMemberAccount(ctx, e.setup, voterUser.ID, m0.ID))
+		must(db.Membership.LinkMemberAccount(ctx, e.setup, voterUser.ID, m0.ID))
 		voter := e.bearer(voterUser)
 		c := e.client()
 		c.lang = "en"
@@ -160,7 +160,7 @@ func TestGovernanceAPI(t *testing.T) {
 				Outcome  string
 			}
 		}
-		m1, _ := db.MemberByNo(ctx, e.a.ID, "C01")
+		m1, _ := db.Membership.MemberByNo(ctx, e.a.ID, "C01")
 		r = call(c, "POST", mpath+"/elections", staff, map[string]any{"title": "选举常务理事", "seats": 1, "candidates": []int64{m0.PersonID, m1.PersonID}})
 		wantStatus(t, r, http.StatusCreated)
 		r.json(t, &el)

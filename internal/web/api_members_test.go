@@ -73,7 +73,7 @@ func sealedEnv(t *testing.T, db *dbtest.DB) *env {
 
 func (e *env) bearer(u kexie.User) string {
 	e.t.Helper()
-	_, secret, err := e.db.CreateAPIToken(ctx, e.setup, u.ID, "script", nil)
+	_, secret, err := e.db.Access.CreateAPIToken(ctx, e.setup, u.ID, "script", nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 		if verify() {
 			t.Fatal("a withdrawn membership verifies as valid")
 		}
-		hist, err := e.db.MemberHistory(ctx, mustID(t, id))
+		hist, err := e.db.Membership.MemberHistory(ctx, mustID(t, id))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,7 +335,7 @@ func TestLifecycleAPIPermissions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
-		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "B-1", OrgCode: "B", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
 		}, nil), membership.MemberImportOptions{})
@@ -354,7 +354,7 @@ func TestLifecycleAPIPermissions(t *testing.T) {
 			t.Fatalf("staff of A: queue %+v", q)
 		}
 		app := itoa(q.Applications[0].ID)
-		a1, _ := e.db.MemberByOrgNo(ctx, "A", "A-1")
+		a1, _ := e.db.Membership.MemberByOrgNo(ctx, "A", "A-1")
 		mA := itoa(a1.ID)
 
 		reads := []string{"/api/v1/applications", "/api/v1/members/" + mA + "/card", "/api/v1/lapse?as_of=2026-11-20"}
@@ -411,7 +411,7 @@ func TestLifecycleAPIPermissions(t *testing.T) {
 		if r.json(t, &l); l.Applied != 1 || l.Lapses[0].MemberNo != "B-1" {
 			t.Fatalf("staff of B applied %+v", l)
 		}
-		if m, _ := e.db.MemberByID(ctx, a1.ID); m.Record.Status != "active" {
+		if m, _ := e.db.Membership.MemberByID(ctx, a1.ID); m.Record.Status != "active" {
 			t.Fatal("staff of B lapsed A's member")
 		}
 		// A signed-in browser still needs the form token, even on the

@@ -116,16 +116,16 @@ func TestMembershipLifecycle(t *testing.T) {
 		}
 		wantStatus(t, v.get("/verify/not-a-real-token-at-all"), http.StatusNotFound)
 		// Lapse: joined 2026-11-20, nothing since: lapses after two years.
-		m, _ := e.db.MemberByID(ctx, mustID(t, wf))
-		l, _ := e.db.Lapses(ctx, dbtest.System, mustDay(t, "2028-11-21"))
+		m, _ := e.db.Membership.MemberByID(ctx, mustID(t, wf))
+		l, _ := e.db.Membership.Lapses(ctx, dbtest.System, mustDay(t, "2028-11-21"))
 		if len(l) != 1 || l[0].MemberNo != m.Record.MemberNo {
 			t.Fatalf("lapses %+v", l)
 		}
-		if err := e.db.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l); kexie.ErrorCode(err) != kexie.CodeInvalid && !kexie.ChinaDate(db.Now()).After(mustDay(t, "2028-11-20")) {
+		if err := e.db.Membership.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l); kexie.ErrorCode(err) != kexie.CodeInvalid && !kexie.ChinaDate(db.Now()).After(mustDay(t, "2028-11-20")) {
 			t.Fatalf("a lapse as of a day to come: %v", err)
 		}
 		setShift(time.Date(2028, 11, 22, 4, 0, 0, 0, time.UTC).Sub(time.Now()))
-		err := e.db.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l)
+		err := e.db.Membership.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l)
 		setShift(0)
 		if err != nil {
 			t.Fatal(err)

@@ -23,7 +23,7 @@ func TestCardPDF(t *testing.T) {
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		e.user("staff.b", kexie.RoleStaff, e.b)
 		apply := func(name, nameEN string) int64 {
-			id, _, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: name, NameEN: nameEN, Gender: "female"}, nil, nil)
+			id, _, err := db.Membership.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: name, NameEN: nameEN, Gender: "female"}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -31,7 +31,7 @@ func TestCardPDF(t *testing.T) {
 		}
 		member, pending := apply("王芳", "Wang Fang"), apply("李雷", "")
 		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
-			if _, err := db.Decide(ctx, e.setup, member, d); err != nil {
+			if _, err := db.Membership.Decide(ctx, e.setup, member, d); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -110,12 +110,12 @@ func TestCardPublicURL(t *testing.T) {
 	cfg.PublicURL = "https://kexie.example.org"
 	e := newEnvWith(t, db, cfg)
 	e.user("staff.a", kexie.RoleStaff, e.a)
-	id, _, err := db.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
+	id, _, err := db.Membership.Apply(ctx, e.setup, e.a1.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
-		if _, err := db.Decide(ctx, e.setup, id, d); err != nil {
+		if _, err := db.Membership.Decide(ctx, e.setup, id, d); err != nil {
 			t.Fatal(err)
 		}
 	}

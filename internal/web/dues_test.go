@@ -49,7 +49,7 @@ func TestDuesStandards(t *testing.T) {
 		wantStatus(t, c.post("/orgs/A/dues", form("individual", "1", "2021-13-01")), http.StatusBadRequest)
 		wantStatus(t, c.post("/orgs/A/dues", url.Values{"type": {"individual"}, "amount": {"1"}, "effective_from": {"2021-01-01"}, "csrf_token": {"forged"}}), http.StatusForbidden)
 
-		all, err := e.db.DuesStandards(ctx, e.a.ID)
+		all, err := e.db.Membership.DuesStandards(ctx, e.a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func TestDuesStandards(t *testing.T) {
 
 		// The member page: the standard in force today, and the dues form
 		// prefilled with it.
-		id, _, err := e.db.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
+		id, _, err := e.db.Membership.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳"}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestDuesStandards(t *testing.T) {
 		if b := zh.get("/members/" + itoa(id)).body; !strings.Contains(b, "50.00 元/年") {
 			t.Error("member page in Chinese: no standard in force")
 		}
-		foreign, _, err := e.db.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "foreign", Name: "John Smith"}, nil, nil)
+		foreign, _, err := e.db.Membership.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "foreign", Name: "John Smith"}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,25 +41,25 @@ func TestMeetingThroughThePages(t *testing.T) {
 			rows = append(rows, kexie.MemberRecord{MemberNo: fmt.Sprintf("A-%02d", i), OrgCode: "A", Type: "individual",
 				Name: fmt.Sprintf("理事%02d", i), Status: "active", Joined: "2020-01-01"})
 		}
-		if _, err := db.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
+		if _, err := db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		person := map[int]int64{} // member i → person
 		memberAccount := func(username string, i int) {
-			m, err := db.MemberByOrgNo(ctx, "A", fmt.Sprintf("A-%02d", i))
+			m, err := db.Membership.MemberByOrgNo(ctx, "A", fmt.Sprintf("A-%02d", i))
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := db.CreateUser(ctx, e.setup, access.NewUser{Username: username, Password: testPassword})
+			u, err := db.Access.CreateUser(ctx, e.setup, access.NewUser{Username: username, Password: testPassword})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := db.LinkMemberAccount(ctx, e.setup, u.ID, m.ID); err != nil {
+			if err := db.Membership.LinkMemberAccount(ctx, e.setup, u.ID, m.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i := 1; i <= 22; i++ {
-			m, err := db.MemberByOrgNo(ctx, "A", fmt.Sprintf("A-%02d", i))
+			m, err := db.Membership.MemberByOrgNo(ctx, "A", fmt.Sprintf("A-%02d", i))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,12 +85,12 @@ func TestMeetingThroughThePages(t *testing.T) {
 		// The charter, the body, the term, the seats.
 		post("/orgs/A/governance/charter", url.Values{"template": {"national_society"}}, http.StatusSeeOther)
 		post("/orgs/A/governance/bodies", url.Values{"kind": {"council"}}, http.StatusSeeOther)
-		bodies, err := db.Bodies(ctx, e.a.ID)
+		bodies, err := db.Governance.Bodies(ctx, e.a.ID)
 		if err != nil || len(bodies) != 1 || bodies[0].NameZH != "理事会" || bodies[0].NameEN != "Council" {
 			t.Fatalf("bodies %+v %v", bodies, err)
 		}
 		post("/orgs/A/governance/terms", url.Values{"body": {itoa(bodies[0].ID)}, "number": {"9"}, "started": {"2025-06-01"}}, http.StatusSeeOther)
-		terms, err := db.Terms(ctx, bodies[0].ID)
+		terms, err := db.Governance.Terms(ctx, bodies[0].ID)
 		if err != nil || len(terms) != 1 || terms[0].PlannedEnd != "2030-06-01" {
 			t.Fatalf("terms %+v %v", terms, err)
 		}
@@ -115,7 +115,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			!strings.Contains(r.body, `value="Z-99"`) {
 			t.Fatalf("an unknown member number: %.2000s", r.body)
 		}
-		seats, err := db.Seats(ctx, terms[0].ID, "")
+		seats, err := db.Governance.Seats(ctx, terms[0].ID, "")
 		if err != nil || len(seats) != 21 {
 			t.Fatalf("%d seats, %v", len(seats), err)
 		}
@@ -196,13 +196,13 @@ func TestMeetingThroughThePages(t *testing.T) {
 		clerkMotion := func(title string, yes, no int) governance.Motion {
 			t.Helper()
 			post(mpath+"/motions", url.Values{"title": {title}, "decision": {"ordinary"}, "counted_by": {"clerk"}}, http.StatusSeeOther)
-			ms, err := db.Motions(ctx, meetingID)
+			ms, err := db.Governance.Motions(ctx, meetingID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			id := ms[len(ms)-1].ID
 			post("/motions/"+itoa(id)+"/close", url.Values{"yes": {itoa(int64(yes))}, "no": {itoa(int64(no))}, "abstain": {"0"}}, http.StatusSeeOther)
-			m, err := db.MotionByID(ctx, id)
+			m, err := db.Governance.MotionByID(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,7 +216,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		}
 		// More votes than people present is refused, the motion stays open.
 		post(mpath+"/motions", url.Values{"title": {"Overcounted"}, "decision": {"ordinary"}, "counted_by": {"clerk"}}, http.StatusSeeOther)
-		ms, _ := db.Motions(ctx, meetingID)
+		ms, _ := db.Governance.Motions(ctx, meetingID)
 		over := ms[len(ms)-1].ID
 		if r := post("/motions/"+itoa(over)+"/close", url.Values{"form": {"close-" + itoa(over)}, "yes": {"20"}, "no": {"2"}, "abstain": {"0"}},
 			http.StatusBadRequest); !strings.Contains(r.body, "more votes than people present") {
@@ -234,7 +234,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		// An electronic vote: the chair votes for seat 1 and, as proxy, for
 		// seat 15, and for no other seat.
 		post(mpath+"/motions", url.Values{"title": {"Electronic motion"}, "decision": {"ordinary"}, "counted_by": {"electronic"}}, http.StatusSeeOther)
-		ms, _ = db.Motions(ctx, meetingID)
+		ms, _ = db.Governance.Motions(ctx, meetingID)
 		electronic := ms[len(ms)-1].ID
 		chair := e.client()
 		chair.lang = "en"
@@ -270,14 +270,14 @@ func TestMeetingThroughThePages(t *testing.T) {
 			t.Fatalf("the chair's meetings: %.2000s", my.body)
 		}
 		post("/motions/"+itoa(electronic)+"/close", url.Values{}, http.StatusSeeOther)
-		if m, _ := db.MotionByID(ctx, electronic); m.Yes != 1 || m.No != 1 || m.Passed || m.CountedBy != "electronic" {
+		if m, _ := db.Governance.MotionByID(ctx, electronic); m.Yes != 1 || m.No != 1 || m.Passed || m.CountedBy != "electronic" {
 			t.Fatalf("the electronic count: %+v", m)
 		}
 
 		// An election by secret ballot.
 		post(mpath+"/elections", url.Values{"title": {"Election of a vice chair"}, "seats": {"1"},
 			"candidate": {itoa(person[5]), itoa(person[6])}}, http.StatusSeeOther)
-		es, err := db.Elections(ctx, meetingID)
+		es, err := db.Voting.Elections(ctx, meetingID)
 		if err != nil || len(es) != 1 || es[0].Issued != 21 {
 			t.Fatalf("elections %+v %v", es, err)
 		}
@@ -299,7 +299,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		}
 		wantStatus(t, cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[3])}, "choice": {itoa(person[6])}}), http.StatusForbidden)
 		for i := 2; i <= 12; i++ { // eleven more for candidate 5: 12 votes, more than half of 21
-			if _, err := db.CastBallot(ctx, e.setup, es[0].ID, seat[i], []int64{person[5]}, testSealer); err != nil {
+			if _, err := db.Voting.CastBallot(ctx, e.setup, es[0].ID, seat[i], []int64{person[5]}, testSealer); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -375,11 +375,11 @@ func TestMeetingThroughThePages(t *testing.T) {
 			}
 		}
 		// A term of B's is not reachable through A's path.
-		bc, err := db.CreateBody(ctx, e.setup, e.b.ID, "council", "理事会", "Council")
+		bc, err := db.Governance.CreateBody(ctx, e.setup, e.b.ID, "council", "理事会", "Council")
 		if err != nil {
 			t.Fatal(err)
 		}
-		bt, err := db.StartTerm(ctx, e.setup, bc.ID, 1, "2025-01-01")
+		bt, err := db.Governance.StartTerm(ctx, e.setup, bc.ID, 1, "2025-01-01")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,11 +45,11 @@ func newEnvWith(t *testing.T, db *dbtest.DB, cfg web.Config) *env {
 	t.Helper()
 	e := &env{t: t, db: db, setup: kexie.Actor{Username: "setup", Source: "test", System: true}}
 	var err error
-	if e.root, err = db.EnsureRoot(ctx, e.setup); err != nil {
+	if e.root, err = db.Registry.EnsureRoot(ctx, e.setup); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(code string, parent int64) kexie.Organisation {
-		o, err := db.CreateOrg(ctx, e.setup, kexie.Organisation{Code: code, ParentID: parent, Kind: "provincial_association", NameZH: code + "省科协", NameEN: code + " Association"})
+		o, err := db.Registry.CreateOrg(ctx, e.setup, kexie.Organisation{Code: code, ParentID: parent, Kind: "provincial_association", NameZH: code + "省科协", NameEN: code + " Association"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ const testPassword = "correct horse battery staple"
 
 func (e *env) user(name string, role kexie.Role, org kexie.Organisation) kexie.User {
 	e.t.Helper()
-	u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: name, DisplayName: name, Password: testPassword, Role: role, OrgID: org.ID})
+	u, err := e.db.Access.CreateUser(ctx, e.setup, access.NewUser{Username: name, DisplayName: name, Password: testPassword, Role: role, OrgID: org.ID})
 	if err != nil {
 		e.t.Fatal(err)
 	}

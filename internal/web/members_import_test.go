@@ -41,7 +41,7 @@ func exported(t *testing.T, e *env, sl *seal.Sealer) []string {
 	t.Helper()
 	var got []string
 	x := membership.MemberExport{Reveal: sl != nil, Reason: "test", Sealer: sl}
-	if _, err := e.db.ExportMembers(ctx, e.setup, x, func(m kexie.MemberRecord) error {
+	if _, err := e.db.Membership.ExportMembers(ctx, e.setup, x, func(m kexie.MemberRecord) error {
 		got = append(got, m.OrgCode+"/"+m.MemberNo+" "+m.IDNumber)
 		return nil
 	}); err != nil {

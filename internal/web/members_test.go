@@ -28,7 +28,7 @@ func TestMembersPages(t *testing.T) {
 			}
 			return m
 		}
-		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			mk("A-1", "A", "王芳", "wangfang", "11010519491231002X"), mk("A1-1", "A1", "曾小明", "zengxiaoming", ""), mk("B-1", "B", "王芳", "wangfang", ""),
 		}, sl), membership.MemberImportOptions{})
 		if err != nil {
@@ -80,7 +80,7 @@ func TestMembersPages(t *testing.T) {
 		}
 		wantStatus(t, c.post("/members/"+id+"/dues", url.Values{"date": {"2026-03-01"}, "amount": {"50.5"}, "period": {"2026"}}), http.StatusSeeOther)
 		wantStatus(t, c.post("/members/"+id+"/dues", url.Values{"date": {"2026-03-01"}, "amount": {"-1"}}), http.StatusBadRequest)
-		m, _ := e.db.MemberByID(ctx, list.Members[0].ID)
+		m, _ := e.db.Membership.MemberByID(ctx, list.Members[0].ID)
 		if m.Record.LastDuesPaid != "2026-03-01" {
 			t.Fatalf("last dues %q", m.Record.LastDuesPaid)
 		}
@@ -94,7 +94,7 @@ func TestMembersPages(t *testing.T) {
 			t.Fatalf("lapse review list (%d): %.600s", l.StatusCode, l.body)
 		}
 		wantStatus(t, c.post("/lapse", url.Values{"as_of": {"2026-11-20"}}), http.StatusOK)
-		if m, _ := e.db.SearchMembers(ctx, dbtest.System, membership.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {
+		if m, _ := e.db.Membership.SearchMembers(ctx, dbtest.System, membership.MemberFilter{Q: "A1-1"}, 0, 10); len(m) > 0 {
 			_ = m
 		}
 		// Another subtree's member: not found.
@@ -114,20 +114,20 @@ func TestMembersPages(t *testing.T) {
 func TestMemberSeesOnlyOwnRecord(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := newEnv(t, db)
-		_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
+		_, err := e.db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords([]kexie.MemberRecord{
 			{MemberNo: "A-1", OrgCode: "A", Type: "individual", Name: "王芳", Status: "active", Joined: "2020-01-01"},
 			{MemberNo: "A-2", OrgCode: "A", Type: "individual", Name: "李娜", Status: "active", Joined: "2020-01-01"},
 		}, nil), membership.MemberImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: "wang.fang", Password: testPassword})
+		u, err := e.db.Access.CreateUser(ctx, e.setup, access.NewUser{Username: "wang.fang", Password: testPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
-		own, _ := e.db.MemberByOrgNo(ctx, "A", "A-1")
-		other, _ := e.db.MemberByOrgNo(ctx, "A", "A-2")
-		if err := e.db.LinkMemberAccount(ctx, e.setup, u.ID, own.ID); err != nil {
+		own, _ := e.db.Membership.MemberByOrgNo(ctx, "A", "A-1")
+		other, _ := e.db.Membership.MemberByOrgNo(ctx, "A", "A-2")
+		if err := e.db.Membership.LinkMemberAccount(ctx, e.setup, u.ID, own.ID); err != nil {
 			t.Fatal(err)
 		}
 		c := e.client()

@@ -158,7 +158,7 @@ func TestAPIResponsesMatchDocument(t *testing.T) {
 		wantStatus(t, call(b, "POST", "/api/v1/users", tok.Secret, map[string]any{"username": "ma.li", "role": "staff", "org_code": "A"}), http.StatusConflict)
 		raw := b.api("POST", "/api/v1/users", tok.Secret, json_(`{"username": "ok.name", "role": "staff", "org_code": "A", "colour": "red"}`))
 		wantStatus(t, raw, http.StatusBadRequest)
-		if _, err := e.db.UserByName(ctx, "ok.name"); err == nil {
+		if _, err := e.db.Access.UserByName(ctx, "ok.name"); err == nil {
 			t.Fatal("a refused request created a user")
 		}
 		wantStatus(t, call(b, "GET", "/api/v1/audit?limit=abc", tok.Secret, nil), http.StatusBadRequest)

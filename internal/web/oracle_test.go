@@ -297,7 +297,7 @@ func oracleSetupOrgs(t *testing.T, w *oracleWorld, rng *rand.Rand, n int) {
 		}
 		kind := oracleKinds[rng.IntN(len(oracleKinds))]
 		code := fmt.Sprintf("R%02d", i)
-		o, err := e.db.CreateOrg(ctx, e.setup, kexie.Organisation{Code: code, ParentID: w.orgs[parent].id, Kind: kind,
+		o, err := e.db.Registry.CreateOrg(ctx, e.setup, kexie.Organisation{Code: code, ParentID: w.orgs[parent].id, Kind: kind,
 			NameZH: code + "科协", NameEN: code + " Association"})
 		if err != nil {
 			t.Fatal(err)
@@ -337,10 +337,10 @@ func oracleSetupMembers(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			want = append(want, imported{oi, no})
 		}
 	}
-	_, err := e.db.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+	_, err := e.db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
 	must(err)
 	for _, im := range want {
-		m, err := e.db.MemberByNo(ctx, w.orgs[im.org].id, im.no)
+		m, err := e.db.Membership.MemberByNo(ctx, w.orgs[im.org].id, im.no)
 		must(err)
 		w.members = append(w.members, oMember{id: m.ID, org: im.org, person: m.PersonID, no: im.no})
 	}
@@ -355,20 +355,20 @@ func oracleSetupMembers(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			if rng.IntN(4) == 0 {
 				typ = "foreign"
 			}
-			id, _, err := e.db.Apply(ctx, e.setup, o.id, kexie.MemberRecord{Type: typ, Name: fmt.Sprintf("申请人%d", n)}, nil, nil)
+			id, _, err := e.db.Membership.Apply(ctx, e.setup, o.id, kexie.MemberRecord{Type: typ, Name: fmt.Sprintf("申请人%d", n)}, nil, nil)
 			must(err)
 			m := oMember{id: id, org: oi, applicant: true}
 			switch rng.IntN(3) {
 			case 1: // rejected
-				_, err = e.db.Decide(ctx, e.setup, id, membership.Decision{Action: "reject", Day: "2025-01-02", Note: "不符合条件"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "reject", Day: "2025-01-02", Note: "不符合条件"})
 				must(err)
 				m.decided = true
 			case 2: // approved: a card
-				_, err = e.db.Decide(ctx, e.setup, id, membership.Decision{Action: "review", Day: "2025-01-02"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "review", Day: "2025-01-02"})
 				must(err)
-				_, err = e.db.Decide(ctx, e.setup, id, membership.Decision{Action: "approve", Day: "2025-01-03", Body: "council", Resolution: "决议1号"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "approve", Day: "2025-01-03", Body: "council", Resolution: "决议1号"})
 				must(err)
-				c, err := e.db.CardByMembership(ctx, id)
+				c, err := e.db.Membership.CardByMembership(ctx, id)
 				must(err)
 				m.decided, m.card = true, c.Token
 			}
@@ -399,11 +399,11 @@ func oracleSetupGovernance(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 		if len(mem) < 2 || oi != 1 && rng.IntN(10) < 3 {
 			continue
 		}
-		must(e.db.SetCharter(ctx, e.setup, o.id, "national_society"))
-		b, err := e.db.CreateBody(ctx, e.setup, o.id, charter.Council, "理事会", "Council")
+		must(e.db.Governance.SetCharter(ctx, e.setup, o.id, "national_society"))
+		b, err := e.db.Governance.CreateBody(ctx, e.setup, o.id, charter.Council, "理事会", "Council")
 		must(err)
 		w.bodies = append(w.bodies, oBody{b.ID, oi})
-		tm, err := e.db.StartTerm(ctx, e.setup, b.ID, 1, "2024-01-01")
+		tm, err := e.db.Governance.StartTerm(ctx, e.setup, b.ID, 1, "2024-01-01")
 		must(err)
 		w.terms = append(w.terms, oTerm{tm.ID, oi, len(w.bodies) - 1})
 		ti := len(w.terms) - 1
@@ -413,12 +413,12 @@ func oracleSetupGovernance(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			if k == 0 {
 				post = "chair"
 			}
-			id, err := e.db.AddSeat(ctx, e.setup, tm.ID, governance.NewSeat{PersonID: w.members[mi].person, Post: post, Seated: "2024-01-01"})
+			id, err := e.db.Governance.AddSeat(ctx, e.setup, tm.ID, governance.NewSeat{PersonID: w.members[mi].person, Post: post, Seated: "2024-01-01"})
 			must(err)
 			w.seats = append(w.seats, oSeat{id, oi, ti, w.members[mi].person})
 			seats = append(seats, len(w.seats)-1)
 		}
-		mid, err := e.db.CreateMeeting(ctx, e.setup, tm.ID, governance.NewMeeting{Held: "2025-06-01", Place: "北京"})
+		mid, err := e.db.Governance.CreateMeeting(ctx, e.setup, tm.ID, governance.NewMeeting{Held: "2025-06-01", Place: "北京"})
 		must(err)
 		mt := oMeeting{id: mid, org: oi, term: ti, seats: seats, proxy: map[int]int{}}
 		var att []governance.Presence
@@ -430,11 +430,11 @@ func oracleSetupGovernance(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			}
 			att = append(att, p)
 		}
-		must(e.db.SetAttendance(ctx, e.setup, mid, att))
+		must(e.db.Governance.SetAttendance(ctx, e.setup, mid, att))
 		w.meetings = append(w.meetings, mt)
 		mi := len(w.meetings) - 1
 		for _, by := range []string{"electronic", "clerk"} {
-			id, err := e.db.OpenMotion(ctx, e.setup, mid, "议案 "+by, "ordinary", by)
+			id, err := e.db.Governance.OpenMotion(ctx, e.setup, mid, "议案 "+by, "ordinary", by)
 			must(err)
 			w.motions = append(w.motions, oMotion{id, mi})
 		}
@@ -442,7 +442,7 @@ func oracleSetupGovernance(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 		for _, s := range seats {
 			cands = append(cands, w.seats[s].person)
 		}
-		eid, err := e.db.OpenElection(ctx, e.setup, mid, governance.NewElection{Title: "选举", Seats: 1, Candidates: cands})
+		eid, err := e.db.Voting.OpenElection(ctx, e.setup, mid, governance.NewElection{Title: "选举", Seats: 1, Candidates: cands})
 		must(err)
 		w.elections = append(w.elections, oElection{eid, mi})
 	}
@@ -459,20 +459,20 @@ func oracleSetupFilings(t *testing.T, w *oracleWorld, rng *rand.Rand, viewer int
 		if o.parent < 0 || !o.kind.CountyOrAbove() || rng.IntN(2) == 0 {
 			continue
 		}
-		if err := e.db.ChangeOrgStatus(ctx, e.setup, o.id, registry.StatusChange{Action: "rename", Happened: "2025", Resolution: "决议",
+		if err := e.db.Registry.ChangeOrgStatus(ctx, e.setup, o.id, registry.StatusChange{Action: "rename", Happened: "2025", Resolution: "决议",
 			NameZH: o.code + "新科协"}); err != nil {
 			t.Fatal(err)
 		}
 		renamed[o.code] = oi
 	}
 	if s := 1 + rng.IntN(len(w.orgs)-1); renamed[w.orgs[s].code] == 0 {
-		if err := e.db.ChangeOrgStatus(ctx, e.setup, w.orgs[s].id, registry.StatusChange{Action: "suspend", Happened: "2025", Resolution: "决议"}); err != nil {
+		if err := e.db.Registry.ChangeOrgStatus(ctx, e.setup, w.orgs[s].id, registry.StatusChange{Action: "suspend", Happened: "2025", Resolution: "决议"}); err != nil {
 			t.Fatal(err)
 		}
 		w.orgs[s].suspended = true
 		renamed[w.orgs[s].code] = s
 	}
-	fs, err := e.db.Filings(ctx, dbtest.As(viewer), false, 1000)
+	fs, err := e.db.Registry.Filings(ctx, dbtest.As(viewer), false, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,7 +483,7 @@ func oracleSetupFilings(t *testing.T, w *oracleWorld, rng *rand.Rand, viewer int
 		}
 		w.filings = append(w.filings, oFiling{f.ID, w.orgs[oi].parent})
 	}
-	mfs, err := e.db.MemberFilings(ctx, dbtest.As(viewer), 1000)
+	mfs, err := e.db.Membership.MemberFilings(ctx, dbtest.As(viewer), 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,13 +507,13 @@ func oracleSetupUsers(t *testing.T, w *oracleWorld, rng *rand.Rand, n int) {
 		if len(grants) > 0 {
 			nu.Role, nu.OrgID = grants[0].role, w.orgs[grants[0].org].id
 		}
-		x, err := e.db.CreateUser(ctx, e.setup, nu)
+		x, err := e.db.Access.CreateUser(ctx, e.setup, nu)
 		if err != nil {
 			t.Fatal(err)
 		}
 		u.id = x.ID
 		for _, g := range grants[min(1, len(grants)):] {
-			if err := e.db.GrantRole(ctx, e.setup, u.id, w.orgs[g.org].id, g.role); err != nil {
+			if err := e.db.Access.GrantRole(ctx, e.setup, u.id, w.orgs[g.org].id, g.role); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -561,7 +561,7 @@ func oracleSetupUsers(t *testing.T, w *oracleWorld, rng *rand.Rand, n int) {
 			link = others[rng.IntN(len(others))]
 		}
 		if link >= 0 {
-			if err := e.db.LinkMemberAccount(ctx, e.setup, u.id, w.members[link].id); err != nil {
+			if err := e.db.Membership.LinkMemberAccount(ctx, e.setup, u.id, w.members[link].id); err != nil {
 				t.Fatal(err)
 			}
 			u.person = w.members[link].person
@@ -582,7 +582,7 @@ func oracleNewSession(t *testing.T, w *oracleWorld, u *oUser) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.e.db.CreateSession(ctx, kexie.Actor{UserID: u.id, Username: u.name, Source: "test"}, u.id, auth.TokenHash(tok), "", "oracle",
+	if _, err := w.e.db.Access.CreateSession(ctx, kexie.Actor{UserID: u.id, Username: u.name, Source: "test"}, u.id, auth.TokenHash(tok), "", "oracle",
 		web.DefaultConfig().Sessions); err != nil {
 		t.Fatal(err)
 	}
@@ -597,7 +597,7 @@ func oracleNewSession(t *testing.T, w *oracleWorld, u *oUser) {
 
 // oracleNewToken issues u an API token; main: the one u's API calls use.
 func oracleNewToken(t *testing.T, w *oracleWorld, u *oUser, name string, main bool) {
-	tok, secret, err := w.e.db.CreateAPIToken(ctx, w.e.setup, u.id, name, nil)
+	tok, secret, err := w.e.db.Access.CreateAPIToken(ctx, w.e.setup, u.id, name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -611,7 +611,7 @@ func oracleNewToken(t *testing.T, w *oracleWorld, u *oUser, name string, main bo
 // the store), a new session and a new main token (its tokens were
 // revoked).
 func oracleRestoreUser(t *testing.T, w *oracleWorld, u *oUser) {
-	if err := w.e.db.EnableUser(ctx, w.e.setup, u.id); err != nil {
+	if err := w.e.db.Access.EnableUser(ctx, w.e.setup, u.id); err != nil {
 		t.Fatal(err)
 	}
 	for i := range w.tokens {

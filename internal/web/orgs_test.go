@@ -25,7 +25,7 @@ func demoEnv(t *testing.T, db *dbtest.DB) *env {
 
 func (e *env) orgUser(name string, role kexie.Role, code string) kexie.User {
 	e.t.Helper()
-	o, err := e.db.OrgByCode(ctx, code)
+	o, err := e.db.Registry.OrgByCode(ctx, code)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestProfileAndStats(t *testing.T) {
 func TestCountyStaffSeeOnlyTheirCounty(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := demoEnv(t, db)
-		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+		county, _ := e.db.Registry.OrgByCode(ctx, "HLJ-CTY-001")
 		e.orgUser("county.staff", kexie.RoleStaff, county.Code)
 		c := e.client()
 		c.mustLogin("county.staff")
@@ -163,17 +163,17 @@ func TestImportUIAndScopedWrites(t *testing.T) {
 		if !strings.Contains(r.body, "orgs: 4 read, 1 created, 0 updated, 0 unchanged, 3 rejected, 0 warnings") || !strings.Contains(r.body, "nothing was written") {
 			t.Fatalf("preview: %s", r.body)
 		}
-		if _, err := e.db.OrgByCode(ctx, "NEW-RUR"); err == nil {
+		if _, err := e.db.Registry.OrgByCode(ctx, "NEW-RUR"); err == nil {
 			t.Fatal("the preview wrote")
 		}
 		r = upload(c, "orgs.csv", file, false)
 		if !strings.Contains(r.body, "orgs: 4 read, 1 created, 0 updated, 0 unchanged, 3 rejected, 0 warnings") || strings.Count(r.body, "not permitted") != 1 || !strings.Contains(r.body, "parent HLJ-CTY-002 was rejected") {
 			t.Fatalf("import: %s", r.body)
 		}
-		if sib, _ := e.db.OrgByCode(ctx, "HLJ-CTY-002"); sib.NameZH == "改名" {
+		if sib, _ := e.db.Registry.OrgByCode(ctx, "HLJ-CTY-002"); sib.NameZH == "改名" {
 			t.Fatal("county staff renamed a sibling county")
 		}
-		if _, err := e.db.OrgByCode(ctx, "NEW-RUR"); err != nil {
+		if _, err := e.db.Registry.OrgByCode(ctx, "NEW-RUR"); err != nil {
 			t.Fatal("the allowed row was not written")
 		}
 		// The county's export holds its own subtree only.
@@ -191,7 +191,7 @@ func TestStatusChangeIsFiledWithTheNextHigherAssociation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		e := demoEnv(t, db)
 		e.orgUser("county.admin", kexie.RoleOrgAdmin, "HLJ-CTY-001")
-		county, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+		county, _ := e.db.Registry.OrgByCode(ctx, "HLJ-CTY-001")
 		e.orgUser("city.staff", kexie.RoleStaff, county.ParentCode)
 		c := e.client()
 		c.lang = "en"
@@ -257,7 +257,7 @@ func TestEditProfile(t *testing.T) {
 		t.Fatal("bad region: no clear error, or the form lost its input")
 	}
 	wantStatus(t, c.post("/orgs/HLJ-CTY-001/profile", form), http.StatusSeeOther)
-	o, _ := e.db.OrgByCode(ctx, "HLJ-CTY-001")
+	o, _ := e.db.Registry.OrgByCode(ctx, "HLJ-CTY-001")
 	if o.Address != "哈尔滨市道里区" || o.LegalRep != "王芳" || o.Established != "1984-05" || o.USCC != "91350100M000100Y43" || o.NameEN != "Daoli District Association" {
 		t.Fatalf("profile not saved: %+v", o)
 	}

@@ -223,7 +223,7 @@ func TestLanguageNegotiationAndSwitch(t *testing.T) {
 			t.Fatal("switch to English not remembered")
 		}
 		// … and on the account, so another browser gets it too.
-		got, _ := e.db.UserByID(ctx, u.ID)
+		got, _ := e.db.Access.UserByID(ctx, u.ID)
 		if got.Lang != "en" {
 			t.Fatalf("user language %q", got.Lang)
 		}
@@ -313,7 +313,7 @@ func TestNotFoundAndErrors(t *testing.T) {
 
 func TestMustChangeOneTimePassword(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		u, err := e.db.CreateUser(ctx, e.setup, access.NewUser{Username: "new.admin", Password: "one-time-pass-123", MustChangePassword: true, Role: kexie.RoleSysAdmin, OrgID: e.root.ID})
+		u, err := e.db.Access.CreateUser(ctx, e.setup, access.NewUser{Username: "new.admin", Password: "one-time-pass-123", MustChangePassword: true, Role: kexie.RoleSysAdmin, OrgID: e.root.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,7 +340,7 @@ func TestMustChangeOneTimePassword(t *testing.T) {
 		r = c.post("/account/password", url.Values{"current": {"one-time-pass-123"}, "new": {"新的密码：科协二〇二六"}, "confirm": {"新的密码：科协二〇二六"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		wantStatus(t, c.get("/admin/users"), http.StatusOK)
-		if _, err := e.db.Authenticate(ctx, u.Username, "新的密码：科协二〇二六"); err != nil {
+		if _, err := e.db.Access.Authenticate(ctx, u.Username, "新的密码：科协二〇二六"); err != nil {
 			t.Fatal("new Chinese password does not work:", err)
 		}
 	})
@@ -354,7 +354,7 @@ func TestSubtreeScoping(t *testing.T) {
 		e.user("auditor.a", kexie.RoleAuditor, e.a)
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		both := e.user("staff.ab", kexie.RoleStaff, e.a1)
-		if err := e.db.GrantRole(ctx, e.setup, both.ID, e.b.ID, kexie.RoleAuditor); err != nil {
+		if err := e.db.Access.GrantRole(ctx, e.setup, both.ID, e.b.ID, kexie.RoleAuditor); err != nil {
 			t.Fatal(err)
 		}
 		adm := e.client()
@@ -485,7 +485,7 @@ func TestTrustedProxy(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("sign-in through the proxy: %d %s", rec.Code, rec.Body)
 	}
-	u, _ := e.db.UserByName(ctx, "proxy.user")
+	u, _ := e.db.Access.UserByName(ctx, "proxy.user")
 	es, _ := e.db.Audit(ctx, dbtest.As(u.ID), sqldb.AuditFilter{Action: "auth.login"})
 	if len(es) != 1 || es[0].Source != "198.51.100.7" {
 		t.Fatalf("audit source: %+v", es)

@@ -23,28 +23,20 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 )
 
-// DB is a migrated database with every domain over it, so that a test's
-// set-up reads as one list of steps (db.CreateOrg, db.CreateUser,
-// db.ImportMembers …) whatever domain each belongs to. Tests only: the
-// program wires each domain where it is used.
+// DB is a migrated database with every domain over it, each under its own
+// name (db.Registry.CreateOrg, db.Access.CreateUser,
+// db.Membership.ImportMembers …), so that a test names the domain it calls
+// and the fixture is not one type that does everything. The SQL layer's own
+// methods (Migrate, Audit, Close …) and dbtest's helpers (RawExec …) stay on
+// DB itself. Tests only: the program wires each domain where it is used.
 type DB struct {
 	*sqldb.DB
-	*Access
-	*Registry
-	*Membership
-	*Governance
-	*Voting
+	Access     *access.Service
+	Registry   *registry.Service
+	Membership *membership.Service
+	Governance *governance.Service
+	Voting     *governance.Voting
 }
-
-// The domains under names of their own, so that they can be embedded side
-// by side.
-type (
-	Access     = access.Service
-	Registry   = registry.Service
-	Membership = membership.Service
-	Governance = governance.Service
-	Voting     = governance.Voting
-)
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {

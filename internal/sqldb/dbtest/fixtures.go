@@ -33,11 +33,11 @@ func Tree(t testing.TB, db *DB) (root, a, a1, b kexie.Organisation) {
 	t.Helper()
 	ctx := context.Background()
 	var err error
-	if root, err = db.EnsureRoot(ctx, Admin); err != nil {
+	if root, err = db.Registry.EnsureRoot(ctx, Admin); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(code string, parent int64) kexie.Organisation {
-		o, err := db.CreateOrg(ctx, Admin, kexie.Organisation{Code: code, ParentID: parent, Kind: "provincial_association", NameZH: code + "科协"})
+		o, err := db.Registry.CreateOrg(ctx, Admin, kexie.Organisation{Code: code, ParentID: parent, Kind: "provincial_association", NameZH: code + "科协"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func Tree(t testing.TB, db *DB) (root, a, a1, b kexie.Organisation) {
 // holding role on the organisation org.
 func User(t testing.TB, db *DB, name string, role kexie.Role, org int64) kexie.User {
 	t.Helper()
-	u, err := db.CreateUser(context.Background(), Admin, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: org})
+	u, err := db.Access.CreateUser(context.Background(), Admin, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: org})
 	if err != nil {
 		t.Fatal(err)
 	}
