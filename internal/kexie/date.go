@@ -49,7 +49,7 @@ func ParseDay(s string) (Date, error) {
 	if d, ok := parseISODay(s); ok {
 		return d, nil
 	}
-	return Date{}, Errorf(CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", s)
+	return Date{}, Errorf(CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", Excerpt(s))
 }
 
 // parseISODay reads exactly YYYY-MM-DD, a day that exists. (Written out:

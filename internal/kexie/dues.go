@@ -36,7 +36,7 @@ func ParseDuesPeriod(s string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", Errorf(CodeInvalid, "err.dues_period", "unknown dues period %q", s)
+	return "", Errorf(CodeInvalid, "err.dues_period", "unknown dues period %q", Excerpt(s))
 }
 
 // StandardInForce picks, among standards, the one in force on day for

@@ -94,3 +94,20 @@ func AsError(err error) *Error {
 	}
 	return &Error{Code: CodeInternal, Key: "err.internal", Message: "internal error", Err: err}
 }
+
+// excerptRunes is how much of a value a message quotes.
+const excerptRunes = 40
+
+// Excerpt is s as a message quotes a value a person or a file gave: at most
+// its first 40 characters, then "…". A message never echoes a whole cell
+// of a file (one held half a gigabyte) or a whole field of a form.
+func Excerpt(s string) string {
+	n := 0
+	for i := range s {
+		if n == excerptRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}

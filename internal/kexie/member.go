@@ -19,7 +19,7 @@ func ParseMemberType(s string) (MemberType, error) {
 			return t, nil
 		}
 	}
-	return "", Errorf(CodeInvalid, "err.member_type", "unknown member type %q", s)
+	return "", Errorf(CodeInvalid, "err.member_type", "unknown member type %q", Excerpt(s))
 }
 
 // MemberStatus is where a membership stands.
@@ -39,7 +39,7 @@ func ParseMemberStatus(s string) (MemberStatus, error) {
 			return st, nil
 		}
 	}
-	return "", Errorf(CodeInvalid, "err.member_status", "unknown membership status %q", s)
+	return "", Errorf(CodeInvalid, "err.member_status", "unknown membership status %q", Excerpt(s))
 }
 
 // mainlandMobile: 1[3-9] and nine digits more. (Written out rather than as
@@ -82,7 +82,7 @@ func NormalizePhone(s string) (string, error) {
 	if mainlandMobile(p) || intlPhone(p) {
 		return p, nil
 	}
-	return "", Errorf(CodeInvalid, "err.phone", "malformed telephone number %q: a mainland mobile has 11 digits starting 13–19, other numbers are written +country…", s)
+	return "", Errorf(CodeInvalid, "err.phone", "malformed telephone number %q: a mainland mobile has 11 digits starting 13–19, other numbers are written +country…", Excerpt(s))
 }
 
 // ParseDate reads YYYY-MM-DD as ParseDay does, as a time at midnight UTC;

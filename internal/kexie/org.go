@@ -22,7 +22,7 @@ var OrgKinds = []OrgKind{
 func ParseOrgKind(s string) (OrgKind, error) {
 	k := OrgKind(strings.ToLower(strings.TrimSpace(s)))
 	if !slices.Contains(OrgKinds, k) {
-		return "", Errorf(CodeInvalid, "err.org_kind", "unknown organisation kind %q", s)
+		return "", Errorf(CodeInvalid, "err.org_kind", "unknown organisation kind %q", Excerpt(s))
 	}
 	return k, nil
 }
@@ -69,7 +69,7 @@ func ParseOrgStatus(s string) (OrgStatus, error) {
 	case OrgActive, OrgSuspended, OrgCancelled:
 		return st, nil
 	}
-	return "", Errorf(CodeInvalid, "err.org_status", "unknown status %q (active, suspended or cancelled)", s)
+	return "", Errorf(CodeInvalid, "err.org_status", "unknown status %q (active, suspended or cancelled)", Excerpt(s))
 }
 
 // ParsePartialDate accepts YYYY, YYYY-MM or YYYY-MM-DD (how the seeds date
@@ -87,7 +87,7 @@ func ParsePartialDate(s string) (string, error) {
 			return s, nil
 		}
 	}
-	return "", Errorf(CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", s)
+	return "", Errorf(CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", Excerpt(s))
 }
 
 // ParseYesNo accepts true/false, 1/0, 是/否 and yes/no; empty is false.
@@ -98,7 +98,7 @@ func ParseYesNo(s string) (bool, error) {
 	case "false", "0", "否", "no", "n", "":
 		return false, nil
 	}
-	return false, Errorf(CodeInvalid, "err.yes_no", "%q is not true/false, 1/0 or 是/否", s)
+	return false, Errorf(CodeInvalid, "err.yes_no", "%q is not true/false, 1/0 or 是/否", Excerpt(s))
 }
 
 // Organisation is one node of the federation tree.

@@ -29,7 +29,7 @@ var Roles = []Role{RoleSysAdmin, RoleOrgAdmin, RoleStaff, RoleTreasurer, RoleAcc
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
 	if !slices.Contains(Roles, r) {
-		return "", Errorf(CodeInvalid, "err.role_unknown", "unknown role %q", s)
+		return "", Errorf(CodeInvalid, "err.role_unknown", "unknown role %q", Excerpt(s))
 	}
 	return r, nil
 }

@@ -54,13 +54,13 @@ func gender(s string) (string, error) {
 	case "female", "f", "女", "2":
 		return "female", nil
 	}
-	return "", kexie.Errorf(kexie.CodeInvalid, "err.gender", "unknown gender %q (male/female, 男/女)", s)
+	return "", kexie.Errorf(kexie.CodeInvalid, "err.gender", "unknown gender %q (male/female, 男/女)", kexie.Excerpt(s))
 }
 
 func date(s, field string) (string, error) {
 	t, err := kexie.ParseDate(s)
 	if err != nil {
-		return "", kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", field, s)
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", field, kexie.Excerpt(s))
 	}
 	if t.IsZero() {
 		return "", nil
@@ -128,7 +128,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 			known = known || t == m.IDType
 		}
 		if !known {
-			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_type", "unknown id_type %q", v["id_type"])
+			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_type", "unknown id_type %q", kexie.Excerpt(v["id_type"]))
 		}
 		if m.IDNumber == "" {
 			return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number_missing", "id_type is given without id_number")
@@ -152,15 +152,15 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number", "the identity document number has 5 to 30 characters")
 	}
 	if m.BirthDate != "" && m.BirthDate > now.Format("2006-01-02") {
-		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", m.BirthDate)
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", kexie.Excerpt(m.BirthDate))
 	}
 	m.Nationality = strings.ToUpper(v["nationality"])
 	if m.Nationality != "" && !countryRe.MatchString(m.Nationality) {
-		return m, kexie.Errorf(kexie.CodeInvalid, "err.nationality", "nationality is an ISO 3166 two-letter code, not %q", v["nationality"])
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.nationality", "nationality is an ISO 3166 two-letter code, not %q", kexie.Excerpt(v["nationality"]))
 	}
 	m.Discipline = v["discipline"]
 	if m.Discipline != "" && !disciplineRe.MatchString(m.Discipline) {
-		return m, kexie.Errorf(kexie.CodeInvalid, "err.discipline", "discipline is a GB/T 13745 code of 3, 5 or 7 digits, not %q", m.Discipline)
+		return m, kexie.Errorf(kexie.CodeInvalid, "err.discipline", "discipline is a GB/T 13745 code of 3, 5 or 7 digits, not %q", kexie.Excerpt(m.Discipline))
 	}
 	if m.FrontLine, err = kexie.ParseYesNo(v["front_line"]); err != nil {
 		return m, err

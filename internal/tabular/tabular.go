@@ -4,6 +4,7 @@
 package tabular
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -90,10 +91,10 @@ func header(row []string, spec Spec) ([]string, map[string]bool, error) {
 			continue
 		}
 		if !slices.Contains(spec.Columns, h) {
-			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", h)
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column", "unknown column %q in the header", kexie.Excerpt(h))
 		}
 		if has[h] {
-			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", h)
+			return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_column_twice", "column %q appears twice in the header", kexie.Excerpt(h))
 		}
 		has[h] = true
 		cols[i] = h
@@ -104,6 +105,40 @@ func header(row []string, spec Spec) ([]string, map[string]bool, error) {
 		}
 	}
 	return cols, has, nil
+}
+
+// Bounds on what a file may hold, so that no file exhausts the server: a
+// cell at most Excel's own 32,767 characters, a row at most maxColumns
+// cells; an XLSX workbook at most maxXLSX bytes as given, each of its parts
+// at most maxXLSXPart unzipped and all of them maxXLSXTotal (a 511 KB
+// workbook can hold a cell that inflates to 512 MiB), at most Excel's
+// 1,048,576 rows. CSV files are streamed: any number of rows.
+const (
+	MaxCell      = 32767
+	maxColumns   = 1024
+	maxXLSX      = 64 << 20
+	maxXLSXPart  = 128 << 20
+	maxXLSXTotal = 256 << 20
+	maxXLSXRows  = 1 << 20
+)
+
+// cellTooLong is the error for a cell past MaxCell: where it is, and the
+// start of what it holds, never more.
+func cellTooLong(line, col int, v string) error {
+	return kexie.Errorf(kexie.CodeInvalid, "err.file_cell_long", "line %d, column %d: a cell holds more than %d characters (it starts %q)", line, col+1, MaxCell, kexie.Excerpt(v))
+}
+
+// checkRow applies the bounds on a row's cells.
+func checkRow(row []string, line int) error {
+	if len(row) > maxColumns {
+		return kexie.Errorf(kexie.CodeInvalid, "err.file_columns", "line %d has %d cells; a row has at most %d", line, len(row), maxColumns)
+	}
+	for j, v := range row {
+		if len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell {
+			return cellTooLong(line, j, v)
+		}
+	}
+	return nil
 }
 
 // record turns a data row into a record in vals (cleared first), or
@@ -182,6 +217,9 @@ func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]b
 			return has, kexie.Wrap(kexie.CodeInvalid, "err.file_csv", "the file is not valid CSV: "+err.Error(), err)
 		}
 		line, _ := cr.FieldPos(0)
+		if err := checkRow(row, line); err != nil {
+			return has, err
+		}
 		if cols == nil {
 			if cols, has, err = header(row, spec); err != nil {
 				return nil, err
@@ -285,38 +323,50 @@ func utf8Prefix(b []byte, whole bool) bool {
 	return false
 }
 
-// utf8Checker passes a UTF-8 stream through, failing at the first invalid
-// sequence.
+// utf8Checker passes UTF-8 text on and fails on the first invalid byte
+// sequence. It reads into a buffer of its own and hands out only whole
+// runes: a caller's buffer may be shorter than a rune (a CSV reader's
+// buffer, sliding along a long field, asks for one or two bytes at a time),
+// and handing out nothing then would look like a stalled stream.
 type utf8Checker struct {
-	r    io.Reader
-	tail []byte // an incomplete rune carried to the next read
+	r       io.Reader
+	scratch [32 << 10]byte
+	ready   []byte  // validated bytes not yet handed out
+	tail    [3]byte // an incomplete rune carried to the next read
+	ntail   int
+	err     error // the underlying reader's error, once ready is drained
 }
 
 func (c *utf8Checker) Read(p []byte) (int, error) {
-	n := copy(p, c.tail)
-	c.tail = c.tail[:0]
-	m, err := c.r.Read(p[n:])
-	n += m
-	end := n
-	// Hold back a rune cut at the end of this chunk.
-	for i := n - 1; i >= 0 && i >= n-3; i-- {
-		if utf8.RuneStart(p[i]) {
-			if !utf8.FullRune(p[i:n]) {
-				end = i
-			}
-			break
+	for len(c.ready) == 0 {
+		if c.err != nil {
+			return 0, c.err
 		}
-	}
-	if !utf8.Valid(p[:end]) {
-		return 0, errEncoding
-	}
-	if end < n {
-		if errors.Is(err, io.EOF) {
+		n := copy(c.scratch[:], c.tail[:c.ntail])
+		m, err := c.r.Read(c.scratch[n:])
+		n += m
+		end := n
+		// Hold back a rune cut at the end of this chunk.
+		for i := n - 1; i >= 0 && i >= n-3; i-- {
+			if utf8.RuneStart(c.scratch[i]) {
+				if !utf8.FullRune(c.scratch[i:n]) {
+					end = i
+				}
+				break
+			}
+		}
+		if !utf8.Valid(c.scratch[:end]) {
 			return 0, errEncoding
 		}
-		c.tail = append(c.tail, p[end:n]...)
+		c.ntail = copy(c.tail[:], c.scratch[end:n])
+		if c.ntail > 0 && errors.Is(err, io.EOF) {
+			return 0, errEncoding
+		}
+		c.ready, c.err = c.scratch[:end], err
 	}
-	return end, err
+	k := copy(p, c.ready)
+	c.ready = c.ready[k:]
+	return k, nil
 }
 
 // gbChecker passes a decoded GB18030 stream through, failing at the first
@@ -345,7 +395,17 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	bad := func(err error) error {
 		return kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
 	}
-	f, err := excelize.OpenReader(r)
+	b, err := io.ReadAll(io.LimitReader(r, maxXLSX+1))
+	if err != nil {
+		return nil, bad(err)
+	}
+	if len(b) > maxXLSX {
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_xlsx_large", "an XLSX workbook is read up to %d MiB: save a larger one as CSV", maxXLSX>>20)
+	}
+	if err := zipBounded(b); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxXLSXTotal, UnzipXMLSizeLimit: maxXLSXPart})
 	if err != nil {
 		return nil, bad(err)
 	}
@@ -364,9 +424,15 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	var has map[string]bool
 	vals := map[string]string{}
 	for line := 1; rows.Next(); line++ {
+		if line > maxXLSXRows {
+			return has, kexie.Errorf(kexie.CodeInvalid, "err.file_rows", "an XLSX sheet has at most %d rows", maxXLSXRows)
+		}
 		row, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return has, bad(err)
+		}
+		if err := checkRow(row, line); err != nil {
+			return has, err
 		}
 		if cols == nil {
 			if cols, has, err = header(row, spec); err != nil {
@@ -478,4 +544,23 @@ func unneutralised(v string) string {
 		return v[1:]
 	}
 	return v
+}
+
+// zipBounded checks a workbook's parts before anything is unzipped: each
+// part and all of them together within the bounds, as their sizes are
+// declared (archive/zip refuses a part that unzips to more than it
+// declares, so a declared size cannot lie).
+func zipBounded(b []byte) error {
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
+	}
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > maxXLSXPart || total > maxXLSXTotal {
+			return kexie.Errorf(kexie.CodeInvalid, "err.file_xlsx_unzipped", "the workbook unzips to more than %d MiB: save it as CSV", maxXLSXTotal>>20)
+		}
+	}
+	return nil
 }
