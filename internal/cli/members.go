@@ -276,7 +276,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // is never a day still to come).
 func asOfDay(flag string) (time.Time, error) {
 	if flag == "" {
-		return kexie.ChinaDate(time.Now()), nil
+		return kexie.Today(time.Now()).MidnightUTC(), nil
 	}
 	t, err := kexie.ParseDate(flag)
 	if err != nil || t.IsZero() {

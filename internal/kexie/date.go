@@ -110,7 +110,7 @@ func (d Date) String() string {
 }
 
 // MidnightUTC is the date as a time.Time at midnight UTC, how dates were
-// held and compared before Date (what ParseDate and ChinaDate return); the
+// held and compared before Date (what ParseDate and Today(t).MidnightUTC() return); the
 // zero Date gives the zero time.Time.
 func (d Date) MidnightUTC() time.Time {
 	return time.Unix((d.days-epochDays)*86400, 0).UTC()

@@ -312,8 +312,8 @@ func TestTodayIsBeijingsDay(t *testing.T) {
 		if got := Today(at); got.String() != c.want {
 			t.Errorf("Today(%s) = %s, want %s", c.at, got, c.want)
 		}
-		if got := ChinaDate(at); got != legacyChinaDate(at) || got.Format("2006-01-02") != c.want {
-			t.Errorf("ChinaDate(%s) = %v", c.at, got)
+		if got := Today(at).MidnightUTC(); got != legacyChinaDate(at) || got.Format("2006-01-02") != c.want {
+			t.Errorf("Today(%s) = %v", c.at, got)
 		}
 	}
 	// DateOf reads the day where the time is written; Today moves it to Beijing.
@@ -324,8 +324,8 @@ func TestTodayIsBeijingsDay(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	for i := 0; i < 100000; i++ {
 		at := time.Unix(rng.Int64N(1<<34)-1<<33, rng.Int64N(1e9)).In(time.FixedZone("", (rng.IntN(49)-24)*1800))
-		if ChinaDate(at) != legacyChinaDate(at) || Today(at).MidnightUTC() != legacyChinaDate(at) {
-			t.Fatalf("%v: ChinaDate %v, old %v", at, ChinaDate(at), legacyChinaDate(at))
+		if Today(at).MidnightUTC() != legacyChinaDate(at) {
+			t.Fatalf("%v: Today %v, old %v", at, Today(at).MidnightUTC(), legacyChinaDate(at))
 		}
 		// The day starts in Beijing at or before the instant, the next one after.
 		td := Today(at)

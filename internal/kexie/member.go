@@ -220,10 +220,6 @@ func MaskID(idType, number string) string {
 	return strings.Repeat("*", len(number)-4) + number[len(number)-4:]
 }
 
-// ChinaDate is the calendar day of t in Beijing, as a date at midnight UTC
-// (how dates are compared throughout): Today(t).MidnightUTC().
-func ChinaDate(t time.Time) time.Time { return Today(t).MidnightUTC() }
-
 // EventReason writes the reason of a history event that the system words
 // (an approval, a withdrawal with or without the card, a lapse) as a
 // catalog key and its arguments, so each reader sees it in their language:
@@ -250,9 +246,29 @@ func CleanText(s string) string {
 	}, s)
 }
 
-// EventKeys are the keys EventReason is used with.
-var EventKeys = []string{"event.recorded", "event.import", "event.approved", "event.stage", "event.expelled", "event.withdrawn_card",
-	"event.withdrawn_nocard", "event.lapse"}
+// EventReasonSpec says how a reason the system writes in a history is
+// shown: how many arguments its catalog message takes, and the catalog
+// prefix of its first argument when that argument is itself a word of the
+// catalog (a body, an application stage, a lapse reason), "" when it is
+// shown as written (a resolution, a reason someone typed).
+type EventReasonSpec struct {
+	Args int
+	Word string
+}
+
+// EventReasons is the one registry of the reasons the system writes in
+// histories, by catalog key: EventReason writes them, ParseEventReason
+// reads them back, and pages show them by it.
+var EventReasons = map[string]EventReasonSpec{
+	"event.recorded":         {Args: 0},
+	"event.import":           {Args: 0},
+	"event.approved":         {Args: 2, Word: "body."},
+	"event.stage":            {Args: 2, Word: "stage."},
+	"event.expelled":         {Args: 2},
+	"event.withdrawn_card":   {Args: 1},
+	"event.withdrawn_nocard": {Args: 1},
+	"event.lapse":            {Args: 1, Word: "lapse."},
+}
 
 // ParseEventReason splits a stored reason into its key and arguments; a
 // reason someone typed has no key.
@@ -262,10 +278,8 @@ func ParseEventReason(s string) (key string, args []string) {
 		return "", nil
 	}
 	parts := strings.Split(s, "|")
-	for _, k := range EventKeys {
-		if parts[0] == k {
-			return k, parts[1:]
-		}
+	if _, ok := EventReasons[parts[0]]; ok {
+		return parts[0], parts[1:]
 	}
 	return "", nil
 }

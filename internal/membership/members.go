@@ -359,7 +359,7 @@ func (svc *Service) LapsesWhere(ctx context.Context, actor kexie.Actor, asOf tim
 // A day after today (in China) is refused: lapsing a whole register "as of
 // 2099" is a slip of the keyboard, not a decision.
 func (svc *Service) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time, list []Lapse) error {
-	if today := kexie.ChinaDate(svc.db.Now()); asOf.After(today) {
+	if today := kexie.Today(svc.db.Now()).MidnightUTC(); asOf.After(today) {
 		return kexie.Errorf(kexie.CodeInvalid, "err.lapse_future", "members cannot be marked lapsed as of %s, a day still to come (today is %s)",
 			asOf.Format("2006-01-02"), today.Format("2006-01-02"))
 	}

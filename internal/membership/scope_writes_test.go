@@ -25,7 +25,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
 		dbtest.Must(t, err)
 		mask := func(_, n string) string { return n[:4] + "…" }
-		today := kexie.ChinaDate(db.Now())
+		today := kexie.Today(db.Now()).MidnightUTC()
 
 		// A fresh member of org for each call, so that one call's change
 		// does not decide the next one's answer.

@@ -50,29 +50,17 @@ func eventReason(l *i18n.Localizer, raw string) string {
 	for i, a := range args {
 		vals[i] = a
 	}
-	switch key {
-	case "event.approved":
-		if len(args) > 0 {
-			vals[0] = l.T("body." + args[0])
-		}
-	case "event.stage":
-		if len(args) > 0 {
-			vals[0] = l.T("stage." + args[0])
-		}
-	case "event.lapse":
-		if len(args) > 0 {
-			vals[0] = l.T("lapse." + args[0])
-			if args[0] == kexie.LapseBoth {
-				vals[0] = l.T("lapse."+kexie.LapseNoDues) + ", " + l.T("lapse."+kexie.LapseNoParticipation)
-			}
+	spec := kexie.EventReasons[key]
+	if spec.Word != "" && len(args) > 0 {
+		vals[0] = l.T(spec.Word + args[0])
+		if key == "event.lapse" && args[0] == kexie.LapseBoth {
+			vals[0] = l.T("lapse."+kexie.LapseNoDues) + ", " + l.T("lapse."+kexie.LapseNoParticipation)
 		}
 	}
-	want := map[string]int{"event.recorded": 0, "event.import": 0, "event.approved": 2, "event.stage": 2, "event.expelled": 2,
-		"event.withdrawn_card": 1, "event.withdrawn_nocard": 1, "event.lapse": 1}[key]
-	for len(vals) < want {
+	for len(vals) < spec.Args {
 		vals = append(vals, "")
 	}
-	return strings.TrimSpace(l.T(key, vals[:want]...))
+	return strings.TrimSpace(l.T(key, vals[:spec.Args]...))
 }
 
 // parseTemplates parses each page together with the layout, once, at

@@ -30,7 +30,7 @@ func TestEventReason(t *testing.T) {
 			t.Errorf("en %q: %q, want %q", c.raw, got, c.en)
 		}
 	}
-	for _, k := range kexie.EventKeys {
+	for k := range kexie.EventReasons {
 		if zh.T(k) == k || en.T(k) == k {
 			t.Errorf("%s is missing from a catalog", k)
 		}
