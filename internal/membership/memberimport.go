@@ -665,11 +665,21 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	if samePerson(merged, stored) {
 		return id, nil
 	}
+	if ok, err := mayEditPerson(w.ctx, w.tx, id); err != nil || !ok {
+		if err == nil {
+			w.warn(m, personKept)
+		}
+		return id, err
+	}
 	if err := updatePerson(w.ctx, w.tx, id, merged, m.IDHash, m.IDSealed, m.IDMasked); err != nil {
 		return 0, err
 	}
 	before := personSnapshot(stored)
-	return id, w.tx.Audit(w.ctx, sqldb.Change{Action: "person.update", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
+	orgID := int64(0)
+	if o, ok := w.orgs[m.OrgCode]; ok {
+		orgID = o.id
+	}
+	return id, w.tx.Audit(w.ctx, sqldb.Change{Action: "person.update", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
 		Before: before, After: personSnapshot(merged)})
 }
 
@@ -793,6 +803,19 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 			return nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+	}
+	if found && (!samePerson(m, was.rec) || idHash != was.idHash) {
+		// The holder's details are changed only by someone who may write
+		// every membership they hold; anyone else's row keeps them.
+		ok, err := mayEditPerson(ctx, tx, was.personID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			keepPerson(&m, was.rec)
+			idHash, m.IDSealed, m.IDMasked = was.idHash, "", was.rec.IDMasked
+			w.warn(m, personKept)
 		}
 	}
 	switch {
