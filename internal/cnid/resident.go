@@ -51,6 +51,7 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 	return ResidentID{Number: n, Birth: birth, Male: (n[16]-'0')%2 == 1}, nil
 }
 
-// Masked shows the region code and the last four characters only, as kexie
-// displays ID numbers: 110105********002X.
-func (id ResidentID) Masked() string { return id.Number[:6] + "********" + id.Number[14:] }
+// Masked shows the region code only, as kexie displays ID numbers
+// (110105************): the birth date is shown beside it on records, so
+// the sequence and check digits must stay hidden too.
+func (id ResidentID) Masked() string { return id.Number[:6] + "************" }

@@ -204,15 +204,22 @@ func (m MemberRecord) IDKey() string {
 	return m.IDType + ":" + m.IDNumber
 }
 
-// MaskID shows an identity number as screens do: the resident ID's first
-// six and last four characters (110105********002X); other documents their
-// last four.
+// MaskID shows an identity number as screens do: of a resident ID only its
+// first six characters, the region (110105************); other documents
+// their last four. A resident ID's eight middle digits are the birth date,
+// which records show beside it, and its last four the sequence and check
+// digits: the mask hides them all, so that it and what is shown with it
+// never give the number away (the old 110105************ did, together with
+// the birth date).
+const residentMask = "************"
+
+// MaskID shows an identity number as screens do (see residentMask).
 func MaskID(idType, number string) string {
 	if number == "" {
 		return ""
 	}
 	if idType == "resident_id" && len(number) == 18 {
-		return number[:6] + "********" + number[14:]
+		return number[:6] + residentMask
 	}
 	if len(number) <= 4 {
 		return strings.Repeat("*", len(number))

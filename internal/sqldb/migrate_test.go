@@ -175,3 +175,44 @@ func TestSettingsKeyNotNull(t *testing.T) {
 		t.Fatal("settings took a duplicate key")
 	}
 }
+
+// TestIDMasksHideTheNumber: migration 19 rewrites the masks stored before
+// it (110105********002X, which with the birth date gave the number away)
+// to the region only, on both databases, leaving other documents' alone.
+func TestIDMasksHideTheNumber(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  func(t *testing.T) sqldb.Config
+	}{
+		{"sqlite", func(t *testing.T) sqldb.Config { return sqldb.Config{Path: filepath.Join(t.TempDir(), "old.db")} }},
+		{"postgres", func(t *testing.T) sqldb.Config { return sqldb.Config{DSN: dbtest.PostgresSchema(t)} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, err := dbtest.Open(ctx, c.cfg(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			dbtest.Must(t, db.MigrateToForTest(ctx, 18))
+			dbtest.Must(t, db.RawExec(ctx, `INSERT INTO people (name, id_type, id_masked, birth_date, created_at, updated_at) VALUES
+				('甲', 'resident_id', '110105********002X', '1949-12-31', $1, $1), ('乙', 'passport', '*****6789', '', $1, $1), ('丙', '', '', '', $1, $1)`, db.Now()))
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := db.RawQueryForTest(ctx, `SELECT name, id_masked FROM people ORDER BY name`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for rows.Next() {
+				var n, m string
+				dbtest.Must(t, rows.Scan(&n, &m))
+				got = append(got, n+"="+m)
+			}
+			rows.Close()
+			if fmt.Sprint(got) != "[丙= 乙=*****6789 甲=110105************]" {
+				t.Fatalf("masks after the migration: %v", got)
+			}
+		})
+	}
+}
