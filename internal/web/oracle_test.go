@@ -1312,6 +1312,19 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 			return asMissing("not an active token of the caller")
 		}
 	}
+	// mintModel: a token is made by a signed-in session, never by a
+	// request made with a token.
+	mintModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if x, stop := gate(rt, u); stop {
+				return x
+			}
+			if u.bearer {
+				return oExpect{kind: expStatus, status: 403, code: string(kexie.CodeForbidden), why: "a token does not make tokens"}
+			}
+			return allowed("signed in")
+		}
+	}
 	// applyModel: public applications to an active member organisation.
 	applyModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
 		return func(u *oUser, tg oTarget) oExpect {
@@ -1574,7 +1587,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/users/{id}/enable", users, nil, userModel)
 	def("POST /api/v1/users/{id}/grants", users, jsonBody(map[string]any{"role": "nope", "org_code": "A"}), userModel)
 	def("GET /api/v1/tokens", none, nil, nil)
-	def("POST /api/v1/tokens", none, jsonBody(map[string]any{"name": ""}), nil)
+	def("POST /api/v1/tokens", none, jsonBody(map[string]any{"name": ""}), mintModel)
 	def("DELETE /api/v1/tokens/{id}", tokens, nil, tokenModel)
 	destructive("DELETE /api/v1/tokens/{id}", revoked)
 	// Governance API.

@@ -190,6 +190,12 @@ func (s *handlers) apiTokens(w http.ResponseWriter, r *http.Request, rq *web.Req
 }
 
 func (s *handlers) apiCreateToken(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	if rq.ViaBearer {
+		// A token made by a token would outlive the revocation of the one
+		// that made it (and could be made without expiry): tokens are made
+		// by a person, signed in.
+		return kexie.Errorf(kexie.CodeForbidden, "err.token_from_token", "an API token cannot make tokens: sign in to make one")
+	}
 	var in struct {
 		Name      string     `json:"name"`
 		ExpiresAt *time.Time `json:"expires_at"`
