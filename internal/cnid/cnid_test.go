@@ -205,3 +205,19 @@ func TestInitials(t *testing.T) {
 		}
 	}
 }
+
+// TestResidentIDRegionIsAProvince: an ID number whose first two digits name
+// no province is refused (999999… was taken), whatever its check character
+// (issue 12, item 12).
+func TestResidentIDRegionIsAProvince(t *testing.T) {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	for _, first17 := range []string{"99999919491231002", "00010519491231002", "19010519491231002"} {
+		n := first17 + string(ResidentCheck(first17))
+		if _, err := ParseResidentID(n, now); kexie.AsError(err).Key != "err.resident_id_region" {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+	if _, err := ParseResidentID("11010519491231002X", now); err != nil {
+		t.Errorf("Beijing: %v", err)
+	}
+}

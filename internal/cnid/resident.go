@@ -41,6 +41,9 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 	if strings.Trim(n[:17], "0123456789") != "" || strings.IndexByte("0123456789X", n[17]) < 0 {
 		return ResidentID{}, kexie.Errorf(kexie.CodeInvalid, "err.resident_id_chars", "a resident ID number is 17 digits and a digit or X")
 	}
+	if !provinces[n[:2]] {
+		return ResidentID{}, kexie.Errorf(kexie.CodeInvalid, "err.resident_id_region", "the resident ID number's first two digits name no province")
+	}
 	birth, err := time.Parse("20060102", n[6:14])
 	if err != nil || birth.Year() < 1850 || birth.After(now) {
 		return ResidentID{}, kexie.Errorf(kexie.CodeInvalid, "err.resident_id_birth", "the birth date in the resident ID number is not a valid date")
@@ -55,3 +58,17 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 // (110105************): the birth date is shown beside it on records, so
 // the sequence and check digits must stay hidden too.
 func (id ResidentID) Masked() string { return id.Number[:6] + "************" }
+
+// provinces are the first two digits a resident ID's address code can
+// start with: the provincial divisions of GB/T 2260 (Taiwan, Hong Kong and
+// Macao included). Only the province is checked: the six-digit code is of
+// registration at birth and need not be a division that exists today.
+var provinces = map[string]bool{
+	"11": true, "12": true, "13": true, "14": true, "15": true,
+	"21": true, "22": true, "23": true,
+	"31": true, "32": true, "33": true, "34": true, "35": true, "36": true, "37": true,
+	"41": true, "42": true, "43": true, "44": true, "45": true, "46": true,
+	"50": true, "51": true, "52": true, "53": true, "54": true,
+	"61": true, "62": true, "63": true, "64": true, "65": true,
+	"71": true, "81": true, "82": true, "83": true,
+}

@@ -84,6 +84,14 @@ func (v *Voting) OpenElection(ctx context.Context, actor kexie.Actor, meetingID 
 	if strings.TrimSpace(e.Title) == "" || e.Seats <= 0 || len(e.Candidates) == 0 {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
 	}
+	// Bounded before the write lock is taken: each candidate is looked up
+	// in the transaction, and 250,000 of them held every write for seconds.
+	if len(e.Candidates) > maxListed || e.Seats > len(e.Candidates) {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election_size", "an election has at most %d candidates, and no more seats than candidates", maxListed)
+	}
+	if err := plainText(e.Title); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := v.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {

@@ -263,8 +263,8 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 // granted it. The charter's cap is not enforced here: a term extended past
 // it is a compliance finding, since the extension did happen.
 func (svc *Service) ExtendTerm(ctx context.Context, actor kexie.Actor, termID int64, months int, resolution string) error {
-	if months <= 0 || resolution == "" {
-		return kexie.Errorf(kexie.CodeInvalid, "err.extension", "an extension needs a number of months and the resolution granting it")
+	if months <= 0 || months > maxExtensionMonths || resolution == "" {
+		return kexie.Errorf(kexie.CodeInvalid, "err.extension", "an extension needs a number of months (at most %d) and the resolution granting it", maxExtensionMonths)
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := termOrg(ctx, tx, termID)

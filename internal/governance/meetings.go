@@ -93,6 +93,9 @@ type Presence struct {
 // of the same meeting and is present; no chains, no self-delegation, one
 // proxy per seat.
 func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetingID int64, list []Presence) error {
+	if len(list) > maxListed {
+		return kexie.Errorf(kexie.CodeInvalid, "err.attendance_size", "an attendance list has at most %d seats", maxListed)
+	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
 			return err
@@ -326,6 +329,9 @@ func (svc *Service) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID
 	}
 	if !known || title == "" {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.motion", "a motion needs a title and a decision type")
+	}
+	if err := plainText(title); err != nil {
+		return 0, err
 	}
 	if countedBy == "" {
 		countedBy = "electronic"

@@ -152,3 +152,19 @@ func (svc *Service) MayVoteFor(ctx context.Context, actor kexie.Actor, meetingID
 	}
 	return kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 }
+
+// Bounds on what a request may ask of governance, checked before any write
+// lock: lists a transaction goes through item by item, and numbers no
+// charter would write.
+const (
+	maxListed          = 10000 // candidates of an election, seats of an attendance list
+	maxExtensionMonths = 120   // a term's extension (the charter's cap is a finding, not a refusal)
+)
+
+// plainText refuses a title with control characters (a line break aside).
+func plainText(s string) error {
+	if kexie.CleanText(s) != s {
+		return kexie.Errorf(kexie.CodeInvalid, "err.control_chars", "the text holds control characters")
+	}
+	return nil
+}

@@ -146,7 +146,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	} else if m.IDNumber != "" && (len(m.IDNumber) < 5 || len(m.IDNumber) > 30) {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number", "the identity document number has 5 to 30 characters")
 	}
-	if m.BirthDate != "" && m.BirthDate > now.Format("2006-01-02") {
+	if m.BirthDate != "" && (m.BirthDate > now.Format("2006-01-02") || m.BirthDate < "1850-01-01") {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", kexie.Excerpt(m.BirthDate))
 	}
 	m.Nationality = strings.ToUpper(v["nationality"])

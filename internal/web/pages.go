@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -126,6 +128,16 @@ func DecodeJSON(r *http.Request, v any) error {
 		return kexie.Errorf(kexie.CodeInvalid, "err.json_content_type", "send the body as application/json")
 	}
 	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would turn the bad bytes into U+FFFD silently.
+		return kexie.Errorf(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation")
+	}
+	dec = json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

@@ -1,0 +1,30 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
+)
+
+// TestJSONBodiesAreUTF8: a JSON body with bytes that are not UTF-8 is
+// refused (encoding/json would have stored U+FFFD in their place) (issue
+// 12, item 12).
+func TestJSONBodiesAreUTF8(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.user("json.user", kexie.RoleStaff, e.a)
+		c := e.client()
+		c.mustLogin("json.user")
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/tokens", bytes.NewReader([]byte("{\"name\": \"bad \xff\xfe name\"}")))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", c.csrf)
+		r := c.do(req)
+		wantStatus(t, r, http.StatusBadRequest)
+		var list struct{ Tokens []any }
+		c.api("GET", "/api/v1/tokens", "", nil).json(t, &list)
+		if len(list.Tokens) != 0 {
+			t.Fatalf("a token was made from a body that is not UTF-8")
+		}
+	})
+}
