@@ -35,7 +35,12 @@ func (s *handlers) login(w http.ResponseWriter, r *http.Request, rq *web.Request
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"))
-	acct, addr := "u:"+strings.ToLower(username), "a:"+rq.Addr
+	// Failures count per account and address: a stranger guessing from
+	// elsewhere does not lock the account's owner out (their address has
+	// its own count). Across all addresses an account takes many more
+	// (byAccountAll), so that many addresses together cannot guess on.
+	name := strings.ToLower(username)
+	acct, all, addr := "u:"+name+"|"+rq.Addr, "u:"+name, "a:"+rq.Addr
 	fail := func(status int, e *kexie.Error) error {
 		if err := s.EnsureAnon(w, r, rq); err != nil {
 			return err
@@ -55,10 +60,17 @@ func (s *handlers) login(w http.ResponseWriter, r *http.Request, rq *web.Request
 		s.Logger().Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
 		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
 	}
+	if !s.byAccountAll.Take(all) {
+		s.byAccount.Forgive(acct)
+		s.byAddress.Forgive(addr)
+		s.Logger().Warn("sign-in refused: rate limit across addresses", "username", username, "addr", rq.Addr)
+		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
+	}
 	u, err := s.acc.Authenticate(r.Context(), username, password)
 	if err != nil {
 		if !errors.Is(err, kexie.ErrUnauthorized) {
 			s.byAccount.Forgive(acct)
+			s.byAccountAll.Forgive(all)
 			s.byAddress.Forgive(addr)
 			return err
 		}
@@ -66,6 +78,7 @@ func (s *handlers) login(w http.ResponseWriter, r *http.Request, rq *web.Request
 		return fail(http.StatusUnauthorized, kexie.AsError(err))
 	}
 	s.byAccount.Reset(acct)
+	s.byAccountAll.Forgive(all)
 	s.byAddress.Forgive(addr)
 	token, err := auth.NewToken("")
 	if err != nil {
@@ -140,7 +153,7 @@ func (s *handlers) changePassword(w http.ResponseWriter, r *http.Request, rq *we
 		p.Error = web.Message(rq.L, e)
 		return s.Render(w, web.HTTPStatus(e.Code), "password", p)
 	}
-	acct := "u:" + rq.User.Username
+	acct := "u:" + strings.ToLower(rq.User.Username) + "|" + rq.Addr
 	if !s.byAccount.Take(acct) {
 		return fail(kexie.ErrRateLimited)
 	}

@@ -28,8 +28,9 @@ type handlers struct {
 	db  *sqldb.DB
 	acc *access.Service
 	reg *registry.Service
-	// Failed sign-ins are bounded per account and per client address.
-	byAccount, byAddress *auth.Limiter
+	// Failed sign-ins are bounded per account and client address, per
+	// address, and per account across all addresses (a much higher bound).
+	byAccount, byAddress, byAccountAll *auth.Limiter
 }
 
 // Register adds this domain's routes to a server (web.New takes it as a
@@ -39,6 +40,7 @@ func Register(acc *access.Service, reg *registry.Service) web.Domain {
 		h := &handlers{Server: k, db: k.DB(), acc: acc, reg: reg}
 		h.byAccount = auth.NewLimiter(k.Config().LoginLimitAccount, k.Config().LoginWindow, nil)
 		h.byAddress = auth.NewLimiter(k.Config().LoginLimitAddress, k.Config().LoginWindow, nil)
+		h.byAccountAll = auth.NewLimiter(20*k.Config().LoginLimitAccount, k.Config().LoginWindow, nil)
 		h.register(k)
 	})
 }

@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// TestStrangersCannotLockAnAccount: wrong passwords from one address
+// throttle that address's attempts on the account, not its owner signing
+// in from elsewhere; the owner's own failures still lock their own
+// attempts (issue 12, item 18).
+func TestStrangersCannotLockAnAccount(t *testing.T) {
+	cfg := web.DefaultConfig()
+	cfg.LoginLimitAccount, cfg.LoginLimitAddress = 3, 50
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	e := newEnvWith(t, dbtest.OpenSQLite(t, dbtest.Options{}), cfg)
+	e.user("admin.li", kexie.RoleOrgAdmin, e.a)
+	login := func(c *client, from, password string) resp {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.ts.URL+"/login", nil)
+		req.Header.Set("X-Forwarded-For", from)
+		c.do(req)
+		form := url.Values{"username": {"admin.li"}, "password": {password}, "csrf_token": {c.csrf}}
+		req, _ = http.NewRequest("POST", e.ts.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		return c.do(req)
+	}
+	stranger := e.client()
+	for range 5 {
+		login(stranger, "198.51.100.7", "guess")
+	}
+	wantStatus(t, login(stranger, "198.51.100.7", testPassword), http.StatusTooManyRequests)
+	wantStatus(t, login(e.client(), "203.0.113.9", testPassword), http.StatusSeeOther)
+}
