@@ -38,7 +38,7 @@ func (svc *Service) CreateUser(ctx context.Context, actor kexie.Actor, nu NewUse
 	if err := kexie.CheckDisplayName(nu.DisplayName); err != nil {
 		return u, err
 	}
-	if err := auth.CheckPassword(nu.Password); err != nil {
+	if err := auth.CheckPasswordFor(nu.Password, nu.Username, nu.DisplayName, nu.Email); err != nil {
 		return u, err
 	}
 	if nu.Role != "" {
@@ -312,7 +312,11 @@ func (svc *Service) Authenticate(ctx context.Context, username, password string)
 // reset is what one does after a compromise, and a token an intruder made
 // must not outlive it.
 func (svc *Service) SetPassword(ctx context.Context, actor kexie.Actor, userID int64, password string, mustChange bool, keepSession string) error {
-	if err := auth.CheckPassword(password); err != nil {
+	u, err := svc.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := auth.CheckPasswordFor(password, u.Username, u.DisplayName, u.Email); err != nil {
 		return err
 	}
 	hash, err := auth.HashPassword(password)

@@ -115,7 +115,7 @@ func benchUser(b *testing.B, db *dbtest.DB, name string, role kexie.Role, org st
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := db.Access.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: o.ID})
+	u, err := db.Access.CreateUser(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, access.NewUser{Username: name, Password: dbtest.FixturePassword, Role: role, OrgID: o.ID})
 	if err != nil {
 		b.Fatal(err)
 	}

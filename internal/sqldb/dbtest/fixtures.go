@@ -49,11 +49,11 @@ func Tree(t testing.TB, db *DB) (root, a, a1, b kexie.Organisation) {
 	return
 }
 
-// User creates, as Admin, the account name (password "password-" + name)
+// User creates, as Admin, the account name (password FixturePassword)
 // holding role on the organisation org.
 func User(t testing.TB, db *DB, name string, role kexie.Role, org int64) kexie.User {
 	t.Helper()
-	u, err := db.Access.CreateUser(context.Background(), Admin, access.NewUser{Username: name, Password: "password-" + name, Role: role, OrgID: org})
+	u, err := db.Access.CreateUser(context.Background(), Admin, access.NewUser{Username: name, Password: FixturePassword, Role: role, OrgID: org})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,3 +75,7 @@ func Numbered(rows ...registry.ImportRow) []registry.ImportRow {
 	}
 	return rows
 }
+
+// FixturePassword is the password of the accounts User creates: one the
+// password policy takes (it holds no user name).
+const FixturePassword = "fixture passphrase for tests"
