@@ -113,6 +113,12 @@ func grant(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Ro
 // on orgID, while the user holds a role carrying the other on orgID, one of
 // its ancestors or one of its descendants (the subtrees overlap).
 func dutiesApart(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Role) error {
+	// The user's row first: two grants at once for one user wait for each
+	// other, so neither checks before the other has written (PostgreSQL
+	// reads committed rows; SQLite has one writer anyway).
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET id = id WHERE id = $1`, userID); err != nil {
+		return err
+	}
 	var other kexie.Permission
 	switch {
 	case kexie.RoleGrants(role, kexie.PermFinanceRecord) && kexie.RoleGrants(role, kexie.PermFinanceApprove):

@@ -41,7 +41,9 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 	if strings.Trim(n[:17], "0123456789") != "" || strings.IndexByte("0123456789X", n[17]) < 0 {
 		return ResidentID{}, kexie.Errorf(kexie.CodeInvalid, "err.resident_id_chars", "a resident ID number is 17 digits and a digit or X")
 	}
-	if !provinces[n[:2]] {
+	// A foreigner's permanent residence ID (since 2023) starts with 9 and
+	// the province after it.
+	if !provinces[n[:2]] && !(n[0] == '9' && provinces[n[1:3]]) {
 		return ResidentID{}, kexie.Errorf(kexie.CodeInvalid, "err.resident_id_region", "the resident ID number's first two digits name no province")
 	}
 	birth, err := time.Parse("20060102", n[6:14])

@@ -204,16 +204,15 @@ func (m MemberRecord) IDKey() string {
 	return m.IDType + ":" + m.IDNumber
 }
 
-// MaskID shows an identity number as screens do: of a resident ID only its
-// first six characters, the region (110105************); other documents
-// their last four. A resident ID's eight middle digits are the birth date,
-// which records show beside it, and its last four the sequence and check
-// digits: the mask hides them all, so that it and what is shown with it
-// never give the number away (the old 110105************ did, together with
-// the birth date).
+// residentMask hides all of a resident ID but its first six characters,
+// the region: its eight middle digits are the birth date, which records show
+// beside it, and its last four the sequence and check digits, so a mask
+// that showed them (the old 110105********002X) gave the number away with
+// the birth date.
 const residentMask = "************"
 
-// MaskID shows an identity number as screens do (see residentMask).
+// MaskID shows an identity number as screens do: of a resident ID its
+// region only (110105************), other documents their last four.
 func MaskID(idType, number string) string {
 	if number == "" {
 		return ""

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -114,6 +115,12 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	}
 	m.IDType = strings.ToLower(v["id_type"])
 	m.IDNumber = strings.ToUpper(strings.ReplaceAll(v["id_number"], " ", ""))
+	if strings.ContainsRune(m.IDNumber, '*') {
+		// A masked number, as an export without --reveal-ids writes it:
+		// no document given, so a member on file keeps theirs (a mask is
+		// never sealed as one).
+		m.IDType, m.IDNumber = "", ""
+	}
 	if m.IDNumber != "" && m.IDType == "" {
 		m.IDType = "resident_id"
 	}
@@ -261,7 +268,7 @@ func (c *Checker) Check(rec tabular.Record) (Member, *kexie.Rejection) {
 		}
 	}
 	c.accepted++
-	m.Has = rec.Has
+	m.Has = has(rec)
 	return m, nil
 }
 
@@ -313,4 +320,16 @@ func Values(m Member) []string {
 	}
 	return []string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType, m.IDNumber,
 		m.Nationality, m.Discipline, m.Title, m.Employer, fl, m.Email, m.Phone, m.Joined, string(m.Status), m.LastDuesPaid, m.LastActivity}
+}
+
+// has is the columns a row gives: its file's, less the identity document
+// where the row's is masked (it gives none; the stored one stays).
+func has(rec tabular.Record) map[string]bool {
+	if !strings.ContainsRune(rec.Values["id_number"], '*') {
+		return rec.Has
+	}
+	h := maps.Clone(rec.Has)
+	delete(h, "id_number")
+	delete(h, "id_type")
+	return h
 }

@@ -45,8 +45,8 @@ func (svc *Service) SetDuesStandard(ctx context.Context, actor kexie.Actor, orgI
 	if err != nil {
 		return out, err
 	}
-	if n.AmountFen < 0 || n.AmountFen > maxDuesFen {
-		return out, kexie.Errorf(kexie.CodeInvalid, "err.amount_fen", "amount_fen is a whole number of fen (1/100 yuan), zero to %d", maxDuesFen)
+	if n.AmountFen < 0 || n.AmountFen > MaxDuesFen {
+		return out, kexie.Errorf(kexie.CodeInvalid, "err.amount_fen", "amount_fen is a whole number of fen (1/100 yuan), zero to %d", MaxDuesFen)
 	}
 	period, err := kexie.ParseDuesPeriod(n.Period)
 	if err != nil {
@@ -138,6 +138,6 @@ func (svc *Service) duesStandards(ctx context.Context, where string, args ...any
 	return out, sqldb.MapErr(rows.Err())
 }
 
-// maxDuesFen bounds a dues standard: 1,000,000 yuan a period, far above any
+// MaxDuesFen bounds a dues standard: 1,000,000 yuan a period, far above any
 // society's dues, far below what a sum of many could overflow.
-const maxDuesFen = 100_000_000
+const MaxDuesFen = 100_000_000

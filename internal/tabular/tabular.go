@@ -120,6 +120,7 @@ const (
 	maxXLSXPart  = 128 << 20
 	maxXLSXTotal = 256 << 20
 	maxXLSXRows  = 1 << 20
+	maxXLSXParts = 10000
 )
 
 // cellTooLong is the error for a cell past MaxCell: where it is, and the
@@ -324,10 +325,10 @@ func utf8Prefix(b []byte, whole bool) bool {
 }
 
 // utf8Checker passes UTF-8 text on and fails on the first invalid byte
-// sequence. It reads into a buffer of its own and hands out only whole
-// runes: a caller's buffer may be shorter than a rune (a CSV reader's
-// buffer, sliding along a long field, asks for one or two bytes at a time),
-// and handing out nothing then would look like a stalled stream.
+// sequence. It checks what it reads in a buffer of its own, whole runes at
+// a time, and hands it out however short the caller's buffer is (a CSV
+// reader's buffer, sliding along a long field, asks for one or two bytes):
+// handing out nothing then would look like a stalled stream.
 type utf8Checker struct {
 	r       io.Reader
 	scratch [32 << 10]byte
@@ -338,9 +339,12 @@ type utf8Checker struct {
 }
 
 func (c *utf8Checker) Read(p []byte) (int, error) {
-	for len(c.ready) == 0 {
+	for empty := 0; len(c.ready) == 0; empty++ {
 		if c.err != nil {
 			return 0, c.err
+		}
+		if empty == 100 {
+			return 0, io.ErrNoProgress // as bufio says of a source that gives nothing
 		}
 		n := copy(c.scratch[:], c.tail[:c.ntail])
 		m, err := c.r.Read(c.scratch[n:])
@@ -405,7 +409,7 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	if err := zipBounded(b); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxXLSXTotal, UnzipXMLSizeLimit: maxXLSXPart})
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxXLSXTotal})
 	if err != nil {
 		return nil, bad(err)
 	}
@@ -531,7 +535,9 @@ const formulaStart = "=+-@\t\r"
 // formula gets a leading apostrophe, which spreadsheet programs read as
 // "this is text" and do not show. XLSX cells are stored as text already.
 func neutralised(v string) string {
-	if v != "" && strings.IndexByte(formulaStart, v[0]) >= 0 {
+	if v != "" && (strings.IndexByte(formulaStart, v[0]) >= 0 || v[0] == '\'') {
+		// A cell that starts with an apostrophe gets one more, so that
+		// reading takes exactly one off whatever the cell held.
 		return "'" + v
 	}
 	return v
@@ -540,7 +546,7 @@ func neutralised(v string) string {
 // unneutralised undoes neutralised on a CSV cell read back, so that an
 // export imports as it was exported (+8613800000000 stays a phone number).
 func unneutralised(v string) string {
-	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(formulaStart, v[1]) >= 0 {
+	if len(v) > 1 && v[0] == '\'' && (strings.IndexByte(formulaStart, v[1]) >= 0 || v[1] == '\'') {
 		return v[1:]
 	}
 	return v
@@ -554,6 +560,9 @@ func zipBounded(b []byte) error {
 	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
+	}
+	if len(z.File) > maxXLSXParts {
+		return kexie.Errorf(kexie.CodeInvalid, "err.file_xlsx_unzipped", "the workbook unzips to more than %d MiB: save it as CSV", maxXLSXTotal>>20)
 	}
 	var total uint64
 	for _, f := range z.File {

@@ -132,6 +132,13 @@ func isSafe(method string) bool {
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *Request) error {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
+		if !rq.API {
+			// Tokens are for the JSON API: pages are a person's, in a
+			// browser session (and the token page makes tokens only for
+			// a session: a token making tokens would outlive its own
+			// revocation).
+			return kexie.Errorf(kexie.CodeUnauthorized, "err.token_pages", "API tokens are for /api/v1: sign in to use the pages")
+		}
 		scheme, tok, _ := strings.Cut(h, " ")
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			return kexie.Errorf(kexie.CodeUnauthorized, "err.token_invalid", "invalid or expired API token")

@@ -187,7 +187,7 @@ func (s *handlers) apiSetDuesStandard(w http.ResponseWriter, r *http.Request, rq
 		return err
 	}
 	if in.AmountFen == nil {
-		return kexie.Errorf(kexie.CodeInvalid, "err.amount_fen", "amount_fen is a whole number of fen (1/100 yuan), zero or more")
+		return kexie.Errorf(kexie.CodeInvalid, "err.amount_fen", "amount_fen is a whole number of fen (1/100 yuan), zero to %d", membership.MaxDuesFen)
 	}
 	std, err := s.mem.SetDuesStandard(r.Context(), rq.Actor(r), o.ID, membership.NewDuesStandard{Type: kexie.MemberType(in.Type), AmountFen: *in.AmountFen,
 		Period: in.Period, EffectiveFrom: in.EffectiveFrom, Note: in.Note})
