@@ -129,7 +129,9 @@ func openForImport(ctx context.Context, env Env, d dbFlags, dry bool) (*House, f
 // writeRejections writes the error file: one CSV line per rejected row —
 // line number, code, reason — and nothing else.
 func writeRejections(path string, rs []kexie.Rejection) error {
-	f, err := os.Create(path)
+	// Rejections quote what rows held (member numbers, excerpts of
+	// values): for the operator alone, as the exports are.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("error file: %w", err)
 	}

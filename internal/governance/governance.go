@@ -267,11 +267,8 @@ func (svc *Service) ExtendTerm(ctx context.Context, actor kexie.Actor, termID in
 		return kexie.Errorf(kexie.CodeInvalid, "err.extension", "an extension needs a number of months (at most %d) and the resolution granting it", maxExtensionMonths)
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := termOrg(ctx, tx, termID)
+		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
-			return err
-		}
-		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO term_extensions (term_id, months, resolution, created_at) VALUES ($1, $2, $3, $4)`,
@@ -339,11 +336,8 @@ func (svc *Service) AddSeat(ctx context.Context, actor kexie.Actor, termID int64
 	}
 	var id int64
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := termOrg(ctx, tx, termID)
+		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
-			return err
-		}
-		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO seats (term_id, person_id, post, front_line, age_band, seated) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -390,11 +384,8 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 		if err != nil {
 			return err
 		}
-		orgID, err := termOrg(ctx, tx, termID)
+		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
-			return err
-		}
-		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "seat.end", ObjectType: "seat", ObjectID: strconv.FormatInt(seatID, 10), OrgID: orgID,

@@ -38,11 +38,8 @@ func (svc *Service) CreateMeeting(ctx context.Context, actor kexie.Actor, termID
 	}
 	var id int64
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := termOrg(ctx, tx, termID)
+		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
-			return err
-		}
-		if err := manage(ctx, tx, orgID, notFound("err.term_not_found", "term")); err != nil {
 			return err
 		}
 		var started, ended string

@@ -168,3 +168,13 @@ func plainText(s string) error {
 	}
 	return nil
 }
+
+// manageTerm is manage for an object of term termID; it returns the
+// term's organisation.
+func manageTerm(ctx context.Context, tx *sqldb.Tx, termID int64) (int64, error) {
+	orgID, err := termOrg(ctx, tx, termID)
+	if err != nil {
+		return 0, err
+	}
+	return orgID, manage(ctx, tx, orgID, notFound("err.term_not_found", "term"))
+}

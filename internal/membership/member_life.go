@@ -276,11 +276,8 @@ func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64,
 		return kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := membershipOrg(ctx, tx, id)
+		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -305,11 +302,8 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := membershipOrg(ctx, tx, id)
+		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO participations (membership_id, happened, what, created_at) VALUES ($1, $2, $3, $4)`,
@@ -338,11 +332,8 @@ func membershipOrg(ctx context.Context, tx *sqldb.Tx, id int64) (int64, error) {
 
 func (svc *Service) memberUpdate(ctx context.Context, actor kexie.Actor, id int64, action, q string, after map[string]any, args ...any) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := membershipOrg(ctx, tx, id)
+		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, q, append(args, tx.Now(), id)...); err != nil {
@@ -367,11 +358,8 @@ func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, r
 	}
 	var sealed string
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := membershipOrg(ctx, tx, id)
+		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
-			return err
-		}
-		if err := checkMemberWrite(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT p.id_sealed FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.id = $1`, id).Scan(&sealed); err != nil {

@@ -55,3 +55,13 @@ func (svc *Service) CardOf(ctx context.Context, actor kexie.Actor, id int64) (Ca
 	}
 	return c, nil
 }
+
+// writableMember is the organisation of membership id, for a write of the
+// transaction's actor, who needs membership.write there (checkMemberWrite).
+func writableMember(ctx context.Context, tx *sqldb.Tx, id int64) (int64, error) {
+	orgID, err := membershipOrg(ctx, tx, id)
+	if err != nil {
+		return 0, err
+	}
+	return orgID, checkMemberWrite(ctx, tx, orgID)
+}

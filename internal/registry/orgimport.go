@@ -353,14 +353,11 @@ func (svc *Service) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgI
 	}
 	c.Resolution = strings.TrimSpace(c.Resolution)
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		was, err := OrgTx(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
 		// Before the rules below, whose answers (a resolution needed, already
 		// in that state, cancelled) would describe an organisation the actor
 		// may not see.
-		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
+		was, err := writableOrg(ctx, tx, orgID)
+		if err != nil {
 			return err
 		}
 		if was.Kind.CountyOrAbove() && c.Resolution == "" {

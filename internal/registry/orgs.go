@@ -192,11 +192,8 @@ func moveOrg(ctx context.Context, tx *sqldb.Tx, node, newParent int64) error {
 // system administrators may.
 func (svc *Service) MoveOrg(ctx context.Context, actor kexie.Actor, orgID, newParentID int64) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		was, err := OrgTx(ctx, tx, orgID)
+		was, err := writableOrg(ctx, tx, orgID)
 		if err != nil {
-			return err
-		}
-		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
 			return err
 		}
 		o := was
@@ -432,13 +429,10 @@ type OrgProfile struct {
 // their subtrees it is not found, as one that does not exist.
 func (svc *Service) UpdateOrgProfile(ctx context.Context, actor kexie.Actor, orgID int64, p OrgProfile) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		was, err := OrgTx(ctx, tx, orgID)
-		if err != nil {
-			return err
-		}
 		// Before the comparison: "nothing changed" must not tell an outsider
 		// what the profile holds.
-		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, was.ID, OrgNotFound(orgID)); err != nil {
+		was, err := writableOrg(ctx, tx, orgID)
+		if err != nil {
 			return err
 		}
 		o := was

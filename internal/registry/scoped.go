@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 // Org is the organisation with this code if actor holds p on it. An
@@ -25,4 +26,15 @@ func (svc *Service) Org(ctx context.Context, actor kexie.Actor, p kexie.Permissi
 // to decide which actions to offer (the use cases check again).
 func (svc *Service) May(ctx context.Context, actor kexie.Actor, p kexie.Permission, orgID int64) (bool, error) {
 	return svc.db.Allowed(ctx, actor, p, orgID)
+}
+
+// writableOrg is organisation orgID for a write of the transaction's actor,
+// who needs registry.write on it; outside their subtrees it is not found,
+// checked before any rule of the write can describe it.
+func writableOrg(ctx context.Context, tx *sqldb.Tx, orgID int64) (kexie.Organisation, error) {
+	o, err := OrgTx(ctx, tx, orgID)
+	if err != nil {
+		return o, err
+	}
+	return o, tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, o.ID, OrgNotFound(orgID))
 }
