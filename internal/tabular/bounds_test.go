@@ -109,6 +109,7 @@ func TestFilesCannotExhaustTheServer(t *testing.T) {
 		{"CSV cell of 10 MB", "f.csv", []byte("code,name\nA1," + strings.Repeat("x", 10<<20) + "\n"), "err.file_cell_long"},
 		{"CSV cell one character past the bound", "f.csv", []byte("code,name\nA1," + long + "\n"), "err.file_cell_long"},
 		{"CSV header cell past the bound", "f.csv", []byte("code," + long + "\n"), "err.file_cell_long"},
+		{"CSV cell with a NUL", "f.csv", []byte("code,name\nA1,a\x00b\n"), "err.file_nul"},
 		{"CSV row of too many cells", "f.csv", []byte("code,name\nA1" + strings.Repeat(",x", maxColumns) + "\n"), "err.file_columns"},
 		{"XLSX cell past the bound", "f.xlsx", replaced(t, workbook(t, []any{"code", "name"}, []any{"A1", "PLACEHOLDER"}), "PLACEHOLDER", long), "err.file_cell_long"},
 		{"XLSX part unzipping past the bound", "f.xlsx", withPart(t, workbook(t, []any{"code", "name"}), "xl/media/bomb.bin", maxXLSXPart+1<<20), "err.file_xlsx_unzipped"},

@@ -138,6 +138,11 @@ func checkRow(row []string, line int) error {
 		if len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell {
 			return cellTooLong(line, j, v)
 		}
+		if strings.IndexByte(v, 0) >= 0 {
+			// Stored by SQLite, refused by PostgreSQL: refused on both,
+			// with the line and the column.
+			return kexie.Errorf(kexie.CodeInvalid, "err.file_nul", "line %d, column %d: a cell holds a NUL character", line, j+1)
+		}
 	}
 	return nil
 }

@@ -133,7 +133,9 @@ func DecodeJSON(r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
-	if !utf8.Valid(body) {
+	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 || bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		// Not UTF-8 (encoding/json would store U+FFFD instead), or a NUL
+		// (stored by SQLite, refused by PostgreSQL): refused on both alike.
 		// encoding/json would turn the bad bytes into U+FFFD silently.
 		return kexie.Errorf(kexie.CodeInvalid, "err.json", "the request body is not valid JSON for this operation")
 	}

@@ -254,6 +254,15 @@ func (s *Server) checkCSRF(r *http.Request, rq *Request) error {
 			return kexie.Wrap(kexie.CodeInvalid, "err.form", "the form could not be read", err)
 		}
 		got = r.PostFormValue(CSRFField)
+		// A NUL byte is stored by SQLite and refused by PostgreSQL: the
+		// same answer on both, naming the field.
+		for _, vs := range r.PostForm {
+			for _, v := range vs {
+				if strings.IndexByte(v, 0) >= 0 {
+					return kexie.Errorf(kexie.CodeInvalid, "err.nul", "a form field holds a NUL character")
+				}
+			}
+		}
 	}
 	if rq.CSRF == "" || !hmac.Equal([]byte(got), []byte(rq.CSRF)) {
 		return kexie.Errorf(kexie.CodeForbidden, "err.csrf", "the form has expired or did not come from this site; reload the page and try again")
