@@ -291,15 +291,57 @@ func quorum(ctx context.Context, tx *sqldb.Tx, m Meeting) (charter.QuorumState, 
 	if !ok || !rules.Quorum.Valid() {
 		return charter.QuorumState{}, rules, c, kexie.Errorf(kexie.CodeConflict, "err.charter_body", "the charter sets no rules for the %s", string(m.BodyKind))
 	}
-	att, _, err := attendance(ctx, tx, m.ID)
+	seats, err := attendanceInForce(ctx, tx, m)
 	if err != nil {
 		return charter.QuorumState{}, rules, c, err
 	}
-	var seats []charter.Attendance
-	for _, a := range att {
-		seats = append(seats, a)
-	}
 	return charter.Quorum(rules, seats), rules, c, nil
+}
+
+// attendanceInForce is a meeting's attendance as the next vote will take
+// it (syncSeats, which opening a vote runs): the seats held on the meeting's
+// day, and those that have voted at it, as marked; a proxy whose holder is
+// no longer among them no longer holds (absent, excused); a seat held and
+// not yet marked is absent, excused. The quorum a page shows and the one a
+// vote is refused by are one computation (a new term that ended the seats
+// made a page say "met, 3/3" while the vote said "0/0").
+func attendanceInForce(ctx context.Context, tx *sqldb.Tx, m Meeting) ([]charter.Attendance, error) {
+	att, proxies, err := attendance(ctx, tx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM seats WHERE term_id = $1 AND seated <= $2 AND (left_on = '' OR left_on > $2)
+		UNION SELECT seat_id FROM motion_votes v JOIN motions mo ON mo.id = v.motion_id WHERE mo.meeting_id = $3
+		UNION SELECT seat_id FROM election_voters v JOIN elections e ON e.id = v.election_id WHERE e.meeting_id = $3`, m.TermID, m.Held, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seat int64
+		if err := rows.Scan(&seat); err != nil {
+			return nil, err
+		}
+		keep[seat] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []charter.Attendance
+	for seat := range keep {
+		a, marked := att[seat]
+		switch {
+		case !marked:
+			a = charter.AbsentExcused
+		case a == charter.RepresentedProxy:
+			if _, holderMarked := att[proxies[seat]]; !holderMarked || !keep[proxies[seat]] {
+				a = charter.AbsentExcused
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // MeetingQuorum is a meeting's quorum now: entitled, present, represented,

@@ -1,0 +1,35 @@
+package governance_test
+
+import (
+	"testing"
+
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
+)
+
+// TestQuorumShownIsTheVotesQuorum: the quorum a meeting page shows is the
+// one a vote is refused by. A new term that ends the seats before the
+// meeting's day leaves the meeting no seat: the page says so (0 of 0, not
+// met) as the refused vote does, where it said "met, 5/5" (issue 12, item
+// 17).
+func TestQuorumShownIsTheVotesQuorum(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		meeting, _, _ := councilMeeting(t, db, 5, 5)
+		q, err := db.Governance.MeetingQuorum(ctx, meeting)
+		dbtest.Must(t, err)
+		if !q.Met || q.Entitled != 5 || q.Present != 5 {
+			t.Fatalf("before the new term: %+v", q)
+		}
+		m, err := db.Governance.MeetingByID(ctx, meeting)
+		dbtest.Must(t, err)
+		_, err = db.Governance.StartTerm(ctx, dbtest.Admin, m.BodyID, 2, "2026-05-01")
+		dbtest.Must(t, err)
+		q, err = db.Governance.MeetingQuorum(ctx, meeting)
+		dbtest.Must(t, err)
+		_, voteErr := db.Governance.OpenMotion(ctx, dbtest.Admin, meeting, "年度报告", charter.Ordinary, "electronic")
+		if q.Met || q.Entitled != 0 || kexie.ErrorCode(voteErr) != kexie.CodeConflict {
+			t.Fatalf("after the new term: the page's quorum %+v, the vote: %v", q, voteErr)
+		}
+	})
+}
