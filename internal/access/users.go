@@ -82,9 +82,11 @@ func grant(ctx context.Context, tx *sqldb.Tx, userID, orgID int64, role kexie.Ro
 	if err := managesOrg(ctx, tx, orgID); err != nil {
 		return err
 	}
-	if a := tx.Actor(); role == kexie.RoleSysAdmin && !a.IsSystem() {
-		var sys bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = 'sysadmin')`, a.UserID).Scan(&sys); err != nil {
+	if a := tx.Actor(); !a.IsSystem() && !kexie.MayGrant(kexie.RoleOrgAdmin, role) {
+		// Beyond what an organisation administrator may give: a system
+		// administrator's to give.
+		sys, err := tx.DB().IsSysAdmin(ctx, a.UserID)
+		if err != nil {
 			return err
 		}
 		if !sys {

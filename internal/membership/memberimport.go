@@ -199,6 +199,7 @@ type importOrg struct {
 type memberWriter struct {
 	ctx          context.Context
 	tx           *sqldb.Tx
+	editScope    *sqldb.Scope // where the actor may write memberships, read once (mayEditPerson)
 	opt          MemberImportOptions
 	out          *kexie.ImportOutcome
 	orgs         map[string]*importOrg
@@ -665,7 +666,7 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	if samePerson(merged, stored) {
 		return id, nil
 	}
-	if ok, err := mayEditPerson(w.ctx, w.tx, id); err != nil || !ok {
+	if ok, err := w.mayEditPerson(id); err != nil || !ok {
 		if err == nil {
 			w.warn(m, personKept)
 		}
@@ -808,7 +809,7 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 	if found && (!samePerson(m, was.rec) || idHash != was.idHash) {
 		// The holder's details are changed only by someone who may write
 		// every membership they hold; anyone else's row keeps them.
-		ok, err := mayEditPerson(ctx, tx, was.personID)
+		ok, err := w.mayEditPerson(was.personID)
 		if err != nil {
 			return err
 		}
@@ -897,4 +898,17 @@ func (w *memberWriter) firstEvents() error {
 		return fmt.Errorf("history of imported members: %w", err)
 	}
 	return nil
+}
+
+// mayEditPerson is mayEditPerson with the actor's scope read once per
+// import, not once per row.
+func (w *memberWriter) mayEditPerson(personID int64) (bool, error) {
+	if w.editScope == nil {
+		sc, err := w.tx.DB().ScopeOf(w.ctx, w.tx.Actor(), kexie.PermMembershipWrite)
+		if err != nil {
+			return false, err
+		}
+		w.editScope = &sc
+	}
+	return mayEditPerson(w.ctx, w.tx, *w.editScope, personID)
 }

@@ -437,19 +437,19 @@ func personSnapshot(m kexie.MemberRecord) map[string]any {
 // personKept is the warning for a row whose holder's details were kept.
 const personKept = "the holder of this identity document is also a member where you may not write: their details are kept as they are; this row's are ignored"
 
-// mayEditPerson reports whether the transaction's actor may change the
+// mayEditPerson reports whether the actor whose membership.write scope is
+// sc (the transaction's: see memberWriter.editScope) may change the
 // details of person personID: people are shared by their memberships, so
 // only one who may write every membership the person holds may (the system
 // may). Anyone else could otherwise rewrite the name, phone and employer of
 // a member of another subtree by importing a row with their ID number.
-func mayEditPerson(ctx context.Context, tx *sqldb.Tx, personID int64) (bool, error) {
-	sc, err := tx.DB().ScopeOf(ctx, tx.Actor(), kexie.PermMembershipWrite)
-	if err != nil || sc.All() {
-		return sc.All(), err
+func mayEditPerson(ctx context.Context, tx *sqldb.Tx, sc sqldb.Scope, personID int64) (bool, error) {
+	if sc.All() {
+		return true, nil
 	}
 	args := []any{personID}
 	q := `SELECT NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = $1 AND NOT ` + sc.SQL("m.org_id", sqldb.Args(&args)) + `)`
 	var ok bool
-	err = tx.QueryRowContext(ctx, q, args...).Scan(&ok)
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&ok)
 	return ok, err
 }

@@ -109,7 +109,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 					t.Fatalf("on B's object as A's staff: %v, want not found", err)
 				}
 				if after := dump(t, db); after != before {
-					t.Fatalf("on B's object as A's staff: refused, yet something was written:\n%s", diff(before, after))
+					t.Fatalf("on B's object as A's staff: refused, yet something was written:\n%s", dbtest.Diff(before, after))
 				}
 				// The same answer as for an object that does not exist.
 				missing := c.call(staff, 999999)
@@ -146,58 +146,8 @@ func residentID(seq int) string {
 	return body + string("10X98765432"[sum%11])
 }
 
-// dump is the content of every table a membership use case writes, for
-// comparing before and after a call.
+// dump is what a refused write must leave as it was.
 func dump(t *testing.T, db *dbtest.DB) string {
-	t.Helper()
-	var sb strings.Builder
-	for _, table := range []string{"audit_log", "people", "memberships", "membership_events", "member_counters", "member_filings",
-		"dues_payments", "participations", "dues_standards", "users", "orgs", "org_events", "filings"} {
-		rows, err := db.RawQueryForTest(ctx, `SELECT * FROM `+table+` ORDER BY 1`)
-		dbtest.Must(t, err)
-		cols, err := rows.Columns()
-		dbtest.Must(t, err)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			dbtest.Must(t, rows.Scan(ptrs...))
-			fmt.Fprintf(&sb, "%s:", table)
-			for _, v := range vals {
-				if b, ok := v.([]byte); ok {
-					v = string(b)
-				}
-				fmt.Fprintf(&sb, " %v", v)
-			}
-			sb.WriteByte('\n')
-		}
-		dbtest.Must(t, rows.Err())
-		rows.Close()
-	}
-	return sb.String()
-}
-
-// diff lists the lines of after that were not in before, and the other way
-// round.
-func diff(before, after string) string {
-	was := map[string]bool{}
-	for _, l := range strings.Split(before, "\n") {
-		was[l] = true
-	}
-	is := map[string]bool{}
-	var out []string
-	for _, l := range strings.Split(after, "\n") {
-		is[l] = true
-		if !was[l] {
-			out = append(out, "+ "+l)
-		}
-	}
-	for _, l := range strings.Split(before, "\n") {
-		if !is[l] {
-			out = append(out, "- "+l)
-		}
-	}
-	return strings.Join(out, "\n")
+	return db.Snapshot(t, "audit_log", "people", "memberships", "membership_events", "member_counters", "member_filings",
+		"dues_payments", "participations", "dues_standards", "users", "orgs", "org_events", "filings")
 }

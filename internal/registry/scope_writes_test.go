@@ -80,7 +80,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 					t.Fatalf("on B's as A's staff: %v, want not found", err)
 				}
 				if after := dump(t, db); after != before {
-					t.Fatalf("on B's as A's staff: refused, yet something was written:\n%s", diff(before, after))
+					t.Fatalf("on B's as A's staff: refused, yet something was written:\n%s", dbtest.Diff(before, after))
 				}
 				// A1: below A, where the staff user holds registry.write.
 				mine := child(a1)
@@ -144,7 +144,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 				t.Errorf("EnsureRoot as A's staff: %v", err)
 			}
 			if after := dump(t, db); after != before {
-				t.Fatalf("refused, yet something was written:\n%s", diff(before, after))
+				t.Fatalf("refused, yet something was written:\n%s", dbtest.Diff(before, after))
 			}
 			got, err := db.Registry.EnsureRoot(ctx, dbtest.Admin)
 			if err != nil || got.ID != root.ID {
@@ -154,57 +154,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 	})
 }
 
-// dump is the content of every table a registry use case writes, for
-// comparing before and after a call.
+// dump is what a refused write must leave as it was.
 func dump(t *testing.T, db *dbtest.DB) string {
-	t.Helper()
-	var sb strings.Builder
-	for _, table := range []string{"orgs", "org_closure", "org_events", "filings", "audit_log"} {
-		rows, err := db.RawQueryForTest(ctx, `SELECT * FROM `+table+` ORDER BY 1`)
-		dbtest.Must(t, err)
-		cols, err := rows.Columns()
-		dbtest.Must(t, err)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			dbtest.Must(t, rows.Scan(ptrs...))
-			fmt.Fprintf(&sb, "%s:", table)
-			for _, v := range vals {
-				if b, ok := v.([]byte); ok {
-					v = string(b)
-				}
-				fmt.Fprintf(&sb, " %v", v)
-			}
-			sb.WriteByte('\n')
-		}
-		dbtest.Must(t, rows.Err())
-		rows.Close()
-	}
-	return sb.String()
-}
-
-// diff lists the lines of after that were not in before, and the other way
-// round.
-func diff(before, after string) string {
-	was := map[string]bool{}
-	for _, l := range strings.Split(before, "\n") {
-		was[l] = true
-	}
-	is := map[string]bool{}
-	var out []string
-	for _, l := range strings.Split(after, "\n") {
-		is[l] = true
-		if !was[l] {
-			out = append(out, "+ "+l)
-		}
-	}
-	for _, l := range strings.Split(before, "\n") {
-		if !is[l] {
-			out = append(out, "- "+l)
-		}
-	}
-	return strings.Join(out, "\n")
+	return db.Snapshot(t, "orgs", "org_closure", "org_events", "filings", "audit_log")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+	"testing"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -176,4 +178,58 @@ func (db *DB) WriterPragma(ctx context.Context, name string) (string, error) {
 	var v string
 	err := db.Writer().QueryRowContext(ctx, `PRAGMA `+name).Scan(&v)
 	return v, err
+}
+
+// Snapshot is every row of the given tables, a line each, for a test that
+// compares what a call left with what was there before (Diff).
+func (db *DB) Snapshot(t testing.TB, tables ...string) string {
+	t.Helper()
+	var sb strings.Builder
+	for _, table := range tables {
+		rows, err := db.Reader().QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY 1`)
+		Must(t, err)
+		cols, err := rows.Columns()
+		Must(t, err)
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			Must(t, rows.Scan(ptrs...))
+			fmt.Fprintf(&sb, "%s:", table)
+			for _, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				fmt.Fprintf(&sb, " %v", v)
+			}
+			sb.WriteByte('\n')
+		}
+		Must(t, rows.Err())
+		rows.Close()
+	}
+	return sb.String()
+}
+
+// Diff lists the lines of after that were not in before ("+ "), and the
+// other way round ("- ").
+func Diff(before, after string) string {
+	was, is := map[string]bool{}, map[string]bool{}
+	for _, l := range strings.Split(before, "\n") {
+		was[l] = true
+	}
+	var out []string
+	for _, l := range strings.Split(after, "\n") {
+		is[l] = true
+		if !was[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	for _, l := range strings.Split(before, "\n") {
+		if !is[l] {
+			out = append(out, "- "+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
