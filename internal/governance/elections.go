@@ -20,16 +20,26 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 )
 
-// Secrecy of the ballot, how: who has voted (election_voters) and what the
-// ballots say (ballots) are written in one transaction — so a voter votes
-// at most once, atomically — but apart: neither table has a timestamp, a
-// ballot has no voter column, its key is random (SQLite stores both tables
-// by key, not by arrival), nothing is logged, and the audit log records
-// that a seat voted, never what. What a ballot says is sealed (AES-GCM
-// under the server's data key, never stored) until the count, which opens
-// the ballots and writes them in a random order: whatever the database
-// keeps of how rows arrived (PostgreSQL's row versions and their writing
-// transaction, a dump's row order) links a voter to ciphertext only.
+// Secrecy of the ballot, how. The property: nobody holding a copy of the
+// database files taken at any moment (SQLite's file and WAL, a PostgreSQL
+// dump or replica), nor the logs or the audit log, can link a seat to a
+// ballot's receipt or choices without the data key.
+//
+// Who has voted (election_voters) and the ballot (ballots) are written in
+// one transaction — so a seat votes at most once, atomically — and so a
+// copy taken at that commit links the two rows (WAL frames, PostgreSQL's
+// xmin). What such a copy links a seat to is therefore only ciphertext:
+// while the election is open a ballot row is a random key and one sealed
+// value (AES-GCM under the data key, never stored) holding the receipt
+// and the choices, encoded at one length for every ballot of the election
+// (a bitmap over its candidates), so not even the size says how many were
+// approved. The poll book keeps the receipt sealed apart (another nonce),
+// for the voter to get again until the count (issue: a crash after the
+// commit and before the answer). The count opens the ballots and writes
+// them in a random order under new random keys — nothing of a ballot's
+// row while open survives into its published row but what the key hides
+// — and erases the receipts from the poll book. Nothing is logged, and
+// the audit log records that a seat voted, never what.
 
 // Voting is the secret-ballot side of governance: elections opened at a
 // meeting, the ballots cast in them (through one ballot box that batches
@@ -39,6 +49,18 @@ type Voting struct {
 	db  *sqldb.DB
 	gov *Service
 	box *ballotBox
+	// forms caches each election's ballot form (seats, candidates), which
+	// never changes once the election is open: a congress of thousands
+	// votes at once, and each ballot is checked and encoded against it.
+	forms sync.Map // election id → ballotForm
+}
+
+// ballotForm is what a ballot of an election may say: at most seats of
+// the candidates, kept sorted by person id (the order of a ballot's
+// bitmap).
+type ballotForm struct {
+	seats      int
+	candidates []int64
 }
 
 // NewVoting returns the voting side of gov. Its ballot box batches the
@@ -162,19 +184,112 @@ func decodeRule(s string) (charter.Fraction, error) {
 
 var receiptEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
 
+// receiptLen is a receipt code's length: 60 random bits.
+const receiptLen = 12
+
+// form reads (once) an election's ballot form.
+func (v *Voting) form(ctx context.Context, electionID int64) (ballotForm, error) {
+	if f, ok := v.forms.Load(electionID); ok {
+		return f.(ballotForm), nil
+	}
+	f, err := readForm(ctx, v.db.Reader(), electionID)
+	if err != nil {
+		return f, err
+	}
+	v.forms.Store(electionID, f)
+	return f, nil
+}
+
+// querier is what readForm needs of a pool or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func readForm(ctx context.Context, q querier, electionID int64) (ballotForm, error) {
+	var f ballotForm
+	err := q.QueryRowContext(ctx, `SELECT seats FROM elections WHERE id = $1`, electionID).Scan(&f.seats)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if err != nil {
+		return f, sqldb.MapErr(err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT person_id FROM election_candidates WHERE election_id = $1 ORDER BY person_id`, electionID)
+	if err != nil {
+		return f, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			return f, sqldb.MapErr(err)
+		}
+		f.candidates = append(f.candidates, p)
+	}
+	return f, sqldb.MapErr(rows.Err())
+}
+
+// encode checks a ballot against the form — only candidates, at most one
+// per seat (an overfilled ballot is refused with its reason, before it is
+// cast, not counted invalid afterwards) — and writes it as a bitmap over
+// the candidates: the same length for every ballot of the election.
+func (f ballotForm) encode(choices []int64) (string, error) {
+	bits := make([]byte, (len(f.candidates)+7)/8)
+	n := 0
+	for _, c := range choices {
+		i, ok := slices.BinarySearch(f.candidates, c)
+		if !ok {
+			return "", kexie.Errorf(kexie.CodeInvalid, "err.ballot_candidate", "person %d is not standing in this election", c)
+		}
+		if bits[i/8]&(1<<(i%8)) == 0 {
+			bits[i/8] |= 1 << (i % 8)
+			n++
+		}
+	}
+	if n > f.seats {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.ballot_overfilled", "this ballot approves %d candidates for %d seats", n, f.seats)
+	}
+	return hex.EncodeToString(bits), nil
+}
+
+// decode reads a bitmap back into the candidates it approves.
+func (f ballotForm) decode(bitmap string) ([]int64, error) {
+	bits, err := hex.DecodeString(bitmap)
+	if err != nil || len(bits) != (len(f.candidates)+7)/8 {
+		return nil, errors.New("ballot: malformed")
+	}
+	var out []int64
+	for i, c := range f.candidates {
+		if bits[i/8]&(1<<(i%8)) != 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // CastBallot records a seat's ballot — the candidates it approves — and
-// returns the receipt code, the voter's only handle on their ballot. A
-// second ballot for the same seat is refused (err.ballot_twice), even
-// under concurrent requests: the "has voted" row is keyed by seat. A
-// ballot approving more candidates than seats is taken and counted
-// invalid, as a paper one would be. Who may cast for a seat (its holder,
-// or the holder of its proxy) is checked by the caller.
+// returns the receipt code, the voter's handle on their ballot in the
+// published list. A second ballot for the same seat is refused
+// (err.ballot_twice), even under concurrent requests: the "has voted" row
+// is keyed by seat; the voter gets the receipt again through Receipt. A
+// ballot naming someone not standing, or more candidates than seats, is
+// refused with the reason. Who may cast for a seat (its holder, or the
+// holder of its proxy) is checked by the caller (MayVoteFor).
 //
 // Ballots arriving together are written together (ballotBox): one
 // transaction, one commit.
 func (v *Voting) CastBallot(ctx context.Context, actor kexie.Actor, electionID, seatID int64, choices []int64, sl *seal.Sealer) (string, error) {
 	if sl == nil {
 		return "", kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	f, err := v.form(ctx, electionID)
+	if err != nil {
+		return "", err
+	}
+	bitmap, err := f.encode(choices)
+	if err != nil {
+		return "", err
 	}
 	var raw [16]byte
 	var rc [10]byte
@@ -184,18 +299,17 @@ func (v *Voting) CastBallot(ctx context.Context, actor kexie.Actor, electionID, 
 	if _, err := rand.Read(rc[:]); err != nil {
 		return "", err
 	}
-	sorted := slices.Clone(choices)
-	slices.Sort(sorted)
-	parts := make([]string, len(sorted))
-	for i, c := range sorted {
-		parts[i] = strconv.FormatInt(c, 10)
+	receipt := receiptEncoding.EncodeToString(rc[:])[:receiptLen]
+	sealed, err := sl.Seal(receipt + ":" + bitmap)
+	if err != nil {
+		return "", err
 	}
-	sealed, err := sl.Seal(strings.Join(parts, ","))
+	kept, err := sl.Seal(receipt)
 	if err != nil {
 		return "", err
 	}
 	b := &ballot{actor: actor, election: electionID, seat: seatID, id: hex.EncodeToString(raw[:]),
-		receipt: receiptEncoding.EncodeToString(rc[:])[:12], choices: sealedMark + sealed, done: make(chan error, 1)}
+		receipt: receipt, keptReceipt: kept, content: boxMark + sealed, done: make(chan error, 1)}
 	if err := v.box.put(ctx, v.db, b); err != nil {
 		return "", err
 	}
@@ -207,13 +321,71 @@ func (v *Voting) CastBallot(ctx context.Context, actor kexie.Actor, electionID, 
 		return b.receipt, nil
 	case <-ctx.Done():
 		// The ballot may still be written: the box does not drop what it
-		// took. The voter's retry finds it cast (err.ballot_twice).
+		// took. The voter learns it is in, and its receipt, from Receipt.
 		return "", ctx.Err()
 	}
 }
 
-// sealedMark starts a ballot's choices while they are sealed.
-const sealedMark = "sealed:"
+// boxMark starts a ballot's content while the election is open: the
+// receipt and the bitmap, sealed together. sealedMark is the form before
+// migration 0020 (the receipt in clear beside the sealed choices), still
+// counted.
+const (
+	boxMark    = "box:"
+	sealedMark = "sealed:"
+)
+
+// ReceiptState is what a voter may learn of their seat's ballot: that it
+// is in and, until the count, its receipt.
+type ReceiptState struct {
+	Voted   bool
+	Receipt string // "" when not voted, or once counted (the count erases it)
+	Counted bool
+}
+
+// Receipt tells the actor whether the seat has voted in the election and,
+// while it is open, gives its ballot's receipt again — for the voter
+// whose answer was lost (a crash after the commit, a dropped connection).
+// It reveals nothing of what the ballot says. The actor must be one who
+// may vote for the seat (MayVoteFor).
+func (v *Voting) Receipt(ctx context.Context, actor kexie.Actor, electionID, seatID int64, sl *seal.Sealer) (ReceiptState, error) {
+	var st ReceiptState
+	var meetingID int64
+	var state string
+	err := v.db.Reader().QueryRowContext(ctx, `SELECT meeting_id, state FROM elections WHERE id = $1`, electionID).Scan(&meetingID, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+	}
+	if err != nil {
+		return st, sqldb.MapErr(err)
+	}
+	if err := v.gov.MayVoteFor(ctx, actor, meetingID, seatID); err != nil {
+		if kexie.ErrorCode(err) == kexie.CodeNotFound {
+			return st, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
+		}
+		return st, err
+	}
+	st.Counted = state == "closed"
+	var kept string
+	err = v.db.Reader().QueryRowContext(ctx, `SELECT receipt FROM election_voters WHERE election_id = $1 AND seat_id = $2`, electionID, seatID).Scan(&kept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return st, sqldb.MapErr(err)
+	}
+	st.Voted = true
+	if kept == "" || st.Counted {
+		return st, nil
+	}
+	if sl == nil {
+		return st, kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+	}
+	if st.Receipt, err = sl.Open(kept); err != nil {
+		return st, fmt.Errorf("receipt: %w", err)
+	}
+	return st, nil
+}
 
 // castOne writes one ballot inside the box's transaction, with one
 // query to check it (election open, seat voting at its meeting) and one
@@ -251,8 +423,8 @@ func castOne(ctx context.Context, tx *sqldb.Tx, b *ballot) (*sqldb.Change, error
 	if !seatVotes(status, c.Bodies[charter.BodyKind(kind)].ProxiesCount) {
 		return nil, kexie.Errorf(kexie.CodeForbidden, "err.vote_seat", "this seat does not vote at this meeting")
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO election_voters (election_id, seat_id) VALUES ($1, $2) ON CONFLICT (election_id, seat_id) DO NOTHING`,
-		b.election, b.seat)
+	res, err := tx.ExecContext(ctx, `INSERT INTO election_voters (election_id, seat_id, receipt) VALUES ($1, $2, $3) ON CONFLICT (election_id, seat_id) DO NOTHING`,
+		b.election, b.seat, b.keptReceipt)
 	if err != nil {
 		return nil, err
 	}
@@ -261,8 +433,8 @@ func castOne(ctx context.Context, tx *sqldb.Tx, b *ballot) (*sqldb.Change, error
 	} else if n == 0 {
 		return nil, kexie.Errorf(kexie.CodeConflict, "err.ballot_twice", "this seat has voted in this election already")
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
-		b.election, b.id, b.receipt, b.choices); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, '', $3)`,
+		b.election, b.id, b.content); err != nil {
 		return nil, err
 	}
 	// The poll book: that the seat voted, never what.
@@ -274,8 +446,10 @@ func castOne(ctx context.Context, tx *sqldb.Tx, b *ballot) (*sqldb.Change, error
 type ballot struct {
 	actor          kexie.Actor
 	election, seat int64
-	id, receipt    string
-	choices        string
+	id             string
+	receipt        string // answered to the voter, never stored in clear
+	keptReceipt    string // the receipt sealed, for the poll book
+	content        string // boxMark + the receipt and bitmap sealed
 	done           chan error
 }
 
@@ -430,31 +604,23 @@ func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionI
 		if err != nil {
 			return err
 		}
-		var candidates []string
-		rows, err := tx.QueryContext(ctx, `SELECT person_id FROM election_candidates WHERE election_id = $1 ORDER BY person_id`, electionID)
+		f, err := readForm(ctx, tx, electionID)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p int64
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
-			candidates = append(candidates, strconv.FormatInt(p, 10))
+		candidates := make([]string, len(f.candidates))
+		for i, p := range f.candidates {
+			candidates[i] = strconv.FormatInt(p, 10)
 		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		type stored struct{ id, receipt, choices string }
+		type stored struct{ receipt, content string }
 		var all []stored
-		rows, err = tx.QueryContext(ctx, `SELECT ballot_id, receipt, choices FROM ballots WHERE election_id = $1`, electionID)
+		rows, err := tx.QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1`, electionID)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var b stored
-			if err := rows.Scan(&b.id, &b.receipt, &b.choices); err != nil {
+			if err := rows.Scan(&b.receipt, &b.content); err != nil {
 				rows.Close()
 				return err
 			}
@@ -465,25 +631,22 @@ func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionI
 		}
 		ballots := make([]charter.Ballot, len(all))
 		for i, b := range all {
-			if sealed, ok := strings.CutPrefix(b.choices, sealedMark); ok {
-				if sl == nil {
-					return kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
-				}
-				plain, err := sl.Open(sealed)
-				if err != nil {
-					return fmt.Errorf("ballot: %w", err)
-				}
-				all[i].choices = plain
+			receipt, choices, err := openBallot(f, b.receipt, b.content, sl)
+			if err != nil {
+				return err
 			}
-			if all[i].choices != "" {
-				ballots[i] = strings.Split(all[i].choices, ",")
+			all[i] = stored{receipt, choices}
+			if choices != "" {
+				ballots[i] = strings.Split(choices, ",")
 			}
 		}
 		if res, err = charter.Count(rule, seats, issued, voters, candidates, ballots); err != nil {
 			return kexie.Wrap(kexie.CodeConflict, "err.election_count", err.Error(), err)
 		}
-		// Re-write the ballots in a random order (and by this transaction):
-		// whatever order they arrived in is gone.
+		// Re-write the ballots in a random order, under new random keys and
+		// by this transaction: neither the order they arrived in nor any
+		// key of their sealed rows survives into the published ones. The
+		// receipts kept for the voters go too.
 		if err := shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] }); err != nil {
 			return err
 		}
@@ -491,10 +654,17 @@ func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionI
 			return err
 		}
 		for _, b := range all {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
-				electionID, b.id, b.receipt, b.choices); err != nil {
+			var raw [16]byte
+			if _, err := rand.Read(raw[:]); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES ($1, $2, $3, $4)`,
+				electionID, hex.EncodeToString(raw[:]), b.receipt, b.content); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE election_voters SET receipt = '' WHERE election_id = $1`, electionID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = 'closed', cast_n = $1, valid = $2, invalid = $3, required = $4, runoff_seats = $5
 			WHERE id = $6`, res.Cast, res.Valid, res.Invalid, res.Required, res.RunoffSeats, electionID); err != nil {
@@ -521,6 +691,46 @@ func (v *Voting) CloseElection(ctx context.Context, actor kexie.Actor, electionI
 				"elected": res.Elected, "runoff": res.Runoff, "runoff_seats": res.RunoffSeats}})
 	})
 	return res, err
+}
+
+// openBallot opens a stored ballot into its receipt and its choices
+// ("id,id", sorted): sealed together (boxMark), or from before migration
+// 0020, the choices alone sealed beside a receipt in clear.
+func openBallot(f ballotForm, receipt, content string, sl *seal.Sealer) (string, string, error) {
+	noKey := kexie.Errorf(kexie.CodeUnavailable, "err.ballot_key", "secret ballots need the server's data key (--data-key-file or KEXIE_DATA_KEY)")
+	if sealed, ok := strings.CutPrefix(content, boxMark); ok {
+		if sl == nil {
+			return "", "", noKey
+		}
+		plain, err := sl.Open(sealed)
+		if err != nil {
+			return "", "", fmt.Errorf("ballot: %w", err)
+		}
+		r, bitmap, ok := strings.Cut(plain, ":")
+		if !ok || len(r) != receiptLen {
+			return "", "", errors.New("ballot: malformed")
+		}
+		chosen, err := f.decode(bitmap)
+		if err != nil {
+			return "", "", err
+		}
+		parts := make([]string, len(chosen))
+		for i, c := range chosen {
+			parts[i] = strconv.FormatInt(c, 10)
+		}
+		return r, strings.Join(parts, ","), nil
+	}
+	if sealed, ok := strings.CutPrefix(content, sealedMark); ok {
+		if sl == nil {
+			return "", "", noKey
+		}
+		plain, err := sl.Open(sealed)
+		if err != nil {
+			return "", "", fmt.Errorf("ballot: %w", err)
+		}
+		return receipt, plain, nil
+	}
+	return receipt, content, nil
 }
 
 // shuffle is a Fisher–Yates shuffle on the system's random source.
@@ -572,6 +782,10 @@ func (v *Voting) ElectionByID(ctx context.Context, id int64) (Election, error) {
 type PublishedBallot struct {
 	Receipt string
 	Choices []int64
+	// Invalid: the count took this ballot for no one (more candidates than
+	// seats, or a name not standing). Ballots are refused so since
+	// migration 0020; those cast before it may still be.
+	Invalid bool
 }
 
 // Ballots is the published ballot list of a closed election, by receipt
@@ -587,6 +801,10 @@ func (v *Voting) Ballots(ctx context.Context, electionID int64) ([]PublishedBall
 	if state != "closed" {
 		return nil, kexie.Errorf(kexie.CodeConflict, "err.election_open", "the ballots are published after the count")
 	}
+	f, err := v.form(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := v.db.Reader().QueryContext(ctx, `SELECT receipt, choices FROM ballots WHERE election_id = $1 ORDER BY receipt`, electionID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
@@ -600,10 +818,17 @@ func (v *Voting) Ballots(ctx context.Context, electionID int64) ([]PublishedBall
 			return nil, sqldb.MapErr(err)
 		}
 		for _, c := range strings.Split(choices, ",") {
-			if n, err := strconv.ParseInt(c, 10, 64); err == nil {
-				b.Choices = append(b.Choices, n)
+			if c == "" {
+				continue
 			}
+			n, err := strconv.ParseInt(c, 10, 64)
+			b.Invalid = b.Invalid || err != nil || slices.Contains(b.Choices, n)
+			if _, standing := slices.BinarySearch(f.candidates, n); !standing {
+				b.Invalid = true
+			}
+			b.Choices = append(b.Choices, n)
 		}
+		b.Invalid = b.Invalid || len(b.Choices) > f.seats
 		out = append(out, b)
 	}
 	return out, sqldb.MapErr(rows.Err())

@@ -173,6 +173,21 @@ func TestGovernanceAPI(t *testing.T) {
 			t.Fatalf("receipt %q", receipt.Receipt)
 		}
 		wantStatus(t, call(c, "POST", bpath, voter, map[string]any{"seat_id": seats[0], "choices": []int64{m0.PersonID}}), http.StatusConflict)
+		// The retry's 409 is not all a voter whose answer was lost gets.
+		rpath := fmt.Sprintf("/api/v1/elections/%d/receipt", el.ID)
+		var st struct {
+			Voted, Counted bool
+			Receipt        string
+		}
+		r = call(c, "POST", rpath, voter, map[string]any{"seat_id": seats[0]})
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &st)
+		if !st.Voted || st.Counted || st.Receipt != receipt.Receipt || r.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("receipt again: %+v", st)
+		}
+		wantStatus(t, call(c, "POST", rpath, voter, map[string]any{"seat_id": seats[2]}), http.StatusForbidden)
+		wantStatus(t, call(c, "POST", rpath, outsider, map[string]any{"seat_id": seats[0]}), http.StatusNotFound)
+		wantStatus(t, call(c, "POST", bpath, voter, map[string]any{"seat_id": seats[0], "choices": []int64{m0.PersonID, m1.PersonID}}), http.StatusBadRequest)
 		wantStatus(t, call(c, "POST", bpath, voter, map[string]any{"seat_id": seats[2], "choices": []int64{m0.PersonID}}), http.StatusForbidden)
 		wantStatus(t, call(c, "GET", bpath, voter, nil), http.StatusConflict) // published after the count
 		r = call(c, "POST", fmt.Sprintf("/api/v1/elections/%d/close", el.ID), staff, map[string]any{})
@@ -182,11 +197,22 @@ func TestGovernanceAPI(t *testing.T) {
 			t.Fatalf("closed election %+v", el)
 		}
 		var list struct {
-			Ballots []struct{ Receipt string }
+			Ballots []struct {
+				Receipt string
+				Invalid *bool
+			}
 		}
 		call(c, "GET", bpath, voter, nil).json(t, &list)
-		if len(list.Ballots) != 1 || list.Ballots[0].Receipt != receipt.Receipt {
+		if len(list.Ballots) != 1 || list.Ballots[0].Receipt != receipt.Receipt || list.Ballots[0].Invalid == nil || *list.Ballots[0].Invalid {
 			t.Fatalf("published list %+v", list)
+		}
+		st = struct {
+			Voted, Counted bool
+			Receipt        string
+		}{}
+		call(c, "POST", rpath, voter, map[string]any{"seat_id": seats[0]}).json(t, &st)
+		if !st.Voted || !st.Counted || st.Receipt != "" {
+			t.Fatalf("receipt after the count: %+v", st)
 		}
 		wantStatus(t, call(c, "GET", fmt.Sprintf("/api/v1/elections/%d", el.ID), outsider, nil), http.StatusNotFound)
 		wantStatus(t, call(c, "GET", mpath, outsider, nil), http.StatusNotFound)

@@ -291,7 +291,21 @@ func TestMeetingThroughThePages(t *testing.T) {
 		}
 		receipt := m[1]
 		if again := chair.get(mpath + "/vote"); strings.Contains(again.body, receipt) || !strings.Contains(again.body, "ballot cast") {
-			t.Fatal("the receipt is shown again, or the ballot not marked cast")
+			t.Fatal("the receipt is shown again unasked, or the ballot not marked cast")
+		}
+		// Asked for again (the answer was lost), until the count.
+		again := cast(chair, "/elections/"+eid+"/receipt", url.Values{"seat": {itoa(seat[1])}})
+		wantStatus(t, again, http.StatusOK)
+		if !strings.Contains(again.body, `id="receipt-code">`+receipt+`<`) || again.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("the receipt asked for again: %.3000s", again.body)
+		}
+		wantStatus(t, cast(chair, "/elections/"+eid+"/receipt", url.Values{"seat": {itoa(seat[3])}}), http.StatusForbidden)
+		// An overfilled ballot is refused with its reason, and the seat
+		// may still vote.
+		overfilled := cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[15])}, "choice": {itoa(person[5]), itoa(person[6])}})
+		wantStatus(t, overfilled, http.StatusBadRequest)
+		if !strings.Contains(overfilled.body, "This ballot approves 2 candidates; at most 1 may be approved") {
+			t.Fatalf("overfilled ballot: %.3000s", overfilled.body)
 		}
 		wantStatus(t, cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[15])}, "choice": {itoa(person[6])}}), http.StatusOK)
 		if r := cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[1])}, "choice": {itoa(person[6])}}); r.StatusCode != http.StatusConflict {
@@ -312,6 +326,10 @@ func TestMeetingThroughThePages(t *testing.T) {
 		wantStatus(t, outsider.get("/elections/"+eid+"/ballots"), http.StatusNotFound)
 		if strings.Contains(logs.String(), receipt) {
 			t.Fatal("a receipt was logged")
+		}
+		if after := cast(chair, "/elections/"+eid+"/receipt", url.Values{"seat": {itoa(seat[1])}}); strings.Contains(after.body, receipt) ||
+			!strings.Contains(after.body, "its receipt is no longer kept") {
+			t.Fatalf("the receipt after the count: %.3000s", after.body)
 		}
 		page = staff.get(mpath)
 		for _, want := range []string{"Ballots issued 21, cast 13, valid 13, invalid 0; a candidate needs 11 votes (more than 1/2 of those present).",

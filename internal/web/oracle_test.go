@@ -1516,6 +1516,9 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /elections/{id}/ballot", elections, func(u *oUser, tg oTarget) any {
 		return url.Values{"seat": {voterSeat(u, "election", tg)}, "choice": {"-1"}}
 	}, vote("election"))
+	def("POST /elections/{id}/receipt", elections, func(u *oUser, tg oTarget) any {
+		return url.Values{"seat": {voterSeat(u, "election", tg)}}
+	}, vote("election"))
 	def("GET /elections/{id}/ballots", elections, nil, view("election"))
 	def("POST /elections/{id}/ballots", elections, form("receipt", "NOPE"), view("election"))
 	def("GET /my/meetings", none, nil, nil)
@@ -1616,6 +1619,10 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 		return map[string]any{"seat_id": s, "choices": []int64{-1}}
 	}, vote("election"))
 	def("GET /api/v1/elections/{id}/ballots", elections, nil, view("election"))
+	def("POST /api/v1/elections/{id}/receipt", elections, func(u *oUser, tg oTarget) any {
+		s, _ := strconv.ParseInt(voterSeat(u, "election", tg), 10, 64)
+		return map[string]any{"seat_id": s}
+	}, vote("election"))
 	def("POST /api/v1/elections/{id}/close", elections, jsonBody(map[string]any{}), nil)
 	destructive("POST /api/v1/elections/{id}/close", nil)
 

@@ -611,6 +611,34 @@ func (s *handlers) apiCastBallot(w http.ResponseWriter, r *http.Request, rq *web
 	}{receipt})
 }
 
+// apiReceipt tells one who votes for a seat whether its ballot is in
+// and, until the count, gives its receipt again: a voter whose answer was
+// lost (a crash, a dropped connection) is not left with a 409 alone.
+func (s *handlers) apiReceipt(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		SeatID int64 `json:"seat_id"`
+	}
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	st, err := s.vote.Receipt(r.Context(), rq.Actor(r), id, in.SeatID, s.Config().Sealer)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return web.WriteJSON(w, http.StatusOK, struct {
+		ElectionID int64  `json:"election_id"`
+		SeatID     int64  `json:"seat_id"`
+		Voted      bool   `json:"voted"`
+		Counted    bool   `json:"counted"`
+		Receipt    string `json:"receipt,omitempty"`
+	}{id, in.SeatID, st.Voted, st.Counted, st.Receipt})
+}
+
 func (s *handlers) apiCloseElection(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	e, _, err := s.clerkElection(r, rq)
 	if err != nil {
@@ -639,6 +667,7 @@ func (s *handlers) apiBallots(w http.ResponseWriter, r *http.Request, rq *web.Re
 	type ballotJSON struct {
 		Receipt string  `json:"receipt"`
 		Choices []int64 `json:"choices"`
+		Invalid bool    `json:"invalid"`
 	}
 	out := struct {
 		ElectionID int64        `json:"election_id"`
@@ -649,7 +678,7 @@ func (s *handlers) apiBallots(w http.ResponseWriter, r *http.Request, rq *web.Re
 		if c == nil {
 			c = []int64{}
 		}
-		out.Ballots = append(out.Ballots, ballotJSON{b.Receipt, c})
+		out.Ballots = append(out.Ballots, ballotJSON{b.Receipt, c, b.Invalid})
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
 }

@@ -32,6 +32,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/meetings/{id}/vote", signedIn, s.votePage)
 	k.Handle("POST", "/motions/{id}/vote", signedIn, s.castVoteForm)
 	k.Handle("POST", "/elections/{id}/ballot", signedIn, s.castBallotForm)
+	k.Handle("POST", "/elections/{id}/receipt", signedIn, s.receiptForm)
 	k.Handle("GET", "/elections/{id}/ballots", signedIn, s.ballotsPage)
 	k.Handle("POST", "/elections/{id}/ballots", signedIn, s.ballotsPage) // finding a receipt: posted, so it is in no URL
 	k.Handle("GET", "/my/meetings", signedIn, s.myMeetings)
@@ -53,5 +54,6 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/api/v1/elections/{id}", signedIn, s.apiElection)
 	k.Handle("POST", "/api/v1/elections/{id}/ballots", signedIn, s.apiCastBallot)
 	k.Handle("GET", "/api/v1/elections/{id}/ballots", signedIn, s.apiBallots)
+	k.Handle("POST", "/api/v1/elections/{id}/receipt", signedIn, s.apiReceipt)
 	k.Handle("POST", "/api/v1/elections/{id}/close", kexie.PermGovernanceManage, s.apiCloseElection)
 }

@@ -75,7 +75,8 @@ type voteData struct {
 	Elections  []voteElection
 	Closed     []governance.Election // counted: their ballot lists are published
 	CanRead    bool                  // the viewer may also see the meeting page
-	// Receipt is shown once, right after a ballot is cast.
+	// Receipt is shown right after a ballot is cast, or asked for again
+	// (until the count) by one who votes for the seat.
 	Receipt       string
 	ReceiptTitle  string
 	ReceiptSeat   string
@@ -227,6 +228,42 @@ func (s *handlers) castBallotForm(w http.ResponseWriter, r *http.Request, rq *we
 	return s.renderVote(w, r, rq, e.MeetingID, http.StatusOK, "", shown)
 }
 
+// receiptForm shows again the receipt of a ballot cast for a seat the
+// caller votes for — for the voter whose answer was lost — until the
+// count; after it, says that the ballot was counted. It is posted, so the
+// code is in no URL.
+func (s *handlers) receiptForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.vote.ElectionByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	seat, _ := strconv.ParseInt(r.PostForm.Get("seat"), 10, 64)
+	st, err := s.vote.Receipt(r.Context(), rq.Actor(r), e.ID, seat, s.Config().Sealer)
+	if err != nil {
+		return err
+	}
+	if st.Receipt == "" {
+		key := "gov.receipt_not_voted"
+		switch {
+		case st.Voted && st.Counted:
+			key = "gov.receipt_counted"
+		case st.Voted:
+			key = "gov.receipt_lost"
+		}
+		return s.renderVote(w, r, rq, e.MeetingID, http.StatusOK, rq.L.T(key), nil)
+	}
+	shown := &voteData{Receipt: st.Receipt, ReceiptTitle: e.Title, ReceiptBallot: e.ID}
+	if sh, _, err := s.gov.SeatByID(r.Context(), seat); err == nil {
+		shown.ReceiptSeat = sh.Name
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.renderVote(w, r, rq, e.MeetingID, http.StatusOK, "", shown)
+}
+
 type ballotsData struct {
 	Election governance.Election
 	Rec      meetingRecord
@@ -243,6 +280,7 @@ type ballotLine struct {
 	Receipt string
 	Names   string
 	Mine    bool
+	Invalid bool
 }
 
 // ballotsPage is the published ballot list of a counted election: each
@@ -289,7 +327,7 @@ func (s *handlers) ballotsPage(w http.ResponseWriter, r *http.Request, rq *web.R
 		for _, c := range b.Choices {
 			who = append(who, names[c])
 		}
-		line := ballotLine{Receipt: b.Receipt, Names: strings.Join(who, L.T("gov.list_sep")), Mine: d.Receipt != "" && b.Receipt == d.Receipt}
+		line := ballotLine{Receipt: b.Receipt, Names: strings.Join(who, L.T("gov.list_sep")), Mine: d.Receipt != "" && b.Receipt == d.Receipt, Invalid: b.Invalid}
 		if len(who) == 0 {
 			line.Names = L.T("gov.ballot_blank")
 		}
