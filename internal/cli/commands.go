@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
@@ -292,26 +295,46 @@ func runUserDisable(ctx context.Context, env Env, args []string) error {
 }
 
 func runAudit(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(env.Stderr, "Usage: kexie audit verify [--db PATH | --dsn postgres://…]")
+	const usage = "audit verify [--anchors FILE] [--db PATH | --dsn postgres://…]\n       kexie audit head [--db PATH | --dsn postgres://…]"
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "head") {
+		fmt.Fprintln(env.Stderr, "Usage: kexie "+usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
 		return errUsage
 	}
-	fs := newFlagSet(env, "audit verify", "audit verify [--db PATH | --dsn postgres://…]")
+	fs := newFlagSet(env, "audit "+args[0], usage)
 	var d dbFlags
 	d.register(fs)
+	var anchorFile string
+	if args[0] == "verify" {
+		fs.StringVar(&anchorFile, "anchors", "", "file of chain heads written down earlier (lines \"SEQ HASH\", as `kexie audit head` prints them), kept apart from the database: each must still be on the chain")
+	}
 	if err := parse(fs, env, args[1:]); err != nil {
 		return err
 	}
+	var anchors []sqldb.AuditAnchor
+	if anchorFile != "" {
+		var err error
+		if anchors, err = readAnchors(anchorFile); err != nil {
+			return err
+		}
+	}
 	return withHouse(ctx, env, d, func(db *House) error {
+		if args[0] == "head" {
+			h, err := db.AuditHead(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "%d %s\n", h.Seq, h.Hash)
+			return nil
+		}
 		tty := isTerminal(env.Stderr)
 		n, err := db.VerifyAudit(ctx, func(n int64) {
 			if tty {
 				fmt.Fprintf(env.Stderr, "\rverified %d entries…", n)
 			}
-		})
+		}, anchors...)
 		if tty {
 			fmt.Fprint(env.Stderr, "\r\033[K")
 		}
@@ -323,9 +346,41 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "audit: BROKEN after %d intact entries: %v\n", n, err)
 			return exitError{code: 1}
 		}
-		fmt.Fprintf(env.Stdout, "audit: %d entries verified, chain intact\n", n)
+		h, err := db.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "audit: %d entries verified, chain intact", n)
+		if len(anchors) > 0 {
+			fmt.Fprintf(env.Stdout, ", through %d anchors", len(anchors))
+		}
+		fmt.Fprintf(env.Stdout, "\nhead: %d %s\n", h.Seq, h.Hash)
 		return nil
 	})
+}
+
+// readAnchors reads an anchors file: one "SEQ HASH" per line, as `kexie
+// audit head` prints them; blank lines and lines starting with # are
+// skipped. A line that is neither is refused, naming it.
+func readAnchors(path string) ([]sqldb.AuditAnchor, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []sqldb.AuditAnchor
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		seq, err := strconv.ParseInt(f[0], 10, 64)
+		if len(f) != 2 || err != nil || seq < 1 || len(f[1]) != 64 {
+			return nil, fmt.Errorf("%s, line %d: want \"SEQ HASH\" (as kexie audit head prints it), got %q", path, i+1, kexie.Excerpt(line))
+		}
+		out = append(out, sqldb.AuditAnchor{Seq: seq, Hash: f[1]})
+	}
+	return out, nil
 }
 
 func isTerminal(w any) bool {

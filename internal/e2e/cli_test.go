@@ -101,6 +101,20 @@ func TestCLIUsersAuditBackup(t *testing.T) {
 	// The audit chain holds, until someone edits an entry behind the
 	// trigger's back; verify names the entry.
 	want(t, run(t, "", nil, "audit", "verify", "--db", db), 0, "chain intact")
+	// The head written down apart, then checked against.
+	head := run(t, "", nil, "audit", "head", "--db", db)
+	if head.code != 0 || !regexp.MustCompile(`^[1-9][0-9]* [0-9a-f]{64}\n$`).MatchString(head.stdout) {
+		t.Fatalf("audit head: %+v", head)
+	}
+	anchors := filepath.Join(dir, "anchors.txt")
+	if err := os.WriteFile(anchors, []byte("# written by cron\n"+head.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, run(t, "", nil, "audit", "verify", "--anchors", anchors, "--db", db), 0, "chain intact, through 1 anchors")
+	if err := os.WriteFile(anchors, []byte("3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, run(t, "", nil, "audit", "verify", "--anchors", anchors, "--db", db), 1, `anchors.txt, line 1: want "SEQ HASH"`)
 	out := filepath.Join(dir, "copy.db")
 	want(t, run(t, "", nil, "backup", out, "--db", db), 0, "backup written")
 	want(t, run(t, "", nil, "backup", out, "--db", db), 1, "already exists")

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -151,25 +152,59 @@ func scanAudit(s Scanner) (auditlog.Entry, error) {
 	return e, MapErr(err)
 }
 
+// AuditAnchor is the chain's head as it was once seen — written down
+// outside the database (`kexie audit head`, printed, mailed, signed) — so
+// that a later verify can tell the chain still passes through it. An
+// unkeyed chain alone cannot show a tail cut with the head moved back, or
+// every entry re-hashed: an anchor kept apart can.
+type AuditAnchor struct {
+	Seq  int64
+	Hash string
+}
+
+// AuditHead is the chain's head now: its last entry and that entry's hash.
+func (db *DB) AuditHead(ctx context.Context) (AuditAnchor, error) {
+	var a AuditAnchor
+	err := db.r.QueryRowContext(ctx, `SELECT seq, last_hash FROM audit_head WHERE id = 1`).Scan(&a.Seq, &a.Hash)
+	return a, MapErr(err)
+}
+
 // VerifyAudit walks the whole chain in order and returns how many entries
 // it checked and the first defect, if any. progress, when not nil, is called
 // every 1,000 entries. It reads the chain head first and checks the entries
 // up to it, so appends made while it runs (on a live server) are neither
-// missed nor mistaken for damage.
-func (db *DB) VerifyAudit(ctx context.Context, progress func(n int64)) (int64, error) {
-	var headSeq int64
-	var headHash string
-	if err := db.r.QueryRowContext(ctx, `SELECT seq, last_hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+// missed nor mistaken for damage; an entry past the head is damage. Each
+// anchor must be on the chain: its entry there, with its hash.
+func (db *DB) VerifyAudit(ctx context.Context, progress func(n int64), anchors ...AuditAnchor) (int64, error) {
+	// The last entry is read before the head: an append commits its entries
+	// and the head's move together, so a later head can only be further on
+	// — an entry found beyond it was not appended through the chain.
+	var last sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `SELECT MAX(seq) FROM audit_log`).Scan(&last); err != nil {
 		return 0, MapErr(err)
 	}
+	head, err := db.AuditHead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if last.Int64 > head.Seq {
+		return 0, fmt.Errorf("entry %d: past the chain head (%d): not appended through the chain", head.Seq+1, head.Seq)
+	}
+	anchored := map[int64]string{}
+	for _, a := range anchors {
+		if a.Seq > head.Seq {
+			return 0, fmt.Errorf("entry %d: missing (anchored with hash %s; the chain head says %d entries)", a.Seq, a.Hash, head.Seq)
+		}
+		anchored[a.Seq] = a.Hash
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash
-		FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
+		FROM audit_log WHERE seq <= $1 ORDER BY seq`, head.Seq)
 	if err != nil {
 		return 0, MapErr(err)
 	}
 	defer rows.Close()
 	var c auditlog.Chain
-	last := auditlog.Genesis
+	lastHash := auditlog.Genesis
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
@@ -178,7 +213,10 @@ func (db *DB) VerifyAudit(ctx context.Context, progress func(n int64)) (int64, e
 		if err := c.Next(e); err != nil {
 			return c.Count(), err
 		}
-		last = e.Hash
+		if h, ok := anchored[e.Seq]; ok && h != e.Hash {
+			return c.Count() - 1, fmt.Errorf("entry %d: hash differs from its anchor (%s): the chain was rewritten", e.Seq, h)
+		}
+		lastHash = e.Hash
 		if progress != nil && c.Count()%1000 == 0 {
 			progress(c.Count())
 		}
@@ -187,11 +225,11 @@ func (db *DB) VerifyAudit(ctx context.Context, progress func(n int64)) (int64, e
 		return c.Count(), MapErr(err)
 	}
 	// Entries cut off the end leave the head ahead of the last entry.
-	if headSeq != c.Count() {
-		return c.Count(), fmt.Errorf("entry %d: missing (the chain head says %d entries, %d found)", c.Count()+1, headSeq, c.Count())
+	if head.Seq != c.Count() {
+		return c.Count(), fmt.Errorf("entry %d: missing (the chain head says %d entries, %d found)", c.Count()+1, head.Seq, c.Count())
 	}
-	if last != headHash {
-		return c.Count(), fmt.Errorf("entry %d: hash differs from the chain head's", headSeq)
+	if lastHash != head.Hash {
+		return c.Count(), fmt.Errorf("entry %d: hash differs from the chain head's", head.Seq)
 	}
 	return c.Count(), nil
 }

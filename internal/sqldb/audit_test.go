@@ -3,9 +3,12 @@ package sqldb_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kexie/kexie/internal/auditlog"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -101,5 +104,87 @@ func TestVerifyAuditWhileWriting(t *testing.T) {
 		}
 		close(stop)
 		dbtest.Must(t, <-done)
+	})
+}
+
+// TestAuditChainAnchored: what an unkeyed chain cannot show on its own —
+// an entry written past the head, a tail cut with the head moved back,
+// every entry re-hashed after an edit — is damage: the first by itself,
+// the other two against an anchor (a head written down earlier, outside
+// the database).
+func TestAuditChainAnchored(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		early, err := db.AuditHead(ctx)
+		dbtest.Must(t, err)
+		for _, code := range []string{"X1", "X2"} {
+			_, err := db.Registry.CreateOrg(ctx, dbtest.Admin, kexie.Organisation{Code: code, ParentID: 1, Kind: "county_association", NameZH: "县科协"})
+			dbtest.Must(t, err)
+		}
+		late, err := db.AuditHead(ctx)
+		dbtest.Must(t, err)
+		if late.Seq != early.Seq+2 {
+			t.Fatalf("heads %+v %+v", early, late)
+		}
+		if n, err := db.VerifyAudit(ctx, nil, early, late); err != nil || n != late.Seq {
+			t.Fatalf("intact chain through its anchors: %d %v", n, err)
+		}
+		// Whoever can drop the triggers can do all that follows.
+		if db.Dialect() == sqldb.SQLite {
+			dbtest.Must(t, db.RawExec(ctx, `DROP TRIGGER audit_log_no_update`))
+			dbtest.Must(t, db.RawExec(ctx, `DROP TRIGGER audit_log_no_delete`))
+		} else {
+			dbtest.Must(t, db.RawExec(ctx, `ALTER TABLE audit_log DISABLE TRIGGER USER`))
+		}
+		entries, err := db.Audit(ctx, dbtest.Admin, sqldb.AuditFilter{Limit: 500})
+		dbtest.Must(t, err)
+		slices.Reverse(entries)
+		write := func(e auditlog.Entry) {
+			dbtest.Must(t, db.RawExec(ctx, `INSERT INTO audit_log
+				(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash))
+		}
+
+		// An entry past the head, well formed and chained.
+		extra := entries[len(entries)-1]
+		extra.Seq, extra.PrevHash, extra.ObjectID = late.Seq+1, late.Hash, "forged"
+		extra.Hash = auditlog.ComputeHash(extra)
+		write(extra)
+		if _, err := db.VerifyAudit(ctx, nil); err == nil || !strings.Contains(err.Error(), "past the chain head") {
+			t.Fatalf("an entry past the head: %v", err)
+		}
+		dbtest.Must(t, db.RawExec(ctx, `DELETE FROM audit_log WHERE seq = $1`, extra.Seq))
+
+		// The tail cut and the head moved back: intact on its own, not
+		// against the later anchor.
+		dbtest.Must(t, db.RawExec(ctx, `DELETE FROM audit_log WHERE seq > $1`, early.Seq))
+		dbtest.Must(t, db.RawExec(ctx, `UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1`, early.Seq, early.Hash))
+		if _, err := db.VerifyAudit(ctx, nil); err != nil {
+			t.Fatalf("the cut chain on its own: %v", err)
+		}
+		if _, err := db.VerifyAudit(ctx, nil, late); err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("entry %d: missing", late.Seq)) {
+			t.Fatalf("a cut tail against its anchor: %v", err)
+		}
+
+		// Entry 2 edited and every entry from it re-hashed: intact on its
+		// own, not against the early anchor.
+		prev := entries[0].Hash
+		for _, e := range entries[1:early.Seq] {
+			if e.Seq == 2 {
+				e.ObjectID = "rewritten"
+			}
+			e.PrevHash = prev
+			e.Hash = auditlog.ComputeHash(e)
+			dbtest.Must(t, db.RawExec(ctx, `UPDATE audit_log SET object_id = $1, prev_hash = $2, hash = $3 WHERE seq = $4`, e.ObjectID, e.PrevHash, e.Hash, e.Seq))
+			prev = e.Hash
+		}
+		dbtest.Must(t, db.RawExec(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev))
+		if _, err := db.VerifyAudit(ctx, nil); err != nil {
+			t.Fatalf("the re-hashed chain on its own: %v", err)
+		}
+		if _, err := db.VerifyAudit(ctx, nil, early); err == nil || !strings.Contains(err.Error(), "differs from its anchor") {
+			t.Fatalf("a re-hashed chain against its anchor: %v", err)
+		}
 	})
 }
