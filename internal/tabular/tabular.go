@@ -195,6 +195,42 @@ func excelDate(v string) string {
 
 var errEncoding = kexie.Errorf(kexie.CodeInvalid, "err.file_encoding", "the file is neither UTF-8 nor GB18030")
 
+var errImplausible = kexie.Errorf(kexie.CodeInvalid, "err.file_encoding_implausible",
+	"the file is not UTF-8, and read as GB18030 it is not plausible Chinese text (Shift-JIS, Big5 or another encoding?): save it as CSV UTF-8")
+
+// plausibleGB tells whether b, read as GB18030, looks like Chinese text.
+// Other double-byte encodings (Shift-JIS, Big5, EUC-KR) mostly decode
+// without an invalid byte — into rare characters: Chinese text, names and
+// addresses included, keeps nearly all its characters within GB 2312 (both
+// bytes 0xA1–0xFE), Shift-JIS's kana and most kanji fall outside it. More
+// than a quarter outside, over at least 20 characters, is another
+// encoding; fewer characters decide nothing.
+func plausibleGB(b []byte) bool {
+	inside, outside := 0, 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80:
+			i++
+			continue
+		case i+1 >= len(b):
+			i = len(b)
+			continue
+		case b[i+1] >= 0x30 && b[i+1] <= 0x39: // a four-byte sequence
+			outside++
+			i += 4
+		case c >= 0xA1 && c <= 0xFE && b[i+1] >= 0xA1 && b[i+1] <= 0xFE:
+			inside++
+			i += 2
+		default:
+			outside++
+			i += 2
+		}
+	}
+	total := inside + outside
+	return total < 20 || outside*4 <= total
+}
+
 // streamCSV decodes a CSV stream (UTF-8 with or without BOM, else GB18030)
 // and hands each record to fn with the line it starts on.
 func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
@@ -265,6 +301,9 @@ func decoding(br *bufio.Reader) (io.Reader, error) {
 			rest := io.MultiReader(bytes.NewReader(ascii), br)
 			if utf8Prefix(head, len(head) < window) {
 				return &utf8Checker{r: rest}, nil
+			}
+			if !plausibleGB(head) {
+				return nil, errImplausible
 			}
 			// The decoder maps undecodable bytes to U+FFFD instead of
 			// failing: one in the result means some other encoding.

@@ -3,10 +3,12 @@ package tabular
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/kexie/kexie/internal/kexie"
@@ -89,5 +91,37 @@ func TestStreamGB18030Long(t *testing.T) {
 		if err != nil || n != want || (name == "ascii first" && last != "王芳") {
 			t.Errorf("%s: %v, %d rows (want %d), last %q", name, err, n, want, last)
 		}
+	}
+}
+
+// TestStreamShiftJISRefused: a Shift-JIS file (Japanese names, as Excel
+// saves them on a Japanese system) decodes through GB18030 without an
+// invalid byte — into nonsense. It is refused as implausible, while a
+// GB18030 file of Chinese names, rare name characters among them, reads.
+func TestStreamShiftJISRefused(t *testing.T) {
+	names := []string{"山田太郎", "佐藤花子", "鈴木一郎", "高橋ゆき", "田中さくら", "渡辺健太", "伊藤あおい", "中村翔", "小林まどか", "加藤大輔"}
+	text := "code,name\n"
+	for i, n := range names {
+		text += fmt.Sprintf("J%d,%s,東京都千代田区\n", i, n)
+	}
+	sjis, err := japanese.ShiftJIS.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Stream("x.csv", strings.NewReader(sjis), spec, func(Record) error { return nil })
+	if kexie.AsError(err).Key != "err.file_encoding_implausible" {
+		t.Fatalf("Shift-JIS: %v", err)
+	}
+	chinese := "code,name\n"
+	for i, n := range []string{"王赟", "李喆", "张堃", "刘昇", "陈晓明", "杨丽华", "黄志强", "赵建国", "周敏", "吴海燕", "徐静", "孙伟"} {
+		chinese += fmt.Sprintf("C%d,%s,黑龙江省哈尔滨市南岗区\n", i, n)
+	}
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if _, err := Stream("x.csv", strings.NewReader(gb), spec, func(Record) error { n++; return nil }); err != nil || n != 12 {
+		t.Fatalf("GB18030 with rare name characters: %v after %d rows", err, n)
 	}
 }
