@@ -57,19 +57,26 @@ func (svc *Service) CreateSession(ctx context.Context, actor kexie.Actor, userID
 // expired sessions are deleted on the way.
 func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPolicy) (kexie.Session, kexie.User, error) {
 	var s kexie.Session
-	var disabled bool
 	unauth := kexie.Errorf(kexie.CodeUnauthorized, "err.session_expired", "your session has ended; please sign in again")
-	err := svc.db.Reader().QueryRowContext(ctx, `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, u.disabled_at IS NOT NULL
+	// The session and its user in one query (every signed-in request
+	// comes through here), then the user's grants: nothing is cached, so
+	// a disabled user, an ended session or a revoked role is seen on the
+	// next request.
+	var u kexie.User
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT s.id, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.username, u.display_name, u.email, u.lang, u.must_change_password, u.disabled_at IS NOT NULL, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
-		Scan(&s.ID, &s.UserID, &s.CreatedAt, &s.LastSeen, &s.ExpiresAt, &disabled)
+		Scan(&s.ID, &s.CreatedAt, &s.LastSeen, &s.ExpiresAt,
+			&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Lang, &u.MustChangePassword, &u.Disabled, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, kexie.User{}, unauth
 	}
 	if err != nil {
 		return s, kexie.User{}, sqldb.MapErr(err)
 	}
+	s.UserID, u.CreatedAt = u.ID, u.CreatedAt.UTC()
 	now := svc.db.Now()
-	if disabled || !now.Before(s.ExpiresAt) || !now.Before(s.LastSeen.Add(p.Idle)) {
+	if u.Disabled || !now.Before(s.ExpiresAt) || !now.Before(s.LastSeen.Add(p.Idle)) {
 		if _, err := svc.db.Writer().ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, s.ID); err != nil {
 			return s, kexie.User{}, sqldb.MapErr(err)
 		}
@@ -81,7 +88,7 @@ func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPoli
 		}
 		s.LastSeen = now
 	}
-	u, err := svc.UserByID(ctx, s.UserID)
+	u.Grants, err = svc.Grants(ctx, u.ID)
 	return s, u, err
 }
 

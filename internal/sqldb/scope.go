@@ -94,14 +94,14 @@ func canQuery(p kexie.Permission) string {
 // the route-level check, before the object-level one.
 func (db *DB) HoldsAnywhere(ctx context.Context, userID int64, p kexie.Permission) (bool, error) {
 	var ok bool
-	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role IN `+RoleList(p)+`)`, userID).Scan(&ok)
+	err := db.Reader().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role IN `+RoleList(p)+`)`, userID).Scan(&ok)
 	return ok, MapErr(err)
 }
 
 // IsSysAdmin reports whether userID is a system administrator.
 func (db *DB) IsSysAdmin(ctx context.Context, userID int64) (bool, error) {
 	var ok bool
-	err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = 'sysadmin')`, userID).Scan(&ok)
+	err := db.Reader().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = 'sysadmin')`, userID).Scan(&ok)
 	return ok, MapErr(err)
 }
 

@@ -15,7 +15,7 @@ import (
 func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	key := "secret." + name
 	var v string
-	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err := db.Reader().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {

@@ -25,7 +25,7 @@ var ctx = context.Background()
 // env is one running server on a real database with a small tree:
 // root (CAST) → A → A1, root → B.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	db      *dbtest.DB
 	srv     *web.Server
 	ts      *httptest.Server
@@ -36,12 +36,12 @@ type env struct {
 	handler http.Handler
 }
 
-func newEnv(t *testing.T, db *dbtest.DB) *env {
+func newEnv(t testing.TB, db *dbtest.DB) *env {
 	t.Helper()
 	return newEnvWith(t, db, web.DefaultConfig())
 }
 
-func newEnvWith(t *testing.T, db *dbtest.DB, cfg web.Config) *env {
+func newEnvWith(t testing.TB, db *dbtest.DB, cfg web.Config) *env {
 	t.Helper()
 	e := &env{t: t, db: db, setup: kexie.Actor{Username: "setup", Source: "test", System: true}}
 	var err error
