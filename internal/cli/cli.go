@@ -47,6 +47,7 @@ func commands() []command {
 		{"export", "export organisations or members to CSV or XLSX (kexie export orgs|members OUT)", runExport},
 		{"lapse", "list (and with --apply, mark) members who lapse under the charter's rule", runLapse},
 		{"stats", "roll up an organisation's subtree by kind", runStats},
+		{"ledger", "the books: import a journal file, verify the journal, print a year's report (kexie ledger import|verify|report CODE …)", runLedger},
 		{"check", "list the charter rules an organisation's bodies break or are about to break", runCheck},
 		{"audit", "verify the audit log's hash chain", runAudit},
 		{"backup", "write a consistent copy of a live SQLite database", runBackup},
