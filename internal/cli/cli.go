@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -46,6 +47,7 @@ func commands() []command {
 		{"export", "export organisations or members to CSV or XLSX (kexie export orgs|members OUT)", runExport},
 		{"lapse", "list (and with --apply, mark) members who lapse under the charter's rule", runLapse},
 		{"stats", "roll up an organisation's subtree by kind", runStats},
+		{"ledger", "the books: import a journal file, verify the journal, print a year's report (kexie ledger import|verify|report CODE …)", runLedger},
 		{"check", "list the charter rules an organisation's bodies break or are about to break", runCheck},
 		{"audit", "verify the audit log's hash chain", runAudit},
 		{"backup", "write a consistent copy of a live SQLite database", runBackup},
@@ -193,17 +195,18 @@ type House struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Finance    *finance.Service
 }
 
 // NewHouse puts every domain over an open database.
 func NewHouse(db *sqldb.DB) *House {
 	gov := governance.New(db)
-	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
+	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db)}
 }
 
 // Domains are the house's domains, for the web site.
 func (h *House) Domains() site.Domains {
-	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting}
+	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting, Finance: h.Finance}
 }
 
 // openMigrated opens and brings the schema up to date: every command that

@@ -37,6 +37,7 @@ import (
 	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -122,6 +123,11 @@ type oFiling struct {
 	to int // organisation it is addressed to
 }
 
+type oEntry struct {
+	id  int64
+	org int
+}
+
 type oToken struct {
 	id      int64
 	owner   int
@@ -167,6 +173,7 @@ type oracleWorld struct {
 	memberFilings []oFiling
 	users         []*oUser
 	tokens        []oToken
+	entries       []oEntry
 }
 
 func (w *oracleWorld) describe(u *oUser) string {
@@ -452,6 +459,26 @@ func oracleSetupGovernance(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 // which files the change with the parent, and suspends one organisation
 // (no more applications); and finds the filings, and the foreign members'
 // filings with the root. viewer is a system administrator (for listing).
+// oracleSetupLedger posts a journal entry in some organisations' books
+// (imported, so posted at once: approving it again is a conflict).
+func oracleSetupLedger(t *testing.T, w *oracleWorld, rng *rand.Rand) {
+	for oi, o := range w.orgs {
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		res, err := w.e.db.Finance.Import(ctx, w.e.setup, o.id, []finance.ImportEntry{{Ref: "R1", Lines: []finance.ImportLine{
+			{Line: 2, Date: "2025-01-02", Account: "1002", Debit: "10"}, {Line: 3, Date: "2025-01-02", Account: "4201", Credit: "10"}}}}, false)
+		if err != nil || res.Posted != 1 {
+			t.Fatalf("ledger set-up: %v %+v", err, res)
+		}
+		list, _, err := w.e.db.Finance.Entries(ctx, o.id, finance.EntryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.entries = append(w.entries, oEntry{id: list[0].ID, org: oi})
+	}
+}
+
 func oracleSetupFilings(t *testing.T, w *oracleWorld, rng *rand.Rand, viewer int64) {
 	e := w.e
 	renamed := map[string]int{}
@@ -732,6 +759,7 @@ func runOracle(t *testing.T, db *dbtest.DB, seed uint64) {
 	oracleSetupGovernance(t, w, rng)
 	oracleSetupUsers(t, w, rng, 8)
 	oracleSetupFilings(t, w, rng, w.users[1].id)
+	oracleSetupLedger(t, w, rng)
 	setupTime := time.Since(start)
 
 	routes := e.srv.Routes()
@@ -1464,6 +1492,27 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	}
 
 	// Operations and public pages.
+	entries := list("entry", len(w.entries), func(i int) (int64, int) { return w.entries[i].id, w.entries[i].org })
+	def("GET /orgs/{code}/ledger", orgs, nil, nil)
+	def("POST /orgs/{code}/ledger/entries", orgs, form("date", "x"), nil)
+	def("POST /ledger/entries/{id}/approve", entries, nil, nil) // posted already: 409 when allowed
+	def("GET /api/v1/orgs/{code}/ledger/accounts", orgs, nil, nil)
+	def("POST /api/v1/orgs/{code}/ledger/accounts", orgs, jsonBody(map[string]any{"code": "x"}), nil)
+	def("GET /api/v1/orgs/{code}/ledger/funds", orgs, nil, nil)
+	def("POST /api/v1/orgs/{code}/ledger/funds", orgs, jsonBody(map[string]any{"code": "!"}), nil)
+	def("GET /api/v1/orgs/{code}/ledger/entries", orgs, nil, nil)
+	def("POST /api/v1/orgs/{code}/ledger/entries", orgs, jsonBody(map[string]any{"date": "x"}), nil)
+	def("GET /api/v1/ledger/entries/{id}", entries, nil, nil)
+	def("POST /api/v1/ledger/entries/{id}/approve", entries, nil, nil)
+	def("POST /api/v1/ledger/entries/{id}/reject", entries, jsonBody(map[string]any{"reason": "r"}), nil)
+	def("POST /api/v1/ledger/entries/{id}/reverse", entries, jsonBody(map[string]any{"date": "x"}), nil)
+	def("POST /api/v1/orgs/{code}/ledger/close", orgs, jsonBody(map[string]any{"month": "x"}), nil)
+	def("POST /api/v1/orgs/{code}/ledger/reopen", orgs, jsonBody(map[string]any{"month": "x"}), nil)
+	def("GET /api/v1/orgs/{code}/ledger/trial-balance", orgs, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/balance-sheet", orgs, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/activities", orgs, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/fund-statement", orgs, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/report", orgs, nil, nil)
 	def("GET /healthz", none, nil, nil)
 	def("GET /metrics", none, nil, nil)
 	def("GET /static/", static, nil, staticModel)

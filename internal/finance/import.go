@@ -1,0 +1,197 @@
+package finance
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
+	"github.com/kexie/kexie/internal/tabular"
+)
+
+// ImportLine is one line of a journal file.
+type ImportLine struct {
+	Line    int // in the file, the header being line 1
+	Date    string
+	Account string
+	Fund    string
+	Debit   string // yuan, at most two decimals
+	Credit  string
+	Memo    string
+}
+
+// ImportEntry is the lines of one entry reference of a journal file, in
+// file order.
+type ImportEntry struct {
+	Ref   string
+	Lines []ImportLine
+}
+
+// JournalColumns are the columns of a journal file.
+var JournalColumns = []string{"entry", "date", "account", "fund", "debit", "credit", "memo"}
+
+// ReadJournal reads a journal file (CSV in UTF-8 or GB18030, or XLSX; a
+// header row with the columns entry, date, account, fund, debit, credit,
+// memo): the lines of each entry reference, grouped in the order the
+// references first appear.
+func ReadJournal(name string, r io.Reader) ([]ImportEntry, error) {
+	var out []ImportEntry
+	index := map[string]int{}
+	_, err := tabular.Stream(name, r, tabular.Spec{Columns: JournalColumns, Required: []string{"entry", "date", "account", "debit", "credit"}}, func(rec tabular.Record) error {
+		v := rec.Values
+		ref := strings.TrimSpace(v["entry"])
+		i, ok := index[ref]
+		if !ok {
+			i = len(out)
+			index[ref] = i
+			out = append(out, ImportEntry{Ref: ref})
+		}
+		out[i].Lines = append(out[i].Lines, ImportLine{Line: rec.Line, Date: strings.TrimSpace(v["date"]), Account: strings.TrimSpace(v["account"]),
+			Fund: strings.TrimSpace(v["fund"]), Debit: strings.TrimSpace(v["debit"]), Credit: strings.TrimSpace(v["credit"]), Memo: strings.TrimSpace(v["memo"])})
+		return nil
+	})
+	return out, err
+}
+
+// ImportResult is what an import did: entries read, posted, already in the
+// ledger (their reference was posted before: nothing written), and the
+// rejected ones with their reasons.
+type ImportResult struct {
+	Read, Posted, Known int
+	Rejected            []Rejection
+}
+
+// Rejection is an entry of a file that was not posted, and why.
+type Rejection struct {
+	Ref    string
+	Line   int
+	Reason *kexie.Error
+}
+
+// Import posts the entries of a journal file to an organisation's ledger,
+// each whole or not at all, as approved by the actor (the operator), each
+// audited. An entry's reference is its idempotency key: one posted before
+// is left alone, so importing a file again posts nothing. A fund the
+// ledger does not know is created by the first income line credited with
+// it (restricted by its provider, its purpose that line's memo). dry checks
+// everything and keeps nothing. The error is for the whole import (the
+// database); rejected entries are in the result.
+func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry bool) (ImportResult, error) {
+	res := ImportResult{Read: len(entries)}
+	err := svc.db.WriteOrDry(ctx, actor, dry, func(tx *sqldb.Tx) error {
+		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceApprove)
+		if err != nil {
+			return err
+		}
+		st, err := svc.loadState(ctx, tx, orgID, code)
+		if err != nil {
+			return err
+		}
+		var changes []sqldb.Change
+		for _, ie := range entries {
+			line := 0
+			if len(ie.Lines) > 0 {
+				line = ie.Lines[0].Line
+			}
+			id, err := st.importEntry(ctx, tx, ie)
+			switch {
+			case err == nil && id == 0:
+				res.Known++
+			case err == nil:
+				res.Posted++
+				changes = append(changes, sqldb.Change{Action: "ledger.import", ObjectType: "ledger_entry", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+					After: map[string]any{"org": code, "reference": ie.Ref, "approved_by": tx.Actor().Username}})
+			case kexie.ErrorCode(err) == kexie.CodeInvalid || kexie.ErrorCode(err) == kexie.CodeConflict:
+				res.Rejected = append(res.Rejected, Rejection{Ref: ie.Ref, Line: line, Reason: kexie.AsError(err)})
+			default:
+				return err
+			}
+		}
+		actors := make([]kexie.Actor, len(changes))
+		for i := range actors {
+			actors[i] = tx.Actor()
+		}
+		return tx.AuditMany(ctx, changes, actors)
+	})
+	return res, err
+}
+
+// importEntry checks and posts one entry of a file; 0 when its reference
+// is posted already.
+func (st *state) importEntry(ctx context.Context, tx *sqldb.Tx, ie ImportEntry) (int64, error) {
+	if ie.Ref == "" {
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_ref", "line %v: the entry reference is empty", ie.Lines[0].Line)
+	}
+	if id, err := keyed(ctx, tx, st.orgID, ie.Ref); err != nil || id != 0 {
+		if id != 0 {
+			return 0, nil
+		}
+		return 0, err
+	}
+	n := NewEntry{Reference: ie.Ref, Key: ie.Ref, Date: ie.Lines[0].Date}
+	var fresh []Fund
+	for _, l := range ie.Lines {
+		if l.Date != n.Date {
+			return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_dates", "line %v: the lines of one entry have one date", l.Line)
+		}
+		var dr, cr kexie.Money
+		var err error
+		if l.Debit != "" {
+			if dr, err = kexie.ParseYuan(l.Debit); err != nil {
+				return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_amount", "line %v: %v is not an amount in yuan", l.Line, kexie.Excerpt(l.Debit))
+			}
+		}
+		if l.Credit != "" {
+			if cr, err = kexie.ParseYuan(l.Credit); err != nil {
+				return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_amount", "line %v: %v is not an amount in yuan", l.Line, kexie.Excerpt(l.Credit))
+			}
+		}
+		if n.Memo == "" {
+			n.Memo = l.Memo
+		}
+		n.Lines = append(n.Lines, Line{Account: l.Account, Fund: l.Fund, Debit: dr, Credit: cr})
+		if l.Fund == "" {
+			continue
+		}
+		if _, ok := st.funds[l.Fund]; ok {
+			continue
+		}
+		if acc, ok := st.chart[l.Account]; ok && acc.Kind == KindIncome && cr > 0 && dr == 0 {
+			if err := checkFundCode(l.Fund); err != nil {
+				return 0, err
+			}
+			purpose, _ := text("purpose", l.Memo, 500)
+			f := Fund{OrgID: st.orgID, Code: l.Fund, Purpose: purpose, Restriction: "provider"}
+			st.funds[f.Code] = f
+			fresh = append(fresh, f)
+		}
+	}
+	forget := func() {
+		for _, f := range fresh {
+			delete(st.funds, f.Code)
+		}
+	}
+	n, d, err := n.clean()
+	if err != nil {
+		forget()
+		return 0, err
+	}
+	if _, _, err := st.check(ctx, tx, KindImport, d, n.Lines); err != nil {
+		forget()
+		return 0, err
+	}
+	for i := range fresh {
+		if err := insertFund(ctx, tx, st.orgCode, &fresh[i]); err != nil {
+			return 0, err
+		}
+		st.funds[fresh[i].Code] = fresh[i]
+		st.byID[fresh[i].ID] = fresh[i]
+	}
+	total, spent, err := st.check(ctx, tx, KindImport, d, n.Lines)
+	if err != nil {
+		return 0, err
+	}
+	return st.post(ctx, tx, posting{Date: d, Reference: n.Reference, Memo: n.Memo, Kind: KindImport, Key: n.Key, Lines: n.Lines}, total, spent)
+}

@@ -1,0 +1,140 @@
+package financeweb
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/kexie/kexie/internal/finance"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// The books' page: pending entries to approve, the journal, the funds, a
+// form to record an entry, and the year's statements; money in yuan.
+
+type ledgerData struct {
+	Org        kexie.Organisation
+	Year       int
+	Pending    []finance.Entry
+	Entries    []finance.Entry
+	Funds      []finance.Fund
+	Activities finance.Activities
+	Sheet      finance.BalanceSheet
+	Accounts   []finance.Account
+	CanRecord  bool
+	CanApprove bool
+	Today      string
+	FormRows   []int
+}
+
+func (d ledgerData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+func (s *handlers) ledgerPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.renderLedger(w, r, rq, http.StatusOK, "")
+}
+
+func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	today := kexie.DateOf(s.Day())
+	d := ledgerData{Org: o, Year: today.Year(), Today: today.String(), FormRows: []int{1, 2, 3, 4}}
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 9999 {
+		d.Year = y
+	}
+	if d.Pending, _, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPending, Limit: 100}); err != nil {
+		return err
+	}
+	if d.Entries, _, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPosted, Limit: 50}); err != nil {
+		return err
+	}
+	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
+		return err
+	}
+	from, to := strconv.Itoa(d.Year)+"-01", strconv.Itoa(d.Year)+"-12"
+	if d.Activities, err = s.fin.Activities(ctx, o.ID, from, to); err != nil {
+		return err
+	}
+	if d.Sheet, err = s.fin.BalanceSheet(ctx, o.ID, to); err != nil {
+		return err
+	}
+	c, err := s.fin.Chart(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range c.Sorted() {
+		if a.Leaf {
+			d.Accounts = append(d.Accounts, a)
+		}
+	}
+	actor := rq.Actor(r)
+	if d.CanRecord, err = s.reg.May(ctx, actor, kexie.PermFinanceRecord, o.ID); err != nil {
+		return err
+	}
+	if d.CanApprove, err = s.reg.May(ctx, actor, kexie.PermFinanceApprove, o.ID); err != nil {
+		return err
+	}
+	p := s.NewPage(r, rq, "ledger.title", d)
+	p.Title = rq.L.T("ledger.title") + " · " + o.Name(rq.L.Lang)
+	p.Error = errMsg
+	return s.Render(w, status, "ledger", p)
+}
+
+// recordEntry records an entry from the page's form: rows of account,
+// fund, debit and credit typed in yuan.
+func (s *handlers) recordEntry(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRecord)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	n := finance.NewEntry{Date: f.Get("date"), Reference: f.Get("reference"), Memo: f.Get("memo")}
+	accounts, funds, debits, credits := f["account"], f["fund"], f["debit"], f["credit"]
+	for i, acc := range accounts {
+		if acc == "" {
+			continue
+		}
+		l := finance.Line{Account: acc}
+		if i < len(funds) {
+			l.Fund = funds[i]
+		}
+		if i < len(debits) && debits[i] != "" {
+			if l.Debit, err = kexie.ParseYuan(debits[i]); err != nil {
+				break
+			}
+		}
+		if i < len(credits) && credits[i] != "" {
+			if l.Credit, err = kexie.ParseYuan(credits[i]); err != nil {
+				break
+			}
+		}
+		n.Lines = append(n.Lines, l)
+	}
+	if err == nil {
+		_, _, err = s.fin.Record(r.Context(), rq.Actor(r), o.ID, n)
+	}
+	if err != nil {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict:
+			return s.renderLedger(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
+		}
+		return err
+	}
+	http.Redirect(w, r, "/orgs/"+o.Code+"/ledger?flash=flash.ledger_recorded", http.StatusSeeOther)
+	return nil
+}
+
+// approveEntry posts a pending entry, as a second person.
+func (s *handlers) approveEntry(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	e, err := web.LoadByID(r, rq, kexie.PermFinanceApprove, s.fin.Entry)
+	if err != nil {
+		return err
+	}
+	if _, err := s.fin.Approve(r.Context(), rq.Actor(r), e.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/orgs/"+e.OrgCode+"/ledger?flash=flash.ledger_approved", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,37 @@
+package financeweb
+
+import (
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// register declares the routes of the books' pages and JSON API, each with
+// the permission it needs; the toolkit checks it before the handler runs,
+// and the finance domain checks the object.
+func (s *handlers) register(k *web.Server) {
+	const (
+		read    = kexie.PermFinanceRead
+		record  = kexie.PermFinanceRecord
+		approve = kexie.PermFinanceApprove
+	)
+	k.Handle("GET", "/orgs/{code}/ledger", read, s.ledgerPage)
+	k.Handle("POST", "/orgs/{code}/ledger/entries", record, s.recordEntry)
+	k.Handle("POST", "/ledger/entries/{id}/approve", approve, s.approveEntry)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/accounts", read, s.apiAccounts)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/accounts", record, s.apiAddAccount)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/funds", read, s.apiFunds)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/funds", record, s.apiDeclareFund)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/entries", read, s.apiEntries)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/entries", record, s.apiRecord)
+	k.Handle("GET", "/api/v1/ledger/entries/{id}", read, s.apiEntry)
+	k.Handle("POST", "/api/v1/ledger/entries/{id}/approve", approve, s.apiApprove)
+	k.Handle("POST", "/api/v1/ledger/entries/{id}/reject", approve, s.apiReject)
+	k.Handle("POST", "/api/v1/ledger/entries/{id}/reverse", record, s.apiReverse)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/close", approve, s.apiClose)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/reopen", approve, s.apiReopen)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/trial-balance", read, s.apiTrialBalance)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/balance-sheet", read, s.apiBalanceSheet)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/activities", read, s.apiActivities)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/fund-statement", read, s.apiFundStatement)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/report", read, s.apiReport)
+}
