@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -36,12 +37,13 @@ type DB struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Awards     *awards.Service
 }
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {
 	gov := governance.New(db)
-	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
+	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Awards: awards.New(db)}
 }
 
 // Options tune the opened database.
