@@ -36,7 +36,9 @@ func wantCode(t *testing.T, what string, err error, code kexie.Code) {
 	}
 }
 
-func as(u kexie.User) kexie.Actor { return kexie.Actor{UserID: u.ID, Username: u.Username, Source: "test"} }
+func as(u kexie.User) kexie.Actor {
+	return kexie.Actor{UserID: u.ID, Username: u.Username, Source: "test"}
+}
 
 // world is a programme administered by A with units A1 and B, a
 // secretary at A, staff at A1 and B, an outsider at B, and three experts.
