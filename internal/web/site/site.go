@@ -6,12 +6,14 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/kexie/kexie/internal/web/accessweb"
+	"github.com/kexie/kexie/internal/web/awardsweb"
 	"github.com/kexie/kexie/internal/web/govweb"
 	"github.com/kexie/kexie/internal/web/memberweb"
 	"github.com/kexie/kexie/internal/web/registryweb"
@@ -26,6 +28,7 @@ type Domains struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Awards     *awards.Service
 }
 
 // New builds the server with every domain's routes.
@@ -35,5 +38,6 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		registryweb.Register(d.Registry, d.Membership, d.Governance),
 		memberweb.Register(d.Registry, d.Membership),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
+		awardsweb.Register(d.Awards),
 	)
 }
