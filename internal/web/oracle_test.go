@@ -36,6 +36,8 @@ import (
 
 	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/awardrule"
+	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
@@ -128,6 +130,13 @@ type oEntry struct {
 	org int
 }
 
+// oAwardRound is an award round of a programme administered by org (in
+// nomination: its publicity is not found to anyone).
+type oAwardRound struct {
+	id  int64
+	org int
+}
+
 type oToken struct {
 	id      int64
 	owner   int
@@ -174,6 +183,7 @@ type oracleWorld struct {
 	users         []*oUser
 	tokens        []oToken
 	entries       []oEntry
+	awardRounds   []oAwardRound
 }
 
 func (w *oracleWorld) describe(u *oUser) string {
@@ -283,6 +293,25 @@ func (w *oracleWorld) votesFor(person int64, mt int) []int {
 
 // ---------------------------------------------------------------------------
 // Data creation: the only code that calls the store (besides the server).
+
+// oracleSetupAwards creates award programmes in random organisations, each
+// with a round in nomination.
+func oracleSetupAwards(t *testing.T, w *oracleWorld, rng *rand.Rand) {
+	for i := range 3 {
+		org := rng.IntN(len(w.orgs))
+		p, err := w.e.db.Awards.CreateProgramme(ctx, w.e.setup, awards.Programme{OrgID: w.orgs[org].id, Code: fmt.Sprintf("AWD%d", i), NameZH: "奖", CycleYears: 2,
+			Grades: []awardrule.Grade{{Code: "only"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, _ := kexie.ParseDay("2025-01-01")
+		r, err := w.e.db.Awards.CreateRound(ctx, w.e.setup, p.ID, awards.Round{Year: 2025, NominateFrom: from, NominateTo: from.AddDays(30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.awardRounds = append(w.awardRounds, oAwardRound{id: r.ID, org: org})
+	}
+}
 
 var oracleKinds = []kexie.OrgKind{"provincial_association", "municipal_association", "county_association", "national_society",
 	"society_branch", "university_association", "department"}
@@ -757,6 +786,7 @@ func runOracle(t *testing.T, db *dbtest.DB, seed uint64) {
 	oracleSetupOrgs(t, w, rng, 9)
 	oracleSetupMembers(t, w, rng)
 	oracleSetupGovernance(t, w, rng)
+	oracleSetupAwards(t, w, rng)
 	oracleSetupUsers(t, w, rng, 8)
 	oracleSetupFilings(t, w, rng, w.users[1].id)
 	oracleSetupLedger(t, w, rng)
@@ -1611,6 +1641,21 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 
 	// JSON API.
 	def("GET /api/v1/me", none, nil, nil)
+	awardRounds := list("award round", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].id, w.awardRounds[i].org })
+	def("GET /api/v1/award-programmes", none, nil, nil)
+	def("GET /api/v1/award-rounds/{id}/ranking", awardRounds, nil, nil)
+	// A round in nomination has no publicity: not found to anyone.
+	def("GET /api/v1/award-rounds/{id}/publicity", awardRounds, nil, func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if x, stop := gate(rt, u); stop {
+				return x
+			}
+			if tg.missing {
+				return notFound
+			}
+			return asMissing("no publicity before the decision")
+		}
+	})
 	def("GET /api/v1/audit", none, nil, nil)
 	def("GET /api/v1/me/memberships", none, nil, nil)
 	def("GET /api/v1/members", orgQuery, nil, nil)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
@@ -38,12 +39,13 @@ type DB struct {
 	Governance *governance.Service
 	Voting     *governance.Voting
 	Finance    *finance.Service
+	Awards     *awards.Service
 }
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {
 	gov := governance.New(db)
-	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db)}
+	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db), Awards: awards.New(db)}
 }
 
 // Options tune the opened database.

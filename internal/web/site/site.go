@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/membership"
@@ -13,6 +14,7 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/kexie/kexie/internal/web/accessweb"
+	"github.com/kexie/kexie/internal/web/awardsweb"
 	"github.com/kexie/kexie/internal/web/financeweb"
 	"github.com/kexie/kexie/internal/web/govweb"
 	"github.com/kexie/kexie/internal/web/memberweb"
@@ -29,6 +31,7 @@ type Domains struct {
 	Governance *governance.Service
 	Voting     *governance.Voting
 	Finance    *finance.Service
+	Awards     *awards.Service
 }
 
 // New builds the server with every domain's routes.
@@ -39,5 +42,6 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		memberweb.Register(d.Registry, d.Membership),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
 		financeweb.Register(d.Registry, d.Finance),
+		awardsweb.Register(d.Awards),
 	)
 }
