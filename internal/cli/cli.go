@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -193,17 +194,19 @@ type House struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Activities *activities.Service
 }
 
 // NewHouse puts every domain over an open database.
 func NewHouse(db *sqldb.DB) *House {
 	gov := governance.New(db)
-	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
+	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov),
+		Activities: activities.New(db)}
 }
 
 // Domains are the house's domains, for the web site.
 func (h *House) Domains() site.Domains {
-	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting}
+	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting, Activities: h.Activities}
 }
 
 // openMigrated opens and brings the schema up to date: every command that

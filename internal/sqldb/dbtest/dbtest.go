@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -36,12 +37,14 @@ type DB struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Activities *activities.Service
 }
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {
 	gov := governance.New(db)
-	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov)}
+	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov),
+		Activities: activities.New(db)}
 }
 
 // Options tune the opened database.

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
@@ -26,6 +27,7 @@ type Domains struct {
 	Membership *membership.Service
 	Governance *governance.Service
 	Voting     *governance.Voting
+	Activities *activities.Service
 }
 
 // New builds the server with every domain's routes.
