@@ -13,6 +13,7 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/kexie/kexie/internal/web/accessweb"
+	"github.com/kexie/kexie/internal/web/activitiesweb"
 	"github.com/kexie/kexie/internal/web/govweb"
 	"github.com/kexie/kexie/internal/web/memberweb"
 	"github.com/kexie/kexie/internal/web/registryweb"
@@ -37,5 +38,6 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		registryweb.Register(d.Registry, d.Membership, d.Governance),
 		memberweb.Register(d.Registry, d.Membership),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
+		activitiesweb.Register(d.Registry, d.Activities),
 	)
 }
