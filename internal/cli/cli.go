@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
@@ -198,17 +199,19 @@ type House struct {
 	Voting     *governance.Voting
 	Finance    *finance.Service
 	Awards     *awards.Service
+	Activities *activities.Service
 }
 
 // NewHouse puts every domain over an open database.
 func NewHouse(db *sqldb.DB) *House {
 	gov := governance.New(db)
-	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db), Awards: awards.New(db)}
+	return &House{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db), Awards: awards.New(db),
+		Activities: activities.New(db)}
 }
 
 // Domains are the house's domains, for the web site.
 func (h *House) Domains() site.Domains {
-	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting, Finance: h.Finance, Awards: h.Awards}
+	return site.Domains{DB: h.DB, Access: h.Access, Registry: h.Registry, Membership: h.Membership, Governance: h.Governance, Voting: h.Voting, Finance: h.Finance, Awards: h.Awards, Activities: h.Activities}
 }
 
 // openMigrated opens and brings the schema up to date: every command that

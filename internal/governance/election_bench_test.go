@@ -119,7 +119,7 @@ func benchElection(b *testing.B, db *dbtest.DB) {
 	}
 	cfg := web.DefaultConfig()
 	cfg.Sealer = sealer
-	srv, err := site.New(context.Background(), site.Domains{DB: db.DB, Access: db.Access, Registry: db.Registry, Membership: db.Membership, Governance: db.Governance, Voting: db.Voting, Finance: db.Finance}, cfg)
+	srv, err := site.New(context.Background(), site.Domains{DB: db.DB, Access: db.Access, Registry: db.Registry, Membership: db.Membership, Governance: db.Governance, Voting: db.Voting, Finance: db.Finance, Awards: db.Awards, Activities: db.Activities}, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

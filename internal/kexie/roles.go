@@ -69,6 +69,10 @@ const (
 	// Statistics: filling a level's reports, approving the level below's.
 	PermStatisticsFill    Permission = "statistics.fill"
 	PermStatisticsApprove Permission = "statistics.approve"
+	// Activities: reading them, and entering and running them (programme,
+	// registrations, check-in).
+	PermActivitiesRead   Permission = "activities.read"
+	PermActivitiesManage Permission = "activities.manage"
 	// PermUserManage: create users, grant roles, disable users in a subtree.
 	PermUserManage Permission = "user.manage"
 	// PermAuditRead: read the audit log of a subtree.
@@ -79,7 +83,7 @@ const (
 var Permissions = []Permission{PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
 	PermGovernanceRead, PermGovernanceManage, PermFinanceRead, PermFinanceRecord, PermFinanceApprove,
 	PermAwardsManage, PermAwardsReview, PermPublicationsEdit, PermStatisticsFill, PermStatisticsApprove,
-	PermUserManage, PermAuditRead, PermOps}
+	PermActivitiesRead, PermActivitiesManage, PermUserManage, PermAuditRead, PermOps}
 
 // rolePermissions is the whole authorisation matrix: what each role may do
 // within the subtree it was granted on. The four roles that came first keep
@@ -90,16 +94,16 @@ var Permissions = []Permission{PermRegistryRead, PermRegistryWrite, PermMembersh
 var rolePermissions = map[Role][]Permission{
 	RoleSysAdmin: Permissions,
 	RoleOrgAdmin: {PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
-		PermGovernanceRead, PermGovernanceManage, PermUserManage},
+		PermGovernanceRead, PermGovernanceManage, PermActivitiesRead, PermActivitiesManage, PermUserManage},
 	RoleStaff: {PermRegistryRead, PermRegistryWrite, PermMembershipRead, PermMembershipWrite,
-		PermGovernanceRead, PermGovernanceManage},
+		PermGovernanceRead, PermGovernanceManage, PermActivitiesRead, PermActivitiesManage},
 	RoleTreasurer:      {PermRegistryRead, PermFinanceRead, PermFinanceRecord},
 	RoleAccountant:     {PermRegistryRead, PermFinanceRead, PermFinanceApprove},
 	RoleAwardSecretary: {PermRegistryRead, PermAwardsManage},
 	RoleReviewer:       {PermAwardsReview},
 	RoleEditor:         {PermRegistryRead, PermPublicationsEdit},
 	RoleStatistician:   {PermRegistryRead, PermStatisticsFill, PermStatisticsApprove},
-	RoleAuditor:        {PermRegistryRead, PermMembershipRead, PermGovernanceRead, PermFinanceRead, PermAuditRead},
+	RoleAuditor:        {PermRegistryRead, PermMembershipRead, PermGovernanceRead, PermFinanceRead, PermActivitiesRead, PermAuditRead},
 	RoleMember:         {},
 }
 

@@ -58,7 +58,7 @@ func newEnvWith(t testing.TB, db *dbtest.DB, cfg web.Config) *env {
 	e.a = mk("A", e.root.ID)
 	e.a1 = mk("A1", e.a.ID)
 	e.b = mk("B", e.root.ID)
-	if e.srv, err = site.New(ctx, site.Domains{DB: db.DB, Access: db.Access, Registry: db.Registry, Membership: db.Membership, Governance: db.Governance, Voting: db.Voting, Finance: db.Finance, Awards: db.Awards}, cfg); err != nil {
+	if e.srv, err = site.New(ctx, site.Domains{DB: db.DB, Access: db.Access, Registry: db.Registry, Membership: db.Membership, Governance: db.Governance, Voting: db.Voting, Finance: db.Finance, Awards: db.Awards, Activities: db.Activities}, cfg); err != nil {
 		t.Fatal(err)
 	}
 	e.handler = e.srv

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/awardrule"
 	"github.com/kexie/kexie/internal/awards"
@@ -184,6 +185,54 @@ type oracleWorld struct {
 	tokens        []oToken
 	entries       []oEntry
 	awardRounds   []oAwardRound
+	activities    []oActivity
+}
+
+// oActivity is an activity of the oracle's world: owned by org (its first
+// registry sponsor), also held by other (an organiser; -1: none); open is
+// public with registration open; token is a registration's.
+type oActivity struct {
+	code  string
+	org   int
+	other int
+	open  bool
+	token string
+}
+
+// oracleSetupActivities enters activities in random organisations, some
+// with a second organisation of the registry in a role, some public and
+// open for registration with one registration.
+func oracleSetupActivities(t *testing.T, w *oracleWorld, rng *rand.Rand) {
+	e := w.e
+	for i := range 6 {
+		org := rng.IntN(len(w.orgs))
+		other := -1
+		roles := []activities.RoleInput{{Role: "sponsor", OrgCode: w.orgs[org].code}}
+		if rng.IntN(2) == 0 {
+			other = rng.IntN(len(w.orgs))
+			roles = append(roles, activities.RoleInput{Role: "organiser", OrgCode: w.orgs[other].code})
+		}
+		code := fmt.Sprintf("ACT%d", i)
+		open := i%2 == 0
+		if _, err := e.db.Activities.Create(ctx, e.setup, activities.Input{Code: code, Kind: "forum", Category: "academic", TitleZH: code + "论坛",
+			Starts: "2025-05-16", Public: open, Roles: roles}); err != nil {
+			t.Fatal(err)
+		}
+		a := oActivity{code: code, org: org, other: other, open: open}
+		if open {
+			for _, st := range []string{activities.StatusPublished, activities.StatusRegistrationOpen} {
+				if err := e.db.Activities.SetStatus(ctx, e.setup, code, st); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := e.db.Activities.Register(ctx, e.setup, code, activities.RegisterInput{Name: "来宾"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.token = r.Token
+		}
+		w.activities = append(w.activities, a)
+	}
 }
 
 func (w *oracleWorld) describe(u *oUser) string {
@@ -789,6 +838,7 @@ func runOracle(t *testing.T, db *dbtest.DB, seed uint64) {
 	oracleSetupAwards(t, w, rng)
 	oracleSetupUsers(t, w, rng, 8)
 	oracleSetupFilings(t, w, rng, w.users[1].id)
+	oracleSetupActivities(t, w, rng)
 	oracleSetupLedger(t, w, rng)
 	setupTime := time.Since(start)
 
@@ -1521,7 +1571,67 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 			{label: "orgs.xlsx", path: map[string]string{"file": "orgs.xlsx"}, org: -1, valid: true}}
 	}
 
+	// Activities: by code; read by staff of any registry organisation
+	// holding a role, managed on the owner's.
+	acts := func() []oTarget {
+		out := []oTarget{{label: "activity NOPE", path: map[string]string{"code": "NOPE"}, missing: true, ref: -1}}
+		for i, a := range w.activities {
+			out = append(out, oTarget{label: "activity " + a.code + " (" + w.orgs[a.org].code + ")", path: map[string]string{"code": a.code}, org: a.org, valid: true, ref: i})
+		}
+		return out
+	}
+	actModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if x, stop := gate(rt, u); stop {
+				return x
+			}
+			if tg.missing {
+				return notFound
+			}
+			a := w.activities[tg.ref]
+			if w.can(u, rt.Perm, a.org) || rt.Perm != kexie.PermActivitiesManage && a.other >= 0 && w.can(u, rt.Perm, a.other) {
+				return allowed(string(rt.Perm) + " where the activity belongs")
+			}
+			return asMissing("no " + string(rt.Perm) + " where the activity belongs")
+		}
+	}
+	// registerModel: those who manage the activity register anyone; others
+	// only for a public activity open for registration.
+	registerModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if tg.missing {
+				return notFound
+			}
+			a := w.activities[tg.ref]
+			if a.open || w.can(u, kexie.PermActivitiesManage, a.org) {
+				return allowed("open to the public, or managed by the caller")
+			}
+			return asMissing("not public, not managed by the caller")
+		}
+	}
+	regTokens := func() []oTarget {
+		out := []oTarget{{label: "token (none)", path: map[string]string{"token": strings.Repeat("X", 26)}, missing: true}}
+		for _, a := range w.activities {
+			if a.token != "" {
+				out = append(out, oTarget{label: "registration of " + a.code, path: map[string]string{"token": a.token}, org: -1, valid: true})
+			}
+		}
+		return out
+	}
+
 	// Operations and public pages.
+	def("GET /activities/{code}", acts, nil, actModel)
+	def("POST /activities/{code}/checkin", acts, form("code", "NOPE"), actModel)
+	def("GET /api/v1/activities", none, nil, nil)
+	def("POST /api/v1/orgs/{code}/activities", orgs, jsonBody(map[string]any{"code": "!"}), nil)
+	def("GET /api/v1/activities/{code}", acts, nil, actModel)
+	def("POST /api/v1/activities/{code}/status", acts, jsonBody(map[string]any{"status": "nope"}), actModel)
+	def("POST /api/v1/activities/{code}/sessions", acts, jsonBody(map[string]any{"kind": "nope"}), actModel)
+	def("POST /api/v1/activities/{code}/breaks", acts, jsonBody(map[string]any{"title_zh": ""}), actModel)
+	def("POST /api/v1/activities/{code}/registrations", acts, jsonBody(map[string]any{"name": ""}), registerModel)
+	def("POST /api/v1/activities/{code}/checkins", acts, jsonBody(map[string]any{"code": "NOPE"}), actModel)
+	def("POST /api/v1/registrations/{token}/cancel", regTokens, nil, publicModel)
+	destructive("POST /api/v1/registrations/{token}/cancel", nil)
 	entries := list("entry", len(w.entries), func(i int) (int64, int) { return w.entries[i].id, w.entries[i].org })
 	def("GET /orgs/{code}/ledger", orgs, nil, nil)
 	def("POST /orgs/{code}/ledger/entries", orgs, form("date", "x"), nil)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
@@ -40,12 +41,14 @@ type DB struct {
 	Voting     *governance.Voting
 	Finance    *finance.Service
 	Awards     *awards.Service
+	Activities *activities.Service
 }
 
 // Wrap puts every domain over an open database.
 func Wrap(db *sqldb.DB) *DB {
 	gov := governance.New(db)
-	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db), Awards: awards.New(db)}
+	return &DB{DB: db, Access: access.New(db), Registry: registry.New(db), Membership: membership.New(db), Governance: gov, Voting: governance.NewVoting(gov), Finance: finance.New(db), Awards: awards.New(db),
+		Activities: activities.New(db)}
 }
 
 // Options tune the opened database.

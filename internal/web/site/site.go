@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/kexie/kexie/internal/access"
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
@@ -14,6 +15,7 @@ import (
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/kexie/kexie/internal/web/accessweb"
+	"github.com/kexie/kexie/internal/web/activitiesweb"
 	"github.com/kexie/kexie/internal/web/awardsweb"
 	"github.com/kexie/kexie/internal/web/financeweb"
 	"github.com/kexie/kexie/internal/web/govweb"
@@ -32,6 +34,7 @@ type Domains struct {
 	Voting     *governance.Voting
 	Finance    *finance.Service
 	Awards     *awards.Service
+	Activities *activities.Service
 }
 
 // New builds the server with every domain's routes.
@@ -43,5 +46,6 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
 		financeweb.Register(d.Registry, d.Finance),
 		awardsweb.Register(d.Awards),
+		activitiesweb.Register(d.Registry, d.Activities),
 	)
 }

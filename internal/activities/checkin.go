@@ -1,0 +1,277 @@
+package activities
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb"
+)
+
+// Check-in policies of a list.
+var Policies = []string{"once", "once_daily", "multiple"}
+
+// Scan is one scan at the desk: the QR code's text or a typed reference,
+// the check-in list ("" is the activity's main list), the client's nonce
+// (a scan sent twice counts once), and for a scan made offline and
+// uploaded later, when it was made.
+type Scan struct {
+	Code    string `json:"code"`
+	List    string `json:"list"`
+	Nonce   string `json:"nonce"`
+	At      string `json:"at"`
+	Offline bool   `json:"offline"`
+}
+
+// Checkin is the answer to a scan.
+type Checkin struct {
+	Result    string    // checked_in or duplicate
+	At        time.Time // when checked in (for a duplicate: the first time)
+	Name      string
+	Reference string
+	Replayed  bool // the nonce was seen before: the first answer again
+}
+
+// AddList adds a check-in list to activity code (the whole event, a
+// session, a day) with its policy.
+func (svc *Service) AddList(ctx context.Context, actor kexie.Actor, code, name, policy string, session int64, day string) error {
+	name = strings.TrimSpace(name)
+	if err := ValidCode(name); err != nil {
+		return err
+	}
+	if err := oneOf(policy, Policies, "err.checkin_policy"); err != nil {
+		return err
+	}
+	if day != "" {
+		if d, err := kexie.ParseDay(day); err != nil || d.IsZero() {
+			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", kexie.Excerpt(day))
+		}
+	}
+	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		a, err := managed(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if session != 0 {
+			if err := sessionOf(ctx, tx, a.id, session); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO activity_checkin_lists (activity_id, name, policy, session_id, day) VALUES ($1, $2, $3, $4, $5)`,
+			a.id, name, policy, nullID(session), day)
+		if kexie.ErrorCode(sqldb.MapErr(err)) == kexie.CodeConflict {
+			return kexie.Errorf(kexie.CodeConflict, "err.checkin_list_exists", "a check-in list %q exists already", name)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "activity.checkin_list", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+			After: map[string]any{"list": name, "policy": policy, "session_id": session, "day": day}})
+	})
+}
+
+// CheckIn records a scan for activity code, for staff who manage it.
+// Every scan is kept in the list's history with who made it and when. The
+// list's policy decides what counts once (once: the registration; once
+// daily: the registration on a Beijing day; multiple: every scan): a
+// second scan of what counts once is a duplicate, answered with the time
+// of the first, and recorded as such. A nonce already seen answers as the
+// first time and records nothing (an offline upload sent twice). A
+// member's first check-in at the activity is a participation record of
+// their membership, in the same transaction.
+func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string, s Scan) (Checkin, error) {
+	var out Checkin
+	scanned := strings.TrimSpace(s.Code)
+	if scanned == "" || len(scanned) > 200 {
+		return out, kexie.Errorf(kexie.CodeInvalid, "err.checkin_code", "scan a QR code or type a reference")
+	}
+	nonce := strings.TrimSpace(s.Nonce)
+	if len(nonce) > 100 || kexie.CleanText(nonce) != nonce {
+		return out, kexie.Errorf(kexie.CodeInvalid, "err.checkin_nonce", "a nonce is up to 100 printable characters")
+	}
+	list := strings.TrimSpace(s.List)
+	if list == "" {
+		list = "main"
+	}
+	var at *time.Time
+	if strings.TrimSpace(s.At) != "" {
+		t, err := ParseInstant(s.At)
+		if err != nil {
+			return out, err
+		}
+		at = &t
+	}
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		a, err := managed(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if a.status == StatusDraft || a.status == StatusCancelled {
+			return kexie.Errorf(kexie.CodeConflict, "err.checkin_status", "check-in is closed for an activity that is %v", a.status)
+		}
+		var listID int64
+		var policy string
+		err = tx.QueryRowContext(ctx, `SELECT id, policy FROM activity_checkin_lists WHERE activity_id = $1 AND name = $2`, a.id, list).Scan(&listID, &policy)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.checkin_list", "no check-in list %q", kexie.Excerpt(list))
+		}
+		if err != nil {
+			return err
+		}
+		if nonce != "" {
+			if done, err := replay(ctx, tx, listID, nonce, &out); err != nil || done {
+				return err
+			}
+		}
+		// The QR code carries the token; a person at the desk types the
+		// reference.
+		var regID, membershipID int64
+		var status string
+		err = tx.QueryRowContext(ctx, `SELECT id, status, COALESCE(membership_id, 0), name, reference FROM activity_registrations
+			WHERE activity_id = $1 AND (token = $2 OR reference = $3)`, a.id, scanned, NormalReference(scanned)).
+			Scan(&regID, &status, &membershipID, &out.Name, &out.Reference)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.checkin_unknown", "this code is no registration of this activity")
+		}
+		if err != nil {
+			return err
+		}
+		if status != RegConfirmed {
+			return kexie.Errorf(kexie.CodeConflict, "err.checkin_unconfirmed", "this registration is %v, not confirmed", status)
+		}
+		when := tx.Now()
+		if at != nil && s.Offline {
+			when = *at
+		}
+		day := kexie.DateOf(when.In(kexie.Beijing)).String()
+		slot := ""
+		switch policy {
+		case "once_daily":
+			slot = day
+		case "multiple":
+			slot = "scan:" + randomString(refAlphabet, 16)
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
+			VALUES ($1, $2, 'checked_in', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
+			listID, regID, slot, when, nonce, s.Offline, nullID(actor.UserID), actor.Username, tx.Now()).Scan(&id)
+		if err == nil {
+			out.Result, out.At = "checked_in", when
+			if err := tx.Audit(ctx, sqldb.Change{Action: "activity.checkin", ObjectType: "activity_registration", ObjectID: out.Reference, OrgID: a.orgID,
+				After: map[string]any{"activity": code, "list": list, "at": when, "offline": s.Offline}}); err != nil {
+				return err
+			}
+			return participate(ctx, tx, regID, membershipID, code, day)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		// Nothing inserted: the nonce came meanwhile, or this counts once
+		// and was counted.
+		if nonce != "" {
+			if done, err := replay(ctx, tx, listID, nonce, &out); err != nil || done {
+				return err
+			}
+		}
+		var first time.Time
+		if err := tx.QueryRowContext(ctx, `SELECT at FROM activity_checkins WHERE list_id = $1 AND registration_id = $2 AND slot = $3 AND result = 'checked_in'`,
+			listID, regID, slot).Scan(&first); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
+			VALUES ($1, $2, 'duplicate', $3, $4, $5, $6, $7, $8, $9)`,
+			listID, regID, slot, when, nonce, s.Offline, nullID(actor.UserID), actor.Username, tx.Now()); err != nil {
+			return err
+		}
+		out.Result, out.At = "duplicate", first
+		return nil
+	})
+	out.At = out.At.In(kexie.Beijing)
+	return out, err
+}
+
+// replay answers a nonce seen before on the list as it was answered.
+func replay(ctx context.Context, tx *sqldb.Tx, listID int64, nonce string, out *Checkin) (bool, error) {
+	var regID int64
+	var result, slot string
+	var at time.Time
+	err := tx.QueryRowContext(ctx, `SELECT registration_id, result, slot, at FROM activity_checkins WHERE list_id = $1 AND nonce = $2`, listID, nonce).
+		Scan(&regID, &result, &slot, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if result == "duplicate" {
+		if err := tx.QueryRowContext(ctx, `SELECT at FROM activity_checkins WHERE list_id = $1 AND registration_id = $2 AND slot = $3 AND result = 'checked_in'`,
+			listID, regID, slot).Scan(&at); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT name, reference FROM activity_registrations WHERE id = $1`, regID).Scan(&out.Name, &out.Reference); err != nil {
+		return false, err
+	}
+	out.Result, out.At, out.Replayed = result, at, true
+	return true, nil
+}
+
+// participate writes a member's participation record at their first
+// check-in at the activity (whatever the list).
+func participate(ctx context.Context, tx *sqldb.Tx, regID, membershipID int64, code, day string) error {
+	if membershipID == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_checkins WHERE registration_id = $1 AND result = 'checked_in'`, regID).Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return nil
+	}
+	var zh, en string
+	if err := tx.QueryRowContext(ctx, `SELECT title_zh, title_en FROM activities WHERE code = $1`, code).Scan(&zh, &en); err != nil {
+		return err
+	}
+	title, _ := Text(zh, en, "zh-Hans")
+	return membership.Participate(ctx, tx, membershipID, day, "活动 "+code+" "+title)
+}
+
+// CheckinEntry is one line of a check-in history.
+type CheckinEntry struct {
+	List      string
+	Reference string
+	Name      string
+	Result    string
+	At        time.Time
+	Offline   bool
+	ScannedBy string
+}
+
+// History lists activity id's scans, newest first.
+func (svc *Service) History(ctx context.Context, activityID int64, limit int) ([]CheckinEntry, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT l.name, r.reference, r.name, c.result, c.at, c.offline, c.scanned_by_name
+		FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id JOIN activity_registrations r ON r.id = c.registration_id
+		WHERE l.activity_id = $1 ORDER BY c.id DESC LIMIT $2`, activityID, limit)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []CheckinEntry{}
+	for rows.Next() {
+		var e CheckinEntry
+		if err := rows.Scan(&e.List, &e.Reference, &e.Name, &e.Result, &e.At, &e.Offline, &e.ScannedBy); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		e.At = e.At.In(kexie.Beijing)
+		out = append(out, e)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}

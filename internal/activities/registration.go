@@ -1,0 +1,433 @@
+package activities
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
+)
+
+// Registration states.
+const (
+	RegPending    = "pending"
+	RegConfirmed  = "confirmed"
+	RegWaitlisted = "waitlisted"
+	RegCancelled  = "cancelled"
+	RegRejected   = "rejected"
+)
+
+// Registration is one person's registration for an activity (and
+// optionally one of its sessions).
+type Registration struct {
+	ID           int64
+	ActivityID   int64
+	ActivityCode string
+	SessionID    int64
+	Reference    string // typed at the desk, quoted in letters
+	Token        string // the QR code's content and the link to view or cancel
+	Status       string
+	MembershipID int64
+	Name         string
+	Employer     string
+	Country      string
+	Email        string
+	Lang         string
+	CreatedAt    time.Time
+}
+
+// RegisterInput is a registration as entered: a member of the register
+// (OrgCode and MemberNo, staff only; or the caller's own membership) or an
+// outside person (Name, Employer, Country).
+type RegisterInput struct {
+	Name      string `json:"name"`
+	Employer  string `json:"employer"`
+	Country   string `json:"country"`
+	Email     string `json:"email"`
+	Lang      string `json:"lang"`
+	OrgCode   string `json:"org_code"`
+	MemberNo  string `json:"member_no"`
+	SessionID int64  `json:"session_id"`
+}
+
+// letters of references: no 0/O, 1/I/L.
+const refAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+func randomString(alphabet string, n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// NormalReference is a typed reference as stored: upper case, without
+// spaces or dashes.
+func NormalReference(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	return strings.NewReplacer("-", "", " ", "").Replace(s)
+}
+
+// FormatReference writes a reference in two groups of four.
+func FormatReference(ref string) string {
+	if len(ref) == 8 {
+		return ref[:4] + "-" + ref[4:]
+	}
+	return ref
+}
+
+func regNotOpen() error {
+	return kexie.Errorf(kexie.CodeConflict, "err.registration_closed", "registration for this activity is not open")
+}
+
+// Register registers a person for activity code. Staff who manage the
+// activity register anyone (a member of the register by organisation and
+// member number, or an outside person) while it is published, open or
+// closed; anyone else registers for a public activity while its
+// registration is open and within its opening and closing times — with
+// their own membership when their account is linked to a member. The
+// status is pending when the activity asks for approval (not for staff),
+// else confirmed while places remain, else waitlisted: the place is taken
+// by one conditional update of the activity's row, so no concurrency
+// overbooks it and other activities are not held up.
+func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string, in RegisterInput) (Registration, error) {
+	var err error
+	for _, f := range []*string{&in.Name, &in.Employer, &in.Country, &in.Email} {
+		if *f, err = plain(*f, 200); err != nil {
+			return Registration{}, err
+		}
+	}
+	if in.Lang != "en" {
+		in.Lang = "zh-Hans"
+	}
+	var reg Registration
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		a, err := rowOf(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		staff, err := tx.Allowed(ctx, tx.Actor(), kexie.PermActivitiesManage, a.orgID)
+		if err != nil {
+			return err
+		}
+		publicNow := a.public && a.status != StatusDraft && a.status != StatusCancelled
+		switch {
+		case staff:
+			if a.status != StatusPublished && a.status != StatusRegistrationOpen && a.status != StatusClosed {
+				return regNotOpen()
+			}
+		case !publicNow:
+			return activityNotFound()
+		case a.status != StatusRegistrationOpen,
+			a.opens.Valid && tx.Now().Before(a.opens.Time),
+			a.closes.Valid && !tx.Now().Before(a.closes.Time):
+			return regNotOpen()
+		}
+		var membership int64
+		switch {
+		case staff && (in.OrgCode != "" || in.MemberNo != ""):
+			err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM memberships m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.person_id
+				WHERE o.code = $1 AND m.member_no = $2`, strings.TrimSpace(in.OrgCode), strings.TrimSpace(in.MemberNo)).Scan(&membership, &in.Name)
+			if errors.Is(err, sql.ErrNoRows) {
+				return kexie.Errorf(kexie.CodeInvalid, "err.registration_member", "no member %v in organisation %v", kexie.Excerpt(in.MemberNo), kexie.Excerpt(in.OrgCode))
+			}
+			if err != nil {
+				return err
+			}
+		case !staff && actor.UserID != 0:
+			// A member's account registers its holder's membership.
+			err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM users u JOIN people p ON p.id = u.person_id JOIN memberships m ON m.person_id = p.id
+				WHERE u.id = $1 ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, m.id LIMIT 1`, actor.UserID).Scan(&membership, &in.Name)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if in.Name == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.registration_name", "a name is required")
+		}
+		if in.SessionID != 0 {
+			if err := sessionOf(ctx, tx, a.id, in.SessionID); err != nil {
+				return err
+			}
+		}
+		status := RegConfirmed
+		if a.approval && !staff {
+			status = RegPending
+		} else if ok, err := takePlace(ctx, tx, a.id, in.SessionID); err != nil {
+			return err
+		} else if !ok {
+			status = RegWaitlisted
+		}
+		reg = Registration{ActivityID: a.id, ActivityCode: code, SessionID: in.SessionID, Reference: randomString(refAlphabet, 8),
+			Token: randomString(refAlphabet, 26), Status: status, MembershipID: membership, Name: in.Name, Employer: in.Employer,
+			Country: in.Country, Email: in.Email, Lang: in.Lang, CreatedAt: tx.Now()}
+		err = tx.QueryRowContext(ctx, `INSERT INTO activity_registrations (activity_id, session_id, reference, token, status, membership_id, name, employer,
+			country, email, lang, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+			a.id, nullID(in.SessionID), reg.Reference, reg.Token, status, nullID(membership), in.Name, in.Employer, in.Country, in.Email, in.Lang,
+			nullID(actor.UserID), tx.Now()).Scan(&reg.ID)
+		if kexie.ErrorCode(sqldb.MapErr(err)) == kexie.CodeConflict && membership != 0 {
+			return kexie.Errorf(kexie.CodeConflict, "err.registration_twice", "this member is registered for this activity already")
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "activity.register", ObjectType: "activity_registration", ObjectID: reg.Reference, OrgID: a.orgID,
+			After: map[string]any{"activity": code, "status": status, "name": in.Name, "membership_id": membership, "session_id": in.SessionID}})
+	})
+	return reg, err
+}
+
+// takePlace takes a place of activity activityID (and of session, if not
+// 0) if one remains: the activity's row first, then the session's, always
+// in that order. A full session gives the activity's place back.
+func takePlace(ctx context.Context, tx *sqldb.Tx, activityID, session int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE activities SET confirmed = confirmed + 1 WHERE id = $1 AND (capacity = 0 OR confirmed < capacity)`, activityID)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if session == 0 {
+		return true, nil
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE activity_sessions SET confirmed = confirmed + 1 WHERE id = $1 AND (capacity = 0 OR confirmed < capacity)`, session)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err == nil, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE activities SET confirmed = confirmed - 1 WHERE id = $1`, activityID)
+	return false, err
+}
+
+// givePlace gives back a confirmed registration's place.
+func givePlace(ctx context.Context, tx *sqldb.Tx, activityID, session int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE activities SET confirmed = confirmed - 1 WHERE id = $1 AND confirmed > 0`, activityID); err != nil {
+		return err
+	}
+	if session != 0 {
+		_, err := tx.ExecContext(ctx, `UPDATE activity_sessions SET confirmed = confirmed - 1 WHERE id = $1 AND confirmed > 0`, session)
+		return err
+	}
+	return nil
+}
+
+// promote confirms waitlisted registrations of the activity, first come
+// first served, while places remain (one after a cancellation).
+func promote(ctx context.Context, tx *sqldb.Tx, activityID int64, code string, orgID int64) error {
+	for tries := 0; tries < 50; tries++ {
+		var id, session int64
+		var ref string
+		err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(session_id, 0), reference FROM activity_registrations
+			WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1 OFFSET $2`, activityID, tries).Scan(&id, &session, &ref)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok, err := takePlace(ctx, tx, activityID, session)
+		if err != nil || !ok {
+			if err == nil && session == 0 {
+				return nil // the activity is full
+			}
+			if err != nil {
+				return err
+			}
+			continue // that session is full: the next in line
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'confirmed', updated_at = $1 WHERE id = $2 AND status = 'waitlisted'`, tx.Now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			// Cancelled meanwhile: give the place back, try the next.
+			if err := givePlace(ctx, tx, activityID, session); err != nil {
+				return err
+			}
+			continue
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "activity.promote", ObjectType: "activity_registration", ObjectID: ref, OrgID: orgID,
+			Before: map[string]any{"status": RegWaitlisted}, After: map[string]any{"activity": code, "status": RegConfirmed}})
+	}
+	return nil
+}
+
+const regColumns = `r.id, r.activity_id, a.code, COALESCE(r.session_id, 0), r.reference, r.token, r.status, COALESCE(r.membership_id, 0), r.name,
+	r.employer, r.country, r.email, r.lang, r.created_at`
+
+func scanReg(s sqldb.Scanner) (Registration, error) {
+	var r Registration
+	err := s.Scan(&r.ID, &r.ActivityID, &r.ActivityCode, &r.SessionID, &r.Reference, &r.Token, &r.Status, &r.MembershipID, &r.Name,
+		&r.Employer, &r.Country, &r.Email, &r.Lang, &r.CreatedAt)
+	return r, err
+}
+
+func regNotFound() error {
+	return kexie.Errorf(kexie.CodeNotFound, "err.registration_not_found", "no such registration")
+}
+
+// RegistrationByToken is the registration a link or QR code carries:
+// possessing the token is the right to see and cancel it.
+func (svc *Service) RegistrationByToken(ctx context.Context, token string) (Registration, error) {
+	r, err := scanReg(svc.db.Reader().QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+		WHERE r.token = $1`, strings.TrimSpace(token)))
+	if errors.Is(err, sql.ErrNoRows) || token == "" {
+		return r, regNotFound()
+	}
+	return r, sqldb.MapErr(err)
+}
+
+// CancelByToken cancels the registration a token names (its holder's
+// link); a confirmed place goes to the first waitlisted, in the same
+// transaction.
+func (svc *Service) CancelByToken(ctx context.Context, actor kexie.Actor, token string) (Registration, error) {
+	return svc.cancel(ctx, actor, `r.token = $1`, strings.TrimSpace(token), "")
+}
+
+// CancelByReference cancels, for staff who manage activity code, one of
+// its registrations by reference.
+func (svc *Service) CancelByReference(ctx context.Context, actor kexie.Actor, code, ref string) (Registration, error) {
+	return svc.cancel(ctx, actor, `r.reference = $1`, NormalReference(ref), code)
+}
+
+func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, code string) (Registration, error) {
+	var r Registration
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var orgID int64
+		if code != "" {
+			a, err := managed(ctx, tx, code)
+			if err != nil {
+				return err
+			}
+			orgID = a.id
+			where += ` AND r.activity_id = $2`
+		}
+		args := []any{key}
+		if code != "" {
+			args = append(args, orgID)
+		}
+		var err error
+		r, err = scanReg(tx.QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id WHERE `+where, args...))
+		if errors.Is(err, sql.ErrNoRows) || key == "" {
+			return regNotFound()
+		}
+		if err != nil {
+			return err
+		}
+		a, err := rowOf(ctx, tx, r.ActivityCode)
+		if err != nil {
+			return err
+		}
+		if r.Status == RegCancelled || r.Status == RegRejected {
+			return kexie.Errorf(kexie.CodeConflict, "err.registration_ended", "this registration is %v already", r.Status)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, tx.Now(), r.ID, r.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return kexie.Errorf(kexie.CodeConflict, "err.registration_changed", "the registration changed meanwhile: try again")
+		}
+		before := r.Status
+		r.Status = RegCancelled
+		if before == RegConfirmed {
+			if err := givePlace(ctx, tx, a.id, r.SessionID); err != nil {
+				return err
+			}
+			if err := promote(ctx, tx, a.id, r.ActivityCode, a.orgID); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, sqldb.Change{Action: "activity.cancel", ObjectType: "activity_registration", ObjectID: r.Reference, OrgID: a.orgID,
+			Before: map[string]any{"status": before}, After: map[string]any{"activity": r.ActivityCode, "status": RegCancelled}})
+	})
+	return r, err
+}
+
+// Decide approves (confirmed while places remain, else waitlisted) or
+// rejects a pending registration of activity code.
+func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, code, ref string, approve bool) (Registration, error) {
+	var r Registration
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		a, err := managed(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		r, err = scanReg(tx.QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+			WHERE r.reference = $1 AND r.activity_id = $2`, NormalReference(ref), a.id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.registration_unknown", "%q is no registration of this activity", kexie.Excerpt(ref))
+		}
+		if err != nil {
+			return err
+		}
+		if r.Status != RegPending {
+			return kexie.Errorf(kexie.CodeConflict, "err.registration_not_pending", "this registration is %v, not pending", r.Status)
+		}
+		status := RegRejected
+		if approve {
+			status = RegWaitlisted
+			if ok, err := takePlace(ctx, tx, a.id, r.SessionID); err != nil {
+				return err
+			} else if ok {
+				status = RegConfirmed
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = $1, updated_at = $2 WHERE id = $3`, status, tx.Now(), r.ID); err != nil {
+			return err
+		}
+		r.Status = status
+		return tx.Audit(ctx, sqldb.Change{Action: "activity.decide", ObjectType: "activity_registration", ObjectID: r.Reference, OrgID: a.orgID,
+			Before: map[string]any{"status": RegPending}, After: map[string]any{"activity": code, "status": status}})
+	})
+	return r, err
+}
+
+// RegistrationCounts are an activity's registrations by status.
+func (svc *Service) RegistrationCounts(ctx context.Context, activityID int64) (map[string]int, error) {
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT status, COUNT(*) FROM activity_registrations WHERE activity_id = $1 GROUP BY status`, activityID)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out[s] = n
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// Registrations lists an activity's registrations in order of arrival.
+func (svc *Service) Registrations(ctx context.Context, activityID int64, offset, limit int) ([]Registration, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+		WHERE r.activity_id = $1 ORDER BY r.id LIMIT $2 OFFSET $3`, activityID, limit, max(offset, 0))
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []Registration{}
+	for rows.Next() {
+		r, err := scanReg(rows)
+		if err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}

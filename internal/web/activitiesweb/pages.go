@@ -1,0 +1,79 @@
+package activitiesweb
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/kexie/kexie/internal/activities"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
+)
+
+type rolePage struct {
+	Role, Name string
+}
+
+type activityPage struct {
+	A          activities.Activity
+	Title      string
+	TitleBack  bool // the title is the other language's
+	Theme      string
+	ThemeBack  bool
+	Roles      []rolePage
+	Programme  activities.Programme
+	Lang       string
+	CanManage  bool
+	Result     *activities.Checkin
+	ResultTime string
+	Counts     map[string]int
+}
+
+// activityPage shows an activity: organisations in roles, the programme
+// in columns by room, and for those who manage it the check-in form (a
+// scanned QR code or a typed reference; the page works on a phone).
+func (s *handlers) activityPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.showActivity(w, r, rq, nil)
+}
+
+func (s *handlers) showActivity(w http.ResponseWriter, r *http.Request, rq *web.Request, res *activities.Checkin) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesRead, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	lang := rq.L.Lang
+	d := activityPage{A: a, Lang: lang, Result: res}
+	d.Title, d.TitleBack = a.Title(lang)
+	d.Theme, d.ThemeBack = a.Theme(lang)
+	for _, ro := range a.Roles {
+		d.Roles = append(d.Roles, rolePage{Role: ro.Role, Name: ro.Label(lang)})
+	}
+	if d.Programme, err = s.act.Programme(r.Context(), a.ID); err != nil {
+		return err
+	}
+	if d.Counts, err = s.act.RegistrationCounts(r.Context(), a.ID); err != nil {
+		return err
+	}
+	_, merr := s.act.Activity(r.Context(), rq.Actor(r), kexie.PermActivitiesManage, a.Code)
+	d.CanManage = merr == nil
+	if res != nil {
+		d.ResultTime = res.At.Format("15:04")
+	}
+	return s.Render(w, http.StatusOK, "activity", s.NewPage(r, rq, "act.title", d))
+}
+
+// checkinPost takes one scan from the page's form.
+func (s *handlers) checkinPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "invalid input")
+	}
+	c, err := s.act.CheckIn(r.Context(), rq.Actor(r), a.Code, activities.Scan{Code: strings.TrimSpace(r.PostForm.Get("code")),
+		List: r.PostForm.Get("list"), Nonce: r.PostForm.Get("nonce")})
+	if err != nil {
+		return err
+	}
+	return s.showActivity(w, r, rq, &c)
+}

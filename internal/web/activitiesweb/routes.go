@@ -1,0 +1,29 @@
+package activitiesweb
+
+import (
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// register declares the routes, each with the permission it needs.
+// Registering and cancelling one's own registration are public: the
+// domain decides who may register for what, and a registration's token is
+// the right to cancel it.
+func (s *handlers) register(k *web.Server) {
+	const (
+		read   = kexie.PermActivitiesRead
+		manage = kexie.PermActivitiesManage
+		public = kexie.PermPublic
+	)
+	k.Handle("GET", "/activities/{code}", read, s.activityPage)
+	k.Handle("POST", "/activities/{code}/checkin", manage, s.checkinPost)
+	k.Handle("GET", "/api/v1/activities", read, s.apiList)
+	k.Handle("POST", "/api/v1/orgs/{code}/activities", manage, s.apiCreate)
+	k.Handle("GET", "/api/v1/activities/{code}", read, s.apiActivity)
+	k.Handle("POST", "/api/v1/activities/{code}/status", manage, s.apiStatus)
+	k.Handle("POST", "/api/v1/activities/{code}/sessions", manage, s.apiSession)
+	k.Handle("POST", "/api/v1/activities/{code}/breaks", manage, s.apiBreak)
+	k.Handle("POST", "/api/v1/activities/{code}/registrations", public, s.apiRegister)
+	k.Handle("POST", "/api/v1/activities/{code}/checkins", manage, s.apiCheckin)
+	k.Handle("POST", "/api/v1/registrations/{token}/cancel", public, s.apiCancel)
+}
