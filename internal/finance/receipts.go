@@ -136,38 +136,39 @@ type NewDonation struct {
 // its donation receipt (捐赠票据), numbered in the organisation's donation
 // series for the date's year without gaps. The entry 借 1002 银行存款 (or
 // 1001 现金) / 贷 4101 捐赠收入 — with the fund on the income line when the
-// donor restricted it — posts at once, as a system entry. Errors:
+// donor restricted it — posts at once, as a system entry. With a key
+// already used, the receipt issued with it is returned (created false).
+// Errors:
 // CodeInvalid for a bad donation or one the ledger's rules refuse (closed
 // period, unknown fund…; nothing is written); CodeNotFound outside the
 // subtrees where actor holds finance.record.
-func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID int64, n NewDonation) (Receipt, error) {
+func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID int64, n NewDonation) (_ Receipt, created bool, err error) {
 	r := Receipt{Series: SeriesDonation, Amount: n.Amount, Method: strings.TrimSpace(n.Method), Fund: strings.TrimSpace(n.Fund)}
-	var err error
 	if r.Date, err = kexie.ParseDay(n.Date); err == nil && r.Date.IsZero() {
 		err = kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", "")
 	}
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	if r.Payer, err = text("donor", n.Donor, 200); err == nil && r.Payer == "" {
 		err = kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_payer", "a receipt names who paid")
 	}
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	if r.Purpose, err = text("purpose", n.Purpose, 500); err != nil {
-		return r, err
+		return r, false, err
 	}
 	key, err := text("idempotency_key", n.Key, 200)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	if n.Amount <= 0 || n.Amount > MaxLineFen {
-		return r, kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_amount", "a receipt is for a positive amount")
+		return r, false, kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_amount", "a receipt is for a positive amount")
 	}
 	cash, err := cashAccount(r.Method)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	if r.Method == "" {
 		r.Method = MethodBank
@@ -201,13 +202,15 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		}
 		return svc.issue(ctx, tx, st, &r, lines, memo, key)
 	})
-	if known != 0 {
-		return svc.ReceiptByID(ctx, known)
-	}
 	if err != nil {
-		return Receipt{}, err
+		return Receipt{}, false, err
 	}
-	return svc.ReceiptByID(ctx, r.ID)
+	if known != 0 {
+		r, err = svc.ReceiptByID(ctx, known)
+		return r, false, err
+	}
+	r, err = svc.ReceiptByID(ctx, r.ID)
+	return r, true, err
 }
 
 // DuesPayment is a dues payment to record.
@@ -225,8 +228,8 @@ type DuesPayment struct {
 // dues receipt numbered in the organisation's dues series. Membership does
 // not know the books (finance imports membership, never the reverse): the
 // pages and API that record dues call this instead of
-// membership.RecordDues. A payment of zero is recorded without an entry or
-// receipt (zero Receipt). Errors: membership's (CodeNotFound outside the
+// membership.RecordDues. A payment of zero, or dated after today, is
+// recorded by membership without an entry or receipt (zero Receipt). Errors: membership's (CodeNotFound outside the
 // subtrees where actor may write the member), and the ledger's rules
 // (CodeConflict for a closed period); nothing is written then.
 func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membershipID int64, p DuesPayment) (Receipt, error) {
@@ -245,6 +248,12 @@ func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membersh
 		paid, err := membership.RecordDuesTx(ctx, tx, membershipID, strings.TrimSpace(p.Date), int64(p.Amount), p.Period, p.Receipt)
 		if err != nil || p.Amount == 0 {
 			return err
+		}
+		// Membership has always taken a payment dated after today (its
+		// API's contract); the books take no day that has not come. Such
+		// a payment is kept by membership only, without entry or receipt.
+		if d, err := kexie.ParseDay(paid.PaidOn); err == nil && d.After(kexie.Today(tx.Now())) {
+			return nil
 		}
 		var code string
 		if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1`, paid.OrgID).Scan(&code); err != nil {

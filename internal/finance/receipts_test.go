@@ -96,6 +96,20 @@ func TestDuesBecomeReceiptEntries(t *testing.T) {
 			_, err := db.Finance.ReceiveDues(ctx, staff, id, finance.DuesPayment{Date: "2025-05-03", Amount: 5000, Method: "cheque"})
 			return err
 		})
+		// A payment dated after today is membership's only: the books take
+		// no day that has not come.
+		before := db.Snapshot(t, ledgerTables[:len(ledgerTables)-1]...)
+		r3, err := db.Finance.ReceiveDues(ctx, staff, id, finance.DuesPayment{Date: "2025-07-01", Amount: 5000})
+		dbtest.Must(t, err)
+		if r3.ID != 0 {
+			t.Fatalf("a future payment got a receipt: %+v", r3)
+		}
+		if d := dbtest.Diff(before, db.Snapshot(t, ledgerTables[:len(ledgerTables)-1]...)); d != "" {
+			t.Fatalf("a future payment wrote to the books:\n%s", d)
+		}
+		if m, _ := db.Membership.Member(ctx, dbtest.Admin, kexie.PermMembershipRead, id); m.Record.LastDuesPaid != "2025-07-01" {
+			t.Fatalf("membership did not keep the future payment: %q", m.Record.LastDuesPaid)
+		}
 	})
 }
 
@@ -106,7 +120,7 @@ func TestDonationReceiptsAndVoiding(t *testing.T) {
 		fin := db.Finance
 		_, err := fin.DeclareFund(ctx, bk.rec, bk.a.ID, finance.NewFund{Code: "YSTA", Provider: "某基金会", Purpose: "青年科技奖", Accounts: []string{"5101"}})
 		dbtest.Must(t, err)
-		r1, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-01", Donor: "某基金会", Amount: 500000, Fund: "YSTA", Purpose: "青年科技奖", Key: "k1"})
+		r1, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-01", Donor: "某基金会", Amount: 500000, Fund: "YSTA", Purpose: "青年科技奖", Key: "k1"})
 		dbtest.Must(t, err)
 		if r1.Number != "A-JZ-2025-000001" || r1.Fund != "YSTA" || r1.Amount != 500000 {
 			t.Fatalf("receipt %+v", r1)
@@ -116,16 +130,16 @@ func TestDonationReceiptsAndVoiding(t *testing.T) {
 			t.Fatalf("entry %+v", e)
 		}
 		// The same key twice issues once.
-		again, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-01", Donor: "某基金会", Amount: 500000, Fund: "YSTA", Key: "k1"})
+		again, created, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-01", Donor: "某基金会", Amount: 500000, Fund: "YSTA", Key: "k1"})
 		dbtest.Must(t, err)
-		if again.ID != r1.ID {
+		if again.ID != r1.ID || created {
 			t.Fatalf("a repeated key issued %v, want %v", again.Number, r1.Number)
 		}
-		r2, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 10000})
+		r2, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 10000})
 		dbtest.Must(t, err)
 		// A new year starts its series at 1: numbers are per year.
 		// (2024 is open: nothing closed.)
-		r0, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2024-12-30", Donor: "李四", Amount: 100})
+		r0, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2024-12-30", Donor: "李四", Amount: 100})
 		dbtest.Must(t, err)
 		if r2.Number != "A-JZ-2025-000002" || r0.Number != "A-JZ-2024-000001" {
 			t.Fatalf("numbers %v %v", r2.Number, r0.Number)
@@ -133,19 +147,19 @@ func TestDonationReceiptsAndVoiding(t *testing.T) {
 
 		// Refusals write nothing and take no number.
 		refusedReceipt(t, db, kexie.CodeInvalid, func() error {
-			_, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 100, Fund: "NOPE"})
+			_, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 100, Fund: "NOPE"})
 			return err
 		})
 		refusedReceipt(t, db, kexie.CodeInvalid, func() error {
-			_, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "", Amount: 100})
+			_, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "", Amount: 100})
 			return err
 		})
 		refusedReceipt(t, db, kexie.CodeInvalid, func() error {
-			_, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 0})
+			_, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 0})
 			return err
 		})
 		refusedReceipt(t, db, kexie.CodeNotFound, func() error {
-			_, err := fin.IssueDonation(ctx, bk.outside, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 100})
+			_, _, err := fin.IssueDonation(ctx, bk.outside, bk.a.ID, finance.NewDonation{Date: "2025-02-03", Donor: "张三", Amount: 100})
 			return err
 		})
 		// Voiding needs the approve permission and a reason.
@@ -179,7 +193,7 @@ func TestDonationReceiptsAndVoiding(t *testing.T) {
 			return err
 		})
 		// The next donation takes the next number: the void one keeps its own.
-		r3, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-03-06", Donor: "王五", Amount: 100})
+		r3, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, finance.NewDonation{Date: "2025-03-06", Donor: "王五", Amount: 100})
 		dbtest.Must(t, err)
 		if r3.Number != "A-JZ-2025-000003" {
 			t.Fatalf("after a void: %v", r3.Number)
@@ -223,7 +237,7 @@ func TestReceiptNumbersHaveNoGapsUnderConcurrency(t *testing.T) {
 					if (w+i)%3 == 0 {
 						n.Fund = "NOPE" // refused after the number is taken: it must come back
 					}
-					r, err := db.Finance.IssueDonation(ctx, bk.rec, bk.a.ID, n)
+					r, _, err := db.Finance.IssueDonation(ctx, bk.rec, bk.a.ID, n)
 					if n.Fund != "" {
 						if kexie.ErrorCode(err) != kexie.CodeInvalid {
 							errs <- fmt.Errorf("unknown fund: %v", err)

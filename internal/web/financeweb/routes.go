@@ -34,4 +34,13 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/activities", read, s.apiActivities)
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/fund-statement", read, s.apiFundStatement)
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/report", read, s.apiReport)
+
+	k.Handle("GET", "/orgs/{code}/ledger/receipts", read, s.receiptsPage)
+	k.Handle("POST", "/orgs/{code}/ledger/receipts", record, s.issueDonationForm)
+	k.Handle("POST", "/ledger/receipts/{id}/void", approve, s.voidReceiptForm)
+	k.Handle("GET", "/ledger/receipts/{id}/pdf", read, s.receiptPDF)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/receipts", read, s.apiReceipts)
+	k.Handle("POST", "/api/v1/orgs/{code}/ledger/receipts", record, s.apiIssueDonation)
+	k.Handle("GET", "/api/v1/ledger/receipts/{id}", read, s.apiReceipt)
+	k.Handle("POST", "/api/v1/ledger/receipts/{id}/void", approve, s.apiVoidReceipt)
 }
