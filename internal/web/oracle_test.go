@@ -1520,6 +1520,14 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("GET /api/v1/orgs/{code}/ledger/fund-statement", orgs, nil, nil)
 	def("GET /api/v1/orgs/{code}/ledger/report", orgs, nil, nil)
 	receipts := list("receipt", len(w.receipts), func(i int) (int64, int) { return w.receipts[i].id, w.receipts[i].org })
+	def("POST /ledger/entries/{id}/reject", entries, form("reason", "r"), nil) // posted already: 409 when allowed
+	def("POST /ledger/entries/{id}/reverse", entries, form("date", "x"), nil)
+	def("POST /orgs/{code}/ledger/close", orgs, form("month", "x"), nil)
+	def("POST /orgs/{code}/ledger/reopen", orgs, form("month", "x"), nil)
+	def("GET /orgs/{code}/ledger/funds", orgs, nil, nil)
+	def("POST /orgs/{code}/ledger/funds", orgs, form("code", "!"), nil)
+	def("POST /orgs/{code}/ledger/accounts", orgs, form("code", "x"), nil)
+	def("GET /orgs/{code}/ledger/statements", orgs, nil, nil)
 	def("GET /orgs/{code}/ledger/receipts", orgs, nil, nil)
 	def("POST /orgs/{code}/ledger/receipts", orgs, form("amount", "x"), nil)
 	def("POST /ledger/receipts/{id}/void", receipts, form("reason", ""), nil) // no reason: refused when allowed

@@ -35,6 +35,15 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/fund-statement", read, s.apiFundStatement)
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/report", read, s.apiReport)
 
+	k.Handle("POST", "/ledger/entries/{id}/reject", approve, s.rejectEntry)
+	k.Handle("POST", "/ledger/entries/{id}/reverse", record, s.reverseEntry)
+	k.Handle("POST", "/orgs/{code}/ledger/close", approve, s.closePeriod)
+	k.Handle("POST", "/orgs/{code}/ledger/reopen", approve, s.reopenPeriod)
+	k.Handle("GET", "/orgs/{code}/ledger/funds", read, s.fundsPage)
+	k.Handle("POST", "/orgs/{code}/ledger/funds", record, s.declareFundForm)
+	k.Handle("POST", "/orgs/{code}/ledger/accounts", record, s.addAccountForm)
+	k.Handle("GET", "/orgs/{code}/ledger/statements", read, s.statementsPage)
+
 	k.Handle("GET", "/orgs/{code}/ledger/receipts", read, s.receiptsPage)
 	k.Handle("POST", "/orgs/{code}/ledger/receipts", record, s.issueDonationForm)
 	k.Handle("POST", "/ledger/receipts/{id}/void", approve, s.voidReceiptForm)
