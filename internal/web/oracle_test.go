@@ -1528,6 +1528,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /orgs/{code}/ledger/funds", orgs, form("code", "!"), nil)
 	def("POST /orgs/{code}/ledger/accounts", orgs, form("code", "x"), nil)
 	def("GET /orgs/{code}/ledger/statements", orgs, nil, nil)
+	def("GET /orgs/{code}/ledger/statements.xlsx", orgs, nil, nil)
+	def("GET /orgs/{code}/ledger/statements.pdf", orgs, nil, nil)
 	def("GET /orgs/{code}/ledger/receipts", orgs, nil, nil)
 	def("POST /orgs/{code}/ledger/receipts", orgs, form("amount", "x"), nil)
 	def("POST /ledger/receipts/{id}/void", receipts, form("reason", ""), nil) // no reason: refused when allowed

@@ -43,6 +43,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/orgs/{code}/ledger/funds", record, s.declareFundForm)
 	k.Handle("POST", "/orgs/{code}/ledger/accounts", record, s.addAccountForm)
 	k.Handle("GET", "/orgs/{code}/ledger/statements", read, s.statementsPage)
+	k.Handle("GET", "/orgs/{code}/ledger/statements.xlsx", read, s.statementsXLSX)
+	k.Handle("GET", "/orgs/{code}/ledger/statements.pdf", read, s.statementsPDF)
 
 	k.Handle("GET", "/orgs/{code}/ledger/receipts", read, s.receiptsPage)
 	k.Handle("POST", "/orgs/{code}/ledger/receipts", record, s.issueDonationForm)
