@@ -269,27 +269,54 @@ func (svc *Service) SetExemption(ctx context.Context, actor kexie.Actor, id int6
 
 // RecordDues records a dues payment and keeps last_dues_paid at the latest.
 func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64, paidOn string, amountFen int64, period, receipt string) error {
+	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		_, err := RecordDuesTx(ctx, tx, id, paidOn, amountFen, period, receipt)
+		return err
+	})
+}
+
+// DuesPaid is a dues payment as RecordDuesTx wrote it: what the books need
+// to post it and print its receipt.
+type DuesPaid struct {
+	MembershipID int64
+	OrgID        int64
+	MemberNo     string
+	Name         string
+	PaidOn       string
+	AmountFen    int64
+	Period       string
+}
+
+// RecordDuesTx is RecordDues inside a transaction the caller holds, with
+// the same checks (the transaction's actor may write the membership) and
+// its audit entry. The books (finance, which imports membership, never the
+// reverse) call it to post the payment and issue its receipt in the same
+// transaction, so that a payment is never recorded without its entry.
+func RecordDuesTx(ctx context.Context, tx *sqldb.Tx, id int64, paidOn string, amountFen int64, period, receipt string) (DuesPaid, error) {
+	p := DuesPaid{MembershipID: id, PaidOn: paidOn, AmountFen: amountFen, Period: strings.TrimSpace(period)}
 	if d, err := kexie.ParseDate(paidOn); err != nil || d.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", paidOn)
+		return p, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", paidOn)
 	}
 	if amountFen < 0 {
-		return kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
+		return p, kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		orgID, err := writableMember(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, paidOn, amountFen, strings.TrimSpace(period), strings.TrimSpace(receipt), tx.Now()); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_dues_paid = $1, updated_at = $2 WHERE id = $3 AND last_dues_paid < $1`, paidOn, tx.Now(), id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "member.dues", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
-			After: map[string]any{"paid_on": paidOn, "amount_fen": amountFen, "period": period, "receipt_no": receipt}})
-	})
+	orgID, err := writableMember(ctx, tx, id)
+	if err != nil {
+		return p, err
+	}
+	p.OrgID = orgID
+	if err := tx.QueryRowContext(ctx, `SELECT m.member_no, p.name FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.id = $1`, id).Scan(&p.MemberNo, &p.Name); err != nil {
+		return p, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, paidOn, amountFen, p.Period, strings.TrimSpace(receipt), tx.Now()); err != nil {
+		return p, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_dues_paid = $1, updated_at = $2 WHERE id = $3 AND last_dues_paid < $1`, paidOn, tx.Now(), id); err != nil {
+		return p, err
+	}
+	return p, tx.Audit(ctx, sqldb.Change{Action: "member.dues", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+		After: map[string]any{"paid_on": paidOn, "amount_fen": amountFen, "period": period, "receipt_no": receipt}})
 }
 
 // RecordParticipation records taking part in an activity or meeting and

@@ -184,6 +184,7 @@ type oracleWorld struct {
 	users         []*oUser
 	tokens        []oToken
 	entries       []oEntry
+	receipts      []oEntry
 	awardRounds   []oAwardRound
 	activities    []oActivity
 }
@@ -554,6 +555,11 @@ func oracleSetupLedger(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			t.Fatal(err)
 		}
 		w.entries = append(w.entries, oEntry{id: list[0].ID, org: oi})
+		rc, _, err := w.e.db.Finance.IssueDonation(ctx, w.e.setup, o.id, finance.NewDonation{Date: "2025-01-03", Donor: "某基金会", Amount: 1000})
+		if err != nil {
+			t.Fatalf("receipt set-up: %v", err)
+		}
+		w.receipts = append(w.receipts, oEntry{id: rc.ID, org: oi})
 	}
 }
 
@@ -1653,6 +1659,25 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("GET /api/v1/orgs/{code}/ledger/activities", orgs, nil, nil)
 	def("GET /api/v1/orgs/{code}/ledger/fund-statement", orgs, nil, nil)
 	def("GET /api/v1/orgs/{code}/ledger/report", orgs, nil, nil)
+	receipts := list("receipt", len(w.receipts), func(i int) (int64, int) { return w.receipts[i].id, w.receipts[i].org })
+	def("POST /ledger/entries/{id}/reject", entries, form("reason", "r"), nil) // posted already: 409 when allowed
+	def("POST /ledger/entries/{id}/reverse", entries, form("date", "x"), nil)
+	def("POST /orgs/{code}/ledger/close", orgs, form("month", "x"), nil)
+	def("POST /orgs/{code}/ledger/reopen", orgs, form("month", "x"), nil)
+	def("GET /orgs/{code}/ledger/funds", orgs, nil, nil)
+	def("POST /orgs/{code}/ledger/funds", orgs, form("code", "!"), nil)
+	def("POST /orgs/{code}/ledger/accounts", orgs, form("code", "x"), nil)
+	def("GET /orgs/{code}/ledger/statements", orgs, nil, nil)
+	def("GET /orgs/{code}/ledger/statements.xlsx", orgs, nil, nil)
+	def("GET /orgs/{code}/ledger/statements.pdf", orgs, nil, nil)
+	def("GET /orgs/{code}/ledger/receipts", orgs, nil, nil)
+	def("POST /orgs/{code}/ledger/receipts", orgs, form("amount", "x"), nil)
+	def("POST /ledger/receipts/{id}/void", receipts, form("reason", ""), nil) // no reason: refused when allowed
+	def("GET /ledger/receipts/{id}/pdf", receipts, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/receipts", orgs, nil, nil)
+	def("POST /api/v1/orgs/{code}/ledger/receipts", orgs, jsonBody(map[string]any{"amount": 0}), nil)
+	def("GET /api/v1/ledger/receipts/{id}", receipts, nil, nil)
+	def("POST /api/v1/ledger/receipts/{id}/void", receipts, jsonBody(map[string]any{"reason": ""}), nil)
 	def("GET /healthz", none, nil, nil)
 	def("GET /metrics", none, nil, nil)
 	def("GET /static/", static, nil, staticModel)

@@ -25,6 +25,7 @@ type ledgerData struct {
 	CanApprove bool
 	Today      string
 	FormRows   []int
+	Head       finance.Head
 }
 
 func (d ledgerData) Yuan(fen int64) string { return kexie.Money(fen).String() }
@@ -51,6 +52,9 @@ func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.
 		return err
 	}
 	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
+		return err
+	}
+	if d.Head, err = s.fin.HeadOf(ctx, o.ID); err != nil {
 		return err
 	}
 	from, to := strconv.Itoa(d.Year)+"-01", strconv.Itoa(d.Year)+"-12"

@@ -1,6 +1,7 @@
 package memberweb
 
 import (
+	"github.com/kexie/kexie/internal/finance"
 	"net/http"
 
 	"github.com/kexie/kexie/internal/kexie"
@@ -198,13 +199,16 @@ func (s *handlers) apiMemberDues(w http.ResponseWriter, r *http.Request, rq *web
 		Amount  string `json:"amount"` // yuan as text, exact: "50" or "50.00"
 		Period  string `json:"period"`
 		Receipt string `json:"receipt"`
+		Method  string `json:"method"` // bank (default) or cash: the books' debit 1002 or 1001
 	}
 	return s.apiMemberChange(w, r, rq, http.StatusCreated, &in, func(m membership.Member) error {
 		fen, err := yuanFen(in.Amount)
 		if err != nil {
 			return err
 		}
-		return s.mem.RecordDues(r.Context(), rq.Actor(r), m.ID, in.Date, fen, in.Period, in.Receipt)
+		_, err = s.fin.ReceiveDues(r.Context(), rq.Actor(r), m.ID, finance.DuesPayment{Date: in.Date, Amount: kexie.Money(fen), Period: in.Period,
+			Method: in.Method, Receipt: in.Receipt})
+		return err
 	})
 }
 

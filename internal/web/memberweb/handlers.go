@@ -8,6 +8,7 @@ package memberweb
 
 import (
 	"embed"
+	"github.com/kexie/kexie/internal/finance"
 	"time"
 
 	"github.com/kexie/kexie/internal/auth"
@@ -29,15 +30,19 @@ type handlers struct {
 	db  *sqldb.DB
 	reg *registry.Service
 	mem *membership.Service
+	// fin posts dues payments to the books: membership does not know the
+	// books (finance imports membership, never the reverse), so the pages
+	// and API that record dues, where the two meet, call the books.
+	fin *finance.Service
 	// applyLimit bounds public applications per client address.
 	applyLimit *auth.Limiter
 }
 
 // Register adds this domain's routes to a server (web.New takes it as a
 // web.Domain).
-func Register(reg *registry.Service, mem *membership.Service) web.Domain {
+func Register(reg *registry.Service, mem *membership.Service, fin *finance.Service) web.Domain {
 	return web.Mount(assets, func(k *web.Server) {
-		h := &handlers{Server: k, db: k.DB(), reg: reg, mem: mem}
+		h := &handlers{Server: k, db: k.DB(), reg: reg, mem: mem, fin: fin}
 		h.applyLimit = auth.NewLimiter(20, time.Hour, nil)
 		h.register(k)
 	})

@@ -2,6 +2,7 @@ package memberweb
 
 import (
 	"bytes"
+	"github.com/kexie/kexie/internal/finance"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -173,7 +174,9 @@ func (s *handlers) memberDues(r *http.Request, rq *web.Request, m membership.Mem
 		return err
 	}
 	f := r.PostForm
-	return s.mem.RecordDues(r.Context(), rq.Actor(r), m.ID, strings.TrimSpace(f.Get("date")), fen, f.Get("period"), f.Get("receipt"))
+	_, err = s.fin.ReceiveDues(r.Context(), rq.Actor(r), m.ID, finance.DuesPayment{Date: strings.TrimSpace(f.Get("date")), Amount: kexie.Money(fen),
+		Period: f.Get("period"), Method: f.Get("method"), Receipt: f.Get("receipt")})
+	return err
 }
 
 func (s *handlers) memberParticipation(r *http.Request, rq *web.Request, m membership.Member) error {

@@ -42,7 +42,7 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 	return web.New(ctx, d.DB, d.Access, cfg,
 		accessweb.Register(d.Access, d.Registry),
 		registryweb.Register(d.Registry, d.Membership, d.Governance),
-		memberweb.Register(d.Registry, d.Membership),
+		memberweb.Register(d.Registry, d.Membership, d.Finance),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
 		financeweb.Register(d.Registry, d.Finance),
 		awardsweb.Register(d.Awards),

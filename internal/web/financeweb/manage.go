@@ -1,0 +1,198 @@
+package financeweb
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kexie/kexie/internal/finance"
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
+)
+
+// The books' other pages: funds and sub-accounts, rejecting and reversing
+// entries, closing and reopening periods (each irreversible step behind a
+// confirmation), and the statements (trial balance, fund statement).
+
+// formDone answers a form: a refusal the user can mend (invalid,
+// conflict) is shown on the page again with its reason; anything else
+// goes to the error page; success goes back to the page with a flash.
+func (s *handlers) formDone(w http.ResponseWriter, r *http.Request, rq *web.Request, err error, again func(status int, msg string) error, to, flash string) error {
+	if err != nil {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict:
+			return again(web.HTTPStatus(kexie.ErrorCode(err)), web.Message(rq.L, kexie.AsError(err)))
+		}
+		return err
+	}
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, to+sep+"flash="+flash, http.StatusSeeOther)
+	return nil
+}
+
+func (s *handlers) ledgerAgain(w http.ResponseWriter, r *http.Request, rq *web.Request, code string) func(int, string) error {
+	return func(status int, msg string) error {
+		r.SetPathValue("code", code)
+		return s.renderLedger(w, r, rq, status, msg)
+	}
+}
+
+// rejectEntry turns a pending entry down, with the reason.
+func (s *handlers) rejectEntry(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	e, err := web.LoadByID(r, rq, kexie.PermFinanceApprove, s.fin.Entry)
+	if err != nil {
+		return err
+	}
+	_, err = s.fin.Reject(r.Context(), rq.Actor(r), e.ID, r.PostForm.Get("reason"))
+	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, e.OrgCode), "/orgs/"+e.OrgCode+"/ledger", "flash.ledger_rejected")
+}
+
+// reverseEntry records the reversing entry of a posted one, pending
+// approval.
+func (s *handlers) reverseEntry(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	e, err := web.LoadByID(r, rq, kexie.PermFinanceRecord, s.fin.Entry)
+	if err != nil {
+		return err
+	}
+	_, err = s.fin.Reverse(r.Context(), rq.Actor(r), e.ID, r.PostForm.Get("date"), r.PostForm.Get("memo"))
+	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, e.OrgCode), "/orgs/"+e.OrgCode+"/ledger", "flash.ledger_reversed")
+}
+
+// closePeriod closes a month (month=YYYY-MM) or a year (year=YYYY).
+func (s *handlers) closePeriod(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceApprove)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	if y := strings.TrimSpace(f.Get("year")); y != "" {
+		n, perr := strconv.Atoi(y)
+		if perr != nil {
+			err = kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
+		} else {
+			_, err = s.fin.CloseYear(r.Context(), rq.Actor(r), o.ID, n)
+		}
+	} else {
+		_, err = s.fin.CloseMonth(r.Context(), rq.Actor(r), o.ID, strings.TrimSpace(f.Get("month")))
+	}
+	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, o.Code), "/orgs/"+o.Code+"/ledger", "flash.ledger_closed")
+}
+
+// reopenPeriod reopens the books from a month on.
+func (s *handlers) reopenPeriod(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceApprove)
+	if err != nil {
+		return err
+	}
+	_, err = s.fin.Reopen(r.Context(), rq.Actor(r), o.ID, strings.TrimSpace(r.PostForm.Get("month")))
+	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, o.Code), "/orgs/"+o.Code+"/ledger", "flash.ledger_reopened")
+}
+
+type fundsData struct {
+	Org       kexie.Organisation
+	Funds     []finance.Fund
+	Chart     []finance.Account
+	Expenses  []finance.Account
+	CanRecord bool
+}
+
+func (s *handlers) fundsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.renderFunds(w, r, rq, http.StatusOK, "")
+}
+
+func (s *handlers) renderFunds(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := fundsData{Org: o}
+	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
+		return err
+	}
+	c, err := s.fin.Chart(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	d.Chart = c.Sorted()
+	for _, a := range d.Chart {
+		if a.Kind == finance.KindExpense {
+			d.Expenses = append(d.Expenses, a)
+		}
+	}
+	if d.CanRecord, err = s.reg.May(ctx, rq.Actor(r), kexie.PermFinanceRecord, o.ID); err != nil {
+		return err
+	}
+	p := s.NewPage(r, rq, "ledger.funds", d)
+	p.Title = rq.L.T("ledger.funds") + " · " + o.Name(rq.L.Lang)
+	p.Error = errMsg
+	return s.Render(w, status, "funds", p)
+}
+
+func (s *handlers) fundsAgain(w http.ResponseWriter, r *http.Request, rq *web.Request) func(int, string) error {
+	return func(status int, msg string) error { return s.renderFunds(w, r, rq, status, msg) }
+}
+
+func (s *handlers) declareFundForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRecord)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	_, err = s.fin.DeclareFund(r.Context(), rq.Actor(r), o.ID, finance.NewFund{Code: f.Get("code"), Provider: f.Get("provider"), Purpose: f.Get("purpose"),
+		Accounts: f["accounts"], NotBefore: f.Get("not_before"), NotAfter: f.Get("not_after"), Restriction: f.Get("restriction")})
+	return s.formDone(w, r, rq, err, s.fundsAgain(w, r, rq), "/orgs/"+o.Code+"/ledger/funds", "flash.ledger_fund_declared")
+}
+
+func (s *handlers) addAccountForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRecord)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	_, err = s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: f.Get("code"), NameZH: f.Get("name_zh"), NameEN: f.Get("name_en")})
+	return s.formDone(w, r, rq, err, s.fundsAgain(w, r, rq), "/orgs/"+o.Code+"/ledger/funds", "flash.ledger_account_added")
+}
+
+type statementsData struct {
+	Org   kexie.Organisation
+	Year  int
+	Trial finance.TrialBalance
+	Funds []finance.FundLine
+	Names map[string]string
+}
+
+func (d statementsData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+// statementsPage shows a year's trial balance and fund statement, in yuan.
+func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRead)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := statementsData{Org: o, Year: kexie.DateOf(s.Day()).Year(), Names: map[string]string{}}
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 9999 {
+		d.Year = y
+	}
+	from, to := strconv.Itoa(d.Year)+"-01", strconv.Itoa(d.Year)+"-12"
+	if d.Trial, err = s.fin.TrialBalance(ctx, o.ID, from, to); err != nil {
+		return err
+	}
+	if d.Funds, err = s.fin.FundStatement(ctx, o.ID, from, to); err != nil {
+		return err
+	}
+	c, err := s.fin.Chart(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range c.Sorted() {
+		d.Names[a.Code] = a.Name(rq.L.Lang)
+	}
+	p := s.NewPage(r, rq, "ledger.statements", d)
+	p.Title = rq.L.T("ledger.statements") + " · " + o.Name(rq.L.Lang)
+	return s.Render(w, http.StatusOK, "statements", p)
+}
