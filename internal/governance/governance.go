@@ -230,6 +230,11 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if err := manage(ctx, tx, b.OrgID, notFound("err.body_not_found", "body")); err != nil {
 			return err
 		}
+		// A new term ends the seats of the last one that day: a day that
+		// has come.
+		if err := kexie.DateOf(day).NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
 		c, err := charterOf(ctx, tx, b.OrgID)
 		if err != nil {
 			return err
@@ -331,13 +336,18 @@ func (svc *Service) AddSeat(ctx context.Context, actor kexie.Actor, termID int64
 	for _, p := range Posts {
 		known = known || p == s.Post
 	}
-	if d, err := kexie.ParseDate(s.Seated); !known || err != nil || d.IsZero() {
+	seated, err := kexie.ParseDay(s.Seated)
+	if !known || err != nil || seated.IsZero() {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.seat", "a seat needs a known post and the date it was taken, written YYYY-MM-DD")
 	}
+	s.Seated = seated.String()
 	var id int64
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
+			return err
+		}
+		if err := seated.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO seats (term_id, person_id, post, front_line, age_band, seated) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -357,12 +367,15 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 	default:
 		return kexie.Errorf(kexie.CodeInvalid, "err.seat_end", "a seat ends by term end, resignation, replacement or death")
 	}
-	if d, err := kexie.ParseDate(leftOn); err != nil || d.IsZero() {
+	left, err := kexie.ParseDay(leftOn)
+	if err != nil || left.IsZero() {
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", leftOn)
 	}
+	leftOn = left.String()
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var seatTerm int64
-		err := tx.QueryRowContext(ctx, `SELECT term_id FROM seats WHERE id = $1`, seatID).Scan(&seatTerm)
+		var seated kexie.Date
+		err := tx.QueryRowContext(ctx, `SELECT term_id, seated FROM seats WHERE id = $1`, seatID).Scan(&seatTerm, &seated)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("err.seat_not_found", "seat")
 		}
@@ -374,6 +387,13 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 			return err
 		}
 		if err := manage(ctx, tx, seatOrg, notFound("err.seat_not_found", "seat")); err != nil {
+			return err
+		}
+		// A seat ends on a day that has come, not before it was taken.
+		if err := left.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		if err := left.NotBefore(seated); err != nil {
 			return err
 		}
 		var termID int64

@@ -89,6 +89,7 @@ func memberNo(s string) bool {
 // Check validates one record as of now (birth dates may not lie ahead).
 func Check(rec tabular.Record, now time.Time) (Member, error) {
 	v := rec.Values
+	today := kexie.Today(now) // birth dates are not after the Beijing day
 	m := Member{Line: rec.Line, MemberNo: v["member_no"], OrgCode: v["org_code"], Name: v["name"], NameEN: v["name_en"],
 		Pinyin: strings.ToLower(v["pinyin"]), Title: v["title"], Employer: v["employer"], Email: v["email"]}
 	if _, extra := v["\x00extra"]; extra {
@@ -137,7 +138,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 		}
 	}
 	if m.IDType == "resident_id" {
-		id, err := cnid.ParseResidentID(m.IDNumber, now)
+		id, err := cnid.ParseResidentID(m.IDNumber, today.MidnightUTC())
 		if err != nil {
 			return m, err
 		}
@@ -153,7 +154,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	} else if m.IDNumber != "" && (len(m.IDNumber) < 5 || len(m.IDNumber) > 30) {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number", "the identity document number has 5 to 30 characters")
 	}
-	if m.BirthDate != "" && (m.BirthDate > now.Format("2006-01-02") || m.BirthDate < "1850-01-01") {
+	if m.BirthDate != "" && (m.BirthDate > today.String() || m.BirthDate < "1850-01-01") {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", kexie.Excerpt(m.BirthDate))
 	}
 	m.Nationality = strings.ToUpper(v["nationality"])
@@ -185,8 +186,9 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	if m.LastActivity, err = date(v["last_activity"], "last_activity"); err != nil {
 		return m, err
 	}
-	if m.Pinyin == "" && m.Type != "unit" {
-		// A name without a readable character (symbols only) has none.
+	if m.Pinyin == "" && m.Type != "unit" && m.Type != "foreign" {
+		// A name without a readable character (symbols only) has none; a
+		// foreign member's name is not Chinese, and a unit has no reading.
 		m.Pinyin, _, _ = strings.Cut(cnid.SearchKey(m.Name), " ")
 	}
 	return m, nil

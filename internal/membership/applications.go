@@ -198,10 +198,11 @@ type Decision struct {
 // association (the root of the tree) for filing.
 func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d Decision) (kexie.MemberRecord, error) {
 	var out kexie.MemberRecord
-	day, err := kexie.ParseDate(d.Day)
-	if err != nil || day.IsZero() {
-		return out, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", d.Day)
+	day, err := happenedOn(d.Day)
+	if err != nil {
+		return out, err
 	}
+	d.Day = day.String()
 	d.Note, d.Resolution = strings.TrimSpace(d.Note), strings.TrimSpace(d.Resolution)
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var stage, status, typ string
@@ -250,6 +251,18 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d D
 			next = StageRejected
 		default:
 			return kexie.Errorf(kexie.CodeInvalid, "err.application_action", "unknown decision %q", d.Action)
+		}
+		// A step is dated neither in the future nor before the step it
+		// follows (the submission, a recommendation, the review).
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		var last kexie.Date
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(happened), '') FROM membership_events WHERE membership_id = $1`, id).Scan(&last); err != nil {
+			return err
+		}
+		if err := day.NotBefore(last); err != nil {
+			return err
 		}
 		after := map[string]any{"stage": next, "day": d.Day, "note": d.Note}
 		if next == StageApproved {

@@ -188,10 +188,11 @@ type MemberChange struct {
 // record cites. A withdrawn, expelled or deceased membership does not
 // change again.
 func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int64, c MemberChange) error {
-	day, err := kexie.ParseDate(c.Happened)
-	if err != nil || day.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", c.Happened)
+	day, err := happenedOn(c.Happened)
+	if err != nil {
+		return err
 	}
+	c.Happened = day.String()
 	c.Reason, c.Resolution = strings.TrimSpace(kexie.CleanText(c.Reason)), strings.TrimSpace(kexie.CleanText(c.Resolution))
 	switch c.Status {
 	case "withdrawn", "deceased":
@@ -209,7 +210,8 @@ func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, i
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var was string
 		var orgID int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, org_id FROM memberships WHERE id = $1`, id).Scan(&was, &orgID); err != nil {
+		var joined kexie.Date
+		if err := tx.QueryRowContext(ctx, `SELECT status, org_id, joined FROM memberships WHERE id = $1`, id).Scan(&was, &orgID, &joined); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return memberNotFound()
 			}
@@ -230,6 +232,13 @@ func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, i
 			return kexie.Errorf(kexie.CodeConflict, "err.member_approve_first", "an application becomes a membership only by approval of the council or standing council")
 		case c.Status == "active" && was != "lapsed":
 			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
+		}
+		// A change has happened (not tomorrow) and comes after joining.
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		if err := day.NotBefore(joined); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = $1, updated_at = $2 WHERE id = $3`, string(c.Status), tx.Now(), id); err != nil {
 			return err
@@ -269,15 +278,20 @@ func (svc *Service) SetExemption(ctx context.Context, actor kexie.Actor, id int6
 
 // RecordDues records a dues payment and keeps last_dues_paid at the latest.
 func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64, paidOn string, amountFen int64, period, receipt string) error {
-	if d, err := kexie.ParseDate(paidOn); err != nil || d.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", paidOn)
+	day, err := happenedOn(paidOn)
+	if err != nil {
+		return err
 	}
+	paidOn = day.String()
 	if amountFen < 0 {
 		return kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dues_payments (membership_id, paid_on, amount_fen, period, receipt_no, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -295,15 +309,20 @@ func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64,
 // RecordParticipation records taking part in an activity or meeting and
 // keeps last_activity at the latest.
 func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, id int64, happened, what string) error {
-	if d, err := kexie.ParseDate(happened); err != nil || d.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", happened)
+	day, err := happenedOn(happened)
+	if err != nil {
+		return err
 	}
+	happened = day.String()
 	if strings.TrimSpace(what) == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO participations (membership_id, happened, what, created_at) VALUES ($1, $2, $3, $4)`,
@@ -316,6 +335,17 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		return tx.Audit(ctx, sqldb.Change{Action: "member.participation", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
 			After: map[string]any{"happened": happened, "what": what}})
 	})
+}
+
+// happenedOn reads the date of something that has happened, written
+// YYYY-MM-DD and required. Whether it is still to come is checked in the
+// write's transaction, against the database's clock (kexie.Today).
+func happenedOn(s string) (kexie.Date, error) {
+	d, err := kexie.ParseDay(s)
+	if err != nil || d.IsZero() {
+		return d, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", s)
+	}
+	return d, nil
 }
 
 // membershipOrg is the organisation membership id belongs to, read in the

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"rsc.io/qr"
 
@@ -92,7 +91,7 @@ func (s *handlers) submitApplication(r *http.Request, rq *web.Request, o kexie.O
 	if vals["type"] == "honorary" {
 		vals["type"] = "" // honorary membership is conferred, not applied for
 	}
-	m, err := memberfile.Check(tabular.Record{Values: vals}, time.Now())
+	m, err := memberfile.Check(tabular.Record{Values: vals}, s.DB().Now())
 	if err != nil {
 		return "", err
 	}
