@@ -31,9 +31,14 @@ type Member struct {
 	OrgName      string
 	Exempt       string // exemption end date, "" if none
 	ExemptReason string
+	Stage        string // the application's stage; "" for a membership recorded without one
 }
 
-const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason`
+// Rejected reports whether the membership is an application that was
+// rejected: no applicant any more, and never a member.
+func (m Member) Rejected() bool { return m.Record.Status == "applicant" && m.Stage == StageRejected }
+
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage`
 
 func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	var mm Member
@@ -42,7 +47,7 @@ func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	r := &mm.Record
 	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage)
 	r.IDNumber = r.IDMasked
 	mm.PersonID = personID
 	return mm, sqldb.MapErr(err)
@@ -75,7 +80,9 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if err != nil {
 		return nil, err
 	}
-	var where []string
+	// A rejected application is nobody's member nor an applicant: the
+	// applications list (stage rejected) is where it is found.
+	where := []string{`m.app_stage <> 'rejected'`}
 	var args []any
 	arg := sqldb.Args(&args)
 	if !sc.All() {
@@ -119,10 +126,7 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(sqldb.LikeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, " AND ")
-	}
+	cond := ` WHERE ` + strings.Join(where, " AND ")
 	// Page through narrow rows first (the sort of a broad match is then a
 	// sort of ids and names), then read the page's members in full.
 	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
@@ -291,6 +295,9 @@ func (svc *Service) RecordDues(ctx context.Context, actor kexie.Actor, id int64,
 		if err != nil {
 			return err
 		}
+		if err := notRejected(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
@@ -322,6 +329,9 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		if err != nil {
 			return err
 		}
+		if err := notRejected(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
@@ -335,6 +345,19 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		return tx.Audit(ctx, sqldb.Change{Action: "member.participation", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
 			After: map[string]any{"happened": happened, "what": what}})
 	})
+}
+
+// notRejected refuses a record (dues, participation) for a membership
+// that is a rejected application: it never became a membership.
+func notRejected(ctx context.Context, tx *sqldb.Tx, id int64) error {
+	var status, stage string
+	if err := tx.QueryRowContext(ctx, `SELECT status, app_stage FROM memberships WHERE id = $1`, id).Scan(&status, &stage); err != nil {
+		return err
+	}
+	if (Member{Record: kexie.MemberRecord{Status: kexie.MemberStatus(status)}, Stage: stage}).Rejected() {
+		return kexie.Errorf(kexie.CodeConflict, "err.application_rejected", "the application was rejected: it takes no dues or participation")
+	}
+	return nil
 }
 
 // happenedOn reads the date of something that has happened, written

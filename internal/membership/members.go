@@ -258,7 +258,7 @@ func (svc *Service) ExportMembers(ctx context.Context, actor kexie.Actor, x Memb
 		return 0, err
 	}
 	var args []any
-	where := ` WHERE ` + sc.SQL("m.org_id", sqldb.Args(&args))
+	where := ` WHERE m.app_stage <> 'rejected' AND ` + sc.SQL("m.org_id", sqldb.Args(&args)) // a rejected application is no one's member
 	if x.Reveal {
 		if x.Sealer == nil || x.Reason == "" {
 			return 0, kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")

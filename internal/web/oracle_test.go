@@ -1529,6 +1529,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /filings/{id}/ack", filings, nil, nil)
 	def("POST /member-filings/{id}/ack", memberFilings, nil, nil)
 	// Applications and members.
+	def("GET /apply", none, nil, publicModel)
 	def("GET /apply/{code}", orgs, nil, applyModel)
 	def("POST /apply/{code}", orgs, form("type", "nope", "name", "x"), applyModel)
 	def("GET /verify/{token}", cardTokens, nil, publicModel)

@@ -18,6 +18,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/import/members", kexie.PermMembershipWrite, s.importMembersForm)
 	k.HandleWith("POST", "/import/members", kexie.PermMembershipWrite, web.MaxUpload, s.importMembers)
 	k.Handle("POST", "/member-filings/{id}/ack", kexie.PermMembershipWrite, s.ackMemberFiling)
+	k.Handle("GET", "/apply", public, s.applyFind)
 	k.Handle("GET", "/apply/{code}", public, s.applyForm)
 	k.Handle("POST", "/apply/{code}", public, s.apply)
 	k.Handle("GET", "/verify/{token}", public, s.verify)
