@@ -32,13 +32,14 @@ type Member struct {
 	Exempt       string // exemption end date, "" if none
 	ExemptReason string
 	Stage        string // the application's stage; "" for a membership recorded without one
+	HasCard      bool   // a membership card was issued (on approval)
 }
 
 // Rejected reports whether the membership is an application that was
 // rejected: no applicant any more, and never a member.
 func (m Member) Rejected() bool { return m.Record.Status == "applicant" && m.Stage == StageRejected }
 
-const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage`
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> ''`
 
 func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	var mm Member
@@ -47,7 +48,7 @@ func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	r := &mm.Record
 	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard)
 	r.IDNumber = r.IDMasked
 	mm.PersonID = personID
 	return mm, sqldb.MapErr(err)
