@@ -297,3 +297,23 @@ func TestAddMonthsAndGuards(t *testing.T) {
 		t.Error("a template does not check")
 	}
 }
+
+// An absences finding carries the real count of consecutive unexcused
+// absences ("have 3, need 3", not "have 0"): one finding per count, so
+// a holder with four and one with three are told apart.
+func TestAbsencesCarryTheirCount(t *testing.T) {
+	hist := map[string][]Attendance{
+		"three": {Present, AbsentUnexcused, AbsentUnexcused, AbsentUnexcused},
+		"four":  {AbsentUnexcused, AbsentUnexcused, AbsentUnexcused, AbsentUnexcused},
+		"two":   {Present, AbsentUnexcused, AbsentUnexcused},
+	}
+	fs := Absences(Council, 3, hist)
+	want := []Finding{
+		{Rule: "absences", Body: Council, Broken: true, Have: 3, Need: 3, People: []string{"three"}},
+		{Rule: "absences", Body: Council, Broken: true, Have: 4, Need: 3, People: []string{"four"}},
+		{Rule: "absences", Body: Council, Broken: false, Have: 2, Need: 3, People: []string{"two"}},
+	}
+	if !reflect.DeepEqual(fs, want) {
+		t.Fatalf("absences:\n got %+v\nwant %+v", fs, want)
+	}
+}
