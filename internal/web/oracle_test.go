@@ -1558,6 +1558,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	destructive("POST /admin/users/{id}/disable", restoreDisabled)
 	def("POST /admin/users/{id}/enable", users, nil, userModel) // not disabled: 409 when allowed
 	def("POST /admin/users/{id}/grants", users, form("role", "nope", "org_code", "A"), userModel)
+	def("POST /admin/users/{id}/member", users, form("org_code", "NOPE", "member_no", "x"), userModel) // no such member: 400 when allowed
+	def("POST /admin/users/{id}/password", users, nil, userModel)                                      // unconfirmed: 400 when allowed
 
 	// JSON API.
 	def("GET /api/v1/me", none, nil, nil)
