@@ -119,21 +119,22 @@ func TestFractionOracle(t *testing.T) {
 
 func TestProxies(t *testing.T) {
 	att := map[string]Attendance{"a": Present, "b": RepresentedProxy, "c": RepresentedProxy, "d": AbsentExcused, "e": Present}
-	ok := []Proxy{{"b", "a"}, {"c", "a"}}
+	ok := []Proxy{{"b", "a"}, {"c", "e"}}
 	if err := CheckProxies(att, ok); err != nil {
-		t.Errorf("two seats entrusting one present holder: %v", err)
+		t.Errorf("two seats entrusting two present holders: %v", err)
 	}
 	for _, tc := range []struct {
 		p    []Proxy
 		want error
 	}{
+		{[]Proxy{{"b", "a"}, {"c", "a"}}, ErrProxyHeld}, // one proxy per holder
 		{[]Proxy{{"b", "b"}, {"c", "a"}}, ErrSelfProxy},
 		{[]Proxy{{"b", "c"}, {"c", "a"}}, ErrProxyChain},
 		{[]Proxy{{"b", "d"}, {"c", "a"}}, ErrProxyAbsent},
-		{[]Proxy{{"b", "a"}, {"b", "e"}, {"c", "a"}}, ErrProxyTwice},
+		{[]Proxy{{"b", "a"}, {"b", "e"}, {"c", "e"}}, ErrProxyTwice},
 		{[]Proxy{{"b", "x"}, {"c", "a"}}, ErrProxyNotSeat},
-		{[]Proxy{{"a", "e"}, {"b", "a"}, {"c", "a"}}, ErrProxyPresence},
-		{[]Proxy{{"b", "a"}}, ErrProxyNotSeat}, // c marked represented, entrusted nobody
+		{[]Proxy{{"a", "e"}, {"b", "a"}, {"c", "e"}}, ErrProxyPresence},
+		{[]Proxy{{"b", "a"}}, ErrProxyNobody}, // c marked represented, entrusted nobody
 	} {
 		if err := CheckProxies(att, tc.p); !errors.Is(err, tc.want) {
 			t.Errorf("%v: %v, want %v", tc.p, err, tc.want)

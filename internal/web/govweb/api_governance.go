@@ -358,6 +358,7 @@ func (s *handlers) writeMeeting(w http.ResponseWriter, r *http.Request, id int64
 		Post        string `json:"post"`
 		Status      string `json:"status"`
 		ProxySeatID int64  `json:"proxy_seat_id"`
+		Marked      bool   `json:"marked"`
 	}
 	type quorumJSON struct {
 		Entitled    int  `json:"entitled"`
@@ -383,7 +384,7 @@ func (s *handlers) writeMeeting(w http.ResponseWriter, r *http.Request, id int64
 	}{m.ID, rec.Org.Code, string(m.BodyKind), rec.Term.Number, m.Held, m.Place, m.Mode, m.Agenda,
 		quorumJSON{q.Entitled, q.Present, q.Represented, q.Required, q.Met}, []attendanceJSON{}, []motionJSON{}, []electionJSON{}}
 	for _, a := range rec.Attendance {
-		out.Attendance = append(out.Attendance, attendanceJSON{a.Seat.ID, a.Seat.PersonID, a.Seat.Name, a.Seat.Post, string(a.Status), a.ProxySeat})
+		out.Attendance = append(out.Attendance, attendanceJSON{a.Seat.ID, a.Seat.PersonID, a.Seat.Name, a.Seat.Post, string(a.Status), a.ProxySeat, a.Marked})
 	}
 	for _, mo := range rec.Motions {
 		out.Motions = append(out.Motions, toMotionJSON(mo))
