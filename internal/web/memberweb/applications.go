@@ -114,7 +114,7 @@ func (s *handlers) applyFind(w http.ResponseWriter, r *http.Request, rq *web.Req
 // applicationFields are what an applicant fills in, named as an import
 // file's columns.
 var applicationFields = []string{"type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number", "nationality",
-	"discipline", "title", "employer", "email", "phone"}
+	"discipline", "title", "employer", "email", "phone", "credit_code", "contact_person"}
 
 // submitApplication is the public application, from the form or the API:
 // rate-limited per client address, checked as an import row is, recorded
