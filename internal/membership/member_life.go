@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -428,9 +429,18 @@ func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, r
 	return sl.Open(sealed)
 }
 
-// Dues lists a membership's payments, newest first.
+// Dues lists a membership's payments, newest first: the day, the amount
+// in yuan ("50.50"), the period and the receipt number.
 func (svc *Service) Dues(ctx context.Context, id int64) ([][4]string, error) {
-	return svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+	rows, err := svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+	for i := range rows {
+		fen, perr := strconv.ParseInt(rows[i][1], 10, 64)
+		if perr != nil {
+			return nil, fmt.Errorf("dues amount %q: %w", rows[i][1], perr)
+		}
+		rows[i][1] = kexie.Money(fen).String()
+	}
+	return rows, err
 }
 
 // Participations lists a membership's participation, newest first.
