@@ -57,3 +57,29 @@ func TestSeatAndStatusChangesAreNotInTheFuture(t *testing.T) {
 		dbtest.Must(t, db.Registry.ChangeOrgStatus(ctx, dbtest.Admin, chia.ID, registry.StatusChange{Action: "suspend", Happened: "2026-03", Resolution: "R1"}))
 	})
 }
+
+// A new term that ends the current one rests on a resolution: without
+// one it is refused and nothing ends; with one it is recorded.
+func TestANewTermNeedsItsResolution(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		meeting, _ := smallCouncil(t, db, 2)
+		m, err := db.Governance.MeetingByID(ctx, meeting)
+		dbtest.Must(t, err)
+		_, err = db.Governance.BeginTerm(ctx, dbtest.Admin, m.BodyID, governance.NewTerm{Number: 10, Started: "2025-07-01"})
+		if kexie.AsError(err).Key != "err.term_resolution" {
+			t.Fatalf("a new term without its resolution: %v, want err.term_resolution", err)
+		}
+		seats, err := db.Governance.Seats(ctx, m.TermID, "2025-07-02")
+		dbtest.Must(t, err)
+		if len(seats) != 2 {
+			t.Fatalf("the refused term ended %d seats", 2-len(seats))
+		}
+		term, err := db.Governance.BeginTerm(ctx, dbtest.Admin, m.BodyID, governance.NewTerm{Number: 10, Started: "2025-07-01", Resolution: "第十次会员代表大会选举决议"})
+		dbtest.Must(t, err)
+		terms, err := db.Governance.Terms(ctx, m.BodyID)
+		dbtest.Must(t, err)
+		if terms[0].ID != term.ID || terms[0].Resolution != "第十次会员代表大会选举决议" {
+			t.Fatalf("terms: %+v", terms)
+		}
+	})
+}

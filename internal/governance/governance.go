@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kexie/kexie/internal/charter"
@@ -33,6 +34,7 @@ type Term struct {
 	PlannedEnd      string
 	Ended           string
 	ExtensionMonths []int
+	Resolution      string // the resolution the term rests on ("" for terms recorded without one)
 }
 
 // Seat is a seat of a term and its holder.
@@ -213,11 +215,27 @@ func body(ctx context.Context, tx *sqldb.Tx, id int64) (Body, error) {
 	return b, err
 }
 
-// StartTerm opens term number n of a body on a day, planned to last the
-// charter's term; the body's previous term ends that day, and its seats
-// with it.
+// NewTerm is a term to begin: its number, its first day and the
+// resolution it rests on.
+type NewTerm struct {
+	Number     int
+	Started    string
+	Resolution string
+}
+
+// StartTerm opens term number n of a body on a day, as BeginTerm does,
+// without a resolution: a body's first term (one that ends no other).
 func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int64, n int, started string) (Term, error) {
-	t := Term{BodyID: bodyID, Number: n, Started: started}
+	return svc.BeginTerm(ctx, actor, bodyID, NewTerm{Number: n, Started: started})
+}
+
+// BeginTerm opens a term of a body on a day, planned to last the
+// charter's term; the body's current term ends that day, and its seats
+// with it — which rests on a resolution: a term that ends another is
+// refused without one (err.term_resolution).
+func (svc *Service) BeginTerm(ctx context.Context, actor kexie.Actor, bodyID int64, nt NewTerm) (Term, error) {
+	n, started, resolution := nt.Number, nt.Started, strings.TrimSpace(kexie.CleanText(nt.Resolution))
+	t := Term{BodyID: bodyID, Number: n, Started: started, Resolution: resolution}
 	day, err := kexie.ParseDate(started)
 	if err != nil || day.IsZero() || n <= 0 {
 		return t, kexie.Errorf(kexie.CodeInvalid, "err.term", "a term needs a number and a start date written YYYY-MM-DD")
@@ -239,6 +257,13 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if err != nil {
 			return err
 		}
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM terms WHERE body_id = $1 AND ended = ''`, bodyID).Scan(&current); err != nil {
+			return err
+		}
+		if current > 0 && resolution == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.term_resolution", "term %v ends term %v and its seats: give the resolution it rests on", n, current)
+		}
 		years := c.Bodies[b.Kind].TermYears
 		if years == 0 {
 			years = 5
@@ -251,12 +276,12 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if _, err := tx.ExecContext(ctx, `UPDATE terms SET ended = $1 WHERE body_id = $2 AND ended = ''`, started, bodyID); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO terms (body_id, number, started, planned_end) VALUES ($1, $2, $3, $4) RETURNING id`,
-			bodyID, n, started, t.PlannedEnd).Scan(&t.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO terms (body_id, number, started, planned_end, resolution) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			bodyID, n, started, t.PlannedEnd, resolution).Scan(&t.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "term.start", ObjectType: "term", ObjectID: strconv.FormatInt(t.ID, 10), OrgID: b.OrgID,
-			After: map[string]any{"body": string(b.Kind), "number": n, "started": started, "planned_end": t.PlannedEnd}})
+			After: map[string]any{"body": string(b.Kind), "number": n, "started": started, "planned_end": t.PlannedEnd, "resolution": resolution}})
 	})
 	if errors.Is(err, kexie.ErrConflict) {
 		return t, kexie.Errorf(kexie.CodeConflict, "err.term_exists", "term %d of this body exists already", n)
@@ -296,7 +321,7 @@ func termOrg(ctx context.Context, tx *sqldb.Tx, termID int64) (int64, error) {
 
 // Terms lists a body's terms, newest first, with their extensions.
 func (svc *Service) Terms(ctx context.Context, bodyID int64) ([]Term, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.body_id, t.number, t.started, t.planned_end, t.ended, COALESCE(e.months, 0)
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.body_id, t.number, t.started, t.planned_end, t.ended, COALESCE(e.months, 0), t.resolution
 		FROM terms t LEFT JOIN term_extensions e ON e.term_id = t.id WHERE t.body_id = $1 ORDER BY t.number DESC, e.id`, bodyID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
@@ -306,7 +331,7 @@ func (svc *Service) Terms(ctx context.Context, bodyID int64) ([]Term, error) {
 	for rows.Next() {
 		var t Term
 		var months int
-		if err := rows.Scan(&t.ID, &t.BodyID, &t.Number, &t.Started, &t.PlannedEnd, &t.Ended, &months); err != nil {
+		if err := rows.Scan(&t.ID, &t.BodyID, &t.Number, &t.Started, &t.PlannedEnd, &t.Ended, &months, &t.Resolution); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		if n := len(out); n > 0 && out[n-1].ID == t.ID {

@@ -164,13 +164,14 @@ func (s *handlers) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *web.
 		return err
 	}
 	var in struct {
-		Number  int    `json:"number"`
-		Started string `json:"started"`
+		Number     int    `json:"number"`
+		Started    string `json:"started"`
+		Resolution string `json:"resolution"`
 	}
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	t, err := s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
+	t, err := s.gov.BeginTerm(r.Context(), rq.Actor(r), b.ID, governance.NewTerm{Number: in.Number, Started: in.Started, Resolution: in.Resolution})
 	if err != nil {
 		return err
 	}

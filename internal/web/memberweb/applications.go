@@ -169,6 +169,10 @@ func (s *handlers) decide(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		return err
 	}
 	f := r.PostForm
+	if f.Get("action") == "reject" && !web.Confirmed(r) {
+		return s.renderApplications(w, r, rq, http.StatusBadRequest, web.Message(rq.L, kexie.Errorf(kexie.CodeInvalid, "err.confirm_reject",
+			"rejecting the application of %v is final: the applicant sees it rejected, with the reason; confirm it", m.Record.Name)))
+	}
 	rec, err := s.mem.Decide(r.Context(), rq.Actor(r), m.ID, membership.Decision{Action: f.Get("action"), Day: strings.TrimSpace(f.Get("date")),
 		Note: f.Get("note"), Body: f.Get("body"), Resolution: f.Get("resolution")})
 	if err != nil {
