@@ -151,3 +151,21 @@ func FuzzVerifyPassword(f *testing.F) {
 		}
 	})
 }
+
+// A refused key is told how long to wait: until its oldest failure in the
+// window leaves it.
+func TestLimiterSaysHowLongToWait(t *testing.T) {
+	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	l := NewLimiter(3, 15*time.Minute, func() time.Time { return now })
+	if w := l.Wait("k"); w != 0 {
+		t.Fatalf("no failures: wait %v", w)
+	}
+	for i := range 3 {
+		now = now.Add(time.Duration(i) * time.Minute)
+		l.Take("k")
+	}
+	// Failures at 10:00, 10:01, 10:03: the one of 10:00 leaves at 10:15.
+	if w := l.Wait("k"); w != 12*time.Minute {
+		t.Fatalf("wait %v, want 12m0s", w)
+	}
+}

@@ -42,6 +42,19 @@ func (l *Limiter) Take(key string) bool {
 	return true
 }
 
+// Wait is how long key must wait before Take can succeed again: 0 when it
+// is under its limit, else until its oldest failure that keeps it at the
+// limit leaves the window.
+func (l *Limiter) Wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.recent(key)
+	if len(ts) < l.limit {
+		return 0
+	}
+	return ts[len(ts)-l.limit].Add(l.window).Sub(l.now())
+}
+
 // Forgive withdraws the attempt most recently reserved by Take, after it
 // succeeded.
 func (l *Limiter) Forgive(key string) {

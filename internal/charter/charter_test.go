@@ -119,21 +119,22 @@ func TestFractionOracle(t *testing.T) {
 
 func TestProxies(t *testing.T) {
 	att := map[string]Attendance{"a": Present, "b": RepresentedProxy, "c": RepresentedProxy, "d": AbsentExcused, "e": Present}
-	ok := []Proxy{{"b", "a"}, {"c", "a"}}
+	ok := []Proxy{{"b", "a"}, {"c", "e"}}
 	if err := CheckProxies(att, ok); err != nil {
-		t.Errorf("two seats entrusting one present holder: %v", err)
+		t.Errorf("two seats entrusting two present holders: %v", err)
 	}
 	for _, tc := range []struct {
 		p    []Proxy
 		want error
 	}{
+		{[]Proxy{{"b", "a"}, {"c", "a"}}, ErrProxyHeld}, // one proxy per holder
 		{[]Proxy{{"b", "b"}, {"c", "a"}}, ErrSelfProxy},
 		{[]Proxy{{"b", "c"}, {"c", "a"}}, ErrProxyChain},
 		{[]Proxy{{"b", "d"}, {"c", "a"}}, ErrProxyAbsent},
-		{[]Proxy{{"b", "a"}, {"b", "e"}, {"c", "a"}}, ErrProxyTwice},
+		{[]Proxy{{"b", "a"}, {"b", "e"}, {"c", "e"}}, ErrProxyTwice},
 		{[]Proxy{{"b", "x"}, {"c", "a"}}, ErrProxyNotSeat},
-		{[]Proxy{{"a", "e"}, {"b", "a"}, {"c", "a"}}, ErrProxyPresence},
-		{[]Proxy{{"b", "a"}}, ErrProxyNotSeat}, // c marked represented, entrusted nobody
+		{[]Proxy{{"a", "e"}, {"b", "a"}, {"c", "e"}}, ErrProxyPresence},
+		{[]Proxy{{"b", "a"}}, ErrProxyNobody}, // c marked represented, entrusted nobody
 	} {
 		if err := CheckProxies(att, tc.p); !errors.Is(err, tc.want) {
 			t.Errorf("%v: %v, want %v", tc.p, err, tc.want)
@@ -295,5 +296,25 @@ func TestAddMonthsAndGuards(t *testing.T) {
 	}
 	if LocalAssociation().Check() != nil || NationalSociety().Check() != nil {
 		t.Error("a template does not check")
+	}
+}
+
+// An absences finding carries the real count of consecutive unexcused
+// absences ("have 3, need 3", not "have 0"): one finding per count, so
+// a holder with four and one with three are told apart.
+func TestAbsencesCarryTheirCount(t *testing.T) {
+	hist := map[string][]Attendance{
+		"three": {Present, AbsentUnexcused, AbsentUnexcused, AbsentUnexcused},
+		"four":  {AbsentUnexcused, AbsentUnexcused, AbsentUnexcused, AbsentUnexcused},
+		"two":   {Present, AbsentUnexcused, AbsentUnexcused},
+	}
+	fs := Absences(Council, 3, hist)
+	want := []Finding{
+		{Rule: "absences", Body: Council, Broken: true, Have: 3, Need: 3, People: []string{"three"}},
+		{Rule: "absences", Body: Council, Broken: true, Have: 4, Need: 3, People: []string{"four"}},
+		{Rule: "absences", Body: Council, Broken: false, Have: 2, Need: 3, People: []string{"two"}},
+	}
+	if !reflect.DeepEqual(fs, want) {
+		t.Fatalf("absences:\n got %+v\nwant %+v", fs, want)
 	}
 }

@@ -110,12 +110,13 @@ func TermDue(b BodyKind, plannedEnd time.Time, extensionMonths []int, capMonths 
 
 // Absences: seat holders whose latest meetings, in order, end with at
 // least limit consecutive unexcused absences (broken), or one fewer (at
-// risk).
+// risk). Each finding carries the count (Have) its people share: one
+// finding per count, broken ones first, fewest first.
 func Absences(b BodyKind, limit int, history map[string][]Attendance) []Finding {
 	if limit <= 0 {
 		return nil
 	}
-	var broken, risk []string
+	byRun := map[int][]string{}
 	for who, h := range history {
 		run := 0
 		for _, a := range h {
@@ -125,23 +126,27 @@ func Absences(b BodyKind, limit int, history map[string][]Attendance) []Finding 
 				run = 0
 			}
 		}
-		switch {
-		case run >= limit:
-			broken = append(broken, who)
-		case run == limit-1 && limit > 1:
-			risk = append(risk, who)
+		if run >= limit || (run == limit-1 && limit > 1) {
+			byRun[run] = append(byRun[run], who)
 		}
 	}
-	var out []Finding
-	if len(broken) > 0 {
-		sortStrings(broken)
-		out = append(out, Finding{Rule: "absences", Body: b, Broken: true, Need: limit, People: broken})
+	runs := make([]int, 0, len(byRun))
+	for r := range byRun {
+		runs = append(runs, r)
 	}
-	if len(risk) > 0 {
-		sortStrings(risk)
-		out = append(out, Finding{Rule: "absences", Body: b, Broken: false, Need: limit, People: risk})
+	slices.Sort(runs)
+	var out, risk []Finding
+	for _, r := range runs {
+		people := byRun[r]
+		sortStrings(people)
+		f := Finding{Rule: "absences", Body: b, Broken: r >= limit, Have: r, Need: limit, People: people}
+		if f.Broken {
+			out = append(out, f)
+		} else {
+			risk = append(risk, f)
+		}
 	}
-	return out
+	return append(out, risk...)
 }
 
 func sortStrings(s []string) { slices.Sort(s) }

@@ -53,39 +53,65 @@ var (
 	ErrSelfProxy     = errors.New("a seat holder cannot entrust themselves")
 	ErrProxyChain    = errors.New("a proxy cannot pass on what they hold for another: no chains")
 	ErrProxyTwice    = errors.New("a seat holder entrusts one other seat holder only")
+	ErrProxyHeld     = errors.New("a seat holder holds one proxy only")
 	ErrProxyAbsent   = errors.New("the proxy must be present")
 	ErrProxyNotSeat  = errors.New("both must hold seats of the same body")
 	ErrProxyPresence = errors.New("a seat holder who is present votes in person")
+	ErrProxyNobody   = errors.New("a seat marked represented names the holder of its proxy")
 )
+
+// ProxyError is a refused entrustment: which seat holder entrusted whom
+// (To is "" when the refusal is of From alone), Other the holder whose
+// proxy To already holds (ErrProxyHeld), and why (one of the errors
+// above, for errors.Is).
+type ProxyError struct {
+	From, To, Other string
+	Err             error
+}
+
+func (e *ProxyError) Error() string {
+	switch {
+	case e.Other != "":
+		return e.From + " → " + e.To + " (already holds " + e.Other + "'s): " + e.Err.Error()
+	case e.To != "":
+		return e.From + " → " + e.To + ": " + e.Err.Error()
+	}
+	return e.From + ": " + e.Err.Error()
+}
+
+func (e *ProxyError) Unwrap() error { return e.Err }
 
 // CheckProxies checks entrustments against the meeting's attendance (by
 // seat holder): each From is represented by proxy, holds a seat, entrusts
-// one To only, who is present, holds a seat of the same body and is not
-// themselves represented (no chains); no self-delegation.
+// one To only, who is present, holds a seat of the same body, is not
+// themselves represented (no chains) and holds no other proxy; no
+// self-delegation. A refusal is a *ProxyError naming the holders.
 func CheckProxies(attendance map[string]Attendance, proxies []Proxy) error {
-	from := map[string]bool{}
+	from, held := map[string]bool{}, map[string]string{}
 	for _, p := range proxies {
 		fa, okF := attendance[p.From]
 		ta, okT := attendance[p.To]
 		switch {
 		case p.From == p.To:
-			return fmt.Errorf("%s: %w", p.From, ErrSelfProxy)
+			return &ProxyError{From: p.From, Err: ErrSelfProxy}
 		case !okF || !okT:
-			return fmt.Errorf("%s → %s: %w", p.From, p.To, ErrProxyNotSeat)
+			return &ProxyError{From: p.From, To: p.To, Err: ErrProxyNotSeat}
 		case from[p.From]:
-			return fmt.Errorf("%s: %w", p.From, ErrProxyTwice)
+			return &ProxyError{From: p.From, Err: ErrProxyTwice}
 		case fa == Present:
-			return fmt.Errorf("%s: %w", p.From, ErrProxyPresence)
+			return &ProxyError{From: p.From, Err: ErrProxyPresence}
 		case ta == RepresentedProxy:
-			return fmt.Errorf("%s → %s: %w", p.From, p.To, ErrProxyChain)
+			return &ProxyError{From: p.From, To: p.To, Err: ErrProxyChain}
 		case ta != Present:
-			return fmt.Errorf("%s → %s: %w", p.From, p.To, ErrProxyAbsent)
+			return &ProxyError{From: p.From, To: p.To, Err: ErrProxyAbsent}
+		case held[p.To] != "":
+			return &ProxyError{From: p.From, To: p.To, Other: held[p.To], Err: ErrProxyHeld}
 		}
-		from[p.From] = true
+		from[p.From], held[p.To] = true, p.From
 	}
 	for who, a := range attendance {
 		if a == RepresentedProxy && !from[who] {
-			return fmt.Errorf("%s is marked represented but entrusted nobody: %w", who, ErrProxyNotSeat)
+			return &ProxyError{From: who, Err: ErrProxyNobody}
 		}
 	}
 	return nil

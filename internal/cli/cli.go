@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"os/user"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/kexie/kexie/internal/access"
@@ -26,6 +28,12 @@ import (
 
 // Version is set at build time with -ldflags "-X github.com/kexie/kexie/internal/cli.Version=…".
 var Version = "dev"
+
+// Commit is the commit built from, when the build says so with -ldflags
+// "-X github.com/kexie/kexie/internal/cli.Commit=…" (a build made with
+// -buildvcs=false, or outside a checkout); else the Go toolchain's VCS
+// stamp is read.
+var Commit = ""
 
 // Env is the process environment a command sees.
 type Env struct {
@@ -266,6 +274,51 @@ func runVersion(_ context.Context, env Env, args []string) error {
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "kexie", Version)
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
+	}
+	if Commit != "" && bi != nil {
+		bi.Settings = append(bi.Settings, debug.BuildSetting{Key: "vcs.revision", Value: Commit})
+	} else if Commit != "" {
+		bi = &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: Commit}}}
+	}
+	fmt.Fprintln(env.Stdout, VersionLine(Version, bi))
 	return nil
+}
+
+// VersionLine says which kexie this is: the version (set at build time,
+// else the module's, else "dev"), the commit it was built from (from the
+// Go toolchain's VCS stamp: twelve characters, "+modified" when the tree
+// had changes), the commit's time, and the Go version and platform.
+// Without a VCS stamp (go run, go test) the commit is "unknown".
+func VersionLine(version string, bi *debug.BuildInfo) string {
+	commit, at, goVersion := "unknown", "", runtime.Version()
+	if bi != nil {
+		if version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			version = bi.Main.Version
+		}
+		if bi.GoVersion != "" {
+			goVersion = bi.GoVersion
+		}
+		modified := false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value[:min(12, len(s.Value))]
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		if modified && commit != "unknown" {
+			commit += "+modified"
+		}
+	}
+	line := "kexie " + version + " (commit " + commit
+	if at != "" {
+		line += ", " + at
+	}
+	return line + ") " + goVersion + " " + runtime.GOOS + "/" + runtime.GOARCH
 }

@@ -239,7 +239,7 @@ func TestGovernance(t *testing.T) {
 			sort.Strings(out)
 			return out
 		}
-		if got := findings(chia.ID); fmt.Sprint(got) != "[council absences true 0/3/0 [彭俊杰] standing_council front_line true 9/10/15 [何志远 刘霞 孙立新 梁晓红 赵辉 高建华]]" {
+		if got := findings(chia.ID); fmt.Sprint(got) != "[council absences true 3/3/0 [彭俊杰] standing_council front_line true 9/10/15 [何志远 刘霞 孙立新 梁晓红 赵辉 高建华]]" {
 			t.Errorf("CHIA findings: %q", got)
 		}
 		if got := findings(hlj.ID); len(got) != 1 || got[0] != "council meeting_overdue true 0/0/0 []" {

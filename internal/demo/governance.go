@@ -414,7 +414,7 @@ func (spec govBody) ensureTerms(ctx context.Context, db *domains, actor kexie.Ac
 			if ts.n < last {
 				return fmt.Errorf("term %d is missing below term %d", ts.n, last)
 			}
-			if t, err = db.gov.StartTerm(ctx, actor, bodyID, ts.n, ts.started); err != nil {
+			if t, err = db.gov.BeginTerm(ctx, actor, bodyID, governance.NewTerm{Number: ts.n, Started: ts.started, Resolution: fmt.Sprintf("第%d届换届选举决议", ts.n)}); err != nil {
 				return err
 			}
 			last = ts.n

@@ -228,8 +228,9 @@ type DuesPayment struct {
 // dues receipt numbered in the organisation's dues series. Membership does
 // not know the books (finance imports membership, never the reverse): the
 // pages and API that record dues call this instead of
-// membership.RecordDues. A payment of zero, or dated after today, is
-// recorded by membership without an entry or receipt (zero Receipt). Errors: membership's (CodeNotFound outside the
+// membership.RecordDues. A payment of zero is recorded by membership
+// without an entry or receipt (zero Receipt); one dated after today is
+// refused by membership (err.date_future) before anything is written. Errors: membership's (CodeNotFound outside the
 // subtrees where actor may write the member), and the ledger's rules
 // (CodeConflict for a closed period); nothing is written then.
 func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membershipID int64, p DuesPayment) (Receipt, error) {
@@ -248,12 +249,6 @@ func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membersh
 		paid, err := membership.RecordDuesTx(ctx, tx, membershipID, strings.TrimSpace(p.Date), int64(p.Amount), p.Period, p.Receipt)
 		if err != nil || p.Amount == 0 {
 			return err
-		}
-		// Membership has always taken a payment dated after today (its
-		// API's contract); the books take no day that has not come. Such
-		// a payment is kept by membership only, without entry or receipt.
-		if d, err := kexie.ParseDay(paid.PaidOn); err == nil && d.After(kexie.Today(tx.Now())) {
-			return nil
 		}
 		var code string
 		if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1`, paid.OrgID).Scan(&code); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kexie/kexie/internal/charter"
@@ -33,6 +34,7 @@ type Term struct {
 	PlannedEnd      string
 	Ended           string
 	ExtensionMonths []int
+	Resolution      string // the resolution the term rests on ("" for terms recorded without one)
 }
 
 // Seat is a seat of a term and its holder.
@@ -213,11 +215,27 @@ func body(ctx context.Context, tx *sqldb.Tx, id int64) (Body, error) {
 	return b, err
 }
 
-// StartTerm opens term number n of a body on a day, planned to last the
-// charter's term; the body's previous term ends that day, and its seats
-// with it.
+// NewTerm is a term to begin: its number, its first day and the
+// resolution it rests on.
+type NewTerm struct {
+	Number     int
+	Started    string
+	Resolution string
+}
+
+// StartTerm opens term number n of a body on a day, as BeginTerm does,
+// without a resolution: a body's first term (one that ends no other).
 func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int64, n int, started string) (Term, error) {
-	t := Term{BodyID: bodyID, Number: n, Started: started}
+	return svc.BeginTerm(ctx, actor, bodyID, NewTerm{Number: n, Started: started})
+}
+
+// BeginTerm opens a term of a body on a day, planned to last the
+// charter's term; the body's current term ends that day, and its seats
+// with it — which rests on a resolution: a term that ends another is
+// refused without one (err.term_resolution).
+func (svc *Service) BeginTerm(ctx context.Context, actor kexie.Actor, bodyID int64, nt NewTerm) (Term, error) {
+	n, started, resolution := nt.Number, nt.Started, strings.TrimSpace(kexie.CleanText(nt.Resolution))
+	t := Term{BodyID: bodyID, Number: n, Started: started, Resolution: resolution}
 	day, err := kexie.ParseDate(started)
 	if err != nil || day.IsZero() || n <= 0 {
 		return t, kexie.Errorf(kexie.CodeInvalid, "err.term", "a term needs a number and a start date written YYYY-MM-DD")
@@ -230,9 +248,21 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if err := manage(ctx, tx, b.OrgID, notFound("err.body_not_found", "body")); err != nil {
 			return err
 		}
+		// A new term ends the seats of the last one that day: a day that
+		// has come.
+		if err := kexie.DateOf(day).NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
 		c, err := charterOf(ctx, tx, b.OrgID)
 		if err != nil {
 			return err
+		}
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM terms WHERE body_id = $1 AND ended = ''`, bodyID).Scan(&current); err != nil {
+			return err
+		}
+		if current > 0 && resolution == "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.term_resolution", "term %v ends term %v and its seats: give the resolution it rests on", n, current)
 		}
 		years := c.Bodies[b.Kind].TermYears
 		if years == 0 {
@@ -246,12 +276,12 @@ func (svc *Service) StartTerm(ctx context.Context, actor kexie.Actor, bodyID int
 		if _, err := tx.ExecContext(ctx, `UPDATE terms SET ended = $1 WHERE body_id = $2 AND ended = ''`, started, bodyID); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO terms (body_id, number, started, planned_end) VALUES ($1, $2, $3, $4) RETURNING id`,
-			bodyID, n, started, t.PlannedEnd).Scan(&t.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO terms (body_id, number, started, planned_end, resolution) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			bodyID, n, started, t.PlannedEnd, resolution).Scan(&t.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "term.start", ObjectType: "term", ObjectID: strconv.FormatInt(t.ID, 10), OrgID: b.OrgID,
-			After: map[string]any{"body": string(b.Kind), "number": n, "started": started, "planned_end": t.PlannedEnd}})
+			After: map[string]any{"body": string(b.Kind), "number": n, "started": started, "planned_end": t.PlannedEnd, "resolution": resolution}})
 	})
 	if errors.Is(err, kexie.ErrConflict) {
 		return t, kexie.Errorf(kexie.CodeConflict, "err.term_exists", "term %d of this body exists already", n)
@@ -291,7 +321,7 @@ func termOrg(ctx context.Context, tx *sqldb.Tx, termID int64) (int64, error) {
 
 // Terms lists a body's terms, newest first, with their extensions.
 func (svc *Service) Terms(ctx context.Context, bodyID int64) ([]Term, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.body_id, t.number, t.started, t.planned_end, t.ended, COALESCE(e.months, 0)
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.body_id, t.number, t.started, t.planned_end, t.ended, COALESCE(e.months, 0), t.resolution
 		FROM terms t LEFT JOIN term_extensions e ON e.term_id = t.id WHERE t.body_id = $1 ORDER BY t.number DESC, e.id`, bodyID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
@@ -301,7 +331,7 @@ func (svc *Service) Terms(ctx context.Context, bodyID int64) ([]Term, error) {
 	for rows.Next() {
 		var t Term
 		var months int
-		if err := rows.Scan(&t.ID, &t.BodyID, &t.Number, &t.Started, &t.PlannedEnd, &t.Ended, &months); err != nil {
+		if err := rows.Scan(&t.ID, &t.BodyID, &t.Number, &t.Started, &t.PlannedEnd, &t.Ended, &months, &t.Resolution); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		if n := len(out); n > 0 && out[n-1].ID == t.ID {
@@ -331,13 +361,18 @@ func (svc *Service) AddSeat(ctx context.Context, actor kexie.Actor, termID int64
 	for _, p := range Posts {
 		known = known || p == s.Post
 	}
-	if d, err := kexie.ParseDate(s.Seated); !known || err != nil || d.IsZero() {
+	seated, err := kexie.ParseDay(s.Seated)
+	if !known || err != nil || seated.IsZero() {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.seat", "a seat needs a known post and the date it was taken, written YYYY-MM-DD")
 	}
+	s.Seated = seated.String()
 	var id int64
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := manageTerm(ctx, tx, termID)
 		if err != nil {
+			return err
+		}
+		if err := seated.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO seats (term_id, person_id, post, front_line, age_band, seated) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -357,12 +392,15 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 	default:
 		return kexie.Errorf(kexie.CodeInvalid, "err.seat_end", "a seat ends by term end, resignation, replacement or death")
 	}
-	if d, err := kexie.ParseDate(leftOn); err != nil || d.IsZero() {
+	left, err := kexie.ParseDay(leftOn)
+	if err != nil || left.IsZero() {
 		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", leftOn)
 	}
+	leftOn = left.String()
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var seatTerm int64
-		err := tx.QueryRowContext(ctx, `SELECT term_id FROM seats WHERE id = $1`, seatID).Scan(&seatTerm)
+		var seated kexie.Date
+		err := tx.QueryRowContext(ctx, `SELECT term_id, seated FROM seats WHERE id = $1`, seatID).Scan(&seatTerm, &seated)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("err.seat_not_found", "seat")
 		}
@@ -374,6 +412,13 @@ func (svc *Service) EndSeat(ctx context.Context, actor kexie.Actor, seatID int64
 			return err
 		}
 		if err := manage(ctx, tx, seatOrg, notFound("err.seat_not_found", "seat")); err != nil {
+			return err
+		}
+		// A seat ends on a day that has come, not before it was taken.
+		if err := left.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		if err := left.NotBefore(seated); err != nil {
 			return err
 		}
 		var termID int64

@@ -90,7 +90,7 @@ func TestCouncilMeetingCHIA(t *testing.T) {
 		// Seat 20 entrusts seat 0 (present): 21 count.
 		dbtest.Must(t, db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seatIDs[20], Status: charter.RepresentedProxy, ProxySeat: seatIDs[0]}}))
 		// A chain (seat 21 entrusts the represented seat 20) is refused.
-		if err := db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seatIDs[21], Status: charter.RepresentedProxy, ProxySeat: seatIDs[20]}}); kexie.AsError(err).Key != "err.proxy" {
+		if err := db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, []governance.Presence{{SeatID: seatIDs[21], Status: charter.RepresentedProxy, ProxySeat: seatIDs[20]}}); kexie.AsError(err).Key != "err.proxy_chain" {
 			t.Fatalf("a proxy chain: %v", err)
 		}
 		q, _ = db.Governance.MeetingQuorum(ctx, meeting)

@@ -25,7 +25,7 @@ type NewMeeting struct {
 }
 
 // CreateMeeting records a meeting of a term; every seat held that day
-// starts absent (excused) until attendance is taken.
+// starts unmarked (counted as absent, excused) until attendance is taken.
 func (svc *Service) CreateMeeting(ctx context.Context, actor kexie.Actor, termID int64, m NewMeeting) (int64, error) {
 	if d, err := kexie.ParseDate(m.Held); err != nil || d.IsZero() {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", m.Held)
@@ -138,14 +138,14 @@ func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetin
 			entrust = append(entrust, charter.Proxy{From: strconv.FormatInt(from, 10), To: strconv.FormatInt(to, 10)})
 		}
 		if err := charter.CheckProxies(byName, entrust); err != nil {
-			return kexie.Wrap(kexie.CodeInvalid, "err.proxy", err.Error(), err)
+			return proxyRefusal(ctx, tx, err)
 		}
 		for _, p := range list {
 			var proxy any
 			if p.Status == charter.RepresentedProxy {
 				proxy = p.ProxySeat
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE attendance SET status = $1, proxy_seat = $2 WHERE meeting_id = $3 AND seat_id = $4`,
+			if _, err := tx.ExecContext(ctx, `UPDATE attendance SET status = $1, proxy_seat = $2, marked = TRUE WHERE meeting_id = $3 AND seat_id = $4`,
 				string(p.Status), proxy, meetingID, p.SeatID); err != nil {
 				return err
 			}
@@ -157,6 +157,41 @@ func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetin
 		return tx.Audit(ctx, sqldb.Change{Action: "meeting.attendance", ObjectType: "meeting", ObjectID: strconv.FormatInt(meetingID, 10), OrgID: m.OrgID,
 			After: changes})
 	})
+}
+
+// proxyRefusal says a refused entrustment (charter.CheckProxies) with the
+// names of the seat holders concerned, one message key per reason.
+func proxyRefusal(ctx context.Context, tx *sqldb.Tx, err error) error {
+	var pe *charter.ProxyError
+	if !errors.As(err, &pe) {
+		return kexie.Wrap(kexie.CodeInvalid, "err.proxy", err.Error(), err)
+	}
+	name := func(seat string) string {
+		var n string
+		if tx.QueryRowContext(ctx, `SELECT p.name FROM seats s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, seat).Scan(&n) != nil {
+			return seat
+		}
+		return n
+	}
+	from, to := name(pe.From), ""
+	if pe.To != "" {
+		to = name(pe.To)
+	}
+	switch {
+	case errors.Is(err, charter.ErrProxyHeld):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_held", "%v already holds the proxy of %v: %v entrusts someone else", to, name(pe.Other), from)
+	case errors.Is(err, charter.ErrProxyAbsent):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_absent", "%v entrusts %v, who is not marked present", from, to)
+	case errors.Is(err, charter.ErrProxyChain):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_chain", "%v entrusts %v, who is represented by a proxy: no chains", from, to)
+	case errors.Is(err, charter.ErrSelfProxy):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_self", "%v cannot hold their own proxy", from)
+	case errors.Is(err, charter.ErrProxyPresence):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_present", "%v is marked present and votes in person: no proxy", from)
+	case errors.Is(err, charter.ErrProxyNobody):
+		return kexie.Errorf(kexie.CodeInvalid, "err.proxy_nobody", "%v is marked represented: choose who holds the proxy", from)
+	}
+	return kexie.Errorf(kexie.CodeInvalid, "err.proxy_seat", "%v: the proxy is a holder of a seat at this meeting", from)
 }
 
 func meeting(ctx context.Context, tx *sqldb.Tx, id int64) (Meeting, error) {
@@ -561,11 +596,12 @@ type AttendanceRow struct {
 	Status    charter.Attendance
 	ProxySeat int64
 	ProxyName string
+	Marked    bool // attendance was taken (a new meeting's seats are not marked)
 }
 
 // Attendance lists a meeting's seats, leaders first.
 func (svc *Service) Attendance(ctx context.Context, meetingID int64) ([]AttendanceRow, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+seatColumns+`, a.status, COALESCE(a.proxy_seat, 0), COALESCE(pp.name, '')
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+seatColumns+`, a.status, COALESCE(a.proxy_seat, 0), COALESCE(pp.name, ''), a.marked
 		FROM attendance a JOIN seats s ON s.id = a.seat_id JOIN people p ON p.id = s.person_id
 		LEFT JOIN seats ps ON ps.id = a.proxy_seat LEFT JOIN people pp ON pp.id = ps.person_id
 		WHERE a.meeting_id = $1`+postOrder, meetingID)
@@ -579,7 +615,7 @@ func (svc *Service) Attendance(ctx context.Context, meetingID int64) ([]Attendan
 		s := &r.Seat
 		var status string
 		if err := rows.Scan(&s.ID, &s.TermID, &s.PersonID, &s.Name, &s.Post, &s.FrontLine, &s.AgeBand, &s.Seated, &s.LeftOn, &s.LeftWhy,
-			&status, &r.ProxySeat, &r.ProxyName); err != nil {
+			&status, &r.ProxySeat, &r.ProxyName, &r.Marked); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		r.Status = charter.Attendance(status)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
@@ -23,7 +24,7 @@ func TestQuorumShownIsTheVotesQuorum(t *testing.T) {
 		}
 		m, err := db.Governance.MeetingByID(ctx, meeting)
 		dbtest.Must(t, err)
-		_, err = db.Governance.StartTerm(ctx, dbtest.Admin, m.BodyID, 2, "2026-05-01")
+		_, err = db.Governance.BeginTerm(ctx, dbtest.Admin, m.BodyID, governance.NewTerm{Number: 2, Started: "2026-05-01", Resolution: "换届选举决议"})
 		dbtest.Must(t, err)
 		q, err = db.Governance.MeetingQuorum(ctx, meeting)
 		dbtest.Must(t, err)

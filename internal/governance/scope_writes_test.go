@@ -107,10 +107,10 @@ func TestWritesCheckTheirObject(t *testing.T) {
 			t.Errorf("CloseElection by the organisation's staff: %v", err)
 		}
 		// Last, as a new term ends the seats of the one before.
-		if _, err := db.Governance.StartTerm(ctx, outsider, body.ID, 2, "2026-07-01"); !errors.Is(err, kexie.ErrNotFound) {
+		if _, err := db.Governance.BeginTerm(ctx, outsider, body.ID, governance.NewTerm{Number: 2, Started: "2026-07-01", Resolution: "换届选举决议"}); !errors.Is(err, kexie.ErrNotFound) {
 			t.Errorf("StartTerm by a user of another subtree: %v, want not found", err)
 		}
-		if _, err := db.Governance.StartTerm(ctx, insider, body.ID, 2, "2026-07-01"); err != nil {
+		if _, err := db.Governance.BeginTerm(ctx, insider, body.ID, governance.NewTerm{Number: 2, Started: "2026-07-01", Resolution: "换届选举决议"}); err != nil {
 			t.Errorf("StartTerm by the organisation's staff: %v", err)
 		}
 	})

@@ -166,6 +166,19 @@ func (d Date) NotAfter(today Date) error {
 	return nil
 }
 
+// NotBefore checks that a step dated d, which follows a step dated prev
+// in the same process (an application reviewed after it was submitted,
+// approved after its review; a membership ended after it began), does not
+// go back in time: nil when d is prev or later, else a CodeInvalid error
+// with key err.date_before_step and the two dates as arguments. A zero
+// prev passes.
+func (d Date) NotBefore(prev Date) error {
+	if !prev.IsZero() && d.Before(prev) {
+		return Errorf(CodeInvalid, "err.date_before_step", "%v is before %v, the date of the step it follows", d.String(), prev.String())
+	}
+	return nil
+}
+
 // MarshalText writes the date as String does.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 

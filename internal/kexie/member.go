@@ -192,7 +192,11 @@ type MemberRecord struct {
 	Status       MemberStatus
 	LastDuesPaid string
 	LastActivity string
-	Has          map[string]bool // the file's columns; nil means all
+	// A unit member's fields (empty for a person): its GB 32100 unified
+	// social credit code and the person to contact there.
+	CreditCode    string
+	ContactPerson string
+	Has           map[string]bool // the file's columns; nil means all
 }
 
 // IDKey is what identifies the identity document for duplicate checks:

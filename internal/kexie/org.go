@@ -90,6 +90,18 @@ func ParsePartialDate(s string) (string, error) {
 	return "", Errorf(CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", Excerpt(s))
 }
 
+// PartialNotAfter checks that a thing dated p (YYYY, YYYY-MM or
+// YYYY-MM-DD, valid), which has happened, does not begin after today:
+// "2027" is refused all through 2026, "2026-03" only before March. The
+// error is Date.NotAfter's (err.date_future, naming p and today).
+func PartialNotAfter(p string, today Date) error {
+	t := today.String()
+	if len(p) <= len(t) && p > t[:len(p)] {
+		return Errorf(CodeInvalid, "err.date_future", "%v is a day still to come (today is %v)", p, t)
+	}
+	return nil
+}
+
 // ParseYesNo accepts true/false, 1/0, 是/否 and yes/no; empty is false.
 func ParseYesNo(s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {

@@ -19,7 +19,8 @@ import (
 
 // Columns are the member file's columns, in the order kexie writes them.
 var Columns = []string{"member_no", "org_code", "type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number",
-	"nationality", "discipline", "title", "employer", "front_line", "email", "phone", "joined", "status", "last_dues_paid", "last_activity"}
+	"nationality", "discipline", "title", "employer", "front_line", "email", "phone", "joined", "status", "last_dues_paid", "last_activity",
+	"credit_code", "contact_person"}
 
 var spec = tabular.Spec{Columns: Columns, Required: []string{"org_code", "type", "name"},
 	Dates: []string{"birth_date", "joined", "last_dues_paid", "last_activity"}}
@@ -89,6 +90,7 @@ func memberNo(s string) bool {
 // Check validates one record as of now (birth dates may not lie ahead).
 func Check(rec tabular.Record, now time.Time) (Member, error) {
 	v := rec.Values
+	today := kexie.Today(now) // birth dates are not after the Beijing day
 	m := Member{Line: rec.Line, MemberNo: v["member_no"], OrgCode: v["org_code"], Name: v["name"], NameEN: v["name_en"],
 		Pinyin: strings.ToLower(v["pinyin"]), Title: v["title"], Employer: v["employer"], Email: v["email"]}
 	if _, extra := v["\x00extra"]; extra {
@@ -137,7 +139,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 		}
 	}
 	if m.IDType == "resident_id" {
-		id, err := cnid.ParseResidentID(m.IDNumber, now)
+		id, err := cnid.ParseResidentID(m.IDNumber, today.MidnightUTC())
 		if err != nil {
 			return m, err
 		}
@@ -153,7 +155,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	} else if m.IDNumber != "" && (len(m.IDNumber) < 5 || len(m.IDNumber) > 30) {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.id_number", "the identity document number has 5 to 30 characters")
 	}
-	if m.BirthDate != "" && (m.BirthDate > now.Format("2006-01-02") || m.BirthDate < "1850-01-01") {
+	if m.BirthDate != "" && (m.BirthDate > today.String() || m.BirthDate < "1850-01-01") {
 		return m, kexie.Errorf(kexie.CodeInvalid, "err.member_date", "%s: %q is not a date written YYYY-MM-DD", "birth_date", kexie.Excerpt(m.BirthDate))
 	}
 	m.Nationality = strings.ToUpper(v["nationality"])
@@ -185,11 +187,49 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	if m.LastActivity, err = date(v["last_activity"], "last_activity"); err != nil {
 		return m, err
 	}
-	if m.Pinyin == "" && m.Type != "unit" {
-		// A name without a readable character (symbols only) has none.
+	if err := unitFields(&m, v); err != nil {
+		return m, err
+	}
+	if m.Pinyin == "" && m.Type != "unit" && m.Type != "foreign" {
+		// A name without a readable character (symbols only) has none; a
+		// foreign member's name is not Chinese, and a unit has no reading.
 		m.Pinyin, _, _ = strings.Cut(cnid.SearchKey(m.Name), " ")
 	}
 	return m, nil
+}
+
+// personOnly are the fields a unit member does not have: a unit has no
+// sex, no birth date, no identity document (its credit code is public)
+// and no professional title.
+var personOnly = []string{"gender", "birth_date", "id_type", "id_number", "title"}
+
+// unitFields checks a unit member's own fields — a GB 32100 unified
+// social credit code and a contact person — and refuses a person's fields
+// for a unit and a unit's for a person, naming the field.
+func unitFields(m *Member, v map[string]string) error {
+	m.CreditCode, m.ContactPerson = strings.ToUpper(strings.TrimSpace(v["credit_code"])), strings.TrimSpace(v["contact_person"])
+	if m.Type != "unit" {
+		for _, col := range []string{"credit_code", "contact_person"} {
+			if strings.TrimSpace(v[col]) != "" {
+				return kexie.Errorf(kexie.CodeInvalid, "err.unit_only", "%v is a unit member's field, not a person's", col)
+			}
+		}
+		return nil
+	}
+	for _, col := range personOnly {
+		if strings.TrimSpace(v[col]) != "" {
+			return kexie.Errorf(kexie.CodeInvalid, "err.person_only", "%v is a person's field: a unit member has none", col)
+		}
+	}
+	if m.CreditCode != "" {
+		if _, err := cnid.ParseUSCC(m.CreditCode); err != nil {
+			return err
+		}
+	}
+	if utf8.RuneCountInString(m.ContactPerson) > 100 {
+		return kexie.Errorf(kexie.CodeInvalid, "err.member_name", "name is empty or too long")
+	}
+	return nil
 }
 
 // Checker checks the rows of one file in order, remembering just enough to
@@ -319,7 +359,8 @@ func Values(m Member) []string {
 		fl = "true"
 	}
 	return []string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType, m.IDNumber,
-		m.Nationality, m.Discipline, m.Title, m.Employer, fl, m.Email, m.Phone, m.Joined, string(m.Status), m.LastDuesPaid, m.LastActivity}
+		m.Nationality, m.Discipline, m.Title, m.Employer, fl, m.Email, m.Phone, m.Joined, string(m.Status), m.LastDuesPaid, m.LastActivity,
+		m.CreditCode, m.ContactPerson}
 }
 
 // has is the columns a row gives: its file's, less the identity document

@@ -89,7 +89,7 @@ func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM memberships WHERE org_id = $1 AND member_no = $2`, orgID, m.MemberNo).Scan(&id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = 'submitted' WHERE id = $1`, id)
+		_, err := tx.ExecContext(ctx, `UPDATE memberships SET app_stage = 'submitted', app_ref = $2 WHERE id = $1`, id, ref)
 		return err
 	})
 	if err != nil {
@@ -140,7 +140,7 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 	default:
 		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
 	}
-	q := `SELECT ` + memberListColumns + `, m.app_stage, m.app_note` + memberFrom + `
+	q := `SELECT ` + memberListColumns + `, m.app_note` + memberFrom + `
 		WHERE ` + where + ` AND ` + sc.SQL("m.org_id", arg) + `
 		ORDER BY m.id LIMIT ` + strconv.Itoa(min(max(f.Limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
 	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
@@ -162,7 +162,7 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 // ApplicationByID reads one application (any membership that went through
 // one), whoever may see it: the caller checks the organisation.
 func (svc *Service) ApplicationByID(ctx context.Context, id int64) (Application, error) {
-	a, err := scanApplication(svc.db.Reader().QueryRowContext(ctx, `SELECT `+memberListColumns+`, m.app_stage, m.app_note`+memberFrom+`
+	a, err := scanApplication(svc.db.Reader().QueryRowContext(ctx, `SELECT `+memberListColumns+`, m.app_note`+memberFrom+`
 		WHERE m.id = $1 AND m.app_stage <> ''`, id))
 	if errors.Is(err, kexie.ErrNotFound) {
 		return a, kexie.Errorf(kexie.CodeNotFound, "err.member_not_found", "no such member")
@@ -177,9 +177,56 @@ func scanApplication(s sqldb.Scanner) (Application, error) {
 	r := &a.Record
 	err := s.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Stage, &a.Note)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Member.Stage, &a.HasCard, &a.Note)
 	r.IDNumber = r.IDMasked
+	a.Stage = a.Member.Stage
 	return a, sqldb.MapErr(err)
+}
+
+// ApplicationState is what an applicant may learn of their application
+// from its reference: where it was sent, when, and how far it has gone (a
+// rejection with its reason). No personal details: a reference is all it
+// takes.
+type ApplicationState struct {
+	Reference string
+	OrgCode   string
+	OrgNameZH string
+	OrgNameEN string
+	Stage     string
+	Submitted string // YYYY-MM-DD, Beijing
+	Decided   string // the day of the last step, when approved or rejected
+	Note      string // the reason of a rejection
+}
+
+// ApplicationByRef finds an application by the reference its applicant
+// was given (spaces around it and letter case do not matter), for anyone:
+// the reference is the applicant's key. Anything else is not found.
+func (svc *Service) ApplicationByRef(ctx context.Context, ref string) (ApplicationState, error) {
+	ref = strings.ToUpper(strings.TrimSpace(ref))
+	notFound := kexie.Errorf(kexie.CodeNotFound, "err.application_ref", "no application with reference %q", kexie.Excerpt(ref))
+	if !strings.HasPrefix(ref, "APP-") {
+		return ApplicationState{}, notFound
+	}
+	var s ApplicationState
+	var id int64
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT m.id, m.app_ref, o.code, o.name_zh, o.name_en, m.app_stage, m.app_note
+		FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.app_ref <> '' AND m.app_ref = $1`, ref).Scan(&id, &s.Reference, &s.OrgCode, &s.OrgNameZH, &s.OrgNameEN, &s.Stage, &s.Note)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, notFound
+	}
+	if err != nil {
+		return s, sqldb.MapErr(err)
+	}
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(MIN(happened), ''), COALESCE(MAX(happened), '') FROM membership_events WHERE membership_id = $1`, id).Scan(&s.Submitted, &s.Decided); err != nil {
+		return s, sqldb.MapErr(err)
+	}
+	if s.Stage != StageApproved && s.Stage != StageRejected {
+		s.Decided = ""
+	}
+	if s.Stage != StageRejected {
+		s.Note = "" // a review's note is the staff's
+	}
+	return s, nil
 }
 
 // Decision moves an application on: "recommend" (by a branch or office,
@@ -198,10 +245,11 @@ type Decision struct {
 // association (the root of the tree) for filing.
 func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d Decision) (kexie.MemberRecord, error) {
 	var out kexie.MemberRecord
-	day, err := kexie.ParseDate(d.Day)
-	if err != nil || day.IsZero() {
-		return out, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", d.Day)
+	day, err := happenedOn(d.Day)
+	if err != nil {
+		return out, err
 	}
+	d.Day = day.String()
 	d.Note, d.Resolution = strings.TrimSpace(d.Note), strings.TrimSpace(d.Resolution)
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var stage, status, typ string
@@ -250,6 +298,18 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, id int64, d D
 			next = StageRejected
 		default:
 			return kexie.Errorf(kexie.CodeInvalid, "err.application_action", "unknown decision %q", d.Action)
+		}
+		// A step is dated neither in the future nor before the step it
+		// follows (the submission, a recommendation, the review).
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		var last kexie.Date
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(happened), '') FROM membership_events WHERE membership_id = $1`, id).Scan(&last); err != nil {
+			return err
+		}
+		if err := day.NotBefore(last); err != nil {
+			return err
 		}
 		after := map[string]any{"stage": next, "day": d.Day, "note": d.Note}
 		if next == StageApproved {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,9 +32,15 @@ type Member struct {
 	OrgName      string
 	Exempt       string // exemption end date, "" if none
 	ExemptReason string
+	Stage        string // the application's stage; "" for a membership recorded without one
+	HasCard      bool   // a membership card was issued (on approval)
 }
 
-const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason`
+// Rejected reports whether the membership is an application that was
+// rejected: no applicant any more, and never a member.
+func (m Member) Rejected() bool { return m.Record.Status == "applicant" && m.Stage == StageRejected }
+
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> ''`
 
 func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	var mm Member
@@ -42,7 +49,7 @@ func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	r := &mm.Record
 	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard)
 	r.IDNumber = r.IDMasked
 	mm.PersonID = personID
 	return mm, sqldb.MapErr(err)
@@ -75,7 +82,9 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if err != nil {
 		return nil, err
 	}
-	var where []string
+	// A rejected application is nobody's member nor an applicant: the
+	// applications list (stage rejected) is where it is found.
+	where := []string{`m.app_stage <> 'rejected'`}
 	var args []any
 	arg := sqldb.Args(&args)
 	if !sc.All() {
@@ -119,10 +128,7 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(sqldb.LikeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, " AND ")
-	}
+	cond := ` WHERE ` + strings.Join(where, " AND ")
 	// Page through narrow rows first (the sort of a broad match is then a
 	// sort of ids and names), then read the page's members in full.
 	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
@@ -188,10 +194,11 @@ type MemberChange struct {
 // record cites. A withdrawn, expelled or deceased membership does not
 // change again.
 func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, id int64, c MemberChange) error {
-	day, err := kexie.ParseDate(c.Happened)
-	if err != nil || day.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", c.Happened)
+	day, err := happenedOn(c.Happened)
+	if err != nil {
+		return err
 	}
+	c.Happened = day.String()
 	c.Reason, c.Resolution = strings.TrimSpace(kexie.CleanText(c.Reason)), strings.TrimSpace(kexie.CleanText(c.Resolution))
 	switch c.Status {
 	case "withdrawn", "deceased":
@@ -209,7 +216,8 @@ func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, i
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var was string
 		var orgID int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, org_id FROM memberships WHERE id = $1`, id).Scan(&was, &orgID); err != nil {
+		var joined kexie.Date
+		if err := tx.QueryRowContext(ctx, `SELECT status, org_id, joined FROM memberships WHERE id = $1`, id).Scan(&was, &orgID, &joined); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return memberNotFound()
 			}
@@ -230,6 +238,13 @@ func (svc *Service) ChangeMemberStatus(ctx context.Context, actor kexie.Actor, i
 			return kexie.Errorf(kexie.CodeConflict, "err.member_approve_first", "an application becomes a membership only by approval of the council or standing council")
 		case c.Status == "active" && was != "lapsed":
 			return kexie.Errorf(kexie.CodeConflict, "err.member_final", "a %s membership does not change", was)
+		}
+		// A change has happened (not tomorrow) and comes after joining.
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
+			return err
+		}
+		if err := day.NotBefore(joined); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = $1, updated_at = $2 WHERE id = $3`, string(c.Status), tx.Now(), id); err != nil {
 			return err
@@ -287,24 +302,40 @@ type DuesPaid struct {
 	Period       string
 }
 
+// MaxPaymentFen bounds one dues payment: 100,000,000 yuan, far above any
+// (several periods paid at once included), and far below what a sum of
+// payments could overflow.
+const MaxPaymentFen = 10_000_000_000
+
 // RecordDuesTx is RecordDues inside a transaction the caller holds, with
-// the same checks (the transaction's actor may write the membership) and
-// its audit entry. The books (finance, which imports membership, never the
-// reverse) call it to post the payment and issue its receipt in the same
-// transaction, so that a payment is never recorded without its entry.
+// the same checks (the transaction's actor may write the membership; not
+// a rejected application; a payment that has happened, dated no later
+// than today's Beijing day) and its audit entry. The books (finance, which
+// imports membership, never the reverse) call it to post the payment and
+// issue its receipt in the same transaction, so that a payment is never
+// recorded without its entry.
 func RecordDuesTx(ctx context.Context, tx *sqldb.Tx, id int64, paidOn string, amountFen int64, period, receipt string) (DuesPaid, error) {
-	p := DuesPaid{MembershipID: id, PaidOn: paidOn, AmountFen: amountFen, Period: strings.TrimSpace(period)}
-	if d, err := kexie.ParseDate(paidOn); err != nil || d.IsZero() {
-		return p, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", paidOn)
+	p := DuesPaid{MembershipID: id, AmountFen: amountFen, Period: strings.TrimSpace(period)}
+	day, err := happenedOn(paidOn)
+	if err != nil {
+		return p, err
 	}
-	if amountFen < 0 {
-		return p, kexie.Errorf(kexie.CodeInvalid, "err.amount", "the amount cannot be negative")
+	paidOn = day.String()
+	p.PaidOn = paidOn
+	if amountFen < 0 || amountFen > MaxPaymentFen {
+		return p, kexie.Errorf(kexie.CodeInvalid, "err.payment_amount", "a payment is between 0 and %d yuan", MaxPaymentFen/100)
 	}
 	orgID, err := writableMember(ctx, tx, id)
 	if err != nil {
 		return p, err
 	}
 	p.OrgID = orgID
+	if err := notRejected(ctx, tx, id); err != nil {
+		return p, err
+	}
+	if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
+		return p, err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT m.member_no, p.name FROM memberships m JOIN people p ON p.id = m.person_id WHERE m.id = $1`, id).Scan(&p.MemberNo, &p.Name); err != nil {
 		return p, err
 	}
@@ -322,15 +353,23 @@ func RecordDuesTx(ctx context.Context, tx *sqldb.Tx, id int64, paidOn string, am
 // RecordParticipation records taking part in an activity or meeting and
 // keeps last_activity at the latest.
 func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, id int64, happened, what string) error {
-	if d, err := kexie.ParseDate(happened); err != nil || d.IsZero() {
-		return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", happened)
+	day, err := happenedOn(happened)
+	if err != nil {
+		return err
 	}
+	happened = day.String()
 	if strings.TrimSpace(what) == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.member_reason", "a reason is required")
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		orgID, err := writableMember(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := notRejected(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := day.NotAfter(kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO participations (membership_id, happened, what, created_at) VALUES ($1, $2, $3, $4)`,
@@ -343,6 +382,30 @@ func (svc *Service) RecordParticipation(ctx context.Context, actor kexie.Actor, 
 		return tx.Audit(ctx, sqldb.Change{Action: "member.participation", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
 			After: map[string]any{"happened": happened, "what": what}})
 	})
+}
+
+// notRejected refuses a record (dues, participation) for a membership
+// that is a rejected application: it never became a membership.
+func notRejected(ctx context.Context, tx *sqldb.Tx, id int64) error {
+	var status, stage string
+	if err := tx.QueryRowContext(ctx, `SELECT status, app_stage FROM memberships WHERE id = $1`, id).Scan(&status, &stage); err != nil {
+		return err
+	}
+	if (Member{Record: kexie.MemberRecord{Status: kexie.MemberStatus(status)}, Stage: stage}).Rejected() {
+		return kexie.Errorf(kexie.CodeConflict, "err.application_rejected", "the application was rejected: it takes no dues or participation")
+	}
+	return nil
+}
+
+// happenedOn reads the date of something that has happened, written
+// YYYY-MM-DD and required. Whether it is still to come is checked in the
+// write's transaction, against the database's clock (kexie.Today).
+func happenedOn(s string) (kexie.Date, error) {
+	d, err := kexie.ParseDay(s)
+	if err != nil || d.IsZero() {
+		return d, kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", s)
+	}
+	return d, nil
 }
 
 // membershipOrg is the organisation membership id belongs to, read in the
@@ -401,9 +464,18 @@ func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, r
 	return sl.Open(sealed)
 }
 
-// Dues lists a membership's payments, newest first.
+// Dues lists a membership's payments, newest first: the day, the amount
+// in yuan ("50.50"), the period and the receipt number.
 func (svc *Service) Dues(ctx context.Context, id int64) ([][4]string, error) {
-	return svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+	rows, err := svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+	for i := range rows {
+		fen, perr := strconv.ParseInt(rows[i][1], 10, 64)
+		if perr != nil {
+			return nil, fmt.Errorf("dues amount %q: %w", rows[i][1], perr)
+		}
+		rows[i][1] = kexie.Money(fen).String()
+	}
+	return rows, err
 }
 
 // Participations lists a membership's participation, newest first.

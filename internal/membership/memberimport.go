@@ -239,7 +239,7 @@ type memberWriter struct {
 
 var (
 	bulkPeople = sqldb.BulkTable{Name: "people", Cols: []string{"id", "name", "name_en", "pinyin", "search_key", "initials", "gender", "birth_date", "nationality",
-		"id_type", "id_sealed", "id_hash", "id_masked", "discipline", "title", "employer", "front_line", "email", "phone"},
+		"id_type", "id_sealed", "id_hash", "id_masked", "discipline", "title", "employer", "front_line", "email", "phone", "credit_code", "contact_person"},
 		Shared: []string{"created_at", "updated_at"}}
 	bulkMemberships = sqldb.BulkTable{Name: "memberships", Cols: []string{"id", "org_id", "person_id", "member_no", "type", "status", "joined",
 		"last_dues_paid", "last_activity"}, Shared: []string{"created_at", "updated_at"}}
@@ -695,7 +695,7 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 		personID = id
 		key, initials := searchTerms(m)
 		w.people.Add(id, m.Name, m.NameEN, m.Pinyin, key, initials, m.Gender, m.BirthDate, m.Nationality, m.IDType, m.IDSealed, m.IDHash,
-			m.IDMasked, m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone)
+			m.IDMasked, m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, m.CreditCode, m.ContactPerson)
 		if w.fresh && m.IDHash != "" {
 			w.holders[w.docSlot(m)] = id
 		}

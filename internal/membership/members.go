@@ -25,7 +25,8 @@ type storedMember struct {
 }
 
 const memberColumns = `m.id, p.id, m.member_no, o.code, m.type, p.name, p.name_en, p.pinyin, p.gender, p.birth_date, p.id_type, p.id_hash, p.id_masked,
-	p.nationality, p.discipline, p.title, p.employer, p.front_line, p.email, p.phone, m.joined, m.status, m.last_dues_paid, m.last_activity`
+	p.nationality, p.discipline, p.title, p.employer, p.front_line, p.email, p.phone, m.joined, m.status, m.last_dues_paid, m.last_activity,
+	p.credit_code, p.contact_person`
 
 const memberFrom = ` FROM memberships m JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id`
 
@@ -34,7 +35,7 @@ func scanMember(s sqldb.Scanner) (storedMember, error) {
 	r := &sm.rec
 	err := s.Scan(&sm.membershipID, &sm.personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &sm.idHash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson)
 	return sm, err
 }
 
@@ -64,6 +65,8 @@ func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has m
 	keep("employer", &m.Employer, was.Employer)
 	keep("email", &m.Email, was.Email)
 	keep("phone", &m.Phone, was.Phone)
+	keep("credit_code", &m.CreditCode, was.CreditCode)
+	keep("contact_person", &m.ContactPerson, was.ContactPerson)
 	keep("joined", &m.Joined, was.Joined)
 	keep("last_dues_paid", &m.LastDuesPaid, was.LastDuesPaid)
 	keep("last_activity", &m.LastActivity, was.LastActivity)
@@ -82,10 +85,10 @@ func mergeAbsentMember(m, was kexie.MemberRecord, wasHash, newHash string, has m
 
 // sameMember compares what a file carries.
 func sameMember(a, b kexie.MemberRecord, aHash, bHash string) bool {
-	fields := func(m kexie.MemberRecord) [20]string {
-		return [20]string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType,
+	fields := func(m kexie.MemberRecord) [22]string {
+		return [22]string{m.MemberNo, m.OrgCode, string(m.Type), m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.IDType,
 			m.Nationality, m.Discipline, m.Title, m.Employer, strconv.FormatBool(m.FrontLine), m.Email, m.Phone, m.Joined,
-			string(m.Status), m.LastDuesPaid, m.LastActivity}
+			string(m.Status), m.LastDuesPaid, m.LastActivity, m.CreditCode, m.ContactPerson}
 	}
 	return fields(a) == fields(b) && aHash == bHash
 }
@@ -94,7 +97,8 @@ func memberSnapshot(m kexie.MemberRecord) map[string]any {
 	return map[string]any{"member_no": m.MemberNo, "org_code": m.OrgCode, "type": string(m.Type), "name": m.Name, "name_en": m.NameEN,
 		"gender": m.Gender, "birth_date": m.BirthDate, "id_type": m.IDType, "id_number": m.IDNumber, "nationality": m.Nationality,
 		"discipline": m.Discipline, "title": m.Title, "employer": m.Employer, "front_line": m.FrontLine, "email": m.Email, "phone": m.Phone,
-		"joined": m.Joined, "status": string(m.Status), "last_dues_paid": m.LastDuesPaid, "last_activity": m.LastActivity}
+		"joined": m.Joined, "status": string(m.Status), "last_dues_paid": m.LastDuesPaid, "last_activity": m.LastActivity,
+		"credit_code": m.CreditCode, "contact_person": m.ContactPerson}
 }
 
 // insertMember records a new membership (an application's) and, unless
@@ -115,10 +119,10 @@ func insertMember(ctx context.Context, tx *sqldb.Tx, orgID int64, m *kexie.Membe
 	if personID == 0 {
 		key, initials := searchTerms(*m)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, name_en, pinyin, search_key, initials, gender, birth_date, nationality, id_type, id_sealed,
-				id_hash, id_masked, discipline, title, employer, front_line, email, phone, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $19, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
+				id_hash, id_masked, discipline, title, employer, front_line, email, phone, created_at, updated_at, credit_code, contact_person)
+			VALUES ($1, $2, $3, $4, $19, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $20, $21) RETURNING id`,
 			m.Name, m.NameEN, m.Pinyin, key, m.Gender, m.BirthDate, m.Nationality, m.IDType, sealed, idHash, masked,
-			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.Now(), initials).Scan(&personID); err != nil {
+			m.Discipline, m.Title, m.Employer, m.FrontLine, m.Email, m.Phone, tx.Now(), initials, m.CreditCode, m.ContactPerson).Scan(&personID); err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
 	}
@@ -144,14 +148,15 @@ func insertMember(ctx context.Context, tx *sqldb.Tx, orgID int64, m *kexie.Membe
 func updatePerson(ctx context.Context, tx *sqldb.Tx, personID int64, m kexie.MemberRecord, idHash, sealed, masked string) error {
 	key, initials := searchTerms(m)
 	q := `UPDATE people SET name = $1, name_en = $2, pinyin = $3, search_key = $4, gender = $5, birth_date = $6, nationality = $7,
-		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14, initials = $15`
+		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14, initials = $15,
+		credit_code = $16, contact_person = $17`
 	args := []any{m.Name, m.NameEN, m.Pinyin, key, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
-		m.FrontLine, m.Email, m.Phone, tx.Now(), initials}
+		m.FrontLine, m.Email, m.Phone, tx.Now(), initials, m.CreditCode, m.ContactPerson}
 	if sealed != "" {
-		q += `, id_type = $16, id_sealed = $17, id_hash = $18, id_masked = $19 WHERE id = $20`
+		q += `, id_type = $18, id_sealed = $19, id_hash = $20, id_masked = $21 WHERE id = $22`
 		args = append(args, m.IDType, sealed, idHash, masked, personID)
 	} else {
-		q += ` WHERE id = $16`
+		q += ` WHERE id = $18`
 		args = append(args, personID)
 	}
 	_, err := tx.ExecContext(ctx, q, args...)
@@ -258,7 +263,7 @@ func (svc *Service) ExportMembers(ctx context.Context, actor kexie.Actor, x Memb
 		return 0, err
 	}
 	var args []any
-	where := ` WHERE ` + sc.SQL("m.org_id", sqldb.Args(&args))
+	where := ` WHERE m.app_stage <> 'rejected' AND ` + sc.SQL("m.org_id", sqldb.Args(&args)) // a rejected application is no one's member
 	if x.Reveal {
 		if x.Sealer == nil || x.Reason == "" {
 			return 0, kexie.Errorf(kexie.CodeInvalid, "err.reveal_reason", "--reveal-ids needs --reason: revealing ID numbers is audited with its reason")
@@ -282,7 +287,7 @@ func (svc *Service) ExportMembers(ctx context.Context, actor kexie.Actor, x Memb
 		r := &sm.rec
 		if err := rows.Scan(&sm.membershipID, &sm.personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 			&r.IDType, &sm.idHash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-			&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &sealed); err != nil {
+			&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &sealed); err != nil {
 			return n, sqldb.MapErr(err)
 		}
 		r.IDNumber = r.IDMasked
@@ -358,6 +363,17 @@ func (svc *Service) LapsesWhere(ctx context.Context, actor kexie.Actor, asOf tim
 //
 // A day after today (in China) is refused: lapsing a whole register "as of
 // 2099" is a slip of the keyboard, not a decision.
+// LapsesToApply is what ApplyLapses would do for actor as of asOf: the
+// lapsing memberships where actor may change memberships, none when asOf
+// is a day still to come (which ApplyLapses refuses). A page offers to
+// apply the lapse only when this is not empty.
+func (svc *Service) LapsesToApply(ctx context.Context, actor kexie.Actor, asOf time.Time) ([]Lapse, error) {
+	if asOf.After(kexie.Today(svc.db.Now()).MidnightUTC()) {
+		return nil, nil
+	}
+	return svc.LapsesWhere(ctx, actor, asOf, kexie.PermMembershipWrite)
+}
+
 func (svc *Service) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf time.Time, list []Lapse) error {
 	if today := kexie.Today(svc.db.Now()).MidnightUTC(); asOf.After(today) {
 		return kexie.Errorf(kexie.CodeInvalid, "err.lapse_future", "members cannot be marked lapsed as of %s, a day still to come (today is %s)",
@@ -406,15 +422,15 @@ func personRecord(ctx context.Context, tx *sqldb.Tx, id int64) (kexie.MemberReco
 	var r kexie.MemberRecord
 	var hash string
 	err := tx.QueryRowContext(ctx, `SELECT name, name_en, pinyin, gender, birth_date, id_type, id_hash, id_masked, nationality, discipline, title,
-		employer, front_line, email, phone FROM people WHERE id = $1`, id).Scan(&r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate, &r.IDType,
-		&hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone)
+		employer, front_line, email, phone, credit_code, contact_person FROM people WHERE id = $1`, id).Scan(&r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate, &r.IDType,
+		&hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone, &r.CreditCode, &r.ContactPerson)
 	return r, hash, err
 }
 
 // personFields are a record's holder-level fields, in one comparable value.
-func personFields(m kexie.MemberRecord) [12]string {
-	return [12]string{m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
-		strconv.FormatBool(m.FrontLine), m.Email, m.Phone}
+func personFields(m kexie.MemberRecord) [14]string {
+	return [14]string{m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate, m.Nationality, m.Discipline, m.Title, m.Employer,
+		strconv.FormatBool(m.FrontLine), m.Email, m.Phone, m.CreditCode, m.ContactPerson}
 }
 
 // samePerson tells whether two records say the same of their holder.
@@ -425,13 +441,14 @@ func keepPerson(m *kexie.MemberRecord, stored kexie.MemberRecord) {
 	m.Name, m.NameEN, m.Pinyin, m.Gender, m.BirthDate = stored.Name, stored.NameEN, stored.Pinyin, stored.Gender, stored.BirthDate
 	m.Nationality, m.Discipline, m.Title, m.Employer = stored.Nationality, stored.Discipline, stored.Title, stored.Employer
 	m.FrontLine, m.Email, m.Phone, m.IDType = stored.FrontLine, stored.Email, stored.Phone, stored.IDType
+	m.CreditCode, m.ContactPerson = stored.CreditCode, stored.ContactPerson
 }
 
 // personSnapshot is a holder for the audit log (the document masked).
 func personSnapshot(m kexie.MemberRecord) map[string]any {
 	return map[string]any{"name": m.Name, "name_en": m.NameEN, "pinyin": m.Pinyin, "gender": m.Gender, "birth_date": m.BirthDate,
 		"id_type": m.IDType, "id_number": m.IDMasked, "nationality": m.Nationality, "discipline": m.Discipline, "title": m.Title,
-		"employer": m.Employer, "front_line": m.FrontLine, "email": m.Email, "phone": m.Phone}
+		"employer": m.Employer, "front_line": m.FrontLine, "email": m.Email, "phone": m.Phone, "credit_code": m.CreditCode, "contact_person": m.ContactPerson}
 }
 
 // personKept is the warning for a row whose holder's details were kept.

@@ -86,7 +86,7 @@ func TestWritesAreScopedToTheActor(t *testing.T) {
 				return db.Membership.LinkMemberAccount(ctx, actor, holder.ID, id)
 			}},
 			{"Decide", application, func(actor kexie.Actor, id int64) error {
-				_, err := db.Membership.Decide(ctx, actor, id, membership.Decision{Action: "review", Day: "2024-05-01", Note: "联络部审核"})
+				_, err := db.Membership.Decide(ctx, actor, id, membership.Decision{Action: "review", Day: kexie.Today(db.Now()).String(), Note: "联络部审核"})
 				return err
 			}},
 			{"ApplyLapses", member, func(actor kexie.Actor, id int64) error {

@@ -40,13 +40,22 @@ func (svc *Service) Member(ctx context.Context, actor kexie.Actor, p kexie.Permi
 }
 
 // CardOf is the card of membership id for an actor who may read the
-// member; no card (an applicant) is not found, as another subtree's is.
+// member, or whose account is linked to its holder (a member's own card);
+// no card (an applicant) is not found, as another subtree's is.
 func (svc *Service) CardOf(ctx context.Context, actor kexie.Actor, id int64) (Card, error) {
-	m, err := svc.Member(ctx, actor, kexie.PermMembershipRead, id)
-	if err != nil {
+	_, err := svc.Member(ctx, actor, kexie.PermMembershipRead, id)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		own, oerr := svc.holds(ctx, actor, id)
+		if oerr != nil {
+			return Card{}, oerr
+		}
+		if !own {
+			return Card{}, err
+		}
+	} else if err != nil {
 		return Card{}, err
 	}
-	c, err := svc.CardByMembership(ctx, m.ID)
+	c, err := svc.CardByMembership(ctx, id)
 	if err != nil {
 		return c, err
 	}
@@ -64,4 +73,16 @@ func writableMember(ctx context.Context, tx *sqldb.Tx, id int64) (int64, error) 
 		return 0, err
 	}
 	return orgID, checkMemberWrite(ctx, tx, orgID)
+}
+
+// holds reports whether actor's account is linked to the holder of
+// membership id: their own membership.
+func (svc *Service) holds(ctx context.Context, actor kexie.Actor, id int64) (bool, error) {
+	if actor.UserID == 0 {
+		return false, nil
+	}
+	var n int
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.person_id = m.person_id
+		WHERE m.id = $1 AND u.id = $2`, id, actor.UserID).Scan(&n)
+	return n > 0, sqldb.MapErr(err)
 }

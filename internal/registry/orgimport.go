@@ -293,15 +293,20 @@ type OrgEvent struct {
 // The actor needs registry.write on the organisation; outside their
 // subtrees it is not found, as one that does not exist.
 func (svc *Service) AddHistory(ctx context.Context, actor kexie.Actor, orgID int64, kind, happened, detail string) error {
-	if _, err := kexie.ParsePartialDate(happened); err != nil || happened == "" {
+	day, err := kexie.ParsePartialDate(happened)
+	if err != nil || day == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", happened)
 	}
+	happened = day
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		o, err := OrgTx(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
 		if err := tx.Check(ctx, tx.Actor(), kexie.PermRegistryWrite, o.ID, OrgNotFound(orgID)); err != nil {
+			return err
+		}
+		if err := kexie.PartialNotAfter(happened, kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		var id int64
@@ -348,9 +353,11 @@ type StatusChange struct {
 // registry.write on the organisation; outside their subtrees it is not
 // found, as one that does not exist, and nothing is written.
 func (svc *Service) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgID int64, c StatusChange) error {
-	if _, err := kexie.ParsePartialDate(c.Happened); err != nil || c.Happened == "" {
+	day, err := kexie.ParsePartialDate(c.Happened)
+	if err != nil || day == "" {
 		return kexie.Errorf(kexie.CodeInvalid, "err.partial_date", "%q is not a date written YYYY, YYYY-MM or YYYY-MM-DD", c.Happened)
 	}
+	c.Happened = day
 	c.Resolution = strings.TrimSpace(c.Resolution)
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		// Before the rules below, whose answers (a resolution needed, already
@@ -358,6 +365,9 @@ func (svc *Service) ChangeOrgStatus(ctx context.Context, actor kexie.Actor, orgI
 		// may not see.
 		was, err := writableOrg(ctx, tx, orgID)
 		if err != nil {
+			return err
+		}
+		if err := kexie.PartialNotAfter(c.Happened, kexie.Today(tx.Now())); err != nil {
 			return err
 		}
 		if was.Kind.CountyOrAbove() && c.Resolution == "" {

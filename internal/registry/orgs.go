@@ -319,6 +319,23 @@ func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string,
 	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, args...))
 }
 
+// OrgsTakingApplications finds, for anyone (the public application
+// form's directory), the active member organisations whose Chinese or
+// English name, pinyin key or code contains q (case-insensitive), ordered
+// by code: what a registry makes public anyway. An empty q finds none.
+func (svc *Service) OrgsTakingApplications(ctx context.Context, q string, limit int) ([]kexie.Organisation, error) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return nil, nil
+	}
+	query := `SELECT ` + orgColumns + orgFrom + ` WHERE o.status = 'active'
+		AND o.kind NOT IN ('department', 'affiliated_unit', 'subordinate_enterprise')
+		AND (lower(o.name_zh) LIKE $1 ESCAPE '\' OR lower(o.name_en) LIKE $1 ESCAPE '\' OR o.name_pinyin LIKE $1 ESCAPE '\'
+			OR lower(o.code) LIKE $1 ESCAPE '\')
+		ORDER BY o.code LIMIT ` + strconv.Itoa(min(max(limit, 1), 100))
+	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, "%"+sqldb.LikeEscape(q)+"%"))
+}
+
 // OrgStats rolls up the subtree below org: direct children by kind, the
 // whole subtree by kind, and the independent ones by kind — member kinds
 // only (departments, affiliated units and subordinate enterprises never

@@ -96,14 +96,16 @@ type apiMember struct {
 // → lapse, not on the exact N-year day but on the next → verification says
 // not valid → reinstatement → withdrawal, all through the JSON API.
 func TestMembershipLifecycleAPI(t *testing.T) {
-	// The store's clock: today, until the lapse is applied two years on
-	// (a lapse as of a day still to come is refused).
+	// The store's clock: 2026-11-20 (12:00 in Beijing), the day the
+	// application is sent and decided, until the lapse is applied two years
+	// on (a lapse, a payment or a status change dated on a day still to
+	// come is refused).
 	var mu sync.Mutex
 	var shift time.Duration
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
 	dbtest.EachWith(t, dbtest.Options{Now: clock}, func(t *testing.T, db *dbtest.DB) {
 		mu.Lock()
-		shift = 0
+		shift = time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC).Sub(time.Now())
 		mu.Unlock()
 		e := sealedEnv(t, db)
 		call := newAPIDoc(t, e)
@@ -165,7 +167,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 		}
 		wantStatus(t, decide(map[string]any{"action": "approve", "date": "2026-11-20", "body": "council", "resolution": "R1"}), http.StatusConflict)
 		var a apiMember
-		r = decide(map[string]any{"action": "review", "date": "2026-11-19", "note": "材料齐全"})
+		r = decide(map[string]any{"action": "review", "date": "2026-11-20", "note": "材料齐全"})
 		wantStatus(t, r, http.StatusOK)
 		if r.json(t, &a); a.Stage != "reviewed" {
 			t.Fatalf("after review: %+v", a)
@@ -274,7 +276,7 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 			}
 			return m
 		}
-		if m := member("/status", map[string]any{"status": "active", "date": "2028-12-01", "reason": "补缴会费"}, http.StatusOK); m.Status != "active" {
+		if m := member("/status", map[string]any{"status": "active", "date": "2028-11-22", "reason": "补缴会费"}, http.StatusOK); m.Status != "active" {
 			t.Fatalf("reinstated: %+v", m)
 		}
 		if !verify() {
@@ -284,19 +286,19 @@ func TestMembershipLifecycleAPI(t *testing.T) {
 			t.Fatalf("exemption: %+v", m)
 		}
 		member("/exemption", map[string]any{"until": "2030-12-31"}, http.StatusBadRequest)
-		if m := member("/dues", map[string]any{"date": "2028-12-01", "amount": "50.00", "period": "2028", "receipt": "R-1"}, http.StatusCreated); m.LastDuesPaid != "2028-12-01" {
+		if m := member("/dues", map[string]any{"date": "2028-11-22", "amount": "50.00", "period": "2028", "receipt": "R-1"}, http.StatusCreated); m.LastDuesPaid != "2028-11-22" {
 			t.Fatalf("dues: %+v", m)
 		}
-		wantStatus(t, s.api("POST", "/api/v1/members/"+id+"/dues", staff, map[string]any{"date": "2028-12-01", "amount": "-1"}), http.StatusBadRequest)
-		if m := member("/participation", map[string]any{"date": "2028-12-05", "what": "学术年会"}, http.StatusCreated); m.LastActivity != "2028-12-05" {
+		wantStatus(t, s.api("POST", "/api/v1/members/"+id+"/dues", staff, map[string]any{"date": "2028-11-22", "amount": "-1"}), http.StatusBadRequest)
+		if m := member("/participation", map[string]any{"date": "2028-11-22", "what": "学术年会"}, http.StatusCreated); m.LastActivity != "2028-11-22" {
 			t.Fatalf("participation: %+v", m)
 		}
-		member("/status", map[string]any{"status": "expelled", "date": "2029-01-10", "reason": "违反章程"}, http.StatusBadRequest)
-		member("/status", map[string]any{"status": "withdrawn", "date": "2029-01-10"}, http.StatusBadRequest)
-		if m := member("/status", map[string]any{"status": "withdrawn", "date": "2029-01-10", "reason": "书面申请退会", "card_returned": true}, http.StatusOK); m.Status != "withdrawn" {
+		member("/status", map[string]any{"status": "expelled", "date": "2028-11-22", "reason": "违反章程"}, http.StatusBadRequest)
+		member("/status", map[string]any{"status": "withdrawn", "date": "2028-11-22"}, http.StatusBadRequest)
+		if m := member("/status", map[string]any{"status": "withdrawn", "date": "2028-11-22", "reason": "书面申请退会", "card_returned": true}, http.StatusOK); m.Status != "withdrawn" {
 			t.Fatalf("withdrawn: %+v", m)
 		}
-		member("/status", map[string]any{"status": "active", "date": "2029-02-01"}, http.StatusConflict)
+		member("/status", map[string]any{"status": "active", "date": "2028-11-22"}, http.StatusConflict)
 		if verify() {
 			t.Fatal("a withdrawn membership verifies as valid")
 		}

@@ -21,10 +21,13 @@ import (
 // approve → card with QR → public verification → lapse → verification
 // says invalid; a foreign member is reported to the national association.
 func TestMembershipLifecycle(t *testing.T) {
-	// The store's clock, moved two years on only to apply the lapse (a
-	// lapse as of a day still to come is refused).
+	// The store's clock: 2026-11-20 (12:00 in Beijing), the day the
+	// applications are sent and decided (a step is dated neither in the
+	// future nor before the step it follows); moved two years on only to
+	// apply the lapse (a lapse as of a day still to come is refused).
 	var mu sync.Mutex
-	var shift time.Duration
+	base := time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC).Sub(time.Now())
+	shift := base
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(shift) }
 	setShift := func(d time.Duration) { mu.Lock(); shift = d; mu.Unlock() }
 	dbtest.EachWith(t, dbtest.Options{Now: clock}, func(t *testing.T, db *dbtest.DB) {
@@ -86,8 +89,8 @@ func TestMembershipLifecycle(t *testing.T) {
 		}
 		// Approval before review is refused; the order is kept.
 		wantStatus(t, decide(wf, url.Values{"action": {"approve"}, "date": {"2026-11-20"}, "body": {"council"}, "resolution": {"R1"}}), http.StatusConflict)
-		wantStatus(t, decide(wf, url.Values{"action": {"recommend"}, "date": {"2026-11-18"}, "note": {"学会工作部"}}), http.StatusSeeOther)
-		wantStatus(t, decide(wf, url.Values{"action": {"review"}, "date": {"2026-11-19"}, "note": {"材料齐全"}}), http.StatusSeeOther)
+		wantStatus(t, decide(wf, url.Values{"action": {"recommend"}, "date": {"2026-11-20"}, "note": {"学会工作部"}}), http.StatusSeeOther)
+		wantStatus(t, decide(wf, url.Values{"action": {"review"}, "date": {"2026-11-20"}, "note": {"材料齐全"}}), http.StatusSeeOther)
 		wantStatus(t, decide(wf, url.Values{"action": {"approve"}, "date": {"2026-11-20"}, "body": {"council"}}), http.StatusBadRequest)
 		r = decide(wf, url.Values{"action": {"approve"}, "date": {"2026-11-20"}, "body": {"standing_council"}, "resolution": {"第九届常务理事会第2次会议"}})
 		wantStatus(t, r, http.StatusSeeOther)
@@ -126,7 +129,7 @@ func TestMembershipLifecycle(t *testing.T) {
 		}
 		setShift(time.Date(2028, 11, 22, 4, 0, 0, 0, time.UTC).Sub(time.Now()))
 		err := e.db.Membership.ApplyLapses(ctx, e.setup, mustDay(t, "2028-11-21"), l)
-		setShift(0)
+		setShift(base)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +137,7 @@ func TestMembershipLifecycle(t *testing.T) {
 			t.Fatal("a lapsed membership verifies as valid")
 		}
 		// The foreign member, approved, is filed with the national association.
-		decide(mc, url.Values{"action": {"review"}, "date": {"2026-11-19"}})
+		decide(mc, url.Values{"action": {"review"}, "date": {"2026-11-20"}})
 		wantStatus(t, decide(mc, url.Values{"action": {"approve"}, "date": {"2026-11-20"}, "body": {"council"}, "resolution": {"R2"}}), http.StatusSeeOther)
 		nat := e.client()
 		nat.lang = "en"

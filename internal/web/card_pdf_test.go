@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -17,8 +18,12 @@ import (
 // TestCardPDF: the card as a PDF is served to those who may read the
 // member, is the same 404 for everyone else, and a real reader finds the
 // name, number and labels in it.
+// cardDay is 2026-11-20, 12:00 in Beijing: the card's applications are
+// sent, reviewed and approved that day.
+func cardDay() time.Time { return time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC) }
+
 func TestCardPDF(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+	dbtest.EachWith(t, dbtest.Options{Now: cardDay}, func(t *testing.T, db *dbtest.DB) {
 		e := newEnv(t, db)
 		e.user("staff.a", kexie.RoleStaff, e.a)
 		e.user("staff.b", kexie.RoleStaff, e.b)
@@ -30,7 +35,7 @@ func TestCardPDF(t *testing.T) {
 			return id
 		}
 		member, pending := apply("王芳", "Wang Fang"), apply("李雷", "")
-		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-20"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
 			if _, err := db.Membership.Decide(ctx, e.setup, member, d); err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +110,7 @@ func pdfText(t *testing.T, doc string) string {
 // TestCardPublicURL: with a public address configured, the card's
 // verification link is under it, whatever host the request came to.
 func TestCardPublicURL(t *testing.T) {
-	db := dbtest.OpenSQLite(t, dbtest.Options{})
+	db := dbtest.OpenSQLite(t, dbtest.Options{Now: cardDay})
 	cfg := web.DefaultConfig()
 	cfg.PublicURL = "https://kexie.example.org"
 	e := newEnvWith(t, db, cfg)
@@ -114,7 +119,7 @@ func TestCardPublicURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-19"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+	for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-20"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
 		if _, err := db.Membership.Decide(ctx, e.setup, id, d); err != nil {
 			t.Fatal(err)
 		}

@@ -410,7 +410,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 		wantStatus(t, cast(aud, mpath+"/motions", url.Values{"title": {"x"}, "decision": {"ordinary"}}), http.StatusForbidden)
 
 		// Ending a seat.
-		post("/orgs/A/governance/seats/"+itoa(seat[21])+"/end", url.Values{"left_on": {"2026-03-02"}, "why": {"resignation"}}, http.StatusSeeOther)
+		post("/orgs/A/governance/seats/"+itoa(seat[21])+"/end", url.Values{"left_on": {"2026-03-01"}, "why": {"resignation"}, "confirm": {"yes"}}, http.StatusSeeOther)
 		if g := staff.get("/orgs/A/governance"); !strings.Contains(g.body, "Seats ended this term (1)") || !strings.Contains(g.body, "Resignation") {
 			t.Fatal("the ended seat is not listed")
 		}

@@ -40,3 +40,24 @@ func TestStrangersCannotLockAnAccount(t *testing.T) {
 	wantStatus(t, login(stranger, "198.51.100.7", testPassword), http.StatusTooManyRequests)
 	wantStatus(t, login(e.client(), "203.0.113.9", testPassword), http.StatusSeeOther)
 }
+
+// A locked sign-in says how long to wait, on the page and in Retry-After.
+func TestLockoutSaysHowLongToWait(t *testing.T) {
+	cfg := web.DefaultConfig()
+	cfg.LoginLimitAccount, cfg.LoginLimitAddress = 3, 50
+	e := newEnvWith(t, dbtest.OpenSQLite(t, dbtest.Options{}), cfg)
+	e.user("admin.li", kexie.RoleOrgAdmin, e.a)
+	c := e.client()
+	c.lang = "en"
+	for range 3 {
+		c.login("admin.li", "guess")
+	}
+	r := c.login("admin.li", testPassword)
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.body, "Try again in 15 minutes") {
+		t.Fatalf("the lockout does not say how long: %s", r.body[strings.Index(r.body, "<main>"):min(len(r.body), strings.Index(r.body, "<main>")+300)])
+	}
+	if r.Header.Get("Retry-After") != "900" {
+		t.Fatalf("Retry-After %q, want 900", r.Header.Get("Retry-After"))
+	}
+}

@@ -446,13 +446,13 @@ func oracleSetupMembers(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 			m := oMember{id: id, org: oi, applicant: true}
 			switch rng.IntN(3) {
 			case 1: // rejected
-				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "reject", Day: "2025-01-02", Note: "不符合条件"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "reject", Day: kexie.Today(e.db.Now()).String(), Note: "不符合条件"})
 				must(err)
 				m.decided = true
 			case 2: // approved: a card
-				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "review", Day: "2025-01-02"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "review", Day: kexie.Today(e.db.Now()).String()})
 				must(err)
-				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "approve", Day: "2025-01-03", Body: "council", Resolution: "决议1号"})
+				_, err = e.db.Membership.Decide(ctx, e.setup, id, membership.Decision{Action: "approve", Day: kexie.Today(e.db.Now()).String(), Body: "council", Resolution: "决议1号"})
 				must(err)
 				c, err := e.db.Membership.CardByMembership(ctx, id)
 				must(err)
@@ -1374,8 +1374,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 			return asMissing("neither reads the organisation nor sits at the meeting")
 		}
 	}
-	// cardModel: the card of a membership the caller may read, if one was
-	// issued.
+	// cardModel: the card of a membership the caller may read, or holds
+	// (a member's own card), if one was issued.
 	cardModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
 		return func(u *oUser, tg oTarget) oExpect {
 			if x, stop := gate(rt, u); stop {
@@ -1385,8 +1385,9 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 				return notFound
 			}
 			m := w.members[tg.ref]
-			if !w.can(u, rt.Perm, m.org) {
-				return asMissing("no " + string(rt.Perm) + " on " + w.orgs[m.org].code)
+			own := u.person != 0 && m.person == u.person
+			if !own && !w.can(u, kexie.PermMembershipRead, m.org) {
+				return asMissing("no membership.read on " + w.orgs[m.org].code + ", not the holder")
 			}
 			if m.card == "" {
 				return oExpect{kind: expNotFound, why: "may read the membership; no card was issued"}
@@ -1746,6 +1747,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /filings/{id}/ack", filings, nil, nil)
 	def("POST /member-filings/{id}/ack", memberFilings, nil, nil)
 	// Applications and members.
+	def("GET /apply", none, nil, publicModel)
 	def("GET /apply/{code}", orgs, nil, applyModel)
 	def("POST /apply/{code}", orgs, form("type", "nope", "name", "x"), applyModel)
 	def("GET /verify/{token}", cardTokens, nil, publicModel)
@@ -1773,6 +1775,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	destructive("POST /admin/users/{id}/disable", restoreDisabled)
 	def("POST /admin/users/{id}/enable", users, nil, userModel) // not disabled: 409 when allowed
 	def("POST /admin/users/{id}/grants", users, form("role", "nope", "org_code", "A"), userModel)
+	def("POST /admin/users/{id}/member", users, form("org_code", "NOPE", "member_no", "x"), userModel) // no such member: 400 when allowed
+	def("POST /admin/users/{id}/password", users, nil, userModel)                                      // unconfirmed: 400 when allowed
 
 	// JSON API.
 	def("GET /api/v1/me", none, nil, nil)

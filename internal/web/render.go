@@ -140,23 +140,40 @@ func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any
 // nav lists the capabilities in menu order. Those not built yet show as
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
-	items := []navItem{
-		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members", Href: "/members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
-		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
-	}
+	soon := []navItem{{Key: "nav.activities"}, {Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
 	if rq.User == nil {
-		items[0].Href, items[1].Href = "", "" // the registry is for signed-in users
-		return items
+		return soon // the registry and the members are for signed-in users
+	}
+	// Only entries the user may open: the registry and the member lists
+	// for those who hold their permission somewhere; a member's account
+	// (no such role) has its own membership and the meetings it sits at.
+	holds := func(p kexie.Permission) bool {
+		for _, g := range rq.User.Grants {
+			if kexie.RoleGrants(g.Role, p) {
+				return true
+			}
+		}
+		return false
+	}
+	var items []navItem
+	if holds(kexie.PermRegistryRead) {
+		items = append(items, navItem{Key: "nav.orgs", Href: "/orgs"})
+	}
+	if holds(kexie.PermMembershipRead) {
+		items = append(items, navItem{Key: "nav.members", Href: "/members"})
+	} else {
+		items = append(items, navItem{Key: "nav.my_membership", Href: "/my/membership"})
 	}
 	// Governance: the bodies of the organisation one's role is on, or, for
 	// a member's account, the meetings one sits at.
-	items[2].Href = "/my/meetings"
+	gov := navItem{Key: "nav.governance", Href: "/my/meetings"}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermGovernanceRead) && g.OrgCode != "" {
-			items[2].Href = "/orgs/" + g.OrgCode + "/governance"
+			gov.Href = "/orgs/" + g.OrgCode + "/governance"
 			break
 		}
 	}
+	items = append(append(items, gov), soon...)
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"})

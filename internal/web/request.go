@@ -340,3 +340,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Confirmed reports whether a form confirmed an irreversible change
+// (confirm=yes, a checkbox naming the consequence). A page handler
+// refuses such a change without it, with a message naming the
+// consequence; the JSON API, whose callers mean what they send, does not
+// ask.
+func Confirmed(r *http.Request) bool { return r.PostFormValue("confirm") == "yes" }

@@ -2,6 +2,7 @@ package accessweb
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,22 +50,34 @@ func (s *handlers) login(w http.ResponseWriter, r *http.Request, rq *web.Request
 		p.Error = web.Message(rq.L, e)
 		return s.Render(w, status, "login", p)
 	}
+	// locked refuses an attempt over a limit, saying how long to wait (on
+	// the page, and in Retry-After): until that limiter lets one through.
+	locked := func(l *auth.Limiter, key string) error {
+		wait := l.Wait(key)
+		if err := s.EnsureAnon(w, r, rq); err != nil {
+			return err
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		p := s.NewPage(r, rq, "login.title", loginData{Username: username, Next: next})
+		p.Error = rq.L.N("login.locked", max(1, int(math.Ceil(wait.Minutes()))))
+		return s.Render(w, http.StatusTooManyRequests, "login", p)
+	}
 	// Each attempt is counted before the password is checked, so parallel
 	// attempts cannot get past the limit; a success gives its count back.
 	if !s.byAddress.Take(addr) {
 		s.Logger().Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
-		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
+		return locked(s.byAddress, addr)
 	}
 	if !s.byAccount.Take(acct) {
 		s.byAddress.Forgive(addr)
 		s.Logger().Warn("sign-in refused: rate limit", "username", username, "addr", rq.Addr)
-		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
+		return locked(s.byAccount, acct)
 	}
 	if !s.byAccountAll.Take(all) {
 		s.byAccount.Forgive(acct)
 		s.byAddress.Forgive(addr)
 		s.Logger().Warn("sign-in refused: rate limit across addresses", "username", username, "addr", rq.Addr)
-		return fail(http.StatusTooManyRequests, kexie.ErrRateLimited)
+		return locked(s.byAccountAll, all)
 	}
 	u, err := s.acc.Authenticate(r.Context(), username, password)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/auth"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
@@ -28,6 +29,7 @@ type handlers struct {
 	db  *sqldb.DB
 	acc *access.Service
 	reg *registry.Service
+	mem *membership.Service // linking an account to a member
 	// Failed sign-ins are bounded per account and client address, per
 	// address, and per account across all addresses (a much higher bound).
 	byAccount, byAddress, byAccountAll *auth.Limiter
@@ -35,9 +37,9 @@ type handlers struct {
 
 // Register adds this domain's routes to a server (web.New takes it as a
 // web.Domain).
-func Register(acc *access.Service, reg *registry.Service) web.Domain {
+func Register(acc *access.Service, reg *registry.Service, mem *membership.Service) web.Domain {
 	return web.Mount(assets, func(k *web.Server) {
-		h := &handlers{Server: k, db: k.DB(), acc: acc, reg: reg}
+		h := &handlers{Server: k, db: k.DB(), acc: acc, reg: reg, mem: mem}
 		h.byAccount = auth.NewLimiter(k.Config().LoginLimitAccount, k.Config().LoginWindow, nil)
 		h.byAddress = auth.NewLimiter(k.Config().LoginLimitAddress, k.Config().LoginWindow, nil)
 		h.byAccountAll = auth.NewLimiter(20*k.Config().LoginLimitAccount, k.Config().LoginWindow, nil)

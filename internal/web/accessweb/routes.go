@@ -27,6 +27,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/admin/users/{id}/disable", kexie.PermUserManage, s.disableUserForm)
 	k.Handle("POST", "/admin/users/{id}/enable", kexie.PermUserManage, s.enableUserForm)
 	k.Handle("POST", "/admin/users/{id}/grants", kexie.PermUserManage, s.grantForm)
+	k.Handle("POST", "/admin/users/{id}/member", kexie.PermUserManage, s.linkMemberForm)
+	k.Handle("POST", "/admin/users/{id}/password", kexie.PermUserManage, s.resetPasswordForm)
 	k.Handle("GET", "/api/v1/me", signedIn, s.apiMe)
 	k.Handle("GET", "/api/v1/audit", kexie.PermAuditRead, s.apiAudit)
 	k.Handle("GET", "/api/v1/users", kexie.PermUserManage, s.apiUsers)

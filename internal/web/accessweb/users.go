@@ -98,9 +98,11 @@ type usersData struct {
 	Users     []kexie.User
 	Roles     []kexie.Role
 	Orgs      []kexie.Organisation
+	OrgQ      string // the organisation search
 	Form      userInput
 	OneTime   string
 	Created   string
+	Reset     bool // OneTime is a reset password, not a new account's
 	Page      int
 	PrevPage  string
 	NextPage  string
@@ -124,7 +126,16 @@ func (s *handlers) renderUsers(w http.ResponseWriter, r *http.Request, rq *web.R
 	if page > 1 {
 		d.PrevPage = "/admin/users?page=" + strconv.Itoa(page-1)
 	}
-	orgs, err := s.reg.OrgsVisible(r.Context(), rq.Actor(r), kexie.PermUserManage, 500)
+	// The organisation picker: what a search finds (any organisation of the
+	// caller's, by name, pinyin or code), else the first levels; a code
+	// typed in is taken as it is and checked by Grantable.
+	d.OrgQ = strings.TrimSpace(r.URL.Query().Get("org_q"))
+	var orgs []kexie.Organisation
+	if d.OrgQ != "" {
+		orgs, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), d.OrgQ, 0, 100)
+	} else {
+		orgs, err = s.reg.OrgsVisible(r.Context(), rq.Actor(r), kexie.PermUserManage, 100)
+	}
 	if err != nil {
 		return err
 	}
@@ -192,4 +203,51 @@ func (s *handlers) grantForm(w http.ResponseWriter, r *http.Request, rq *web.Req
 	}
 	http.Redirect(w, r, "/admin/users?flash=flash.role_granted", http.StatusSeeOther)
 	return nil
+}
+
+// linkMemberForm links a managed account to a member's record (named by
+// organisation code and member number), so that it sees its own
+// membership and card: the page's way to what `user add --member` does.
+// An unknown member number is an input error (400); the membership's
+// organisation must be one where the caller holds membership.write.
+func (s *handlers) linkMemberForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	u, err := s.managedUser(r, rq)
+	if err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	code, no := strings.TrimSpace(r.PostFormValue("org_code")), strings.TrimSpace(r.PostFormValue("member_no"))
+	m, err := s.mem.MemberByOrgNo(r.Context(), code, no)
+	if kexie.ErrorCode(err) == kexie.CodeNotFound {
+		err = kexie.Errorf(kexie.CodeInvalid, "err.member_no_unknown", "%v is not a member number of %v", kexie.Excerpt(no), kexie.Excerpt(code))
+	}
+	if err == nil {
+		err = s.mem.LinkMemberAccount(r.Context(), rq.Actor(r), u.ID, m.ID)
+	}
+	if err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	http.Redirect(w, r, "/admin/users?flash=flash.member_linked", http.StatusSeeOther)
+	return nil
+}
+
+// resetPasswordForm gives a managed account a new one-time password, shown
+// once, to be changed at the next sign-in; the account's sessions end and
+// its API tokens are revoked (access.SetPassword). The form must confirm
+// it (confirm=yes): a reset locks the user out until they are told.
+func (s *handlers) resetPasswordForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	u, err := s.managedUser(r, rq)
+	if err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		return s.userFormError(w, r, rq, userInput{}, kexie.Errorf(kexie.CodeInvalid, "err.confirm_reset", "confirm that %v's password is to be reset", u.Username))
+	}
+	oneTime, err := auth.GeneratePassword()
+	if err != nil {
+		return err
+	}
+	if err := s.acc.SetPassword(r.Context(), rq.Actor(r), u.ID, oneTime, true, ""); err != nil {
+		return s.userFormError(w, r, rq, userInput{}, err)
+	}
+	return s.renderUsers(w, r, rq, http.StatusOK, usersData{OneTime: oneTime, Created: u.Username, Reset: true}, "")
 }

@@ -164,13 +164,14 @@ func (s *handlers) apiStartTerm(w http.ResponseWriter, r *http.Request, rq *web.
 		return err
 	}
 	var in struct {
-		Number  int    `json:"number"`
-		Started string `json:"started"`
+		Number     int    `json:"number"`
+		Started    string `json:"started"`
+		Resolution string `json:"resolution"`
 	}
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	t, err := s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, in.Number, in.Started)
+	t, err := s.gov.BeginTerm(r.Context(), rq.Actor(r), b.ID, governance.NewTerm{Number: in.Number, Started: in.Started, Resolution: in.Resolution})
 	if err != nil {
 		return err
 	}
@@ -358,6 +359,7 @@ func (s *handlers) writeMeeting(w http.ResponseWriter, r *http.Request, id int64
 		Post        string `json:"post"`
 		Status      string `json:"status"`
 		ProxySeatID int64  `json:"proxy_seat_id"`
+		Marked      bool   `json:"marked"`
 	}
 	type quorumJSON struct {
 		Entitled    int  `json:"entitled"`
@@ -383,7 +385,7 @@ func (s *handlers) writeMeeting(w http.ResponseWriter, r *http.Request, id int64
 	}{m.ID, rec.Org.Code, string(m.BodyKind), rec.Term.Number, m.Held, m.Place, m.Mode, m.Agenda,
 		quorumJSON{q.Entitled, q.Present, q.Represented, q.Required, q.Met}, []attendanceJSON{}, []motionJSON{}, []electionJSON{}}
 	for _, a := range rec.Attendance {
-		out.Attendance = append(out.Attendance, attendanceJSON{a.Seat.ID, a.Seat.PersonID, a.Seat.Name, a.Seat.Post, string(a.Status), a.ProxySeat})
+		out.Attendance = append(out.Attendance, attendanceJSON{a.Seat.ID, a.Seat.PersonID, a.Seat.Name, a.Seat.Post, string(a.Status), a.ProxySeat, a.Marked})
 	}
 	for _, mo := range rec.Motions {
 		out.Motions = append(out.Motions, toMotionJSON(mo))

@@ -151,9 +151,9 @@ func findingWords(l *i18n.Localizer, f charter.Finding, body string) string {
 		return l.T("gov.finding.extension_cap", body, f.Have, f.Need)
 	case "absences":
 		if f.Broken {
-			return l.T("gov.finding.absences", body, f.Need)
+			return l.T("gov.finding.absences", body, f.Have, f.Need)
 		}
-		return l.T("gov.finding.absences_risk", body, f.Need-1, f.Need)
+		return l.T("gov.finding.absences_risk", body, f.Have, f.Need)
 	}
 	return l.T("gov.finding.other", body, f.Rule)
 }

@@ -226,7 +226,16 @@ func (s *handlers) govStartTerm(r *http.Request, rq *web.Request, o kexie.Organi
 	if err != nil {
 		return "", err
 	}
-	_, err = s.gov.StartTerm(r.Context(), rq.Actor(r), b.ID, n, strings.TrimSpace(f.Get("started")))
+	terms, err := s.gov.Terms(r.Context(), b.ID)
+	if err != nil {
+		return "", err
+	}
+	// A new term ends the current one and all its seats: the form names
+	// that and asks for the resolution; the use case refuses it without one.
+	if len(terms) > 0 && terms[0].Ended == "" && strings.TrimSpace(f.Get("resolution")) != "" && !web.Confirmed(r) {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.confirm_new_term", "term %v ends term %v and all its seats on its first day; confirm it", n, terms[0].Number)
+	}
+	_, err = s.gov.BeginTerm(r.Context(), rq.Actor(r), b.ID, governance.NewTerm{Number: n, Started: strings.TrimSpace(f.Get("started")), Resolution: f.Get("resolution")})
 	return "", err
 }
 
@@ -267,12 +276,15 @@ func (s *handlers) govEndSeat(r *http.Request, rq *web.Request, o kexie.Organisa
 	if err != nil {
 		return "", err
 	}
-	_, orgID, err := s.gov.SeatByID(r.Context(), id)
+	seat, orgID, err := s.gov.SeatByID(r.Context(), id)
 	if err == nil && orgID != o.ID {
 		err = kexie.Errorf(kexie.CodeNotFound, "err.seat_not_found", "no such seat")
 	}
 	if err != nil {
 		return "", err
+	}
+	if !web.Confirmed(r) {
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.confirm_seat_end", "ending the seat of %v cannot be undone: from that day it no longer counts at meetings; confirm it", seat.Name)
 	}
 	return "", s.gov.EndSeat(r.Context(), rq.Actor(r), id, strings.TrimSpace(r.PostForm.Get("left_on")), r.PostForm.Get("why"))
 }

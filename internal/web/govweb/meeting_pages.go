@@ -229,6 +229,14 @@ func (s *handlers) setAttendanceForm(r *http.Request, rq *web.Request, m governa
 	}
 	f := r.PostForm
 	var list []governance.Presence
+	if f.Get("all") == "present" {
+		// "Mark all present": every seat, proxies withdrawn; then the
+		// absent ones are marked one by one.
+		for _, a := range rows {
+			list = append(list, governance.Presence{SeatID: a.Seat.ID, Status: charter.Present})
+		}
+		return s.gov.SetAttendance(r.Context(), rq.Actor(r), m.ID, list)
+	}
 	for _, a := range rows {
 		id := strconv.FormatInt(a.Seat.ID, 10)
 		st := charter.Attendance(f.Get("status_" + id))
@@ -239,7 +247,7 @@ func (s *handlers) setAttendanceForm(r *http.Request, rq *web.Request, m governa
 		if st == charter.RepresentedProxy {
 			p.ProxySeat, _ = strconv.ParseInt(f.Get("proxy_"+id), 10, 64)
 		}
-		if p.Status == a.Status && p.ProxySeat == a.ProxySeat {
+		if a.Marked && p.Status == a.Status && p.ProxySeat == a.ProxySeat {
 			continue
 		}
 		list = append(list, p)

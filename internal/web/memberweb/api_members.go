@@ -29,12 +29,15 @@ type applicationInput struct {
 	Employer    string `json:"employer"`
 	Email       string `json:"email"`
 	Phone       string `json:"phone"`
+	CreditCode  string `json:"credit_code"`
+	Contact     string `json:"contact_person"`
 }
 
 func (in applicationInput) fields() map[string]string {
 	return map[string]string{"type": in.Type, "name": in.Name, "name_en": in.NameEN, "pinyin": in.Pinyin, "gender": in.Gender,
 		"birth_date": in.BirthDate, "id_type": in.IDType, "id_number": in.IDNumber, "nationality": in.Nationality,
-		"discipline": in.Discipline, "title": in.Title, "employer": in.Employer, "email": in.Email, "phone": in.Phone}
+		"discipline": in.Discipline, "title": in.Title, "employer": in.Employer, "email": in.Email, "phone": in.Phone,
+		"credit_code": in.CreditCode, "contact_person": in.Contact}
 }
 
 // apiApply takes a public application. The answer carries the reference
@@ -305,6 +308,8 @@ type memberJSON struct {
 	LastActivity string `json:"last_activity"`
 	ExemptUntil  string `json:"exempt_until"`
 	ExemptReason string `json:"exempt_reason"`
+	CreditCode   string `json:"credit_code"`
+	Contact      string `json:"contact_person"`
 }
 
 func toMemberJSON(m membership.Member) memberJSON {
@@ -312,7 +317,8 @@ func toMemberJSON(m membership.Member) memberJSON {
 	return memberJSON{ID: m.ID, MemberNo: r.MemberNo, OrgCode: r.OrgCode, Type: string(r.Type), Status: string(r.Status), Name: r.Name, NameEN: r.NameEN,
 		Pinyin: r.Pinyin, Gender: r.Gender, BirthDate: r.BirthDate, IDType: r.IDType, IDNumber: r.IDMasked, Nationality: r.Nationality,
 		Discipline: r.Discipline, Title: r.Title, Employer: r.Employer, FrontLine: r.FrontLine, Email: r.Email, Phone: r.Phone,
-		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity, ExemptUntil: m.Exempt, ExemptReason: m.ExemptReason}
+		Joined: r.Joined, LastDuesPaid: r.LastDuesPaid, LastActivity: r.LastActivity, ExemptUntil: m.Exempt, ExemptReason: m.ExemptReason,
+		CreditCode: r.CreditCode, Contact: r.ContactPerson}
 }
 
 func (s *handlers) apiMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"rsc.io/qr"
 
@@ -73,10 +72,49 @@ func (s *handlers) apply(w http.ResponseWriter, r *http.Request, rq *web.Request
 	return s.Render(w, http.StatusCreated, "apply", s.NewPage(r, rq, "apply.title", d))
 }
 
+type applyFindData struct {
+	Q, Ref string
+	Orgs   []kexie.Organisation
+	State  *membership.ApplicationState
+}
+
+// applyFind is the public way in to applications: find the organisation
+// to apply to (its form), or look an application's state up by the
+// reference the applicant was given. An unknown reference is a 404 page
+// that says so; lookups are rate-limited per client address, as
+// applications are.
+func (s *handlers) applyFind(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	q := r.URL.Query()
+	d := applyFindData{Q: strings.TrimSpace(q.Get("q")), Ref: strings.TrimSpace(q.Get("ref"))}
+	var err error
+	if d.Q != "" {
+		if d.Orgs, err = s.reg.OrgsTakingApplications(r.Context(), d.Q, 50); err != nil {
+			return err
+		}
+	}
+	status := http.StatusOK
+	p := s.NewPage(r, rq, "apply.find_title", &d)
+	if d.Ref != "" {
+		if !s.applyLimit.Take("r:" + rq.Addr) {
+			return kexie.ErrRateLimited
+		}
+		st, err := s.mem.ApplicationByRef(r.Context(), d.Ref)
+		switch {
+		case err == nil:
+			d.State = &st
+		case kexie.ErrorCode(err) == kexie.CodeNotFound:
+			status, p.Error = http.StatusNotFound, web.Message(rq.L, kexie.AsError(err))
+		default:
+			return err
+		}
+	}
+	return s.Render(w, status, "apply_find", p)
+}
+
 // applicationFields are what an applicant fills in, named as an import
 // file's columns.
 var applicationFields = []string{"type", "name", "name_en", "pinyin", "gender", "birth_date", "id_type", "id_number", "nationality",
-	"discipline", "title", "employer", "email", "phone"}
+	"discipline", "title", "employer", "email", "phone", "credit_code", "contact_person"}
 
 // submitApplication is the public application, from the form or the API:
 // rate-limited per client address, checked as an import row is, recorded
@@ -92,7 +130,7 @@ func (s *handlers) submitApplication(r *http.Request, rq *web.Request, o kexie.O
 	if vals["type"] == "honorary" {
 		vals["type"] = "" // honorary membership is conferred, not applied for
 	}
-	m, err := memberfile.Check(tabular.Record{Values: vals}, time.Now())
+	m, err := memberfile.Check(tabular.Record{Values: vals}, s.DB().Now())
 	if err != nil {
 		return "", err
 	}
@@ -101,8 +139,11 @@ func (s *handlers) submitApplication(r *http.Request, rq *web.Request, o kexie.O
 }
 
 type applicationsData struct {
-	Apps  []membership.Application
-	Today string
+	Apps   []membership.Application
+	Today  string
+	Stage  string   // the stage listed; "" for the open applications
+	Stages []string // the stages one may list
+	Open   bool     // the listed applications can still be decided
 }
 
 func (s *handlers) applicationsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -110,11 +151,14 @@ func (s *handlers) applicationsPage(w http.ResponseWriter, r *http.Request, rq *
 }
 
 func (s *handlers) renderApplications(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
-	apps, err := s.mem.Applications(r.Context(), rq.Actor(r), 200)
+	stage := r.URL.Query().Get("stage")
+	apps, err := s.mem.ListApplications(r.Context(), rq.Actor(r), membership.ApplicationFilter{Stage: stage, Limit: 200})
 	if err != nil {
 		return err
 	}
-	p := s.NewPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.Today()})
+	p := s.NewPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.Today(), Stage: stage,
+		Stages: []string{membership.StageSubmitted, membership.StageRecommended, membership.StageReviewed, membership.StageApproved, membership.StageRejected},
+		Open:   stage != membership.StageApproved && stage != membership.StageRejected})
 	p.Error = errMsg
 	return s.Render(w, status, "applications", p)
 }
@@ -125,6 +169,10 @@ func (s *handlers) decide(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		return err
 	}
 	f := r.PostForm
+	if f.Get("action") == "reject" && !web.Confirmed(r) {
+		return s.renderApplications(w, r, rq, http.StatusBadRequest, web.Message(rq.L, kexie.Errorf(kexie.CodeInvalid, "err.confirm_reject",
+			"rejecting the application of %v is final: the applicant sees it rejected, with the reason; confirm it", m.Record.Name)))
+	}
 	rec, err := s.mem.Decide(r.Context(), rq.Actor(r), m.ID, membership.Decision{Action: f.Get("action"), Day: strings.TrimSpace(f.Get("date")),
 		Note: f.Get("note"), Body: f.Get("body"), Resolution: f.Get("resolution")})
 	if err != nil {

@@ -234,9 +234,10 @@ func (s *handlers) exportMembers(w http.ResponseWriter, r *http.Request, rq *web
 }
 
 type lapseData struct {
-	AsOf string
-	List []membership.Lapse
-	Done int
+	AsOf    string
+	List    []membership.Lapse
+	ToApply int // how many the caller may mark lapsed as of AsOf (0: nothing is offered)
+	Done    int
 }
 
 // lapsePage lists who lapses as of a day in the caller's subtrees, for
@@ -268,6 +269,11 @@ func (s *handlers) lapsePage(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if d.List, err = s.mem.Lapses(r.Context(), rq.Actor(r), day); err != nil {
 		return err
 	}
+	toApply, err := s.mem.LapsesToApply(r.Context(), rq.Actor(r), day)
+	if err != nil {
+		return err
+	}
+	d.ToApply = len(toApply)
 	return s.Render(w, http.StatusOK, "lapse", s.NewPage(r, rq, "lapse.title", d))
 }
 

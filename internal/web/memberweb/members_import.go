@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
@@ -88,7 +87,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 	// read afterwards.
 	src := func(emit func(kexie.MemberRecord) error) error {
 		var err error
-		read, err = memberfile.Stream(hdr.Filename, f, time.Now(), func(m kexie.MemberRecord) error {
+		read, err = memberfile.Stream(hdr.Filename, f, s.DB().Now(), func(m kexie.MemberRecord) error {
 			if m.IDNumber != "" && sl == nil {
 				return kexie.Errorf(kexie.CodeInvalid, "err.import_no_data_key",
 					"line %d has an identity number, but this server has no data key to seal it; nothing was imported", m.Line)

@@ -136,6 +136,11 @@ func (s *handlers) changeStatus(w http.ResponseWriter, r *http.Request, rq *web.
 	if err != nil {
 		return err
 	}
+	if r.PostFormValue("action") == "cancel" && !web.Confirmed(r) {
+		rq.Form = r.PostForm
+		return s.renderOrgError(w, r, rq, kexie.Errorf(kexie.CodeInvalid, "err.confirm_cancel_org",
+			"cancelling %v is final: it cannot be changed again and takes no applications; confirm it", o.NameZH))
+	}
 	err = s.reg.ChangeOrgStatus(r.Context(), rq.Actor(r), o.ID, registry.StatusChange{
 		Action: r.PostFormValue("action"), Happened: strings.TrimSpace(r.PostFormValue("date")), Resolution: r.PostFormValue("resolution"),
 		NameZH: r.PostFormValue("name_zh"), NameEN: r.PostFormValue("name_en"),

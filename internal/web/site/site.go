@@ -40,7 +40,7 @@ type Domains struct {
 // New builds the server with every domain's routes.
 func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 	return web.New(ctx, d.DB, d.Access, cfg,
-		accessweb.Register(d.Access, d.Registry),
+		accessweb.Register(d.Access, d.Registry, d.Membership),
 		registryweb.Register(d.Registry, d.Membership, d.Governance),
 		memberweb.Register(d.Registry, d.Membership, d.Finance),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
