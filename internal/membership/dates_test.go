@@ -61,6 +61,12 @@ func TestDatesOfThingsThatHappened(t *testing.T) {
 			t.Fatalf("a refused date was recorded: %+v", m.Record)
 		}
 		// Today is fine.
+		// A payment is bounded: 92 quadrillion yuan was once accepted.
+		for _, fen := range []int64{-1, membership.MaxPaymentFen + 1, 9_200_000_000_000_000_000} {
+			if err := db.Membership.RecordDues(ctx, dbtest.Admin, id, "2026-03-02", fen, "2026", "R-X"); kexie.AsError(err).Key != "err.payment_amount" {
+				t.Fatalf("a payment of %d fen: %v", fen, err)
+			}
+		}
 		dbtest.Must(t, db.Membership.RecordDues(ctx, dbtest.Admin, id, "2026-03-02", 5000, "2026", "R-2"))
 		dbtest.Must(t, db.Membership.RecordParticipation(ctx, dbtest.Admin, id, "2026-03-02", "年会"))
 	})
