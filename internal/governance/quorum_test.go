@@ -34,3 +34,31 @@ func TestQuorumShownIsTheVotesQuorum(t *testing.T) {
 		}
 	})
 }
+
+// TestAttendanceListInChunks: a list longer than one statement's chunk
+// (1,000 seats) is stored whole: every seat marked as the list says.
+func TestAttendanceListInChunks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		meeting, seats, _ := councilMeeting(t, db, 1003, 0)
+		var p []governance.Presence
+		for i, s := range seats {
+			st := charter.Present
+			if i%2 == 1 {
+				st = charter.AbsentExcused
+			}
+			p = append(p, governance.Presence{SeatID: s, Status: st})
+		}
+		dbtest.Must(t, db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, p))
+		rows, err := db.Governance.Attendance(ctx, meeting)
+		dbtest.Must(t, err)
+		present := 0
+		for _, r := range rows {
+			if r.Status == charter.Present {
+				present++
+			}
+		}
+		if len(rows) != 1003 || present != 502 {
+			t.Fatalf("%d rows, %d present; want 1003, 502", len(rows), present)
+		}
+	})
+}
