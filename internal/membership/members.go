@@ -101,22 +101,17 @@ func memberSnapshot(m kexie.MemberRecord) map[string]any {
 		"credit_code": m.CreditCode, "contact_person": m.ContactPerson}
 }
 
-// insertMember records a new membership (an application's) and, unless
-// the identity document already has a holder, its holder. A holder on
-// file keeps the details on file: an application (from anyone, through a
-// public form) is not a way to change a person other organisations hold;
-// what it said is in its member.create audit entry, and staff change a
-// holder's details through the member's page.
+// insertMember records a new membership (an application's) and its holder
+// as the applicant typed it — even when the identity document is already
+// held by someone on file. Attaching the application to that holder showed
+// the reviewing staff the holder's stored record (name, phone, employer)
+// from another subtree and dropped what the applicant typed: an oracle for
+// "is this number on file, and whose is it" through a public form. A
+// possible duplicate is shown to reviewers only where they may read it
+// (PossibleDuplicates).
 func insertMember(ctx context.Context, tx *sqldb.Tx, orgID int64, m *kexie.MemberRecord, idHash, sealed, masked string) error {
-	// One holder per identity document, across organisations.
 	var personID int64
-	if idHash != "" {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE id_hash = $1 ORDER BY id LIMIT 1`, idHash).Scan(&personID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-	}
-	if personID == 0 {
+	{
 		key, initials := searchTerms(*m)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, name_en, pinyin, search_key, initials, gender, birth_date, nationality, id_type, id_sealed,
 				id_hash, id_masked, discipline, title, employer, front_line, email, phone, created_at, updated_at, credit_code, contact_person)

@@ -86,3 +86,51 @@ func (svc *Service) holds(ctx context.Context, actor kexie.Actor, id int64) (boo
 		WHERE m.id = $1 AND u.id = $2`, id, actor.UserID).Scan(&n)
 	return n > 0, sqldb.MapErr(err)
 }
+
+// PossibleDuplicates lists the other memberships (up to 10) whose holder
+// carries the same identity document as membership id's — an application
+// that may be someone already on file — among those actor may read: a
+// reviewer learns of a duplicate only where they could see it anyway.
+// The membership itself must be one actor may read.
+func (svc *Service) PossibleDuplicates(ctx context.Context, actor kexie.Actor, id int64) ([]Member, error) {
+	if _, err := svc.Member(ctx, actor, kexie.PermMembershipRead, id); err != nil {
+		return nil, err
+	}
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return nil, err
+	}
+	var args []any
+	arg := sqldb.Args(&args)
+	q := `SELECT o.id FROM memberships mine JOIN people pm ON pm.id = mine.person_id
+		JOIN people po ON po.id_hash = pm.id_hash JOIN memberships o ON o.person_id = po.id
+		WHERE mine.id = ` + arg(id) + ` AND pm.id_hash <> '' AND o.id <> mine.id`
+	if !sc.All() {
+		q += ` AND ` + sc.SQL("o.org_id", arg)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, q+` ORDER BY o.id LIMIT 10`, args...)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var o int64
+		if err := rows.Scan(&o); err != nil {
+			rows.Close()
+			return nil, sqldb.MapErr(err)
+		}
+		ids = append(ids, o)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	var out []Member
+	for _, o := range ids {
+		m, err := svc.Member(ctx, actor, kexie.PermMembershipRead, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

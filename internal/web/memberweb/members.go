@@ -90,14 +90,17 @@ func (s *handlers) membersPage(w http.ResponseWriter, r *http.Request, rq *web.R
 }
 
 type memberData struct {
-	M        membership.Member
-	History  []membership.MemberEvent
-	Dues     [][4]string
-	Parts    [][4]string
-	CanEdit  bool
-	Revealed string
-	Today    string
-	Form     url.Values
+	M membership.Member
+	// Duplicates: other memberships whose holder has the same identity
+	// document, among those the viewer may read.
+	Duplicates []membership.Member
+	History    []membership.MemberEvent
+	Dues       [][4]string
+	Parts      [][4]string
+	CanEdit    bool
+	Revealed   string
+	Today      string
+	Form       url.Values
 	// The dues standard in force today for this membership, if any.
 	Standard    duesRow
 	HasStandard bool
@@ -129,6 +132,9 @@ func (s *handlers) renderMember(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	d.Standard, d.HasStandard = duesRow{DuesStandard: std, State: "in_force"}, ok
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermMembershipWrite, m.OrgID); err != nil {
+		return err
+	}
+	if d.Duplicates, err = s.mem.PossibleDuplicates(ctx, rq.Actor(r), m.ID); err != nil {
 		return err
 	}
 	p := s.NewPage(r, rq, "members.title", d)
