@@ -216,6 +216,7 @@ func TestBrowserMeeting(t *testing.T) {
 	}
 	openMotion("Annual work report", "clerk")
 	clerk.do(chromedp.SendKeys(css(`form.close-motion input[name="yes"]`), "3"), chromedp.SendKeys(css(`form.close-motion input[name="no"]`), "0"))
+	clerk.do(chromedp.Click(css(`form.close-motion input[name="confirm"]`)))
 	clerk.follow(chromedp.Click(css(`form.close-motion button[type="submit"]`)))
 	if o := clerk.text("#motions .outcome"); !strings.Contains(o, "3 yes, 0 no") || !strings.Contains(o, "passed") {
 		t.Fatalf("the clerk's count: %q", o)
@@ -242,12 +243,14 @@ func TestBrowserMeeting(t *testing.T) {
 		t.Fatalf("the chair votes for: %q", s)
 	}
 	for range 2 { // their own seat, then the one they hold the proxy of
+		chair.do(chromedp.Click(css(`form.vote-form input[name="confirm"]`)))
 		chair.follow(chromedp.Click(css(`form.vote-form button[value="yes"]`)))
 	}
 	if s := chair.text("#vote-motions"); strings.Count(s, "voted: Yes") != 2 {
 		t.Fatalf("after voting: %q", s)
 	}
 	chair.do(chromedp.Click(css(`form.ballot-form input[name="choice"][value="` + person["李娜"] + `"]`)))
+	chair.do(chromedp.Click(css(`form.ballot-form input[name="confirm"]`)))
 	chair.follow(chromedp.Click(css(`form.ballot-form button[type="submit"]`)))
 	receipt := chair.text("#receipt-code")
 	if len(receipt) != 12 {
@@ -255,11 +258,17 @@ func TestBrowserMeeting(t *testing.T) {
 	}
 	chair.shot("meeting-3-receipt")
 	chair.do(chromedp.Click(css(`form.ballot-form input[name="choice"][value="` + person["李娜"] + `"]`)))
+	chair.do(chromedp.Click(css(`form.ballot-form input[name="confirm"]`)))
 	chair.follow(chromedp.Click(css(`form.ballot-form button[type="submit"]`)))
 
 	// The clerk closes the votes.
 	clerk.follow(chromedp.Navigate(app.URL() + "/meetings/" + strconv.FormatInt(meetingID, 10)))
+	if s := clerk.text("#elections"); !strings.Contains(s, "Ballots in: 2 of") {
+		t.Fatalf("the turnout while open: %q", s)
+	}
+	clerk.do(chromedp.Click(css(`form.close-motion input[name="confirm"]`)))
 	clerk.follow(chromedp.Click(css(`form.close-motion button[type="submit"]`)))
+	clerk.do(chromedp.Click(css(`form.close-election input[name="confirm"]`)))
 	clerk.follow(chromedp.Click(css(`form.close-election button[type="submit"]`)))
 	if s := clerk.text("#elections"); !strings.Contains(s, "Elected: 李娜") || !strings.Contains(s, "cast 2, valid 2") {
 		t.Fatalf("the count: %q", s)

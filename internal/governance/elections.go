@@ -85,6 +85,7 @@ type Election struct {
 	Rule                 string
 	State                string
 	Issued, Cast         int
+	Voted                int // ballots in so far: the turnout while the election is open
 	Valid, Invalid       int
 	Required             int
 	RunoffSeats          int
@@ -858,9 +859,9 @@ func shuffle(n int, swap func(i, j int)) error {
 func (v *Voting) ElectionByID(ctx context.Context, id int64) (Election, error) {
 	var e Election
 	err := v.db.Reader().QueryRowContext(ctx, `SELECT e.id, e.meeting_id, b.org_id, e.title, e.seats, e.rule, e.state, e.issued, e.cast_n, e.valid, e.invalid,
-			e.required, e.runoff_seats
+			e.required, e.runoff_seats, (SELECT COUNT(*) FROM election_voters v WHERE v.election_id = e.id)
 		FROM elections e JOIN meetings m ON m.id = e.meeting_id JOIN terms t ON t.id = m.term_id JOIN bodies b ON b.id = t.body_id WHERE e.id = $1`, id).
-		Scan(&e.ID, &e.MeetingID, &e.OrgID, &e.Title, &e.Seats, &e.Rule, &e.State, &e.Issued, &e.Cast, &e.Valid, &e.Invalid, &e.Required, &e.RunoffSeats)
+		Scan(&e.ID, &e.MeetingID, &e.OrgID, &e.Title, &e.Seats, &e.Rule, &e.State, &e.Issued, &e.Cast, &e.Valid, &e.Invalid, &e.Required, &e.RunoffSeats, &e.Voted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, kexie.Errorf(kexie.CodeNotFound, "err.election_not_found", "no such election")
 	}

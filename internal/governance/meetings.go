@@ -662,12 +662,13 @@ type Motion struct {
 	Passed             bool
 	Rule               string
 	OpenedAt, ClosedAt time.Time
+	Voted              int // votes cast electronically so far: the turnout a clerk watches while the vote is open
 }
 
 // Motions lists a meeting's motions in the order they were put.
 func (svc *Service) Motions(ctx context.Context, meetingID int64) ([]Motion, error) {
 	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT id, meeting_id, title, decision, counted_by, state, yes, no, abstain, base, required, passed, rule, opened_at,
-		closed_at FROM motions WHERE meeting_id = $1 ORDER BY id`, meetingID)
+		closed_at, (SELECT COUNT(*) FROM motion_votes v WHERE v.motion_id = motions.id) FROM motions WHERE meeting_id = $1 ORDER BY id`, meetingID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
 	}
@@ -678,7 +679,7 @@ func (svc *Service) Motions(ctx context.Context, meetingID int64) ([]Motion, err
 		var d string
 		var closed sql.NullTime
 		if err := rows.Scan(&m.ID, &m.MeetingID, &m.Title, &d, &m.CountedBy, &m.State, &m.Yes, &m.No, &m.Abstain, &m.Base, &m.Required, &m.Passed,
-			&m.Rule, &m.OpenedAt, &closed); err != nil {
+			&m.Rule, &m.OpenedAt, &closed, &m.Voted); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		m.Decision, m.ClosedAt = charter.Decision(d), closed.Time

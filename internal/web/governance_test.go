@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,7 +202,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := ms[len(ms)-1].ID
-			post("/motions/"+itoa(id)+"/close", url.Values{"yes": {itoa(int64(yes))}, "no": {itoa(int64(no))}, "abstain": {"0"}}, http.StatusSeeOther)
+			post("/motions/"+itoa(id)+"/close", url.Values{"confirm": {"yes"}, "yes": {itoa(int64(yes))}, "no": {itoa(int64(no))}, "abstain": {"0"}}, http.StatusSeeOther)
 			m, err := db.Governance.MotionByID(ctx, id)
 			if err != nil {
 				t.Fatal(err)
@@ -218,11 +219,11 @@ func TestMeetingThroughThePages(t *testing.T) {
 		post(mpath+"/motions", url.Values{"title": {"Overcounted"}, "decision": {"ordinary"}, "counted_by": {"clerk"}}, http.StatusSeeOther)
 		ms, _ := db.Governance.Motions(ctx, meetingID)
 		over := ms[len(ms)-1].ID
-		if r := post("/motions/"+itoa(over)+"/close", url.Values{"form": {"close-" + itoa(over)}, "yes": {"20"}, "no": {"2"}, "abstain": {"0"}},
+		if r := post("/motions/"+itoa(over)+"/close", url.Values{"confirm": {"yes"}, "form": {"close-" + itoa(over)}, "yes": {"20"}, "no": {"2"}, "abstain": {"0"}},
 			http.StatusBadRequest); !strings.Contains(r.body, "more votes than people present") {
 			t.Fatalf("an overcount: %.2000s", r.body)
 		}
-		post("/motions/"+itoa(over)+"/close", url.Values{"yes": {"0"}, "no": {"21"}, "abstain": {"0"}}, http.StatusSeeOther)
+		post("/motions/"+itoa(over)+"/close", url.Values{"confirm": {"yes"}, "yes": {"0"}, "no": {"21"}, "abstain": {"0"}}, http.StatusSeeOther)
 		page = staff.get(mpath)
 		for _, want := range []string{"14 yes, 7 no, 0 abstaining; base 21, 15 yes needed (more than 2/3 of those present): not passed.",
 			"15 yes, 6 no, 0 abstaining; base 21, 15 yes needed (more than 2/3 of those present): passed.", "Counted by the clerk from a paper count."} {
@@ -246,6 +247,9 @@ func TestMeetingThroughThePages(t *testing.T) {
 		}
 		cast := func(c *client, path string, v url.Values) resp {
 			v.Set("csrf_token", c.csrf)
+			if _, ok := v["confirm"]; !ok {
+				v.Set("confirm", "yes")
+			}
 			return c.post(path, v)
 		}
 		wantStatus(t, cast(chair, "/motions/"+itoa(electronic)+"/vote", url.Values{"seat": {itoa(seat[1])}, "vote": {"yes"}}), http.StatusSeeOther)
@@ -269,19 +273,33 @@ func TestMeetingThroughThePages(t *testing.T) {
 		if my := chair.get("/my/meetings"); !strings.Contains(my.body, `href="`+mpath+`/vote"`) || !strings.Contains(my.body, "Vote now") {
 			t.Fatalf("the chair's meetings: %.2000s", my.body)
 		}
-		post("/motions/"+itoa(electronic)+"/close", url.Values{}, http.StatusSeeOther)
+		post("/motions/"+itoa(electronic)+"/close", url.Values{"confirm": {"yes"}}, http.StatusSeeOther)
 		if m, _ := db.Governance.MotionByID(ctx, electronic); m.Yes != 1 || m.No != 1 || m.Passed || m.CountedBy != "electronic" {
 			t.Fatalf("the electronic count: %+v", m)
 		}
 
 		// An election by secret ballot.
+		// Candidates: seat holders ticked, and a member who holds no seat
+		// yet, by number (an election to add directors).
+		if r := post(mpath+"/elections", url.Values{"form": {"election"}, "title": {"Election of a vice chair"}, "seats": {"1"},
+			"candidate": {itoa(person[5])}, "member_nos": {"A-99"}}, http.StatusBadRequest); !strings.Contains(r.body, "A-99 is not the number of a current member") {
+			t.Fatalf("an unknown candidate number: %.2000s", r.body)
+		}
 		post(mpath+"/elections", url.Values{"title": {"Election of a vice chair"}, "seats": {"1"},
-			"candidate": {itoa(person[5]), itoa(person[6])}}, http.StatusSeeOther)
+			"candidate": {itoa(person[5]), itoa(person[6])}, "member_nos": {"A-22"}}, http.StatusSeeOther)
 		es, err := db.Voting.Elections(ctx, meetingID)
-		if err != nil || len(es) != 1 || es[0].Issued != 21 {
+		if err != nil || len(es) != 1 || es[0].Issued != 21 || len(es[0].Candidates) != 3 ||
+			!slices.ContainsFunc(es[0].Candidates, func(c governance.Candidate) bool { return c.PersonID == person[22] }) {
 			t.Fatalf("elections %+v %v", es, err)
 		}
 		eid := itoa(es[0].ID)
+		if page := staff.get(mpath); !strings.Contains(page.body, "Ballots in: 0 of 21 issued.") {
+			t.Fatalf("no turnout while the election is open: %.3000s", page.body)
+		}
+		if r := cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[1])}, "choice": {itoa(person[5])}, "confirm": {""}}); r.StatusCode != http.StatusBadRequest ||
+			!strings.Contains(r.body, "A ballot cannot be changed once cast") {
+			t.Fatalf("an unconfirmed ballot: %d %.2000s", r.StatusCode, r.body)
+		}
 		wantStatus(t, chair.get("/elections/"+eid+"/ballots"), http.StatusConflict) // published after the count
 		ballot := cast(chair, "/elections/"+eid+"/ballot", url.Values{"seat": {itoa(seat[1])}, "choice": {itoa(person[5])}})
 		wantStatus(t, ballot, http.StatusOK)
@@ -317,7 +335,11 @@ func TestMeetingThroughThePages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		post("/elections/"+eid+"/close", url.Values{}, http.StatusSeeOther)
+		// Closing asks for a confirmation that names the turnout.
+		if r := post("/elections/"+eid+"/close", url.Values{}, http.StatusBadRequest); !strings.Contains(r.body, "13 of 21 ballots are in") {
+			t.Fatalf("closing an election unconfirmed: %.2000s", r.body)
+		}
+		post("/elections/"+eid+"/close", url.Values{"confirm": {"yes"}}, http.StatusSeeOther)
 		list := chair.post("/elections/"+eid+"/ballots", url.Values{"receipt": {strings.ToLower(receipt)}})
 		wantStatus(t, list, http.StatusOK)
 		if !strings.Contains(list.body, "Receipt "+receipt+" is in the list.") || strings.Count(list.body, `<td class="code">`) != 13 {

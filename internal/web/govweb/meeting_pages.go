@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/governance"
@@ -276,7 +277,9 @@ func (s *handlers) openElectionForm(r *http.Request, rq *web.Request, m governan
 			candidates = append(candidates, id)
 		}
 	}
-	// Candidates are the holders of the meeting's seats.
+	// Candidates are the holders of the meeting's seats, ticked, and members
+	// of the organisation who hold no seat yet (an election to add
+	// directors), by member number.
 	rows, err := s.gov.Attendance(r.Context(), m.ID)
 	if err != nil {
 		return err
@@ -285,6 +288,16 @@ func (s *handlers) openElectionForm(r *http.Request, rq *web.Request, m governan
 		if !slices.ContainsFunc(rows, func(a governance.AttendanceRow) bool { return a.Seat.PersonID == c }) {
 			return kexie.Errorf(kexie.CodeInvalid, "err.election", "an election needs a title, at least one seat and candidates")
 		}
+	}
+	for _, no := range strings.FieldsFunc(f.Get("member_nos"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || unicode.IsSpace(r) }) {
+		mb, err := s.mem.MemberByNo(r.Context(), m.OrgID, no)
+		if kexie.ErrorCode(err) == kexie.CodeNotFound || (err == nil && mb.Record.Status != "active") {
+			return kexie.Errorf(kexie.CodeInvalid, "err.candidate_member_no", "%v is not the number of a current member of this organisation", no)
+		}
+		if err != nil {
+			return err
+		}
+		candidates = append(candidates, mb.PersonID)
 	}
 	_, err = s.vote.OpenElection(r.Context(), rq.Actor(r), m.ID, governance.NewElection{Title: strings.TrimSpace(f.Get("title")), Seats: seats, Candidates: candidates})
 	return err
@@ -296,6 +309,10 @@ func (s *handlers) closeMotionForm(w http.ResponseWriter, r *http.Request, rq *w
 	mo, m, err := s.clerkMotion(r, rq)
 	if err != nil {
 		return err
+	}
+	if !web.Confirmed(r) {
+		return s.finishMeetingAction(w, r, rq, m, "", kexie.Errorf(kexie.CodeInvalid, "err.confirm_close_motion",
+			"closing the vote is final: no vote is taken after it; confirm it"))
 	}
 	var tally *charter.Tally
 	if mo.CountedBy == "clerk" {
@@ -320,6 +337,10 @@ func (s *handlers) closeElectionForm(w http.ResponseWriter, r *http.Request, rq 
 	e, m, err := s.clerkElection(r, rq)
 	if err != nil {
 		return err
+	}
+	if !web.Confirmed(r) {
+		return s.finishMeetingAction(w, r, rq, m, "", kexie.Errorf(kexie.CodeInvalid, "err.confirm_close_election",
+			"closing the election counts it: %v of %v ballots are in, and no ballot is taken after; confirm it", e.Voted, e.Issued))
 	}
 	_, err = s.vote.CloseElection(r.Context(), rq.Actor(r), e.ID, s.Config().Sealer)
 	return s.finishMeetingAction(w, r, rq, m, "flash.election_closed", err)

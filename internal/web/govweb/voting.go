@@ -187,6 +187,9 @@ func (s *handlers) castVoteForm(w http.ResponseWriter, r *http.Request, rq *web.
 	} else if err != nil {
 		return err
 	}
+	if !web.Confirmed(r) {
+		return s.voteFailed(w, r, rq, mo.MeetingID, kexie.Errorf(kexie.CodeInvalid, "err.confirm_vote", "a vote cannot be changed once cast; confirm it"))
+	}
 	if err := s.gov.CastVote(r.Context(), rq.Actor(r), mo.ID, seat, r.PostForm.Get("vote")); err != nil {
 		return s.voteFailed(w, r, rq, mo.MeetingID, err)
 	}
@@ -216,6 +219,9 @@ func (s *handlers) castBallotForm(w http.ResponseWriter, r *http.Request, rq *we
 		if c, err := strconv.ParseInt(v, 10, 64); err == nil {
 			choices = append(choices, c)
 		}
+	}
+	if !web.Confirmed(r) {
+		return s.voteFailed(w, r, rq, e.MeetingID, kexie.Errorf(kexie.CodeInvalid, "err.confirm_ballot", "a ballot cannot be changed once cast; confirm it"))
 	}
 	receipt, err := s.vote.CastBallot(r.Context(), rq.Actor(r), e.ID, seat, choices, s.Config().Sealer)
 	if err != nil {
