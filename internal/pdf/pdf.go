@@ -1,9 +1,12 @@
 // Package pdf writes small PDF 1.7 documents — membership cards, meeting
-// minutes — with the standard library only. Chinese text needs no embedded
-// font file: it is set in STSong-Light, one of the CJK fonts every
-// conforming reader supplies, through the predefined CMap UniGB-UTF16-H;
-// printable ASCII and Latin-1 are set in Helvetica. A ToUnicode map keeps
-// the text searchable and extractable.
+// minutes, receipts, statements — with the standard library only. Every
+// document carries its fonts: a subset of the embedded TrueType fonts
+// (fonts.go) holding just the glyphs it uses, as CIDFontType2 fonts with
+// Identity-H encoding, widths and a ToUnicode map, so it looks the same on
+// a machine with no Chinese fonts and its text stays searchable and
+// extractable. Text is set per character in the first font that has it:
+// Latin, Greek and Cyrillic in Liberation Sans (Helvetica's metrics), CJK
+// in WenQuanYi Micro Hei, rare ideographs in Droid Sans Fallback.
 //
 // Positions and sizes are in millimetres from the page's top-left corner,
 // y growing downwards (the way a layout is drawn on paper); font sizes are
@@ -13,10 +16,12 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -42,13 +47,48 @@ type Info struct {
 type Document struct {
 	Info  Info
 	pages []*Page
-	// Runes outside the Basic Multilingual Plane that the CJK font set;
-	// the ToUnicode map lists them one by one (the BMP is a fixed range).
-	astral map[rune]bool
+	// The glyphs each face has set so far (nil: the face is unused).
+	used [3]*fontUse
+}
+
+// fontUse is what a document sets in one face. Character codes (CIDs) are
+// handed out in order of first use; CID 0 is .notdef.
+type fontUse struct {
+	glyphs  []uint16 // CID → glyph in the embedded font (0 for a missing character)
+	text    []rune   // CID → the character it shows
+	byGlyph map[uint16]uint16
+	missing map[rune]uint16 // characters no face has, each its own CID for ToUnicode
+}
+
+// cid returns the character code for r, set as glyph g of face f.
+func (d *Document) cid(f int, g uint16, r rune) uint16 {
+	u := d.used[f]
+	if u == nil {
+		u = &fontUse{glyphs: []uint16{0}, text: []rune{0}, byGlyph: map[uint16]uint16{}, missing: map[rune]uint16{}}
+		d.used[f] = u
+	}
+	if g == 0 {
+		if c, ok := u.missing[r]; ok {
+			return c
+		}
+	} else if c, ok := u.byGlyph[g]; ok {
+		return c
+	}
+	if len(u.glyphs) == 0xffff {
+		return 0 // two bytes of codes are spent: .notdef, never a wrong glyph
+	}
+	c := uint16(len(u.glyphs))
+	u.glyphs, u.text = append(u.glyphs, g), append(u.text, r)
+	if g == 0 {
+		u.missing[r] = c
+	} else {
+		u.byGlyph[g] = c
+	}
+	return c
 }
 
 // New returns an empty document.
-func New() *Document { return &Document{astral: map[rune]bool{}} }
+func New() *Document { return &Document{} }
 
 // AddPage appends a page of the given size in millimetres and returns it.
 func (d *Document) AddPage(widthMM, heightMM float64) *Page {
@@ -61,31 +101,34 @@ func (d *Document) AddPage(widthMM, heightMM float64) *Page {
 func (d *Document) Pages() int { return len(d.pages) }
 
 // Fixed object numbers; pages follow, each a page object and its content
-// stream.
+// stream, then the fonts the document uses, objPerFont objects each.
 const (
 	objCatalog = 1 + iota
 	objPages
-	objCJK        // Type0 font, UniGB-UTF16-H
-	objCIDFont    // its CIDFontType0 descendant, STSong-Light
-	objDescriptor // its font descriptor
-	objToUnicode
-	objHelvetica
 	objInfo
 	objFirstPage
 )
 
-// Font resource names used in content streams.
-const (
-	fontCJK   = "/F1"
-	fontLatin = "/F2"
-)
+// A font is a Type0 font, its CIDFontType2 descendant, the font
+// descriptor, the font file, the ToUnicode map and the CIDToGIDMap.
+const objPerFont = 6
 
 // Bytes renders the document.
 func (d *Document) Bytes() []byte {
 	var b bytes.Buffer
 	// The comment of high bytes marks the file as binary for transfer tools.
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	n := objFirstPage + 2*len(d.pages) // objects 0..n-1
+	fontObj := map[int]int{} // face → its Type0 font's object number
+	var faces []int
+	next := objFirstPage + 2*len(d.pages)
+	for f, u := range d.used {
+		if u != nil {
+			faces = append(faces, f)
+			fontObj[f] = next
+			next += objPerFont
+		}
+	}
+	n := next // objects 0..n-1
 	offsets := make([]int, n)
 	begin := func(num int) {
 		offsets[num] = b.Len()
@@ -109,19 +152,24 @@ func (d *Document) Bytes() []byte {
 		kids[i] = fmt.Sprintf("%d 0 R", objFirstPage+2*i)
 	}
 	object(objPages, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(d.pages)))
-	object(objCJK, fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UTF16-H /Encoding /UniGB-UTF16-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
-		objCIDFont, objToUnicode))
-	object(objCIDFont, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor %d 0 R /DW 1000 >>",
-		objDescriptor))
-	// Metrics of Adobe's STSong-Light; flags: serif, symbolic (not Latin).
-	object(objDescriptor, "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /XHeight 599 /StemV 93 >>")
-	stream(objToUnicode, "", d.toUnicode())
-	object(objHelvetica, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
 	object(objInfo, d.infoDict())
+	var resources strings.Builder
+	resources.WriteString("<< ")
+	if len(faces) > 0 {
+		resources.WriteString("/Font <<")
+		for _, f := range faces {
+			fmt.Fprintf(&resources, " %s %d 0 R", fonts()[f].resource, fontObj[f])
+		}
+		resources.WriteString(" >> ")
+	}
+	resources.WriteString("/ProcSet [/PDF /Text] >>")
 	for i, p := range d.pages {
-		object(objFirstPage+2*i, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources << /Font << %s %d 0 R %s %d 0 R >> /ProcSet [/PDF /Text] >> /Contents %d 0 R >>",
-			objPages, num(pt(p.w)), num(pt(p.h)), fontCJK, objCJK, fontLatin, objHelvetica, objFirstPage+2*i+1))
+		object(objFirstPage+2*i, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources %s /Contents %d 0 R >>",
+			objPages, num(pt(p.w)), num(pt(p.h)), resources.String(), objFirstPage+2*i+1))
 		stream(objFirstPage+2*i+1, "", p.buf.Bytes())
+	}
+	for _, f := range faces {
+		d.writeFont(fonts()[f], d.used[f], fontObj[f], object, stream)
 	}
 
 	// The file identifier is a digest of the body: stable for the same
@@ -134,6 +182,60 @@ func (d *Document) Bytes() []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n", n, objCatalog, objInfo, id, id, xref)
 	return b.Bytes()
+}
+
+// writeFont writes face f as the subset u uses, in objects first to
+// first+objPerFont-1.
+func (d *Document) writeFont(f *face, u *fontUse, first int, object func(int, string), stream func(int, string, []byte)) {
+	type0, cidFont, descriptor, file, toUnicode, cidToGID := first, first+1, first+2, first+3, first+4, first+5
+	// The subset holds .notdef and each glyph used, in order of first use.
+	keep := []uint16{0}
+	for _, g := range u.glyphs[1:] {
+		if g != 0 {
+			keep = append(keep, g)
+		}
+	}
+	program, order := f.subset(keep)
+	newID := map[uint16]uint16{}
+	for i, g := range order {
+		newID[g] = uint16(i)
+	}
+	gids := make([]byte, 2*len(u.glyphs))
+	widths := make([]string, len(u.glyphs))
+	for c, g := range u.glyphs {
+		binary.BigEndian.PutUint16(gids[2*c:], newID[g])
+		widths[c] = strconv.Itoa(f.width(g))
+	}
+	// A subset's name starts with a tag of six capitals, the same for the
+	// same glyphs (ISO 32000-1, 9.6.4).
+	sum := sha256.Sum256(program)
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	name := string(tag) + "+" + f.name
+
+	object(type0, fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>",
+		name, cidFont, toUnicode))
+	object(cidFont, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /W [0 [%s]] /CIDToGIDMap %d 0 R >>",
+		name, descriptor, strings.Join(widths, " "), cidToGID))
+	// Flags 4: symbolic, the glyphs are reached by CID, not by a Latin encoding.
+	object(descriptor, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle %s /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
+		name, f.scaled(f.xMin), f.scaled(f.yMin), f.scaled(f.xMax), f.scaled(f.yMax), num(f.italicAngle),
+		f.scaled(f.ascent), f.scaled(f.descent), f.scaled(f.capHeight), file))
+	stream(file, fmt.Sprintf("/Length1 %d /Filter /FlateDecode ", len(program)), deflate(program))
+	stream(toUnicode, "", toUnicodeCMap(u.text))
+	stream(cidToGID, "/Filter /FlateDecode ", deflate(gids))
+}
+
+// deflate compresses b for a /FlateDecode stream; the same input gives the
+// same output.
+func deflate(b []byte) []byte {
+	var out bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&out, zlib.BestCompression) // the level is valid
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
 }
 
 // WriteTo writes the rendered document to w.
@@ -179,34 +281,17 @@ func textString(s string) string {
 	return b.String()
 }
 
-// toUnicode maps the CJK font's character codes back to Unicode. The codes
-// are UTF-16BE already, so the map is the identity: one range per high
-// byte over the BMP, one entry per surrogate pair actually used. Readers
-// could derive the same from the predefined CMap and the Adobe-GB1
-// tables, but not all ship those tables.
-func (d *Document) toUnicode() []byte {
+// toUnicodeCMap maps each character code (CID, two bytes) back to the
+// character it shows, so that text can be searched and extracted.
+func toUnicodeCMap(text []rune) []byte {
 	var b bytes.Buffer
 	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
 		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
 		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
-		"3 begincodespacerange\n<0000> <D7FF>\n<D800DC00> <DBFFDFFF>\n<E000> <FFFF>\nendcodespacerange\n")
-	var ranges []string
-	for hi := 0; hi <= 0xff; hi++ {
-		if hi >= 0xd8 && hi <= 0xdf {
-			continue // surrogates: not characters on their own
-		}
-		ranges = append(ranges, fmt.Sprintf("<%02X00> <%02XFF> <%02X00>", hi, hi, hi))
-	}
-	writeBlocks(&b, "bfrange", ranges)
-	var astral []rune
-	for r := range d.astral {
-		astral = append(astral, r)
-	}
-	sort.Slice(astral, func(i, j int) bool { return astral[i] < astral[j] })
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
 	var chars []string
-	for _, r := range astral {
-		h := utf16Hex(r)
-		chars = append(chars, fmt.Sprintf("<%s> <%s>", h, h))
+	for c, r := range text[1:] {
+		chars = append(chars, fmt.Sprintf("<%04X> <%s>", c+1, utf16Hex(r)))
 	}
 	writeBlocks(&b, "bfchar", chars)
 	b.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend")

@@ -91,8 +91,9 @@ func xrefOffsets(t *testing.T, out []byte) map[int]int {
 func TestXrefOffsetsPointAtTheirObjects(t *testing.T) {
 	out := sample().Bytes()
 	offsets := xrefOffsets(t, out)
-	if len(offsets) != objFirstPage-1+2*2 {
-		t.Fatalf("%d objects, want %d", len(offsets), objFirstPage-1+4)
+	// Two pages; Latin and CJK fonts.
+	if want := objFirstPage - 1 + 2*2 + 2*objPerFont; len(offsets) != want {
+		t.Fatalf("%d objects, want %d", len(offsets), want)
 	}
 	for n, off := range offsets {
 		if want := fmt.Sprintf("%d 0 obj\n", n); !bytes.HasPrefix(out[off:], []byte(want)) {
@@ -126,11 +127,11 @@ func TestFirstObjectOffsetExact(t *testing.T) {
 	if !bytes.HasPrefix(out, []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")) {
 		t.Fatalf("start: %q", out[:30])
 	}
-	at := bytes.Index(out, []byte("\nxref\n0 11\n"))
+	at := bytes.Index(out, []byte("\nxref\n0 6\n"))
 	if at < 0 {
-		t.Fatal("no xref table of 11 entries (objects 0–10)")
+		t.Fatal("no xref table of 6 entries (objects 0–5: no fonts without text)")
 	}
-	entries := string(out[at+len("\nxref\n0 11\n"):])
+	entries := string(out[at+len("\nxref\n0 6\n"):])
 	if !strings.HasPrefix(entries, "0000000000 65535 f \n0000000015 00000 n \n") {
 		t.Fatalf("entries: %q", entries[:40])
 	}
@@ -155,35 +156,18 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func TestFontsAreNotEmbedded(t *testing.T) {
-	out := string(sample().Bytes())
-	for _, want := range []string{
-		"/Subtype /Type0 /BaseFont /STSong-Light-UniGB-UTF16-H /Encoding /UniGB-UTF16-H",
-		"/Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >>",
-		"/Type /FontDescriptor /FontName /STSong-Light",
-		"/BaseFont /Helvetica /Encoding /WinAnsiEncoding",
-		"<4E2D56FD79D15B666280672F534F4F1A>", // 中国科学技术协会 as UTF-16BE
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("missing %q", want)
-		}
-	}
-	for _, embedded := range []string{"/FontFile", "/FontFile2", "/FontFile3"} {
-		if strings.Contains(out, embedded) {
-			t.Errorf("a font file is embedded (%s)", embedded)
-		}
-	}
-}
-
 func TestRunsSplitByFont(t *testing.T) {
 	d := New()
-	got := d.runs("会员 No.1\t𠮷é")
-	want := []run{{true, "4F1A5458"}, {false, "204E6F2E31"}, {true, "D842DFB7"}, {false, "E9"}}
+	got := d.runs("会员 No.1\t䶮é会")
+	// CIDs in order of first use per face: 会 1, 员 2 (CJK); space 1, N 2,
+	// o 3, . 4, 1 5 (Latin); the tab dropped; 䶮 1 (rare); é 6 (Latin);
+	// 会 again 1.
+	want := []run{{cjkFace, "00010002"}, {latinFace, "00010002000300040005"}, {rareFace, "0001"}, {latinFace, "0006"}, {cjkFace, "0001"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("runs = %v, want %v", got, want)
 	}
-	if !d.astral['𠮷'] || !strings.Contains(string(d.toUnicode()), "<D842DFB7> <D842DFB7>") {
-		t.Fatal("a character outside the BMP is missing from ToUnicode")
+	if u := d.used[rareFace]; string(u.text[1:]) != "䶮" {
+		t.Fatalf("rare face shows %q", string(u.text))
 	}
 }
 

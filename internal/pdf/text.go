@@ -4,37 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 )
-
-// helvetica is Helvetica's advance widths (1/1000 em) for ASCII 32–126.
-var helvetica = [95]int{
-	278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space … /
-	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0 … 9
-	278, 278, 584, 584, 584, 556, 1015, // : … @
-	667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // A … Z
-	278, 278, 278, 469, 556, 333, // [ … `
-	556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, // a … z
-	334, 260, 334, 584, // { … ~
-}
-
-// latin reports whether r is set in Helvetica (WinAnsiEncoding, which
-// agrees with Latin-1 on these code points); everything else goes to the
-// CJK font.
-func latin(r rune) bool { return r >= 0x20 && r <= 0x7e || r >= 0xa0 && r <= 0xff }
-
-// advance is r's width in em.
-func advance(r rune) float64 {
-	switch {
-	case r >= 0x20 && r <= 0x7e:
-		return float64(helvetica[r-0x20]) / 1000
-	case r == 0xa0:
-		return 0.278
-	case latin(r):
-		return 0.556 // accented letters and signs: close enough to measure
-	}
-	return 1 // CJK: full width
-}
 
 // Width is the width of s set at size points, in millimetres.
 func Width(s string, size float64) float64 {
@@ -47,44 +17,33 @@ func Width(s string, size float64) float64 {
 	return em * size * 25.4 / 72
 }
 
-// run is a stretch of text in one font, encoded for a hex string.
+// run is a stretch of text in one face, as a hex string of two-byte
+// character codes (Identity-H).
 type run struct {
-	cjk bool
-	hex string
+	face int
+	hex  string
 }
 
-// runs splits s by font: single bytes for Helvetica, UTF-16BE for the CJK
-// font (whose CMap, UniGB-UTF16-H, reads exactly that).
+// runs splits s by face and encodes it, noting the glyphs used.
 func (d *Document) runs(s string) []run {
 	var out []run
 	var b strings.Builder
-	cjk := false
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, run{cjk: cjk, hex: b.String()})
-			b.Reset()
-		}
-	}
+	cur := -1
 	for _, r := range s {
 		if unicode.IsControl(r) {
 			continue
 		}
-		if l := latin(r); l == cjk {
-			flush()
-			cjk = !l
+		f, g := pick(r)
+		if f != cur && b.Len() > 0 {
+			out = append(out, run{face: cur, hex: b.String()})
+			b.Reset()
 		}
-		if !cjk {
-			fmt.Fprintf(&b, "%02X", r)
-			continue
-		}
-		if r > 0xffff {
-			d.astral[r] = true
-		}
-		for _, u := range utf16.Encode([]rune{r}) {
-			fmt.Fprintf(&b, "%04X", u)
-		}
+		cur = f
+		fmt.Fprintf(&b, "%04X", d.cid(f, g, r))
 	}
-	flush()
+	if b.Len() > 0 {
+		out = append(out, run{face: cur, hex: b.String()})
+	}
 	return out
 }
 
@@ -127,13 +86,13 @@ func pieces(s string) []piece {
 		last := len(out) - 1
 		glue := last >= 0 && !space && (strings.ContainsRune(noLineStart, r) ||
 			strings.ContainsRune(noLineEnd, lastRune(out[last].text)) ||
-			word && latin(r))
+			word && latinScript(r))
 		if glue {
 			out[last].text += string(r)
 		} else {
 			out = append(out, piece{text: string(r), spaceBefore: space && last >= 0})
 		}
-		space, word = false, latin(r)
+		space, word = false, latinScript(r)
 	}
 	return out
 }
