@@ -51,7 +51,7 @@ func parseTrueType(data []byte) (f *trueType, err error) {
 		}
 		f.tables[string(rec[:4])] = data[off : off+length]
 	}
-	for _, t := range []string{"head", "hhea", "maxp", "hmtx", "loca", "glyf", "cmap"} {
+	for _, t := range []string{"head", "hhea", "maxp", "hmtx", "loca", "glyf"} {
 		if f.tables[t] == nil {
 			return nil, fmt.Errorf("%w: no %s table", errFont, t)
 		}
@@ -94,8 +94,11 @@ func parseTrueType(data []byte) (f *trueType, err error) {
 		}
 	}
 
-	if f.cmap, err = parseCmap(f.tables["cmap"], f.numGlyphs); err != nil {
-		return nil, err
+	f.cmap = map[rune]uint16{}
+	if cmap := f.tables["cmap"]; cmap != nil { // a subset for a PDF has none
+		if f.cmap, err = parseCmap(cmap, f.numGlyphs); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }
