@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/seal"
@@ -371,16 +373,30 @@ type Card struct {
 	Type         kexie.MemberType
 	Status       kexie.MemberStatus
 	Issued       string
+	Nationality  string // ISO 3166 code, "" when not recorded
+}
+
+// Foreign reports whether the card is for a reader of another language:
+// a foreign member, a member of another nationality, or a name with no
+// Chinese character in it. Hong Kong, Macao and Taiwan read Chinese.
+func (c Card) Foreign() bool {
+	switch {
+	case c.Type == "foreign":
+		return true
+	case c.Nationality != "" && !slices.Contains([]string{"CN", "HK", "MO", "TW"}, strings.ToUpper(c.Nationality)):
+		return true
+	}
+	return c.Name != "" && !strings.ContainsFunc(c.Name, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
 // Valid reports whether the membership is valid (active) today.
 func (c Card) Valid() bool { return c.Status == "active" }
 
-const cardColumns = `m.id, m.card_token, m.member_no, p.name, p.name_en, o.name_zh, o.name_en, m.type, m.status, m.card_issued`
+const cardColumns = `m.id, m.card_token, m.member_no, p.name, p.name_en, o.name_zh, o.name_en, m.type, m.status, m.card_issued, p.nationality`
 
 func scanCard(s sqldb.Scanner) (Card, error) {
 	var c Card
-	err := s.Scan(&c.MembershipID, &c.Token, &c.MemberNo, &c.Name, &c.NameEN, &c.OrgNameZH, &c.OrgNameEN, &c.Type, &c.Status, &c.Issued)
+	err := s.Scan(&c.MembershipID, &c.Token, &c.MemberNo, &c.Name, &c.NameEN, &c.OrgNameZH, &c.OrgNameEN, &c.Type, &c.Status, &c.Issued, &c.Nationality)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, kexie.Errorf(kexie.CodeNotFound, "err.card_not_found", "no such membership card")
 	}

@@ -85,26 +85,98 @@ func TestCardPDF(t *testing.T) {
 	})
 }
 
-// pdfText extracts a PDF's text with poppler's pdftotext; a missing tool
-// skips locally and fails under CI=true.
+// pdfText extracts a PDF's text with poppler's pdftotext, after checking
+// with pdffonts that the PDF carries every font it uses (embedded), so
+// that it prints the same on a machine without Chinese fonts. A missing
+// tool skips locally and fails under CI=true.
 func pdfText(t *testing.T, doc string) string {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but pdftotext is missing (apt-get install poppler-utils)")
-		}
-		t.Skip("pdftotext not installed; PDF text not checked")
-	}
-	file := filepath.Join(t.TempDir(), "card.pdf")
+	file := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(tool, "-enc", "UTF-8", file, "-").CombinedOutput()
+	fonts, err := exec.Command(popplerTool(t, "pdffonts"), file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, fonts)
+	}
+	rows := strings.Split(strings.TrimSpace(string(fonts)), "\n")
+	if len(rows) < 3 {
+		t.Errorf("a PDF with no fonts:\n%s", fonts)
+	}
+	for _, row := range rows[min(2, len(rows)):] {
+		// name, type (two words), encoding, emb, sub, uni, object, generation
+		if f := strings.Fields(row); len(f) != 9 || f[4] != "yes" || f[6] != "yes" {
+			t.Errorf("a font not embedded, or without ToUnicode: %q", row)
+		}
+	}
+	out, err := exec.Command(popplerTool(t, "pdftotext"), "-enc", "UTF-8", file, "-").CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+func popplerTool(t *testing.T, name string) string {
+	t.Helper()
+	tool, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is missing (apt-get install poppler-utils)", name)
+		}
+		t.Skipf("%s not installed; PDF not checked", name)
+	}
+	return tool
+}
+
+// TestCardPDFNames: names outside GB 2312 print (a rare character, Latin
+// Extended), and a foreign member's card has English labels whatever the
+// viewer's language, with the name once.
+func TestCardPDFNames(t *testing.T) {
+	db := dbtest.OpenSQLite(t, dbtest.Options{Now: cardDay})
+	e := newEnv(t, db)
+	e.user("staff.a", kexie.RoleStaff, e.a)
+	card := func(rec kexie.MemberRecord) string {
+		t.Helper()
+		id, _, err := db.Membership.Apply(ctx, e.setup, e.a1.ID, rec, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-20"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R1"}} {
+			if _, err := db.Membership.Decide(ctx, e.setup, id, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return "/members/" + itoa(id) + "/card.pdf"
+	}
+	staff := e.client()
+	staff.lang = "zh-Hans"
+	staff.mustLogin("staff.a")
+
+	rare := pdfText(t, staff.get(card(kexie.MemberRecord{Type: "individual", Name: "王䶮", NameEN: "Wang Yan", Gender: "male", Nationality: "CN"})).body)
+	for _, want := range []string{"王䶮", "Wang Yan", "会员编号", "个人会员"} {
+		if !strings.Contains(rare, want) {
+			t.Errorf("%q not in the card:\n%s", want, rare)
+		}
+	}
+
+	for _, rec := range []kexie.MemberRecord{
+		{Type: "foreign", Name: "Nguyễn Thị Ánh", NameEN: "Nguyễn Thị Ánh", Gender: "female", Nationality: "VN"},
+		{Type: "individual", Name: "Jürgen Müller", Gender: "male", Nationality: "DE"},
+	} {
+		name := rec.Name
+		text := pdfText(t, staff.get(card(rec)).body)
+		if n := strings.Count(text, name); n != 1 {
+			t.Errorf("%q printed %d times:\n%s", name, n, text)
+		}
+		for _, want := range []string{"Member no.", "Issued", "Membership card", "会员证"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q not on the card:\n%s", name, want, text)
+			}
+		}
+		if strings.Contains(text, "会员编号") {
+			t.Errorf("%s: Chinese labels on a foreign member's card:\n%s", name, text)
+		}
+	}
 }
 
 // TestCardPublicURL: with a public address configured, the card's

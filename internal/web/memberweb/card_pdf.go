@@ -13,8 +13,10 @@ import (
 
 // cardPDF is the membership card as a one-page PDF of ID-1 size (a bank
 // card), the QR code drawn as vectors so it prints sharp at any
-// resolution. Labels are in the viewer's language; the heading carries
-// both, as the card may be shown to either reader.
+// resolution. Labels are in the viewer's language — in English on a
+// foreign member's card, which its holder must read — and the heading
+// carries both, as the card may be shown to either reader. The name is
+// printed once: a foreign member's in the form they gave in English.
 func (s *handlers) cardPDF(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	c, err := s.visibleCard(r, rq)
 	if err != nil {
@@ -27,11 +29,21 @@ func (s *handlers) cardPDF(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	}
 
 	L := rq.L
+	if c.Foreign() {
+		L = s.Bundle().For(i18n.English)
+	}
 	other := i18n.English
 	if L.Lang == i18n.English {
 		other = i18n.Chinese
 	}
 	heading := L.T("card.heading") + " " + s.Bundle().For(other).T("card.heading")
+	name, second := c.Name, c.NameEN
+	if c.Foreign() && c.NameEN != "" {
+		name, second = c.NameEN, ""
+	}
+	if strings.EqualFold(strings.TrimSpace(second), strings.TrimSpace(name)) {
+		second = ""
+	}
 
 	const (
 		W, H   = pdf.ID1Width, pdf.ID1Height
@@ -49,9 +61,9 @@ func (s *handlers) cardPDF(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	p.Text(margin, 6, pdf.Style{Size: fit(c.OrgNameZH, 9, W-2*margin), Bold: true, Color: pdf.White}, c.OrgNameZH)
 	p.Text(margin, 10.5, pdf.Style{Size: fit(c.OrgNameEN, 6, W-2*margin), Color: pdf.White}, c.OrgNameEN)
 	p.Text(margin, 19.5, pdf.Style{Size: fit(heading, 8.5, textW), Bold: true, Color: pdf.Accent}, heading)
-	p.Text(margin, 26.5, pdf.Style{Size: fit(c.Name, 12, textW), Bold: true, Color: pdf.Ink}, c.Name)
-	if c.NameEN != "" {
-		p.Text(margin, 30.5, pdf.Style{Size: fit(c.NameEN, 7, textW), Color: pdf.Ink}, c.NameEN)
+	p.Text(margin, 26.5, pdf.Style{Size: fit(name, 12, textW), Bold: true, Color: pdf.Ink}, name)
+	if second != "" {
+		p.Text(margin, 30.5, pdf.Style{Size: fit(second, 7, textW), Color: pdf.Ink}, second)
 	}
 	y := 36.0
 	for _, line := range []string{
