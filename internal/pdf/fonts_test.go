@@ -269,3 +269,24 @@ func TestChineseDrawnWithoutSystemFonts(t *testing.T) {
 		t.Error("different characters render the same: boxes, not glyphs")
 	}
 }
+
+// BenchmarkSample is the cost of a two-page document with Chinese and
+// Latin text: layout, subsetting the fonts, compressing them.
+func BenchmarkSample(b *testing.B) {
+	fonts() // parsed once per process, not per document
+	for b.Loop() {
+		sample().Bytes()
+	}
+}
+
+// BenchmarkLoadFonts is the one-time cost of the first document in a
+// process: decompressing and parsing the embedded fonts.
+func BenchmarkLoadFonts(b *testing.B) {
+	for b.Loop() {
+		for _, f := range []string{"LiberationSans-Regular.ttf.gz", "WenQuanYiMicroHei-subset.ttf.gz", "DroidSansFallback-subset.ttf.gz"} {
+			if _, err := loadFont(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -168,8 +168,9 @@ func (d *Document) Bytes() []byte {
 			objPages, num(pt(p.w)), num(pt(p.h)), resources.String(), objFirstPage+2*i+1))
 		stream(objFirstPage+2*i+1, "", p.buf.Bytes())
 	}
+	var z deflater
 	for _, f := range faces {
-		d.writeFont(fonts()[f], d.used[f], fontObj[f], object, stream)
+		d.writeFont(fonts()[f], d.used[f], fontObj[f], &z, object, stream)
 	}
 
 	// The file identifier is a digest of the body: stable for the same
@@ -186,7 +187,7 @@ func (d *Document) Bytes() []byte {
 
 // writeFont writes face f as the subset u uses, in objects first to
 // first+objPerFont-1.
-func (d *Document) writeFont(f *face, u *fontUse, first int, object func(int, string), stream func(int, string, []byte)) {
+func (d *Document) writeFont(f *face, u *fontUse, first int, z *deflater, object func(int, string), stream func(int, string, []byte)) {
 	type0, cidFont, descriptor, file, toUnicode, cidToGID := first, first+1, first+2, first+3, first+4, first+5
 	// The subset holds .notdef and each glyph used, in order of first use.
 	keep := []uint16{0}
@@ -223,18 +224,25 @@ func (d *Document) writeFont(f *face, u *fontUse, first int, object func(int, st
 	object(descriptor, fmt.Sprintf("<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle %s /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
 		name, f.scaled(f.xMin), f.scaled(f.yMin), f.scaled(f.xMax), f.scaled(f.yMax), num(f.italicAngle),
 		f.scaled(f.ascent), f.scaled(f.descent), f.scaled(f.capHeight), file))
-	stream(file, fmt.Sprintf("/Length1 %d /Filter /FlateDecode ", len(program)), deflate(program))
+	stream(file, fmt.Sprintf("/Length1 %d /Filter /FlateDecode ", len(program)), z.deflate(program))
 	stream(toUnicode, "", toUnicodeCMap(u.text))
-	stream(cidToGID, "/Filter /FlateDecode ", deflate(gids))
+	stream(cidToGID, "/Filter /FlateDecode ", z.deflate(gids))
 }
 
-// deflate compresses b for a /FlateDecode stream; the same input gives the
-// same output.
-func deflate(b []byte) []byte {
+// deflater compresses streams for /FlateDecode; the same input gives the
+// same output. One serves a whole document: a compressor's state is
+// large to allocate and small to reset.
+type deflater struct{ w *zlib.Writer }
+
+func (d *deflater) deflate(b []byte) []byte {
 	var out bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&out, zlib.BestCompression) // the level is valid
-	w.Write(b)
-	w.Close()
+	if d.w == nil {
+		d.w, _ = zlib.NewWriterLevel(&out, zlib.BestCompression) // the level is valid
+	} else {
+		d.w.Reset(&out)
+	}
+	d.w.Write(b)
+	d.w.Close()
 	return out.Bytes()
 }
 
