@@ -265,3 +265,28 @@ func TestRoundEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// The register and awards match a person by the same keyed hash of the
+// identity document, normalised alike: a lower-case check character "x",
+// spaces, or a type in capitals typed on either side is the same person.
+func TestIDHashAgreesWithTheRegister(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, _, _ := dbtest.Tree(t, db)
+		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		dbtest.Must(t, err)
+		mask := func(_, n string) string { return n[:4] + "…" }
+		_, _, err = db.Membership.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
+			IDType: "resident_id", IDNumber: " 23010219900101123x"}, sl, mask)
+		dbtest.Must(t, err)
+		var stored string
+		dbtest.Must(t, db.Reader().QueryRowContext(ctx, `SELECT id_hash FROM people WHERE name = '王芳'`).Scan(&stored))
+		for _, typed := range []string{"23010219900101123X", "23010219900101123x", " 230102 19900101 123x "} {
+			if h := awards.IDHash(sl, "resident_id", typed); h != stored {
+				t.Errorf("awards hash of %q differs from the register's", typed)
+			}
+		}
+		if awards.IDHash(sl, "Resident_ID", "23010219900101123X") != stored {
+			t.Error("the document type's case changes the hash")
+		}
+	})
+}

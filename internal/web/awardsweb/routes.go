@@ -6,8 +6,47 @@ import (
 )
 
 // register declares the routes of this domain, each with its permission.
+// The award office (awards.manage) runs programmes and rounds; a
+// recommending unit's staff (membership.write) nominate; experts
+// (awards.review) review their own assignments; a round and its
+// nominations are read by the office or by its units' staff (signed in,
+// the domain decides); publicity, objections and winners are public.
 func (s *handlers) register(k *web.Server) {
-	k.Handle("GET", "/api/v1/award-programmes", kexie.PermAwardsManage, s.apiProgrammes)
-	k.Handle("GET", "/api/v1/award-rounds/{id}/ranking", kexie.PermAwardsManage, s.apiRanking)
-	k.Handle("GET", "/api/v1/award-rounds/{id}/publicity", kexie.PermPublic, s.apiPublicity)
+	const (
+		manage  = kexie.PermAwardsManage
+		review  = kexie.PermAwardsReview
+		signed  = kexie.PermSignedIn
+		public  = kexie.PermPublic
+		letters = 8 << 20 // an objection carries a scanned letter
+	)
+	k.Handle("GET", "/api/v1/award-programmes", manage, s.apiProgrammes)
+	k.Handle("POST", "/api/v1/award-programmes", manage, s.apiCreateProgramme)
+	k.Handle("GET", "/api/v1/award-programmes/{id}", manage, s.apiProgramme)
+	k.Handle("POST", "/api/v1/award-programmes/{id}/rounds", manage, s.apiCreateRound)
+	k.Handle("GET", "/api/v1/award-programmes/{id}/experts", manage, s.apiExperts)
+	k.Handle("POST", "/api/v1/award-programmes/{id}/experts", manage, s.apiAddExpert)
+	k.Handle("POST", "/api/v1/award-experts/{id}/relations", signed, s.apiRelation)
+	k.Handle("POST", "/api/v1/award-experts/{id}/conflicts", manage, s.apiConflict)
+	k.Handle("GET", "/api/v1/award-rounds", signed, s.apiRounds)
+	k.Handle("GET", "/api/v1/award-rounds/{id}", signed, s.apiRound)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/units", manage, s.apiUnits)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/stage", manage, s.apiAdvance)
+	k.Handle("GET", "/api/v1/award-rounds/{id}/nominations", signed, s.apiNominations)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/nominations", signed, s.apiNominate)
+	k.Handle("GET", "/api/v1/award-nominations/{id}", signed, s.apiNomination)
+	k.Handle("POST", "/api/v1/award-nominations/{id}/check", manage, s.apiCheck)
+	k.Handle("POST", "/api/v1/award-nominations/{id}/panel-votes", manage, s.apiPanelVotes)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/assignment", manage, s.apiAssign)
+	k.Handle("GET", "/api/v1/award-reviews", review, s.apiReviews)
+	k.Handle("GET", "/api/v1/award-reviews/{id}", review, s.apiReview)
+	k.Handle("POST", "/api/v1/award-reviews/{id}/declaration", review, s.apiDeclare)
+	k.Handle("POST", "/api/v1/award-reviews/{id}/recusal", review, s.apiRecuse)
+	k.Handle("POST", "/api/v1/award-reviews/{id}/scores", review, s.apiScore)
+	k.Handle("GET", "/api/v1/award-rounds/{id}/ranking", manage, s.apiRanking)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/decision", manage, s.apiDecide)
+	k.Handle("GET", "/api/v1/award-rounds/{id}/publicity", public, s.apiPublicity)
+	k.HandleWith("POST", "/api/v1/award-rounds/{id}/objections", public, letters, s.apiObject)
+	k.Handle("GET", "/api/v1/award-rounds/{id}/objections", manage, s.apiObjections)
+	k.Handle("POST", "/api/v1/award-objections/{id}/outcome", manage, s.apiOutcome)
+	k.Handle("POST", "/api/v1/award-rounds/{id}/announcement", manage, s.apiAnnounce)
 }
