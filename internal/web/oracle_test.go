@@ -1832,6 +1832,35 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 		}
 		return map[string]any{"unit_code": code, "name": ""}
 	}
+	unitOfRoundForm := func(u *oUser, tg oTarget) any {
+		code := "NOPE"
+		if !tg.missing {
+			code = w.orgs[w.awardRounds[tg.ref].unit].code
+		}
+		return url.Values{"unit_code": {code}, "name": {""}}
+	}
+	// Award pages, as their API counterparts.
+	def("GET /awards", none, nil, nil)
+	def("POST /award-programmes", orgInBody, form("code", ""), nil)
+	def("GET /award-programmes/{id}", awardProgs, nil, nil)
+	def("POST /award-programmes/{id}/rounds", awardProgs, form("year", "1"), nil)
+	def("POST /award-programmes/{id}/experts", awardProgs, form("name", ""), nil)
+	def("GET /award-rounds/{id}", awardRounds, nil, officeOrUnit)
+	def("POST /award-rounds/{id}/stage", awardRounds, nil, nil)
+	destructive("POST /award-rounds/{id}/stage", nil)
+	def("POST /award-rounds/{id}/nominations", awardRounds, unitOfRoundForm, officeOrUnit)
+	def("POST /award-nominations/{id}/check", awardNoms, form("accept", "0", "reason", "r"), nil)
+	def("POST /award-rounds/{id}/assignment", awardRounds, form("seed", "1"), nil)
+	def("POST /award-rounds/{id}/decision", awardRounds, form("resolution", "r"), nil)
+	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
+	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
+	def("GET /my/reviews", none, nil, nil)
+	def("GET /my/reviews/{id}", nothing, nil, nil)
+	def("POST /my/reviews/{id}/declaration", nothing, form("conflict", "0"), nil)
+	def("POST /my/reviews/{id}/scores", nothing, form("score_x", "1"), nil)
+	def("GET /awards/publicity", none, nil, nil)
+	def("GET /award-rounds/{id}/publicity", awardRounds, nil, publicity)
+	def("POST /award-rounds/{id}/objections", awardRounds, form("kind", "individual", "name", "", "text", "t"), publicity)
 	def("GET /api/v1/award-programmes", none, nil, nil)
 	def("POST /api/v1/award-programmes", orgInBody, jsonBody(map[string]any{"code": ""}), nil)
 	def("GET /api/v1/award-programmes/{id}", awardProgs, nil, nil)

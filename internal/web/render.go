@@ -146,8 +146,10 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 	}
 	if rq.User == nil {
 		items[0].Href, items[1].Href = "", "" // the registry is for signed-in users
+		items[4].Href = "/awards/publicity"   // the public lists of awards
 		return items
 	}
+	items[4].Href = "/awards"
 	// Governance: the bodies of the organisation one's role is on, or, for
 	// a member's account, the meetings one sits at.
 	items[2].Href = "/my/meetings"

@@ -19,6 +19,28 @@ func (s *handlers) register(k *web.Server) {
 		public  = kexie.PermPublic
 		letters = 8 << 20 // an objection carries a scanned letter
 	)
+	// Pages.
+	k.Handle("GET", "/awards", signed, s.deskPage)
+	k.Handle("POST", "/award-programmes", manage, s.createProgrammePost)
+	k.Handle("GET", "/award-programmes/{id}", manage, s.programmePage)
+	k.Handle("POST", "/award-programmes/{id}/rounds", manage, s.createRoundPost)
+	k.Handle("POST", "/award-programmes/{id}/experts", manage, s.addExpertPost)
+	k.Handle("GET", "/award-rounds/{id}", signed, s.roundPage)
+	k.Handle("POST", "/award-rounds/{id}/stage", manage, s.advancePost)
+	k.Handle("POST", "/award-rounds/{id}/nominations", signed, s.nominatePost)
+	k.Handle("POST", "/award-nominations/{id}/check", manage, s.checkPost)
+	k.Handle("POST", "/award-rounds/{id}/assignment", manage, s.assignPost)
+	k.Handle("POST", "/award-rounds/{id}/decision", manage, s.decidePost)
+	k.Handle("POST", "/award-objections/{id}/outcome", manage, s.outcomePost)
+	k.Handle("POST", "/award-rounds/{id}/announcement", manage, s.announcePost)
+	k.Handle("GET", "/my/reviews", review, s.reviewsPage)
+	k.Handle("GET", "/my/reviews/{id}", review, s.reviewPage)
+	k.Handle("POST", "/my/reviews/{id}/declaration", review, s.declarePost)
+	k.Handle("POST", "/my/reviews/{id}/scores", review, s.scorePost)
+	k.Handle("GET", "/awards/publicity", public, s.publicListPage)
+	k.Handle("GET", "/award-rounds/{id}/publicity", public, s.publicityPage)
+	k.HandleWith("POST", "/award-rounds/{id}/objections", public, letters, s.objectPost)
+	// JSON API.
 	k.Handle("GET", "/api/v1/award-programmes", manage, s.apiProgrammes)
 	k.Handle("POST", "/api/v1/award-programmes", manage, s.apiCreateProgramme)
 	k.Handle("GET", "/api/v1/award-programmes/{id}", manage, s.apiProgramme)
