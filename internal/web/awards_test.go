@@ -15,6 +15,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
+	"github.com/xuri/excelize/v2"
 )
 
 // awardsWorld is a server on a database whose clock the test moves, with
@@ -428,6 +429,62 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 		r = w.call(t, "public", "GET", round+"/publicity", nil, http.StatusOK, &pub)
 		if pub.Stage != "announced" || len(pub.Winners) != 1 || pub.Winners[0].Name != "张三" || pub.Winners[0].Grade != "second" {
 			t.Fatalf("winners %s", r.body)
+		}
+
+		// The office's files: the nominations and results as XLSX (read
+		// back by a real reader), the certificates as PDF in both languages.
+		x := w.clients["sec"].get(round[len("/api/v1"):] + "/export.xlsx")
+		if x.StatusCode != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("export: %d %s", x.StatusCode, x.Header.Get("Content-Type"))
+		}
+		book, err := excelize.OpenReader(strings.NewReader(x.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := book.GetRows(book.GetSheetName(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 4 || rows[0][2] != "name" {
+			t.Fatalf("export rows %v", rows)
+		}
+		byName := map[string]map[string]string{}
+		for _, row := range rows[1:] {
+			m := map[string]string{}
+			for i, c := range rows[0] {
+				if i < len(row) {
+					m[c] = row[i]
+				}
+			}
+			byName[m["name"]] = m
+		}
+		if z := byName["张三"]; z["result"] != "winner" || z["grade"] != "second" || z["id_masked"] != "230102************" || z["score"] == "" || z["status"] != "accepted" {
+			t.Fatalf("张三 in the export: %v", z)
+		}
+		if l := byName["李四"]; l["result"] != "withdrawn" {
+			t.Fatalf("李四 in the export: %v", l)
+		}
+		if wu := byName["王五"]; wu["status"] != "not_accepted" || wu["check_reason"] != "材料不全" {
+			t.Fatalf("王五 in the export: %v", wu)
+		}
+		if strings.Contains(strings.Join(rows[1], ","), "199001011234") {
+			t.Fatal("the export holds an identity number")
+		}
+		if c := w.clients["staffa1"].get(round[len("/api/v1"):] + "/export.xlsx"); c.StatusCode != http.StatusForbidden {
+			t.Fatalf("a unit exports: %d", c.StatusCode)
+		}
+		pdfResp := w.clients["sec"].get(round[len("/api/v1"):] + "/certificates.pdf")
+		if pdfResp.StatusCode != http.StatusOK {
+			t.Fatalf("certificates: %d %s", pdfResp.StatusCode, pdfResp.body)
+		}
+		text := pdfText(t, pdfResp.body)
+		for _, want := range []string{"荣誉证书", "Certificate of Award", "张三", "哈尔滨工业大学", "二等奖", "Second prize", "中共黑龙江省委组织部", "2025"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the certificate lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, "李四") {
+			t.Error("a certificate for a nominee taken off by an objection")
 		}
 	})
 }

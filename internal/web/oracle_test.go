@@ -1854,6 +1854,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /award-rounds/{id}/decision", awardRounds, form("resolution", "r"), nil)
 	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
 	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
+	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
+	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed
 	def("GET /my/reviews", none, nil, nil)
 	def("GET /my/reviews/{id}", nothing, nil, nil)
 	def("POST /my/reviews/{id}/declaration", nothing, form("conflict", "0"), nil)

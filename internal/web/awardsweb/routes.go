@@ -33,6 +33,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/award-rounds/{id}/decision", manage, s.decidePost)
 	k.Handle("POST", "/award-objections/{id}/outcome", manage, s.outcomePost)
 	k.Handle("POST", "/award-rounds/{id}/announcement", manage, s.announcePost)
+	k.Handle("GET", "/award-rounds/{id}/export.xlsx", manage, s.exportXLSX)
+	k.Handle("GET", "/award-rounds/{id}/certificates.pdf", manage, s.certificates)
 	k.Handle("GET", "/my/reviews", review, s.reviewsPage)
 	k.Handle("GET", "/my/reviews/{id}", review, s.reviewPage)
 	k.Handle("POST", "/my/reviews/{id}/declaration", review, s.declarePost)
