@@ -290,3 +290,76 @@ func TestIDHashAgreesWithTheRegister(t *testing.T) {
 		}
 	})
 }
+
+// A winner is recommended on to a round of the programme's higher
+// programme by its award office, carrying the nominee and the materials
+// (the identity document as sealed: the same mask and hash); a nominee
+// who has not won, a round of another programme, another office, a
+// second recommendation are refused.
+func TestRecommendToHigher(t *testing.T) {
+	clk := &clock{}
+	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return clk.now }}, func(t *testing.T, db *dbtest.DB) {
+		w := setup(t, db, clk, 30, gradesFirstSecond())
+		aw := db.Awards
+		only := []awardrule.Grade{{Code: "only", NameZH: "青年奖"}}
+		higher, err := aw.CreateProgramme(ctx, w.sec, awards.Programme{OrgID: w.a.ID, Code: "NATIONAL", NameZH: "全国青年奖", CycleYears: 2, Grades: only,
+			Eligibility: awardrule.Eligibility{MaxAge: 45}})
+		dbtest.Must(t, err)
+		lower, err := aw.CreateProgramme(ctx, w.sec, awards.Programme{OrgID: w.a.ID, Code: "LOWER", NameZH: "省青年奖", CycleYears: 2, Grades: only,
+			HigherID: higher.ID, Form: []awardrule.Criterion{{Code: "merit", Weight: 1, Max: 10}}})
+		dbtest.Must(t, err)
+		x, err := aw.AddExpert(ctx, w.sec, lower.ID, awards.Expert{UserID: w.expertUsers[1].UserID, Name: "expert2", Employer: "东北林业大学"}, w.sl)
+		dbtest.Must(t, err)
+		_ = x
+		clk.set("2025-03-10")
+		lr, err := aw.CreateRound(ctx, w.sec, lower.ID, awards.Round{Year: 2025, NominateFrom: day("2025-03-01"), NominateTo: day("2025-04-30"), PublicityDays: 5,
+			ExpertsPer: 1, Units: []awards.Unit{{OrgID: w.a1.ID, Quota: 2}}})
+		dbtest.Must(t, err)
+		n, err := aw.Nominate(ctx, w.staffA1, lr.ID, w.a1.ID, w.nominee("张三", "230102199001011234", "1990-01-01", "哈尔滨工业大学"), w.sl)
+		dbtest.Must(t, err)
+		for range 2 {
+			_, err = aw.Advance(ctx, w.sec, lr.ID)
+			dbtest.Must(t, err)
+			if err == nil && n.Status == "submitted" {
+				dbtest.Must(t, aw.FormalCheck(ctx, w.sec, n.ID, true, ""))
+				n.Status = "accepted"
+			}
+		}
+		_, err = aw.Assign(ctx, w.sec, lr.ID, 1)
+		dbtest.Must(t, err)
+		vs, err := aw.MyReviews(ctx, w.expertUsers[1])
+		dbtest.Must(t, err)
+		for _, v := range vs {
+			if v.NominationID == n.ID {
+				dbtest.Must(t, aw.Declare(ctx, w.expertUsers[1], v.ID, false, ""))
+				dbtest.Must(t, aw.Score(ctx, w.expertUsers[1], v.ID, map[string]int64{"merit": 9}))
+			}
+		}
+		_, err = aw.Advance(ctx, w.sec, lr.ID)
+		dbtest.Must(t, err)
+		clk.set("2025-06-01")
+		dbtest.Must(t, aw.Decide(ctx, w.sec, lr.ID, map[int64]string{n.ID: "only"}, "决议"))
+		hr, err := aw.CreateRound(ctx, w.sec, higher.ID, awards.Round{Year: 2025, NominateFrom: day("2025-06-01"), NominateTo: day("2025-06-30"),
+			Units: []awards.Unit{{OrgID: w.a.ID, Quota: 3}}})
+		dbtest.Must(t, err)
+		_, err = aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		wantCode(t, "a proposed winner, not yet announced", err, kexie.CodeConflict)
+		clk.set("2025-06-06")
+		dbtest.Must(t, aw.Announce(ctx, w.sec, lr.ID))
+		_, err = aw.Recommend(ctx, w.sec, n.ID, w.round.ID)
+		wantCode(t, "a round of another programme", err, kexie.CodeInvalid)
+		_, err = aw.Recommend(ctx, w.outsider, n.ID, hr.ID)
+		wantCode(t, "another award office", err, kexie.CodeNotFound)
+		rec, err := aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		dbtest.Must(t, err)
+		if rec.RoundID != hr.ID || rec.UnitID != w.a.ID || rec.IDMasked != n.IDMasked || rec.Achievements != n.Achievements || rec.Name != "张三" || rec.Status != "submitted" {
+			t.Fatalf("recommended %+v", rec)
+		}
+		_, err = aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		wantCode(t, "recommended twice", err, kexie.CodeConflict)
+		// The carried identity is the same person: nominating them again
+		// in the higher round, under another name, is refused.
+		_, err = aw.Nominate(ctx, w.sec, hr.ID, w.a.ID, w.nominee("张叁", "230102199001011234", "1990-01-01", "x"), w.sl)
+		wantCode(t, "the same person again", err, kexie.CodeConflict)
+	})
+}

@@ -1854,6 +1854,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /award-rounds/{id}/decision", awardRounds, form("resolution", "r"), nil)
 	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
 	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
+	def("POST /award-nominations/{id}/recommendation", awardNoms, form("round_id", "0"), nil)
 	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
 	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed
 	def("GET /my/reviews", none, nil, nil)
@@ -1908,6 +1909,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("GET /api/v1/award-rounds/{id}/objections", awardRounds, nil, nil)
 	def("POST /api/v1/award-objections/{id}/outcome", nothing, jsonBody(map[string]any{"upheld": false, "reason": "r"}), nil)
 	def("POST /api/v1/award-rounds/{id}/announcement", awardRounds, jsonBody(map[string]any{}), nil)
+	def("POST /api/v1/award-nominations/{id}/recommendation", awardNoms, jsonBody(map[string]any{"round_id": 0}), nil) // not a winner: 409
 	def("GET /api/v1/audit", none, nil, nil)
 	def("GET /api/v1/me/memberships", none, nil, nil)
 	def("GET /api/v1/members", orgQuery, nil, nil)

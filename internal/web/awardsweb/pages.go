@@ -311,6 +311,8 @@ type roundPage struct {
 	Objections  []awards.Objection
 	CanNominate []awards.Unit
 	Assigned    *awards.AssignResult
+	Higher      []awards.Round // open rounds of the higher programme, for the winners
+	HigherName  string
 }
 
 func (s *handlers) roundPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -359,6 +361,17 @@ func (s *handlers) showRound(w http.ResponseWriter, r *http.Request, rq *web.Req
 		if rd.Stage == "publicity" || rd.Stage == "announced" {
 			if d.Objections, err = s.aw.Objections(r.Context(), rq.Actor(r), id); err != nil {
 				return err
+			}
+		}
+		if rd.Stage == "announced" && p.HigherID != 0 {
+			hs, err := s.aw.Rounds(r.Context(), p.HigherID)
+			if err != nil {
+				return err
+			}
+			for _, h := range hs {
+				if h.Stage == "nomination" {
+					d.Higher = append(d.Higher, h)
+				}
 			}
 		}
 	}
@@ -489,6 +502,26 @@ func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.
 		return err
 	}
 	return redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
+}
+
+// recommendPost carries a winner on to a round of the higher programme.
+func (s *handlers) recommendPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	to, err := strconv.ParseInt(r.PostForm.Get("round_id"), 10, 64)
+	if err != nil {
+		return invalidForm()
+	}
+	n, err := s.aw.Recommend(r.Context(), rq.Actor(r), id, to)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_recommended")
 }
 
 // ---- the expert's reviews ----

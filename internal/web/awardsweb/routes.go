@@ -33,6 +33,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/award-rounds/{id}/decision", manage, s.decidePost)
 	k.Handle("POST", "/award-objections/{id}/outcome", manage, s.outcomePost)
 	k.Handle("POST", "/award-rounds/{id}/announcement", manage, s.announcePost)
+	k.Handle("POST", "/award-nominations/{id}/recommendation", manage, s.recommendPost)
 	k.Handle("GET", "/award-rounds/{id}/export.xlsx", manage, s.exportXLSX)
 	k.Handle("GET", "/award-rounds/{id}/certificates.pdf", manage, s.certificates)
 	k.Handle("GET", "/my/reviews", review, s.reviewsPage)
@@ -73,4 +74,5 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/api/v1/award-rounds/{id}/objections", manage, s.apiObjections)
 	k.Handle("POST", "/api/v1/award-objections/{id}/outcome", manage, s.apiOutcome)
 	k.Handle("POST", "/api/v1/award-rounds/{id}/announcement", manage, s.apiAnnounce)
+	k.Handle("POST", "/api/v1/award-nominations/{id}/recommendation", manage, s.apiRecommend)
 }

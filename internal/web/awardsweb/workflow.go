@@ -405,3 +405,23 @@ func (s *handlers) apiAnnounce(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	return web.WriteJSON(w, http.StatusOK, p)
 }
+
+// apiRecommend carries a winner on to a round of the higher programme:
+// {"round_id"} → 201 the new nomination there.
+func (s *handlers) apiRecommend(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		RoundID int64 `json:"round_id"`
+	}
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	n, err := s.aw.Recommend(r.Context(), rq.Actor(r), id, in.RoundID)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusCreated, n)
+}
