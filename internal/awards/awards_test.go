@@ -2,6 +2,8 @@ package awards_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -361,5 +363,88 @@ func TestRecommendToHigher(t *testing.T) {
 		// in the higher round, under another name, is refused.
 		_, err = aw.Nominate(ctx, w.sec, hr.ID, w.a.ID, w.nominee("张叁", "230102199001011234", "1990-01-01", "x"), w.sl)
 		wantCode(t, "the same person again", err, kexie.CodeConflict)
+	})
+}
+
+// The assignment evaluates the conflict rule in Go over the round's rows;
+// the ranking and the scoring ask conflictSQL. On random data — shared
+// employers, the expert's organisation as unit or as the nominee's
+// employer, the nominee themself, relations for life and within or
+// outside the window, pinned, declared and waived conflicts — both give
+// the same pairs.
+func TestConflictPairsAgreeWithSQL(t *testing.T) {
+	clk := &clock{}
+	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return clk.now }}, func(t *testing.T, db *dbtest.DB) {
+		w := setup(t, db, clk, 30, gradesFirstSecond())
+		aw := db.Awards
+		rng := rand.New(rand.NewPCG(7, 11))
+		employers := []string{"甲大学", "乙研究所", "丙公司", ""}
+		orgs := []int64{0, w.a1.ID, w.b.ID}
+		idOf := func(i int) string { return fmt.Sprintf("2301021990%02d%02d%04d", i%12+1, i%28+1, i) }
+		var experts []awards.Expert
+		for i := range 8 {
+			x := awards.Expert{Name: fmt.Sprintf("专家%d", i), Employer: employers[rng.IntN(len(employers))], OrgID: orgs[rng.IntN(len(orgs))]}
+			if i%4 == 0 {
+				x.IDNumber = idOf(100 + rng.IntN(3)) // the same person as a nominee, sometimes
+			}
+			e, err := aw.AddExpert(ctx, w.sec, w.prog.ID, x, w.sl)
+			dbtest.Must(t, err)
+			experts = append(experts, e)
+		}
+		experts = append(experts, w.experts...)
+		clk.set("2025-03-10")
+		var noms []awards.Nomination
+		for i := range 12 {
+			unit := []int64{w.a1.ID, w.b.ID}[i%2]
+			staff := []kexie.Actor{w.staffA1, w.staffB}[i%2]
+			n := w.nominee(fmt.Sprintf("候选人%d", i), idOf(100+i), "1990-01-01", employers[rng.IntN(len(employers))])
+			n.EmployerOrg = orgs[rng.IntN(len(orgs))]
+			if i >= 6 {
+				// Over the quota of 3: nominated by the office for the unit.
+				staff = w.sec
+			}
+			x, err := aw.Nominate(ctx, staff, w.round.ID, unit, n, w.sl)
+			if kexie.ErrorCode(err) == kexie.CodeConflict {
+				dbtest.Must(t, aw.SetUnits(ctx, w.sec, w.round.ID, []awards.Unit{{OrgID: w.a1.ID, Quota: 20}, {OrgID: w.b.ID, Quota: 20}}))
+				x, err = aw.Nominate(ctx, staff, w.round.ID, unit, n, w.sl)
+			}
+			dbtest.Must(t, err)
+			noms = append(noms, x)
+		}
+		for _, x := range experts[:8] {
+			for range 3 {
+				kind := []string{"advisor", "family", "coauthor", "collaborator"}[rng.IntN(4)]
+				dbtest.Must(t, aw.AddRelation(ctx, w.sec, x.ID, awards.Relation{IDNumber: idOf(100 + rng.IntN(12)), Kind: kind, Year: []int{2010, 2020, 2024, 2025}[rng.IntN(4)]}, w.sl))
+			}
+		}
+		_, err := aw.Advance(ctx, w.sec, w.round.ID)
+		dbtest.Must(t, err)
+		for _, n := range noms {
+			dbtest.Must(t, aw.FormalCheck(ctx, w.sec, n.ID, true, ""))
+		}
+		for range 20 {
+			x, n := experts[rng.IntN(8)], noms[rng.IntN(len(noms))]
+			mode := []string{"pinned", "waived"}[rng.IntN(2)]
+			if err := aw.SetConflict(ctx, w.sec, x.ID, n.ID, mode, "理由"); err != nil && kexie.ErrorCode(err) != kexie.CodeConflict {
+				t.Fatal(err) // waiving the expert's own nomination is refused
+			}
+		}
+		goPairs, err := awards.ConflictPairsGo(ctx, db.DB, w.round.ID)
+		dbtest.Must(t, err)
+		sqlPairs, err := awards.ConflictPairsSQL(ctx, db.DB, w.round.ID)
+		dbtest.Must(t, err)
+		if len(sqlPairs) == 0 || len(sqlPairs) == len(noms)*len(experts) {
+			t.Fatalf("the data makes %d of %d pairs conflicted: not a test", len(sqlPairs), len(noms)*len(experts))
+		}
+		for k := range sqlPairs {
+			if !goPairs[k] {
+				t.Errorf("pair %v: conflicted by SQL, not by Go", k)
+			}
+		}
+		for k := range goPairs {
+			if !sqlPairs[k] {
+				t.Errorf("pair %v: conflicted by Go, not by SQL", k)
+			}
+		}
 	})
 }
