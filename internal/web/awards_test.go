@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +216,30 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 			t.Fatalf("the nomination shows the identity number: %s", r.body)
 		}
 		w.call(t, "staffa1", "POST", round+"/nominations", nominee("A1", "李四", "230102199002021234", "中科院"), http.StatusCreated, &n2)
+		// Attachments: PDF files, by the unit.
+		pdfFile := base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"))
+		var att struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+			Size int    `json:"size"`
+		}
+		w.call(t, "staffa1", "POST", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), map[string]any{"name": "张三的论文.pdf", "content": pdfFile},
+			http.StatusCreated, &att)
+		w.call(t, "staffa1", "POST", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), map[string]any{"name": "x.exe",
+			"content": base64.StdEncoding.EncodeToString([]byte("MZ..."))}, http.StatusBadRequest, nil)
+		w.call(t, "staffb", "POST", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), map[string]any{"name": "x.pdf", "content": pdfFile},
+			http.StatusNotFound, nil)
+		var atts struct {
+			Attachments []struct {
+				ID   int64  `json:"id"`
+				Name string `json:"name"`
+			} `json:"attachments"`
+		}
+		w.call(t, "staffa1", "GET", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), nil, http.StatusOK, &atts)
+		if len(atts.Attachments) != 1 || atts.Attachments[0].Name != "张三的论文.pdf" || att.Size == 0 {
+			t.Fatalf("the unit's attachments %+v", atts)
+		}
+		w.call(t, "staffb", "GET", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), nil, http.StatusNotFound, nil)
 		w.call(t, "staffa1", "POST", round+"/nominations", nominee("A1", "赵六", "230102199004041234", "x"), http.StatusConflict, nil) // quota
 		w.call(t, "staffb", "POST", round+"/nominations", nominee("A1", "赵六", "230102199004041234", "x"), http.StatusNotFound, nil)  // not B's unit
 		w.call(t, "staffb", "POST", round+"/nominations", nominee("B", "老人", "230102198512311234", "x"), http.StatusBadRequest, nil) // 40 on 31 Dec
@@ -295,8 +321,17 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 				w.call(t, []string{"expert2", "expert3", "expert1"}[i], "GET", path, nil, http.StatusNotFound, nil)
 				w.call(t, "sec", "GET", path, nil, http.StatusForbidden, nil)
 				w.call(t, name, "POST", path+"/scores", map[string]any{"scores": map[string]int64{"innovation": 9, "impact": 9}}, http.StatusConflict, nil)
+				attPath := fmt.Sprintf("/api/v1/award-nominations/%d/attachments", v.NominationID)
+				w.call(t, name, "GET", attPath, nil, http.StatusNotFound, nil) // not before the declaration
 				var after reviewJSON
 				sent = append(sent, w.call(t, name, "POST", path+"/declaration", map[string]any{"conflict": false}, http.StatusOK, &after).body)
+				sent = append(sent, w.call(t, name, "GET", attPath, nil, http.StatusOK, nil).body)
+				if v.NominationID == n1.ID {
+					f := w.clients[name].get(fmt.Sprintf("/award-attachments/%d", att.ID))
+					if f.StatusCode != http.StatusOK || !strings.HasPrefix(f.body, "%PDF-") || strings.Contains(f.Header.Get("Content-Disposition"), url.PathEscape("张三")) {
+						t.Fatalf("the expert's download: %d %q", f.StatusCode, f.Header.Get("Content-Disposition"))
+					}
+				}
 				if after.Achievements == "" || after.Name != "" {
 					t.Fatalf("after the declaration, anonymously: %+v", after)
 				}
@@ -310,6 +345,13 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 					t.Fatalf("scores %+v", after)
 				}
 				sent = append(sent, w.call(t, name, "GET", path, nil, http.StatusOK, nil).body)
+			}
+			if name == "expert1" {
+				// Not assigned to 张三 (same employer): neither his files' list nor a file.
+				w.call(t, name, "GET", fmt.Sprintf("/api/v1/award-nominations/%d/attachments", n1.ID), nil, http.StatusNotFound, nil)
+				if f := w.clients[name].get(fmt.Sprintf("/award-attachments/%d", att.ID)); f.StatusCode != http.StatusNotFound {
+					t.Fatalf("a conflicted expert downloads: %d", f.StatusCode)
+				}
 			}
 			// An expert sees no nomination, round or ranking.
 			w.call(t, name, "GET", fmt.Sprintf("/api/v1/award-nominations/%d", n2.ID), nil, http.StatusNotFound, nil)

@@ -137,9 +137,9 @@ type oEntry struct {
 // linked to an account). Rounds are in nomination but for the first, in
 // publicity.
 type oAwardRound struct {
-	id, programme, nomination, expert int64
-	org, unit                         int
-	public                            bool
+	id, programme, nomination, expert, attachment int64
+	org, unit                                     int
+	public                                        bool
 }
 
 type oToken struct {
@@ -374,7 +374,9 @@ func oracleSetupAwards(t *testing.T, w *oracleWorld, rng *rand.Rand) {
 		must(err)
 		x, err := aw.AddExpert(ctx, w.e.setup, p.ID, awards.Expert{Name: "专家", Employer: "另一大学"}, nil)
 		must(err)
-		ar := oAwardRound{id: r.ID, programme: p.ID, nomination: n.ID, expert: x.ID, org: org, unit: unit, public: i == 0}
+		att, err := aw.Attach(ctx, w.e.setup, n.ID, "材料.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+		must(err)
+		ar := oAwardRound{id: r.ID, programme: p.ID, nomination: n.ID, expert: x.ID, attachment: att.ID, org: org, unit: unit, public: i == 0}
 		if ar.public {
 			must(aw.FormalCheck(ctx, w.e.setup, n.ID, true, ""))
 			for range 3 {
@@ -1789,6 +1791,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	awardProgs := list("award programme", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].programme, w.awardRounds[i].org })
 	awardNoms := list("award nomination", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].nomination, w.awardRounds[i].org })
 	awardExperts := list("award expert", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].expert, w.awardRounds[i].org })
+	awardAttachments := list("award attachment", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].attachment, w.awardRounds[i].org })
 	nothing := list("nothing", 0, nil)
 	// officeOrUnit: the award office of the round (or nomination) tg.ref,
 	// or the staff of its recommending unit.
@@ -1855,6 +1858,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
 	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
 	def("POST /award-nominations/{id}/recommendation", awardNoms, form("round_id", "0"), nil)
+	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit) // not multipart: 400
+	def("GET /award-attachments/{id}", awardAttachments, nil, officeOrUnit)
 	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
 	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed
 	def("GET /my/reviews", none, nil, nil)
@@ -1909,7 +1914,9 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("GET /api/v1/award-rounds/{id}/objections", awardRounds, nil, nil)
 	def("POST /api/v1/award-objections/{id}/outcome", nothing, jsonBody(map[string]any{"upheld": false, "reason": "r"}), nil)
 	def("POST /api/v1/award-rounds/{id}/announcement", awardRounds, jsonBody(map[string]any{}), nil)
-	def("POST /api/v1/award-nominations/{id}/recommendation", awardNoms, jsonBody(map[string]any{"round_id": 0}), nil) // not a winner: 409
+	def("POST /api/v1/award-nominations/{id}/recommendation", awardNoms, jsonBody(map[string]any{"round_id": 0}), nil)                        // not a winner: 409
+	def("POST /api/v1/award-nominations/{id}/attachments", awardNoms, jsonBody(map[string]any{"name": "x.pdf", "content": ""}), officeOrUnit) // not a PDF: 400
+	def("GET /api/v1/award-nominations/{id}/attachments", awardNoms, nil, officeOrUnit)
 	def("GET /api/v1/audit", none, nil, nil)
 	def("GET /api/v1/me/memberships", none, nil, nil)
 	def("GET /api/v1/members", orgQuery, nil, nil)

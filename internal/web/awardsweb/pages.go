@@ -312,7 +312,7 @@ type roundPage struct {
 	CanNominate []awards.Unit
 	Assigned    *awards.AssignResult
 	Higher      []awards.Round // open rounds of the higher programme, for the winners
-	HigherName  string
+	Attachments map[int64][]awards.Attachment
 }
 
 func (s *handlers) roundPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -340,6 +340,12 @@ func (s *handlers) showRound(w http.ResponseWriter, r *http.Request, rq *web.Req
 	page := web.PageParam(r)
 	d.Nominations = ns[min((page-1)*perPage, len(ns)):min(page*perPage, len(ns))]
 	d.Prev, d.Next = web.PageLinks(r, page, page*perPage < len(ns))
+	d.Attachments = map[int64][]awards.Attachment{}
+	for _, n := range d.Nominations {
+		if d.Attachments[n.ID], err = s.aw.Attachments(r.Context(), rq.Actor(r), n.ID); err != nil {
+			return err
+		}
+	}
 	if rd.Stage == "nomination" {
 		for _, u := range rd.Units {
 			if u.Used < u.Quota {
@@ -504,6 +510,53 @@ func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.
 	return redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
 }
 
+// attachPost adds a PDF to a nomination from the round page's form.
+func (s *handlers) attachPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return invalidForm()
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return kexie.Errorf(kexie.CodeInvalid, "err.award_attachment_pdf", "an attachment is a PDF file")
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, awards.MaxAttachment+1))
+	if err != nil {
+		return invalidForm()
+	}
+	if _, err := s.aw.Attach(r.Context(), rq.Actor(r), id, hdr.Filename, b); err != nil {
+		return err
+	}
+	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_attached")
+}
+
+// attachmentFile sends an attachment to whoever may read the
+// nomination's materials.
+func (s *handlers) attachmentFile(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	a, b, err := s.aw.AttachmentFile(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(b)
+	return err
+}
+
 // recommendPost carries a winner on to a round of the higher programme.
 func (s *handlers) recommendPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	id, err := web.PathID(r)
@@ -543,9 +596,10 @@ type criterionView struct {
 }
 
 type reviewPage struct {
-	V        awards.Review
-	Criteria []criterionView
-	Open     bool
+	V           awards.Review
+	Criteria    []criterionView
+	Open        bool
+	Attachments []awards.Attachment
 }
 
 func (s *handlers) reviewPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -558,6 +612,11 @@ func (s *handlers) reviewPage(w http.ResponseWriter, r *http.Request, rq *web.Re
 		return err
 	}
 	d := reviewPage{V: v, Open: v.Status == "declared" || v.Status == "scored"}
+	if d.Open {
+		if d.Attachments, err = s.aw.Attachments(r.Context(), rq.Actor(r), v.NominationID); err != nil {
+			return err
+		}
+	}
 	for _, c := range v.Form {
 		cv := criterionView{Criterion: c, Name: named(rq.L.Lang, c.NameZH, c.NameEN)}
 		if cv.Name == "" {

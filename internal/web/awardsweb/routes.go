@@ -17,7 +17,8 @@ func (s *handlers) register(k *web.Server) {
 		review  = kexie.PermAwardsReview
 		signed  = kexie.PermSignedIn
 		public  = kexie.PermPublic
-		letters = 8 << 20 // an objection carries a scanned letter
+		letters = 8 << 20  // an objection carries a scanned letter
+		files   = 15 << 20 // a nomination's PDF attachment (base64 in the API)
 	)
 	// Pages.
 	k.Handle("GET", "/awards", signed, s.deskPage)
@@ -34,6 +35,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/award-objections/{id}/outcome", manage, s.outcomePost)
 	k.Handle("POST", "/award-rounds/{id}/announcement", manage, s.announcePost)
 	k.Handle("POST", "/award-nominations/{id}/recommendation", manage, s.recommendPost)
+	k.HandleWith("POST", "/award-nominations/{id}/attachments", signed, files, s.attachPost)
+	k.Handle("GET", "/award-attachments/{id}", signed, s.attachmentFile)
 	k.Handle("GET", "/award-rounds/{id}/export.xlsx", manage, s.exportXLSX)
 	k.Handle("GET", "/award-rounds/{id}/certificates.pdf", manage, s.certificates)
 	k.Handle("GET", "/my/reviews", review, s.reviewsPage)
@@ -75,4 +78,6 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/api/v1/award-objections/{id}/outcome", manage, s.apiOutcome)
 	k.Handle("POST", "/api/v1/award-rounds/{id}/announcement", manage, s.apiAnnounce)
 	k.Handle("POST", "/api/v1/award-nominations/{id}/recommendation", manage, s.apiRecommend)
+	k.HandleWith("POST", "/api/v1/award-nominations/{id}/attachments", signed, files, s.apiAttach)
+	k.Handle("GET", "/api/v1/award-nominations/{id}/attachments", signed, s.apiAttachments)
 }

@@ -425,3 +425,42 @@ func (s *handlers) apiRecommend(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	return web.WriteJSON(w, http.StatusCreated, n)
 }
+
+// apiAttach adds a PDF to a nomination: {"name", "content" (base64)} →
+// 201 {id, nomination_id, name, size}.
+func (s *handlers) apiAttach(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name    string `json:"name"`
+		Content string `json:"content"`
+	}
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	b, err := base64.StdEncoding.DecodeString(in.Content)
+	if err != nil {
+		return kexie.Errorf(kexie.CodeInvalid, "err.award_attachment_pdf", "an attachment is a PDF file")
+	}
+	a, err := s.aw.Attach(r.Context(), rq.Actor(r), id, in.Name, b)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusCreated, a)
+}
+
+// apiAttachments lists a nomination's attachments for whoever may read
+// its materials.
+func (s *handlers) apiAttachments(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	as, err := s.aw.Attachments(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"attachments": as})
+}
