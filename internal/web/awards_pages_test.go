@@ -68,6 +68,12 @@ func TestAwardsPages(t *testing.T) {
 			"publicity_days": {"7"}, "experts_per": {"2"}, "hide_nominee": {"1"}, "units": {"A1 1\nB 1"}}, http.StatusSeeOther)
 		round := "/award-rounds/" + idIn.FindStringSubmatch(r.Header.Get("Location"))[1]
 
+		// The office changes the quotas while nominations are open.
+		w.form(t, "sec", round+"/units", url.Values{"units": {"A1 1\nB 2"}}, http.StatusSeeOther)
+		if body := w.page(t, "staffb", round, http.StatusOK); !strings.Contains(body, "<td>2</td>") {
+			t.Fatalf("B's quota after the change: %s", body)
+		}
+		w.form(t, "sec", round+"/units", url.Values{"units": {"NOPE 1"}}, http.StatusBadRequest)
 		// The unit's page: its own quota, the form; a nomination; the quota used.
 		body = w.page(t, "staffa1", round, http.StatusOK)
 		if !strings.Contains(body, "nominate-form") || strings.Contains(body, ">B<") {
@@ -103,6 +109,25 @@ func TestAwardsPages(t *testing.T) {
 		w.form(t, "sec", round+"/stage", nil, http.StatusSeeOther)
 		if body = w.form(t, "sec", round+"/assignment", url.Values{"seed": {"3"}}, http.StatusOK).body; !strings.Contains(body, "assign-result") {
 			t.Fatalf("assignment: %s", body)
+		}
+
+		// A conflict pinned by the office, with its reason; the panel's votes.
+		body = w.page(t, "sec", round, http.StatusOK)
+		// expert1 and 张三 share an employer: pinning holds no assignment up.
+		ex := regexp.MustCompile(`<option value="(\d+)">专家expert1 · `).FindStringSubmatch(body)
+		nm := regexp.MustCompile(`<option value="(\d+)">张三 · `).FindStringSubmatch(body)
+		if ex == nil || nm == nil {
+			t.Fatalf("no conflict form: %s", body)
+		}
+		w.form(t, "sec", round+"/conflicts", url.Values{"expert_id": {ex[1]}, "nomination_id": {nm[1]}, "mode": {"pinned"}, "reason": {""}}, http.StatusBadRequest)
+		w.form(t, "sec", round+"/conflicts", url.Values{"expert_id": {ex[1]}, "nomination_id": {nm[1]}, "mode": {"pinned"}, "reason": {"同一课题组"}}, http.StatusSeeOther)
+		vf := regexp.MustCompile(`id="votes-(\d+)"`).FindStringSubmatch(body)
+		if vf == nil {
+			t.Fatalf("no panel votes form: %s", body)
+		}
+		w.form(t, "sec", "/award-nominations/"+vf[1]+"/panel-votes", url.Values{"votes": {"5"}}, http.StatusSeeOther)
+		if body := w.page(t, "sec", round, http.StatusOK); !strings.Contains(body, `value="5" style`) {
+			t.Fatal("the panel's votes are not shown")
 		}
 
 		// The experts: declaration first, then the materials without the

@@ -1858,7 +1858,11 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
 	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
 	def("POST /award-nominations/{id}/recommendation", awardNoms, form("round_id", "0"), nil)
-	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit) // not multipart: 400
+	def("POST /award-rounds/{id}/units", awardRounds, form("units", "NOPE 1"), nil)                       // unknown unit: 400
+	def("POST /award-rounds/{id}/conflicts", awardRounds, form("mode", "nope", "reason", "r"), nil)       // 400
+	def("POST /award-nominations/{id}/panel-votes", awardNoms, form("votes", "1"), nil)                   // stage: 409
+	def("POST /award-programmes/{id}/relations", awardProgs, form("kind", "nope", "id_number", "1"), nil) // 400
+	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit)                      // not multipart: 400
 	def("GET /award-attachments/{id}", awardAttachments, nil, officeOrUnit)
 	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
 	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed

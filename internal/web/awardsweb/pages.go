@@ -313,6 +313,8 @@ type roundPage struct {
 	Assigned    *awards.AssignResult
 	Higher      []awards.Round // open rounds of the higher programme, for the winners
 	Attachments map[int64][]awards.Attachment
+	Experts     []awards.Expert
+	UnitsText   string
 }
 
 func (s *handlers) roundPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -354,6 +356,14 @@ func (s *handlers) showRound(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 	}
 	if manage {
+		for _, u := range rd.Units {
+			d.UnitsText += fmt.Sprintf("%s %d\n", u.Code, u.Quota)
+		}
+		if rd.Stage == "review" || rd.Stage == "check" {
+			if d.Experts, err = s.aw.Experts(r.Context(), rq.Actor(r), p.ID); err != nil {
+				return err
+			}
+		}
 		if rd.Stage == "review" || rd.Stage == "decision" {
 			list, ties, err := s.aw.Ranking(r.Context(), rq.Actor(r), id)
 			if err != nil {
@@ -508,6 +518,84 @@ func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.
 		return err
 	}
 	return redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
+}
+
+// unitsPost replaces a round's units and quotas from the round page.
+func (s *handlers) unitsPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	rd, _, err := s.managedRound(r, rq)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	us, err := s.parseUnits(r, r.PostForm.Get("units"))
+	if err != nil {
+		return err
+	}
+	if err := s.aw.SetUnits(r.Context(), rq.Actor(r), rd.ID, us); err != nil {
+		return err
+	}
+	return redirect(w, r, s.roundPath(rd.ID), "flash.award_units")
+}
+
+// conflictPost pins or waives a conflict of an expert of the round's
+// programme with one of its nominations.
+func (s *handlers) conflictPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	rd, _, err := s.managedRound(r, rq)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	x, _ := strconv.ParseInt(r.PostForm.Get("expert_id"), 10, 64)
+	n, _ := strconv.ParseInt(r.PostForm.Get("nomination_id"), 10, 64)
+	if err := s.aw.SetConflict(r.Context(), rq.Actor(r), x, n, r.PostForm.Get("mode"), r.PostForm.Get("reason")); err != nil {
+		return err
+	}
+	return redirect(w, r, s.roundPath(rd.ID), "flash.award_conflict")
+}
+
+// votesPost records the panel's yes votes for a nomination.
+func (s *handlers) votesPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	votes, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("votes")))
+	if err != nil {
+		return kexie.Errorf(kexie.CodeInvalid, "err.award_votes", "votes out of range")
+	}
+	if err := s.aw.SetPanelVotes(r.Context(), rq.Actor(r), id, votes); err != nil {
+		return err
+	}
+	n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_votes")
+}
+
+// relationPost imports a relation of an expert of the programme.
+func (s *handlers) relationPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	p, err := web.LoadByID(r, rq, kexie.PermAwardsManage, s.aw.Programme)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	f := r.PostForm
+	x, _ := strconv.ParseInt(f.Get("expert_id"), 10, 64)
+	rel := awards.Relation{IDNumber: strings.TrimSpace(f.Get("id_number")), Kind: f.Get("kind"), Year: atoi(f.Get("year"))}
+	if err := s.aw.AddRelation(r.Context(), rq.Actor(r), x, rel, s.Config().Sealer); err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_relation")
 }
 
 // attachPost adds a PDF to a nomination from the round page's form.
