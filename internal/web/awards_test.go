@@ -473,6 +473,20 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 			t.Fatalf("winners %s", r.body)
 		}
 
+		// Public objections are bounded per address: 20 an hour (those
+		// above were made before the clock moved; the limiter counts
+		// requests, refused ones too).
+		limited := false
+		for range 25 {
+			if w.clients["public"].api("POST", round+"/objections", "", obj(n1.ID, "某人", "230102198001011235", "x", false)).StatusCode == http.StatusTooManyRequests {
+				limited = true
+				break
+			}
+		}
+		if !limited {
+			t.Fatal("no limit on public objections")
+		}
+
 		// The office's files: the nominations and results as XLSX (read
 		// back by a real reader), the certificates as PDF in both languages.
 		x := w.clients["sec"].get(round[len("/api/v1"):] + "/export.xlsx")

@@ -9,7 +9,9 @@ package awardsweb
 
 import (
 	"embed"
+	"time"
 
+	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/awards"
 	"github.com/kexie/kexie/internal/registry"
 	"github.com/kexie/kexie/internal/web"
@@ -24,12 +26,14 @@ type handlers struct {
 	*web.Server
 	reg *registry.Service
 	aw  *awards.Service
+	// objectLimit bounds public objections per client address.
+	objectLimit *auth.Limiter
 }
 
 // Register adds this domain's routes to a server.
 func Register(reg *registry.Service, aw *awards.Service) web.Domain {
 	return web.Mount(assets, func(k *web.Server) {
-		h := &handlers{Server: k, reg: reg, aw: aw}
+		h := &handlers{Server: k, reg: reg, aw: aw, objectLimit: auth.NewLimiter(20, time.Hour, nil)}
 		h.register(k)
 	})
 }

@@ -824,6 +824,9 @@ func (s *handlers) objectPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if _, err := s.aw.PublicityOf(r.Context(), id); err != nil {
 		return err
 	}
+	if !s.objectLimit.Take("o:" + rq.Addr) {
+		return kexie.ErrRateLimited
+	}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if err := r.ParseForm(); err != nil {
 			return invalidForm()

@@ -337,6 +337,9 @@ func (s *handlers) apiObject(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if _, err := s.aw.PublicityOf(r.Context(), id); err != nil {
 		return err
 	}
+	if !s.objectLimit.Take("o:" + rq.Addr) {
+		return kexie.ErrRateLimited
+	}
 	var in objectionIn
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
