@@ -213,5 +213,18 @@ func BenchmarkAssign(b *testing.B) {
 		if lo, hi := slices.Min(a.Loads), slices.Max(a.Loads); hi-lo > 1 {
 			b.Fatalf("loads %v", a.Loads)
 		}
+		if len(a.Infeasible) != 0 {
+			b.Fatalf("infeasible %v", a.Infeasible)
+		}
+		for i, es := range a.Experts {
+			if len(es) != 3 {
+				b.Fatalf("nomination %d has %d experts", i, len(es))
+			}
+			for _, e := range es {
+				if bad[i][e] {
+					b.Fatalf("nomination %d given expert %d in conflict", i, e)
+				}
+			}
+		}
 	}
 }

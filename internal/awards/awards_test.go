@@ -2,6 +2,8 @@ package awards_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -261,6 +263,187 @@ func TestRoundEndToEnd(t *testing.T) {
 			"award.decide", "award.objection", "award.objection.upheld", "award.announce"} {
 			if !seen[a] {
 				t.Errorf("no audit entry %s", a)
+			}
+		}
+	})
+}
+
+// The register and awards match a person by the same keyed hash of the
+// identity document, normalised alike: a lower-case check character "x",
+// spaces, or a type in capitals typed on either side is the same person.
+func TestIDHashAgreesWithTheRegister(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, _, _ := dbtest.Tree(t, db)
+		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		dbtest.Must(t, err)
+		mask := func(_, n string) string { return n[:4] + "…" }
+		_, _, err = db.Membership.Apply(ctx, dbtest.Admin, a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female", Phone: "13800000000",
+			IDType: "resident_id", IDNumber: " 23010219900101123x"}, sl, mask)
+		dbtest.Must(t, err)
+		var stored string
+		dbtest.Must(t, db.Reader().QueryRowContext(ctx, `SELECT id_hash FROM people WHERE name = '王芳'`).Scan(&stored))
+		for _, typed := range []string{"23010219900101123X", "23010219900101123x", " 230102 19900101 123x "} {
+			if h := awards.IDHash(sl, "resident_id", typed); h != stored {
+				t.Errorf("awards hash of %q differs from the register's", typed)
+			}
+		}
+		if awards.IDHash(sl, "Resident_ID", "23010219900101123X") != stored {
+			t.Error("the document type's case changes the hash")
+		}
+	})
+}
+
+// A winner is recommended on to a round of the programme's higher
+// programme by its award office, carrying the nominee and the materials
+// (the identity document as sealed: the same mask and hash); a nominee
+// who has not won, a round of another programme, another office, a
+// second recommendation are refused.
+func TestRecommendToHigher(t *testing.T) {
+	clk := &clock{}
+	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return clk.now }}, func(t *testing.T, db *dbtest.DB) {
+		w := setup(t, db, clk, 30, gradesFirstSecond())
+		aw := db.Awards
+		only := []awardrule.Grade{{Code: "only", NameZH: "青年奖"}}
+		higher, err := aw.CreateProgramme(ctx, w.sec, awards.Programme{OrgID: w.a.ID, Code: "NATIONAL", NameZH: "全国青年奖", CycleYears: 2, Grades: only,
+			Eligibility: awardrule.Eligibility{MaxAge: 45}})
+		dbtest.Must(t, err)
+		lower, err := aw.CreateProgramme(ctx, w.sec, awards.Programme{OrgID: w.a.ID, Code: "LOWER", NameZH: "省青年奖", CycleYears: 2, Grades: only,
+			HigherID: higher.ID, Form: []awardrule.Criterion{{Code: "merit", Weight: 1, Max: 10}}})
+		dbtest.Must(t, err)
+		x, err := aw.AddExpert(ctx, w.sec, lower.ID, awards.Expert{UserID: w.expertUsers[1].UserID, Name: "expert2", Employer: "东北林业大学"}, w.sl)
+		dbtest.Must(t, err)
+		_ = x
+		clk.set("2025-03-10")
+		lr, err := aw.CreateRound(ctx, w.sec, lower.ID, awards.Round{Year: 2025, NominateFrom: day("2025-03-01"), NominateTo: day("2025-04-30"), PublicityDays: 5,
+			ExpertsPer: 1, Units: []awards.Unit{{OrgID: w.a1.ID, Quota: 2}}})
+		dbtest.Must(t, err)
+		n, err := aw.Nominate(ctx, w.staffA1, lr.ID, w.a1.ID, w.nominee("张三", "230102199001011234", "1990-01-01", "哈尔滨工业大学"), w.sl)
+		dbtest.Must(t, err)
+		for range 2 {
+			_, err = aw.Advance(ctx, w.sec, lr.ID)
+			dbtest.Must(t, err)
+			if err == nil && n.Status == "submitted" {
+				dbtest.Must(t, aw.FormalCheck(ctx, w.sec, n.ID, true, ""))
+				n.Status = "accepted"
+			}
+		}
+		_, err = aw.Assign(ctx, w.sec, lr.ID, 1)
+		dbtest.Must(t, err)
+		vs, err := aw.MyReviews(ctx, w.expertUsers[1])
+		dbtest.Must(t, err)
+		for _, v := range vs {
+			if v.NominationID == n.ID {
+				dbtest.Must(t, aw.Declare(ctx, w.expertUsers[1], v.ID, false, ""))
+				dbtest.Must(t, aw.Score(ctx, w.expertUsers[1], v.ID, map[string]int64{"merit": 9}))
+			}
+		}
+		_, err = aw.Advance(ctx, w.sec, lr.ID)
+		dbtest.Must(t, err)
+		clk.set("2025-06-01")
+		dbtest.Must(t, aw.Decide(ctx, w.sec, lr.ID, map[int64]string{n.ID: "only"}, "决议"))
+		hr, err := aw.CreateRound(ctx, w.sec, higher.ID, awards.Round{Year: 2025, NominateFrom: day("2025-06-01"), NominateTo: day("2025-06-30"),
+			Units: []awards.Unit{{OrgID: w.a.ID, Quota: 3}}})
+		dbtest.Must(t, err)
+		_, err = aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		wantCode(t, "a proposed winner, not yet announced", err, kexie.CodeConflict)
+		clk.set("2025-06-06")
+		dbtest.Must(t, aw.Announce(ctx, w.sec, lr.ID))
+		_, err = aw.Recommend(ctx, w.sec, n.ID, w.round.ID)
+		wantCode(t, "a round of another programme", err, kexie.CodeInvalid)
+		_, err = aw.Recommend(ctx, w.outsider, n.ID, hr.ID)
+		wantCode(t, "another award office", err, kexie.CodeNotFound)
+		rec, err := aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		dbtest.Must(t, err)
+		if rec.RoundID != hr.ID || rec.UnitID != w.a.ID || rec.IDMasked != n.IDMasked || rec.Achievements != n.Achievements || rec.Name != "张三" || rec.Status != "submitted" {
+			t.Fatalf("recommended %+v", rec)
+		}
+		_, err = aw.Recommend(ctx, w.sec, n.ID, hr.ID)
+		wantCode(t, "recommended twice", err, kexie.CodeConflict)
+		// The carried identity is the same person: nominating them again
+		// in the higher round, under another name, is refused.
+		_, err = aw.Nominate(ctx, w.sec, hr.ID, w.a.ID, w.nominee("张叁", "230102199001011234", "1990-01-01", "x"), w.sl)
+		wantCode(t, "the same person again", err, kexie.CodeConflict)
+	})
+}
+
+// The assignment evaluates the conflict rule in Go over the round's rows;
+// the ranking and the scoring ask conflictSQL. On random data — shared
+// employers, the expert's organisation as unit or as the nominee's
+// employer, the nominee themself, relations for life and within or
+// outside the window, pinned, declared and waived conflicts — both give
+// the same pairs.
+func TestConflictPairsAgreeWithSQL(t *testing.T) {
+	clk := &clock{}
+	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return clk.now }}, func(t *testing.T, db *dbtest.DB) {
+		w := setup(t, db, clk, 30, gradesFirstSecond())
+		aw := db.Awards
+		rng := rand.New(rand.NewPCG(7, 11))
+		employers := []string{"甲大学", "乙研究所", "丙公司", ""}
+		orgs := []int64{0, w.a1.ID, w.b.ID}
+		idOf := func(i int) string { return fmt.Sprintf("2301021990%02d%02d%04d", i%12+1, i%28+1, i) }
+		var experts []awards.Expert
+		for i := range 8 {
+			x := awards.Expert{Name: fmt.Sprintf("专家%d", i), Employer: employers[rng.IntN(len(employers))], OrgID: orgs[rng.IntN(len(orgs))]}
+			if i%4 == 0 {
+				x.IDNumber = idOf(100 + rng.IntN(3)) // the same person as a nominee, sometimes
+			}
+			e, err := aw.AddExpert(ctx, w.sec, w.prog.ID, x, w.sl)
+			dbtest.Must(t, err)
+			experts = append(experts, e)
+		}
+		experts = append(experts, w.experts...)
+		clk.set("2025-03-10")
+		var noms []awards.Nomination
+		for i := range 12 {
+			unit := []int64{w.a1.ID, w.b.ID}[i%2]
+			staff := []kexie.Actor{w.staffA1, w.staffB}[i%2]
+			n := w.nominee(fmt.Sprintf("候选人%d", i), idOf(100+i), "1990-01-01", employers[rng.IntN(len(employers))])
+			n.EmployerOrg = orgs[rng.IntN(len(orgs))]
+			if i >= 6 {
+				// Over the quota of 3: nominated by the office for the unit.
+				staff = w.sec
+			}
+			x, err := aw.Nominate(ctx, staff, w.round.ID, unit, n, w.sl)
+			if kexie.ErrorCode(err) == kexie.CodeConflict {
+				dbtest.Must(t, aw.SetUnits(ctx, w.sec, w.round.ID, []awards.Unit{{OrgID: w.a1.ID, Quota: 20}, {OrgID: w.b.ID, Quota: 20}}))
+				x, err = aw.Nominate(ctx, staff, w.round.ID, unit, n, w.sl)
+			}
+			dbtest.Must(t, err)
+			noms = append(noms, x)
+		}
+		for _, x := range experts[:8] {
+			for range 3 {
+				kind := []string{"advisor", "family", "coauthor", "collaborator"}[rng.IntN(4)]
+				dbtest.Must(t, aw.AddRelation(ctx, w.sec, x.ID, awards.Relation{IDNumber: idOf(100 + rng.IntN(12)), Kind: kind, Year: []int{2010, 2020, 2024, 2025}[rng.IntN(4)]}, w.sl))
+			}
+		}
+		_, err := aw.Advance(ctx, w.sec, w.round.ID)
+		dbtest.Must(t, err)
+		for _, n := range noms {
+			dbtest.Must(t, aw.FormalCheck(ctx, w.sec, n.ID, true, ""))
+		}
+		for range 20 {
+			x, n := experts[rng.IntN(8)], noms[rng.IntN(len(noms))]
+			mode := []string{"pinned", "waived"}[rng.IntN(2)]
+			if err := aw.SetConflict(ctx, w.sec, x.ID, n.ID, mode, "理由"); err != nil && kexie.ErrorCode(err) != kexie.CodeConflict {
+				t.Fatal(err) // waiving the expert's own nomination is refused
+			}
+		}
+		goPairs, err := awards.ConflictPairsGo(ctx, db.DB, w.round.ID)
+		dbtest.Must(t, err)
+		sqlPairs, err := awards.ConflictPairsSQL(ctx, db.DB, w.round.ID)
+		dbtest.Must(t, err)
+		if len(sqlPairs) == 0 || len(sqlPairs) == len(noms)*len(experts) {
+			t.Fatalf("the data makes %d of %d pairs conflicted: not a test", len(sqlPairs), len(noms)*len(experts))
+		}
+		for k := range sqlPairs {
+			if !goPairs[k] {
+				t.Errorf("pair %v: conflicted by SQL, not by Go", k)
+			}
+		}
+		for k := range goPairs {
+			if !sqlPairs[k] {
+				t.Errorf("pair %v: conflicted by Go, not by SQL", k)
 			}
 		}
 	})

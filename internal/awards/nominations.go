@@ -72,7 +72,7 @@ func IDHash(sl *seal.Sealer, idType, number string) string {
 	return sl.Hash(kexie.MemberRecord{IDType: idType, IDNumber: normaliseID(number)}.IDKey())
 }
 
-func normaliseID(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+func normaliseID(s string) string { return kexie.NormalIDNumber(s) }
 
 // mayNominate: the actor holds membership.write on the unit (its staff)
 // or awards.manage on the programme's organisation.
@@ -259,21 +259,16 @@ func (svc *Service) Nomination(ctx context.Context, actor kexie.Actor, id int64)
 }
 
 // Nominations lists a round's nominations the actor may see (all of them
-// for the award office; a unit's own for its staff).
+// for the award office; a unit's own for its staff); not found for
+// anyone who neither runs the round nor is staff of one of its units.
 func (svc *Service) Nominations(ctx context.Context, actor kexie.Actor, roundID int64) ([]Nomination, error) {
-	r, err := round(ctx, svc.db.Reader(), roundID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := programme(ctx, svc.db.Reader(), r.ProgrammeID)
+	_, _, manage, err := svc.RoundFor(ctx, actor, roundID)
 	if err != nil {
 		return nil, err
 	}
 	var args []any
 	cond := `1 = 1`
-	if ok, err := svc.db.Allowed(ctx, actor, kexie.PermAwardsManage, p.OrgID); err != nil {
-		return nil, err
-	} else if !ok {
+	if !manage {
 		sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipWrite)
 		if err != nil {
 			return nil, err

@@ -240,21 +240,13 @@ func (svc *Service) Assign(ctx context.Context, actor kexie.Actor, roundID int64
 		}
 		ni, ei := index(noms), index(experts)
 		bad := map[[2]int]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT n.id, x.id FROM award_nominations n JOIN award_rounds r ON r.id = n.round_id
-			JOIN award_programmes p ON p.id = r.programme_id JOIN award_experts x ON x.programme_id = p.id
-			WHERE n.round_id = $1 AND n.status = 'accepted' AND `+conflictSQL, roundID)
+		pairs, err := conflictPairs(ctx, tx, r, p)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var n, x int64
-			if err := rows.Scan(&n, &x); err != nil {
-				rows.Close()
-				return err
-			}
-			bad[[2]int{ni[n], ei[x]}] = true
+		for k := range pairs {
+			bad[[2]int{ni[k[0]], ei[k[1]]}] = true
 		}
-		rows.Close()
 		a := awardrule.Assign(len(noms), len(experts), r.ExpertsPer, func(n, e int) bool { return bad[[2]int{n, e}] }, seed)
 		for _, i := range a.Infeasible {
 			res.Infeasible = append(res.Infeasible, noms[i])

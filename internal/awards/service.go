@@ -207,6 +207,14 @@ func today(tx *sqldb.Tx) kexie.Date { return kexie.Today(tx.Now()) }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
+// wrongStage refuses a step the round's stage does not allow; each stage
+// has its own message, so that no stage slug shows in a translation.
 func wrongStage(stage string) error {
-	return kexie.Errorf(kexie.CodeConflict, "err.award_stage", "the round is at stage %v", stage)
+	msg := map[string]string{"nomination": "the round is at the nomination stage", "check": "the round is at the formal check",
+		"review": "the round is at the expert review", "decision": "the round is at the decision stage",
+		"publicity": "the round is in its publicity period", "announced": "the round has been announced"}[stage]
+	if msg == "" {
+		return kexie.Errorf(kexie.CodeConflict, "err.conflict", "the round's stage does not allow this")
+	}
+	return &kexie.Error{Code: kexie.CodeConflict, Key: "err.award_stage_" + stage, Message: msg}
 }

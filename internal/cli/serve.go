@@ -16,6 +16,7 @@ import (
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/demo"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/kexie/kexie/internal/web/site"
@@ -152,7 +153,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	defer app.Close()
 	if *demo {
-		if err := loadDemo(ctx, env, app.DB); err != nil {
+		if err := loadDemo(ctx, env, app.DB, wc.Sealer); err != nil {
 			return err
 		}
 	} else if n, err := app.DB.Access.CountUsers(ctx); err == nil && n == 0 {
@@ -170,11 +171,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 }
 
 // loadDemo loads the demo federation (an upsert: loading twice changes
-// nothing) and, in a database without users, creates the demo administrator
-// and prints the one-time password, once.
-func loadDemo(ctx context.Context, env Env, db *House) error {
+// nothing) with its award programmes (their nominees' identity numbers
+// sealed with the data key), and, in a database without users, creates
+// the demo administrator and prints the one-time password, once.
+func loadDemo(ctx context.Context, env Env, db *House, sl *seal.Sealer) error {
 	out, err := demo.Load(ctx, db.DB, kexie.SystemActor("demo"))
 	if err != nil {
+		return err
+	}
+	if err := demo.LoadAwards(ctx, db.DB, kexie.SystemActor("demo"), sl); err != nil {
 		return err
 	}
 	if out.Created > 0 {

@@ -199,13 +199,23 @@ type MemberRecord struct {
 	Has           map[string]bool // the file's columns; nil means all
 }
 
-// IDKey is what identifies the identity document for duplicate checks:
-// type and number together ("" when there is none).
+// IDKey is what identifies the identity document for duplicate checks
+// and the keyed hash people are matched by (the register, awards): type
+// and number together, normalised ("" when there is none), so that
+// " 23010219900101123x" and "23010219900101123X" are the same document
+// wherever they were typed.
 func (m MemberRecord) IDKey() string {
-	if m.IDNumber == "" {
+	n := NormalIDNumber(m.IDNumber)
+	if n == "" {
 		return ""
 	}
-	return m.IDType + ":" + m.IDNumber
+	return strings.ToLower(strings.TrimSpace(m.IDType)) + ":" + n
+}
+
+// NormalIDNumber is an identity document number as it is matched: upper
+// case (the check character "x" of a resident ID is "X"), without spaces.
+func NormalIDNumber(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
 }
 
 // residentMask hides all of a resident ID but its first six characters,

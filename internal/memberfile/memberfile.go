@@ -116,7 +116,7 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 		return m, err
 	}
 	m.IDType = strings.ToLower(v["id_type"])
-	m.IDNumber = strings.ToUpper(strings.ReplaceAll(v["id_number"], " ", ""))
+	m.IDNumber = kexie.NormalIDNumber(v["id_number"])
 	if strings.ContainsRune(m.IDNumber, '*') {
 		// A masked number, as an export without --reveal-ids writes it:
 		// no document given, so a member on file keeps theirs (a mask is

@@ -132,6 +132,13 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 // microsecond precision.
 func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
 
+// At is db with another clock on the same pools (and a statement cache of
+// its own), for writing history through the use cases: the demo's past
+// award rounds. Close the original, never this.
+func (db *DB) At(now func() time.Time) *DB {
+	return &DB{dialect: db.dialect, w: db.w, r: db.r, now: now, log: db.log, path: db.path}
+}
+
 // Ping checks that both pools answer.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.w.PingContext(ctx); err != nil {

@@ -131,11 +131,15 @@ type oEntry struct {
 	org int
 }
 
-// oAwardRound is an award round of a programme administered by org (in
-// nomination: its publicity is not found to anyone).
+// oAwardRound is an award round of a programme administered by org, with
+// one recommending unit (unit), one nomination (not accepted, or accepted
+// and proposed in the round in publicity) and one expert in the pool (not
+// linked to an account). Rounds are in nomination but for the first, in
+// publicity.
 type oAwardRound struct {
-	id  int64
-	org int
+	id, programme, nomination, expert, attachment int64
+	org, unit                                     int
+	public                                        bool
 }
 
 type oToken struct {
@@ -344,22 +348,47 @@ func (w *oracleWorld) votesFor(person int64, mt int) []int {
 // ---------------------------------------------------------------------------
 // Data creation: the only code that calls the store (besides the server).
 
-// oracleSetupAwards creates award programmes in random organisations, each
-// with a round in nomination.
+// oracleSetupAwards creates award programmes in random organisations,
+// each with a round whose window is open today, a recommending unit in a
+// random organisation, a nomination by it and an expert in the pool. The
+// first round goes through the check and the decision into publicity; in
+// the others the nomination is not accepted, so the check refuses it again.
 func oracleSetupAwards(t *testing.T, w *oracleWorld, rng *rand.Rand) {
+	aw := w.e.db.Awards
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := kexie.Today(time.Now())
 	for i := range 3 {
-		org := rng.IntN(len(w.orgs))
-		p, err := w.e.db.Awards.CreateProgramme(ctx, w.e.setup, awards.Programme{OrgID: w.orgs[org].id, Code: fmt.Sprintf("AWD%d", i), NameZH: "奖", CycleYears: 2,
+		org, unit := rng.IntN(len(w.orgs)), rng.IntN(len(w.orgs))
+		p, err := aw.CreateProgramme(ctx, w.e.setup, awards.Programme{OrgID: w.orgs[org].id, Code: fmt.Sprintf("AWD%d", i), NameZH: "奖", CycleYears: 2,
 			Grades: []awardrule.Grade{{Code: "only"}}})
-		if err != nil {
-			t.Fatal(err)
+		must(err)
+		r, err := aw.CreateRound(ctx, w.e.setup, p.ID, awards.Round{Year: today.Year(), NominateFrom: today.AddDays(-10), NominateTo: today.AddDays(30),
+			Units: []awards.Unit{{OrgID: w.orgs[unit].id, Quota: 2}}})
+		must(err)
+		n, err := aw.Nominate(ctx, w.e.setup, r.ID, w.orgs[unit].id, awards.Nominee{Name: fmt.Sprintf("候选人%d", i), IDNumber: fmt.Sprintf("23010219900101%04d", i),
+			Birth: today.AddDays(-365 * 30), Employer: "某大学", Achievements: "成果", Summary: "简介"}, testSealer)
+		must(err)
+		x, err := aw.AddExpert(ctx, w.e.setup, p.ID, awards.Expert{Name: "专家", Employer: "另一大学"}, nil)
+		must(err)
+		att, err := aw.Attach(ctx, w.e.setup, n.ID, "材料.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+		must(err)
+		ar := oAwardRound{id: r.ID, programme: p.ID, nomination: n.ID, expert: x.ID, attachment: att.ID, org: org, unit: unit, public: i == 0}
+		if ar.public {
+			must(aw.FormalCheck(ctx, w.e.setup, n.ID, true, ""))
+			for range 3 {
+				_, err := aw.Advance(ctx, w.e.setup, r.ID)
+				must(err)
+			}
+			must(aw.Decide(ctx, w.e.setup, r.ID, map[int64]string{n.ID: "only"}, "决议"))
+		} else {
+			must(aw.FormalCheck(ctx, w.e.setup, n.ID, false, "材料不全"))
 		}
-		from, _ := kexie.ParseDay("2025-01-01")
-		r, err := w.e.db.Awards.CreateRound(ctx, w.e.setup, p.ID, awards.Round{Year: 2025, NominateFrom: from, NominateTo: from.AddDays(30)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.awardRounds = append(w.awardRounds, oAwardRound{id: r.ID, org: org})
+		w.awardRounds = append(w.awardRounds, ar)
 	}
 }
 
@@ -1780,11 +1809,22 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 
 	// JSON API.
 	def("GET /api/v1/me", none, nil, nil)
+	// Awards. The award office (awards.manage on the programme's
+	// organisation) runs programmes, rounds, nominations, experts,
+	// objections; a round and its nominations are also read, and
+	// nominations made, by the staff of its recommending unit
+	// (membership.write there); the publicity and objections are public,
+	// for a round in publicity; reviews are the caller's own assignments
+	// (none in this world: not found to everyone).
 	awardRounds := list("award round", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].id, w.awardRounds[i].org })
-	def("GET /api/v1/award-programmes", none, nil, nil)
-	def("GET /api/v1/award-rounds/{id}/ranking", awardRounds, nil, nil)
-	// A round in nomination has no publicity: not found to anyone.
-	def("GET /api/v1/award-rounds/{id}/publicity", awardRounds, nil, func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+	awardProgs := list("award programme", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].programme, w.awardRounds[i].org })
+	awardNoms := list("award nomination", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].nomination, w.awardRounds[i].org })
+	awardExperts := list("award expert", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].expert, w.awardRounds[i].org })
+	awardAttachments := list("award attachment", len(w.awardRounds), func(i int) (int64, int) { return w.awardRounds[i].attachment, w.awardRounds[i].org })
+	nothing := list("nothing", 0, nil)
+	// officeOrUnit: the award office of the round (or nomination) tg.ref,
+	// or the staff of its recommending unit.
+	officeOrUnit := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
 		return func(u *oUser, tg oTarget) oExpect {
 			if x, stop := gate(rt, u); stop {
 				return x
@@ -1792,9 +1832,124 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 			if tg.missing {
 				return notFound
 			}
+			ar := w.awardRounds[tg.ref]
+			if w.can(u, kexie.PermAwardsManage, ar.org) {
+				return allowed("awards.manage on " + w.orgs[ar.org].code)
+			}
+			if w.can(u, kexie.PermMembershipWrite, ar.unit) {
+				return allowed("membership.write on the recommending unit " + w.orgs[ar.unit].code)
+			}
+			return asMissing("neither the award office nor the recommending unit's staff")
+		}
+	}
+	// publicity: anyone, for a round in publicity.
+	publicity := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if x, stop := gate(rt, u); stop {
+				return x
+			}
+			if tg.missing {
+				return notFound
+			}
+			if w.awardRounds[tg.ref].public {
+				return allowed("public: the round is in publicity")
+			}
 			return asMissing("no publicity before the decision")
 		}
+	}
+	unitOfRound := func(u *oUser, tg oTarget) any {
+		code := "NOPE"
+		if !tg.missing {
+			code = w.orgs[w.awardRounds[tg.ref].unit].code
+		}
+		return map[string]any{"unit_code": code, "name": ""}
+	}
+	unitOfRoundForm := func(u *oUser, tg oTarget) any {
+		code := "NOPE"
+		if !tg.missing {
+			code = w.orgs[w.awardRounds[tg.ref].unit].code
+		}
+		return url.Values{"unit_code": {code}, "name": {""}}
+	}
+	// Award pages, as their API counterparts.
+	def("GET /awards", none, nil, nil)
+	def("POST /award-programmes", orgInBody, form("code", ""), nil)
+	def("GET /award-programmes/{id}", awardProgs, nil, nil)
+	def("POST /award-programmes/{id}/rounds", awardProgs, form("year", "1"), nil)
+	def("POST /award-programmes/{id}/experts", awardProgs, form("name", ""), nil)
+	def("GET /award-rounds/{id}", awardRounds, nil, officeOrUnit)
+	def("POST /award-rounds/{id}/stage", awardRounds, nil, nil)
+	destructive("POST /award-rounds/{id}/stage", nil)
+	def("POST /award-rounds/{id}/nominations", awardRounds, unitOfRoundForm, officeOrUnit)
+	def("POST /award-nominations/{id}/check", awardNoms, form("accept", "0", "reason", "r"), nil)
+	def("POST /award-rounds/{id}/assignment", awardRounds, form("seed", "1"), nil)
+	def("POST /award-rounds/{id}/decision", awardRounds, form("resolution", "r"), nil)
+	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
+	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
+	def("POST /award-nominations/{id}/recommendation", awardNoms, form("round_id", "0"), nil)
+	def("POST /award-rounds/{id}/units", awardRounds, form("units", "NOPE 1"), nil)                       // unknown unit: 400
+	def("POST /award-rounds/{id}/conflicts", awardRounds, form("mode", "nope", "reason", "r"), nil)       // 400
+	def("POST /award-nominations/{id}/panel-votes", awardNoms, form("votes", "1"), nil)                   // stage: 409
+	def("POST /award-programmes/{id}/relations", awardProgs, form("kind", "nope", "id_number", "1"), nil) // 400
+	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit)                      // not multipart: 400
+	def("GET /award-attachments/{id}", awardAttachments, nil, officeOrUnit)
+	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
+	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed
+	def("GET /my/reviews", none, nil, nil)
+	def("GET /my/reviews/{id}", nothing, nil, nil)
+	def("POST /my/reviews/{id}/declaration", nothing, form("conflict", "0"), nil)
+	def("POST /my/reviews/{id}/scores", nothing, form("score_x", "1"), nil)
+	def("GET /awards/publicity", none, nil, nil)
+	def("GET /award-rounds/{id}/publicity", awardRounds, nil, publicity)
+	def("POST /award-rounds/{id}/objections", awardRounds, form("kind", "individual", "name", "", "text", "t"), publicity)
+	def("GET /api/v1/award-programmes", none, nil, nil)
+	def("POST /api/v1/award-programmes", orgInBody, jsonBody(map[string]any{"code": ""}), nil)
+	def("GET /api/v1/award-programmes/{id}", awardProgs, nil, nil)
+	def("POST /api/v1/award-programmes/{id}/rounds", awardProgs, jsonBody(map[string]any{"year": 1}), nil)
+	def("GET /api/v1/award-programmes/{id}/experts", awardProgs, nil, nil)
+	def("POST /api/v1/award-programmes/{id}/experts", awardProgs, jsonBody(map[string]any{"name": ""}), nil)
+	// The experts are linked to no account: the award office only.
+	def("POST /api/v1/award-experts/{id}/relations", awardExperts, jsonBody(map[string]any{"kind": "nope"}), func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if x, stop := gate(rt, u); stop {
+				return x
+			}
+			if tg.missing {
+				return notFound
+			}
+			if w.can(u, kexie.PermAwardsManage, tg.org) {
+				return allowed("awards.manage on " + w.orgs[tg.org].code)
+			}
+			return asMissing("neither the award office nor the expert")
+		}
 	})
+	def("POST /api/v1/award-experts/{id}/conflicts", awardExperts, jsonBody(map[string]any{"mode": "nope"}), nil)
+	def("GET /api/v1/award-rounds", none, nil, nil)
+	def("GET /api/v1/award-rounds/{id}", awardRounds, nil, officeOrUnit)
+	def("POST /api/v1/award-rounds/{id}/units", awardRounds, jsonBody(map[string]any{"units": []map[string]any{{"org_code": "NOPE", "quota": 1}}}), nil)
+	def("POST /api/v1/award-rounds/{id}/stage", awardRounds, jsonBody(map[string]any{}), nil)
+	destructive("POST /api/v1/award-rounds/{id}/stage", nil) // nomination → check → review → decision; never to publicity
+	def("GET /api/v1/award-rounds/{id}/nominations", awardRounds, nil, officeOrUnit)
+	def("POST /api/v1/award-rounds/{id}/nominations", awardRounds, unitOfRound, officeOrUnit)
+	def("GET /api/v1/award-nominations/{id}", awardNoms, nil, officeOrUnit)
+	def("POST /api/v1/award-nominations/{id}/check", awardNoms, jsonBody(map[string]any{"accept": false, "reason": "r"}), nil) // checked already: 409
+	def("POST /api/v1/award-nominations/{id}/panel-votes", awardNoms, jsonBody(map[string]any{"votes": 1}), nil)               // stage: 409
+	def("POST /api/v1/award-rounds/{id}/assignment", awardRounds, jsonBody(map[string]any{"seed": 1}), nil)
+	def("GET /api/v1/award-reviews", none, nil, nil)
+	def("GET /api/v1/award-reviews/{id}", nothing, nil, nil)
+	def("POST /api/v1/award-reviews/{id}/declaration", nothing, jsonBody(map[string]any{"conflict": false}), nil)
+	def("POST /api/v1/award-reviews/{id}/recusal", nothing, jsonBody(map[string]any{"reason": "r"}), nil)
+	def("POST /api/v1/award-reviews/{id}/scores", nothing, jsonBody(map[string]any{"scores": map[string]any{}}), nil)
+	def("GET /api/v1/award-rounds/{id}/ranking", awardRounds, nil, nil)
+	def("POST /api/v1/award-rounds/{id}/decision", awardRounds, jsonBody(map[string]any{"grades": map[string]any{}, "resolution": "r"}), nil)
+	def("GET /api/v1/award-rounds/{id}/publicity", awardRounds, nil, publicity)
+	def("POST /api/v1/award-rounds/{id}/objections", awardRounds, jsonBody(map[string]any{"kind": "individual", "name": "", "text": "t"}), publicity)
+	def("GET /api/v1/award-rounds/{id}/objections", awardRounds, nil, nil)
+	def("POST /api/v1/award-objections/{id}/outcome", nothing, jsonBody(map[string]any{"upheld": false, "reason": "r"}), nil)
+	def("POST /api/v1/award-rounds/{id}/announcement", awardRounds, jsonBody(map[string]any{}), nil)
+	def("POST /api/v1/award-nominations/{id}/recommendation", awardNoms, jsonBody(map[string]any{"round_id": 0}), nil)                        // not a winner: 409
+	def("POST /api/v1/award-nominations/{id}/attachments", awardNoms, jsonBody(map[string]any{"name": "x.pdf", "content": ""}), officeOrUnit) // not a PDF: 400
+	def("GET /api/v1/award-nominations/{id}/attachments", awardNoms, nil, officeOrUnit)
 	def("GET /api/v1/audit", none, nil, nil)
 	def("GET /api/v1/me/memberships", none, nil, nil)
 	def("GET /api/v1/members", orgQuery, nil, nil)

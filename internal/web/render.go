@@ -140,9 +140,10 @@ func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any
 // nav lists the capabilities in menu order. Those not built yet show as
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
-	soon := []navItem{{Key: "nav.activities"}, {Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
+	soon := []navItem{{Key: "nav.activities"}, {Key: "nav.awards", Href: "/awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
 	if rq.User == nil {
-		return soon // the registry and the members are for signed-in users
+		soon[1].Href = "/awards/publicity" // the public lists of awards
+		return soon                        // the registry and the members are for signed-in users
 	}
 	// Only entries the user may open: the registry and the member lists
 	// for those who hold their permission somewhere; a member's account

@@ -45,7 +45,7 @@ func New(ctx context.Context, d Domains, cfg web.Config) (*web.Server, error) {
 		memberweb.Register(d.Registry, d.Membership, d.Finance),
 		govweb.Register(d.Registry, d.Membership, d.Governance, d.Voting),
 		financeweb.Register(d.Registry, d.Finance),
-		awardsweb.Register(d.Awards),
+		awardsweb.Register(d.Registry, d.Awards),
 		activitiesweb.Register(d.Registry, d.Activities),
 	)
 }
