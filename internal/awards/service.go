@@ -210,11 +210,19 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // wrongStage refuses a step the round's stage does not allow; each stage
 // has its own message, so that no stage slug shows in a translation.
 func wrongStage(stage string) error {
-	msg := map[string]string{"nomination": "the round is at the nomination stage", "check": "the round is at the formal check",
-		"review": "the round is at the expert review", "decision": "the round is at the decision stage",
-		"publicity": "the round is in its publicity period", "announced": "the round has been announced"}[stage]
-	if msg == "" {
-		return kexie.Errorf(kexie.CodeConflict, "err.conflict", "the round's stage does not allow this")
+	switch stage {
+	case "nomination":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_nomination", "the round is at the nomination stage")
+	case "check":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_check", "the round is at the formal check")
+	case "review":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_review", "the round is at the expert review")
+	case "decision":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_decision", "the round is at the decision stage")
+	case "publicity":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_publicity", "the round is in its publicity period")
+	case "announced":
+		return kexie.Errorf(kexie.CodeConflict, "err.award_stage_announced", "the round has been announced")
 	}
-	return &kexie.Error{Code: kexie.CodeConflict, Key: "err.award_stage_" + stage, Message: msg}
+	return kexie.Errorf(kexie.CodeConflict, "err.conflict", "the round's stage does not allow this")
 }
