@@ -1632,6 +1632,34 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/activities/{code}/checkins", acts, jsonBody(map[string]any{"code": "NOPE"}), actModel)
 	def("POST /api/v1/registrations/{token}/cancel", regTokens, nil, publicModel)
 	destructive("POST /api/v1/registrations/{token}/cancel", nil)
+	// The public side: a public activity is shown to anyone, any other
+	// is missing; a series without public editions is missing.
+	publicActModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if tg.missing {
+				return notFound
+			}
+			if w.activities[tg.ref].open {
+				return allowed("a public activity")
+			}
+			return asMissing("not public")
+		}
+	}
+	series := func() []oTarget {
+		return []oTarget{{label: "series NOPE", path: map[string]string{"code": "NOPE"}, missing: true}}
+	}
+	def("GET /calendar", none, nil, nil)
+	def("GET /calendar.ics", none, nil, nil)
+	def("GET /calendar/{code}", acts, nil, publicActModel)
+	def("POST /calendar/{code}/register", acts, form("name", ""), publicActModel)
+	def("GET /series/{code}", series, nil, publicModel)
+	def("GET /registrations/{token}", regTokens, nil, publicModel)
+	def("GET /registrations/{token}/qr.png", regTokens, nil, publicModel)
+	def("GET /registrations/{token}/badge.pdf", regTokens, nil, publicModel)
+	def("POST /registrations/{token}/cancel", regTokens, nil, publicModel)
+	destructive("POST /registrations/{token}/cancel", nil)
+	def("GET /api/v1/calendar", none, nil, nil)
+	def("GET /api/v1/series/{code}", series, nil, publicModel)
 	entries := list("entry", len(w.entries), func(i int) (int64, int) { return w.entries[i].id, w.entries[i].org })
 	def("GET /orgs/{code}/ledger", orgs, nil, nil)
 	def("POST /orgs/{code}/ledger/entries", orgs, form("date", "x"), nil)

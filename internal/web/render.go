@@ -141,7 +141,7 @@ func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 	items := []navItem{
-		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members", Href: "/members"}, {Key: "nav.governance"}, {Key: "nav.activities"},
+		{Key: "nav.orgs", Href: "/orgs"}, {Key: "nav.members", Href: "/members"}, {Key: "nav.governance"}, {Key: "nav.activities", Href: "/calendar"},
 		{Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"},
 	}
 	if rq.User == nil {

@@ -26,6 +26,14 @@ type activityPage struct {
 	Result     *activities.Checkin
 	ResultTime string
 	Counts     map[string]int
+	SeriesName string
+
+	// The public page's.
+	Public      bool
+	CanRegister bool
+	Form        map[string]string
+	Done        *activities.Registration
+	DoneRef     string
 }
 
 // activityPage shows an activity: organisations in roles, the programme
@@ -50,6 +58,7 @@ func (s *handlers) showActivity(w http.ResponseWriter, r *http.Request, rq *web.
 	if d.Programme, err = s.act.Programme(r.Context(), a.ID); err != nil {
 		return err
 	}
+	d.SeriesName = s.seriesName(r.Context(), a, lang)
 	if d.Counts, err = s.act.RegistrationCounts(r.Context(), a.ID); err != nil {
 		return err
 	}

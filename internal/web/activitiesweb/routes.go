@@ -26,4 +26,16 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/api/v1/activities/{code}/registrations", public, s.apiRegister)
 	k.Handle("POST", "/api/v1/activities/{code}/checkins", manage, s.apiCheckin)
 	k.Handle("POST", "/api/v1/registrations/{token}/cancel", public, s.apiCancel)
+	// The public side: no account needed.
+	k.Handle("GET", "/calendar", public, s.calendar)
+	k.Handle("GET", "/calendar.ics", public, s.calendarICS)
+	k.Handle("GET", "/calendar/{code}", public, s.publicActivityPage)
+	k.Handle("POST", "/calendar/{code}/register", public, s.publicRegister)
+	k.Handle("GET", "/series/{code}", public, s.seriesPage)
+	k.Handle("GET", "/registrations/{token}", public, s.registrationPage)
+	k.Handle("POST", "/registrations/{token}/cancel", public, s.cancelPost)
+	k.Handle("GET", "/registrations/{token}/qr.png", public, s.registrationQR)
+	k.Handle("GET", "/registrations/{token}/badge.pdf", public, s.badgePDF)
+	k.Handle("GET", "/api/v1/calendar", public, s.apiCalendar)
+	k.Handle("GET", "/api/v1/series/{code}", public, s.apiSeries)
 }
