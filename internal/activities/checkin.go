@@ -145,6 +145,10 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 		}
 		when := tx.Now()
 		if at != nil && s.Offline {
+			// A scan made offline happened before its upload.
+			if at.After(when) {
+				return kexie.Errorf(kexie.CodeInvalid, "err.checkin_future", "a scan cannot have been made after it was uploaded")
+			}
 			when = *at
 		}
 		day := kexie.DateOf(when.In(kexie.Beijing)).String()
@@ -250,28 +254,41 @@ type CheckinEntry struct {
 	At        time.Time
 	Offline   bool
 	ScannedBy string
+	Recorded  time.Time // when the server took it (an offline scan: at upload)
 }
 
 // History lists activity id's scans, newest first.
 func (svc *Service) History(ctx context.Context, activityID int64, limit int) ([]CheckinEntry, error) {
+	out, _, err := svc.HistoryPage(ctx, activityID, 0, limit)
+	return out, err
+}
+
+// HistoryPage is a page of activity id's scans, newest first, with the
+// number of scans in all.
+func (svc *Service) HistoryPage(ctx context.Context, activityID int64, offset, limit int) ([]CheckinEntry, int, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT l.name, r.reference, r.name, c.result, c.at, c.offline, c.scanned_by_name
+	var total int
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id
+		WHERE l.activity_id = $1`, activityID).Scan(&total); err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT l.name, r.reference, r.name, c.result, c.at, c.offline, c.scanned_by_name, c.created_at
 		FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id JOIN activity_registrations r ON r.id = c.registration_id
-		WHERE l.activity_id = $1 ORDER BY c.id DESC LIMIT $2`, activityID, limit)
+		WHERE l.activity_id = $1 ORDER BY c.id DESC LIMIT $2 OFFSET $3`, activityID, limit, max(offset, 0))
 	if err != nil {
-		return nil, sqldb.MapErr(err)
+		return nil, 0, sqldb.MapErr(err)
 	}
 	defer rows.Close()
 	out := []CheckinEntry{}
 	for rows.Next() {
 		var e CheckinEntry
-		if err := rows.Scan(&e.List, &e.Reference, &e.Name, &e.Result, &e.At, &e.Offline, &e.ScannedBy); err != nil {
-			return nil, sqldb.MapErr(err)
+		if err := rows.Scan(&e.List, &e.Reference, &e.Name, &e.Result, &e.At, &e.Offline, &e.ScannedBy, &e.Recorded); err != nil {
+			return nil, 0, sqldb.MapErr(err)
 		}
-		e.At = e.At.In(kexie.Beijing)
+		e.At, e.Recorded = e.At.In(kexie.Beijing), e.Recorded.In(kexie.Beijing)
 		out = append(out, e)
 	}
-	return out, sqldb.MapErr(rows.Err())
+	return out, total, sqldb.MapErr(rows.Err())
 }

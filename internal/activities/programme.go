@@ -76,6 +76,11 @@ func within(a activityRow, s, e time.Time) error {
 // the same room, sharing time with [s, e). A break clashes with every
 // session, whatever its room.
 func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, allRooms bool, s, e time.Time) error {
+	return overlapsExcept(ctx, tx, activityID, room, allRooms, s, e, 0)
+}
+
+// overlapsExcept is overlaps, leaving session except (being changed) out.
+func overlapsExcept(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, allRooms bool, s, e time.Time, except int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_breaks WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3`, activityID, e, s).Scan(&n); err != nil {
 		return err
@@ -83,10 +88,10 @@ func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, 
 	if n > 0 {
 		return kexie.Errorf(kexie.CodeConflict, "err.session_break", "the time overlaps a break of the programme")
 	}
-	q := `SELECT COUNT(*) FROM activity_sessions WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3`
-	args := []any{activityID, e, s}
+	q := `SELECT COUNT(*) FROM activity_sessions WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3 AND id <> $4`
+	args := []any{activityID, e, s, except}
 	if !allRooms {
-		q += ` AND room = $4`
+		q += ` AND room = $5`
 		args = append(args, room)
 	}
 	if err := tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
@@ -104,29 +109,7 @@ func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, 
 // AddSession adds a session to activity code's programme: within its
 // days, not in a room taken at that time, not during a break.
 func (svc *Service) AddSession(ctx context.Context, actor kexie.Actor, code string, in SessionInput) (int64, error) {
-	var err error
-	if in.Kind == "" {
-		in.Kind = "parallel"
-	}
-	if err = oneOf(in.Kind, SessionKinds, "err.session_kind"); err != nil {
-		return 0, err
-	}
-	for _, f := range []*string{&in.TitleZH, &in.TitleEN, &in.Room, &in.Track, &in.Chairs} {
-		if *f, err = plain(*f, 300); err != nil {
-			return 0, err
-		}
-	}
-	if in.TitleZH == "" && in.TitleEN == "" {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
-	}
-	if in.Capacity < 0 {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_capacity", "the capacity is a number of places from 0 (no limit) up")
-	}
-	s, err := ParseInstant(in.Starts)
-	if err != nil {
-		return 0, err
-	}
-	e, err := ParseInstant(in.Ends)
+	s, e, err := checkSession(&in)
 	if err != nil {
 		return 0, err
 	}

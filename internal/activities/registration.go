@@ -219,45 +219,46 @@ func givePlace(ctx context.Context, tx *sqldb.Tx, activityID, session int64) err
 	return nil
 }
 
-// promote confirms waitlisted registrations of the activity, first come
-// first served, while places remain (one after a cancellation).
-func promote(ctx context.Context, tx *sqldb.Tx, activityID int64, code string, orgID int64) error {
+// promote confirms the first waitlisted registration of the activity that
+// a place remains for, first come first served, and reports whether it
+// confirmed one.
+func promote(ctx context.Context, tx *sqldb.Tx, activityID int64, code string, orgID int64) (bool, error) {
 	for tries := 0; tries < 50; tries++ {
 		var id, session int64
 		var ref string
 		err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(session_id, 0), reference FROM activity_registrations
 			WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1 OFFSET $2`, activityID, tries).Scan(&id, &session, &ref)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			return false, nil
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		ok, err := takePlace(ctx, tx, activityID, session)
 		if err != nil || !ok {
 			if err == nil && session == 0 {
-				return nil // the activity is full
+				return false, nil // the activity is full
 			}
 			if err != nil {
-				return err
+				return false, err
 			}
 			continue // that session is full: the next in line
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'confirmed', updated_at = $1 WHERE id = $2 AND status = 'waitlisted'`, tx.Now(), id)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			// Cancelled meanwhile: give the place back, try the next.
 			if err := givePlace(ctx, tx, activityID, session); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.promote", ObjectType: "activity_registration", ObjectID: ref, OrgID: orgID,
+		return true, tx.Audit(ctx, sqldb.Change{Action: "activity.promote", ObjectType: "activity_registration", ObjectID: ref, OrgID: orgID,
 			Before: map[string]any{"status": RegWaitlisted}, After: map[string]any{"activity": code, "status": RegConfirmed}})
 	}
-	return nil
+	return false, nil
 }
 
 const regColumns = `r.id, r.activity_id, a.code, COALESCE(r.session_id, 0), r.reference, r.token, r.status, COALESCE(r.membership_id, 0), r.name,
@@ -342,7 +343,7 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 			if err := givePlace(ctx, tx, a.id, r.SessionID); err != nil {
 				return err
 			}
-			if err := promote(ctx, tx, a.id, r.ActivityCode, a.orgID); err != nil {
+			if _, err := promote(ctx, tx, a.id, r.ActivityCode, a.orgID); err != nil {
 				return err
 			}
 		}

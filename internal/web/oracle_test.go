@@ -1632,6 +1632,30 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/activities/{code}/checkins", acts, jsonBody(map[string]any{"code": "NOPE"}), actModel)
 	def("POST /api/v1/registrations/{token}/cancel", regTokens, nil, publicModel)
 	destructive("POST /api/v1/registrations/{token}/cancel", nil)
+	// Editing: {id} 0 is refused (400) once the activity is found and
+	// managed, so the model is the activity's.
+	actsID := func() []oTarget {
+		out := acts()
+		for i := range out {
+			out[i].path = map[string]string{"code": out[i].path["code"], "id": "0"}
+		}
+		return out
+	}
+	def("GET /activities/{code}/checkins", acts, nil, actModel)
+	def("GET /activities/{code}/edit", acts, nil, actModel)
+	def("POST /activities/{code}/edit", acts, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/organisations", acts, form("role_0", "nope"), actModel)
+	def("POST /activities/{code}/sessions", acts, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/sessions/{id}", actsID, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/sessions/{id}/delete", actsID, nil, actModel)
+	def("POST /activities/{code}/breaks", acts, form("title_zh", ""), actModel)
+	def("POST /activities/{code}/breaks/{id}/delete", actsID, nil, actModel)
+	def("POST /activities/{code}/status", acts, form("status", "nope"), actModel)
+	def("PUT /api/v1/activities/{code}", acts, jsonBody(map[string]any{"kind": "nope"}), actModel)
+	def("PUT /api/v1/activities/{code}/organisations", acts, jsonBody(map[string]any{"organisations": []any{}}), actModel)
+	def("PUT /api/v1/activities/{code}/sessions/{id}", actsID, jsonBody(map[string]any{"kind": "nope"}), actModel)
+	def("DELETE /api/v1/activities/{code}/sessions/{id}", actsID, nil, actModel)
+	def("DELETE /api/v1/activities/{code}/breaks/{id}", actsID, nil, actModel)
 	// The public side: a public activity is shown to anyone, any other
 	// is missing; a series without public editions is missing.
 	publicActModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {

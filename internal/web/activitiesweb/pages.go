@@ -86,3 +86,32 @@ func (s *handlers) checkinPost(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	return s.showActivity(w, r, rq, &c)
 }
+
+const historyPerPage = 50
+
+type historyPage struct {
+	A          activities.Activity
+	Title      string
+	Entries    []activities.CheckinEntry
+	Total      int
+	Page       int
+	Prev, Next string
+}
+
+// historyPage is an activity's check-in history, newest first: every
+// scan with its list, the person, the answer, when and by whom, and
+// whether it was made offline.
+func (s *handlers) historyPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	page := web.PageParam(r)
+	d := historyPage{A: a, Page: page}
+	d.Title, _ = a.Title(rq.L.Lang)
+	if d.Entries, d.Total, err = s.act.HistoryPage(r.Context(), a.ID, (page-1)*historyPerPage, historyPerPage); err != nil {
+		return err
+	}
+	d.Prev, d.Next = web.PageLinks(r, page, page*historyPerPage < d.Total)
+	return s.Render(w, http.StatusOK, "checkin_history", s.NewPage(r, rq, "hist.title", d))
+}
