@@ -114,3 +114,44 @@ func TestActivitiesEditing(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityCheckinHistoryPage: every scan is listed, newest first, with
+// the answer, who scanned, and an offline scan's upload; the total counts
+// them all; staff elsewhere find nothing.
+func TestActivityCheckinHistoryPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		e.user("desk.a", kexie.RoleStaff, e.a)
+		e.user("staff.b", kexie.RoleStaff, e.b)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		c := e.client()
+		newForum(t, e, call, staff, "F", 0, false)
+		var g struct{ Reference string }
+		call(c, "POST", "/api/v1/activities/F/registrations", staff, map[string]any{"name": "王芳"}).json(t, &g)
+		wantStatus(t, call(c, "POST", "/api/v1/activities/F/checkins", staff, map[string]any{"code": g.Reference, "offline": true,
+			"at": "2025-05-16 08:05", "nonce": "n1"}), http.StatusCreated)
+		pc := e.client()
+		pc.mustLogin("desk.a")
+		r := pc.post("/activities/F/checkin", url.Values{"code": {g.Reference}, "list": {"main"}})
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, "08:05") {
+			t.Errorf("the second scan does not say when the first was: %.2000s", r.body)
+		}
+		r = pc.get("/activities/F/checkins")
+		wantStatus(t, r, http.StatusOK)
+		body := r.body
+		if !strings.Contains(body, `id="history-total"`) || !strings.Contains(body, "2") {
+			t.Errorf("no total")
+		}
+		dup, first := strings.Index(body, `class="duplicate"`), strings.Index(body, `class="checked_in"`)
+		if dup < 0 || first < 0 || dup > first {
+			t.Errorf("history: the duplicate (newest) first, then the check-in: %.4000s", body)
+		}
+		if !strings.Contains(body, "2025-05-16 08:05:00") || !strings.Contains(body, "desk.a") || !strings.Contains(body, "staff.a") {
+			t.Errorf("history lacks the offline time or who scanned: %.4000s", body)
+		}
+		pb := e.client()
+		pb.mustLogin("staff.b")
+		wantStatus(t, pb.get("/activities/F/checkins"), http.StatusNotFound)
+	})
+}

@@ -112,6 +112,9 @@ func (s *handlers) historyPage(w http.ResponseWriter, r *http.Request, rq *web.R
 	if d.Entries, d.Total, err = s.act.HistoryPage(r.Context(), a.ID, (page-1)*historyPerPage, historyPerPage); err != nil {
 		return err
 	}
+	for i := range d.Entries {
+		d.Entries[i].Reference = activities.FormatReference(d.Entries[i].Reference)
+	}
 	d.Prev, d.Next = web.PageLinks(r, page, page*historyPerPage < d.Total)
 	return s.Render(w, http.StatusOK, "checkin_history", s.NewPage(r, rq, "hist.title", d))
 }
