@@ -22,8 +22,11 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if len(args) > 0 && args[0] == "members" {
 		return runImportMembers(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "attendance" {
+		return runImportAttendance(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "orgs" {
-		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs|members FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs|members|attendance FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
