@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,27 @@ func TestImportAttendance(t *testing.T) {
 	}
 	if checked != 2 || a.Confirmed != 2 {
 		t.Errorf("%d check-ins, %d confirmed; want 2 and 2", checked, a.Confirmed)
+	}
+
+	// The figures of the year: the fair, its two people.
+	r = run(t, "", nil, "stats", "HLJ", "--activities", "--year", "2018", "--json", "--db", db)
+	var st struct {
+		Org        string
+		Year       int
+		Total      map[string]int64
+		ByCategory map[string]map[string]int64 `json:"by_category"`
+		ByKind     map[string]map[string]int64 `json:"by_kind"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil || r.code != 0 {
+		t.Fatalf("stats --activities: %v exit %d: %s %s", err, r.code, r.stdout, r.stderr)
+	}
+	if st.Org != "HLJ" || st.Year != 2018 || st.Total["activities"] != 1 || st.Total["attendance"] != 2 || st.ByCategory["popularisation"]["activities"] != 1 ||
+		st.ByKind["science_fair"]["attendance"] != 2 || len(st.Total) != 8 {
+		t.Errorf("stats --activities: %s", r.stdout)
+	}
+	r = run(t, "", nil, "stats", "HLJ", "--activities", "--year", "2018", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "science_fair") {
+		t.Errorf("stats table: %s", r.stdout)
 	}
 
 	// A file without a required column: nothing read, exit 1.

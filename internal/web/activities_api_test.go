@@ -383,3 +383,65 @@ func TestActivityRegistrationRaceOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityStatsAPI: GET /api/v1/orgs/{code}/activity-stats?year= gives
+// {"org", "year", "total", "by_category", "by_kind"}, each figures object
+// with exactly its eight counts; the figures' inputs (contributions,
+// anonymous counts, exhibitors, teams) answer 201 {"id"}; outside the
+// caller's subtree the organisation is not found.
+func TestActivityStatsAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		staffB := e.bearer(e.user("staff.b", kexie.RoleStaff, e.b))
+		c := e.client()
+		newForum(t, e, call, staff, "F", 0, false)
+		var id struct{ ID int64 }
+		call(c, "POST", "/api/v1/activities/F/sessions", staff, map[string]any{"title_zh": "分会场", "room": "1", "international": true,
+			"starts": "2025-05-16 09:00", "ends": "2025-05-16 10:00"}).json(t, &id)
+		for path, body := range map[string]map[string]any{
+			"/api/v1/activities/F/sessions/" + itoa(id.ID) + "/contributions": {"title": "报告", "speakers": "王芳", "paper": true},
+			"/api/v1/activities/F/reach":                                      {"people": 1200, "method": "入场计数"},
+			"/api/v1/activities/F/exhibitors":                                 {"booth": "A-01", "name": "哈尔滨工程大学", "theme": "船舶"},
+			"/api/v1/activities/F/teams":                                      {"name": "甲队", "school": "哈尔滨工程大学", "members": "张三、李四", "prize_grade": "一等奖"},
+		} {
+			r := call(c, "POST", path, staff, body)
+			wantStatus(t, r, http.StatusCreated)
+			wantKeys(t, r, "id")
+		}
+		wantError(t, call(c, "POST", "/api/v1/activities/F/reach", staff, map[string]any{"people": 0, "method": "x"}), http.StatusBadRequest, kexie.CodeInvalid)
+		wantError(t, call(c, "POST", "/api/v1/activities/F/exhibitors", staff, map[string]any{"booth": "A-01", "name": "另一家"}), http.StatusConflict, kexie.CodeConflict)
+		var g struct{ Reference string }
+		call(c, "POST", "/api/v1/activities/F/registrations", staff, map[string]any{"name": "来宾"}).json(t, &g)
+		wantStatus(t, call(c, "POST", "/api/v1/activities/F/checkins", staff, map[string]any{"code": g.Reference}), http.StatusCreated)
+		wantStatus(t, call(c, "POST", "/api/v1/activities/F/status", staff, map[string]any{"status": "held"}), http.StatusOK)
+
+		r := call(c, "GET", "/api/v1/orgs/A/activity-stats?year=2025", staff, nil)
+		wantStatus(t, r, http.StatusOK)
+		wantKeys(t, r, "org", "year", "total", "by_category", "by_kind")
+		var st struct {
+			Org        string
+			Year       int
+			Total      map[string]int64
+			ByCategory map[string]map[string]int64 `json:"by_category"`
+			ByKind     map[string]map[string]int64 `json:"by_kind"`
+		}
+		r.json(t, &st)
+		want := map[string]int64{"activities": 1, "sessions": 1, "international_sessions": 1, "attendance": 1, "anonymous_attendance": 1200,
+			"papers": 1, "exhibitors": 1, "teams": 1}
+		if st.Org != "A" || st.Year != 2025 || fmt.Sprint(st.Total) != fmt.Sprint(want) || fmt.Sprint(st.ByKind["forum"]) != fmt.Sprint(want) ||
+			fmt.Sprint(st.ByCategory["academic"]) != fmt.Sprint(want) || len(st.ByKind) != 14 || len(st.ByCategory) != 5 {
+			t.Errorf("stats %s", r.body)
+		}
+		if st.ByKind["seminar"]["activities"] != 0 || len(st.ByKind["seminar"]) != 8 {
+			t.Errorf("a kind without activities: %v", st.ByKind["seminar"])
+		}
+		wantError(t, call(c, "GET", "/api/v1/orgs/A/activity-stats?year=20x5", staff, nil), http.StatusBadRequest, kexie.CodeInvalid)
+		wantError(t, call(c, "GET", "/api/v1/orgs/A/activity-stats?year=2025", staffB, nil), http.StatusNotFound, kexie.CodeNotFound)
+		r = call(c, "GET", "/api/v1/orgs/A/activity-stats?year=2024", staff, nil)
+		r.json(t, &st)
+		if st.Total["activities"] != 0 {
+			t.Errorf("2024: %s", r.body)
+		}
+	})
+}

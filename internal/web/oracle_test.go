@@ -1656,6 +1656,11 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("PUT /api/v1/activities/{code}/sessions/{id}", actsID, jsonBody(map[string]any{"kind": "nope"}), actModel)
 	def("DELETE /api/v1/activities/{code}/sessions/{id}", actsID, nil, actModel)
 	def("DELETE /api/v1/activities/{code}/breaks/{id}", actsID, nil, actModel)
+	def("GET /api/v1/orgs/{code}/activity-stats", orgs, nil, nil)
+	def("POST /api/v1/activities/{code}/sessions/{id}/contributions", actsID, jsonBody(map[string]any{"title": ""}), actModel)
+	def("POST /api/v1/activities/{code}/reach", acts, jsonBody(map[string]any{"people": 0}), actModel)
+	def("POST /api/v1/activities/{code}/exhibitors", acts, jsonBody(map[string]any{"booth": ""}), actModel)
+	def("POST /api/v1/activities/{code}/teams", acts, jsonBody(map[string]any{"name": ""}), actModel)
 	// The public side: a public activity is shown to anyone, any other
 	// is missing; a series without public editions is missing.
 	publicActModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {

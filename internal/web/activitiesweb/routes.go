@@ -42,6 +42,12 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("PUT", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiUpdateSession)
 	k.Handle("DELETE", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiDeleteSession)
 	k.Handle("DELETE", "/api/v1/activities/{code}/breaks/{id}", manage, s.apiDeleteBreak)
+	// Figures.
+	k.Handle("GET", "/api/v1/orgs/{code}/activity-stats", read, s.apiStats)
+	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/contributions", manage, s.apiContribution)
+	k.Handle("POST", "/api/v1/activities/{code}/reach", manage, s.apiReach)
+	k.Handle("POST", "/api/v1/activities/{code}/exhibitors", manage, s.apiExhibitor)
+	k.Handle("POST", "/api/v1/activities/{code}/teams", manage, s.apiTeam)
 	// The public side: no account needed.
 	k.Handle("GET", "/calendar", public, s.calendar)
 	k.Handle("GET", "/calendar.ics", public, s.calendarICS)

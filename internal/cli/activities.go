@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/kexie/kexie/internal/activities"
@@ -92,4 +94,40 @@ func runImportAttendance(ctx context.Context, env Env, args []string) error {
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// printActivityStats prints an organisation's activity figures for a
+// year: the API's JSON, or a table by category and kind.
+func printActivityStats(ctx context.Context, env Env, db *House, code string, year int, asJSON bool) error {
+	if year == 0 {
+		year = time.Now().In(kexie.Beijing).Year()
+	}
+	st, err := db.Activities.Stats(ctx, cliActor(), code, year)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(st)
+	}
+	fmt.Fprintf(env.Stdout, "%s: activities held in %d\n\n", st.Org, st.Year)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tACTIVITIES\tSESSIONS\tINTERNATIONAL\tATTENDANCE\tANONYMOUS\tPAPERS\tEXHIBITORS\tTEAMS\t")
+	line := func(name string, f activities.Figures) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, f.Activities, f.Sessions, f.InternationalSessions, f.Attendance,
+			f.AnonymousAttendance, f.Papers, f.Exhibitors, f.Teams)
+	}
+	for _, c := range activities.Categories {
+		if f := st.ByCategory[c]; f.Activities > 0 {
+			line(c, f)
+		}
+	}
+	for _, k := range activities.Kinds {
+		if f := st.ByKind[k]; f.Activities > 0 {
+			line(k, f)
+		}
+	}
+	line("total", st.Total)
+	return tw.Flush()
 }
