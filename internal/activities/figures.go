@@ -57,16 +57,12 @@ func (svc *Service) AddContribution(ctx context.Context, actor kexie.Actor, code
 type Reach struct {
 	People int64  `json:"people"`
 	Method string `json:"method"`
-	Note   string `json:"note"`
 }
 
 // AddReach records an anonymous count for activity code.
 func (svc *Service) AddReach(ctx context.Context, actor kexie.Actor, code string, r Reach) (int64, error) {
 	var err error
 	if r.Method, err = plain(r.Method, 200); err != nil {
-		return 0, err
-	}
-	if r.Note, err = plain(r.Note, 500); err != nil {
 		return 0, err
 	}
 	if r.People <= 0 || r.People > 10_000_000_000 {
@@ -81,12 +77,12 @@ func (svc *Service) AddReach(ctx context.Context, actor kexie.Actor, code string
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_reach (activity_id, people, method, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			a.id, r.People, r.Method, r.Note, tx.Now()).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_headcounts (activity_id, people, method, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			a.id, r.People, r.Method, tx.Now()).Scan(&id); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "activity.reach", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"people": r.People, "method": r.Method, "note": r.Note}})
+			After: map[string]any{"people": r.People, "method": r.Method}})
 	})
 	return id, err
 }
@@ -301,7 +297,7 @@ func (svc *Service) Stats(ctx context.Context, actor kexie.Actor, orgCode string
 		{`SELECT activity_id, COUNT(*), 0 FROM (SELECT DISTINCT l.activity_id, CASE WHEN r.membership_id IS NULL THEN -r.id ELSE r.membership_id END AS person
 			FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id JOIN activity_registrations r ON r.id = c.registration_id
 			WHERE c.result = 'checked_in' AND l.activity_id IN (` + held + `)) p GROUP BY activity_id`, func(f *Figures, a, _ int64) { f.Attendance = int(a) }},
-		{`SELECT activity_id, COALESCE(SUM(people), 0), 0 FROM activity_reach WHERE activity_id IN (` + held + `) GROUP BY activity_id`,
+		{`SELECT activity_id, COALESCE(SUM(people), 0), 0 FROM activity_headcounts WHERE activity_id IN (` + held + `) GROUP BY activity_id`,
 			func(f *Figures, a, _ int64) { f.AnonymousAttendance = a }},
 		{`SELECT s.activity_id, COUNT(*), 0 FROM activity_contributions c JOIN activity_sessions s ON s.id = c.session_id
 			WHERE c.paper AND s.activity_id IN (` + held + `) GROUP BY s.activity_id`, func(f *Figures, a, _ int64) { f.Papers = int(a) }},

@@ -1,17 +1,6 @@
--- What the statistics count besides people checked in: anonymous counts of
--- people reached (a mass popularisation event records "more than a million
--- people reached" as a count with its method, not a row per person), a
--- fair's exhibitors at their booths, and a competition's teams.
-CREATE TABLE activity_reach (
-	id          INTEGER PRIMARY KEY,
-	activity_id INTEGER NOT NULL REFERENCES activities(id),
-	people      INTEGER NOT NULL CHECK (people >= 0),
-	method      TEXT NOT NULL,
-	note        TEXT NOT NULL DEFAULT '',
-	created_at  TIMESTAMP NOT NULL
-);
-CREATE INDEX activity_reach_activity ON activity_reach(activity_id);
-
+-- What the statistics count besides people checked in and anonymous
+-- counts (activity_headcounts): a fair's exhibitors at their booths and a
+-- competition's teams.
 CREATE TABLE activity_exhibitors (
 	id          INTEGER PRIMARY KEY,
 	activity_id INTEGER NOT NULL REFERENCES activities(id),
