@@ -97,7 +97,7 @@ func (svc *Service) ImportAttendance(ctx context.Context, actor kexie.Actor, row
 				continue
 			}
 			var c Checkin
-			if err := checkIn(ctx, tx, actor, a, code, "main", "", ref, &at, true, &c); err != nil {
+			if err := checkIn(ctx, tx, actor, a, code, "main", "", ref, &at, true, &c, func(ch sqldb.Change) error { return tx.Audit(ctx, ch) }); err != nil {
 				if kexie.ErrorCode(err) == kexie.CodeInternal {
 					return err
 				}

@@ -110,7 +110,7 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 		if err != nil {
 			return err
 		}
-		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out)
+		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
 	})
 	out.At = out.At.In(kexie.Beijing)
 	return out, err
@@ -118,7 +118,8 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 
 // checkIn records a scan of activity a (read and checked in tx): see
 // CheckIn.
-func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow, code, list, nonce, scanned string, at *time.Time, offline bool, out *Checkin) error {
+func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow, code, list, nonce, scanned string, at *time.Time, offline bool, out *Checkin,
+	audit func(sqldb.Change) error) error {
 	if a.status == StatusDraft || a.status == StatusCancelled {
 		return kexie.Errorf(kexie.CodeConflict, "err.checkin_status", "check-in is closed for an activity that is %v", a.status)
 	}
@@ -174,7 +175,7 @@ func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow
 		listID, regID, slot, when, nonce, offline, nullID(actor.UserID), actor.Username, tx.Now()).Scan(&id)
 	if err == nil {
 		out.Result, out.At = "checked_in", when
-		if err := tx.Audit(ctx, sqldb.Change{Action: "activity.checkin", ObjectType: "activity_registration", ObjectID: out.Reference, OrgID: a.orgID,
+		if err := audit(sqldb.Change{Action: "activity.checkin", ObjectType: "activity_registration", ObjectID: out.Reference, OrgID: a.orgID,
 			After: map[string]any{"activity": code, "list": list, "at": when, "offline": offline}}); err != nil {
 			return err
 		}

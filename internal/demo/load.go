@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
@@ -13,8 +14,9 @@ import (
 
 // Load writes the demo federation into db (an upsert by code, so loading
 // twice changes nothing), records the history events once, and gives CHIA
-// and Heilongjiang their governing bodies (governance.go), written where
-// missing — also into a database loaded before the demo had them.
+// and Heilongjiang their governing bodies (governance.go) and enters the
+// seeds' activities (activities.go), written where missing — also into a
+// database loaded before the demo had them.
 func Load(ctx context.Context, sdb *sqldb.DB, actor kexie.Actor) (kexie.ImportOutcome, error) {
 	db := newDomains(sdb)
 	orgs, events := Federation()
@@ -54,6 +56,9 @@ func Load(ctx context.Context, sdb *sqldb.DB, actor kexie.Actor) (kexie.ImportOu
 		return out, err
 	}
 	if err := loadGovernance(ctx, db, actor); err != nil {
+		return out, err
+	}
+	if err := loadActivities(ctx, db, actor); err != nil {
 		return out, err
 	}
 	if out.Created == 0 {
@@ -96,7 +101,7 @@ func duesStandards(ctx context.Context, db *domains, actor kexie.Actor) error {
 }
 
 func newDomains(db *sqldb.DB) *domains {
-	return &domains{sql: db, reg: registry.New(db), mem: membership.New(db), gov: governance.New(db)}
+	return &domains{sql: db, reg: registry.New(db), mem: membership.New(db), gov: governance.New(db), act: activities.New(db)}
 }
 
 // domains are the use cases the demo is written through, as an operator's
@@ -106,4 +111,5 @@ type domains struct {
 	reg *registry.Service
 	mem *membership.Service
 	gov *governance.Service
+	act *activities.Service
 }
