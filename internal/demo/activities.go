@@ -34,7 +34,9 @@ type demoActivity struct {
 	status     string // where it ends: held
 }
 
-func sponsor(org string) activities.RoleInput { return activities.RoleInput{Role: "sponsor", OrgCode: org} }
+func sponsor(org string) activities.RoleInput {
+	return activities.RoleInput{Role: "sponsor", OrgCode: org}
+}
 func outside(role, name string) activities.RoleInput {
 	return activities.RoleInput{Role: role, Name: name}
 }
@@ -76,7 +78,7 @@ func demoActivities() []demoActivity {
 		in: activities.Input{Code: "CAST-AM-21", Kind: "annual_meeting", Category: "academic", TitleZH: "中国科协第二十一届年会",
 			TitleEN: "The 21st Annual Meeting of CAST", ThemeZH: "创新驱动 改革开放——科技助力东北全面振兴",
 			ThemeEN: "Innovation-driven reform and opening-up: roles of science and technology in the revitalization of northeast China",
-			Starts: "2019-06-29", Ends: "2019-06-30", Venue: "哈尔滨国际会展中心", City: "哈尔滨", RegionCode: "230100", Public: true, Capacity: 6000,
+			Starts:  "2019-06-29", Ends: "2019-06-30", Venue: "哈尔滨国际会展中心", City: "哈尔滨", RegionCode: "230100", Public: true, Capacity: 6000,
 			Series: "CAST-AM", Edition: 21, Roles: []activities.RoleInput{sponsor("CAST"), outside("co_sponsor", "黑龙江省人民政府"), {Role: "organiser", OrgCode: "HLJ"}}},
 		breaks: [][4]string{{"午餐", "Lunch", "2019-06-29 12:00", "2019-06-29 13:30"}, {"午餐", "Lunch", "2019-06-30 12:00", "2019-06-30 13:30"}},
 		people: 6000, absent: 21, status: activities.StatusHeld,
