@@ -210,7 +210,10 @@ func replay(ctx context.Context, tx *sqldb.Tx, listID int64, nonce string, out *
 	var regID int64
 	var result, slot string
 	var at time.Time
-	err := tx.QueryRowContext(ctx, `SELECT registration_id, result, slot, at FROM activity_checkins WHERE list_id = $1 AND nonce = $2`, listID, nonce).
+	// "nonce <> ''" lets both databases use the partial unique index on
+	// (list_id, nonce): without it the lookup scans the list's every
+	// check-in, which made a rush of scans quadratic.
+	err := tx.QueryRowContext(ctx, `SELECT registration_id, result, slot, at FROM activity_checkins WHERE list_id = $1 AND nonce = $2 AND nonce <> ''`, listID, nonce).
 		Scan(&regID, &result, &slot, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
