@@ -81,7 +81,7 @@ func (svc *Service) ImportAttendance(ctx context.Context, actor kexie.Actor, row
 			// What a scan would refuse is refused before anyone is
 			// registered, so a rejected row leaves nothing behind.
 			if a.status == StatusDraft || a.status == StatusCancelled {
-				reject(kexie.Errorf(kexie.CodeConflict, "err.checkin_status", "check-in is closed for an activity that is %v", a.status))
+				reject(statusError("checkin_status", a.status, "check-in is closed for an activity that is "+a.status))
 				continue
 			}
 			if at.After(tx.Now()) {

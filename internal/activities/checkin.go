@@ -121,7 +121,7 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow, code, list, nonce, scanned string, at *time.Time, offline bool, out *Checkin,
 	audit func(sqldb.Change) error) error {
 	if a.status == StatusDraft || a.status == StatusCancelled {
-		return kexie.Errorf(kexie.CodeConflict, "err.checkin_status", "check-in is closed for an activity that is %v", a.status)
+		return statusError("checkin_status", a.status, "check-in is closed for an activity that is "+a.status)
 	}
 	var listID int64
 	var policy string
@@ -151,7 +151,7 @@ func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow
 		return err
 	}
 	if status != RegConfirmed {
-		return kexie.Errorf(kexie.CodeConflict, "err.checkin_unconfirmed", "this registration is %v, not confirmed", status)
+		return statusError("checkin_unconfirmed", status, "this registration is "+status+", not confirmed")
 	}
 	when := tx.Now()
 	if at != nil && offline {

@@ -454,7 +454,7 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 			return err
 		}
 		if r.Status == RegCancelled || r.Status == RegRejected {
-			return kexie.Errorf(kexie.CodeConflict, "err.registration_ended", "this registration is %v already", r.Status)
+			return statusError("registration_ended", r.Status, "this registration is "+r.Status+" already")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, tx.Now(), r.ID, r.Status)
 		if err != nil {
@@ -497,7 +497,7 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, code, ref str
 			return err
 		}
 		if r.Status != RegPending {
-			return kexie.Errorf(kexie.CodeConflict, "err.registration_not_pending", "this registration is %v, not pending", r.Status)
+			return statusError("registration_not_pending", r.Status, "this registration is "+r.Status+", not pending")
 		}
 		status := RegRejected
 		if approve {
