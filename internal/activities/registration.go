@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -443,6 +444,10 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 		}
 		var err error
 		r, err = scanReg(tx.QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id WHERE `+where, args...))
+		if (errors.Is(err, sql.ErrNoRows) || key == "") && code != "" {
+			// Staff typed a reference that is none of this activity's.
+			return kexie.Errorf(kexie.CodeInvalid, "err.registration_unknown", "%q is no registration of this activity", kexie.Excerpt(key))
+		}
 		if errors.Is(err, sql.ErrNoRows) || key == "" {
 			return regNotFound()
 		}
@@ -557,4 +562,40 @@ func (svc *Service) Registrations(ctx context.Context, activityID int64, offset,
 		out = append(out, r)
 	}
 	return out, sqldb.MapErr(rows.Err())
+}
+
+// RegistrationsPage is a page of activity id's registrations in order of
+// arrival, of one status ("" for all), with their number in all.
+func (svc *Service) RegistrationsPage(ctx context.Context, activityID int64, status string, offset, limit int) ([]Registration, int, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	where := `r.activity_id = $1`
+	args := []any{activityID}
+	if status != "" {
+		if err := oneOf(status, []string{RegPending, RegConfirmed, RegWaitlisted, RegCancelled, RegRejected}, "err.registration_status"); err != nil {
+			return nil, 0, err
+		}
+		where += ` AND r.status = $2`
+		args = append(args, status)
+	}
+	var total int
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_registrations r WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+		WHERE `+where+` ORDER BY r.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), args...)
+	if err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []Registration{}
+	for rows.Next() {
+		r, err := scanReg(rows)
+		if err != nil {
+			return nil, 0, sqldb.MapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, total, sqldb.MapErr(rows.Err())
 }

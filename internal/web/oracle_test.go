@@ -1657,6 +1657,20 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("DELETE /api/v1/activities/{code}/sessions/{id}", actsID, nil, actModel)
 	def("DELETE /api/v1/activities/{code}/breaks/{id}", actsID, nil, actModel)
 	def("GET /api/v1/orgs/{code}/activity-stats", orgs, nil, nil)
+	actsRef := func() []oTarget {
+		out := acts()
+		for i := range out {
+			out[i].path = map[string]string{"code": out[i].path["code"], "reference": "NOPE-NOPE"}
+		}
+		return out
+	}
+	def("GET /api/v1/activities/{code}/registrations", acts, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/approve", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/reject", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/cancel", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registration-list", acts, jsonBody(map[string]any{"x": 1}), actModel)
+	def("POST /api/v1/activities/{code}/checkin-lists", acts, jsonBody(map[string]any{"name": "!"}), actModel)
+	def("GET /api/v1/activities/{code}/checkins", acts, nil, actModel)
 	def("POST /api/v1/activities/{code}/sessions/{id}/contributions", actsID, jsonBody(map[string]any{"title": ""}), actModel)
 	def("POST /api/v1/activities/{code}/reach", acts, jsonBody(map[string]any{"people": 0}), actModel)
 	def("POST /api/v1/activities/{code}/exhibitors", acts, jsonBody(map[string]any{"booth": ""}), actModel)

@@ -42,6 +42,14 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("PUT", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiUpdateSession)
 	k.Handle("DELETE", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiDeleteSession)
 	k.Handle("DELETE", "/api/v1/activities/{code}/breaks/{id}", manage, s.apiDeleteBreak)
+	// The desk.
+	k.Handle("GET", "/api/v1/activities/{code}/registrations", manage, s.apiRegistrations)
+	for _, action := range []string{"approve", "reject", "cancel"} {
+		k.Handle("POST", "/api/v1/activities/{code}/registrations/{reference}/"+action, manage, s.apiDecide(action))
+	}
+	k.HandleWith("POST", "/api/v1/activities/{code}/registration-list", manage, web.MaxUpload, s.apiRegisterList)
+	k.Handle("POST", "/api/v1/activities/{code}/checkin-lists", manage, s.apiAddList)
+	k.Handle("GET", "/api/v1/activities/{code}/checkins", manage, s.apiHistory)
 	// Figures.
 	k.Handle("GET", "/api/v1/orgs/{code}/activity-stats", read, s.apiStats)
 	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/contributions", manage, s.apiContribution)
