@@ -40,15 +40,22 @@ func (svc *Service) AddContribution(ctx context.Context, actor kexie.Actor, code
 		if _, err := sessionRow(ctx, tx, a.id, session); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_contributions (session_id, position, title, speakers, paper, created_at)
-			VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM activity_contributions WHERE session_id = $1), $2, $3, $4, $5) RETURNING id`,
-			session, c.Title, c.Speakers, c.Paper, tx.Now()).Scan(&id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.contribution", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"session": session, "title": c.Title, "speakers": c.Speakers, "paper": c.Paper}})
+		id, err = addContribution(ctx, tx, a, code, session, c)
+		return err
 	})
 	return id, err
+}
+
+// addContribution writes a checked contribution of a session of a in tx.
+func addContribution(ctx context.Context, tx *sqldb.Tx, a activityRow, code string, session int64, c Contribution) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_contributions (session_id, position, title, speakers, paper, created_at)
+		VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM activity_contributions WHERE session_id = $1), $2, $3, $4, $5) RETURNING id`,
+		session, c.Title, c.Speakers, c.Paper, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.contribution", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+		After: map[string]any{"session": session, "title": c.Title, "speakers": c.Speakers, "paper": c.Paper}})
 }
 
 // Reach is an anonymous count of people an activity reached (a mass

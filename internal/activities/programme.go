@@ -119,41 +119,35 @@ func (svc *Service) AddSession(ctx context.Context, actor kexie.Actor, code stri
 		if err != nil {
 			return err
 		}
-		if err := within(a, s, e); err != nil {
-			return err
-		}
-		if err := overlaps(ctx, tx, a.id, in.Room, false, s, e); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_sessions (activity_id, kind, title_zh, title_en, international, room, track, chairs,
-			starts_at, ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			a.id, in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, tx.Now()).Scan(&id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.session", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"session": id, "title_zh": in.TitleZH, "title_en": in.TitleEN, "room": in.Room, "starts": s, "ends": e}})
+		id, err = addSession(ctx, tx, a, code, in, s, e)
+		return err
 	})
 	return id, err
+}
+
+// addSession writes a checked session of activity a in tx, after the
+// checks that read: within the days, no room taken, no break.
+func addSession(ctx context.Context, tx *sqldb.Tx, a activityRow, code string, in SessionInput, s, e time.Time) (int64, error) {
+	if err := within(a, s, e); err != nil {
+		return 0, err
+	}
+	if err := overlaps(ctx, tx, a.id, in.Room, false, s, e); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_sessions (activity_id, kind, title_zh, title_en, international, room, track, chairs,
+		starts_at, ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		a.id, in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.session", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+		After: map[string]any{"session": id, "title_zh": in.TitleZH, "title_en": in.TitleEN, "room": in.Room, "starts": s, "ends": e}})
 }
 
 // AddBreak adds a break to the whole programme of activity code: one
 // entry, for every room; no session may be held during it.
 func (svc *Service) AddBreak(ctx context.Context, actor kexie.Actor, code, titleZH, titleEN, starts, ends string) (int64, error) {
-	var err error
-	if titleZH, err = plain(titleZH, 200); err != nil {
-		return 0, err
-	}
-	if titleEN, err = plain(titleEN, 200); err != nil {
-		return 0, err
-	}
-	if titleZH == "" && titleEN == "" {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
-	}
-	s, err := ParseInstant(starts)
-	if err != nil {
-		return 0, err
-	}
-	e, err := ParseInstant(ends)
+	titleZH, titleEN, s, e, err := checkBreak(titleZH, titleEN, starts, ends)
 	if err != nil {
 		return 0, err
 	}
@@ -163,20 +157,48 @@ func (svc *Service) AddBreak(ctx context.Context, actor kexie.Actor, code, title
 		if err != nil {
 			return err
 		}
-		if err := within(a, s, e); err != nil {
-			return err
-		}
-		if err := overlaps(ctx, tx, a.id, "", true, s, e); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_breaks (activity_id, title_zh, title_en, starts_at, ends_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.id, titleZH, titleEN, s, e, tx.Now()).Scan(&id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.break", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"break": id, "title_zh": titleZH, "title_en": titleEN, "starts": s, "ends": e}})
+		id, err = addBreak(ctx, tx, a, code, titleZH, titleEN, s, e)
+		return err
 	})
 	return id, err
+}
+
+// checkBreak checks a break as entered and reads its times.
+func checkBreak(titleZH, titleEN, starts, ends string) (string, string, time.Time, time.Time, error) {
+	var err error
+	var s, e time.Time
+	if titleZH, err = plain(titleZH, 200); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	if titleEN, err = plain(titleEN, 200); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	if titleZH == "" && titleEN == "" {
+		return titleZH, titleEN, s, e, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
+	}
+	if s, err = ParseInstant(starts); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	e, err = ParseInstant(ends)
+	return titleZH, titleEN, s, e, err
+}
+
+// addBreak writes a checked break of activity a in tx, after the checks
+// that read: within the days, no session at that time in any room.
+func addBreak(ctx context.Context, tx *sqldb.Tx, a activityRow, code, titleZH, titleEN string, s, e time.Time) (int64, error) {
+	if err := within(a, s, e); err != nil {
+		return 0, err
+	}
+	if err := overlaps(ctx, tx, a.id, "", true, s, e); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_breaks (activity_id, title_zh, title_en, starts_at, ends_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.id, titleZH, titleEN, s, e, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.break", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+		After: map[string]any{"break": id, "title_zh": titleZH, "title_en": titleEN, "starts": s, "ends": e}})
 }
 
 // Sessions lists an activity's sessions by time and room.

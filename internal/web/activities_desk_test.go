@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -126,6 +128,64 @@ func TestActivityDeskAPI(t *testing.T) {
 		r.json(t, &h)
 		if h.Total != 3 || len(h.Checkins) != 2 || h.Checkins[0]["list"] != "main" || h.Checkins[1]["result"] != "duplicate" || h.Checkins[0]["scanned_by"] != "staff.a" {
 			t.Errorf("history: %s", r.body)
+		}
+	})
+}
+
+// TestActivityProgrammeFile: a programme file through the API (CSV body)
+// and through the editing page (an upload, previewed first).
+func TestActivityProgrammeFile(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		e.user("desk.a", kexie.RoleStaff, e.a)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		newForum(t, e, call, staff, "P", 0, false)
+		file := "kind,session_title_zh,room,starts,ends,title,speakers,paper\n" +
+			"plenary,开幕式,主会场,2025-05-16 09:00,2025-05-16 10:00,致辞,王芳,\n" +
+			",,主会场,2025-05-16 09:00,2025-05-16 10:00,主旨报告,李娜,是\n" +
+			"休息,茶歇,,2025-05-16 10:00,2025-05-16 10:30,,,\n" +
+			"parallel,冲突,主会场,2025-05-16 10:15,2025-05-16 11:00,,,\n"
+		c := e.client()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/activities/P/programme-file?dry_run=true", strings.NewReader(file))
+		req.Header.Set("Authorization", "Bearer "+staff)
+		req.Header.Set("Content-Type", "text/csv")
+		r := c.do(req)
+		wantStatus(t, r, http.StatusOK)
+		wantKeys(t, r, "read", "sessions", "breaks", "contributions", "rejected")
+		var out struct {
+			Read, Sessions, Breaks, Contributions int
+			Rejected                              []struct {
+				Line   int
+				Reason string
+			}
+		}
+		r.json(t, &out)
+		if out.Read != 4 || out.Sessions != 1 || out.Breaks != 1 || out.Contributions != 2 || len(out.Rejected) != 1 || out.Rejected[0].Line != 5 {
+			t.Errorf("dry run: %s", r.body)
+		}
+
+		// The page: an upload, kept when not a preview.
+		pc := e.client()
+		pc.mustLogin("desk.a")
+		pc.get("/activities/P/edit")
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("csrf_token", pc.csrf)
+		fw, _ := mw.CreateFormFile("file", "programme.csv")
+		_, _ = fw.Write([]byte(file))
+		_ = mw.Close()
+		req, _ = http.NewRequest("POST", e.ts.URL+"/activities/P/programme-file", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		r = pc.do(req)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, `id="programme-imported"`) {
+			t.Fatalf("no outcome shown: %.3000s", r.body)
+		}
+		a, _ := e.db.Activities.ByCode(ctx, "P")
+		ss, _ := e.db.Activities.Sessions(ctx, a.ID)
+		bs, _ := e.db.Activities.Breaks(ctx, a.ID)
+		if len(ss) != 1 || len(bs) != 1 {
+			t.Errorf("after the upload: %d sessions, %d breaks", len(ss), len(bs))
 		}
 	})
 }

@@ -1671,6 +1671,8 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/activities/{code}/registration-list", acts, jsonBody(map[string]any{"x": 1}), actModel)
 	def("POST /api/v1/activities/{code}/checkin-lists", acts, jsonBody(map[string]any{"name": "!"}), actModel)
 	def("GET /api/v1/activities/{code}/checkins", acts, nil, actModel)
+	def("POST /activities/{code}/programme-file", acts, form("dry_run", "on"), actModel)
+	def("POST /api/v1/activities/{code}/programme-file", acts, jsonBody(map[string]any{"x": 1}), actModel)
 	def("POST /api/v1/activities/{code}/sessions/{id}/contributions", actsID, jsonBody(map[string]any{"title": ""}), actModel)
 	def("POST /api/v1/activities/{code}/reach", acts, jsonBody(map[string]any{"people": 0}), actModel)
 	def("POST /api/v1/activities/{code}/exhibitors", acts, jsonBody(map[string]any{"booth": ""}), actModel)

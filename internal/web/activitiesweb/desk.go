@@ -1,6 +1,8 @@
 package activitiesweb
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -196,4 +198,79 @@ func (s *handlers) apiHistory(w http.ResponseWriter, r *http.Request, rq *web.Re
 			e.ScannedBy, e.Recorded.Format("2006-01-02T15:04:05Z07:00")})
 	}
 	return web.WriteJSON(w, http.StatusOK, map[string]any{"checkins": out, "total": total})
+}
+
+// programmeSpec is a programme file: one row per contribution.
+var programmeSpec = tabular.Spec{Columns: activities.ProgrammeColumns, Required: []string{"starts", "ends"}}
+
+type programmeOutcome struct {
+	Read          int       `json:"read"`
+	Sessions      int       `json:"sessions"`
+	Breaks        int       `json:"breaks"`
+	Contributions int       `json:"contributions"`
+	Rejected      []refusal `json:"rejected"`
+}
+
+type refusal struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// importProgramme reads a programme file (CSV or XLSX, by name or
+// content) and adds it to activity code.
+func (s *handlers) importProgramme(r *http.Request, rq *web.Request, code, name string, body io.Reader, dry bool) (programmeOutcome, error) {
+	f, err := tabular.Read(name, body, programmeSpec)
+	if err != nil {
+		return programmeOutcome{}, err
+	}
+	rows := make([]activities.ProgrammeRow, len(f.Records))
+	for i, rec := range f.Records {
+		rows[i] = activities.ProgrammeRow{Line: rec.Line, Values: rec.Values}
+	}
+	res, err := s.act.ImportProgramme(r.Context(), rq.Actor(r), code, rows, dry)
+	if err != nil {
+		return programmeOutcome{}, err
+	}
+	out := programmeOutcome{Read: len(rows), Sessions: res.Sessions, Breaks: res.Breaks, Contributions: res.Contributions, Rejected: []refusal{}}
+	for _, x := range res.Rejected {
+		out.Rejected = append(out.Rejected, refusal{x.Line, x.Reason})
+	}
+	return out, nil
+}
+
+// apiProgrammeFile adds a programme file (the request body) to the
+// activity: 200 {"read", "sessions", "breaks", "contributions",
+// "rejected": [{line, reason}]}; ?dry_run=true keeps nothing.
+func (s *handlers) apiProgrammeFile(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	out, err := s.importProgramme(r, rq, a.Code, "programme.csv", r.Body, r.URL.Query().Get("dry_run") == "true")
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// programmeFilePost takes a programme file from the editing page.
+func (s *handlers) programmeFilePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return s.fail(w, r, rq, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+	}
+	defer f.Close()
+	out, err := s.importProgramme(r, rq, a.Code, hdr.Filename, f, r.FormValue("dry_run") != "")
+	if err != nil {
+		return s.fail(w, r, rq, nil, err)
+	}
+	return s.showEditWith(w, r, rq, &out)
 }

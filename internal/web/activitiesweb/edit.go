@@ -150,6 +150,8 @@ type editPage struct {
 	Modes         []string
 	RoleNames     []string
 	SessionKinds  []string
+	Columns       string
+	Imported      *programmeOutcome
 }
 
 // editForm shows the editing page of an activity.
@@ -160,12 +162,23 @@ func (s *handlers) editForm(w http.ResponseWriter, r *http.Request, rq *web.Requ
 // showEdit renders the editing page; in (when not nil) is what was typed
 // and failed with ferr.
 func (s *handlers) showEdit(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, in *activities.Input, ferr error, confirmCancel bool) error {
+	return s.renderEdit(w, r, rq, status, in, ferr, confirmCancel, nil)
+}
+
+// showEditWith shows the editing page with what a programme file added.
+func (s *handlers) showEditWith(w http.ResponseWriter, r *http.Request, rq *web.Request, imported *programmeOutcome) error {
+	return s.renderEdit(w, r, rq, http.StatusOK, nil, nil, false, imported)
+}
+
+func (s *handlers) renderEdit(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, in *activities.Input, ferr error, confirmCancel bool,
+	imported *programmeOutcome) error {
 	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
 	if err != nil {
 		return err
 	}
 	d := editPage{A: a, In: inputOf(a), Next: activities.NextStatuses(a.Status), ConfirmCancel: confirmCancel,
-		Kinds: activities.Kinds, Categories: activities.Categories, Modes: activities.Modes, RoleNames: activities.Roles, SessionKinds: activities.SessionKinds}
+		Kinds: activities.Kinds, Categories: activities.Categories, Modes: activities.Modes, RoleNames: activities.Roles, SessionKinds: activities.SessionKinds,
+		Columns: strings.Join(activities.ProgrammeColumns, ", "), Imported: imported}
 	if in != nil {
 		d.In = *in
 	}

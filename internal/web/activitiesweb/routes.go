@@ -37,6 +37,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/activities/{code}/breaks", manage, s.breakPost)
 	k.Handle("POST", "/activities/{code}/breaks/{id}/delete", manage, s.breakDeletePost)
 	k.Handle("POST", "/activities/{code}/status", manage, s.statusPost)
+	k.HandleWith("POST", "/activities/{code}/programme-file", manage, web.MaxUpload, s.programmeFilePost)
+	k.HandleWith("POST", "/api/v1/activities/{code}/programme-file", manage, web.MaxUpload, s.apiProgrammeFile)
 	k.Handle("PUT", "/api/v1/activities/{code}", manage, s.apiUpdate)
 	k.Handle("PUT", "/api/v1/activities/{code}/organisations", manage, s.apiRoles)
 	k.Handle("PUT", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiUpdateSession)
