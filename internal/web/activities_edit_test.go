@@ -155,3 +155,47 @@ func TestActivityCheckinHistoryPage(t *testing.T) {
 		wantStatus(t, pb.get("/activities/F/checkins"), http.StatusNotFound)
 	})
 }
+
+// TestActivitiesListAndNew: staff find their activities — drafts and
+// internal ones too — from the menu, paged with the total, and enter a new
+// one as a draft through its page; staff elsewhere see none of them.
+func TestActivitiesListAndNew(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.user("staff.a", kexie.RoleStaff, e.a)
+		e.user("staff.b", kexie.RoleStaff, e.b)
+		pc := e.client()
+		pc.mustLogin("staff.a")
+		r := pc.get("/")
+		if !strings.Contains(r.body, `href="/activities"`) {
+			t.Errorf("the menu does not lead staff to the activities")
+		}
+		r = pc.get("/activities/new")
+		wantStatus(t, r, http.StatusOK)
+		r = pc.post("/activities/new", url.Values{"org": {"A1"}, "code": {"SEM-1"}, "kind": {"seminar"}, "category": {"training"}, "title_zh": {"培训班"},
+			"starts": {"2025-03-01"}, "mode": {"online"}, "capacity": {"40"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "/activities/SEM-1/edit") {
+			t.Errorf("after creating: %s", loc)
+		}
+		a, err := e.db.Activities.ByCode(ctx, "SEM-1")
+		if err != nil || a.Status != "draft" || a.OrgCode != "A1" || a.Capacity != 40 || a.Public {
+			t.Errorf("created %+v (%v)", a, err)
+		}
+		r = pc.post("/activities/new", url.Values{"org": {"B"}, "code": {"SEM-2"}, "kind": {"seminar"}, "category": {"training"}, "title_zh": {"培训班"},
+			"starts": {"2025-03-01"}})
+		wantStatus(t, r, http.StatusNotFound)
+		if !strings.Contains(r.body, `value="SEM-2"`) {
+			t.Errorf("the refused form lost what was typed")
+		}
+		r = pc.get("/activities?status=draft")
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, `href="/activities/SEM-1"`) || !strings.Contains(r.body, `id="new-activity"`) {
+			t.Errorf("the list: %.3000s", r.body)
+		}
+		pb := e.client()
+		pb.mustLogin("staff.b")
+		if r := pb.get("/activities"); strings.Contains(r.body, "SEM-1") {
+			t.Errorf("staff of B see A1's draft")
+		}
+	})
+}

@@ -1642,6 +1642,9 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 		return out
 	}
 	def("GET /activities/{code}/checkins", acts, nil, actModel)
+	def("GET /activities", none, nil, nil)
+	def("GET /activities/new", none, nil, nil)
+	def("POST /activities/new", none, form("code", "!"), nil)
 	def("GET /activities/{code}/edit", acts, nil, actModel)
 	def("POST /activities/{code}/edit", acts, form("kind", "nope"), actModel)
 	def("POST /activities/{code}/organisations", acts, form("role_0", "nope"), actModel)

@@ -157,6 +157,14 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 			break
 		}
 	}
+	// Activities: those who read them go to their list; others to the
+	// public calendar.
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermActivitiesRead) {
+			items[3].Href = "/activities"
+			break
+		}
+	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"})

@@ -364,3 +364,74 @@ func (s *handlers) statusPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 	}
 	return s.saved(w, r, a.Code)
 }
+
+type listPage struct {
+	Items      []calendarItem
+	Total      int
+	Page       int
+	Pages      int
+	Prev, Next string
+	Status     string
+	Statuses   []string
+	CanCreate  bool
+}
+
+const listPerPage = 30
+
+// listPage lists the activities the caller may read — drafts and
+// internal ones too — newest first, paged with the total, by status.
+func (s *handlers) listPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	page := web.PageParam(r)
+	status := r.URL.Query().Get("status")
+	as, total, err := s.act.List(r.Context(), rq.Actor(r), activities.Filter{Status: status, Offset: (page - 1) * listPerPage, Limit: listPerPage})
+	if err != nil {
+		return err
+	}
+	d := listPage{Items: s.items(as, rq.L.Lang), Total: total, Page: page, Pages: max(1, (total+listPerPage-1)/listPerPage), Status: status,
+		Statuses: activities.Statuses}
+	d.Prev, d.Next = web.PageLinks(r, page, page*listPerPage < total)
+	d.CanCreate, _ = s.DB().HoldsAnywhere(r.Context(), rq.Actor(r).UserID, kexie.PermActivitiesManage)
+	return s.Render(w, http.StatusOK, "activities", s.NewPage(r, rq, "actlist.title", d))
+}
+
+type newPage struct {
+	In         activities.Input
+	Owner      string
+	Kinds      []string
+	Categories []string
+	Modes      []string
+}
+
+// newForm is the form that enters an activity (a draft) for an
+// organisation the caller manages activities of.
+func (s *handlers) newForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.showNew(w, r, rq, http.StatusOK, newPage{Owner: r.URL.Query().Get("org"), In: activities.Input{Mode: "in_person"}}, nil)
+}
+
+func (s *handlers) showNew(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d newPage, ferr error) error {
+	d.Kinds, d.Categories, d.Modes = activities.Kinds, activities.Categories, activities.Modes
+	p := s.NewPage(r, rq, "actnew.title", d)
+	if ferr != nil {
+		p.Error = web.Message(rq.L, kexie.AsError(ferr))
+	}
+	return s.Render(w, status, "activity_new", p)
+}
+
+// newPost enters the activity, its owner the sponsor, and opens its
+// editing page.
+func (s *handlers) newPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	in := formInput(r)
+	in.Code = strings.TrimSpace(r.PostForm.Get("code"))
+	owner := strings.TrimSpace(r.PostForm.Get("org"))
+	in.Roles = []activities.RoleInput{{Role: "sponsor", OrgCode: owner}}
+	a, err := s.act.Create(r.Context(), rq.Actor(r), in)
+	if err != nil {
+		switch kexie.ErrorCode(err) {
+		case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeNotFound:
+			return s.showNew(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), newPage{In: in, Owner: owner}, err)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/activities/"+a.Code+"/edit?flash=flash.activity_created", http.StatusSeeOther)
+	return nil
+}

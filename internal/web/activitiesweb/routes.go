@@ -15,6 +15,9 @@ func (s *handlers) register(k *web.Server) {
 		manage = kexie.PermActivitiesManage
 		public = kexie.PermPublic
 	)
+	k.Handle("GET", "/activities", read, s.listPage)
+	k.Handle("GET", "/activities/new", manage, s.newForm)
+	k.Handle("POST", "/activities/new", manage, s.newPost)
 	k.Handle("GET", "/activities/{code}", read, s.activityPage)
 	k.Handle("POST", "/activities/{code}/checkin", manage, s.checkinPost)
 	k.Handle("GET", "/api/v1/activities", read, s.apiList)
