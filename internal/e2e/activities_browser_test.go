@@ -169,4 +169,11 @@ func TestBrowserActivity(t *testing.T) {
 	if s := desk.text("#history"); strings.Count(s, ref) != 2 {
 		t.Errorf("history: %q", s)
 	}
+	narrow(desk, "the check-in history")
+	// The staff's other pages, on the phone too.
+	for _, path := range []string{"/activities", "/activities/new", "/activities/YSF-320/edit", "/calendar/YSF-320", "/series/YSF"} {
+		desk.follow(chromedp.Navigate(app.URL() + path))
+		narrow(desk, path)
+	}
+	desk.shot("activity-4-edit")
 }
