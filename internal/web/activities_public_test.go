@@ -242,3 +242,41 @@ func TestActivitiesPublicRegistration(t *testing.T) {
 		wantStatus(t, anon.get("/registrations/NOTATOKEN"), http.StatusNotFound)
 	})
 }
+
+// TestActivitiesPublicSessionRegistration: a session with places of its
+// own is offered on the public form, with the places left; registering for
+// it takes one of its places (the next person waits), and a session that
+// is not the activity's is refused.
+func TestActivitiesPublicSessionRegistration(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, err := e.db.Activities.Create(ctx, e.setup, activities.Input{Code: "WS", Kind: "training", Category: "training", TitleZH: "培训", Starts: "2025-05-16",
+			Public: true, Roles: []activities.RoleInput{{Role: "sponsor", OrgCode: "A"}}})
+		dbtest.Must(t, err)
+		sid, err := e.db.Activities.AddSession(ctx, e.setup, "WS", activities.SessionInput{TitleZH: "实操课", Room: "机房", Starts: "2025-05-16 09:00",
+			Ends: "2025-05-16 11:00", Capacity: 1})
+		dbtest.Must(t, err)
+		_, err = e.db.Activities.AddSession(ctx, e.setup, "WS", activities.SessionInput{TitleZH: "讲座", Room: "礼堂", Starts: "2025-05-16 09:00", Ends: "2025-05-16 11:00"})
+		dbtest.Must(t, err)
+		for _, s := range []string{"published", "registration_open"} {
+			dbtest.Must(t, e.db.Activities.SetStatus(ctx, e.setup, "WS", s))
+		}
+		anon := e.client()
+		r := anon.get("/calendar/WS")
+		if !strings.Contains(r.body, `id="register-session"`) || !strings.Contains(r.body, "实操课") || strings.Contains(r.body, `>05-16 09:00 讲座`) {
+			t.Fatalf("the form's sessions: %.4000s", r.body)
+		}
+		id := fmt.Sprint(sid)
+		wantStatus(t, anon.post("/calendar/WS/register", url.Values{"name": {"甲"}, "session_id": {id}}), http.StatusCreated)
+		r = anon.post("/calendar/WS/register", url.Values{"name": {"乙"}, "session_id": {id}})
+		wantStatus(t, r, http.StatusCreated)
+		if !strings.Contains(r.body, "候补") {
+			t.Errorf("the session's one place is taken: the second should wait")
+		}
+		wantStatus(t, anon.post("/calendar/WS/register", url.Values{"name": {"丙"}, "session_id": {"999999"}}), http.StatusBadRequest)
+		a, _ := e.db.Activities.ByCode(ctx, "WS")
+		ss, _ := e.db.Activities.Sessions(ctx, a.ID)
+		if ss[0].Confirmed+ss[1].Confirmed != 1 || a.Confirmed != 1 {
+			t.Errorf("places: activity %d, sessions %d %d", a.Confirmed, ss[0].Confirmed, ss[1].Confirmed)
+		}
+	})
+}

@@ -34,6 +34,15 @@ type activityPage struct {
 	Form        map[string]string
 	Done        *activities.Registration
 	DoneRef     string
+	Sessions    []sessionChoice // those taking registrations of their own (a capacity)
+}
+
+// sessionChoice is a session one may register for, with its places left.
+type sessionChoice struct {
+	ID    int64
+	When  string
+	Title string
+	Left  int
 }
 
 // activityPage shows an activity: organisations in roles, the programme

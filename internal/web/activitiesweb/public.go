@@ -169,6 +169,16 @@ func (s *handlers) showPublic(w http.ResponseWriter, r *http.Request, rq *web.Re
 		return err
 	}
 	d.SeriesName = s.seriesName(r.Context(), a, lang)
+	ss, err := s.act.Sessions(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range ss {
+		if x.Capacity > 0 {
+			title, _ := activities.Text(x.TitleZH, x.TitleEN, lang)
+			d.Sessions = append(d.Sessions, sessionChoice{ID: x.ID, When: x.Starts.Format("01-02 15:04"), Title: title, Left: max(x.Capacity-x.Confirmed, 0)})
+		}
+	}
 	now := time.Now()
 	d.CanRegister = a.Status == activities.StatusRegistrationOpen && (a.RegOpens.IsZero() || !now.Before(a.RegOpens)) &&
 		(a.RegCloses.IsZero() || now.Before(a.RegCloses))
@@ -190,11 +200,16 @@ func (s *handlers) publicRegister(w http.ResponseWriter, r *http.Request, rq *we
 		return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "invalid input")
 	}
 	form := map[string]string{}
-	for _, k := range []string{"name", "employer", "country", "email"} {
+	for _, k := range []string{"name", "employer", "country", "email", "session_id"} {
 		form[k] = r.PostForm.Get(k)
 	}
-	reg, err := s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), activities.RegisterInput{Name: form["name"], Employer: form["employer"],
-		Country: form["country"], Email: form["email"], Lang: rq.L.Lang})
+	in := activities.RegisterInput{Name: form["name"], Employer: form["employer"], Country: form["country"], Email: form["email"], Lang: rq.L.Lang}
+	if v := form["session_id"]; v != "" {
+		if in.SessionID, _ = strconv.ParseInt(v, 10, 64); in.SessionID <= 0 {
+			in.SessionID = -1 // refused as an unknown session
+		}
+	}
+	reg, err := s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), in)
 	if err == nil {
 		return s.showPublic(w, r, rq, http.StatusCreated, nil, &reg, nil)
 	}
