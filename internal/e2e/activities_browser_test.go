@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/kexie/kexie/internal/access"
@@ -170,6 +172,48 @@ func TestBrowserActivity(t *testing.T) {
 		t.Errorf("history: %q", s)
 	}
 	narrow(desk, "the check-in history")
+
+	// Offline: the desk's phone loses the network; a scan is kept on the
+	// phone, then uploaded once the network is back — recorded once, as
+	// made offline.
+	later, err := act.Register(ctx, setup, "YSF-320", activities.RegisterInput{Name: "玛丽亚·伊万诺娃"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	netState := func(offline bool) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+			return chromedp.Void{}, err
+		}
+	}
+	desk.follow(chromedp.Navigate(app.URL() + "/activities/YSF-320"))
+	desk.do(netState(true))
+	desk.do(chromedp.SendKeys(css("#checkin-code"), activities.FormatReference(later.Reference)), chromedp.Click(css(`#checkin button[type="submit"]`)))
+	if q := desk.text("#checkin-queue"); !strings.HasSuffix(q, " 1") {
+		t.Errorf("queued offline: %q", q)
+	}
+	a, _ := act.ByCode(ctx, "YSF-320")
+	recorded := func() int {
+		hist, _ := act.History(ctx, a.ID, 100)
+		n := 0
+		for _, e := range hist {
+			if e.Reference == later.Reference && e.Result == "checked_in" && e.Offline {
+				n++
+			}
+		}
+		return n
+	}
+	if recorded() != 0 {
+		t.Fatal("a scan queued offline reached the server")
+	}
+	desk.do(netState(false))
+	desk.follow(chromedp.Navigate(app.URL() + "/activities/YSF-320")) // uploads on load, and on "online"
+	for i := 0; i < 100 && recorded() == 0; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := recorded(); n != 1 {
+		t.Errorf("the offline scan recorded %d times", n)
+	}
 	// The staff's other pages, on the phone too.
 	for _, path := range []string{"/activities", "/activities/new", "/activities/YSF-320/edit", "/calendar/YSF-320", "/series/YSF"} {
 		desk.follow(chromedp.Navigate(app.URL() + path))

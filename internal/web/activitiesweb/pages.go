@@ -1,6 +1,7 @@
 package activitiesweb
 
 import (
+	"crypto/rand"
 	"net/http"
 	"strings"
 
@@ -25,6 +26,7 @@ type activityPage struct {
 	CanManage  bool
 	Result     *activities.Checkin
 	ResultTime string
+	Nonce      string // the desk form's: a form sent twice (a reload) scans once
 	Counts     map[string]int
 	SeriesName string
 
@@ -73,6 +75,9 @@ func (s *handlers) showActivity(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	_, merr := s.act.Activity(r.Context(), rq.Actor(r), kexie.PermActivitiesManage, a.Code)
 	d.CanManage = merr == nil
+	if d.CanManage {
+		d.Nonce = "form-" + rand.Text()
+	}
 	if res != nil {
 		d.ResultTime = res.At.Format("15:04")
 	}
