@@ -342,3 +342,23 @@ func (svc *Service) Stats(ctx context.Context, actor kexie.Actor, orgCode string
 	}
 	return out, nil
 }
+
+// Recorded are what an activity has recorded for the statistics besides
+// its programme: exhibitors, teams, people reached (the anonymous counts'
+// sum) and papers.
+type Recorded struct {
+	Exhibitors int
+	Teams      int
+	Reached    int64
+	Papers     int
+}
+
+// RecordedOf reads activity id's recorded figures.
+func (svc *Service) RecordedOf(ctx context.Context, id int64) (Recorded, error) {
+	var r Recorded
+	err := svc.db.Reader().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM activity_exhibitors WHERE activity_id = $1),
+		(SELECT COUNT(*) FROM activity_teams WHERE activity_id = $1), (SELECT COALESCE(SUM(people), 0) FROM activity_headcounts WHERE activity_id = $1),
+		(SELECT COUNT(*) FROM activity_contributions c JOIN activity_sessions s ON s.id = c.session_id WHERE s.activity_id = $1 AND c.paper)`, id).
+		Scan(&r.Exhibitors, &r.Teams, &r.Reached, &r.Papers)
+	return r, sqldb.MapErr(err)
+}

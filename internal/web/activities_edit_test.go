@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
 // TestActivitiesEditing: the record, the organisations and the programme
@@ -196,6 +198,39 @@ func TestActivitiesListAndNew(t *testing.T) {
 		pb.mustLogin("staff.b")
 		if r := pb.get("/activities"); strings.Contains(r.body, "SEM-1") {
 			t.Errorf("staff of B see A1's draft")
+		}
+	})
+}
+
+// TestActivityFiguresPages: the editing page records anonymous counts,
+// exhibitors and teams, and says what is recorded; a booth taken twice is
+// refused on the page.
+func TestActivityFiguresPages(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.user("staff.a", kexie.RoleStaff, e.a)
+		_, err := e.db.Activities.Create(ctx, e.setup, activities.Input{Code: "FAIR", Kind: "science_fair", Category: "popularisation", TitleZH: "科普集市",
+			Starts: "2018-09-15", Roles: []activities.RoleInput{{Role: "sponsor", OrgCode: "A"}}})
+		dbtest.Must(t, err)
+		pc := e.client()
+		pc.mustLogin("staff.a")
+		pc.get("/activities/FAIR/edit")
+		wantStatus(t, pc.post("/activities/FAIR/reach", url.Values{"people": {"1000000"}, "method": {"入场计数"}}), http.StatusSeeOther)
+		wantStatus(t, pc.post("/activities/FAIR/exhibitors", url.Values{"booth": {"01"}, "name": {"拜泉县农业局"}, "theme": {"绿色农资"}}), http.StatusSeeOther)
+		wantStatus(t, pc.post("/activities/FAIR/teams", url.Values{"name": {"甲队"}, "school": {"哈尔滨市第一中学"}, "prize_grade": {"一等奖"}}), http.StatusSeeOther)
+		r := pc.post("/activities/FAIR/exhibitors", url.Values{"booth": {"01"}, "org_code": {"B"}})
+		wantStatus(t, r, http.StatusConflict)
+		if !strings.Contains(r.body, `class="error"`) {
+			t.Errorf("a booth taken twice: no error shown")
+		}
+		wantStatus(t, pc.post("/activities/FAIR/reach", url.Values{"people": {"many"}, "method": {"估计"}}), http.StatusBadRequest)
+		r = pc.get("/activities/FAIR/edit")
+		if !strings.Contains(r.body, "1000000") || !strings.Contains(r.body, `id="figures-recorded"`) {
+			t.Errorf("recorded figures: %.3000s", r.body)
+		}
+		a, _ := e.db.Activities.ByCode(ctx, "FAIR")
+		rec, _ := e.db.Activities.RecordedOf(ctx, a.ID)
+		if rec.Reached != 1_000_000 || rec.Exhibitors != 1 || rec.Teams != 1 {
+			t.Errorf("recorded %+v", rec)
 		}
 	})
 }

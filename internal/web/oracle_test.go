@@ -1643,6 +1643,9 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	}
 	def("GET /activities/{code}/checkins", acts, nil, actModel)
 	def("GET /activities", none, nil, nil)
+	def("POST /activities/{code}/reach", acts, form("people", "x"), actModel)
+	def("POST /activities/{code}/exhibitors", acts, form("booth", ""), actModel)
+	def("POST /activities/{code}/teams", acts, form("name", ""), actModel)
 	def("GET /activities/new", none, nil, nil)
 	def("POST /activities/new", none, form("code", "!"), nil)
 	def("GET /activities/{code}/edit", acts, nil, actModel)

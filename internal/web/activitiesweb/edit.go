@@ -152,6 +152,7 @@ type editPage struct {
 	SessionKinds  []string
 	Columns       string
 	Imported      *programmeOutcome
+	Recorded      activities.Recorded
 }
 
 // editForm shows the editing page of an activity.
@@ -193,6 +194,9 @@ func (s *handlers) renderEdit(w http.ResponseWriter, r *http.Request, rq *web.Re
 		return err
 	}
 	if d.Breaks, err = s.act.Breaks(r.Context(), a.ID); err != nil {
+		return err
+	}
+	if d.Recorded, err = s.act.RecordedOf(r.Context(), a.ID); err != nil {
 		return err
 	}
 	p := s.NewPage(r, rq, "actedit.title", d)
@@ -434,4 +438,34 @@ func (s *handlers) newPost(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	}
 	http.Redirect(w, r, "/activities/"+a.Code+"/edit?flash=flash.activity_created", http.StatusSeeOther)
 	return nil
+}
+
+// figurePost records one of the figures from the editing page: an
+// anonymous count, an exhibitor or a team.
+func (s *handlers) figurePost(kind string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+		a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+		if err != nil {
+			return err
+		}
+		f := r.PostForm
+		switch kind {
+		case "reach":
+			people, perr := strconv.ParseInt(strings.TrimSpace(f.Get("people")), 10, 64)
+			if perr != nil {
+				people = 0 // refused as such
+			}
+			_, err = s.act.AddReach(r.Context(), rq.Actor(r), a.Code, activities.Reach{People: people, Method: f.Get("method")})
+		case "exhibitor":
+			_, err = s.act.AddExhibitor(r.Context(), rq.Actor(r), a.Code, activities.Exhibitor{Booth: f.Get("booth"), OrgCode: f.Get("org_code"),
+				Name: f.Get("name"), Theme: f.Get("theme")})
+		default:
+			_, err = s.act.AddTeam(r.Context(), rq.Actor(r), a.Code, activities.Team{Name: f.Get("name"), Category: f.Get("category"), School: f.Get("school"),
+				Members: f.Get("members"), Advisers: f.Get("advisers"), Result: f.Get("result"), PrizeGrade: f.Get("prize_grade")})
+		}
+		if err != nil {
+			return s.fail(w, r, rq, nil, err)
+		}
+		return s.saved(w, r, a.Code)
+	}
 }
