@@ -362,7 +362,7 @@ func (svc *Service) SetStatus(ctx context.Context, actor kexie.Actor, code, stat
 			return err
 		}
 		if !MayMove(a.status, status) {
-			return kexie.Errorf(kexie.CodeConflict, "err.activity_transition", "an activity cannot go from %v to %v", a.status, status)
+			return statusError("activity_transition", status, "an activity cannot go from "+a.status+" to "+status)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activities SET status = $1, updated_at = $2 WHERE id = $3`, status, tx.Now(), a.id); err != nil {
 			return err

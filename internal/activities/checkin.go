@@ -110,88 +110,99 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 		if err != nil {
 			return err
 		}
-		if a.status == StatusDraft || a.status == StatusCancelled {
-			return kexie.Errorf(kexie.CodeConflict, "err.checkin_status", "check-in is closed for an activity that is %v", a.status)
-		}
-		var listID int64
-		var policy string
-		err = tx.QueryRowContext(ctx, `SELECT id, policy FROM activity_checkin_lists WHERE activity_id = $1 AND name = $2`, a.id, list).Scan(&listID, &policy)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kexie.Errorf(kexie.CodeInvalid, "err.checkin_list", "no check-in list %q", kexie.Excerpt(list))
-		}
-		if err != nil {
-			return err
-		}
-		if nonce != "" {
-			if done, err := replay(ctx, tx, listID, nonce, &out); err != nil || done {
-				return err
-			}
-		}
-		// The QR code carries the token; a person at the desk types the
-		// reference.
-		var regID, membershipID int64
-		var status string
-		err = tx.QueryRowContext(ctx, `SELECT id, status, COALESCE(membership_id, 0), name, reference FROM activity_registrations
-			WHERE activity_id = $1 AND (token = $2 OR reference = $3)`, a.id, scanned, NormalReference(scanned)).
-			Scan(&regID, &status, &membershipID, &out.Name, &out.Reference)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kexie.Errorf(kexie.CodeInvalid, "err.checkin_unknown", "this code is no registration of this activity")
-		}
-		if err != nil {
-			return err
-		}
-		if status != RegConfirmed {
-			return kexie.Errorf(kexie.CodeConflict, "err.checkin_unconfirmed", "this registration is %v, not confirmed", status)
-		}
-		when := tx.Now()
-		if at != nil && s.Offline {
-			when = *at
-		}
-		day := kexie.DateOf(when.In(kexie.Beijing)).String()
-		slot := ""
-		switch policy {
-		case "once_daily":
-			slot = day
-		case "multiple":
-			slot = "scan:" + randomString(refAlphabet, 16)
-		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
-			VALUES ($1, $2, 'checked_in', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-			listID, regID, slot, when, nonce, s.Offline, nullID(actor.UserID), actor.Username, tx.Now()).Scan(&id)
-		if err == nil {
-			out.Result, out.At = "checked_in", when
-			if err := tx.Audit(ctx, sqldb.Change{Action: "activity.checkin", ObjectType: "activity_registration", ObjectID: out.Reference, OrgID: a.orgID,
-				After: map[string]any{"activity": code, "list": list, "at": when, "offline": s.Offline}}); err != nil {
-				return err
-			}
-			return participate(ctx, tx, regID, membershipID, code, day)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		// Nothing inserted: the nonce came meanwhile, or this counts once
-		// and was counted.
-		if nonce != "" {
-			if done, err := replay(ctx, tx, listID, nonce, &out); err != nil || done {
-				return err
-			}
-		}
-		var first time.Time
-		if err := tx.QueryRowContext(ctx, `SELECT at FROM activity_checkins WHERE list_id = $1 AND registration_id = $2 AND slot = $3 AND result = 'checked_in'`,
-			listID, regID, slot).Scan(&first); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
-			VALUES ($1, $2, 'duplicate', $3, $4, $5, $6, $7, $8, $9)`,
-			listID, regID, slot, when, nonce, s.Offline, nullID(actor.UserID), actor.Username, tx.Now()); err != nil {
-			return err
-		}
-		out.Result, out.At = "duplicate", first
-		return nil
+		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
 	})
 	out.At = out.At.In(kexie.Beijing)
 	return out, err
+}
+
+// checkIn records a scan of activity a (read and checked in tx): see
+// CheckIn.
+func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow, code, list, nonce, scanned string, at *time.Time, offline bool, out *Checkin,
+	audit func(sqldb.Change) error) error {
+	if a.status == StatusDraft || a.status == StatusCancelled {
+		return statusError("checkin_status", a.status, "check-in is closed for an activity that is "+a.status)
+	}
+	var listID int64
+	var policy string
+	err := tx.QueryRowContext(ctx, `SELECT id, policy FROM activity_checkin_lists WHERE activity_id = $1 AND name = $2`, a.id, list).Scan(&listID, &policy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return kexie.Errorf(kexie.CodeInvalid, "err.checkin_list", "no check-in list %q", kexie.Excerpt(list))
+	}
+	if err != nil {
+		return err
+	}
+	if nonce != "" {
+		if done, err := replay(ctx, tx, listID, nonce, out); err != nil || done {
+			return err
+		}
+	}
+	// The QR code carries the token; a person at the desk types the
+	// reference.
+	var regID, membershipID int64
+	var status string
+	err = tx.QueryRowContext(ctx, `SELECT id, status, COALESCE(membership_id, 0), name, reference FROM activity_registrations
+		WHERE activity_id = $1 AND (token = $2 OR reference = $3)`, a.id, scanned, NormalReference(scanned)).
+		Scan(&regID, &status, &membershipID, &out.Name, &out.Reference)
+	if errors.Is(err, sql.ErrNoRows) {
+		return kexie.Errorf(kexie.CodeInvalid, "err.checkin_unknown", "this code is no registration of this activity")
+	}
+	if err != nil {
+		return err
+	}
+	if status != RegConfirmed {
+		return statusError("checkin_unconfirmed", status, "this registration is "+status+", not confirmed")
+	}
+	when := tx.Now()
+	if at != nil && offline {
+		// A scan made offline happened before its upload.
+		if at.After(when) {
+			return kexie.Errorf(kexie.CodeInvalid, "err.checkin_future", "a scan cannot have been made after it was uploaded")
+		}
+		when = *at
+	}
+	day := kexie.DateOf(when.In(kexie.Beijing)).String()
+	slot := ""
+	switch policy {
+	case "once_daily":
+		slot = day
+	case "multiple":
+		slot = "scan:" + randomString(refAlphabet, 16)
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
+		VALUES ($1, $2, 'checked_in', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
+		listID, regID, slot, when, nonce, offline, nullID(actor.UserID), actor.Username, tx.Now()).Scan(&id)
+	if err == nil {
+		out.Result, out.At = "checked_in", when
+		if err := audit(sqldb.Change{Action: "activity.checkin", ObjectType: "activity_registration", ObjectID: out.Reference, OrgID: a.orgID,
+			After: map[string]any{"activity": code, "list": list, "at": when, "offline": offline}}); err != nil {
+			return err
+		}
+		return participate(ctx, tx, regID, membershipID, code, day)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	// Nothing inserted: the nonce came meanwhile, or this counts once
+	// and was counted.
+	if nonce != "" {
+		if done, err := replay(ctx, tx, listID, nonce, out); err != nil || done {
+			return err
+		}
+	}
+	var first time.Time
+	if err := tx.QueryRowContext(ctx, `SELECT at FROM activity_checkins WHERE list_id = $1 AND registration_id = $2 AND slot = $3 AND result = 'checked_in'`,
+		listID, regID, slot).Scan(&first); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
+		VALUES ($1, $2, 'duplicate', $3, $4, $5, $6, $7, $8, $9)`,
+		listID, regID, slot, when, nonce, offline, nullID(actor.UserID), actor.Username, tx.Now()); err != nil {
+		return err
+	}
+	out.Result, out.At = "duplicate", first
+	return nil
 }
 
 // replay answers a nonce seen before on the list as it was answered.
@@ -199,7 +210,10 @@ func replay(ctx context.Context, tx *sqldb.Tx, listID int64, nonce string, out *
 	var regID int64
 	var result, slot string
 	var at time.Time
-	err := tx.QueryRowContext(ctx, `SELECT registration_id, result, slot, at FROM activity_checkins WHERE list_id = $1 AND nonce = $2`, listID, nonce).
+	// "nonce <> ''" lets both databases use the partial unique index on
+	// (list_id, nonce): without it the lookup scans the list's every
+	// check-in, which made a rush of scans quadratic.
+	err := tx.QueryRowContext(ctx, `SELECT registration_id, result, slot, at FROM activity_checkins WHERE list_id = $1 AND nonce = $2 AND nonce <> ''`, listID, nonce).
 		Scan(&regID, &result, &slot, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -250,28 +264,41 @@ type CheckinEntry struct {
 	At        time.Time
 	Offline   bool
 	ScannedBy string
+	Recorded  time.Time // when the server took it (an offline scan: at upload)
 }
 
 // History lists activity id's scans, newest first.
 func (svc *Service) History(ctx context.Context, activityID int64, limit int) ([]CheckinEntry, error) {
+	out, _, err := svc.HistoryPage(ctx, activityID, 0, limit)
+	return out, err
+}
+
+// HistoryPage is a page of activity id's scans, newest first, with the
+// number of scans in all.
+func (svc *Service) HistoryPage(ctx context.Context, activityID int64, offset, limit int) ([]CheckinEntry, int, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT l.name, r.reference, r.name, c.result, c.at, c.offline, c.scanned_by_name
+	var total int
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id
+		WHERE l.activity_id = $1`, activityID).Scan(&total); err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT l.name, r.reference, r.name, c.result, c.at, c.offline, c.scanned_by_name, c.created_at
 		FROM activity_checkins c JOIN activity_checkin_lists l ON l.id = c.list_id JOIN activity_registrations r ON r.id = c.registration_id
-		WHERE l.activity_id = $1 ORDER BY c.id DESC LIMIT $2`, activityID, limit)
+		WHERE l.activity_id = $1 ORDER BY c.id DESC LIMIT $2 OFFSET $3`, activityID, limit, max(offset, 0))
 	if err != nil {
-		return nil, sqldb.MapErr(err)
+		return nil, 0, sqldb.MapErr(err)
 	}
 	defer rows.Close()
 	out := []CheckinEntry{}
 	for rows.Next() {
 		var e CheckinEntry
-		if err := rows.Scan(&e.List, &e.Reference, &e.Name, &e.Result, &e.At, &e.Offline, &e.ScannedBy); err != nil {
-			return nil, sqldb.MapErr(err)
+		if err := rows.Scan(&e.List, &e.Reference, &e.Name, &e.Result, &e.At, &e.Offline, &e.ScannedBy, &e.Recorded); err != nil {
+			return nil, 0, sqldb.MapErr(err)
 		}
-		e.At = e.At.In(kexie.Beijing)
+		e.At, e.Recorded = e.At.In(kexie.Beijing), e.Recorded.In(kexie.Beijing)
 		out = append(out, e)
 	}
-	return out, sqldb.MapErr(rows.Err())
+	return out, total, sqldb.MapErr(rows.Err())
 }

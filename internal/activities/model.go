@@ -172,3 +172,20 @@ func oneOf(v string, list []string, key string) error {
 	}
 	return nil
 }
+
+// StatusErrors are the conflicts named by a status, each with the
+// statuses it is given with: the catalogs have a key err.<name>_<status>
+// for each, so that each language says the status in its own words (a
+// status slug inside a Chinese sentence would be English).
+var StatusErrors = map[string][]string{
+	"activity_transition":      Statuses,
+	"checkin_status":           {StatusDraft, StatusCancelled},
+	"checkin_unconfirmed":      {RegPending, RegWaitlisted, RegCancelled, RegRejected},
+	"registration_ended":       {RegCancelled, RegRejected},
+	"registration_not_pending": {RegConfirmed, RegWaitlisted, RegCancelled, RegRejected},
+}
+
+// statusError is the conflict name given with status (StatusErrors).
+func statusError(name, status, message string) error {
+	return &kexie.Error{Code: kexie.CodeConflict, Key: "err." + name + "_" + status, Message: message}
+}

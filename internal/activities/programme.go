@@ -76,6 +76,11 @@ func within(a activityRow, s, e time.Time) error {
 // the same room, sharing time with [s, e). A break clashes with every
 // session, whatever its room.
 func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, allRooms bool, s, e time.Time) error {
+	return overlapsExcept(ctx, tx, activityID, room, allRooms, s, e, 0)
+}
+
+// overlapsExcept is overlaps, leaving session except (being changed) out.
+func overlapsExcept(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, allRooms bool, s, e time.Time, except int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_breaks WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3`, activityID, e, s).Scan(&n); err != nil {
 		return err
@@ -83,10 +88,10 @@ func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, 
 	if n > 0 {
 		return kexie.Errorf(kexie.CodeConflict, "err.session_break", "the time overlaps a break of the programme")
 	}
-	q := `SELECT COUNT(*) FROM activity_sessions WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3`
-	args := []any{activityID, e, s}
+	q := `SELECT COUNT(*) FROM activity_sessions WHERE activity_id = $1 AND starts_at < $2 AND ends_at > $3 AND id <> $4`
+	args := []any{activityID, e, s, except}
 	if !allRooms {
-		q += ` AND room = $4`
+		q += ` AND room = $5`
 		args = append(args, room)
 	}
 	if err := tx.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
@@ -104,29 +109,7 @@ func overlaps(ctx context.Context, tx *sqldb.Tx, activityID int64, room string, 
 // AddSession adds a session to activity code's programme: within its
 // days, not in a room taken at that time, not during a break.
 func (svc *Service) AddSession(ctx context.Context, actor kexie.Actor, code string, in SessionInput) (int64, error) {
-	var err error
-	if in.Kind == "" {
-		in.Kind = "parallel"
-	}
-	if err = oneOf(in.Kind, SessionKinds, "err.session_kind"); err != nil {
-		return 0, err
-	}
-	for _, f := range []*string{&in.TitleZH, &in.TitleEN, &in.Room, &in.Track, &in.Chairs} {
-		if *f, err = plain(*f, 300); err != nil {
-			return 0, err
-		}
-	}
-	if in.TitleZH == "" && in.TitleEN == "" {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
-	}
-	if in.Capacity < 0 {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_capacity", "the capacity is a number of places from 0 (no limit) up")
-	}
-	s, err := ParseInstant(in.Starts)
-	if err != nil {
-		return 0, err
-	}
-	e, err := ParseInstant(in.Ends)
+	s, e, err := checkSession(&in)
 	if err != nil {
 		return 0, err
 	}
@@ -136,41 +119,35 @@ func (svc *Service) AddSession(ctx context.Context, actor kexie.Actor, code stri
 		if err != nil {
 			return err
 		}
-		if err := within(a, s, e); err != nil {
-			return err
-		}
-		if err := overlaps(ctx, tx, a.id, in.Room, false, s, e); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_sessions (activity_id, kind, title_zh, title_en, international, room, track, chairs,
-			starts_at, ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			a.id, in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, tx.Now()).Scan(&id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.session", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"session": id, "title_zh": in.TitleZH, "title_en": in.TitleEN, "room": in.Room, "starts": s, "ends": e}})
+		id, err = addSession(ctx, tx, a, code, in, s, e)
+		return err
 	})
 	return id, err
+}
+
+// addSession writes a checked session of activity a in tx, after the
+// checks that read: within the days, no room taken, no break.
+func addSession(ctx context.Context, tx *sqldb.Tx, a activityRow, code string, in SessionInput, s, e time.Time) (int64, error) {
+	if err := within(a, s, e); err != nil {
+		return 0, err
+	}
+	if err := overlaps(ctx, tx, a.id, in.Room, false, s, e); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_sessions (activity_id, kind, title_zh, title_en, international, room, track, chairs,
+		starts_at, ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		a.id, in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.session", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+		After: map[string]any{"session": id, "title_zh": in.TitleZH, "title_en": in.TitleEN, "room": in.Room, "starts": s, "ends": e}})
 }
 
 // AddBreak adds a break to the whole programme of activity code: one
 // entry, for every room; no session may be held during it.
 func (svc *Service) AddBreak(ctx context.Context, actor kexie.Actor, code, titleZH, titleEN, starts, ends string) (int64, error) {
-	var err error
-	if titleZH, err = plain(titleZH, 200); err != nil {
-		return 0, err
-	}
-	if titleEN, err = plain(titleEN, 200); err != nil {
-		return 0, err
-	}
-	if titleZH == "" && titleEN == "" {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
-	}
-	s, err := ParseInstant(starts)
-	if err != nil {
-		return 0, err
-	}
-	e, err := ParseInstant(ends)
+	titleZH, titleEN, s, e, err := checkBreak(titleZH, titleEN, starts, ends)
 	if err != nil {
 		return 0, err
 	}
@@ -180,20 +157,48 @@ func (svc *Service) AddBreak(ctx context.Context, actor kexie.Actor, code, title
 		if err != nil {
 			return err
 		}
-		if err := within(a, s, e); err != nil {
-			return err
-		}
-		if err := overlaps(ctx, tx, a.id, "", true, s, e); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_breaks (activity_id, title_zh, title_en, starts_at, ends_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.id, titleZH, titleEN, s, e, tx.Now()).Scan(&id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.break", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
-			After: map[string]any{"break": id, "title_zh": titleZH, "title_en": titleEN, "starts": s, "ends": e}})
+		id, err = addBreak(ctx, tx, a, code, titleZH, titleEN, s, e)
+		return err
 	})
 	return id, err
+}
+
+// checkBreak checks a break as entered and reads its times.
+func checkBreak(titleZH, titleEN, starts, ends string) (string, string, time.Time, time.Time, error) {
+	var err error
+	var s, e time.Time
+	if titleZH, err = plain(titleZH, 200); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	if titleEN, err = plain(titleEN, 200); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	if titleZH == "" && titleEN == "" {
+		return titleZH, titleEN, s, e, kexie.Errorf(kexie.CodeInvalid, "err.activity_title", "a title in Chinese or in English is required")
+	}
+	if s, err = ParseInstant(starts); err != nil {
+		return titleZH, titleEN, s, e, err
+	}
+	e, err = ParseInstant(ends)
+	return titleZH, titleEN, s, e, err
+}
+
+// addBreak writes a checked break of activity a in tx, after the checks
+// that read: within the days, no session at that time in any room.
+func addBreak(ctx context.Context, tx *sqldb.Tx, a activityRow, code, titleZH, titleEN string, s, e time.Time) (int64, error) {
+	if err := within(a, s, e); err != nil {
+		return 0, err
+	}
+	if err := overlaps(ctx, tx, a.id, "", true, s, e); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_breaks (activity_id, title_zh, title_en, starts_at, ends_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.id, titleZH, titleEN, s, e, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.break", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
+		After: map[string]any{"break": id, "title_zh": titleZH, "title_en": titleEN, "starts": s, "ends": e}})
 }
 
 // Sessions lists an activity's sessions by time and room.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,14 +97,9 @@ func regNotOpen() error {
 // by one conditional update of the activity's row, so no concurrency
 // overbooks it and other activities are not held up.
 func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string, in RegisterInput) (Registration, error) {
-	var err error
-	for _, f := range []*string{&in.Name, &in.Employer, &in.Country, &in.Email} {
-		if *f, err = plain(*f, 200); err != nil {
-			return Registration{}, err
-		}
-	}
-	if in.Lang != "en" {
-		in.Lang = "zh-Hans"
+	in, err := cleanRegistration(in)
+	if err != nil {
+		return Registration{}, err
 	}
 	var reg Registration
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
@@ -128,58 +124,189 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 			a.closes.Valid && !tx.Now().Before(a.closes.Time):
 			return regNotOpen()
 		}
-		var membership int64
-		switch {
-		case staff && (in.OrgCode != "" || in.MemberNo != ""):
-			err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM memberships m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.person_id
-				WHERE o.code = $1 AND m.member_no = $2`, strings.TrimSpace(in.OrgCode), strings.TrimSpace(in.MemberNo)).Scan(&membership, &in.Name)
-			if errors.Is(err, sql.ErrNoRows) {
-				return kexie.Errorf(kexie.CodeInvalid, "err.registration_member", "no member %v in organisation %v", kexie.Excerpt(in.MemberNo), kexie.Excerpt(in.OrgCode))
-			}
-			if err != nil {
-				return err
-			}
-		case !staff && actor.UserID != 0:
-			// A member's account registers its holder's membership.
-			err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM users u JOIN people p ON p.id = u.person_id JOIN memberships m ON m.person_id = p.id
-				WHERE u.id = $1 ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, m.id LIMIT 1`, actor.UserID).Scan(&membership, &in.Name)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
+		reg, err = register(ctx, tx, actor, a, staff, code, in, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
+		return err
+	})
+	return reg, err
+}
+
+// cleanRegistration checks and trims a registration's text.
+func cleanRegistration(in RegisterInput) (RegisterInput, error) {
+	var err error
+	for _, f := range []*string{&in.Name, &in.Employer, &in.Country, &in.Email} {
+		if *f, err = plain(*f, 200); err != nil {
+			return in, err
 		}
-		if in.Name == "" {
-			return kexie.Errorf(kexie.CodeInvalid, "err.registration_name", "a name is required")
+	}
+	if in.Lang != "en" {
+		in.Lang = "zh-Hans"
+	}
+	return in, nil
+}
+
+// register writes a registration for activity a, open to the caller (as
+// staff when staff), in tx. Everything that refuses it is checked before
+// anything is written.
+func register(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow, staff bool, code string, in RegisterInput,
+	audit func(sqldb.Change) error) (Registration, error) {
+	var reg Registration
+	var membership int64
+	switch {
+	case staff && (in.OrgCode != "" || in.MemberNo != ""):
+		err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM memberships m JOIN orgs o ON o.id = m.org_id JOIN people p ON p.id = m.person_id
+			WHERE o.code = $1 AND m.member_no = $2`, strings.TrimSpace(in.OrgCode), strings.TrimSpace(in.MemberNo)).Scan(&membership, &in.Name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return reg, kexie.Errorf(kexie.CodeInvalid, "err.registration_member", "no member %v in organisation %v", kexie.Excerpt(in.MemberNo), kexie.Excerpt(in.OrgCode))
 		}
-		if in.SessionID != 0 {
-			if err := sessionOf(ctx, tx, a.id, in.SessionID); err != nil {
-				return err
-			}
+		if err != nil {
+			return reg, err
 		}
-		status := RegConfirmed
-		if a.approval && !staff {
-			status = RegPending
-		} else if ok, err := takePlace(ctx, tx, a.id, in.SessionID); err != nil {
-			return err
-		} else if !ok {
-			status = RegWaitlisted
+	case !staff && actor.UserID != 0:
+		// A member's account registers its holder's membership.
+		err := tx.QueryRowContext(ctx, `SELECT m.id, p.name FROM users u JOIN people p ON p.id = u.person_id JOIN memberships m ON m.person_id = p.id
+			WHERE u.id = $1 ORDER BY CASE WHEN m.status = 'active' THEN 0 ELSE 1 END, m.id LIMIT 1`, actor.UserID).Scan(&membership, &in.Name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return reg, err
 		}
-		reg = Registration{ActivityID: a.id, ActivityCode: code, SessionID: in.SessionID, Reference: randomString(refAlphabet, 8),
-			Token: randomString(refAlphabet, 26), Status: status, MembershipID: membership, Name: in.Name, Employer: in.Employer,
-			Country: in.Country, Email: in.Email, Lang: in.Lang, CreatedAt: tx.Now()}
-		err = tx.QueryRowContext(ctx, `INSERT INTO activity_registrations (activity_id, session_id, reference, token, status, membership_id, name, employer,
-			country, email, lang, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-			a.id, nullID(in.SessionID), reg.Reference, reg.Token, status, nullID(membership), in.Name, in.Employer, in.Country, in.Email, in.Lang,
-			nullID(actor.UserID), tx.Now()).Scan(&reg.ID)
-		if kexie.ErrorCode(sqldb.MapErr(err)) == kexie.CodeConflict && membership != 0 {
-			return kexie.Errorf(kexie.CodeConflict, "err.registration_twice", "this member is registered for this activity already")
+	}
+	if in.Name == "" {
+		return reg, kexie.Errorf(kexie.CodeInvalid, "err.registration_name", "a name is required")
+	}
+	if membership != 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_registrations WHERE activity_id = $1 AND membership_id = $2
+			AND status <> 'cancelled' AND status <> 'rejected'`, a.id, membership).Scan(&n); err != nil {
+			return reg, err
 		}
+		if n > 0 {
+			return reg, kexie.Errorf(kexie.CodeConflict, "err.registration_twice", "this member is registered for this activity already")
+		}
+	}
+	if in.SessionID != 0 {
+		if err := sessionOf(ctx, tx, a.id, in.SessionID); err != nil {
+			return reg, err
+		}
+	}
+	status := RegConfirmed
+	if a.approval && !staff {
+		status = RegPending
+	} else if ok, err := takePlace(ctx, tx, a.id, in.SessionID); err != nil {
+		return reg, err
+	} else if !ok {
+		status = RegWaitlisted
+	}
+	reg = Registration{ActivityID: a.id, ActivityCode: code, SessionID: in.SessionID, Reference: randomString(refAlphabet, 8),
+		Token: randomString(refAlphabet, 26), Status: status, MembershipID: membership, Name: in.Name, Employer: in.Employer,
+		Country: in.Country, Email: in.Email, Lang: in.Lang, CreatedAt: tx.Now()}
+	err := tx.QueryRowContext(ctx, `INSERT INTO activity_registrations (activity_id, session_id, reference, token, status, membership_id, name, employer,
+		country, email, lang, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		a.id, nullID(in.SessionID), reg.Reference, reg.Token, status, nullID(membership), in.Name, in.Employer, in.Country, in.Email, in.Lang,
+		nullID(actor.UserID), tx.Now()).Scan(&reg.ID)
+	if kexie.ErrorCode(sqldb.MapErr(err)) == kexie.CodeConflict && membership != 0 {
+		return reg, kexie.Errorf(kexie.CodeConflict, "err.registration_twice", "this member is registered for this activity already")
+	}
+	if err != nil {
+		return reg, err
+	}
+	return reg, audit(sqldb.Change{Action: "activity.register", ObjectType: "activity_registration", ObjectID: reg.Reference, OrgID: a.orgID,
+		After: map[string]any{"activity": code, "status": status, "name": in.Name, "membership_id": membership, "session_id": in.SessionID}})
+}
+
+// RegisterList registers people for activity code on their behalf, for
+// staff who manage it, in one transaction and in the list's order (the
+// list's first take the places first): as Register does for staff, one by
+// one. A row refused (a member not in the register, registered already,
+// no name, an unknown session) is rejected with its line — numbered from
+// first, as a file's — and leaves nothing behind; the others are written.
+func (svc *Service) RegisterList(ctx context.Context, actor kexie.Actor, code string, first int, ins []RegisterInput, dry bool) ([]Registration, []kexie.Rejection, error) {
+	var regs []Registration
+	var rejected []kexie.Rejection
+	err := svc.db.WriteOrDry(ctx, actor, dry, func(tx *sqldb.Tx) error {
+		regs, rejected = nil, nil
+		a, err := managed(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.register", ObjectType: "activity_registration", ObjectID: reg.Reference, OrgID: a.orgID,
-			After: map[string]any{"activity": code, "status": status, "name": in.Name, "membership_id": membership, "session_id": in.SessionID}})
+		if a.status != StatusPublished && a.status != StatusRegistrationOpen && a.status != StatusClosed {
+			return regNotOpen()
+		}
+		var changes []sqldb.Change
+		collect := func(c sqldb.Change) error { changes = append(changes, c); return nil }
+		for i, in := range ins {
+			reject := func(err error) {
+				rejected = append(rejected, kexie.Rejection{Line: first + i, Code: in.MemberNo + in.Name, Reason: kexie.AsError(err).Message})
+			}
+			in, err := cleanRegistration(in)
+			if err != nil {
+				reject(err)
+				continue
+			}
+			r, err := register(ctx, tx, actor, a, true, code, in, collect)
+			if err != nil {
+				if c := kexie.ErrorCode(err); c != kexie.CodeInvalid && c != kexie.CodeConflict {
+					return err
+				}
+				reject(err)
+				continue
+			}
+			regs = append(regs, r)
+		}
+		return auditAll(ctx, tx, changes)
 	})
-	return reg, err
+	return regs, rejected, err
+}
+
+// CheckInList records scans for activity code in one transaction, in
+// order, for staff who manage it: the desk's rules, scan by scan. A scan
+// refused is rejected with its line (from first) and leaves nothing.
+func (svc *Service) CheckInList(ctx context.Context, actor kexie.Actor, code string, first int, scans []Scan) ([]Checkin, []kexie.Rejection, error) {
+	var out []Checkin
+	var rejected []kexie.Rejection
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		out, rejected = nil, nil
+		a, err := managed(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		var changes []sqldb.Change
+		collect := func(c sqldb.Change) error { changes = append(changes, c); return nil }
+		for i, s := range scans {
+			var at *time.Time
+			if strings.TrimSpace(s.At) != "" {
+				t, err := ParseInstant(s.At)
+				if err != nil {
+					rejected = append(rejected, kexie.Rejection{Line: first + i, Code: s.Code, Reason: kexie.AsError(err).Message})
+					continue
+				}
+				at = &t
+			}
+			list := strings.TrimSpace(s.List)
+			if list == "" {
+				list = "main"
+			}
+			var c Checkin
+			if err := checkIn(ctx, tx, actor, a, code, list, strings.TrimSpace(s.Nonce), strings.TrimSpace(s.Code), at, s.Offline, &c, collect); err != nil {
+				if k := kexie.ErrorCode(err); k != kexie.CodeInvalid && k != kexie.CodeConflict {
+					return err
+				}
+				rejected = append(rejected, kexie.Rejection{Line: first + i, Code: s.Code, Reason: kexie.AsError(err).Message})
+				continue
+			}
+			out = append(out, c)
+		}
+		return auditAll(ctx, tx, changes)
+	})
+	return out, rejected, err
+}
+
+// auditAll appends a list's changes to the audit log at once, each by the
+// transaction's actor (a rejected row has none).
+func auditAll(ctx context.Context, tx *sqldb.Tx, changes []sqldb.Change) error {
+	actors := make([]kexie.Actor, len(changes))
+	for i := range actors {
+		actors[i] = tx.Actor()
+	}
+	return tx.AuditMany(ctx, changes, actors)
 }
 
 // takePlace takes a place of activity activityID (and of session, if not
@@ -219,45 +346,46 @@ func givePlace(ctx context.Context, tx *sqldb.Tx, activityID, session int64) err
 	return nil
 }
 
-// promote confirms waitlisted registrations of the activity, first come
-// first served, while places remain (one after a cancellation).
-func promote(ctx context.Context, tx *sqldb.Tx, activityID int64, code string, orgID int64) error {
+// promote confirms the first waitlisted registration of the activity that
+// a place remains for, first come first served, and reports whether it
+// confirmed one.
+func promote(ctx context.Context, tx *sqldb.Tx, activityID int64, code string, orgID int64) (bool, error) {
 	for tries := 0; tries < 50; tries++ {
 		var id, session int64
 		var ref string
 		err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(session_id, 0), reference FROM activity_registrations
 			WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1 OFFSET $2`, activityID, tries).Scan(&id, &session, &ref)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			return false, nil
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		ok, err := takePlace(ctx, tx, activityID, session)
 		if err != nil || !ok {
 			if err == nil && session == 0 {
-				return nil // the activity is full
+				return false, nil // the activity is full
 			}
 			if err != nil {
-				return err
+				return false, err
 			}
 			continue // that session is full: the next in line
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'confirmed', updated_at = $1 WHERE id = $2 AND status = 'waitlisted'`, tx.Now(), id)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			// Cancelled meanwhile: give the place back, try the next.
 			if err := givePlace(ctx, tx, activityID, session); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
-		return tx.Audit(ctx, sqldb.Change{Action: "activity.promote", ObjectType: "activity_registration", ObjectID: ref, OrgID: orgID,
+		return true, tx.Audit(ctx, sqldb.Change{Action: "activity.promote", ObjectType: "activity_registration", ObjectID: ref, OrgID: orgID,
 			Before: map[string]any{"status": RegWaitlisted}, After: map[string]any{"activity": code, "status": RegConfirmed}})
 	}
-	return nil
+	return false, nil
 }
 
 const regColumns = `r.id, r.activity_id, a.code, COALESCE(r.session_id, 0), r.reference, r.token, r.status, COALESCE(r.membership_id, 0), r.name,
@@ -316,6 +444,10 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 		}
 		var err error
 		r, err = scanReg(tx.QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id WHERE `+where, args...))
+		if (errors.Is(err, sql.ErrNoRows) || key == "") && code != "" {
+			// Staff typed a reference that is none of this activity's.
+			return kexie.Errorf(kexie.CodeInvalid, "err.registration_unknown", "%q is no registration of this activity", kexie.Excerpt(key))
+		}
 		if errors.Is(err, sql.ErrNoRows) || key == "" {
 			return regNotFound()
 		}
@@ -327,7 +459,7 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 			return err
 		}
 		if r.Status == RegCancelled || r.Status == RegRejected {
-			return kexie.Errorf(kexie.CodeConflict, "err.registration_ended", "this registration is %v already", r.Status)
+			return statusError("registration_ended", r.Status, "this registration is "+r.Status+" already")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE activity_registrations SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, tx.Now(), r.ID, r.Status)
 		if err != nil {
@@ -342,7 +474,7 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 			if err := givePlace(ctx, tx, a.id, r.SessionID); err != nil {
 				return err
 			}
-			if err := promote(ctx, tx, a.id, r.ActivityCode, a.orgID); err != nil {
+			if _, err := promote(ctx, tx, a.id, r.ActivityCode, a.orgID); err != nil {
 				return err
 			}
 		}
@@ -370,7 +502,7 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, code, ref str
 			return err
 		}
 		if r.Status != RegPending {
-			return kexie.Errorf(kexie.CodeConflict, "err.registration_not_pending", "this registration is %v, not pending", r.Status)
+			return statusError("registration_not_pending", r.Status, "this registration is "+r.Status+", not pending")
 		}
 		status := RegRejected
 		if approve {
@@ -430,4 +562,40 @@ func (svc *Service) Registrations(ctx context.Context, activityID int64, offset,
 		out = append(out, r)
 	}
 	return out, sqldb.MapErr(rows.Err())
+}
+
+// RegistrationsPage is a page of activity id's registrations in order of
+// arrival, of one status ("" for all), with their number in all.
+func (svc *Service) RegistrationsPage(ctx context.Context, activityID int64, status string, offset, limit int) ([]Registration, int, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	where := `r.activity_id = $1`
+	args := []any{activityID}
+	if status != "" {
+		if err := oneOf(status, []string{RegPending, RegConfirmed, RegWaitlisted, RegCancelled, RegRejected}, "err.registration_status"); err != nil {
+			return nil, 0, err
+		}
+		where += ` AND r.status = $2`
+		args = append(args, status)
+	}
+	var total int
+	if err := svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_registrations r WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
+		WHERE `+where+` ORDER BY r.id LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), args...)
+	if err != nil {
+		return nil, 0, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []Registration{}
+	for rows.Next() {
+		r, err := scanReg(rows)
+		if err != nil {
+			return nil, 0, sqldb.MapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, total, sqldb.MapErr(rows.Err())
 }

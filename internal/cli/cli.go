@@ -53,7 +53,7 @@ func commands() []command {
 		{"serve", "start the web server and API", runServe},
 		{"migrate", "apply database migrations, or show their status", runMigrate},
 		{"user", "add a user, set a password, disable a user", runUser},
-		{"import", "import organisations or members from CSV or XLSX (kexie import orgs|members FILE)", runImport},
+		{"import", "import organisations, members or attendance from CSV or XLSX (kexie import orgs|members|attendance FILE)", runImport},
 		{"export", "export organisations or members to CSV or XLSX (kexie export orgs|members OUT)", runExport},
 		{"lapse", "list (and with --apply, mark) members who lapse under the charter's rule", runLapse},
 		{"stats", "roll up an organisation's subtree by kind", runStats},

@@ -22,8 +22,11 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if len(args) > 0 && args[0] == "members" {
 		return runImportMembers(ctx, env, args[1:])
 	}
+	if len(args) > 0 && args[0] == "attendance" {
+		return runImportAttendance(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "orgs" {
-		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs|members FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
+		fmt.Fprintln(env.Stderr, "Usage: kexie import orgs|members|attendance FILE [--dry-run] [--errors OUT.csv] [--db PATH | --dsn postgres://…]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -199,13 +202,18 @@ func runExport(ctx context.Context, env Env, args []string) error {
 }
 
 func runStats(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "stats", "stats CODE [--json] [--db PATH | --dsn postgres://…]")
+	fs := newFlagSet(env, "stats", "stats CODE [--activities [--year YYYY]] [--json] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
-	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent", "members"} as JSON`)
+	asJSON := fs.Bool("json", false, `print {"org", "children", "subtree", "independent", "members"} as JSON (with --activities: {"org", "year", "total", "by_category", "by_kind"})`)
+	acts := fs.Bool("activities", false, "the activities held in the year by the organisations of the subtree (docs/activities.md)")
+	year := fs.Int("year", 0, "with --activities: the year (default: this year, Beijing time)")
 	code, err := parseNamed(env, fs, args)
 	if err != nil {
 		return err
+	}
+	if *acts {
+		return withHouse(ctx, env, d, func(db *House) error { return printActivityStats(ctx, env, db, code, *year, *asJSON) })
 	}
 	return withHouse(ctx, env, d, func(db *House) error {
 		org, err := db.Registry.OrgByCode(ctx, code)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/registry"
@@ -350,4 +351,64 @@ func TestGovernanceCompletesAnInterruptedLoad(t *testing.T) {
 	if err != nil || len(fs) != 2 {
 		t.Fatalf("findings %+v %v", fs, err)
 	}
+}
+
+// TestActivities: the seeds' activities with their organisations in
+// their roles; the 21st annual meeting with 35 sessions, 15 international,
+// 6,000 registrations, most checked in; loading again changes nothing.
+func TestActivities(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		actor := kexie.SystemActor("test")
+		if _, err := db.Registry.EnsureRoot(ctx, actor); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := Load(ctx, db.DB, actor); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("demo loaded in %v", time.Since(start).Round(time.Millisecond))
+		am, err := db.Activities.ByCode(ctx, "CAST-AM-21")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _ := db.Activities.Sessions(ctx, am.ID)
+		intl := 0
+		for _, s := range ss {
+			if s.International {
+				intl++
+			}
+		}
+		counts, _ := db.Activities.RegistrationCounts(ctx, am.ID)
+		if len(ss) != 35 || intl != 15 || counts["confirmed"] != 6000 || am.Status != "held" || am.Edition != 21 || am.Roles[1].Name != "黑龙江省人民政府" {
+			t.Errorf("annual meeting: %d sessions, %d international, registrations %v, %+v", len(ss), intl, counts, am)
+		}
+		st, err := db.Activities.Stats(ctx, actor, "HLJ", 2019)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Total.Activities != 1 || st.Total.Attendance < 5500 || st.Total.Attendance >= 6000 || st.Total.AnonymousAttendance != 1_000_000 {
+			t.Errorf("HLJ 2019: %+v", st.Total)
+		}
+		st, _ = db.Activities.Stats(ctx, actor, "HLJ", 2018)
+		if st.Total.Teams != 113 || st.Total.Exhibitors != 48 || st.ByKind["competition"].Activities != 1 {
+			t.Errorf("HLJ 2018: %+v", st.Total)
+		}
+		ysf, _ := db.Activities.ByCode(ctx, "CAST-YSF-320")
+		if ysf.Roles[0].OrgCode != "CAST" || ysf.Roles[1].Role != "organiser" || ysf.Roles[1].OrgCode != "HLJ" || ysf.Confirmed != 25 {
+			t.Errorf("the 320th forum: %+v", ysf)
+		}
+		nobel, _ := db.Activities.ByCode(ctx, "CHIA-NOBEL-5")
+		if nobel.OrgCode != "CHIA" || len(nobel.Roles) != 11 {
+			t.Errorf("the Nobel summit: owner %s, %d roles", nobel.OrgCode, len(nobel.Roles))
+		}
+		_, total, _ := db.Activities.Public(ctx, activities.Filter{})
+		if _, err := Load(ctx, db.DB, actor); err != nil {
+			t.Fatal(err)
+		}
+		_, again, _ := db.Activities.Public(ctx, activities.Filter{})
+		if total != 10 || again != total {
+			t.Errorf("public activities: %d, then %d after a second load", total, again)
+		}
+	})
 }

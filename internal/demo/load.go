@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
@@ -15,8 +16,9 @@ import (
 // Load writes the demo federation into db (an upsert by code, so loading
 // twice changes nothing), records the history events once, and gives CHIA
 // and Heilongjiang their governing bodies (governance.go) and their books
-// for a year (books.go), written where missing — also into a database
-// loaded before the demo had them.
+// for a year (books.go), and enters the seeds' activities (activities.go),
+// written where missing — also into a database loaded before the demo had
+// them.
 func Load(ctx context.Context, sdb *sqldb.DB, actor kexie.Actor) (kexie.ImportOutcome, error) {
 	db := newDomains(sdb)
 	orgs, events := Federation()
@@ -61,6 +63,9 @@ func Load(ctx context.Context, sdb *sqldb.DB, actor kexie.Actor) (kexie.ImportOu
 	if err := demoBooks(ctx, db, actor); err != nil {
 		return out, err
 	}
+	if err := loadActivities(ctx, db, actor); err != nil {
+		return out, err
+	}
 	if out.Created == 0 {
 		return out, nil // already loaded: keep the history as it is
 	}
@@ -101,7 +106,7 @@ func duesStandards(ctx context.Context, db *domains, actor kexie.Actor) error {
 }
 
 func newDomains(db *sqldb.DB) *domains {
-	return &domains{sql: db, reg: registry.New(db), mem: membership.New(db), gov: governance.New(db), fin: finance.New(db)}
+	return &domains{sql: db, reg: registry.New(db), mem: membership.New(db), gov: governance.New(db), fin: finance.New(db), act: activities.New(db)}
 }
 
 // domains are the use cases the demo is written through, as an operator's
@@ -112,4 +117,5 @@ type domains struct {
 	mem *membership.Service
 	gov *governance.Service
 	fin *finance.Service
+	act *activities.Service
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 )
@@ -81,6 +82,28 @@ func TestEveryMessageKeyIsTranslated(t *testing.T) {
 		for _, r := range kexie.Roles {
 			if !in["role."+string(r)] {
 				t.Errorf("role.%s (the name of a role) is not in the %s catalog", r, lang)
+			}
+		}
+	}
+}
+
+// TestActivityStatusErrorsAreTranslated: the activities' conflicts named
+// by a status have a message for each status, in both languages.
+func TestActivityStatusErrorsAreTranslated(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Supported {
+		in := map[string]bool{}
+		for _, k := range b.Keys(lang) {
+			in[k] = true
+		}
+		for name, statuses := range activities.StatusErrors {
+			for _, st := range statuses {
+				if k := "err." + name + "_" + st; !in[k] {
+					t.Errorf("%s: no %s", lang, k)
+				}
 			}
 		}
 	}

@@ -1668,6 +1668,85 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/activities/{code}/checkins", acts, jsonBody(map[string]any{"code": "NOPE"}), actModel)
 	def("POST /api/v1/registrations/{token}/cancel", regTokens, nil, publicModel)
 	destructive("POST /api/v1/registrations/{token}/cancel", nil)
+	// Editing: {id} 0 is refused (400) once the activity is found and
+	// managed, so the model is the activity's.
+	actsID := func() []oTarget {
+		out := acts()
+		for i := range out {
+			out[i].path = map[string]string{"code": out[i].path["code"], "id": "0"}
+		}
+		return out
+	}
+	def("GET /activities/{code}/checkins", acts, nil, actModel)
+	def("GET /activities", none, nil, nil)
+	def("POST /activities/{code}/reach", acts, form("people", "x"), actModel)
+	def("POST /activities/{code}/exhibitors", acts, form("booth", ""), actModel)
+	def("POST /activities/{code}/teams", acts, form("name", ""), actModel)
+	def("GET /activities/new", none, nil, nil)
+	def("POST /activities/new", none, form("code", "!"), nil)
+	def("GET /activities/{code}/edit", acts, nil, actModel)
+	def("POST /activities/{code}/edit", acts, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/organisations", acts, form("role_0", "nope"), actModel)
+	def("POST /activities/{code}/sessions", acts, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/sessions/{id}", actsID, form("kind", "nope"), actModel)
+	def("POST /activities/{code}/sessions/{id}/delete", actsID, nil, actModel)
+	def("POST /activities/{code}/breaks", acts, form("title_zh", ""), actModel)
+	def("POST /activities/{code}/breaks/{id}/delete", actsID, nil, actModel)
+	def("POST /activities/{code}/status", acts, form("status", "nope"), actModel)
+	def("PUT /api/v1/activities/{code}", acts, jsonBody(map[string]any{"kind": "nope"}), actModel)
+	def("PUT /api/v1/activities/{code}/organisations", acts, jsonBody(map[string]any{"organisations": []any{}}), actModel)
+	def("PUT /api/v1/activities/{code}/sessions/{id}", actsID, jsonBody(map[string]any{"kind": "nope"}), actModel)
+	def("DELETE /api/v1/activities/{code}/sessions/{id}", actsID, nil, actModel)
+	def("DELETE /api/v1/activities/{code}/breaks/{id}", actsID, nil, actModel)
+	def("GET /api/v1/orgs/{code}/activity-stats", orgs, nil, nil)
+	actsRef := func() []oTarget {
+		out := acts()
+		for i := range out {
+			out[i].path = map[string]string{"code": out[i].path["code"], "reference": "NOPE-NOPE"}
+		}
+		return out
+	}
+	def("GET /api/v1/activities/{code}/registrations", acts, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/approve", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/reject", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registrations/{reference}/cancel", actsRef, nil, actModel)
+	def("POST /api/v1/activities/{code}/registration-list", acts, jsonBody(map[string]any{"x": 1}), actModel)
+	def("POST /api/v1/activities/{code}/checkin-lists", acts, jsonBody(map[string]any{"name": "!"}), actModel)
+	def("GET /api/v1/activities/{code}/checkins", acts, nil, actModel)
+	def("POST /activities/{code}/programme-file", acts, form("dry_run", "on"), actModel)
+	def("POST /api/v1/activities/{code}/programme-file", acts, jsonBody(map[string]any{"x": 1}), actModel)
+	def("POST /api/v1/activities/{code}/sessions/{id}/contributions", actsID, jsonBody(map[string]any{"title": ""}), actModel)
+	def("POST /api/v1/activities/{code}/reach", acts, jsonBody(map[string]any{"people": 0}), actModel)
+	def("POST /api/v1/activities/{code}/exhibitors", acts, jsonBody(map[string]any{"booth": ""}), actModel)
+	def("POST /api/v1/activities/{code}/teams", acts, jsonBody(map[string]any{"name": ""}), actModel)
+	// The public side: a public activity is shown to anyone, any other
+	// is missing; a series without public editions is missing.
+	publicActModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {
+		return func(u *oUser, tg oTarget) oExpect {
+			if tg.missing {
+				return notFound
+			}
+			if w.activities[tg.ref].open {
+				return allowed("a public activity")
+			}
+			return asMissing("not public")
+		}
+	}
+	series := func() []oTarget {
+		return []oTarget{{label: "series NOPE", path: map[string]string{"code": "NOPE"}, missing: true}}
+	}
+	def("GET /calendar", none, nil, nil)
+	def("GET /calendar.ics", none, nil, nil)
+	def("GET /calendar/{code}", acts, nil, publicActModel)
+	def("POST /calendar/{code}/register", acts, form("name", ""), publicActModel)
+	def("GET /series/{code}", series, nil, publicModel)
+	def("GET /registrations/{token}", regTokens, nil, publicModel)
+	def("GET /registrations/{token}/qr.png", regTokens, nil, publicModel)
+	def("GET /registrations/{token}/badge.pdf", regTokens, nil, publicModel)
+	def("POST /registrations/{token}/cancel", regTokens, nil, publicModel)
+	destructive("POST /registrations/{token}/cancel", nil)
+	def("GET /api/v1/calendar", none, nil, nil)
+	def("GET /api/v1/series/{code}", series, nil, publicModel)
 	entries := list("entry", len(w.entries), func(i int) (int64, int) { return w.entries[i].id, w.entries[i].org })
 	def("GET /orgs/{code}/ledger", orgs, nil, nil)
 	def("POST /orgs/{code}/ledger/entries", orgs, form("date", "x"), nil)

@@ -140,7 +140,7 @@ func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any
 // nav lists the capabilities in menu order. Those not built yet show as
 // plain text; audit and users appear for those who may use them.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
-	soon := []navItem{{Key: "nav.activities"}, {Key: "nav.awards", Href: "/awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
+	soon := []navItem{{Key: "nav.activities", Href: "/calendar"}, {Key: "nav.awards", Href: "/awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
 	if rq.User == nil {
 		soon[1].Href = "/awards/publicity" // the public lists of awards
 		return soon                        // the registry and the members are for signed-in users
@@ -173,6 +173,11 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 			gov.Href = "/orgs/" + g.OrgCode + "/governance"
 			break
 		}
+	}
+	// Activities: those who read them go to their list; others to the
+	// public calendar.
+	if holds(kexie.PermActivitiesRead) {
+		soon[0].Href = "/activities"
 	}
 	items = append(append(items, gov), soon...)
 	for _, g := range rq.User.Grants {

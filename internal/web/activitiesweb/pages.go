@@ -1,6 +1,7 @@
 package activitiesweb
 
 import (
+	"crypto/rand"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,25 @@ type activityPage struct {
 	CanManage  bool
 	Result     *activities.Checkin
 	ResultTime string
+	Nonce      string // the desk form's: a form sent twice (a reload) scans once
 	Counts     map[string]int
+	SeriesName string
+
+	// The public page's.
+	Public      bool
+	CanRegister bool
+	Form        map[string]string
+	Done        *activities.Registration
+	DoneRef     string
+	Sessions    []sessionChoice // those taking registrations of their own (a capacity)
+}
+
+// sessionChoice is a session one may register for, with its places left.
+type sessionChoice struct {
+	ID    int64
+	When  string
+	Title string
+	Left  int
 }
 
 // activityPage shows an activity: organisations in roles, the programme
@@ -50,11 +69,15 @@ func (s *handlers) showActivity(w http.ResponseWriter, r *http.Request, rq *web.
 	if d.Programme, err = s.act.Programme(r.Context(), a.ID); err != nil {
 		return err
 	}
+	d.SeriesName = s.seriesName(r.Context(), a, lang)
 	if d.Counts, err = s.act.RegistrationCounts(r.Context(), a.ID); err != nil {
 		return err
 	}
 	_, merr := s.act.Activity(r.Context(), rq.Actor(r), kexie.PermActivitiesManage, a.Code)
 	d.CanManage = merr == nil
+	if d.CanManage {
+		d.Nonce = "form-" + rand.Text()
+	}
 	if res != nil {
 		d.ResultTime = res.At.Format("15:04")
 	}
@@ -76,4 +99,36 @@ func (s *handlers) checkinPost(w http.ResponseWriter, r *http.Request, rq *web.R
 		return err
 	}
 	return s.showActivity(w, r, rq, &c)
+}
+
+const historyPerPage = 50
+
+type historyPage struct {
+	A          activities.Activity
+	Title      string
+	Entries    []activities.CheckinEntry
+	Total      int
+	Page       int
+	Prev, Next string
+}
+
+// historyPage is an activity's check-in history, newest first: every
+// scan with its list, the person, the answer, when and by whom, and
+// whether it was made offline.
+func (s *handlers) historyPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	page := web.PageParam(r)
+	d := historyPage{A: a, Page: page}
+	d.Title, _ = a.Title(rq.L.Lang)
+	if d.Entries, d.Total, err = s.act.HistoryPage(r.Context(), a.ID, (page-1)*historyPerPage, historyPerPage); err != nil {
+		return err
+	}
+	for i := range d.Entries {
+		d.Entries[i].Reference = activities.FormatReference(d.Entries[i].Reference)
+	}
+	d.Prev, d.Next = web.PageLinks(r, page, page*historyPerPage < d.Total)
+	return s.Render(w, http.StatusOK, "checkin_history", s.NewPage(r, rq, "hist.title", d))
 }
