@@ -137,12 +137,12 @@ func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any
 	return p
 }
 
-// nav lists the capabilities in menu order. Those not built yet show as
-// plain text; audit and users appear for those who may use them.
+// nav lists, in menu order, the pages the user may open. What has no page
+// of its own yet (activities and awards have no list, statistics is not
+// built) has no entry: an entry leading nowhere would look built.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
-	soon := []navItem{{Key: "nav.activities"}, {Key: "nav.awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
 	if rq.User == nil {
-		return soon // the registry and the members are for signed-in users
+		return nil // the registry and the members are for signed-in users
 	}
 	// Only entries the user may open: the registry and the member lists
 	// for those who hold their permission somewhere; a member's account
@@ -173,7 +173,14 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 			break
 		}
 	}
-	items = append(append(items, gov), soon...)
+	items = append(items, gov)
+	// Finance: the books of the organisation one's role is on.
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermFinanceRead) && g.OrgCode != "" {
+			items = append(items, navItem{Key: "nav.finance", Href: "/orgs/" + g.OrgCode + "/ledger"})
+			break
+		}
+	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"})
