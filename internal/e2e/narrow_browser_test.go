@@ -125,7 +125,7 @@ func TestBrowserNarrowWalk(t *testing.T) {
 				}
 				b.follow(chromedp.Click(chromedp.CSS(`button[name="lang"][value="` + lang + `"]`)))
 
-				visited := b.walk(seeds[user], 70)
+				visited := b.walk(seeds[user], 70, lang)
 				if len(visited) < len(seeds[user]) {
 					t.Fatalf("walked only %d pages: %v", len(visited), visited)
 				}
@@ -171,8 +171,9 @@ func pageShape(path string) string {
 
 // walk visits the seeds, then the links of every page visited, at most
 // two pages of a shape and limit pages in all, and fails on any page wider
-// than the window. It answers the paths visited.
-func (b tab) walk(seeds []string, limit int) []string {
+// than the window, and on a Chinese page, on any English word in the
+// interface (see latinWordsJS). It answers the paths visited.
+func (b tab) walk(seeds []string, limit int, lang string) []string {
 	b.t.Helper()
 	queue := append([]string(nil), seeds...)
 	seen, shapes := map[string]bool{}, map[string]int{}
@@ -213,6 +214,15 @@ func (b tab) walk(seeds []string, limit int) []string {
 		if o.ScrollWidth > o.InnerWidth {
 			b.shot("narrow" + strings.ReplaceAll(p, "/", "_"))
 			b.t.Errorf("%s is %d px wide in a window of %d: %s", p, o.ScrollWidth, o.InnerWidth, strings.Join(o.Culprits, "; "))
+		}
+		if lang == "zh-Hans" {
+			words, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](latinWordsJS))
+			if err != nil {
+				b.t.Fatalf("%s: %v", p, err)
+			}
+			if len(words) > 0 {
+				b.t.Errorf("%s in Chinese shows English: %s", p, strings.Join(words, "; "))
+			}
 		}
 		links, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))`))
 		if err != nil {
@@ -263,4 +273,37 @@ const overflowJS = `(() => {
   }
   const leaves = out.filter(o => !out.some(p => p !== o && o.el.contains(p.el)));
   return {ScrollWidth: document.documentElement.scrollWidth, InnerWidth: w, Culprits: leaves.slice(0, 8).map(o => o.d)};
+})()`
+
+// latinWordsJS lists the words in Latin letters a Chinese page shows, with
+// where they are: text, buttons, options, placeholders and titles. Codes
+// (upper case, digits, hyphens: CAST, HLJ-CTY-001, UTF-8, XLSX), what is
+// marked as code, as not to be translated (a URL) or as written in another
+// language (people's and organisations' English names, lang="en") are not
+// interface words; nor are the pinyin examples of the search boxes and the
+// application form (what to type), and the walk's own usernames (data).
+const latinWordsJS = `(() => {
+  const out = new Map();
+  const allowed = new Set(['heilongjiang', 'wangfang', 'wf', 'zeng', 'xiaoming', 'walk.admin', 'walk.member']);
+  const skip = n => n.closest('code, .code, script, style, [translate="no"], [lang]:not([lang="zh-Hans"]), .brand');
+  const add = (text, where) => {
+    for (const w of (text || '').match(/[A-Za-z][A-Za-z'_.]*[A-Za-z]|[A-Za-z]/g) || []) {
+      if (/^[A-Z0-9][A-Z0-9.-]*$/.test(w) || allowed.has(w)) continue;
+      if (!out.has(w)) out.set(w, where);
+    }
+  };
+  const describe = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (!e || skip(e)) continue;
+    add(n.nodeValue, describe(e));
+  }
+  for (const e of document.querySelectorAll('[placeholder], [title], input[type=submit][value], [aria-label]')) {
+    if (skip(e)) continue;
+    add(e.getAttribute('placeholder'), describe(e) + '@placeholder');
+    add(e.getAttribute('title'), describe(e) + '@title');
+    add(e.getAttribute('aria-label'), describe(e) + '@aria-label');
+  }
+  return [...out].slice(0, 30).map(([w, where]) => w + ' (' + where + ')');
 })()`

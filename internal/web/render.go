@@ -21,8 +21,24 @@ var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cros
 
 var templateFuncs = template.FuncMap{
 	"eventReason": eventReason,
-	"list":        func(xs ...string) []string { return xs },
-	"langName":    i18n.LanguageName,
+	// label shows a code by its name in the catalog (prefix+code), or the
+	// code itself where the catalog has none.
+	"label": func(l *i18n.Localizer, prefix, code string) string {
+		if l.Has(prefix + code) {
+			return l.T(prefix + code)
+		}
+		return code
+	},
+	// actor shows who did something: a user by their username, the system
+	// (the command line, the demo, jobs) by its name in the reader's language.
+	"actor": func(l *i18n.Localizer, username string) string {
+		if username == "system" {
+			return l.T("actor.system")
+		}
+		return username
+	},
+	"list":     func(xs ...string) []string { return xs },
+	"langName": i18n.LanguageName,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

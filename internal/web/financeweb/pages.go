@@ -1,10 +1,13 @@
 package financeweb
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/kexie/kexie/internal/finance"
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -29,6 +32,31 @@ type ledgerData struct {
 }
 
 func (d ledgerData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+// Memo shows an entry's memo: what someone typed as typed, what the books
+// wrote themselves (a closing, a release from restriction, a voided
+// receipt's reversal) in the reader's language.
+func (d ledgerData) Memo(l *i18n.Localizer, e finance.Entry) string {
+	var year int
+	switch {
+	case e.Kind == finance.KindClosing:
+		if _, err := fmt.Sscanf(e.Memo, "year-end close %d", &year); err == nil {
+			return l.T("ledger.memo.closing", year)
+		}
+	case e.Kind == finance.KindRelease:
+		if fund, ok := strings.CutPrefix(e.Memo, "release (time): "); ok {
+			return l.T("ledger.memo.release_time", fund)
+		}
+		if fund, ok := strings.CutPrefix(e.Memo, "release: "); ok {
+			return l.T("ledger.memo.release", fund)
+		}
+	case e.Kind == finance.KindReversal && strings.HasPrefix(e.Memo, "void "):
+		if number, reason, ok := strings.Cut(strings.TrimPrefix(e.Memo, "void "), ": "); ok {
+			return l.T("ledger.memo.void", number, reason)
+		}
+	}
+	return e.Memo
+}
 
 func (s *handlers) ledgerPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderLedger(w, r, rq, http.StatusOK, "")

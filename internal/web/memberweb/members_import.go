@@ -35,10 +35,31 @@ type memberImportData struct {
 	// RejectedTotal counts every rejected row, Rejected holds the first
 	// maxRejectedShown of them.
 	RejectedTotal int
+	// FileColumns lists the columns a file may have, with the codes the
+	// coded ones accept.
+	FileColumns []web.FileColumn
+}
+
+func memberFileColumns() []web.FileColumn {
+	strs := func(xs ...string) []string { return xs }
+	types := make([]string, len(kexie.MemberTypes))
+	for i, t := range kexie.MemberTypes {
+		types[i] = string(t)
+	}
+	statuses := make([]string, len(kexie.MemberStatuses))
+	for i, t := range kexie.MemberStatuses {
+		statuses[i] = string(t)
+	}
+	return web.FileColumns("col.member.", memberfile.Columns, memberfile.Required, map[string]web.CodedValues{
+		"type":    {Prefix: "mtype.", Codes: types},
+		"gender":  {Prefix: "gender.", Codes: strs("male", "female")},
+		"id_type": {Prefix: "idtype.", Codes: memberfile.IDTypes},
+		"status":  {Prefix: "mstatus.", Codes: statuses},
+	})
 }
 
 func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", ")}
+	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", "), FileColumns: memberFileColumns()}
 	return s.Render(w, http.StatusOK, "import_members", s.NewPage(r, rq, "import.members_title", d))
 }
 
@@ -49,7 +70,7 @@ func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq 
 // two requests: member files carry identity numbers in clear, and nothing
 // then has to expire or be cleaned up.
 func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", ")}
+	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", "), FileColumns: memberFileColumns()}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err

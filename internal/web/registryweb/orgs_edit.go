@@ -25,10 +25,24 @@ type importData struct {
 	Columns  []string
 	Rejected []kexie.Rejection
 	Warnings []string
+	// FileColumns lists the columns a file may have, with the kind and
+	// status codes it accepts.
+	FileColumns []web.FileColumn
+}
+
+func orgFileColumns() []web.FileColumn {
+	kinds := make([]string, len(kexie.OrgKinds))
+	for i, k := range kexie.OrgKinds {
+		kinds[i] = string(k)
+	}
+	return web.FileColumns("col.org.", orgfile.Columns, orgfile.Required, map[string]web.CodedValues{
+		"kind":   {Prefix: "kind.", Codes: kinds},
+		"status": {Prefix: "status.", Codes: []string{string(kexie.OrgActive), string(kexie.OrgSuspended), string(kexie.OrgCancelled)}},
+	})
 }
 
 func (s *handlers) importForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", importData{DryRun: true}))
+	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", importData{DryRun: true, FileColumns: orgFileColumns()}))
 }
 
 // importOrgs runs the same import as `kexie import orgs`, limited to the
@@ -36,7 +50,7 @@ func (s *handlers) importForm(w http.ResponseWriter, r *http.Request, rq *web.Re
 // only previews. Either way the page shows the first rows, the summary line
 // and every rejected row.
 func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := importData{DryRun: r.FormValue("dry_run") != "", Columns: orgfile.Columns}
+	d := importData{DryRun: r.FormValue("dry_run") != "", Columns: orgfile.Columns, FileColumns: orgFileColumns()}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err
