@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"sort"
@@ -38,6 +39,8 @@ type memberImportData struct {
 	// FileColumns lists the columns a file may have, with the codes the
 	// coded ones accept.
 	FileColumns []web.FileColumn
+	// RejectedFile downloads every rejected row.
+	RejectedFile template.URL
 }
 
 func memberFileColumns() []web.FileColumn {
@@ -102,7 +105,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		return fmt.Errorf("read upload: %w", err)
 	}
 	sl := s.Config().Sealer
-	var fileRejected []kexie.Rejection
+	var fileRejected, allFileRejected []kexie.Rejection
 	fileRejectedN, read := 0, 0
 	// ImportMembers returns only after src has, so what src sets is safe to
 	// read afterwards.
@@ -118,6 +121,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 			}
 			return emit(m)
 		}, func(rj kexie.Rejection) {
+			allFileRejected = append(allFileRejected, rj)
 			if fileRejectedN++; len(fileRejected) < maxRejectedShown {
 				fileRejected = append(fileRejected, rj)
 			}
@@ -131,9 +135,14 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		// data key) wrote nothing: shown on the form.
 		return fail(err)
 	}
+	if d.RejectedTotal = fileRejectedN + len(out.Rejected); d.RejectedTotal > 0 {
+		// The download holds every rejected row, the page the first ones.
+		all := append(allFileRejected, out.Rejected...)
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
+		d.RejectedFile = web.RejectedDownload(rq.L, "members.no", all)
+	}
 	rejected := append(fileRejected, out.Rejected...)
 	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
-	d.RejectedTotal = fileRejectedN + len(out.Rejected)
 	if len(rejected) > maxRejectedShown {
 		rejected = rejected[:maxRejectedShown]
 	}

@@ -2,7 +2,7 @@ package registryweb
 
 import (
 	"bytes"
-	"io"
+	"html/template"
 	"net/http"
 	"sort"
 	"strings"
@@ -28,6 +28,13 @@ type importData struct {
 	// FileColumns lists the columns a file may have, with the kind and
 	// status codes it accepts.
 	FileColumns []web.FileColumn
+	// CanConfirm: a preview with something to write offers to import the
+	// same file, sent back as FileData with its Digest.
+	CanConfirm bool
+	FileData   string
+	Digest     string
+	// RejectedFile downloads the rejected rows.
+	RejectedFile template.URL
 }
 
 func orgFileColumns() []web.FileColumn {
@@ -59,17 +66,13 @@ func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 		p.Error = web.Message(rq.L, kexie.AsError(err))
 		return s.Render(w, http.StatusBadRequest, "import", p)
 	}
-	f, hdr, err := r.FormFile("file")
+	name, data, digest, err := web.PreviewedFile(r)
 	if err != nil {
-		return fail(kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+		d.DryRun = true
+		return fail(err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fail(kexie.Wrap(kexie.CodeInvalid, "err.too_large", "the request is too large", err))
-	}
-	d.FileName = hdr.Filename
-	parsed, err := orgfile.Read(hdr.Filename, bytes.NewReader(data))
+	d.FileName = name
+	parsed, err := orgfile.Read(name, bytes.NewReader(data))
 	if err != nil {
 		return fail(err)
 	}
@@ -114,6 +117,12 @@ func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 	}
 	// The same summary line as the command line prints.
 	d.Summary = orgfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
+	if len(rejected) > 0 {
+		d.RejectedFile = web.RejectedDownload(rq.L, "orgs.code", rejected)
+	}
+	if d.CanConfirm = d.DryRun && out.Created+out.Updated > 0; d.CanConfirm {
+		d.FileData, d.Digest = web.EncodeFile(data), digest
+	}
 	d.Done = true
 	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", d))
 }
