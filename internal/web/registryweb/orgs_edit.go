@@ -3,7 +3,9 @@ package registryweb
 import (
 	"bytes"
 	"html/template"
+	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -133,24 +135,62 @@ func (s *handlers) exportOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 		return kexie.Errorf(kexie.CodeNotFound, "err.no_page", "no such page")
 	}
 	var buf bytes.Buffer
-	wr, err := orgfile.NewWriter(name, &buf)
-	if err != nil {
-		return err
-	}
-	if err := s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
-		return err
-	}
-	if err := wr.Close(); err != nil {
-		return err
-	}
 	ct := "text/csv; charset=utf-8"
 	if strings.HasSuffix(name, ".xlsx") {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if err := s.orgSheet(r, rq, &buf); err != nil {
+			return err
+		}
+	} else {
+		wr, err := orgfile.NewWriter(name, &buf)
+		if err != nil {
+			return err
+		}
+		if err := s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
+			return err
+		}
+		if err := wr.Close(); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// orgSheet writes the organisations the caller may read as an XLSX sheet
+// for people: the file's columns, each coded value with its name, then the
+// fields files do not carry (address, registration authority, legal
+// representative), so the sheet holds every field of the record.
+func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error {
+	l := rq.L
+	var fields []web.SheetField
+	for _, c := range orgfile.Columns {
+		f := web.SheetField{Code: c, Label: l.T("col.org." + c)}
+		switch c {
+		case "kind":
+			f.Coded = "kind."
+		case "status":
+			f.Coded = "status."
+		case "name_zh":
+			f.Width = 32
+		case "name_en":
+			f.Width = 44
+		case "uscc":
+			f.Width = 22
+		}
+		fields = append(fields, f)
+	}
+	fields = append(fields, web.SheetField{Label: l.T("org.address"), Width: 36}, web.SheetField{Label: l.T("org.registration"), Width: 24},
+		web.SheetField{Label: l.T("org.legal_rep"), Width: 12})
+	return web.WriteSheet(w, l, l.T("export.sheet_orgs"), fields, func(row func([]string) error) error {
+		return s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error {
+			vals := orgfile.Values(o)
+			vals[slices.Index(orgfile.Columns, "independent")] = web.YesNo(l, o.Independent)
+			return row(append(vals, o.Address, o.RegistrationAuthority, o.LegalRep))
+		})
+	})
 }
 
 // changeStatus suspends, restores, cancels or renames an organisation.
