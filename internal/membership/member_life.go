@@ -78,19 +78,45 @@ func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
 // ignored), its initials, member numbers and employers. Results come by
 // name; without text, by organisation and member number.
 func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f MemberFilter, offset, limit int) ([]Member, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	cond, order, args, err := svc.memberSearch(ctx, actor, f)
 	if err != nil {
 		return nil, err
+	}
+	// Page through narrow rows first (the sort of a broad match is then a
+	// sort of ids and names), then read the page's members in full.
+	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
+		cond + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(min(max(limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
+	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
+	return scanMemberRows(svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
+		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
+}
+
+// CountMembers counts what SearchMembers finds with f, for a list's total.
+func (svc *Service) CountMembers(ctx context.Context, actor kexie.Actor, f MemberFilter) (int, error) {
+	cond, _, args, err := svc.memberSearch(ctx, actor, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m JOIN people p ON p.id = m.person_id`+cond, args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// memberSearch is the condition (on memberships m joined with people p),
+// the order and the arguments of a member search.
+func (svc *Service) memberSearch(ctx context.Context, actor kexie.Actor, f MemberFilter) (cond, order string, args []any, err error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return "", "", nil, err
 	}
 	// A rejected application is nobody's member nor an applicant: the
 	// applications list (stage rejected) is where it is found.
 	where := []string{`m.app_stage <> 'rejected'`}
-	var args []any
 	arg := sqldb.Args(&args)
 	if !sc.All() {
 		where = append(where, sc.SQL("m.org_id", arg))
 	}
-	order := `m.org_id, m.member_no`
+	order = `m.org_id, m.member_no`
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// Each branch one table and one index range, so that both engines
 		// read only the matching entries: people by name, employer, pinyin
@@ -128,14 +154,7 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(sqldb.LikeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	cond := ` WHERE ` + strings.Join(where, " AND ")
-	// Page through narrow rows first (the sort of a broad match is then a
-	// sort of ids and names), then read the page's members in full.
-	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
-		cond + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(min(max(limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
-	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
-	return scanMemberRows(svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
-		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
+	return ` WHERE ` + strings.Join(where, " AND "), order, args, nil
 }
 
 // MemberByNo reads the membership with a member number in an organisation.

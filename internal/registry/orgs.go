@@ -319,6 +319,20 @@ func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string,
 	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, args...))
 }
 
+// CountOrgs counts what SearchOrgs finds for q, for a list's total.
+func (svc *Service) CountOrgs(ctx context.Context, actor kexie.Actor, q string) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
+	if err != nil {
+		return 0, err
+	}
+	raw, short := SearchPatterns(q)
+	args := []any{raw, short}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+sc.SQL("o.id", sqldb.Args(&args))+`
+		AND `+nameMatches, args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
 // shortForms are the short forms of names people type: 黑龙江省科协 for
 // 黑龙江省科学技术协会, 吉林省科技馆 for 吉林省科学技术馆. A Chinese name in
 // short form is matched against the query in short form, so either form

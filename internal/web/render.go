@@ -21,6 +21,14 @@ var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cros
 
 var templateFuncs = template.FuncMap{
 	"eventReason": eventReason,
+	// pager hands the "pager" template (layout.html) a list's Pager and
+	// the reader's catalog.
+	"pager": func(l *i18n.Localizer, p Pager) any {
+		return struct {
+			L *i18n.Localizer
+			P Pager
+		}{l, p}
+	},
 	// label shows a code by its name in the catalog (prefix+code), or the
 	// code itself where the catalog has none.
 	"label": func(l *i18n.Localizer, prefix, code string) string {

@@ -48,12 +48,12 @@ func (s *handlers) memberFilter(r *http.Request, rq *web.Request) (membership.Me
 }
 
 type membersData struct {
-	Q          url.Values
-	Members    []membership.Member
-	Prev, Next string
-	Types      []kexie.MemberType
-	Statuses   []kexie.MemberStatus
-	ExportURL  string
+	Q         url.Values
+	Members   []membership.Member
+	Pager     web.Pager
+	Types     []kexie.MemberType
+	Statuses  []kexie.MemberStatus
+	ExportURL string
 	// ExportXLSXURL: the same list as a sheet for people.
 	ExportXLSXURL string
 	// CanImport: the user may write somewhere, so the import is offered.
@@ -74,16 +74,16 @@ func (s *handlers) membersPage(w http.ResponseWriter, r *http.Request, rq *web.R
 		return s.Render(w, web.HTTPStatus(kexie.ErrorCode(err)), "members", p)
 	}
 	page := web.PageParam(r)
-	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage+1)
+	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage)
 	if err != nil {
 		return err
 	}
-	more := len(ms) > membersPerPage
-	if more {
-		ms = ms[:membersPerPage]
+	total, err := s.mem.CountMembers(r.Context(), rq.Actor(r), f)
+	if err != nil {
+		return err
 	}
 	d.Members = ms
-	d.Prev, d.Next = web.PageLinks(r, page, more)
+	d.Pager = web.NewPager(r, page, membersPerPage, total)
 	ex := r.URL.Query()
 	ex.Del("page")
 	d.ExportURL = "/export/members.csv?" + ex.Encode()
