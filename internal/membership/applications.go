@@ -130,15 +130,9 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 	}
 	var args []any
 	arg := sqldb.Args(&args)
-	where := `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`
-	switch f.Stage {
-	case "":
-	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
-		where = `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
-	case StageApproved:
-		where = `m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
-	default:
-		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
+	where, err := applicationsWhere(f, arg)
+	if err != nil {
+		return nil, err
 	}
 	q := `SELECT ` + memberListColumns + `, m.app_note` + memberFrom + `
 		WHERE ` + where + ` AND ` + sc.SQL("m.org_id", arg) + `
@@ -157,6 +151,38 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 		out = append(out, a)
 	}
 	return out, sqldb.MapErr(rows.Err())
+}
+
+// CountApplications counts what ListApplications lists with f (Offset and
+// Limit aside), for a list's total.
+func (svc *Service) CountApplications(ctx context.Context, actor kexie.Actor, f ApplicationFilter) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return 0, err
+	}
+	var args []any
+	arg := sqldb.Args(&args)
+	where, err := applicationsWhere(f, arg)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m WHERE `+where+` AND `+sc.SQL("m.org_id", arg), args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// applicationsWhere is the condition on memberships m of the applications
+// at f's stage.
+func applicationsWhere(f ApplicationFilter, arg func(any) string) (string, error) {
+	switch f.Stage {
+	case "":
+		return `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`, nil
+	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
+		return `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage), nil
+	case StageApproved:
+		return `m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage), nil
+	}
+	return "", kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
 }
 
 // ApplicationByID reads one application (any membership that went through

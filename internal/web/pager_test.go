@@ -39,9 +39,14 @@ func TestListsShowTotalAndPageByNumber(t *testing.T) {
 		if !strings.Contains(r.body, `">`+lastPage(t, r.body)+`</a>`) {
 			t.Error("the last page has no link")
 		}
-		m := c.get("/members")
-		if !strings.Contains(m.body, `id="list-total">`) {
-			t.Error("the member list shows no total")
+		hlj, _ := e.db.Registry.OrgByCode(ctx, "HLJ")
+		if _, _, err := e.db.Membership.Apply(ctx, e.setup, hlj.ID, kexie.MemberRecord{Type: "individual", Name: "李娜", Gender: "female"}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"/members", "/applications"} {
+			if m := c.get(p); !strings.Contains(m.body, `id="list-total">`) {
+				t.Errorf("%s shows no total", p)
+			}
 		}
 	})
 }
