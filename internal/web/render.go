@@ -144,6 +144,9 @@ type Page struct {
 	Error   string
 	Nav     []navItem
 	Data    any
+	// clearFlash: the flash came from its cookie, which Render clears so
+	// that it shows once; secure is the cookie's Secure flag.
+	clearFlash, secure bool
 }
 
 type navItem struct {
@@ -155,8 +158,11 @@ type navItem struct {
 func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any) Page {
 	p := Page{L: rq.L, User: rq.User, CSRF: rq.CSRF, Path: r.URL.Path, NextURL: r.URL.RequestURI(), Title: rq.L.T(titleKey), Data: data}
 	p.Nav = s.nav(r, rq)
-	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
-		p.Flash = rq.L.T(f)
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if strings.HasPrefix(c.Value, "flash.") && rq.L.Has(c.Value) {
+			p.Flash = rq.L.T(c.Value)
+		}
+		p.clearFlash, p.secure = true, s.cfg.SecureCookies || r.TLS != nil
 	}
 	return p
 }
@@ -246,11 +252,26 @@ func (s *Server) Render(w http.ResponseWriter, status int, name string, p Page) 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	if p.clearFlash {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure})
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// flashCookie carries what the next page confirms ("flash.member_changed")
+// across a redirect: a message key in the address would be seen, kept in
+// the history and shared with the link.
+const flashCookie = "kexie_flash"
+
+// RedirectFlash redirects (303) to the page to, which then confirms what
+// was done with the catalog's message key, once.
+func (s *Server) RedirectFlash(w http.ResponseWriter, r *http.Request, to, key string) {
+	s.SetCookie(w, r, flashCookie, key, time.Minute)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // writeJSON writes v with a status.

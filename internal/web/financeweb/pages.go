@@ -154,7 +154,7 @@ func (s *handlers) recordEntry(w http.ResponseWriter, r *http.Request, rq *web.R
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"/ledger?flash=flash.ledger_recorded", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code+"/ledger", "flash.ledger_recorded")
 	return nil
 }
 
@@ -167,6 +167,6 @@ func (s *handlers) approveEntry(w http.ResponseWriter, r *http.Request, rq *web.
 	if _, err := s.fin.Approve(r.Context(), rq.Actor(r), e.ID); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+e.OrgCode+"/ledger?flash=flash.ledger_approved", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+e.OrgCode+"/ledger", "flash.ledger_approved")
 	return nil
 }

@@ -195,7 +195,7 @@ func (s *handlers) decide(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"/card", http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, "/applications?flash=flash.member_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/applications", "flash.member_changed")
 	return nil
 }
 

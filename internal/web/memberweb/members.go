@@ -164,7 +164,7 @@ func (s *handlers) memberAction(fn func(r *http.Request, rq *web.Request, m memb
 			}
 			return err
 		}
-		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"?flash=flash.member_changed", http.StatusSeeOther)
+		s.RedirectFlash(w, r, "/members/"+strconv.FormatInt(m.ID, 10), "flash.member_changed")
 		return nil
 	}
 }
@@ -355,6 +355,6 @@ func (s *handlers) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *w
 	if err := s.mem.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/filings", "flash.filing_acknowledged")
 	return nil
 }

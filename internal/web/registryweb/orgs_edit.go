@@ -217,7 +217,7 @@ func (s *handlers) changeStatus(w http.ResponseWriter, r *http.Request, rq *web.
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code, "flash.org_changed")
 	return nil
 }
 
@@ -252,7 +252,7 @@ func (s *handlers) ackFiling(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err := s.reg.AcknowledgeFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/filings", "flash.filing_acknowledged")
 	return nil
 }
 
@@ -300,6 +300,6 @@ func (s *handlers) editProfile(w http.ResponseWriter, r *http.Request, rq *web.R
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code, "flash.org_changed")
 	return nil
 }
