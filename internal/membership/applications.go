@@ -203,7 +203,7 @@ func scanApplication(s sqldb.Scanner) (Application, error) {
 	r := &a.Record
 	err := s.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Member.Stage, &a.HasCard, &a.Note)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Member.Stage, &a.HasCard, &a.OrgNameEN, &a.Note)
 	r.IDNumber = r.IDMasked
 	a.Stage = a.Member.Stage
 	return a, sqldb.MapErr(err)

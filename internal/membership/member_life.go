@@ -29,7 +29,8 @@ type Member struct {
 	PersonID     int64 // the holder
 	Record       kexie.MemberRecord
 	OrgID        int64
-	OrgName      string
+	OrgName      string // the organisation's Chinese name
+	OrgNameEN    string // its English name, "" if none
 	Exempt       string // exemption end date, "" if none
 	ExemptReason string
 	Stage        string // the application's stage; "" for a membership recorded without one
@@ -40,7 +41,16 @@ type Member struct {
 // rejected: no applicant any more, and never a member.
 func (m Member) Rejected() bool { return m.Record.Status == "applicant" && m.Stage == StageRejected }
 
-const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> ''`
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> '', o.name_en`
+
+// OrgLabel is the organisation's name in lang, the Chinese one where it
+// has no English name.
+func (m Member) OrgLabel(lang string) string {
+	if lang == "en" && m.OrgNameEN != "" {
+		return m.OrgNameEN
+	}
+	return m.OrgName
+}
 
 func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	var mm Member
@@ -49,7 +59,7 @@ func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	r := &mm.Record
 	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard, &mm.OrgNameEN)
 	r.IDNumber = r.IDMasked
 	mm.PersonID = personID
 	return mm, sqldb.MapErr(err)

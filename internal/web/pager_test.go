@@ -61,3 +61,27 @@ func lastPage(t *testing.T, body string) string {
 	n := body[i+len("page="):]
 	return n[:strings.IndexAny(n, `&"`)]
 }
+
+// English screens show organisations' English names where they have one
+// (issue 13): the member list, a member's page, the applications.
+func TestEnglishScreensShowEnglishOrgNames(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id, _, err := e.db.Membership.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "individual", Name: "王芳", Gender: "female"}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.user("clerk", kexie.RoleStaff, e.a)
+		c := e.client()
+		c.lang = "en"
+		c.mustLogin("clerk")
+		for _, p := range []string{"/members", "/applications", "/members/" + itoa(id)} {
+			if b := c.get(p).body; !strings.Contains(b, "A Association") || strings.Contains(b, "A省科协") {
+				t.Errorf("%s in English does not show the English name", p)
+			}
+		}
+		c.lang = "zh-Hans"
+		if b := c.get("/members").body; !strings.Contains(b, "A省科协") {
+			t.Error("the Chinese member list does not show the Chinese name")
+		}
+	})
+}
