@@ -36,3 +36,17 @@ func TestCountsTakeTheirPlural(t *testing.T) {
 		}
 	}
 }
+
+// One word for governance in Chinese (issue 13): every message the English
+// calls "Governance" is 治理, as the menu says.
+func TestGovernanceIsOneWord(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range b.Keys(English) {
+		if strings.Contains(b.catalogs[English][k], "Governance") && !strings.Contains(b.catalogs[Chinese][k], "治理") {
+			t.Errorf("%s: %q is %q in Chinese", k, b.catalogs[English][k], b.catalogs[Chinese][k])
+		}
+	}
+}
