@@ -98,7 +98,7 @@ func duesStandards(ctx context.Context, db *domains, actor kexie.Actor) error {
 		fen int64
 	}{{"individual", 5000}, {"student", 2000}, {"unit", 200000}} {
 		if _, err := db.mem.SetDuesStandard(ctx, actor, chia.ID, membership.NewDuesStandard{Type: s.typ, AmountFen: s.fen, Period: "year",
-			EffectiveFrom: "2024-01-01", Note: "演示数据 (demo)"}); err != nil {
+			EffectiveFrom: "2024-01-01", Note: "演示数据"}); err != nil {
 			return err
 		}
 	}

@@ -129,6 +129,12 @@ func (l *Localizer) T(key string, args ...any) string {
 	return s
 }
 
+// Has tells whether the catalog has key (for codes that may have a label).
+func (l *Localizer) Has(key string) bool {
+	_, ok := l.b.catalogs[l.Lang][key]
+	return ok
+}
+
 // N translates a count: English uses key.one for 1 and key.other otherwise;
 // Chinese has no grammatical number and always uses key.other.
 func (l *Localizer) N(key string, n int) string {

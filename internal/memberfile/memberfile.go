@@ -22,7 +22,10 @@ var Columns = []string{"member_no", "org_code", "type", "name", "name_en", "piny
 	"nationality", "discipline", "title", "employer", "front_line", "email", "phone", "joined", "status", "last_dues_paid", "last_activity",
 	"credit_code", "contact_person"}
 
-var spec = tabular.Spec{Columns: Columns, Required: []string{"org_code", "type", "name"},
+// Required are the columns a file must have.
+var Required = []string{"org_code", "type", "name"}
+
+var spec = tabular.Spec{Columns: Columns, Required: Required,
 	Dates: []string{"birth_date", "joined", "last_dues_paid", "last_activity"}}
 
 // Read parses a member file.

@@ -132,15 +132,9 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 	}
 	var args []any
 	arg := sqldb.Args(&args)
-	where := `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`
-	switch f.Stage {
-	case "":
-	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
-		where = `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
-	case StageApproved:
-		where = `m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage)
-	default:
-		return nil, kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
+	where, err := applicationsWhere(f, arg)
+	if err != nil {
+		return nil, err
 	}
 	q := `SELECT ` + memberListColumns + `, m.app_note` + memberFrom + `
 		WHERE ` + where + ` AND ` + sc.SQL("m.org_id", arg) + `
@@ -161,6 +155,38 @@ func (svc *Service) ListApplications(ctx context.Context, actor kexie.Actor, f A
 	return out, sqldb.MapErr(rows.Err())
 }
 
+// CountApplications counts what ListApplications lists with f (Offset and
+// Limit aside), for a list's total.
+func (svc *Service) CountApplications(ctx context.Context, actor kexie.Actor, f ApplicationFilter) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return 0, err
+	}
+	var args []any
+	arg := sqldb.Args(&args)
+	where, err := applicationsWhere(f, arg)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m WHERE `+where+` AND `+sc.SQL("m.org_id", arg), args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// applicationsWhere is the condition on memberships m of the applications
+// at f's stage.
+func applicationsWhere(f ApplicationFilter, arg func(any) string) (string, error) {
+	switch f.Stage {
+	case "":
+		return `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage IN ('submitted', 'recommended', 'reviewed')`, nil
+	case StageSubmitted, StageRecommended, StageReviewed, StageRejected:
+		return `m.status = 'applicant' AND m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage), nil
+	case StageApproved:
+		return `m.app_stage <> '' AND m.app_stage = ` + arg(f.Stage), nil
+	}
+	return "", kexie.Errorf(kexie.CodeInvalid, "err.application_stage", "unknown application stage %q", f.Stage)
+}
+
 // ApplicationByID reads one application (any membership that went through
 // one), whoever may see it: the caller checks the organisation.
 func (svc *Service) ApplicationByID(ctx context.Context, id int64) (Application, error) {
@@ -179,7 +205,7 @@ func scanApplication(s sqldb.Scanner) (Application, error) {
 	r := &a.Record
 	err := s.Scan(&a.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Member.Stage, &a.HasCard, &a.Note)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &a.OrgID, &a.OrgName, &a.Exempt, &a.ExemptReason, &a.Member.Stage, &a.HasCard, &a.OrgNameEN, &a.Note)
 	r.IDNumber = r.IDMasked
 	a.Stage = a.Member.Stage
 	return a, sqldb.MapErr(err)

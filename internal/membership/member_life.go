@@ -29,7 +29,8 @@ type Member struct {
 	PersonID     int64 // the holder
 	Record       kexie.MemberRecord
 	OrgID        int64
-	OrgName      string
+	OrgName      string // the organisation's Chinese name
+	OrgNameEN    string // its English name, "" if none
 	Exempt       string // exemption end date, "" if none
 	ExemptReason string
 	Stage        string // the application's stage; "" for a membership recorded without one
@@ -40,7 +41,16 @@ type Member struct {
 // rejected: no applicant any more, and never a member.
 func (m Member) Rejected() bool { return m.Record.Status == "applicant" && m.Stage == StageRejected }
 
-const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> ''`
+const memberListColumns = memberColumns + `, m.org_id, o.name_zh, m.exempt_until, m.exempt_reason, m.app_stage, m.card_token <> '', o.name_en`
+
+// OrgLabel is the organisation's name in lang, the Chinese one where it
+// has no English name.
+func (m Member) OrgLabel(lang string) string {
+	if lang == "en" && m.OrgNameEN != "" {
+		return m.OrgNameEN
+	}
+	return m.OrgName
+}
 
 func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	var mm Member
@@ -49,7 +59,7 @@ func scanMemberRow(s sqldb.Scanner) (Member, error) {
 	r := &mm.Record
 	err := s.Scan(&mm.ID, &personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &mm.OrgID, &mm.OrgName, &mm.Exempt, &mm.ExemptReason, &mm.Stage, &mm.HasCard, &mm.OrgNameEN)
 	r.IDNumber = r.IDMasked
 	mm.PersonID = personID
 	return mm, sqldb.MapErr(err)
@@ -78,19 +88,45 @@ func scanMemberRows(rows *sql.Rows, err error) ([]Member, error) {
 // ignored), its initials, member numbers and employers. Results come by
 // name; without text, by organisation and member number.
 func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f MemberFilter, offset, limit int) ([]Member, error) {
-	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	cond, order, args, err := svc.memberSearch(ctx, actor, f)
 	if err != nil {
 		return nil, err
+	}
+	// Page through narrow rows first (the sort of a broad match is then a
+	// sort of ids and names), then read the page's members in full.
+	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
+		cond + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(min(max(limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
+	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
+	return scanMemberRows(svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
+		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
+}
+
+// CountMembers counts what SearchMembers finds with f, for a list's total.
+func (svc *Service) CountMembers(ctx context.Context, actor kexie.Actor, f MemberFilter) (int, error) {
+	cond, _, args, err := svc.memberSearch(ctx, actor, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m JOIN people p ON p.id = m.person_id`+cond, args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// memberSearch is the condition (on memberships m joined with people p),
+// the order and the arguments of a member search.
+func (svc *Service) memberSearch(ctx context.Context, actor kexie.Actor, f MemberFilter) (cond, order string, args []any, err error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return "", "", nil, err
 	}
 	// A rejected application is nobody's member nor an applicant: the
 	// applications list (stage rejected) is where it is found.
 	where := []string{`m.app_stage <> 'rejected'`}
-	var args []any
 	arg := sqldb.Args(&args)
 	if !sc.All() {
 		where = append(where, sc.SQL("m.org_id", arg))
 	}
-	order := `m.org_id, m.member_no`
+	order = `m.org_id, m.member_no`
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// Each branch one table and one index range, so that both engines
 		// read only the matching entries: people by name, employer, pinyin
@@ -128,14 +164,7 @@ func (svc *Service) SearchMembers(ctx context.Context, actor kexie.Actor, f Memb
 	if f.Discipline != "" {
 		where = append(where, `p.discipline LIKE `+arg(sqldb.LikeEscape(f.Discipline)+"%")+` ESCAPE '\'`)
 	}
-	cond := ` WHERE ` + strings.Join(where, " AND ")
-	// Page through narrow rows first (the sort of a broad match is then a
-	// sort of ids and names), then read the page's members in full.
-	page := `SELECT m.id AS mid, p.name AS pname, m.org_id AS porg, m.member_no AS pno FROM memberships m JOIN people p ON p.id = m.person_id` +
-		cond + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(min(max(limit, 1), 1000)) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
-	outer := strings.NewReplacer("p.name", "pg.pname", "m.id", "pg.mid", "m.org_id", "pg.porg", "m.member_no", "pg.pno").Replace(order)
-	return scanMemberRows(svc.db.Reader().QueryContext(ctx, `SELECT `+memberListColumns+` FROM (`+page+`) pg
-		JOIN memberships m ON m.id = pg.mid JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id ORDER BY `+outer, args...))
+	return ` WHERE ` + strings.Join(where, " AND "), order, args, nil
 }
 
 // MemberByNo reads the membership with a member number in an organisation.

@@ -26,7 +26,10 @@ type (
 	Writer = tabular.Writer
 )
 
-var spec = tabular.Spec{Columns: Columns, Required: []string{"code", "kind", "name_zh"}, Dates: []string{"established"}}
+// Required are the columns a file must have.
+var Required = []string{"code", "kind", "name_zh"}
+
+var spec = tabular.Spec{Columns: Columns, Required: Required, Dates: []string{"established"}}
 
 // Read parses an organisation file (see tabular.Read).
 func Read(name string, r io.Reader) (File, error) { return tabular.Read(name, r, spec) }

@@ -311,12 +311,55 @@ func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string,
 	if err != nil {
 		return nil, err
 	}
-	args := []any{"%" + sqldb.LikeEscape(strings.ToLower(strings.TrimSpace(q))) + "%"}
+	raw, short := SearchPatterns(q)
+	args := []any{raw, short}
 	query := `SELECT ` + orgColumns + orgFrom + ` WHERE ` + sc.SQL("o.id", sqldb.Args(&args)) + `
-		AND (lower(o.name_zh) LIKE $1 ESCAPE '\' OR lower(o.name_en) LIKE $1 ESCAPE '\' OR o.name_pinyin LIKE $1 ESCAPE '\'
-			OR lower(o.code) LIKE $1 ESCAPE '\')
+		AND ` + nameMatches + `
 		ORDER BY o.code LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
 	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, args...))
+}
+
+// CountOrgs counts what SearchOrgs finds for q, for a list's total.
+func (svc *Service) CountOrgs(ctx context.Context, actor kexie.Actor, q string) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
+	if err != nil {
+		return 0, err
+	}
+	raw, short := SearchPatterns(q)
+	args := []any{raw, short}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs o WHERE `+sc.SQL("o.id", sqldb.Args(&args))+`
+		AND `+nameMatches, args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// shortForms are the short forms of names people type: 黑龙江省科协 for
+// 黑龙江省科学技术协会, 吉林省科技馆 for 吉林省科学技术馆. A Chinese name in
+// short form is matched against the query in short form, so either form
+// finds the other; nameMatches applies the same replacements in SQL
+// (replace() is in SQLite and PostgreSQL alike): keep the two in step.
+var shortForms = strings.NewReplacer("科学技术协会", "科协", "科学技术", "科技")
+
+// nameMatches is the search condition on an organisation o: its Chinese
+// name, English name, pinyin key or code matches the LIKE pattern $1, or
+// its Chinese name in short form matches $2 (both made by SearchPatterns).
+const nameMatches = `(lower(o.name_zh) LIKE $1 ESCAPE '\' OR lower(o.name_en) LIKE $1 ESCAPE '\' OR o.name_pinyin LIKE $1 ESCAPE '\'
+			OR lower(o.code) LIKE $1 ESCAPE '\'
+			OR replace(replace(o.name_zh, '科学技术协会', '科协'), '科学技术', '科技') LIKE $2 ESCAPE '\')`
+
+// SearchPatterns turns what a person typed into the LIKE patterns of
+// nameMatches: lower case, the words in order with anything between them
+// ("Jilin Association" finds the Jilin Provincial Association for Science
+// and Technology); the second in short form.
+func SearchPatterns(q string) (raw, short string) {
+	pattern := func(q string) string {
+		words := strings.Fields(strings.ToLower(q))
+		for i, w := range words {
+			words[i] = sqldb.LikeEscape(w)
+		}
+		return "%" + strings.Join(words, "%") + "%"
+	}
+	return pattern(q), pattern(shortForms.Replace(q))
 }
 
 // OrgsTakingApplications finds, for anyone (the public application
@@ -324,16 +367,15 @@ func (svc *Service) SearchOrgs(ctx context.Context, actor kexie.Actor, q string,
 // English name, pinyin key or code contains q (case-insensitive), ordered
 // by code: what a registry makes public anyway. An empty q finds none.
 func (svc *Service) OrgsTakingApplications(ctx context.Context, q string, limit int) ([]kexie.Organisation, error) {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
+	if strings.TrimSpace(q) == "" {
 		return nil, nil
 	}
 	query := `SELECT ` + orgColumns + orgFrom + ` WHERE o.status = 'active'
 		AND o.kind NOT IN ('department', 'affiliated_unit', 'subordinate_enterprise')
-		AND (lower(o.name_zh) LIKE $1 ESCAPE '\' OR lower(o.name_en) LIKE $1 ESCAPE '\' OR o.name_pinyin LIKE $1 ESCAPE '\'
-			OR lower(o.code) LIKE $1 ESCAPE '\')
+		AND ` + nameMatches + `
 		ORDER BY o.code LIMIT ` + strconv.Itoa(min(max(limit, 1), 100))
-	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, "%"+sqldb.LikeEscape(q)+"%"))
+	raw, short := SearchPatterns(q)
+	return scanOrgs(svc.db.Reader().QueryContext(ctx, query, raw, short))
 }
 
 // OrgStats rolls up the subtree below org: direct children by kind, the

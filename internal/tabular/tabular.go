@@ -470,6 +470,8 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	defer rows.Close()
 	var cols []string
 	var has map[string]bool
+	var firstErr error // line 1 is no header: perhaps line 2 is
+	named := 0         // the columns line 1 names
 	vals := map[string]string{}
 	for line := 1; rows.Next(); line++ {
 		if line > maxXLSXRows {
@@ -483,9 +485,24 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 			return has, err
 		}
 		if cols == nil {
-			if cols, has, err = header(row, spec); err != nil {
-				return nil, err
+			// A sheet written for people (NewSheet) has the columns' names
+			// in their language on line 1 and the codes on line 2: when
+			// line 1 is no header, line 2 may be; if neither, line 1's
+			// error is the file's.
+			c, h, err := header(row, spec)
+			if err != nil && line == 1 {
+				firstErr, named = err, len(row)
+				continue
 			}
+			if err != nil {
+				return nil, firstErr
+			}
+			// Columns named on line 1 without a code on line 2 are
+			// ignored with their data, as an empty header cell is.
+			for len(c) < named {
+				c = append(c, "")
+			}
+			cols, has = c, h
 			continue
 		}
 		if rec, ok := record(vals, row, cols, has, line, true, spec); ok {
@@ -496,6 +513,9 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	}
 	if err := rows.Error(); err != nil {
 		return has, bad(err)
+	}
+	if cols == nil && firstErr != nil {
+		return nil, firstErr
 	}
 	if cols == nil {
 		return nil, empty
@@ -534,6 +554,58 @@ func NewWriter(name string, w io.Writer, header []string) (*Writer, error) {
 		return nil, kexie.Errorf(kexie.CodeInvalid, "err.file_ext", "the output file must end in .csv or .xlsx")
 	}
 	return wr, wr.Write(header)
+}
+
+// SheetColumn is a column of a sheet written for people (NewSheet): its
+// name in the reader's language above the code an import reads, and its
+// width in characters. A column without a code (the name of a coded
+// value, a field imports do not take) is ignored by imports.
+type SheetColumn struct {
+	Label, Code string
+	Width       float64
+}
+
+// NewSheet starts an XLSX workbook for people on w: one sheet named sheet,
+// the columns' names on line 1 and their codes on line 2, both frozen, the
+// columns set to their widths. Such a file imports back: the reader takes
+// line 2 as the header when line 1 is none.
+func NewSheet(w io.Writer, sheet string, cols []SheetColumn) (*Writer, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, max(c.Width, 8)); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F0F4F8"}}})
+	if err != nil {
+		return nil, err
+	}
+	grey, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "7B8794", Size: 9}})
+	if err != nil {
+		return nil, err
+	}
+	labels, codes := make([]any, len(cols)), make([]any, len(cols))
+	for i, c := range cols {
+		labels[i] = excelize.Cell{StyleID: bold, Value: c.Label}
+		codes[i] = excelize.Cell{StyleID: grey, Value: c.Code}
+	}
+	if err := sw.SetRow("A1", labels); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A2", codes); err != nil {
+		return nil, err
+	}
+	return &Writer{w: w, xlsx: f, sw: sw, row: 2}, nil
 }
 
 // Write writes one row.

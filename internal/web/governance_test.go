@@ -148,7 +148,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			http.StatusSeeOther)
 		loc := r.Header.Get("Location")
 		var meetingID int64
-		if _, err := fmt.Sscanf(loc, "/meetings/%d?", &meetingID); err != nil {
+		if _, err := fmt.Sscanf(loc, "/meetings/%d", &meetingID); err != nil {
 			t.Fatalf("meeting created, went to %q", loc)
 		}
 		mpath := "/meetings/" + itoa(meetingID)

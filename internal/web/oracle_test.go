@@ -1873,6 +1873,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /members/{id}/participation", members("membership", anyMember), form("date", "x"), nil)
 	def("POST /members/{id}/reveal", members("membership", anyMember), form("reason", ""), nil)
 	def("GET /export/members.csv", orgQuery, nil, nil)
+	def("GET /export/members.xlsx", orgQuery, nil, nil)
 	def("GET /lapse", none, nil, nil)
 	def("POST /lapse", none, form("as_of", "x"), nil)
 	def("GET /audit", none, nil, nil)

@@ -175,8 +175,9 @@ func PageParam(r *http.Request) int {
 	return max(p, 1)
 }
 
-// pageLinks builds previous/next links for a list page, keeping the other
-// query parameters.
+// PageLinks builds previous/next links for a list page, keeping the other
+// query parameters (lists whose total is not counted; the others take a
+// numbered Pager).
 func PageLinks(r *http.Request, page int, more bool) (prev, next string) {
 	q := r.URL.Query()
 	if page > 1 {
@@ -188,6 +189,51 @@ func PageLinks(r *http.Request, page int, more bool) (prev, next string) {
 		next = r.URL.Path + "?" + q.Encode()
 	}
 	return
+}
+
+// Pager is a list's total and its pages by number: the first and last
+// pages, and two either side of the current one, with gaps between.
+type Pager struct {
+	Total, Page, Pages int
+	Prev, Next         string
+	Links              []PageLink
+}
+
+// PageLink is one page's link in a Pager; Gap stands for the pages left out.
+type PageLink struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// NewPager pages total items perPage at a time, page being the current
+// one; links keep the request's other query parameters.
+func NewPager(r *http.Request, page, perPage, total int) Pager {
+	p := Pager{Total: total, Page: page, Pages: max(1, (total+perPage-1)/perPage)}
+	q := r.URL.Query()
+	href := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = href(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = href(page + 1)
+	}
+	last := 0
+	for n := 1; n <= p.Pages; n++ {
+		if n != 1 && n != p.Pages && (n < page-2 || n > page+2) {
+			continue
+		}
+		if last != 0 && n > last+1 {
+			p.Links = append(p.Links, PageLink{Gap: true})
+		}
+		p.Links = append(p.Links, PageLink{N: n, Href: href(n), Current: n == page})
+		last = n
+	}
+	return p
 }
 
 // Mount is the Domain a domain package's Register returns: its pages

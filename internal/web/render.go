@@ -21,8 +21,32 @@ var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cros
 
 var templateFuncs = template.FuncMap{
 	"eventReason": eventReason,
-	"list":        func(xs ...string) []string { return xs },
-	"langName":    i18n.LanguageName,
+	// pager hands the "pager" template (layout.html) a list's Pager and
+	// the reader's catalog.
+	"pager": func(l *i18n.Localizer, p Pager) any {
+		return struct {
+			L *i18n.Localizer
+			P Pager
+		}{l, p}
+	},
+	// label shows a code by its name in the catalog (prefix+code), or the
+	// code itself where the catalog has none.
+	"label": func(l *i18n.Localizer, prefix, code string) string {
+		if l.Has(prefix + code) {
+			return l.T(prefix + code)
+		}
+		return code
+	},
+	// actor shows who did something: a user by their username, the system
+	// (the command line, the demo, jobs) by its name in the reader's language.
+	"actor": func(l *i18n.Localizer, username string) string {
+		if username == "system" {
+			return l.T("actor.system")
+		}
+		return username
+	},
+	"list":     func(xs ...string) []string { return xs },
+	"langName": i18n.LanguageName,
 	"fmtTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -120,6 +144,9 @@ type Page struct {
 	Error   string
 	Nav     []navItem
 	Data    any
+	// clearFlash: the flash came from its cookie, which Render clears so
+	// that it shows once; secure is the cookie's Secure flag.
+	clearFlash, secure bool
 }
 
 type navItem struct {
@@ -131,19 +158,23 @@ type navItem struct {
 func (s *Server) NewPage(r *http.Request, rq *Request, titleKey string, data any) Page {
 	p := Page{L: rq.L, User: rq.User, CSRF: rq.CSRF, Path: r.URL.Path, NextURL: r.URL.RequestURI(), Title: rq.L.T(titleKey), Data: data}
 	p.Nav = s.nav(r, rq)
-	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
-		p.Flash = rq.L.T(f)
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if strings.HasPrefix(c.Value, "flash.") && rq.L.Has(c.Value) {
+			p.Flash = rq.L.T(c.Value)
+		}
+		p.clearFlash, p.secure = true, s.cfg.SecureCookies || r.TLS != nil
 	}
 	return p
 }
 
-// nav lists the capabilities in menu order. Those not built yet show as
-// plain text; audit and users appear for those who may use them.
+// nav lists, in menu order, the pages the user may open. What has no page
+// of its own yet (activities and awards have no list, statistics is not
+// built) has no entry: an entry leading nowhere would look built.
 func (s *Server) nav(r *http.Request, rq *Request) []navItem {
-	soon := []navItem{{Key: "nav.activities", Href: "/calendar"}, {Key: "nav.awards", Href: "/awards"}, {Key: "nav.finance"}, {Key: "nav.statistics"}}
 	if rq.User == nil {
-		soon[1].Href = "/awards/publicity" // the public lists of awards
-		return soon                        // the registry and the members are for signed-in users
+		// The registry and the members are for signed-in users; the public
+		// has the calendar of activities and the awards' publicity.
+		return []navItem{{Key: "nav.activities", Href: "/calendar"}, {Key: "nav.awards", Href: "/awards/publicity"}}
 	}
 	// Only entries the user may open: the registry and the member lists
 	// for those who hold their permission somewhere; a member's account
@@ -174,12 +205,22 @@ func (s *Server) nav(r *http.Request, rq *Request) []navItem {
 			break
 		}
 	}
+	items = append(items, gov)
 	// Activities: those who read them go to their list; others to the
-	// public calendar.
+	// public calendar. Awards: the award desk (a unit's nominations, an
+	// expert's reviews, the office's rounds).
+	act := navItem{Key: "nav.activities", Href: "/calendar"}
 	if holds(kexie.PermActivitiesRead) {
-		soon[0].Href = "/activities"
+		act.Href = "/activities"
 	}
-	items = append(append(items, gov), soon...)
+	items = append(items, act, navItem{Key: "nav.awards", Href: "/awards"})
+	// Finance: the books of the organisation one's role is on.
+	for _, g := range rq.User.Grants {
+		if kexie.RoleGrants(g.Role, kexie.PermFinanceRead) && g.OrgCode != "" {
+			items = append(items, navItem{Key: "nav.finance", Href: "/orgs/" + g.OrgCode + "/ledger"})
+			break
+		}
+	}
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermMembershipRead) {
 			items = append(items, navItem{Key: "nav.applications", Href: "/applications"})
@@ -221,11 +262,26 @@ func (s *Server) Render(w http.ResponseWriter, status int, name string, p Page) 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	if p.clearFlash {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure})
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// flashCookie carries what the next page confirms ("flash.member_changed")
+// across a redirect: a message key in the address would be seen, kept in
+// the history and shared with the link.
+const flashCookie = "kexie_flash"
+
+// RedirectFlash redirects (303) to the page to, which then confirms what
+// was done with the catalog's message key, once.
+func (s *Server) RedirectFlash(w http.ResponseWriter, r *http.Request, to, key string) {
+	s.SetCookie(w, r, flashCookie, key, time.Minute)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // writeJSON writes v with a status.

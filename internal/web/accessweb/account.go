@@ -122,7 +122,7 @@ func (s *handlers) logout(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		}
 	}
 	s.ClearCookie(w, r, web.SessionCookie)
-	http.Redirect(w, r, "/login?flash=flash.signed_out", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/login", "flash.signed_out")
 	return nil
 }
 
@@ -190,7 +190,7 @@ func (s *handlers) changePassword(w http.ResponseWriter, r *http.Request, rq *we
 		}
 		return err
 	}
-	http.Redirect(w, r, "/account?flash=flash.password_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/account", "flash.password_changed")
 	return nil
 }
 
@@ -218,7 +218,7 @@ func (s *handlers) revokeToken(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err := s.acc.RevokeAPIToken(r.Context(), rq.Actor(r), rq.User.ID, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account?flash=flash.token_revoked", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/account", "flash.token_revoked")
 	return nil
 }
 

@@ -185,7 +185,7 @@ func (s *handlers) disableUserForm(w http.ResponseWriter, r *http.Request, rq *w
 	if _, err := s.setDisabled(r, rq, true); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
-	http.Redirect(w, r, "/admin/users?flash=flash.user_disabled", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/admin/users", "flash.user_disabled")
 	return nil
 }
 
@@ -193,7 +193,7 @@ func (s *handlers) enableUserForm(w http.ResponseWriter, r *http.Request, rq *we
 	if _, err := s.setDisabled(r, rq, false); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
-	http.Redirect(w, r, "/admin/users?flash=flash.user_enabled", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/admin/users", "flash.user_enabled")
 	return nil
 }
 
@@ -201,7 +201,7 @@ func (s *handlers) grantForm(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if _, err := s.grant(r, rq, r.PostFormValue("role"), r.PostFormValue("org_code")); err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
-	http.Redirect(w, r, "/admin/users?flash=flash.role_granted", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/admin/users", "flash.role_granted")
 	return nil
 }
 
@@ -226,7 +226,7 @@ func (s *handlers) linkMemberForm(w http.ResponseWriter, r *http.Request, rq *we
 	if err != nil {
 		return s.userFormError(w, r, rq, userInput{}, err)
 	}
-	http.Redirect(w, r, "/admin/users?flash=flash.member_linked", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/admin/users", "flash.member_linked")
 	return nil
 }
 

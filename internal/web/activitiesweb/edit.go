@@ -217,7 +217,7 @@ func (s *handlers) fail(w http.ResponseWriter, r *http.Request, rq *web.Request,
 }
 
 func (s *handlers) saved(w http.ResponseWriter, r *http.Request, code string) error {
-	http.Redirect(w, r, "/activities/"+code+"/edit?flash=flash.activity_saved", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/activities/"+code+"/edit", "flash.activity_saved")
 	return nil
 }
 
@@ -436,7 +436,7 @@ func (s *handlers) newPost(w http.ResponseWriter, r *http.Request, rq *web.Reque
 		}
 		return err
 	}
-	http.Redirect(w, r, "/activities/"+a.Code+"/edit?flash=flash.activity_created", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/activities/"+a.Code+"/edit", "flash.activity_created")
 	return nil
 }
 

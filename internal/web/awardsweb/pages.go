@@ -20,8 +20,10 @@ const perPage = 20
 
 func invalidForm() error { return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "invalid input") }
 
-func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {
-	http.Redirect(w, r, path+"?flash="+url.QueryEscape(flash), http.StatusSeeOther)
+// redirect goes to path after a change, with the flash that says what
+// was done (in a cookie read once: no message key in a URL).
+func (s *handlers) redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {
+	s.RedirectFlash(w, r, path, flash)
 	return nil
 }
 
@@ -186,7 +188,7 @@ func (s *handlers) createProgrammePost(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_programme_created")
+	return s.redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_programme_created")
 }
 
 // ---- a programme: rounds, experts ----
@@ -263,7 +265,7 @@ func (s *handlers) createRoundPost(w http.ResponseWriter, r *http.Request, rq *w
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/award-rounds/%d", rd.ID), "flash.award_round_created")
+	return s.redirect(w, r, fmt.Sprintf("/award-rounds/%d", rd.ID), "flash.award_round_created")
 }
 
 func (s *handlers) addExpertPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -284,7 +286,7 @@ func (s *handlers) addExpertPost(w http.ResponseWriter, r *http.Request, rq *web
 	if _, err := s.aw.AddExpert(r.Context(), rq.Actor(r), p.ID, e, s.Config().Sealer); err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_expert_added")
+	return s.redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_expert_added")
 }
 
 // ---- a round: the office's and the units' page ----
@@ -404,7 +406,7 @@ func (s *handlers) advancePost(w http.ResponseWriter, r *http.Request, rq *web.R
 	if _, err := s.aw.Advance(r.Context(), rq.Actor(r), rd.ID); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(rd.ID), "flash.award_stage")
+	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_stage")
 }
 
 func (s *handlers) nominatePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -430,7 +432,7 @@ func (s *handlers) nominatePost(w http.ResponseWriter, r *http.Request, rq *web.
 	if _, err := s.nominate(r, rq, id, in); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(id), "flash.award_nominated")
+	return s.redirect(w, r, s.roundPath(id), "flash.award_nominated")
 }
 
 func (s *handlers) checkPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -448,7 +450,7 @@ func (s *handlers) checkPost(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_checked")
+	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_checked")
 }
 
 func (s *handlers) assignPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -488,7 +490,7 @@ func (s *handlers) decidePost(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if err := s.aw.Decide(r.Context(), rq.Actor(r), rd.ID, gs, r.PostForm.Get("resolution")); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(rd.ID), "flash.award_decided")
+	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_decided")
 }
 
 func (s *handlers) outcomePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -506,7 +508,7 @@ func (s *handlers) outcomePost(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err := s.aw.CloseObjection(r.Context(), rq.Actor(r), id, r.PostForm.Get("upheld") == "1", r.PostForm.Get("reason")); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(round), "flash.award_objection_closed")
+	return s.redirect(w, r, s.roundPath(round), "flash.award_objection_closed")
 }
 
 func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -517,7 +519,7 @@ func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.
 	if err := s.aw.Announce(r.Context(), rq.Actor(r), rd.ID); err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
+	return s.redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
 }
 
 // unitsPost replaces a round's units and quotas from the round page.
@@ -536,7 +538,7 @@ func (s *handlers) unitsPost(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err := s.aw.SetUnits(r.Context(), rq.Actor(r), rd.ID, us); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(rd.ID), "flash.award_units")
+	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_units")
 }
 
 // conflictPost pins or waives a conflict of an expert of the round's
@@ -554,7 +556,7 @@ func (s *handlers) conflictPost(w http.ResponseWriter, r *http.Request, rq *web.
 	if err := s.aw.SetConflict(r.Context(), rq.Actor(r), x, n, r.PostForm.Get("mode"), r.PostForm.Get("reason")); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(rd.ID), "flash.award_conflict")
+	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_conflict")
 }
 
 // votesPost records the panel's yes votes for a nomination.
@@ -577,7 +579,7 @@ func (s *handlers) votesPost(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_votes")
+	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_votes")
 }
 
 // relationPost imports a relation of an expert of the programme.
@@ -595,7 +597,7 @@ func (s *handlers) relationPost(w http.ResponseWriter, r *http.Request, rq *web.
 	if err := s.aw.AddRelation(r.Context(), rq.Actor(r), x, rel, s.Config().Sealer); err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_relation")
+	return s.redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_relation")
 }
 
 // attachPost adds a PDF to a nomination from the round page's form.
@@ -623,7 +625,7 @@ func (s *handlers) attachPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if _, err := s.aw.Attach(r.Context(), rq.Actor(r), id, hdr.Filename, b); err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_attached")
+	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_attached")
 }
 
 // attachmentFile sends an attachment to whoever may read the
@@ -662,7 +664,7 @@ func (s *handlers) recommendPost(w http.ResponseWriter, r *http.Request, rq *web
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, s.roundPath(n.RoundID), "flash.award_recommended")
+	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_recommended")
 }
 
 // ---- the expert's reviews ----
@@ -734,7 +736,7 @@ func (s *handlers) declarePost(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_declared")
+	return s.redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_declared")
 }
 
 func (s *handlers) scorePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -758,7 +760,7 @@ func (s *handlers) scorePost(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err := s.aw.Score(r.Context(), rq.Actor(r), id, scores); err != nil {
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_scored")
+	return s.redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_scored")
 }
 
 // ---- public: the rounds in publicity or announced, one round's list and

@@ -25,11 +25,7 @@ func (s *handlers) formDone(w http.ResponseWriter, r *http.Request, rq *web.Requ
 		}
 		return err
 	}
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"flash="+flash, http.StatusSeeOther)
+	s.RedirectFlash(w, r, to, flash)
 	return nil
 }
 

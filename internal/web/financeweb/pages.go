@@ -1,10 +1,13 @@
 package financeweb
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/kexie/kexie/internal/finance"
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -29,6 +32,31 @@ type ledgerData struct {
 }
 
 func (d ledgerData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+// Memo shows an entry's memo: what someone typed as typed, what the books
+// wrote themselves (a closing, a release from restriction, a voided
+// receipt's reversal) in the reader's language.
+func (d ledgerData) Memo(l *i18n.Localizer, e finance.Entry) string {
+	var year int
+	switch {
+	case e.Kind == finance.KindClosing:
+		if _, err := fmt.Sscanf(e.Memo, "year-end close %d", &year); err == nil {
+			return l.T("ledger.memo.closing", year)
+		}
+	case e.Kind == finance.KindRelease:
+		if fund, ok := strings.CutPrefix(e.Memo, "release (time): "); ok {
+			return l.T("ledger.memo.release_time", fund)
+		}
+		if fund, ok := strings.CutPrefix(e.Memo, "release: "); ok {
+			return l.T("ledger.memo.release", fund)
+		}
+	case e.Kind == finance.KindReversal && strings.HasPrefix(e.Memo, "void "):
+		if number, reason, ok := strings.Cut(strings.TrimPrefix(e.Memo, "void "), ": "); ok {
+			return l.T("ledger.memo.void", number, reason)
+		}
+	}
+	return e.Memo
+}
 
 func (s *handlers) ledgerPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderLedger(w, r, rq, http.StatusOK, "")
@@ -126,7 +154,7 @@ func (s *handlers) recordEntry(w http.ResponseWriter, r *http.Request, rq *web.R
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"/ledger?flash=flash.ledger_recorded", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code+"/ledger", "flash.ledger_recorded")
 	return nil
 }
 
@@ -139,6 +167,6 @@ func (s *handlers) approveEntry(w http.ResponseWriter, r *http.Request, rq *web.
 	if _, err := s.fin.Approve(r.Context(), rq.Actor(r), e.ID); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+e.OrgCode+"/ledger?flash=flash.ledger_approved", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+e.OrgCode+"/ledger", "flash.ledger_approved")
 	return nil
 }

@@ -80,7 +80,7 @@ func (s *handlers) issueDonationForm(w http.ResponseWriter, r *http.Request, rq 
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"/ledger/receipts?year="+strconv.Itoa(rc.Year)+"&flash=flash.receipt_issued", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code+"/ledger/receipts?year="+strconv.Itoa(rc.Year), "flash.receipt_issued")
 	return nil
 }
 
@@ -99,7 +99,7 @@ func (s *handlers) voidReceiptForm(w http.ResponseWriter, r *http.Request, rq *w
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+rc.OrgCode+"/ledger/receipts?year="+strconv.Itoa(rc.Year)+"&flash=flash.receipt_voided", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+rc.OrgCode+"/ledger/receipts?year="+strconv.Itoa(rc.Year), "flash.receipt_voided")
 	return nil
 }
 

@@ -166,9 +166,11 @@ func (s *handlers) govAction(fn func(r *http.Request, rq *web.Request, o kexie.O
 			return err
 		}
 		if to == "" {
-			to = "/orgs/" + url.PathEscape(o.Code) + "/governance?flash=flash.governance_changed"
+			s.RedirectFlash(w, r, "/orgs/"+url.PathEscape(o.Code)+"/governance", "flash.governance_changed")
+			return nil
 		}
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		// Only a new meeting goes elsewhere: to its own page.
+		s.RedirectFlash(w, r, to, "flash.meeting_created")
 		return nil
 	}
 }
@@ -302,5 +304,5 @@ func (s *handlers) govCreateMeeting(r *http.Request, rq *web.Request, o kexie.Or
 	if err != nil {
 		return "", err
 	}
-	return "/meetings/" + strconv.FormatInt(id, 10) + "?flash=flash.meeting_created", nil
+	return "/meetings/" + strconv.FormatInt(id, 10), nil
 }

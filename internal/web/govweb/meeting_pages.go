@@ -216,7 +216,7 @@ func (s *handlers) finishMeetingAction(w http.ResponseWriter, r *http.Request, r
 		}
 		return err
 	}
-	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10)+"?flash="+flash, http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/meetings/"+strconv.FormatInt(m.ID, 10), flash)
 	return nil
 }
 

@@ -193,7 +193,7 @@ func (s *handlers) castVoteForm(w http.ResponseWriter, r *http.Request, rq *web.
 	if err := s.gov.CastVote(r.Context(), rq.Actor(r), mo.ID, seat, r.PostForm.Get("vote")); err != nil {
 		return s.voteFailed(w, r, rq, mo.MeetingID, err)
 	}
-	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(mo.MeetingID, 10)+"/vote?flash=flash.vote_cast", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/meetings/"+strconv.FormatInt(mo.MeetingID, 10)+"/vote", "flash.vote_cast")
 	return nil
 }
 

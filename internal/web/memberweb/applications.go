@@ -144,7 +144,10 @@ type applicationsData struct {
 	Stage  string   // the stage listed; "" for the open applications
 	Stages []string // the stages one may list
 	Open   bool     // the listed applications can still be decided
+	Pager  web.Pager
 }
+
+const applicationsPerPage = 50
 
 func (s *handlers) applicationsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderApplications(w, r, rq, http.StatusOK, "")
@@ -152,11 +155,17 @@ func (s *handlers) applicationsPage(w http.ResponseWriter, r *http.Request, rq *
 
 func (s *handlers) renderApplications(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, errMsg string) error {
 	stage := r.URL.Query().Get("stage")
-	apps, err := s.mem.ListApplications(r.Context(), rq.Actor(r), membership.ApplicationFilter{Stage: stage, Limit: 200})
+	page := web.PageParam(r)
+	f := membership.ApplicationFilter{Stage: stage, Offset: (page - 1) * applicationsPerPage, Limit: applicationsPerPage}
+	apps, err := s.mem.ListApplications(r.Context(), rq.Actor(r), f)
 	if err != nil {
 		return err
 	}
-	p := s.NewPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.Today(), Stage: stage,
+	total, err := s.mem.CountApplications(r.Context(), rq.Actor(r), f)
+	if err != nil {
+		return err
+	}
+	p := s.NewPage(r, rq, "applications.title", applicationsData{Apps: apps, Today: s.Today(), Stage: stage, Pager: web.NewPager(r, page, applicationsPerPage, total),
 		Stages: []string{membership.StageSubmitted, membership.StageRecommended, membership.StageReviewed, membership.StageApproved, membership.StageRejected},
 		Open:   stage != membership.StageApproved && stage != membership.StageRejected})
 	p.Error = errMsg
@@ -186,7 +195,7 @@ func (s *handlers) decide(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"/card", http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, "/applications?flash=flash.member_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/applications", "flash.member_changed")
 	return nil
 }
 

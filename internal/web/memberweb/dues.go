@@ -118,7 +118,7 @@ func (s *handlers) setDuesStandard(w http.ResponseWriter, r *http.Request, rq *w
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"/dues?flash=flash.dues_standard_set", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code+"/dues", "flash.dues_standard_set")
 	return nil
 }
 

@@ -3,8 +3,10 @@ package memberweb
 import (
 	"bytes"
 	"github.com/kexie/kexie/internal/finance"
+	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,12 +48,14 @@ func (s *handlers) memberFilter(r *http.Request, rq *web.Request) (membership.Me
 }
 
 type membersData struct {
-	Q          url.Values
-	Members    []membership.Member
-	Prev, Next string
-	Types      []kexie.MemberType
-	Statuses   []kexie.MemberStatus
-	ExportURL  string
+	Q         url.Values
+	Members   []membership.Member
+	Pager     web.Pager
+	Types     []kexie.MemberType
+	Statuses  []kexie.MemberStatus
+	ExportURL string
+	// ExportXLSXURL: the same list as a sheet for people.
+	ExportXLSXURL string
 	// CanImport: the user may write somewhere, so the import is offered.
 	CanImport bool
 }
@@ -70,19 +74,20 @@ func (s *handlers) membersPage(w http.ResponseWriter, r *http.Request, rq *web.R
 		return s.Render(w, web.HTTPStatus(kexie.ErrorCode(err)), "members", p)
 	}
 	page := web.PageParam(r)
-	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage+1)
+	ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, (page-1)*membersPerPage, membersPerPage)
 	if err != nil {
 		return err
 	}
-	more := len(ms) > membersPerPage
-	if more {
-		ms = ms[:membersPerPage]
+	total, err := s.mem.CountMembers(r.Context(), rq.Actor(r), f)
+	if err != nil {
+		return err
 	}
 	d.Members = ms
-	d.Prev, d.Next = web.PageLinks(r, page, more)
+	d.Pager = web.NewPager(r, page, membersPerPage, total)
 	ex := r.URL.Query()
 	ex.Del("page")
 	d.ExportURL = "/export/members.csv?" + ex.Encode()
+	d.ExportXLSXURL = "/export/members.xlsx?" + ex.Encode()
 	if d.CanImport, err = s.db.HoldsAnywhere(r.Context(), rq.User.ID, kexie.PermMembershipWrite); err != nil {
 		return err
 	}
@@ -159,7 +164,7 @@ func (s *handlers) memberAction(fn func(r *http.Request, rq *web.Request, m memb
 			}
 			return err
 		}
-		http.Redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10)+"?flash=flash.member_changed", http.StatusSeeOther)
+		s.RedirectFlash(w, r, "/members/"+strconv.FormatInt(m.ID, 10), "flash.member_changed")
 		return nil
 	}
 }
@@ -211,32 +216,66 @@ func (s *handlers) exportMembers(w http.ResponseWriter, r *http.Request, rq *web
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	wr, err := memberfile.NewWriter("members.csv", &buf)
-	if err != nil {
-		return err
+	each := func(row func(m membership.Member) error) error {
+		for off := 0; ; off += 1000 {
+			ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, off, 1000)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := row(m); err != nil {
+					return err
+				}
+			}
+			if len(ms) < 1000 {
+				return nil
+			}
+		}
 	}
-	for off := 0; ; off += 1000 {
-		ms, err := s.mem.SearchMembers(r.Context(), rq.Actor(r), f, off, 1000)
+	var buf bytes.Buffer
+	name, ct := "members.csv", "text/csv; charset=utf-8"
+	if strings.HasSuffix(r.URL.Path, ".xlsx") {
+		name, ct = "members.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if err := memberSheet(&buf, rq, each); err != nil {
+			return err
+		}
+	} else {
+		wr, err := memberfile.NewWriter(name, &buf)
 		if err != nil {
 			return err
 		}
-		for _, m := range ms {
-			if err := wr.Write(memberfile.Values(m.Record)); err != nil {
-				return err
-			}
+		if err := each(func(m membership.Member) error { return wr.Write(memberfile.Values(m.Record)) }); err != nil {
+			return err
 		}
-		if len(ms) < 1000 {
-			break
+		if err := wr.Close(); err != nil {
+			return err
 		}
 	}
-	if err := wr.Close(); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="members.csv"`)
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// memberSheet writes members as an XLSX sheet for people: every column of
+// the member file (identity numbers masked, as on the CSV export), each
+// coded value followed by its name.
+func memberSheet(w io.Writer, rq *web.Request, each func(func(membership.Member) error) error) error {
+	l := rq.L
+	coded := map[string]string{"type": "mtype.", "gender": "gender.", "id_type": "idtype.", "status": "mstatus."}
+	widths := map[string]float64{"name": 14, "name_en": 20, "employer": 30, "email": 26, "discipline": 16, "id_number": 22, "credit_code": 22}
+	var fields []web.SheetField
+	for _, c := range memberfile.Columns {
+		fields = append(fields, web.SheetField{Code: c, Label: l.T("col.member." + c), Coded: coded[c], Width: widths[c]})
+	}
+	frontLine := slices.Index(memberfile.Columns, "front_line")
+	return web.WriteSheet(w, l, l.T("export.sheet_members"), fields, func(row func([]string) error) error {
+		return each(func(m membership.Member) error {
+			vals := memberfile.Values(m.Record)
+			vals[frontLine] = web.YesNo(l, m.Record.FrontLine)
+			return row(vals)
+		})
+	})
 }
 
 type lapseData struct {
@@ -316,6 +355,6 @@ func (s *handlers) ackMemberFiling(w http.ResponseWriter, r *http.Request, rq *w
 	if err := s.mem.AcknowledgeMemberFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/filings", "flash.filing_acknowledged")
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"sort"
@@ -35,10 +36,33 @@ type memberImportData struct {
 	// RejectedTotal counts every rejected row, Rejected holds the first
 	// maxRejectedShown of them.
 	RejectedTotal int
+	// FileColumns lists the columns a file may have, with the codes the
+	// coded ones accept.
+	FileColumns []web.FileColumn
+	// RejectedFile downloads every rejected row.
+	RejectedFile template.URL
+}
+
+func memberFileColumns() []web.FileColumn {
+	strs := func(xs ...string) []string { return xs }
+	types := make([]string, len(kexie.MemberTypes))
+	for i, t := range kexie.MemberTypes {
+		types[i] = string(t)
+	}
+	statuses := make([]string, len(kexie.MemberStatuses))
+	for i, t := range kexie.MemberStatuses {
+		statuses[i] = string(t)
+	}
+	return web.FileColumns("col.member.", memberfile.Columns, memberfile.Required, map[string]web.CodedValues{
+		"type":    {Prefix: "mtype.", Codes: types},
+		"gender":  {Prefix: "gender.", Codes: strs("male", "female")},
+		"id_type": {Prefix: "idtype.", Codes: memberfile.IDTypes},
+		"status":  {Prefix: "mstatus.", Codes: statuses},
+	})
 }
 
 func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", ")}
+	d := memberImportData{DryRun: true, Columns: strings.Join(memberfile.Columns, ", "), FileColumns: memberFileColumns()}
 	return s.Render(w, http.StatusOK, "import_members", s.NewPage(r, rq, "import.members_title", d))
 }
 
@@ -49,7 +73,7 @@ func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq 
 // two requests: member files carry identity numbers in clear, and nothing
 // then has to expire or be cleaned up.
 func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", ")}
+	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", "), FileColumns: memberFileColumns()}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err
@@ -81,7 +105,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		return fmt.Errorf("read upload: %w", err)
 	}
 	sl := s.Config().Sealer
-	var fileRejected []kexie.Rejection
+	var fileRejected, allFileRejected []kexie.Rejection
 	fileRejectedN, read := 0, 0
 	// ImportMembers returns only after src has, so what src sets is safe to
 	// read afterwards.
@@ -97,6 +121,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 			}
 			return emit(m)
 		}, func(rj kexie.Rejection) {
+			allFileRejected = append(allFileRejected, rj)
 			if fileRejectedN++; len(fileRejected) < maxRejectedShown {
 				fileRejected = append(fileRejected, rj)
 			}
@@ -110,9 +135,14 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		// data key) wrote nothing: shown on the form.
 		return fail(err)
 	}
+	if d.RejectedTotal = fileRejectedN + len(out.Rejected); d.RejectedTotal > 0 {
+		// The download holds every rejected row, the page the first ones.
+		all := append(allFileRejected, out.Rejected...)
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
+		d.RejectedFile = web.RejectedDownload(rq.L, "members.no", all)
+	}
 	rejected := append(fileRejected, out.Rejected...)
 	sort.SliceStable(rejected, func(i, j int) bool { return rejected[i].Line < rejected[j].Line })
-	d.RejectedTotal = fileRejectedN + len(out.Rejected)
 	if len(rejected) > maxRejectedShown {
 		rejected = rejected[:maxRejectedShown]
 	}

@@ -36,6 +36,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/members/{id}/participation", kexie.PermMembershipWrite, s.memberAction(s.memberParticipation))
 	k.Handle("POST", "/members/{id}/reveal", kexie.PermMembershipWrite, s.revealID)
 	k.Handle("GET", "/export/members.csv", kexie.PermMembershipRead, s.exportMembers)
+	k.Handle("GET", "/export/members.xlsx", kexie.PermMembershipRead, s.exportMembers)
 	k.Handle("GET", "/lapse", kexie.PermMembershipRead, s.lapsePage)
 	k.Handle("POST", "/lapse", kexie.PermMembershipWrite, s.lapsePage)
 	k.Handle("GET", "/api/v1/me/memberships", signedIn, s.apiMyMembership)

@@ -72,8 +72,7 @@ type orgsData struct {
 	Q       string
 	Results []kexie.Organisation
 	Top     []kexie.Organisation
-	Prev    string
-	Next    string
+	Pager   web.Pager
 	CanEdit bool
 }
 
@@ -84,15 +83,15 @@ func (s *handlers) orgsPage(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	var err error
 	if d.Q != "" {
 		page := web.PageParam(r)
-		d.Results, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), d.Q, (page-1)*orgsPerPage, orgsPerPage+1)
+		d.Results, err = s.reg.SearchOrgs(r.Context(), rq.Actor(r), d.Q, (page-1)*orgsPerPage, orgsPerPage)
 		if err != nil {
 			return err
 		}
-		more := len(d.Results) > orgsPerPage
-		if more {
-			d.Results = d.Results[:orgsPerPage]
+		total, err := s.reg.CountOrgs(r.Context(), rq.Actor(r), d.Q)
+		if err != nil {
+			return err
 		}
-		d.Prev, d.Next = web.PageLinks(r, page, more)
+		d.Pager = web.NewPager(r, page, orgsPerPage, total)
 	}
 	if d.Top, err = s.reg.TopOrgs(r.Context(), rq.Actor(r)); err != nil {
 		return err
@@ -115,7 +114,7 @@ type orgData struct {
 	Structure  []kexie.Organisation
 	Children   []kexie.Organisation
 	Total      int
-	Prev, Next string
+	Pager      web.Pager
 	StatRows   []statRow
 	CanEdit    bool
 	// The council's chair, vice chairs and secretary general: now, and of
@@ -176,7 +175,7 @@ func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	if d.Children, d.Total, err = s.reg.Children(ctx, o.ID, true, (page-1)*orgsPerPage, orgsPerPage); err != nil {
 		return err
 	}
-	d.Prev, d.Next = web.PageLinks(r, page, page*orgsPerPage < d.Total)
+	d.Pager = web.NewPager(r, page, orgsPerPage, d.Total)
 	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryWrite, o.ID); err != nil {
 		return err
 	}

@@ -2,8 +2,10 @@ package registryweb
 
 import (
 	"bytes"
+	"html/template"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -25,10 +27,31 @@ type importData struct {
 	Columns  []string
 	Rejected []kexie.Rejection
 	Warnings []string
+	// FileColumns lists the columns a file may have, with the kind and
+	// status codes it accepts.
+	FileColumns []web.FileColumn
+	// CanConfirm: a preview with something to write offers to import the
+	// same file, sent back as FileData with its Digest.
+	CanConfirm bool
+	FileData   string
+	Digest     string
+	// RejectedFile downloads the rejected rows.
+	RejectedFile template.URL
+}
+
+func orgFileColumns() []web.FileColumn {
+	kinds := make([]string, len(kexie.OrgKinds))
+	for i, k := range kexie.OrgKinds {
+		kinds[i] = string(k)
+	}
+	return web.FileColumns("col.org.", orgfile.Columns, orgfile.Required, map[string]web.CodedValues{
+		"kind":   {Prefix: "kind.", Codes: kinds},
+		"status": {Prefix: "status.", Codes: []string{string(kexie.OrgActive), string(kexie.OrgSuspended), string(kexie.OrgCancelled)}},
+	})
 }
 
 func (s *handlers) importForm(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", importData{DryRun: true}))
+	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", importData{DryRun: true, FileColumns: orgFileColumns()}))
 }
 
 // importOrgs runs the same import as `kexie import orgs`, limited to the
@@ -36,7 +59,7 @@ func (s *handlers) importForm(w http.ResponseWriter, r *http.Request, rq *web.Re
 // only previews. Either way the page shows the first rows, the summary line
 // and every rejected row.
 func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	d := importData{DryRun: r.FormValue("dry_run") != "", Columns: orgfile.Columns}
+	d := importData{DryRun: r.FormValue("dry_run") != "", Columns: orgfile.Columns, FileColumns: orgFileColumns()}
 	fail := func(err error) error {
 		if kexie.ErrorCode(err) != kexie.CodeInvalid {
 			return err
@@ -45,17 +68,13 @@ func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 		p.Error = web.Message(rq.L, kexie.AsError(err))
 		return s.Render(w, http.StatusBadRequest, "import", p)
 	}
-	f, hdr, err := r.FormFile("file")
+	name, data, digest, err := web.PreviewedFile(r)
 	if err != nil {
-		return fail(kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+		d.DryRun = true
+		return fail(err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return fail(kexie.Wrap(kexie.CodeInvalid, "err.too_large", "the request is too large", err))
-	}
-	d.FileName = hdr.Filename
-	parsed, err := orgfile.Read(hdr.Filename, bytes.NewReader(data))
+	d.FileName = name
+	parsed, err := orgfile.Read(name, bytes.NewReader(data))
 	if err != nil {
 		return fail(err)
 	}
@@ -100,6 +119,12 @@ func (s *handlers) importOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 	}
 	// The same summary line as the command line prints.
 	d.Summary = orgfile.Summary(len(parsed.Records), out.Created, out.Updated, out.Unchanged, len(rejected), warnings)
+	if len(rejected) > 0 {
+		d.RejectedFile = web.RejectedDownload(rq.L, "orgs.code", rejected)
+	}
+	if d.CanConfirm = d.DryRun && out.Created+out.Updated > 0; d.CanConfirm {
+		d.FileData, d.Digest = web.EncodeFile(data), digest
+	}
 	d.Done = true
 	return s.Render(w, http.StatusOK, "import", s.NewPage(r, rq, "import.title", d))
 }
@@ -110,24 +135,62 @@ func (s *handlers) exportOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 		return kexie.Errorf(kexie.CodeNotFound, "err.no_page", "no such page")
 	}
 	var buf bytes.Buffer
-	wr, err := orgfile.NewWriter(name, &buf)
-	if err != nil {
-		return err
-	}
-	if err := s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
-		return err
-	}
-	if err := wr.Close(); err != nil {
-		return err
-	}
 	ct := "text/csv; charset=utf-8"
 	if strings.HasSuffix(name, ".xlsx") {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		if err := s.orgSheet(r, rq, &buf); err != nil {
+			return err
+		}
+	} else {
+		wr, err := orgfile.NewWriter(name, &buf)
+		if err != nil {
+			return err
+		}
+		if err := s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error { return wr.Write(orgfile.Values(o)) }); err != nil {
+			return err
+		}
+		if err := wr.Close(); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// orgSheet writes the organisations the caller may read as an XLSX sheet
+// for people: the file's columns, each coded value with its name, then the
+// fields files do not carry (address, registration authority, legal
+// representative), so the sheet holds every field of the record.
+func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error {
+	l := rq.L
+	var fields []web.SheetField
+	for _, c := range orgfile.Columns {
+		f := web.SheetField{Code: c, Label: l.T("col.org." + c)}
+		switch c {
+		case "kind":
+			f.Coded = "kind."
+		case "status":
+			f.Coded = "status."
+		case "name_zh":
+			f.Width = 32
+		case "name_en":
+			f.Width = 44
+		case "uscc":
+			f.Width = 22
+		}
+		fields = append(fields, f)
+	}
+	fields = append(fields, web.SheetField{Label: l.T("org.address"), Width: 36}, web.SheetField{Label: l.T("org.registration"), Width: 24},
+		web.SheetField{Label: l.T("org.legal_rep"), Width: 12})
+	return web.WriteSheet(w, l, l.T("export.sheet_orgs"), fields, func(row func([]string) error) error {
+		return s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error {
+			vals := orgfile.Values(o)
+			vals[slices.Index(orgfile.Columns, "independent")] = web.YesNo(l, o.Independent)
+			return row(append(vals, o.Address, o.RegistrationAuthority, o.LegalRep))
+		})
+	})
 }
 
 // changeStatus suspends, restores, cancels or renames an organisation.
@@ -154,7 +217,7 @@ func (s *handlers) changeStatus(w http.ResponseWriter, r *http.Request, rq *web.
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code, "flash.org_changed")
 	return nil
 }
 
@@ -189,7 +252,7 @@ func (s *handlers) ackFiling(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err := s.reg.AcknowledgeFiling(r.Context(), rq.Actor(r), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/filings?flash=flash.filing_acknowledged", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/filings", "flash.filing_acknowledged")
 	return nil
 }
 
@@ -237,6 +300,6 @@ func (s *handlers) editProfile(w http.ResponseWriter, r *http.Request, rq *web.R
 		}
 		return err
 	}
-	http.Redirect(w, r, "/orgs/"+o.Code+"?flash=flash.org_changed", http.StatusSeeOther)
+	s.RedirectFlash(w, r, "/orgs/"+o.Code, "flash.org_changed")
 	return nil
 }
