@@ -48,6 +48,13 @@ func TestListsShowTotalAndPageByNumber(t *testing.T) {
 				t.Errorf("%s shows no total", p)
 			}
 		}
+		e.orgUser("hlj.admin", kexie.RoleOrgAdmin, "HLJ")
+		a := e.client()
+		a.lang = "en"
+		a.mustLogin("hlj.admin")
+		if u := a.get("/admin/users"); !strings.Contains(u.body, `id="list-total">2 in all<`) {
+			t.Error("the user list shows no total (2: HLJ staff and admin)")
+		}
 	})
 }
 
