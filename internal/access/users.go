@@ -452,6 +452,23 @@ func userOrg(ctx context.Context, tx *sqldb.Tx, userID int64) int64 {
 	return org
 }
 
+// CountManagedUsers counts what ListUsers lists for actor, for a list's
+// total.
+func (svc *Service) CountManagedUsers(ctx context.Context, actor kexie.Actor) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermUserManage)
+	if err != nil {
+		return 0, err
+	}
+	q := `SELECT COUNT(*) FROM users u`
+	var args []any
+	if !sc.All() {
+		q += ` WHERE ` + manageable(sqldb.Args(&args)(actor.UserID), "u.id")
+	}
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
 // CountUsers counts accounts (used by --demo to tell a fresh database).
 func (svc *Service) CountUsers(ctx context.Context) (int64, error) {
 	var n int64

@@ -48,6 +48,22 @@ func TestListsShowTotalAndPageByNumber(t *testing.T) {
 				t.Errorf("%s shows no total", p)
 			}
 		}
+		// The books' journal (it showed the latest 50 entries, and no more).
+		e.orgUser("hlj.cashier", kexie.RoleTreasurer, "HLJ")
+		f := e.client()
+		f.lang = "en"
+		f.mustLogin("hlj.cashier")
+		if j := f.get("/orgs/HLJ/ledger"); !strings.Contains(j.body, `id="list-total">`) {
+			i := strings.Index(j.body, "list-total")
+			t.Errorf("the journal shows no total or no second page: %d %.300s", j.StatusCode, j.body[max(i, 0):])
+		}
+		e.orgUser("hlj.admin", kexie.RoleOrgAdmin, "HLJ")
+		a := e.client()
+		a.lang = "en"
+		a.mustLogin("hlj.admin")
+		if u := a.get("/admin/users"); !strings.Contains(u.body, `id="list-total">3 in all<`) {
+			t.Error("the user list shows no total (3: HLJ's staff, treasurer and admin)")
+		}
 	})
 }
 

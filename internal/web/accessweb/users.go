@@ -2,7 +2,6 @@ package accessweb
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/kexie/kexie/internal/access"
@@ -103,9 +102,7 @@ type usersData struct {
 	OneTime   string
 	Created   string
 	Reset     bool // OneTime is a reset password, not a new account's
-	Page      int
-	PrevPage  string
-	NextPage  string
+	Pager     web.Pager
 	SelfID    int64
 	CanSysAdm bool
 }
@@ -113,19 +110,16 @@ type usersData struct {
 const usersPerPage = 50
 
 func (s *handlers) renderUsers(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d usersData, errMsg string) error {
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	users, err := s.acc.ListUsers(r.Context(), rq.Actor(r), (page-1)*usersPerPage, usersPerPage+1)
+	page := web.PageParam(r)
+	users, err := s.acc.ListUsers(r.Context(), rq.Actor(r), (page-1)*usersPerPage, usersPerPage)
 	if err != nil {
 		return err
 	}
-	if len(users) > usersPerPage {
-		users = users[:usersPerPage]
-		d.NextPage = "/admin/users?page=" + strconv.Itoa(page+1)
+	total, err := s.acc.CountManagedUsers(r.Context(), rq.Actor(r))
+	if err != nil {
+		return err
 	}
-	if page > 1 {
-		d.PrevPage = "/admin/users?page=" + strconv.Itoa(page-1)
-	}
+	d.Pager = web.NewPager(r, page, usersPerPage, total)
 	// The organisation picker: what a search finds (any organisation of the
 	// caller's, by name, pinyin or code), else the first levels; a code
 	// typed in is taken as it is and checked by Grantable.
@@ -139,7 +133,7 @@ func (s *handlers) renderUsers(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err != nil {
 		return err
 	}
-	d.Users, d.Orgs, d.Page, d.SelfID, d.CanSysAdm = users, orgs, page, rq.User.ID, access.IsSysAdmin(rq.User)
+	d.Users, d.Orgs, d.SelfID, d.CanSysAdm = users, orgs, rq.User.ID, access.IsSysAdmin(rq.User)
 	for _, role := range kexie.Roles {
 		if role != kexie.RoleSysAdmin || d.CanSysAdm {
 			d.Roles = append(d.Roles, role)

@@ -29,7 +29,10 @@ type ledgerData struct {
 	Today      string
 	FormRows   []int
 	Head       finance.Head
+	Journal    web.Pager // the journal's pages, newest first
 }
+
+const journalPerPage = 50
 
 func (d ledgerData) Yuan(fen int64) string { return kexie.Money(fen).String() }
 
@@ -76,9 +79,12 @@ func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.
 	if d.Pending, _, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPending, Limit: 100}); err != nil {
 		return err
 	}
-	if d.Entries, _, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPosted, Limit: 50}); err != nil {
+	page := web.PageParam(r)
+	total := 0
+	if d.Entries, total, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPosted, Offset: (page - 1) * journalPerPage, Limit: journalPerPage}); err != nil {
 		return err
 	}
+	d.Journal = web.NewPager(r, page, journalPerPage, total)
 	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
 		return err
 	}
