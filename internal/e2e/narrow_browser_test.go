@@ -85,7 +85,7 @@ func TestBrowserNarrowWalk(t *testing.T) {
 	// Pages to start from, beside every link the pages show.
 	seeds := map[string][]string{
 		"walk.admin": {"/", "/orgs", "/orgs/HLJ", "/orgs/CHIA", "/orgs/CHIA/governance", "/orgs/HLJ/governance", "/members", "/applications",
-			"/applications?state=decided", "/lapse", "/filings", "/audit", "/admin/users", "/import/orgs", "/import/members", "/orgs/HLJ/dues",
+			"/applications?stage=approved", "/applications?stage=rejected", "/lapse", "/filings", "/audit", "/admin/users", "/import/orgs", "/import/members", "/orgs/HLJ/dues",
 			"/orgs/HLJ/ledger", "/orgs/HLJ/ledger/funds", "/orgs/HLJ/ledger/statements", "/orgs/HLJ/ledger/receipts", "/account",
 			"/account/password", "/apply", "/apply/HLJ", fmt.Sprintf("/members/%d", carded), fmt.Sprintf("/members/%d/card", carded)},
 		"walk.member": {"/", "/my/membership", "/my/meetings", "/account", "/account/password", "/apply"},
