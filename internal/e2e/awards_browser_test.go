@@ -95,6 +95,7 @@ func TestBrowserAwards(t *testing.T) {
 	// The unit nominates from its phone, reaching the round from the nav.
 	unit := phone()
 	unit.login("hit.staff", password)
+	unit.do(chromedp.Click(css(`label.menu-button`))) // the menu is folded at 390 px
 	unit.follow(chromedp.Click(css(`nav.main a[href="/awards"]`)))
 	unit.follow(chromedp.Click(css(`#award-rounds a`)))
 	narrow(unit, "the unit's round page")
@@ -151,6 +152,7 @@ func TestBrowserAwards(t *testing.T) {
 	// The public: the list from the nav, the publicity page, the objection form.
 	public := phone()
 	public.follow(chromedp.Navigate(app.URL() + "/"))
+	public.do(chromedp.Click(css(`label.menu-button`))) // the menu is folded at 390 px
 	public.follow(chromedp.Click(css(`nav.main a[href="/awards/publicity"]`)))
 	public.follow(chromedp.Click(css(`#public-rounds a`)))
 	if s := public.text("#winners"); !strings.Contains(s, "张三") || !strings.Contains(s, "哈尔滨工业大学") || strings.Contains(s, "2301") {

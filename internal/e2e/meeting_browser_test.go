@@ -70,6 +70,10 @@ func (b tab) login(user, password string) {
 	b.follow(chromedp.Navigate(b.url + "/login"))
 	b.do(chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), password))
 	b.follow(chromedp.Click(chromedp.CSS("#login-submit")))
+	// The language button is in the menu, folded on a narrow screen.
+	if b.visible(`label.menu-button`) {
+		b.do(chromedp.Click(chromedp.CSS(`label.menu-button`)))
+	}
 	b.follow(chromedp.Click(chromedp.CSS(`button[name="lang"][value="en"]`)))
 }
 

@@ -151,7 +151,7 @@ func jsString(s string) string {
 
 // skipLink: files (PDF, spreadsheets, images), the API, the sign-out and
 // what is not a page of the site.
-var skipLink = regexp.MustCompile(`\.(pdf|csv|xlsx|png|json)$|^/(api|static|export|metrics|healthz|logout)\b|/(pdf|download|rejected)$`)
+var skipLink = regexp.MustCompile(`\.(pdf|csv|xlsx|png|json|ics)$|^/(api|static|export|metrics|healthz|logout)\b|/(pdf|download|rejected)$`)
 
 // shapeSegment is a path segment that names one object (a code, a number),
 // not a kind of page.

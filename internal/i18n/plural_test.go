@@ -23,6 +23,7 @@ func TestCountsTakeTheirPlural(t *testing.T) {
 		// numbers in the awards' messages (awards' engineers' to reword).
 		"err.award_objections_open": true, "err.award_unchecked": true, "err.ledger_close_pending": true,
 		"err.confirm_close_election": true, "gov.quorum_text": true, "err.ballot_overfilled": true,
+		"actedit.programme_done": true, "aw.tie": true,
 		// Bounds, never one.
 		"err.activity_roles_many": true, "err.attendance_size": true, "err.election_size": true, "err.file_rows": true,
 	}

@@ -71,6 +71,7 @@ type deskPage struct {
 	Programmes []awards.Programme
 	Public     []awards.RoundItem
 	CanManage  bool
+	CanReview  bool // an expert's account: the link to their reviews leads somewhere
 	Lang       string
 }
 
@@ -88,6 +89,9 @@ func (s *handlers) deskPage(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	for _, g := range rq.User.Grants {
 		if kexie.RoleGrants(g.Role, kexie.PermAwardsManage) {
 			d.CanManage = true
+		}
+		if kexie.RoleGrants(g.Role, kexie.PermAwardsReview) {
+			d.CanReview = true
 		}
 	}
 	if d.Public, err = s.aw.PublicRounds(r.Context()); err != nil {
