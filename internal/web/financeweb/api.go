@@ -286,12 +286,18 @@ func (s *handlers) period(r *http.Request) (from, to string, err error) {
 	return from, to, nil
 }
 
-func (s *handlers) apiTrialBalance(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	o, err := s.org(r, rq, kexie.PermFinanceRead)
-	if err != nil {
-		return err
+// statementOf is what a statement's API route reads first: the
+// organisation (finance.read in the caller's subtrees) and the months asked for.
+func (s *handlers) statementOf(r *http.Request, rq *web.Request) (o kexie.Organisation, from, to string, err error) {
+	if o, err = s.org(r, rq, kexie.PermFinanceRead); err != nil {
+		return o, "", "", err
 	}
-	from, to, err := s.period(r)
+	from, to, err = s.period(r)
+	return o, from, to, err
+}
+
+func (s *handlers) apiTrialBalance(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, from, to, err := s.statementOf(r, rq)
 	if err != nil {
 		return err
 	}
@@ -322,11 +328,7 @@ func (s *handlers) apiBalanceSheet(w http.ResponseWriter, r *http.Request, rq *w
 }
 
 func (s *handlers) apiActivities(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	o, err := s.org(r, rq, kexie.PermFinanceRead)
-	if err != nil {
-		return err
-	}
-	from, to, err := s.period(r)
+	o, from, to, err := s.statementOf(r, rq)
 	if err != nil {
 		return err
 	}
@@ -338,11 +340,7 @@ func (s *handlers) apiActivities(w http.ResponseWriter, r *http.Request, rq *web
 }
 
 func (s *handlers) apiFundStatement(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	o, err := s.org(r, rq, kexie.PermFinanceRead)
-	if err != nil {
-		return err
-	}
-	from, to, err := s.period(r)
+	o, from, to, err := s.statementOf(r, rq)
 	if err != nil {
 		return err
 	}
