@@ -211,19 +211,20 @@ func TestRoundEndToEnd(t *testing.T) {
 			t.Fatalf("publicity %+v", pub)
 		}
 		// Objections: anonymous refused; by real name received; grade only recorded.
-		_, err = aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "individual", Name: "", Contact: "x", Body: "造假"}, w.sl)
+		objector := kexie.Actor{Username: "anonymous", Source: "192.0.2.9"}
+		_, err = aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "individual", Name: "", Contact: "x", Body: "造假"}, w.sl)
 		wantCode(t, "anonymous objection", err, kexie.CodeInvalid)
-		_, err = aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "unit", Name: "某单位", ContactPerson: "某人", Contact: "x", Body: "造假"}, w.sl)
+		_, err = aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "unit", Name: "某单位", ContactPerson: "某人", Contact: "x", Body: "造假"}, w.sl)
 		wantCode(t, "a unit without its letter", err, kexie.CodeInvalid)
-		ob, err := aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "individual", Name: "举报人", IDNumber: "230102198001011234", Contact: "13800000000", Body: "论文造假"}, w.sl)
+		ob, err := aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[1].ID, Kind: "individual", Name: "举报人", IDNumber: "230102198001011234", Contact: "13800000000", Body: "论文造假"}, w.sl)
 		dbtest.Must(t, err)
-		_, err = aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "应为一等奖", GradeOnly: true}, w.sl)
+		_, err = aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "应为一等奖", GradeOnly: true}, w.sl)
 		dbtest.Must(t, err)
 		clk.set("2025-06-07")
-		_, err = aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "last day"}, w.sl)
+		_, err = aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "last day"}, w.sl)
 		dbtest.Must(t, err)
 		clk.set("2025-06-08")
-		_, err = aw.Object(ctx, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "one day late"}, w.sl)
+		_, err = aw.Object(ctx, objector, w.round.ID, awards.Objection{NominationID: noms[0].ID, Kind: "individual", Name: "某人", IDNumber: "230102198001011235", Contact: "x", Body: "one day late"}, w.sl)
 		wantCode(t, "an objection one day late", err, kexie.CodeConflict)
 		// The award office sees who objected; nobody else reaches the list.
 		obs, err := aw.Objections(ctx, w.sec, w.round.ID)

@@ -173,8 +173,9 @@ const MaxLetter = 5 << 20
 // anonymous one (no real name, no identity number or letter, no contact)
 // and one outside the window are refused with the reason; an objection
 // to the grade only is recorded but is not an objection (it holds up
-// nothing).
-func (svc *Service) Object(ctx context.Context, roundID int64, o Objection, sl *seal.Sealer) (Objection, error) {
+// nothing). actor is the caller as the request knows them (a visitor,
+// with the address they wrote from): the audit entry records it.
+func (svc *Service) Object(ctx context.Context, actor kexie.Actor, roundID int64, o Objection, sl *seal.Sealer) (Objection, error) {
 	var err error
 	for _, f := range []*string{&o.Name, &o.Contact, &o.ContactPerson} {
 		if *f, err = clean(*f); err != nil {
@@ -218,7 +219,7 @@ func (svc *Service) Object(ctx context.Context, roundID int64, o Objection, sl *
 		o.IDMasked = kexie.MaskID(o.IDType, o.IDNumber)
 		o.IDNumber = ""
 	}
-	err = svc.db.Write(ctx, kexie.SystemActor("public objection"), func(tx *sqldb.Tx) error {
+	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, err := round(ctx, tx, roundID)
 		if err != nil {
 			return err

@@ -850,7 +850,7 @@ func (s *handlers) objectPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 		}
 		o.Letter = b
 	}
-	o, err = s.aw.Object(r.Context(), id, o, s.Config().Sealer)
+	o, err = s.aw.Object(r.Context(), rq.Actor(r), id, o, s.Config().Sealer)
 	if err != nil {
 		return err
 	}

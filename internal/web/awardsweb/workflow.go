@@ -348,7 +348,7 @@ func (s *handlers) apiObject(w http.ResponseWriter, r *http.Request, rq *web.Req
 	if err != nil {
 		return err
 	}
-	o, err = s.aw.Object(r.Context(), id, o, s.Config().Sealer)
+	o, err = s.aw.Object(r.Context(), rq.Actor(r), id, o, s.Config().Sealer)
 	if err != nil {
 		return err
 	}
