@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,8 +137,11 @@ func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetin
 		for seat, a := range att {
 			byName[strconv.FormatInt(seat, 10)] = a
 		}
-		for from, to := range proxies {
-			entrust = append(entrust, charter.Proxy{From: strconv.FormatInt(from, 10), To: strconv.FormatInt(to, 10)})
+		// In seat order: the refusal then names the same entrustment every
+		// time (a map's order named one holder or the other at random).
+		froms := slices.Sorted(maps.Keys(proxies))
+		for _, from := range froms {
+			entrust = append(entrust, charter.Proxy{From: strconv.FormatInt(from, 10), To: strconv.FormatInt(proxies[from], 10)})
 		}
 		if err := charter.CheckProxies(byName, entrust); err != nil {
 			return proxyRefusal(ctx, tx, err)
