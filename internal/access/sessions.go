@@ -58,21 +58,24 @@ func (svc *Service) CreateSession(ctx context.Context, actor kexie.Actor, userID
 func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPolicy) (kexie.Session, kexie.User, error) {
 	var s kexie.Session
 	unauth := kexie.Errorf(kexie.CodeUnauthorized, "err.session_expired", "your session has ended; please sign in again")
-	// The session and its user in one query (every signed-in request
-	// comes through here), then the user's grants: nothing is cached, so
-	// a disabled user, an ended session or a revoked role is seen on the
-	// next request.
+	// The session, its user and the user's grants in one query (every
+	// signed-in request comes through here): nothing is cached, so a
+	// disabled user, an ended session or a revoked role is seen on the
+	// next request, and a request costs one round trip to learn who asks.
 	var u kexie.User
-	err := svc.db.Reader().QueryRowContext(ctx, `SELECT s.id, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.username, u.display_name, u.email, u.lang, u.must_change_password, u.disabled_at IS NOT NULL, u.created_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
-		Scan(&s.ID, &s.CreatedAt, &s.LastSeen, &s.ExpiresAt,
-			&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Lang, &u.MustChangePassword, &u.Disabled, &u.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, kexie.User{}, unauth
-	}
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT s.id, s.created_at, s.last_seen_at, s.expires_at,
+			u.id, u.username, u.display_name, u.email, u.lang, u.must_change_password, u.disabled_at IS NOT NULL, u.created_at,
+			`+grantColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id `+grantJoin+` WHERE s.token_hash = $1 ORDER BY o.code, g.role`, tokenHash)
 	if err != nil {
 		return s, kexie.User{}, sqldb.MapErr(err)
+	}
+	found, err := readWithGrants(rows, &u, &s.ID, &s.CreatedAt, &s.LastSeen, &s.ExpiresAt)
+	if err != nil {
+		return s, kexie.User{}, sqldb.MapErr(err)
+	}
+	if !found {
+		return s, kexie.User{}, unauth
 	}
 	s.UserID, u.CreatedAt = u.ID, u.CreatedAt.UTC()
 	now := svc.db.Now()
@@ -88,8 +91,7 @@ func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPoli
 		}
 		s.LastSeen = now
 	}
-	u.Grants, err = svc.Grants(ctx, u.ID)
-	return s, u, err
+	return s, u, nil
 }
 
 // EndSession signs a session out (logout).

@@ -223,23 +223,67 @@ func (svc *Service) UserByName(ctx context.Context, username string) (kexie.User
 
 // Grants lists a user's roles with their organisations.
 func (svc *Service) Grants(ctx context.Context, userID int64) ([]kexie.Grant, error) {
-	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT g.user_id, g.role, o.id, o.code, o.name_zh, o.name_en FROM role_grants g JOIN orgs o ON o.id = g.org_id
-		WHERE g.user_id = $1 ORDER BY o.code, g.role`, userID)
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT `+grantColumns+` FROM users u `+grantJoin+`
+		WHERE u.id = $1 ORDER BY o.code, g.role`, userID)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
 	}
 	defer rows.Close()
 	var out []kexie.Grant
 	for rows.Next() {
-		var g kexie.Grant
-		var role string
-		if err := rows.Scan(&g.UserID, &role, &g.OrgID, &g.OrgCode, &g.OrgName, &g.OrgNameEN); err != nil {
+		var gr grantRow
+		if err := rows.Scan(&gr.role, &gr.orgID, &gr.code, &gr.zh, &gr.en); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
-		g.Role = kexie.Role(role)
-		out = append(out, g)
+		out = gr.appendTo(out, userID)
 	}
 	return out, sqldb.MapErr(rows.Err())
+}
+
+// grantColumns and grantJoin read a user's grants beside whatever else a
+// query reads of the user (u): one row per grant, or one row of NULLs for a
+// user who holds none, so that the session look-up needs no second query.
+const (
+	grantColumns = `g.role, o.id, o.code, o.name_zh, o.name_en`
+	grantJoin    = `LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id`
+)
+
+// grantRow is one row of grantColumns.
+type grantRow struct {
+	role, code, zh, en sql.NullString
+	orgID              sql.NullInt64
+}
+
+// readWithGrants reads the rows of a query that selects head's columns,
+// then the user's (u.id … u.created_at, as scanUser), then grantColumns:
+// head and the user are the same in every row, the grants one a row.
+func readWithGrants(rows *sql.Rows, u *kexie.User, head ...any) (found bool, err error) {
+	defer func() {
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for rows.Next() {
+		found = true
+		var gr grantRow
+		dest := append(head, &u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Lang, &u.MustChangePassword, &u.Disabled, &u.CreatedAt,
+			&gr.role, &gr.orgID, &gr.code, &gr.zh, &gr.en)
+		if err := rows.Scan(dest...); err != nil {
+			return found, err
+		}
+		u.Grants = gr.appendTo(u.Grants, u.ID)
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	return found, rows.Err()
+}
+
+// appendTo adds the row's grant, if the row has one, to gs.
+func (gr grantRow) appendTo(gs []kexie.Grant, userID int64) []kexie.Grant {
+	if !gr.role.Valid {
+		return gs
+	}
+	return append(gs, kexie.Grant{UserID: userID, Role: kexie.Role(gr.role.String), OrgID: gr.orgID.Int64,
+		OrgCode: gr.code.String, OrgName: gr.zh.String, OrgNameEN: gr.en.String})
 }
 
 // ListUsers lists, by user name, the accounts actor may manage: all of them

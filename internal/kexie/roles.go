@@ -151,3 +151,22 @@ func MayGrant(by, r Role) bool {
 	}
 	return by == RoleSysAdmin || by == RoleOrgAdmin
 }
+
+// MayOn reports whether the user's grants give p on the organisation whose
+// path — its ancestors and itself, in any order — is given: what the
+// database's check answers (a role on the organisation or above it; a
+// system administrator everywhere), from the grants read with the request,
+// so a page deciding which actions to offer on a chain of organisations
+// asks nothing more. The grants are the request's own, never kept across
+// requests: a revoked role is not seen on the next one.
+func (u *User) MayOn(p Permission, path ...int64) bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.Role == RoleSysAdmin || (RoleGrants(g.Role, p) && slices.Contains(path, g.OrgID)) {
+			return true
+		}
+	}
+	return false
+}

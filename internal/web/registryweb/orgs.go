@@ -145,13 +145,16 @@ func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	if err != nil {
 		return err
 	}
+	// Every permission the page asks about is answered from the request's
+	// grants over this path (root … o): no query per ancestor.
+	path := make([]int64, 0, len(anc)+1)
 	for _, a := range anc {
-		if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryRead, a.ID); err != nil {
-			return err
-		} else if ok {
+		path = append(path, a.ID)
+		if rq.User.MayOn(kexie.PermRegistryRead, path...) {
 			d.Path = append(d.Path, a)
 		}
 	}
+	path = append(path, o.ID)
 	if o.ParentID != 0 && len(anc) > 0 {
 		p := anc[len(anc)-1]
 		d.Parent = &p
@@ -176,14 +179,10 @@ func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Reque
 		return err
 	}
 	d.Pager = web.NewPager(r, page, orgsPerPage, d.Total)
-	if d.CanEdit, err = s.reg.May(ctx, rq.Actor(r), kexie.PermRegistryWrite, o.ID); err != nil {
-		return err
-	}
+	d.CanEdit = rq.User.MayOn(kexie.PermRegistryWrite, path...)
 	// The leaders are governance's: shown to those who may read it (a
 	// treasurer or an editor reads the registry, not the councils).
-	if ok, err := s.reg.May(ctx, rq.Actor(r), kexie.PermGovernanceRead, o.ID); err != nil {
-		return err
-	} else if ok {
+	if rq.User.MayOn(kexie.PermGovernanceRead, path...) {
 		if d.Leaders, err = s.gov.Leaders(ctx, o.ID, false); err != nil {
 			return err
 		}
