@@ -741,19 +741,19 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 	var err error
 	switch {
 	case m.MemberNo != "":
-		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, o.id, m.MemberNo))
+		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+storedColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, o.id, m.MemberNo))
 	case idHash != "":
 		err = sql.ErrNoRows
 		if pid, herr := w.holder(m); herr != nil {
 			return herr
 		} else if pid != 0 {
-			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.org_id = $1 AND m.person_id = $2`, o.id, pid))
+			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+storedColumns+memberFrom+` WHERE m.org_id = $1 AND m.person_id = $2`, o.id, pid))
 		}
 	default:
 		// Without number or document: the first member of the same name,
 		// and the same birth date, e-mail and phone where the file has
 		// those columns.
-		q := `SELECT ` + memberColumns + memberFrom + ` WHERE m.org_id = $1 AND p.name = $2 AND p.id_hash = ''`
+		q := `SELECT ` + storedColumns + memberFrom + ` WHERE m.org_id = $1 AND p.name = $2 AND p.id_hash = ''`
 		args := []any{o.id, m.Name}
 		for _, c := range []struct{ col, v string }{{"birth_date", m.BirthDate}, {"email", m.Email}, {"phone", m.Phone}} {
 			if m.Has == nil || m.Has[c.col] {
@@ -796,14 +796,19 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 				return err
 			}
 		}
-		var other string
-		err = tx.QueryRowContext(ctx, `SELECT member_no FROM memberships WHERE org_id = $1 AND person_id = $2 AND id <> $3 LIMIT 1`,
-			o.id, pid, was.membershipID).Scan(&other)
-		if err == nil {
+		other := was.twin
+		if !found || pid != was.personID {
+			err = tx.QueryRowContext(ctx, `SELECT member_no FROM memberships WHERE org_id = $1 AND person_id = $2 AND id <> $3 ORDER BY id LIMIT 1`,
+				o.id, pid, was.membershipID).Scan(&other)
+			if errors.Is(err, sql.ErrNoRows) {
+				other = ""
+			} else if err != nil {
+				return err
+			}
+		}
+		if other != "" {
 			w.reject(m, "the same identity document is already member "+other+"'s in "+m.OrgCode)
 			return nil
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
 		}
 	}
 	if found && (!samePerson(m, was.rec) || idHash != was.idHash) {
@@ -871,6 +876,9 @@ func (w *memberWriter) finish() error {
 	if t := w.opt.Timing; t != nil {
 		t.Writing, t.Indexing = time.Duration(w.writing.Load()), time.Since(start)
 	}
+	if err := w.analyze(); err != nil {
+		return err
+	}
 	for _, o := range w.touched {
 		if err := w.tx.Audit(w.ctx, sqldb.Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
 			After: map[string]any{"created": o.created, "first_membership_id": strconv.FormatInt(o.firstID, 10),
@@ -879,6 +887,25 @@ func (w *memberWriter) finish() error {
 		}
 	}
 	return nil
+}
+
+// analyzeAfter is how many new members make PostgreSQL's statistics of
+// the member tables stale enough to refresh them before the next import.
+const analyzeAfter = 1000
+
+// analyze refreshes, on PostgreSQL, the planner's statistics of the tables
+// a large import filled (its documentation: run ANALYZE after loading data).
+// Without it the next import into organisations that now hold members
+// plans its look-ups by number and by document on the statistics of the
+// empty tables until autovacuum comes by. Run in the import's transaction,
+// it counts the rows this transaction wrote and commits with them.
+// SQLite's planner needs no statistics for those look-ups (unique indexes).
+func (w *memberWriter) analyze() error {
+	if w.tx.DB().Dialect() != sqldb.Postgres || w.out.Created < analyzeAfter {
+		return nil
+	}
+	_, err := w.tx.ExecContext(w.ctx, `ANALYZE people, memberships, membership_events`)
+	return err
 }
 
 // firstEvents writes, on SQLite, the first history event of every

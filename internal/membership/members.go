@@ -22,7 +22,16 @@ type storedMember struct {
 	membershipID, personID int64
 	rec                    kexie.MemberRecord
 	idHash                 string
+	// twin is the number of another membership of the same holder in the
+	// same organisation ("" for none): read with the member, so that the
+	// import's one-document-one-member check costs no round trip of its
+	// own for a row that keeps the stored document.
+	twin string
 }
+
+// storedColumns are the import's: memberColumns and the twin.
+const storedColumns = memberColumns + `, COALESCE((SELECT t.member_no FROM memberships t
+	WHERE t.org_id = m.org_id AND t.person_id = m.person_id AND t.id <> m.id ORDER BY t.id LIMIT 1), '')`
 
 const memberColumns = `m.id, p.id, m.member_no, o.code, m.type, p.name, p.name_en, p.pinyin, p.gender, p.birth_date, p.id_type, p.id_hash, p.id_masked,
 	p.nationality, p.discipline, p.title, p.employer, p.front_line, p.email, p.phone, m.joined, m.status, m.last_dues_paid, m.last_activity,
@@ -35,7 +44,7 @@ func scanMember(s sqldb.Scanner) (storedMember, error) {
 	r := &sm.rec
 	err := s.Scan(&sm.membershipID, &sm.personID, &r.MemberNo, &r.OrgCode, &r.Type, &r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate,
 		&r.IDType, &sm.idHash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone,
-		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson)
+		&r.Joined, &r.Status, &r.LastDuesPaid, &r.LastActivity, &r.CreditCode, &r.ContactPerson, &sm.twin)
 	return sm, err
 }
 

@@ -1,6 +1,7 @@
 package membership_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kexie/kexie/internal/kexie"
@@ -80,6 +81,41 @@ func TestPersonSharedAcrossSubtrees(t *testing.T) {
 			if e.OrgID == 0 {
 				t.Errorf("a change of a person audited under no organisation: %+v", e)
 			}
+		}
+	})
+}
+
+// TestOneDocumentOneMemberPerOrganisation: an identity document is one
+// member's in an organisation. A row bringing a new number with a
+// document a member there holds is refused naming that member; a row for a
+// member whose holder also holds another membership there (a state older
+// data can be in) is refused naming the other.
+func TestOneDocumentOneMemberPerOrganisation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, _, _ := dbtest.Tree(t, db)
+		sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		dbtest.Must(t, err)
+		const id = "11010519491231002X"
+		imp := func(rows ...kexie.MemberRecord) kexie.ImportOutcome {
+			t.Helper()
+			out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, sl), membership.MemberImportOptions{})
+			dbtest.Must(t, err)
+			return out
+		}
+		if out := imp(mem(2, "A1", "A", "张三", id), mem(3, "A3", "A", "李四", "")); out.Created != 2 {
+			t.Fatalf("first import: %+v", out)
+		}
+		out := imp(mem(2, "A2", "A", "张三", id))
+		if out.Created != 0 || len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "already member A1's in A") {
+			t.Fatalf("a new number with A1's document: %+v", out)
+		}
+		// A3 comes to share A1's holder, as older data may.
+		_, err = db.Writer().ExecContext(ctx, `UPDATE memberships SET person_id = (SELECT person_id FROM memberships WHERE org_id = $1 AND member_no = 'A1')
+			WHERE org_id = $1 AND member_no = 'A3'`, a.ID)
+		dbtest.Must(t, err)
+		out = imp(mem(2, "A1", "A", "张三", id))
+		if out.Unchanged != 0 || len(out.Rejected) != 1 || !strings.Contains(out.Rejected[0].Reason, "already member A3's in A") {
+			t.Fatalf("A1 while its holder is also A3: %+v", out)
 		}
 	})
 }
