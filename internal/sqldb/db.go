@@ -48,6 +48,11 @@ type DB struct {
 	path    string
 	stmts   sync.Map // query text → *sql.Stmt on the reader pool (see Prepared)
 	nstmts  atomic.Int64
+	// wstmts: query text → *sql.Stmt on SQLite's writer (see keptTx).
+	wstmts  sync.Map
+	nwstmts atomic.Int64
+	// unkept turns keptTx off (benchmarks compare the two).
+	unkept bool
 	closeMu sync.Mutex
 	closers []func() // run by Close before the pools close (domains' background work)
 }
@@ -262,6 +267,7 @@ func (db *DB) Close() error {
 	}
 	var errs []error
 	db.stmts.Range(func(_, st any) bool { errs = append(errs, st.(*sql.Stmt).Close()); return true })
+	db.wstmts.Range(func(_, st any) bool { errs = append(errs, st.(*sql.Stmt).Close()); return true })
 	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}
@@ -314,14 +320,24 @@ func (db *DB) Write(ctx context.Context, actor kexie.Actor, fn func(tx *Tx) erro
 		return MapErr(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{querier: sqlTx, db: db, actor: actor, now: db.Now()}
-	if err := fn(tx); err != nil {
+	var kept *keptTx
+	if db.dialect == SQLite && !db.unkept {
+		kept = &keptTx{Tx: sqlTx, db: db}
+		tx.querier = kept
+	}
+	err = fn(tx)
+	if err == nil {
+		err = sqlTx.Commit()
+		if err != nil {
+			err = fmt.Errorf("commit: %w", err)
+		}
+	} else {
 		_ = sqlTx.Rollback()
-		return MapErr(err)
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return MapErr(fmt.Errorf("commit: %w", err))
+	if kept != nil && kept.missed != nil {
+		kept.keep(ctx)
 	}
-	return nil
+	return MapErr(err)
 }
 
 // Read runs fn in a read transaction (read-only on PostgreSQL): one
