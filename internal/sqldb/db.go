@@ -52,7 +52,7 @@ type DB struct {
 	wstmts  sync.Map
 	nwstmts atomic.Int64
 	// unkept turns keptTx off (benchmarks compare the two).
-	unkept bool
+	unkept  bool
 	closeMu sync.Mutex
 	closers []func() // run by Close before the pools close (domains' background work)
 }
