@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -199,5 +200,39 @@ func BenchmarkSampleWithExtB(b *testing.B) {
 		d := sample()
 		d.AddPage(A6Width, A6Height).Text(5, 20, Style{Size: 12}, extNames)
 		d.Bytes()
+	}
+}
+
+// TestExtConcurrentDocuments: documents written at once (as a server's
+// requests are) share the loaded font and read its pieces each on its
+// own; each gets the same bytes as when written alone (go test -race).
+func TestExtConcurrentDocuments(t *testing.T) {
+	doc := func(s string) []byte {
+		d := New()
+		d.AddPage(A6Width, A6Height).Text(5, 20, Style{Size: 12}, s)
+		return d.Bytes()
+	}
+	names := []string{"吉𠮷", "张𡃁", "王𪚥", extNames}
+	want := make([][]byte, len(names))
+	for i, s := range names {
+		want[i] = doc(s)
+	}
+	errs := make(chan string, 4*len(names))
+	var wg sync.WaitGroup
+	for range 4 {
+		for i, s := range names {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if !bytes.Equal(doc(s), want[i]) {
+					errs <- s
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for s := range errs {
+		t.Errorf("%s written at the same time as others differs", s)
 	}
 }
