@@ -11,8 +11,8 @@ CJK Unified Ideographs Extension B, C, D, E and F (U+20000–U+2EBEF; it has no
 Extension G and no compatibility supplement). Hinting, vertical metrics and
 layout tables are dropped: a PDF is scaled, not rasterised at pixel sizes,
 and kexie sets text horizontally without shaping. The outlines are rescaled
-from 1024 to 512 units per em (a unit is then 0.02 mm at 10 pt, below any
-printer's dot): the deltas pack tighter and the file compresses from 17.8 MB
+from 1024 to 512 units per em (a unit is then 0.007 mm at 10 pt, below a
+600 dpi printer's dot of 0.042 mm): the deltas pack tighter and the file compresses from 17.8 MB
 to 15.7 MB gzipped.
 
 The output is a gzip file of independent members, each holding CHUNK bytes
