@@ -131,8 +131,8 @@ func TestParseTrueTypeRejectsGarbage(t *testing.T) {
 }
 
 // names is a page of the characters people's names bring: Latin
-// Extended, a rare character (Extension A), one outside the BMP that a
-// face has (𝌌, U+1D30C) and one no face has (𠮷, U+20BB7).
+// Extended, a rare character (Extension A), one outside the BMP in Plane
+// 1 (𝌌, U+1D30C) and one of Extension B (𠮷, U+20BB7).
 func names() *Document {
 	d := sample()
 	p := d.AddPage(A6Width, A6Height)
@@ -184,7 +184,7 @@ func TestEveryFontEmbedded(t *testing.T) {
 		}
 		seen[f[0][strings.IndexByte(f[0], '+')+1:]] = true
 	}
-	for _, name := range []string{"LiberationSans", "WenQuanYiMicroHei", "DroidSansFallback"} {
+	for _, name := range []string{"LiberationSans", "WenQuanYiMicroHei", "DroidSansFallback", "HanaMinB"} {
 		if !seen[name] {
 			t.Errorf("%s not in the document:\n%s", name, out)
 		}

@@ -118,7 +118,7 @@ func (p *Page) Text(x, y float64, st Style, s string) {
 	}
 	fmt.Fprintf(&p.buf, "1 0 0 1 %s %s Tm", p.x(x), p.y(y))
 	for _, r := range runs {
-		fmt.Fprintf(&p.buf, " %s %s Tf <%s> Tj", fonts()[r.face].resource, num(st.Size), r.hex)
+		fmt.Fprintf(&p.buf, " %s %s Tf <%s> Tj", faceAt(r.face).resource, num(st.Size), r.hex)
 	}
 	p.buf.WriteString(" ET Q\n")
 }

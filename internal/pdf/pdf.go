@@ -6,7 +6,9 @@
 // a machine with no Chinese fonts and its text stays searchable and
 // extractable. Text is set per character in the first font that has it:
 // Latin, Greek and Cyrillic in Liberation Sans (Helvetica's metrics), CJK
-// in WenQuanYi Micro Hei, rare ideographs in Droid Sans Fallback.
+// in WenQuanYi Micro Hei, rare ideographs in Droid Sans Fallback, and
+// those of CJK Extension B and later in HanaMinB, a font read piecewise
+// and only when a text has such a character (packed.go).
 //
 // Positions and sizes are in millimetres from the page's top-left corner,
 // y growing downwards (the way a layout is drawn on paper); font sizes are
@@ -48,7 +50,7 @@ type Document struct {
 	Info  Info
 	pages []*Page
 	// The glyphs each face has set so far (nil: the face is unused).
-	used [3]*fontUse
+	used [numFaces]*fontUse
 }
 
 // fontUse is what a document sets in one face. Character codes (CIDs) are
@@ -158,7 +160,7 @@ func (d *Document) Bytes() []byte {
 	if len(faces) > 0 {
 		resources.WriteString("/Font <<")
 		for _, f := range faces {
-			fmt.Fprintf(&resources, " %s %d 0 R", fonts()[f].resource, fontObj[f])
+			fmt.Fprintf(&resources, " %s %d 0 R", faceAt(f).resource, fontObj[f])
 		}
 		resources.WriteString(" >> ")
 	}
@@ -170,7 +172,7 @@ func (d *Document) Bytes() []byte {
 	}
 	var z deflater
 	for _, f := range faces {
-		d.writeFont(fonts()[f], d.used[f], fontObj[f], &z, object, stream)
+		d.writeFont(faceAt(f), d.used[f], fontObj[f], &z, object, stream)
 	}
 
 	// The file identifier is a digest of the body: stable for the same

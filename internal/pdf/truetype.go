@@ -17,6 +17,10 @@ type trueType struct {
 	cmap       map[rune]uint16
 	advances   []uint16 // font units, per glyph
 	loca       []uint32 // numGlyphs+1 offsets into glyf
+	// Where glyf is in the font file. read is set when glyf was left
+	// unread: outlines are read on demand (parseSfnt).
+	glyfOff, glyfLen int
+	read             readFunc
 	// Metrics for the font descriptor, in font units.
 	xMin, yMin, xMax, yMax int16
 	ascent, descent        int16
@@ -32,26 +36,65 @@ func i16(b []byte, at int) int16  { return int16(binary.BigEndian.Uint16(b[at:])
 
 // parseTrueType reads a font with TrueType outlines (glyf), as the fonts
 // this package embeds are. Malformed input is an error, never a panic.
-func parseTrueType(data []byte) (f *trueType, err error) {
+func parseTrueType(data []byte) (*trueType, error) {
+	return parseSfnt(len(data), func(off, end int, _ map[int][]byte) ([]byte, error) { return data[off:end], nil }, false)
+}
+
+// readFunc returns bytes [off, end) of a font file. A reader that
+// inflates the file piecewise keeps what it inflated in cache, which the
+// caller owns (and frees by dropping it); others ignore cache.
+type readFunc func(off, end int, cache map[int][]byte) ([]byte, error)
+
+// parseSfnt reads a font of size bytes through read. With lazyGlyf the
+// glyf table — nearly all of a large font — is not read: glyph outlines
+// are read through read when a subset needs them (see packedFont).
+func parseSfnt(size int, read readFunc, lazyGlyf bool) (f *trueType, err error) {
 	defer func() {
 		if recover() != nil { // a table shorter than its header says
 			f, err = nil, errFont
 		}
 	}()
-	if len(data) < 12 || u32(data, 0) != 0x00010000 {
+	if size < 12 {
 		return nil, fmt.Errorf("%w: not a TrueType outline font", errFont)
 	}
-	f = &trueType{tables: map[string][]byte{}}
-	n := int(u16(data, 4))
-	for i := 0; i < n; i++ {
-		rec := data[12+16*i:]
-		off, length := int(u32(rec, 8)), int(u32(rec, 12))
-		if off+length > len(data) || off < 0 || length < 0 {
-			return nil, fmt.Errorf("%w: table %q outside the file", errFont, rec[:4])
-		}
-		f.tables[string(rec[:4])] = data[off : off+length]
+	cache := map[int][]byte{} // what reading the tables inflates, freed on return
+	header, err := read(0, 12, cache)
+	if err != nil {
+		return nil, err
 	}
-	for _, t := range []string{"head", "hhea", "maxp", "hmtx", "loca", "glyf"} {
+	if u32(header, 0) != 0x00010000 {
+		return nil, fmt.Errorf("%w: not a TrueType outline font", errFont)
+	}
+	n := int(u16(header, 4))
+	if 12+16*n > size {
+		return nil, fmt.Errorf("%w: table directory outside the file", errFont)
+	}
+	dir, err := read(12, 12+16*n, cache)
+	if err != nil {
+		return nil, err
+	}
+	f = &trueType{tables: map[string][]byte{}}
+	for i := 0; i < n; i++ {
+		rec := dir[16*i:]
+		tag, off, length := string(rec[:4]), int(u32(rec, 8)), int(u32(rec, 12))
+		if off+length > size || off < 0 || length < 0 {
+			return nil, fmt.Errorf("%w: table %q outside the file", errFont, tag)
+		}
+		if tag == "glyf" {
+			f.glyfOff, f.glyfLen = off, length
+			if lazyGlyf {
+				f.read = read
+				continue
+			}
+		}
+		if f.tables[tag], err = read(off, off+length, cache); err != nil {
+			return nil, err
+		}
+	}
+	if f.glyfLen == 0 && f.tables["glyf"] == nil {
+		return nil, fmt.Errorf("%w: no glyf table", errFont)
+	}
+	for _, t := range []string{"head", "hhea", "maxp", "hmtx", "loca"} {
 		if f.tables[t] == nil {
 			return nil, fmt.Errorf("%w: no %s table", errFont, t)
 		}
@@ -89,7 +132,7 @@ func parseTrueType(data []byte) (f *trueType, err error) {
 		} else {
 			f.loca[g] = 2 * uint32(u16(loca, 2*g))
 		}
-		if g > 0 && f.loca[g] < f.loca[g-1] || int(f.loca[g]) > len(f.tables["glyf"]) {
+		if g > 0 && f.loca[g] < f.loca[g-1] || int(f.loca[g]) > f.glyfLen {
 			return nil, fmt.Errorf("%w: loca entry %d", errFont, g)
 		}
 	}
@@ -162,7 +205,26 @@ func parseCmap(b []byte, numGlyphs int) (map[rune]uint16, error) {
 // glyph is the outline data of glyph g (empty for a blank glyph such as
 // the space).
 func (f *trueType) glyph(g uint16) []byte {
-	return f.tables["glyf"][f.loca[g]:f.loca[g+1]]
+	return f.outlines()(g)
+}
+
+// outlines returns a reader of glyph outlines. For a font whose glyf
+// table was left unread it reads each glyph through f.read; the reader is
+// for one subset, so what reading inflates is freed with it.
+func (f *trueType) outlines() func(g uint16) []byte {
+	if f.read == nil {
+		return func(g uint16) []byte { return f.tables["glyf"][f.loca[g]:f.loca[g+1]] }
+	}
+	cache := map[int][]byte{}
+	return func(g uint16) []byte {
+		b, err := f.read(f.glyfOff+int(f.loca[g]), f.glyfOff+int(f.loca[g+1]), cache)
+		if err != nil {
+			// The font is embedded in the binary and checked whole by
+			// TestExtFontInflates: failing here is a build defect.
+			panic(fmt.Sprintf("pdf: reading glyph %d: %v", g, err))
+		}
+		return b
+	}
 }
 
 // Composite glyph flags (the glyf table's component records).
@@ -215,9 +277,15 @@ func (f *trueType) subset(keep []uint16) ([]byte, []uint16) {
 	for i, g := range order {
 		newID[g] = uint16(i)
 	}
-	for i := 0; i < len(order); i++ { // order grows as components are found
-		components(f.glyph(order[i]), func(at int) {
-			c := u16(f.glyph(order[i]), at)
+	outline := f.outlines()
+	// data[i] is the outline of order[i], each read once; order grows as
+	// components are found.
+	var data [][]byte
+	for i := 0; i < len(order); i++ {
+		b := outline(order[i])
+		data = append(data, b)
+		components(b, func(at int) {
+			c := u16(b, at)
 			if _, ok := newID[c]; !ok && int(c) < f.numGlyphs {
 				newID[c] = uint16(len(order))
 				order = append(order, c)
@@ -230,7 +298,7 @@ func (f *trueType) subset(keep []uint16) ([]byte, []uint16) {
 	hmtx := make([]byte, 4*len(order))
 	for i, g := range order {
 		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))
-		b := append([]byte(nil), f.glyph(g)...)
+		b := append([]byte(nil), data[i]...)
 		components(b, func(at int) {
 			binary.BigEndian.PutUint16(b[at:], newID[u16(b, at)])
 		})

@@ -82,6 +82,23 @@ func TestCardPDF(t *testing.T) {
 		if text := pdfText(t, staff.get(path).body); !strings.Contains(text, "会员编号") || !strings.Contains(text, "个人会员") {
 			t.Errorf("a Chinese reader's card has no Chinese labels:\n%s", text)
 		}
+
+		// A name with a character of CJK Extension B (𠮷, U+20BB7) prints
+		// in the font embedded for those, and extracts as written.
+		rare := apply("吉𠮷", "")
+		for _, d := range []membership.Decision{{Action: "review", Day: "2026-11-20"}, {Action: "approve", Day: "2026-11-20", Body: "council", Resolution: "R2"}} {
+			if _, err := db.Membership.Decide(ctx, e.setup, rare, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		card := staff.get("/members/" + itoa(rare) + "/card.pdf")
+		wantStatus(t, card, http.StatusOK)
+		if !strings.Contains(card.body, "+HanaMinB") {
+			t.Error("the card of 吉𠮷 does not embed HanaMinB")
+		}
+		if text := pdfText(t, card.body); !strings.Contains(text, "吉𠮷") {
+			t.Errorf("吉𠮷 not in the PDF text:\n%s", text)
+		}
 	})
 }
 
