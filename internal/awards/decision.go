@@ -16,17 +16,16 @@ import (
 // in total, approved by the resolution named; under "grade" uniqueness
 // nobody wins a grade they won before. The publicity period starts today.
 func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, roundID int64, grades map[int64]string, resolution string) error {
-	resolution, err := clean(resolution)
-	if err != nil {
-		return err
-	}
-	if resolution == "" {
-		return invalid("err.award_resolution", "a decision is approved by a resolution")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, p, err := manageRound(ctx, tx, roundID)
 		if err != nil {
 			return err
+		}
+		if resolution, err = clean(resolution); err != nil {
+			return err
+		}
+		if resolution == "" {
+			return invalid("err.award_resolution", "a decision is approved by a resolution")
 		}
 		if r.Stage != "decision" {
 			return wrongStage(r.Stage)
@@ -290,13 +289,6 @@ var errObjection = func() error { return notFound("err.award_objection_not_found
 // with a reason. An upheld objection takes the nomination off the
 // proposed winners.
 func (svc *Service) CloseObjection(ctx context.Context, actor kexie.Actor, id int64, upheld bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var nomID int64
 		var outcome string
@@ -314,6 +306,12 @@ func (svc *Service) CloseObjection(ctx context.Context, actor kexie.Actor, id in
 		p, err := manage(ctx, tx, r.ProgrammeID, errObjection())
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if outcome != "open" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_objection_closed", "the objection is closed")

@@ -117,19 +117,16 @@ func ineligible(unmet []awardrule.Unmet) error {
 	return e
 }
 
-// Nominate records a nomination by unit unitID for round roundID, by its
-// staff, within the window and the unit's quota, never by the nominee;
-// the nominee must be eligible.
-func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, unitID int64, n Nominee, sl *seal.Sealer) (Nomination, error) {
-	var out Nomination
-	var err error
+// checkNominee cleans and checks a nominee, and seals their identity
+// number: the keyed hash they are matched by and the sealed number.
+func checkNominee(n *Nominee, sl *seal.Sealer) (idHash, sealed string, err error) {
 	for _, f := range []*string{&n.Name, &n.Employer, &n.Field, &n.Region, &n.Summary} {
 		if *f, err = clean(*f); err != nil {
-			return out, err
+			return "", "", err
 		}
 	}
 	if n.Achievements != kexie.CleanText(n.Achievements) {
-		return out, invalid("err.control_chars", "the text holds control characters")
+		return "", "", invalid("err.control_chars", "the text holds control characters")
 	}
 	n.IDNumber = normaliseID(n.IDNumber)
 	if n.IDType == "" {
@@ -137,22 +134,26 @@ func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, un
 	}
 	switch {
 	case n.Name == "":
-		return out, invalid("err.award_nominee_name", "the nominee needs a name")
+		return "", "", invalid("err.award_nominee_name", "the nominee needs a name")
 	case n.IDNumber == "":
-		return out, invalid("err.award_nominee_id", "the nominee needs an identity document number")
+		return "", "", invalid("err.award_nominee_id", "the nominee needs an identity document number")
 	case sl == nil:
-		return out, invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+		return "", "", invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
 	case len(n.Achievements) > 100000 || len(n.Summary) > 2000:
-		return out, invalid("err.award_text_long", "achievements up to 100,000 bytes, the summary up to 2,000")
+		return "", "", invalid("err.award_text_long", "achievements up to 100,000 bytes, the summary up to 2,000")
 	case !n.UnitPubFrom.IsZero() && n.UnitPubTo.Before(n.UnitPubFrom):
-		return out, invalid("err.award_unit_publicity", "the unit's publicity ends before it starts")
+		return "", "", invalid("err.award_unit_publicity", "the unit's publicity ends before it starts")
 	}
-	idHash := IDHash(sl, n.IDType, n.IDNumber)
-	sealed, err := sl.Seal(n.IDNumber)
-	if err != nil {
-		return out, err
-	}
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	sealed, err = sl.Seal(n.IDNumber)
+	return IDHash(sl, n.IDType, n.IDNumber), sealed, err
+}
+
+// Nominate records a nomination by unit unitID for round roundID, by its
+// staff, within the window and the unit's quota, never by the nominee;
+// the nominee must be eligible.
+func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, unitID int64, n Nominee, sl *seal.Sealer) (Nomination, error) {
+	var out Nomination
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, err := round(ctx, tx, roundID)
 		if err != nil {
 			return err
@@ -172,6 +173,12 @@ func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, un
 			if err == nil {
 				err = errRound()
 			}
+			return err
+		}
+		// The nominee is looked at only once the caller may nominate here:
+		// nobody else learns what a valid nomination is.
+		idHash, sealed, err := checkNominee(&n, sl)
+		if err != nil {
 			return err
 		}
 		t := today(tx)
@@ -296,13 +303,6 @@ func (svc *Service) Nominations(ctx context.Context, actor kexie.Actor, roundID 
 // reason the unit sees. Eligibility and uniqueness are checked again: an
 // ineligible nomination cannot be accepted.
 func (svc *Service) FormalCheck(ctx context.Context, actor kexie.Actor, id int64, accept bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if !accept && reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		n, err := nomination(ctx, tx, id)
 		if err != nil {
@@ -315,6 +315,12 @@ func (svc *Service) FormalCheck(ctx context.Context, actor kexie.Actor, id int64
 		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if !accept && reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if r.Stage != "check" && r.Stage != "nomination" {
 			return wrongStage(r.Stage)

@@ -43,29 +43,28 @@ var errExpert = func() error { return notFound("err.award_expert_not_found", "ex
 
 // AddExpert puts someone in a programme's pool.
 func (svc *Service) AddExpert(ctx context.Context, actor kexie.Actor, programmeID int64, e Expert, sl *seal.Sealer) (Expert, error) {
-	var err error
-	if e.Name, err = clean(e.Name); err != nil {
-		return e, err
-	}
-	if e.Employer, err = clean(e.Employer); err != nil {
-		return e, err
-	}
-	if e.Name == "" {
-		return e, invalid("err.award_expert_name", "an expert needs a name")
-	}
-	if e.IDNumber != "" {
-		if sl == nil {
-			return e, invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
-		}
-		if e.IDType == "" {
-			e.IDType = "resident_id"
-		}
-		e.idHash = IDHash(sl, e.IDType, e.IDNumber)
-	}
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		p, err := manage(ctx, tx, programmeID, errProgramme())
 		if err != nil {
 			return err
+		}
+		if e.Name, err = clean(e.Name); err != nil {
+			return err
+		}
+		if e.Employer, err = clean(e.Employer); err != nil {
+			return err
+		}
+		if e.Name == "" {
+			return invalid("err.award_expert_name", "an expert needs a name")
+		}
+		if e.IDNumber != "" {
+			if sl == nil {
+				return invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+			}
+			if e.IDType == "" {
+				e.IDType = "resident_id"
+			}
+			e.idHash = IDHash(sl, e.IDType, e.IDNumber)
 		}
 		var user, org any
 		if e.UserID != 0 {
@@ -97,16 +96,6 @@ func expertProgramme(ctx context.Context, tx *sqldb.Tx, expertID int64) (int64, 
 // AddRelation records a relation of an expert: imported by the award
 // office, or declared by the expert themself.
 func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID int64, rel Relation, sl *seal.Sealer) error {
-	if !slices.Contains([]string{"advisor", "family", "coauthor", "collaborator"}, rel.Kind) {
-		return invalid("err.award_relation_kind", "a relation is advisor, family, coauthor or collaborator")
-	}
-	if rel.IDNumber == "" || sl == nil {
-		return invalid("err.award_relation_id", "a relation names the other person's identity document")
-	}
-	if rel.IDType == "" {
-		rel.IDType = "resident_id"
-	}
-	h := IDHash(sl, rel.IDType, rel.IDNumber)
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		prog, user, err := expertProgramme(ctx, tx, expertID)
 		if err != nil {
@@ -123,6 +112,16 @@ func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID
 			}
 			source = "imported"
 		}
+		if !slices.Contains([]string{"advisor", "family", "coauthor", "collaborator"}, rel.Kind) {
+			return invalid("err.award_relation_kind", "a relation is advisor, family, coauthor or collaborator")
+		}
+		if rel.IDNumber == "" || sl == nil {
+			return invalid("err.award_relation_id", "a relation names the other person's identity document")
+		}
+		if rel.IDType == "" {
+			rel.IDType = "resident_id"
+		}
+		h := IDHash(sl, rel.IDType, rel.IDNumber)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO award_relations (expert_id, other_hash, kind, year, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			expertID, h, rel.Kind, rel.Year, source, tx.Now()); err != nil {
 			return err
@@ -136,16 +135,6 @@ func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID
 // waives one the data would find, with a reason (mode pinned or waived).
 // The expert's own nomination is never waived.
 func (svc *Service) SetConflict(ctx context.Context, actor kexie.Actor, expertID, nominationID int64, mode, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if mode != "pinned" && mode != "waived" {
-		return invalid("err.award_conflict_mode", "a conflict is pinned or waived")
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		prog, _, err := expertProgramme(ctx, tx, expertID)
 		if err != nil {
@@ -154,6 +143,15 @@ func (svc *Service) SetConflict(ctx context.Context, actor kexie.Actor, expertID
 		p, err := manage(ctx, tx, prog, errExpert())
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if mode != "pinned" && mode != "waived" {
+			return invalid("err.award_conflict_mode", "a conflict is pinned or waived")
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		n, err := nomination(ctx, tx, nominationID)
 		if err != nil {
@@ -403,17 +401,16 @@ func (svc *Service) MyReviews(ctx context.Context, actor kexie.Actor) ([]Review,
 // conflict (the materials open), or a conflict with its reason (recorded
 // as a declared conflict; the assignment is recused).
 func (svc *Service) Declare(ctx context.Context, actor kexie.Actor, id int64, conflict bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if conflict && reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		a, err := myAssignment(ctx, tx, tx.Actor(), id)
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if conflict && reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if a.status != "assigned" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_declared", "the declaration is made")
@@ -436,17 +433,16 @@ func (svc *Service) Declare(ctx context.Context, actor kexie.Actor, id int64, co
 
 // Recuse withdraws the expert from an assignment, with a reason.
 func (svc *Service) Recuse(ctx context.Context, actor kexie.Actor, id int64, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		a, err := myAssignment(ctx, tx, tx.Actor(), id)
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if a.status == "recused" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_recused", "already recused")
