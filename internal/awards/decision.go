@@ -33,6 +33,10 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, roundID int64
 		if err := awardrule.CheckCaps(grades, p.Grades, p.TotalCap); err != nil {
 			return err
 		}
+		st, err := stages(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
 		for id, g := range grades {
 			if g == "" {
 				continue
@@ -43,6 +47,11 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, roundID int64
 			}
 			if n.Status != "accepted" {
 				return kexie.Errorf(kexie.CodeConflict, "err.award_not_accepted", "nomination %v was not accepted", id)
+			}
+			// Only a nomination through every review stage — and passed by
+			// the panel, where there is one — wins.
+			if n.Reached < len(st) || (st[len(st)-1].Kind == "panel" && n.PanelOutcome != "passed") {
+				return kexie.Errorf(kexie.CodeConflict, "err.award_not_finalist", "nomination %v is not through every review stage and the panel", id)
 			}
 			var won bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM award_nominations m JOIN award_rounds r ON r.id = m.round_id

@@ -40,21 +40,27 @@ type Nomination struct {
 	Status      string `json:"status"`
 	CheckReason string `json:"check_reason"`
 	PanelVotes  int    `json:"panel_votes"`
-	Grade       string `json:"grade"`
-	Result      string `json:"result"`
+	// Reached is the review stage the nomination got to (1: the first);
+	// PanelMotion its motion at the panel meeting and PanelOutcome that
+	// motion's outcome (passed, failed; "" until it closes).
+	Reached      int    `json:"reached"`
+	PanelMotion  int64  `json:"panel_motion,omitempty"`
+	PanelOutcome string `json:"panel_outcome,omitempty"`
+	Grade        string `json:"grade"`
+	Result       string `json:"result"`
 	Nominee
 	idHash string
 }
 
 const nominationColumns = `n.id, n.round_id, n.unit_id, o.code, COALESCE(n.person_id, 0), n.name, n.gender, n.birth_date, n.id_type, n.id_masked, n.id_hash,
 	n.employer, COALESCE(n.employer_org, 0), n.field, n.region, n.achievements, n.summary, n.unit_pub_from, n.unit_pub_to, n.status, n.check_reason,
-	n.panel_votes, n.grade, n.result FROM award_nominations n JOIN orgs o ON o.id = n.unit_id`
+	n.panel_votes, n.grade, n.result, n.reached, COALESCE(n.panel_motion, 0), n.panel_outcome FROM award_nominations n JOIN orgs o ON o.id = n.unit_id`
 
 func scanNomination(s sqldb.Scanner) (Nomination, error) {
 	var n Nomination
 	err := s.Scan(&n.ID, &n.RoundID, &n.UnitID, &n.UnitCode, &n.PersonID, &n.Name, &n.Gender, &n.Birth, &n.IDType, &n.IDMasked, &n.idHash,
 		&n.Employer, &n.EmployerOrg, &n.Field, &n.Region, &n.Achievements, &n.Summary, &n.UnitPubFrom, &n.UnitPubTo, &n.Status, &n.CheckReason,
-		&n.PanelVotes, &n.Grade, &n.Result)
+		&n.PanelVotes, &n.Grade, &n.Result, &n.Reached, &n.PanelMotion, &n.PanelOutcome)
 	return n, err
 }
 

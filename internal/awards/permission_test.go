@@ -33,6 +33,7 @@ func TestPermissionBeforeInput(t *testing.T) {
 		wantCode(t, "a nameless expert by an outsider", err, kexie.CodeNotFound)
 		wantCode(t, "a relation of no kind by an outsider", aw.AddRelation(ctx, out, w.experts[0].ID, awards.Relation{Kind: "friend"}, w.sl), kexie.CodeNotFound)
 		wantCode(t, "a conflict of no mode by an outsider", aw.SetConflict(ctx, out, w.experts[0].ID, n.ID, "maybe", ""), kexie.CodeNotFound)
+		wantCode(t, "a stage list of no kind by an outsider", aw.SetStages(ctx, out, w.round.ID, []awards.Stage{{Kind: "oral"}}), kexie.CodeNotFound)
 		wantCode(t, "not accepted without a reason, by an outsider", aw.FormalCheck(ctx, out, n.ID, false, ""), kexie.CodeNotFound)
 		wantCode(t, "a decision without a resolution, by an outsider", aw.Decide(ctx, out, w.round.ID, nil, ""), kexie.CodeNotFound)
 		// The same input from the award office is refused for what it is.
@@ -42,6 +43,7 @@ func TestPermissionBeforeInput(t *testing.T) {
 			_, err = aw.Advance(ctx, w.sec, w.round.ID)
 			dbtest.Must(t, err)
 		}
+		wantCode(t, "advance by a score that is no number, by an outsider", aw.AdvanceStage(ctx, out, w.round.ID, awards.Advancing{MinScore: "x"}), kexie.CodeNotFound)
 		_, err = aw.Assign(ctx, w.sec, w.round.ID, 1)
 		dbtest.Must(t, err)
 		list, err := aw.MyReviews(ctx, w.expertUsers[1])

@@ -323,7 +323,9 @@ func (svc *Service) Round(ctx context.Context, actor kexie.Actor, perm kexie.Per
 }
 
 // Advance moves a round to its next stage: nomination → check → review →
-// decision. (Decide moves it to publicity, Announce to announced.)
+// decision; out of review only at its last review stage, with the panel's
+// vote on every nomination before it closed. (Decide moves it to
+// publicity, Announce to announced; AdvanceStage moves the review on.)
 func (svc *Service) Advance(ctx context.Context, actor kexie.Actor, roundID int64) (string, error) {
 	var next string
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
@@ -344,6 +346,25 @@ func (svc *Service) Advance(ctx context.Context, actor kexie.Actor, roundID int6
 			}
 			next = "review"
 		case "review":
+			// Every review stage gone through, and at a panel every
+			// nomination before it voted on.
+			st, err := stages(ctx, tx, roundID)
+			if err != nil {
+				return err
+			}
+			if r.ReviewStage < len(st) {
+				return kexie.Errorf(kexie.CodeConflict, "err.award_stages_left", "the review has %v stages and is at stage %v", len(st), r.ReviewStage)
+			}
+			if st[len(st)-1].Kind == "panel" {
+				var open int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM award_nominations WHERE round_id = $1 AND status = 'accepted' AND reached = $2 AND panel_outcome = ''`,
+					roundID, len(st)).Scan(&open); err != nil {
+					return err
+				}
+				if open > 0 {
+					return kexie.Errorf(kexie.CodeConflict, "err.award_panel_open", "the panel has not voted on every nomination before it")
+				}
+			}
 			next = "decision"
 		default:
 			return wrongStage(r.Stage)
