@@ -310,15 +310,7 @@ func (svc *Service) Nominations(ctx context.Context, actor kexie.Actor, roundID 
 // ineligible nomination cannot be accepted.
 func (svc *Service) FormalCheck(ctx context.Context, actor kexie.Actor, id int64, accept bool, reason string) error {
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
-			return err
-		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+		n, r, p, err := manageNomination(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -194,6 +194,21 @@ func manage(ctx context.Context, tx *sqldb.Tx, programmeID int64, nf error) (Pro
 	return p, tx.Check(ctx, tx.Actor(), kexie.PermAwardsManage, p.OrgID, nf)
 }
 
+// manageNomination is manage for nomination id (not found to anyone
+// else); it returns the nomination, its round and programme.
+func manageNomination(ctx context.Context, tx *sqldb.Tx, id int64) (Nomination, Round, Programme, error) {
+	n, err := nomination(ctx, tx, id)
+	if err != nil {
+		return n, Round{}, Programme{}, err
+	}
+	r, err := round(ctx, tx, n.RoundID)
+	if err != nil {
+		return n, r, Programme{}, err
+	}
+	p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+	return n, r, p, err
+}
+
 // manageRound is manage for round id; it returns the round and programme.
 func manageRound(ctx context.Context, tx *sqldb.Tx, id int64) (Round, Programme, error) {
 	r, err := round(ctx, tx, id)

@@ -335,15 +335,7 @@ func conflictedPersons(ctx context.Context, tx *sqldb.Tx, nominationID int64, pe
 func (svc *Service) OpenPanelVote(ctx context.Context, actor kexie.Actor, nominationID int64, countedBy string) (int64, error) {
 	var motion int64
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, nominationID)
-		if err != nil {
-			return err
-		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
-			return err
-		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+		n, r, p, err := manageNomination(ctx, tx, nominationID)
 		if err != nil {
 			return err
 		}
@@ -400,15 +392,7 @@ func mapValues(m map[int64]int64) func(func(int64) bool) {
 func (svc *Service) ClosePanelVote(ctx context.Context, actor kexie.Actor, nominationID int64, clerk *charter.Tally) (charter.Outcome, error) {
 	var out charter.Outcome
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, nominationID)
-		if err != nil {
-			return err
-		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
-			return err
-		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+		n, r, p, err := manageNomination(ctx, tx, nominationID)
 		if err != nil {
 			return err
 		}

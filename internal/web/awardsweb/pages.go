@@ -153,20 +153,33 @@ func (s *handlers) deskPage(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	return s.Render(w, http.StatusOK, "awards", s.NewPage(r, rq, "aw.title", d))
 }
 
-// parseGrades reads grade lines "code | 中文名 | English | cap", the cap a
-// count ("3"), a percentage ("15%"), or empty.
-func parseGrades(text string) ([]awardrule.Grade, error) {
-	var out []awardrule.Grade
+// pipeLines splits a form's text into its non-empty lines and each line
+// into its fields at "|", trimmed, with empty fields added up to n.
+func pipeLines(text string, n int) [][]string {
+	var out [][]string
 	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		f := strings.Split(line, "|")
-		for len(f) < 4 {
+		for len(f) < n {
 			f = append(f, "")
 		}
-		g := awardrule.Grade{Code: strings.TrimSpace(f[0]), NameZH: strings.TrimSpace(f[1]), NameEN: strings.TrimSpace(f[2])}
-		c := strings.TrimSpace(f[3])
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// parseGrades reads grade lines "code | 中文名 | English | cap", the cap a
+// count ("3"), a percentage ("15%"), or empty.
+func parseGrades(text string) ([]awardrule.Grade, error) {
+	var out []awardrule.Grade
+	for _, f := range pipeLines(text, 4) {
+		g := awardrule.Grade{Code: f[0], NameZH: f[1], NameEN: f[2]}
+		c := f[3]
 		switch {
 		case c == "":
 		case strings.HasSuffix(c, "%"):
@@ -194,20 +207,16 @@ func parseGrades(text string) ([]awardrule.Grade, error) {
 // parseForm reads criteria lines "code | 中文名 | English | weight | max".
 func parseCriteria(text string) ([]awardrule.Criterion, error) {
 	var out []awardrule.Criterion
-	for _, line := range strings.Split(text, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f := strings.Split(line, "|")
+	for _, f := range pipeLines(text, 0) {
 		if len(f) != 5 {
 			return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_criterion_line", "a criterion is: code | Chinese name | English name | weight | maximum")
 		}
-		wt, err1 := strconv.ParseInt(strings.TrimSpace(f[3]), 10, 64)
-		mx, err2 := strconv.ParseInt(strings.TrimSpace(f[4]), 10, 64)
+		wt, err1 := strconv.ParseInt(f[3], 10, 64)
+		mx, err2 := strconv.ParseInt(f[4], 10, 64)
 		if err1 != nil || err2 != nil {
 			return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_criterion_line", "a criterion is: code | Chinese name | English name | weight | maximum")
 		}
-		out = append(out, awardrule.Criterion{Code: strings.TrimSpace(f[0]), NameZH: strings.TrimSpace(f[1]), NameEN: strings.TrimSpace(f[2]), Weight: wt, Max: mx})
+		out = append(out, awardrule.Criterion{Code: f[0], NameZH: f[1], NameEN: f[2], Weight: wt, Max: mx})
 	}
 	return out, nil
 }
@@ -586,16 +595,9 @@ func (s *handlers) stagesPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 // parseStages reads stage lines "kind | 名称 | name [| meeting id]".
 func parseStages(text string) ([]awards.Stage, error) {
 	var out []awards.Stage
-	for _, line := range strings.Split(text, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f := strings.Split(line, "|")
-		for len(f) < 4 {
-			f = append(f, "")
-		}
-		st := awards.Stage{Kind: strings.TrimSpace(f[0]), NameZH: strings.TrimSpace(f[1]), NameEN: strings.TrimSpace(f[2])}
-		if m := strings.TrimSpace(f[3]); m != "" {
+	for _, f := range pipeLines(text, 4) {
+		st := awards.Stage{Kind: f[0], NameZH: f[1], NameEN: f[2]}
+		if m := f[3]; m != "" {
 			var err error
 			if st.MeetingID, err = strconv.ParseInt(m, 10, 64); err != nil {
 				return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_panel_meeting", "a panel stage names the meeting that votes")
@@ -712,6 +714,15 @@ func (s *handlers) recommendPost(w http.ResponseWriter, r *http.Request, rq *web
 
 // ---- the panel ----
 
+// panelOf is the panel's view of the path's round for the caller.
+func (s *handlers) panelOf(r *http.Request, rq *web.Request) (awards.PanelView, error) {
+	id, err := web.PathID(r)
+	if err != nil {
+		return awards.PanelView{}, err
+	}
+	return s.aw.Panel(r.Context(), rq.Actor(r), id)
+}
+
 type panelPage struct {
 	V     awards.PanelView
 	Name  string
@@ -722,11 +733,7 @@ type panelPage struct {
 // with the experts' names and scores, except those the viewer is in
 // conflict with.
 func (s *handlers) panelPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.aw.Panel(r.Context(), rq.Actor(r), id)
+	v, err := s.panelOf(r, rq)
 	if err != nil {
 		return err
 	}

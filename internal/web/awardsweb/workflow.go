@@ -168,11 +168,7 @@ func (s *handlers) apiReviewStage(w http.ResponseWriter, r *http.Request, rq *we
 
 // apiPanel is what the panel sees of a round (awards.PanelView).
 func (s *handlers) apiPanel(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	v, err := s.aw.Panel(r.Context(), rq.Actor(r), id)
+	v, err := s.panelOf(r, rq)
 	if err != nil {
 		return err
 	}
