@@ -84,9 +84,12 @@ func eachAwards(t *testing.T, fn func(t *testing.T, w *awardsWorld)) {
 			org  kexie.Organisation
 		}{{"sec", kexie.RoleAwardSecretary, e.a}, {"sec2", kexie.RoleAwardSecretary, e.a}, {"staffa1", kexie.RoleStaff, e.a1},
 			{"staffb", kexie.RoleStaff, e.b}, {"expert1", kexie.RoleReviewer, e.a}, {"expert2", kexie.RoleReviewer, e.a}, {"expert3", kexie.RoleReviewer, e.a},
-			{"chair", kexie.RoleSysAdmin, e.a}} {
+			{"chair", kexie.RoleAwardSecretary, e.a}} {
 			w.users[u.name] = e.user(u.name, u.role, u.org)
 		}
+		// The chair runs the awards and the governance of A: the panel's
+		// meetings are theirs.
+		dbtest.Must(t, db.Access.GrantRole(ctx, dbtest.Admin, w.users["chair"].ID, e.a.ID, kexie.RoleStaff))
 		w.login()
 		_, w.router = loadDoc(t, e)
 		fn(t, w)

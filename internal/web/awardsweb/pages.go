@@ -485,15 +485,17 @@ func (s *handlers) advancePost(w http.ResponseWriter, r *http.Request, rq *web.R
 
 func (s *handlers) nominatePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.formPost(w, r, "flash.award_nominated", func(id int64, f url.Values) (string, error) {
-		var err error
 		in := nominateIn{UnitCode: f.Get("unit_code"), Nominee: awards.Nominee{Name: f.Get("name"), Gender: f.Get("gender"), IDNumber: f.Get("id_number"),
 			Employer: f.Get("employer"), Field: f.Get("field"), Region: f.Get("region"), Achievements: f.Get("achievements"), Summary: f.Get("summary")}}
-		for k, d := range map[string]*kexie.Date{"birth_date": &in.Birth, "unit_publicity_from": &in.UnitPubFrom, "unit_publicity_to": &in.UnitPubTo} {
-			if *d, err = day(f.Get(k)); err != nil {
-				return "", err
+		_, err := s.nominate(r, rq, id, in, func(in *nominateIn) error {
+			var err error
+			for k, d := range map[string]*kexie.Date{"birth_date": &in.Birth, "unit_publicity_from": &in.UnitPubFrom, "unit_publicity_to": &in.UnitPubTo} {
+				if *d, err = day(f.Get(k)); err != nil {
+					return err
+				}
 			}
-		}
-		_, err = s.nominate(r, rq, id, in)
+			return nil
+		})
 		return s.roundPath(id), err
 	})
 }
@@ -541,11 +543,14 @@ func (s *handlers) decidePost(w http.ResponseWriter, r *http.Request, rq *web.Re
 
 func (s *handlers) outcomePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.formPost(w, r, "flash.award_objection_closed", func(id int64, f url.Values) (string, error) {
+		if err := s.aw.CloseObjection(r.Context(), rq.Actor(r), id, f.Get("upheld") == "1", f.Get("reason")); err != nil {
+			return "", err
+		}
 		round, err := strconv.ParseInt(f.Get("round"), 10, 64)
 		if err != nil {
-			return "", invalidForm()
+			return "/awards", nil
 		}
-		return s.roundPath(round), s.aw.CloseObjection(r.Context(), rq.Actor(r), id, f.Get("upheld") == "1", f.Get("reason"))
+		return s.roundPath(round), nil
 	})
 }
 
@@ -805,6 +810,10 @@ func (s *handlers) declarePost(w http.ResponseWriter, r *http.Request, rq *web.R
 
 func (s *handlers) scorePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.formPost(w, r, "flash.award_scored", func(id int64, f url.Values) (string, error) {
+		// The scores are read only for the assignment's own expert.
+		if _, err := s.aw.Review(r.Context(), rq.Actor(r), id); err != nil {
+			return "", err
+		}
 		scores := map[string]int64{}
 		for k, v := range f {
 			if c, ok := strings.CutPrefix(k, "score_"); ok && len(v) > 0 {

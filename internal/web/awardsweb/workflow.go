@@ -60,20 +60,26 @@ func (s *handlers) apiNominate(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	n, err := s.nominate(r, rq, id, in)
+	n, err := s.nominate(r, rq, id, in, nil)
 	if err != nil {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusCreated, n)
 }
 
-func (s *handlers) nominate(r *http.Request, rq *web.Request, roundID int64, in nominateIn) (awards.Nomination, error) {
+func (s *handlers) nominate(r *http.Request, rq *web.Request, roundID int64, in nominateIn, read func(*nominateIn) error) (awards.Nomination, error) {
 	u, err := s.reg.OrgByCode(r.Context(), in.UnitCode)
 	if err != nil {
 		return awards.Nomination{}, kexie.Errorf(kexie.CodeNotFound, "err.award_round_not_found", "no such award round")
 	}
 	if err := s.aw.MayNominate(r.Context(), rq.Actor(r), roundID, u.ID); err != nil {
 		return awards.Nomination{}, err
+	}
+	// The rest of a form is read only for whoever may nominate here.
+	if read != nil {
+		if err := read(&in); err != nil {
+			return awards.Nomination{}, err
+		}
 	}
 	return s.aw.Nominate(r.Context(), rq.Actor(r), roundID, u.ID, in.Nominee, s.Config().Sealer)
 }
