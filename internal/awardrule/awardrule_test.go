@@ -105,20 +105,26 @@ func TestCutReportsTieAtCap(t *testing.T) {
 	if len(ties) != 1 || ties[0].Grade != "first" || ties[0].Places != 1 || !slices.Equal(ties[0].IDs, []int64{2, 3}) {
 		t.Fatalf("ties %+v", ties)
 	}
-	got := map[int64]string{}
-	for _, p := range picks {
-		got[p.ID] = p.Grade
-	}
 	want := map[int64]string{1: "first", 2: "", 3: "", 4: "second", 5: ""}
-	for id, g := range want {
-		if got[id] != g {
-			t.Errorf("nomination %d: grade %q, want %q (all %v)", id, got[id], g, got)
-		}
-	}
+	wantGrades(t, picks, want)
 	// Without the tie the cap is simply filled.
 	ranked = awardrule.Rank([]awardrule.Ranked{r(1, 90), r(2, 85), r(3, 80)})
 	if _, ties := awardrule.Cut(ranked, grades, 0); len(ties) != 0 {
 		t.Errorf("no tie, got %v", ties)
+	}
+}
+
+// wantGrades checks the cut's grade of each nomination.
+func wantGrades(t *testing.T, picks []awardrule.Pick, want map[int64]string) {
+	t.Helper()
+	got := map[int64]string{}
+	for _, p := range picks {
+		got[p.ID] = p.Grade
+	}
+	for id, g := range want {
+		if got[id] != g {
+			t.Errorf("nomination %d: grade %q, want %q (all %v)", id, got[id], g, got)
+		}
 	}
 }
 
@@ -144,16 +150,8 @@ func TestCutLeavesOutThoseOut(t *testing.T) {
 	if len(ties) != 0 {
 		t.Fatalf("ties %+v", ties)
 	}
-	got := map[int64]string{}
-	for _, p := range picks {
-		got[p.ID] = p.Grade
-	}
 	want := map[int64]string{2: "first", 4: "second", 5: "second", 1: "", 3: ""}
-	for id, g := range want {
-		if got[id] != g {
-			t.Errorf("nomination %d: grade %q, want %q (all %v)", id, got[id], g, got)
-		}
-	}
+	wantGrades(t, picks, want)
 }
 
 // The assignment oracle: random pools and conflicts; never a conflicted
