@@ -218,13 +218,24 @@ type Ranked struct {
 	ID    int64
 	Score *big.Rat
 	Votes int
+	// Out: the nomination stopped before the last review stage, or the
+	// panel's vote on it failed. It is ranked after the others and wins
+	// nothing.
+	Out bool
 }
 
-// Rank orders nominations by score, then the panel's votes, highest first;
-// equal ones keep the order given (stable) and are reported as tied by Cut.
+// Rank orders nominations still in (not Out) before those out, then by
+// score, then the panel's yes votes, highest first; equal ones keep the
+// order given (stable) and are reported as tied by Cut.
 func Rank(list []Ranked) []Ranked {
 	out := slices.Clone(list)
 	slices.SortStableFunc(out, func(a, b Ranked) int {
+		if a.Out != b.Out {
+			if a.Out {
+				return 1
+			}
+			return -1
+		}
 		if c := cmpScore(b.Score, a.Score); c != 0 {
 			return c
 		}
@@ -245,7 +256,12 @@ func cmpScore(a, b *big.Rat) int {
 	return a.Cmp(b)
 }
 
-func tied(a, b Ranked) bool { return cmpScore(a.Score, b.Score) == 0 && a.Votes == b.Votes }
+func tied(a, b Ranked) bool {
+	return a.Out == b.Out && cmpScore(a.Score, b.Score) == 0 && a.Votes == b.Votes
+}
+
+// wins tells whether a ranked nomination can win: in, and scored.
+func (r Ranked) wins() bool { return r.Score != nil && !r.Out }
 
 // Pick is a nomination's place in the cut: the grade it would win ("" for
 // none).
@@ -268,11 +284,11 @@ type Tie struct {
 // most total (≤ 0: no total cap). Shares are of the round's winners: the
 // smaller of total and the number ranked with a score. A group tied across
 // a cap is reported (Tie) and left without a grade; the grades below go on
-// after it. Nominations without a score win nothing.
+// after it. Nominations without a score, or out, win nothing.
 func Cut(ranked []Ranked, grades []Grade, total int) (picks []Pick, ties []Tie) {
 	scored := 0
 	for _, r := range ranked {
-		if r.Score != nil {
+		if r.wins() {
 			scored++
 		}
 	}
@@ -287,7 +303,7 @@ func Cut(ranked []Ranked, grades []Grade, total int) (picks []Pick, ties []Tie) 
 			limit = winners - given
 		}
 		took := 0
-		for took < limit && i < len(ranked) && ranked[i].Score != nil {
+		for took < limit && i < len(ranked) && ranked[i].wins() {
 			// the group tied with ranked[i]
 			j := i
 			for j < len(ranked) && tied(ranked[i], ranked[j]) {

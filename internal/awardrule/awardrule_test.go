@@ -105,21 +105,53 @@ func TestCutReportsTieAtCap(t *testing.T) {
 	if len(ties) != 1 || ties[0].Grade != "first" || ties[0].Places != 1 || !slices.Equal(ties[0].IDs, []int64{2, 3}) {
 		t.Fatalf("ties %+v", ties)
 	}
-	got := map[int64]string{}
-	for _, p := range picks {
-		got[p.ID] = p.Grade
-	}
 	want := map[int64]string{1: "first", 2: "", 3: "", 4: "second", 5: ""}
-	for id, g := range want {
-		if got[id] != g {
-			t.Errorf("nomination %d: grade %q, want %q (all %v)", id, got[id], g, got)
-		}
-	}
+	wantGrades(t, picks, want)
 	// Without the tie the cap is simply filled.
 	ranked = awardrule.Rank([]awardrule.Ranked{r(1, 90), r(2, 85), r(3, 80)})
 	if _, ties := awardrule.Cut(ranked, grades, 0); len(ties) != 0 {
 		t.Errorf("no tie, got %v", ties)
 	}
+}
+
+// wantGrades checks the cut's grade of each nomination.
+func wantGrades(t *testing.T, picks []awardrule.Pick, want map[int64]string) {
+	t.Helper()
+	got := map[int64]string{}
+	for _, p := range picks {
+		got[p.ID] = p.Grade
+	}
+	for id, g := range want {
+		if got[id] != g {
+			t.Errorf("nomination %d: grade %q, want %q (all %v)", id, got[id], g, got)
+		}
+	}
+}
+
+// A nomination out (stopped at an earlier stage, or failed by the panel)
+// ranks after every one still in, whatever its score, wins nothing, and
+// does not count among the winners a share is of; one failed by the panel
+// with the same score as one passed is not tied with it.
+func TestCutLeavesOutThoseOut(t *testing.T) {
+	r := func(id int64, s int64, out bool) awardrule.Ranked {
+		return awardrule.Ranked{ID: id, Score: big.NewRat(s, 1), Out: out}
+	}
+	ranked := awardrule.Rank([]awardrule.Ranked{r(1, 95, true), r(2, 80, false), r(3, 80, true), r(4, 70, false), r(5, 60, false)})
+	var order []int64
+	for _, x := range ranked {
+		order = append(order, x.ID)
+	}
+	if !slices.Equal(order, []int64{2, 4, 5, 1, 3}) {
+		t.Fatalf("order %v", order)
+	}
+	// First: at most a half of the winners, rounded down: 3 in, so 1.
+	grades := []awardrule.Grade{{Code: "first", Cap: awardrule.Cap{Share: &awardrule.Share{Num: 1, Den: 2}}}, {Code: "second"}}
+	picks, ties := awardrule.Cut(ranked, grades, 0)
+	if len(ties) != 0 {
+		t.Fatalf("ties %+v", ties)
+	}
+	want := map[int64]string{2: "first", 4: "second", 5: "second", 1: "", 3: ""}
+	wantGrades(t, picks, want)
 }
 
 // The assignment oracle: random pools and conflicts; never a conflicted

@@ -16,22 +16,25 @@ import (
 // in total, approved by the resolution named; under "grade" uniqueness
 // nobody wins a grade they won before. The publicity period starts today.
 func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, roundID int64, grades map[int64]string, resolution string) error {
-	resolution, err := clean(resolution)
-	if err != nil {
-		return err
-	}
-	if resolution == "" {
-		return invalid("err.award_resolution", "a decision is approved by a resolution")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, p, err := manageRound(ctx, tx, roundID)
 		if err != nil {
 			return err
 		}
+		if resolution, err = clean(resolution); err != nil {
+			return err
+		}
+		if resolution == "" {
+			return invalid("err.award_resolution", "a decision is approved by a resolution")
+		}
 		if r.Stage != "decision" {
 			return wrongStage(r.Stage)
 		}
 		if err := awardrule.CheckCaps(grades, p.Grades, p.TotalCap); err != nil {
+			return err
+		}
+		st, err := stages(ctx, tx, roundID)
+		if err != nil {
 			return err
 		}
 		for id, g := range grades {
@@ -44,6 +47,11 @@ func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, roundID int64
 			}
 			if n.Status != "accepted" {
 				return kexie.Errorf(kexie.CodeConflict, "err.award_not_accepted", "nomination %v was not accepted", id)
+			}
+			// Only a nomination through every review stage — and passed by
+			// the panel, where there is one — wins.
+			if n.Reached < len(st) || (st[len(st)-1].Kind == "panel" && n.PanelOutcome != "passed") {
+				return kexie.Errorf(kexie.CodeConflict, "err.award_not_finalist", "nomination %v is not through every review stage and the panel", id)
 			}
 			var won bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM award_nominations m JOIN award_rounds r ON r.id = m.round_id
@@ -290,13 +298,6 @@ var errObjection = func() error { return notFound("err.award_objection_not_found
 // with a reason. An upheld objection takes the nomination off the
 // proposed winners.
 func (svc *Service) CloseObjection(ctx context.Context, actor kexie.Actor, id int64, upheld bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		var nomID int64
 		var outcome string
@@ -314,6 +315,12 @@ func (svc *Service) CloseObjection(ctx context.Context, actor kexie.Actor, id in
 		p, err := manage(ctx, tx, r.ProgrammeID, errObjection())
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if outcome != "open" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_objection_closed", "the objection is closed")

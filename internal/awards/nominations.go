@@ -40,21 +40,27 @@ type Nomination struct {
 	Status      string `json:"status"`
 	CheckReason string `json:"check_reason"`
 	PanelVotes  int    `json:"panel_votes"`
-	Grade       string `json:"grade"`
-	Result      string `json:"result"`
+	// Reached is the review stage the nomination got to (1: the first);
+	// PanelMotion its motion at the panel meeting and PanelOutcome that
+	// motion's outcome (passed, failed; "" until it closes).
+	Reached      int    `json:"reached"`
+	PanelMotion  int64  `json:"panel_motion,omitempty"`
+	PanelOutcome string `json:"panel_outcome,omitempty"`
+	Grade        string `json:"grade"`
+	Result       string `json:"result"`
 	Nominee
 	idHash string
 }
 
 const nominationColumns = `n.id, n.round_id, n.unit_id, o.code, COALESCE(n.person_id, 0), n.name, n.gender, n.birth_date, n.id_type, n.id_masked, n.id_hash,
 	n.employer, COALESCE(n.employer_org, 0), n.field, n.region, n.achievements, n.summary, n.unit_pub_from, n.unit_pub_to, n.status, n.check_reason,
-	n.panel_votes, n.grade, n.result FROM award_nominations n JOIN orgs o ON o.id = n.unit_id`
+	n.panel_votes, n.grade, n.result, n.reached, COALESCE(n.panel_motion, 0), n.panel_outcome FROM award_nominations n JOIN orgs o ON o.id = n.unit_id`
 
 func scanNomination(s sqldb.Scanner) (Nomination, error) {
 	var n Nomination
 	err := s.Scan(&n.ID, &n.RoundID, &n.UnitID, &n.UnitCode, &n.PersonID, &n.Name, &n.Gender, &n.Birth, &n.IDType, &n.IDMasked, &n.idHash,
 		&n.Employer, &n.EmployerOrg, &n.Field, &n.Region, &n.Achievements, &n.Summary, &n.UnitPubFrom, &n.UnitPubTo, &n.Status, &n.CheckReason,
-		&n.PanelVotes, &n.Grade, &n.Result)
+		&n.PanelVotes, &n.Grade, &n.Result, &n.Reached, &n.PanelMotion, &n.PanelOutcome)
 	return n, err
 }
 
@@ -117,19 +123,16 @@ func ineligible(unmet []awardrule.Unmet) error {
 	return e
 }
 
-// Nominate records a nomination by unit unitID for round roundID, by its
-// staff, within the window and the unit's quota, never by the nominee;
-// the nominee must be eligible.
-func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, unitID int64, n Nominee, sl *seal.Sealer) (Nomination, error) {
-	var out Nomination
-	var err error
+// checkNominee cleans and checks a nominee, and seals their identity
+// number: the keyed hash they are matched by and the sealed number.
+func checkNominee(n *Nominee, sl *seal.Sealer) (idHash, sealed string, err error) {
 	for _, f := range []*string{&n.Name, &n.Employer, &n.Field, &n.Region, &n.Summary} {
 		if *f, err = clean(*f); err != nil {
-			return out, err
+			return "", "", err
 		}
 	}
 	if n.Achievements != kexie.CleanText(n.Achievements) {
-		return out, invalid("err.control_chars", "the text holds control characters")
+		return "", "", invalid("err.control_chars", "the text holds control characters")
 	}
 	n.IDNumber = normaliseID(n.IDNumber)
 	if n.IDType == "" {
@@ -137,22 +140,26 @@ func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, un
 	}
 	switch {
 	case n.Name == "":
-		return out, invalid("err.award_nominee_name", "the nominee needs a name")
+		return "", "", invalid("err.award_nominee_name", "the nominee needs a name")
 	case n.IDNumber == "":
-		return out, invalid("err.award_nominee_id", "the nominee needs an identity document number")
+		return "", "", invalid("err.award_nominee_id", "the nominee needs an identity document number")
 	case sl == nil:
-		return out, invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+		return "", "", invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
 	case len(n.Achievements) > 100000 || len(n.Summary) > 2000:
-		return out, invalid("err.award_text_long", "achievements up to 100,000 bytes, the summary up to 2,000")
+		return "", "", invalid("err.award_text_long", "achievements up to 100,000 bytes, the summary up to 2,000")
 	case !n.UnitPubFrom.IsZero() && n.UnitPubTo.Before(n.UnitPubFrom):
-		return out, invalid("err.award_unit_publicity", "the unit's publicity ends before it starts")
+		return "", "", invalid("err.award_unit_publicity", "the unit's publicity ends before it starts")
 	}
-	idHash := IDHash(sl, n.IDType, n.IDNumber)
-	sealed, err := sl.Seal(n.IDNumber)
-	if err != nil {
-		return out, err
-	}
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	sealed, err = sl.Seal(n.IDNumber)
+	return IDHash(sl, n.IDType, n.IDNumber), sealed, err
+}
+
+// Nominate records a nomination by unit unitID for round roundID, by its
+// staff, within the window and the unit's quota, never by the nominee;
+// the nominee must be eligible.
+func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, unitID int64, n Nominee, sl *seal.Sealer) (Nomination, error) {
+	var out Nomination
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, err := round(ctx, tx, roundID)
 		if err != nil {
 			return err
@@ -172,6 +179,12 @@ func (svc *Service) Nominate(ctx context.Context, actor kexie.Actor, roundID, un
 			if err == nil {
 				err = errRound()
 			}
+			return err
+		}
+		// The nominee is looked at only once the caller may nominate here:
+		// nobody else learns what a valid nomination is.
+		idHash, sealed, err := checkNominee(&n, sl)
+		if err != nil {
 			return err
 		}
 		t := today(tx)
@@ -296,25 +309,16 @@ func (svc *Service) Nominations(ctx context.Context, actor kexie.Actor, roundID 
 // reason the unit sees. Eligibility and uniqueness are checked again: an
 // ineligible nomination cannot be accepted.
 func (svc *Service) FormalCheck(ctx context.Context, actor kexie.Actor, id int64, accept bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if !accept && reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, id)
+		n, r, p, err := manageNomination(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
+		if reason, err = clean(reason); err != nil {
 			return err
 		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
-		if err != nil {
-			return err
+		if !accept && reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if r.Stage != "check" && r.Stage != "nomination" {
 			return wrongStage(r.Stage)

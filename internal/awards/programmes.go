@@ -67,13 +67,13 @@ func checkProgramme(p *Programme) error {
 // CreateProgramme establishes a programme administered by p.OrgID (the
 // actor needs awards.manage there).
 func (svc *Service) CreateProgramme(ctx context.Context, actor kexie.Actor, p Programme) (Programme, error) {
-	if err := checkProgramme(&p); err != nil {
-		return p, err
-	}
 	raw := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		if err := tx.Check(ctx, tx.Actor(), kexie.PermAwardsManage, p.OrgID,
 			kexie.Errorf(kexie.CodeNotFound, "err.org_not_found", "no organisation with id %v", p.OrgID)); err != nil {
+			return err
+		}
+		if err := checkProgramme(&p); err != nil {
 			return err
 		}
 		if p.HigherID != 0 {
@@ -172,38 +172,13 @@ func (svc *Service) Rounds(ctx context.Context, programmeID int64) ([]Round, err
 // CreateRound opens a round of a programme: its year at least a cycle
 // after the last round's, its timeline in order, its units with quotas.
 func (svc *Service) CreateRound(ctx context.Context, actor kexie.Actor, programmeID int64, r Round) (Round, error) {
-	if r.PublicityDays == 0 {
-		r.PublicityDays = 7
-	}
-	if r.ExpertsPer == 0 {
-		r.ExpertsPer = 3
-	}
-	switch {
-	case r.Year < 1949 || r.Year > 9999:
-		return r, invalid("err.award_year", "the round's year is out of range")
-	case r.NominateFrom.IsZero() || r.NominateTo.IsZero() || r.NominateTo.Before(r.NominateFrom):
-		return r, invalid("err.award_window", "the nomination window needs a start and an end not before it")
-	case r.PublicityDays < 1 || r.PublicityDays > 90:
-		return r, invalid("err.award_publicity_days", "the publicity period is 1 to 90 days")
-	case r.ExpertsPer < 1 || r.ExpertsPer > 50:
-		return r, invalid("err.award_experts_per", "1 to 50 experts per nomination")
-	}
-	last := r.NominateTo
-	for _, d := range []kexie.Date{r.CheckBy, r.ReviewBy, r.DecideBy, r.AnnounceOn} {
-		if !d.IsZero() {
-			if d.Before(last) {
-				return r, invalid("err.award_timeline", "the timeline's dates must follow each other")
-			}
-			last = d
-		}
-	}
-	if err := checkUnits(r.Units); err != nil {
-		return r, err
-	}
 	r.ProgrammeID, r.Stage = programmeID, "nomination"
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		p, err := manage(ctx, tx, programmeID, errProgramme())
 		if err != nil {
+			return err
+		}
+		if err := checkRound(&r); err != nil {
 			return err
 		}
 		var lastYear int
@@ -226,6 +201,37 @@ func (svc *Service) CreateRound(ctx context.Context, actor kexie.Actor, programm
 				"hide_nominee": r.HideNominee, "experts_per": r.ExpertsPer, "units": unitsText(r.Units)}})
 	})
 	return r, err
+}
+
+// checkRound refuses a round whose settings cannot run: its year, its
+// timeline in order, its units.
+func checkRound(r *Round) error {
+	if r.PublicityDays == 0 {
+		r.PublicityDays = 7
+	}
+	if r.ExpertsPer == 0 {
+		r.ExpertsPer = 3
+	}
+	switch {
+	case r.Year < 1949 || r.Year > 9999:
+		return invalid("err.award_year", "the round's year is out of range")
+	case r.NominateFrom.IsZero() || r.NominateTo.IsZero() || r.NominateTo.Before(r.NominateFrom):
+		return invalid("err.award_window", "the nomination window needs a start and an end not before it")
+	case r.PublicityDays < 1 || r.PublicityDays > 90:
+		return invalid("err.award_publicity_days", "the publicity period is 1 to 90 days")
+	case r.ExpertsPer < 1 || r.ExpertsPer > 50:
+		return invalid("err.award_experts_per", "1 to 50 experts per nomination")
+	}
+	last := r.NominateTo
+	for _, d := range []kexie.Date{r.CheckBy, r.ReviewBy, r.DecideBy, r.AnnounceOn} {
+		if !d.IsZero() {
+			if d.Before(last) {
+				return invalid("err.award_timeline", "the timeline's dates must follow each other")
+			}
+			last = d
+		}
+	}
+	return checkUnits(r.Units)
 }
 
 func checkUnits(us []Unit) error {
@@ -272,12 +278,12 @@ func unitsText(us []Unit) string {
 // SetUnits replaces a round's recommending units and quotas, during
 // nomination; a quota below what a unit has already nominated is refused.
 func (svc *Service) SetUnits(ctx context.Context, actor kexie.Actor, roundID int64, us []Unit) error {
-	if err := checkUnits(us); err != nil {
-		return err
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		r, p, err := manageRound(ctx, tx, roundID)
 		if err != nil {
+			return err
+		}
+		if err := checkUnits(us); err != nil {
 			return err
 		}
 		if r.Stage != "nomination" {
@@ -317,7 +323,9 @@ func (svc *Service) Round(ctx context.Context, actor kexie.Actor, perm kexie.Per
 }
 
 // Advance moves a round to its next stage: nomination → check → review →
-// decision. (Decide moves it to publicity, Announce to announced.)
+// decision; out of review only at its last review stage, with the panel's
+// vote on every nomination before it closed. (Decide moves it to
+// publicity, Announce to announced; AdvanceStage moves the review on.)
 func (svc *Service) Advance(ctx context.Context, actor kexie.Actor, roundID int64) (string, error) {
 	var next string
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
@@ -338,6 +346,25 @@ func (svc *Service) Advance(ctx context.Context, actor kexie.Actor, roundID int6
 			}
 			next = "review"
 		case "review":
+			// Every review stage gone through, and at a panel every
+			// nomination before it voted on.
+			st, err := stages(ctx, tx, roundID)
+			if err != nil {
+				return err
+			}
+			if r.ReviewStage < len(st) {
+				return kexie.Errorf(kexie.CodeConflict, "err.award_stages_left", "the review has %v stages and is at stage %v", len(st), r.ReviewStage)
+			}
+			if st[len(st)-1].Kind == "panel" {
+				var open int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM award_nominations WHERE round_id = $1 AND status = 'accepted' AND reached = $2 AND panel_outcome = ''`,
+					roundID, len(st)).Scan(&open); err != nil {
+					return err
+				}
+				if open > 0 {
+					return kexie.Errorf(kexie.CodeConflict, "err.award_panel_open", "the panel has not voted on every nomination before it")
+				}
+			}
 			next = "decision"
 		default:
 			return wrongStage(r.Stage)

@@ -18,15 +18,7 @@ import (
 func (svc *Service) Recommend(ctx context.Context, actor kexie.Actor, nominationID, toRoundID int64) (Nomination, error) {
 	var out Nomination
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, nominationID)
-		if err != nil {
-			return err
-		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
-			return err
-		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+		n, _, p, err := manageNomination(ctx, tx, nominationID)
 		if err != nil {
 			return err
 		}

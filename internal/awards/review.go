@@ -43,29 +43,28 @@ var errExpert = func() error { return notFound("err.award_expert_not_found", "ex
 
 // AddExpert puts someone in a programme's pool.
 func (svc *Service) AddExpert(ctx context.Context, actor kexie.Actor, programmeID int64, e Expert, sl *seal.Sealer) (Expert, error) {
-	var err error
-	if e.Name, err = clean(e.Name); err != nil {
-		return e, err
-	}
-	if e.Employer, err = clean(e.Employer); err != nil {
-		return e, err
-	}
-	if e.Name == "" {
-		return e, invalid("err.award_expert_name", "an expert needs a name")
-	}
-	if e.IDNumber != "" {
-		if sl == nil {
-			return e, invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
-		}
-		if e.IDType == "" {
-			e.IDType = "resident_id"
-		}
-		e.idHash = IDHash(sl, e.IDType, e.IDNumber)
-	}
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		p, err := manage(ctx, tx, programmeID, errProgramme())
 		if err != nil {
 			return err
+		}
+		if e.Name, err = clean(e.Name); err != nil {
+			return err
+		}
+		if e.Employer, err = clean(e.Employer); err != nil {
+			return err
+		}
+		if e.Name == "" {
+			return invalid("err.award_expert_name", "an expert needs a name")
+		}
+		if e.IDNumber != "" {
+			if sl == nil {
+				return invalid("err.no_data_key", "identity numbers need a data key (--data-key-file or KEXIE_DATA_KEY)")
+			}
+			if e.IDType == "" {
+				e.IDType = "resident_id"
+			}
+			e.idHash = IDHash(sl, e.IDType, e.IDNumber)
 		}
 		var user, org any
 		if e.UserID != 0 {
@@ -97,16 +96,6 @@ func expertProgramme(ctx context.Context, tx *sqldb.Tx, expertID int64) (int64, 
 // AddRelation records a relation of an expert: imported by the award
 // office, or declared by the expert themself.
 func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID int64, rel Relation, sl *seal.Sealer) error {
-	if !slices.Contains([]string{"advisor", "family", "coauthor", "collaborator"}, rel.Kind) {
-		return invalid("err.award_relation_kind", "a relation is advisor, family, coauthor or collaborator")
-	}
-	if rel.IDNumber == "" || sl == nil {
-		return invalid("err.award_relation_id", "a relation names the other person's identity document")
-	}
-	if rel.IDType == "" {
-		rel.IDType = "resident_id"
-	}
-	h := IDHash(sl, rel.IDType, rel.IDNumber)
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		prog, user, err := expertProgramme(ctx, tx, expertID)
 		if err != nil {
@@ -123,6 +112,16 @@ func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID
 			}
 			source = "imported"
 		}
+		if !slices.Contains([]string{"advisor", "family", "coauthor", "collaborator"}, rel.Kind) {
+			return invalid("err.award_relation_kind", "a relation is advisor, family, coauthor or collaborator")
+		}
+		if rel.IDNumber == "" || sl == nil {
+			return invalid("err.award_relation_id", "a relation names the other person's identity document")
+		}
+		if rel.IDType == "" {
+			rel.IDType = "resident_id"
+		}
+		h := IDHash(sl, rel.IDType, rel.IDNumber)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO award_relations (expert_id, other_hash, kind, year, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			expertID, h, rel.Kind, rel.Year, source, tx.Now()); err != nil {
 			return err
@@ -136,16 +135,6 @@ func (svc *Service) AddRelation(ctx context.Context, actor kexie.Actor, expertID
 // waives one the data would find, with a reason (mode pinned or waived).
 // The expert's own nomination is never waived.
 func (svc *Service) SetConflict(ctx context.Context, actor kexie.Actor, expertID, nominationID int64, mode, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if mode != "pinned" && mode != "waived" {
-		return invalid("err.award_conflict_mode", "a conflict is pinned or waived")
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		prog, _, err := expertProgramme(ctx, tx, expertID)
 		if err != nil {
@@ -154,6 +143,15 @@ func (svc *Service) SetConflict(ctx context.Context, actor kexie.Actor, expertID
 		p, err := manage(ctx, tx, prog, errExpert())
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if mode != "pinned" && mode != "waived" {
+			return invalid("err.award_conflict_mode", "a conflict is pinned or waived")
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		n, err := nomination(ctx, tx, nominationID)
 		if err != nil {
@@ -223,14 +221,23 @@ func (svc *Service) Assign(ctx context.Context, actor kexie.Actor, roundID int64
 		if r.Stage != "review" {
 			return wrongStage(r.Stage)
 		}
+		st, err := stages(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		stage := r.ReviewStage
+		if st[min(stage, len(st))-1].Kind != "written" {
+			return kexie.Errorf(kexie.CodeConflict, "err.award_not_written", "the round's review is not at a written stage")
+		}
 		var done bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM award_assignments a JOIN award_nominations n ON n.id = a.nomination_id WHERE n.round_id = $1)`, roundID).Scan(&done); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM award_assignments a JOIN award_nominations n ON n.id = a.nomination_id WHERE n.round_id = $1 AND a.stage = $2)`,
+			roundID, stage).Scan(&done); err != nil {
 			return err
 		}
 		if done {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_assigned", "the round's nominations are assigned already")
 		}
-		noms, err := ids(ctx, tx, `SELECT id FROM award_nominations WHERE round_id = $1 AND status = 'accepted' ORDER BY id`, roundID)
+		noms, err := ids(ctx, tx, `SELECT id FROM award_nominations WHERE round_id = $1 AND status = 'accepted' AND reached = $2 ORDER BY id`, roundID, stage)
 		if err != nil {
 			return err
 		}
@@ -247,14 +254,34 @@ func (svc *Service) Assign(ctx context.Context, actor kexie.Actor, roundID int64
 		for k := range pairs {
 			bad[[2]int{ni[k[0]], ei[k[1]]}] = true
 		}
+		// A later written stage is reviewed by other eyes: an expert who
+		// reviewed a nomination at an earlier stage is not assigned it again.
+		if stage > 1 {
+			rows, err := tx.QueryContext(ctx, `SELECT a.nomination_id, a.expert_id FROM award_assignments a JOIN award_nominations n ON n.id = a.nomination_id
+				WHERE n.round_id = $1 AND a.stage < $2`, roundID, stage)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var nid, eid int64
+				if err := rows.Scan(&nid, &eid); err != nil {
+					rows.Close()
+					return err
+				}
+				if i, ok := ni[nid]; ok {
+					bad[[2]int{i, ei[eid]}] = true
+				}
+			}
+			rows.Close()
+		}
 		a := awardrule.Assign(len(noms), len(experts), r.ExpertsPer, func(n, e int) bool { return bad[[2]int{n, e}] }, seed)
 		for _, i := range a.Infeasible {
 			res.Infeasible = append(res.Infeasible, noms[i])
 		}
 		for i, es := range a.Experts {
 			for _, e := range es {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO award_assignments (nomination_id, expert_id, created_at, updated_at) VALUES ($1, $2, $3, $3)`,
-					noms[i], experts[e], tx.Now()); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO award_assignments (nomination_id, expert_id, stage, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)`,
+					noms[i], experts[e], stage, tx.Now()); err != nil {
 					return err
 				}
 				res.Assigned++
@@ -263,7 +290,7 @@ func (svc *Service) Assign(ctx context.Context, actor kexie.Actor, roundID int64
 			}
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "award.assign", ObjectType: "award_round", ObjectID: itoa(roundID), OrgID: p.OrgID,
-			After: map[string]any{"seed": seed, "assigned": res.Assigned, "infeasible": len(res.Infeasible), "experts_per": r.ExpertsPer}})
+			After: map[string]any{"seed": seed, "stage": stage, "assigned": res.Assigned, "infeasible": len(res.Infeasible), "experts_per": r.ExpertsPer}})
 	})
 	return res, err
 }
@@ -318,14 +345,15 @@ var errAssignment = func() error { return notFound("err.award_assignment_not_fou
 type assignment struct {
 	id, nomination, expert, user int64
 	status                       string
+	stage                        int
 }
 
 // myAssignment is assignment id if it is the actor's own (not found
 // otherwise, whoever they are).
 func myAssignment(ctx context.Context, q querier, actor kexie.Actor, id int64) (assignment, error) {
 	var a assignment
-	err := q.QueryRowContext(ctx, `SELECT a.id, a.nomination_id, a.expert_id, COALESCE(x.user_id, 0), a.status FROM award_assignments a
-		JOIN award_experts x ON x.id = a.expert_id WHERE a.id = $1`, id).Scan(&a.id, &a.nomination, &a.expert, &a.user, &a.status)
+	err := q.QueryRowContext(ctx, `SELECT a.id, a.nomination_id, a.expert_id, COALESCE(x.user_id, 0), a.status, a.stage FROM award_assignments a
+		JOIN award_experts x ON x.id = a.expert_id WHERE a.id = $1`, id).Scan(&a.id, &a.nomination, &a.expert, &a.user, &a.status, &a.stage)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (actor.UserID == 0 || a.user != actor.UserID) {
 		return a, errAssignment()
 	}
@@ -403,17 +431,16 @@ func (svc *Service) MyReviews(ctx context.Context, actor kexie.Actor) ([]Review,
 // conflict (the materials open), or a conflict with its reason (recorded
 // as a declared conflict; the assignment is recused).
 func (svc *Service) Declare(ctx context.Context, actor kexie.Actor, id int64, conflict bool, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if conflict && reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		a, err := myAssignment(ctx, tx, tx.Actor(), id)
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if conflict && reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if a.status != "assigned" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_declared", "the declaration is made")
@@ -436,17 +463,16 @@ func (svc *Service) Declare(ctx context.Context, actor kexie.Actor, id int64, co
 
 // Recuse withdraws the expert from an assignment, with a reason.
 func (svc *Service) Recuse(ctx context.Context, actor kexie.Actor, id int64, reason string) error {
-	reason, err := clean(reason)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return invalid("err.award_reason", "a reason is required")
-	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		a, err := myAssignment(ctx, tx, tx.Actor(), id)
 		if err != nil {
 			return err
+		}
+		if reason, err = clean(reason); err != nil {
+			return err
+		}
+		if reason == "" {
+			return invalid("err.award_reason", "a reason is required")
 		}
 		if a.status == "recused" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_recused", "already recused")
@@ -482,6 +508,9 @@ func (svc *Service) Score(ctx context.Context, actor kexie.Actor, id int64, scor
 		}
 		if r.Stage != "review" {
 			return wrongStage(r.Stage)
+		}
+		if a.stage != r.ReviewStage {
+			return kexie.Errorf(kexie.CodeConflict, "err.award_stage_over", "this review stage is over")
 		}
 		if a.status != "declared" && a.status != "scored" {
 			return kexie.Errorf(kexie.CodeConflict, "err.award_declare_first", "declare conflicts before scoring")
@@ -521,6 +550,9 @@ type Standing struct {
 	ScoreExact   string `json:"score_exact,omitempty"`
 	Scored       int    `json:"scored"`
 	PanelVotes   int    `json:"panel_votes"`
+	PanelOutcome string `json:"panel_outcome,omitempty"`
+	Reached      int    `json:"reached"`
+	Out          bool   `json:"out,omitempty"`
 	Grade        string `json:"proposed_grade"`
 	Withheld     bool   `json:"withheld,omitempty"`
 	score        *big.Rat
@@ -534,9 +566,21 @@ func (svc *Service) Ranking(ctx context.Context, actor kexie.Actor, roundID int6
 		return nil, nil, err
 	}
 	rd := svc.db.Reader()
-	rows, err := rd.QueryContext(ctx, `SELECT n.id, n.name, o.code, n.panel_votes, a.score_num, a.score_den FROM award_nominations n JOIN orgs o ON o.id = n.unit_id
-		LEFT JOIN award_assignments a ON a.nomination_id = n.id AND a.status = 'scored'
-		WHERE n.round_id = $1 AND n.status = 'accepted' ORDER BY n.id`, roundID)
+	st, err := stages(ctx, rd, roundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A nomination's score is the mean of the last written stage it
+	// reached; it is out when it stopped before the stage under way (the
+	// last one, from the decision on) or the panel's vote on it failed.
+	last := written(st)
+	cur := min(r.ReviewStage, len(st))
+	if r.Stage != "nomination" && r.Stage != "check" && r.Stage != "review" {
+		cur = len(st)
+	}
+	rows, err := rd.QueryContext(ctx, `SELECT n.id, n.name, o.code, n.panel_votes, n.reached, n.panel_outcome, a.score_num, a.score_den FROM award_nominations n JOIN orgs o ON o.id = n.unit_id
+		LEFT JOIN award_assignments a ON a.nomination_id = n.id AND a.status = 'scored' AND a.stage = CASE WHEN n.reached < $2 THEN n.reached ELSE $2 END
+		WHERE n.round_id = $1 AND n.status = 'accepted' ORDER BY n.id`, roundID, last)
 	if err != nil {
 		return nil, nil, sqldb.MapErr(err)
 	}
@@ -546,7 +590,7 @@ func (svc *Service) Ranking(ctx context.Context, actor kexie.Actor, roundID int6
 	for rows.Next() {
 		var s Standing
 		var num, den sql.NullString
-		if err := rows.Scan(&s.NominationID, &s.Name, &s.Unit, &s.PanelVotes, &num, &den); err != nil {
+		if err := rows.Scan(&s.NominationID, &s.Name, &s.Unit, &s.PanelVotes, &s.Reached, &s.PanelOutcome, &num, &den); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -571,11 +615,11 @@ func (svc *Service) Ranking(ctx context.Context, actor kexie.Actor, roundID int6
 		s := byID[id]
 		s.Scored = len(scores[id])
 		s.score = awardrule.Mean(scores[id])
-		ranked = append(ranked, awardrule.Ranked{ID: id, Score: s.score, Votes: s.PanelVotes})
+		s.Out = s.Reached < cur || s.PanelOutcome == "failed"
+		ranked = append(ranked, awardrule.Ranked{ID: id, Score: s.score, Votes: s.PanelVotes, Out: s.Out})
 	}
 	ranked = awardrule.Rank(ranked)
 	picks, ties := awardrule.Cut(ranked, p.Grades, p.TotalCap)
-	_ = r
 	out := make([]Standing, 0, len(ranked))
 	for i, rk := range ranked {
 		s := byID[rk.ID]
@@ -584,7 +628,7 @@ func (svc *Service) Ranking(ctx context.Context, actor kexie.Actor, roundID int6
 			s.Score, s.ScoreExact = s.score.FloatString(2), s.score.RatString()
 		}
 		if hidden[rk.ID] {
-			s.Score, s.ScoreExact, s.Scored, s.PanelVotes, s.Withheld = "", "", 0, 0, true
+			s.Score, s.ScoreExact, s.Scored, s.PanelVotes, s.PanelOutcome, s.Withheld = "", "", 0, 0, "", true
 		}
 		out = append(out, *s)
 	}
@@ -619,34 +663,4 @@ func (svc *Service) conflictedViewer(ctx context.Context, actor kexie.Actor, rou
 		out[id] = true
 	}
 	return out, rows.Err()
-}
-
-// SetPanelVotes records the panel meeting's yes votes for a nomination
-// (the second key of the ranking).
-func (svc *Service) SetPanelVotes(ctx context.Context, actor kexie.Actor, nominationID int64, votes int) error {
-	if votes < 0 || votes > 10000 {
-		return invalid("err.award_votes", "votes out of range")
-	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		n, err := nomination(ctx, tx, nominationID)
-		if err != nil {
-			return err
-		}
-		r, err := round(ctx, tx, n.RoundID)
-		if err != nil {
-			return err
-		}
-		p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
-		if err != nil {
-			return err
-		}
-		if r.Stage != "review" && r.Stage != "decision" {
-			return wrongStage(r.Stage)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE award_nominations SET panel_votes = $1, updated_at = $2 WHERE id = $3`, votes, tx.Now(), nominationID); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, sqldb.Change{Action: "award.panel_votes", ObjectType: "award_nomination", ObjectID: itoa(nominationID), OrgID: p.OrgID,
-			Before: map[string]any{"votes": n.PanelVotes}, After: map[string]any{"votes": votes}})
-	})
 }

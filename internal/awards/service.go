@@ -88,6 +88,7 @@ type Round struct {
 	HideNominee   bool       `json:"hide_nominee"`
 	ExpertsPer    int        `json:"experts_per"`
 	Resolution    string     `json:"resolution"`
+	ReviewStage   int        `json:"review_stage"` // the review stage under way (1: the first)
 	Units         []Unit     `json:"units"`
 }
 
@@ -153,12 +154,12 @@ func programme(ctx context.Context, q querier, id int64) (Programme, error) {
 	return p, sqldb.MapErr(err)
 }
 
-const roundColumns = `id, programme_id, year, stage, nominate_from, nominate_to, check_by, review_by, decide_by, publicity_days, publicity_from, announce_on, hide_nominee, experts_per, resolution`
+const roundColumns = `id, programme_id, year, stage, nominate_from, nominate_to, check_by, review_by, decide_by, publicity_days, publicity_from, announce_on, hide_nominee, experts_per, resolution, review_stage`
 
 func round(ctx context.Context, q querier, id int64) (Round, error) {
 	var r Round
 	err := q.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM award_rounds WHERE id = $1`, id).Scan(&r.ID, &r.ProgrammeID, &r.Year, &r.Stage,
-		&r.NominateFrom, &r.NominateTo, &r.CheckBy, &r.ReviewBy, &r.DecideBy, &r.PublicityDays, &r.PublicityFrom, &r.AnnounceOn, &r.HideNominee, &r.ExpertsPer, &r.Resolution)
+		&r.NominateFrom, &r.NominateTo, &r.CheckBy, &r.ReviewBy, &r.DecideBy, &r.PublicityDays, &r.PublicityFrom, &r.AnnounceOn, &r.HideNominee, &r.ExpertsPer, &r.Resolution, &r.ReviewStage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, errRound()
 	}
@@ -191,6 +192,21 @@ func manage(ctx context.Context, tx *sqldb.Tx, programmeID int64, nf error) (Pro
 		return p, nf
 	}
 	return p, tx.Check(ctx, tx.Actor(), kexie.PermAwardsManage, p.OrgID, nf)
+}
+
+// manageNomination is manage for nomination id (not found to anyone
+// else); it returns the nomination, its round and programme.
+func manageNomination(ctx context.Context, tx *sqldb.Tx, id int64) (Nomination, Round, Programme, error) {
+	n, err := nomination(ctx, tx, id)
+	if err != nil {
+		return n, Round{}, Programme{}, err
+	}
+	r, err := round(ctx, tx, n.RoundID)
+	if err != nil {
+		return n, r, Programme{}, err
+	}
+	p, err := manage(ctx, tx, r.ProgrammeID, errNomination())
+	return n, r, p, err
 }
 
 // manageRound is manage for round id; it returns the round and programme.

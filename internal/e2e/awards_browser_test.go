@@ -12,16 +12,20 @@ import (
 	"github.com/kexie/kexie/internal/access"
 	"github.com/kexie/kexie/internal/awardrule"
 	"github.com/kexie/kexie/internal/awards"
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/registry"
 )
 
 // TestBrowserAwards plays a round in a real browser on a phone's width
 // (390 px): a recommending unit's staff nominate, the award office checks,
 // assigns and decides (after its confirmation), the expert declares and
-// scores without seeing who the nominee is, and the public reads the
-// publicity page with its objection form. No page is wider than the
-// screen.
+// scores without seeing who the nominee is, the review moves on to the
+// panel (a council meeting), whose page names the expert and whose vote
+// the office puts and closes, and the public reads the publicity page with
+// its objection form. No page is wider than the screen.
 func TestBrowserAwards(t *testing.T) {
 	exe := chromium(t)
 	app := startApp(t)
@@ -47,7 +51,9 @@ func TestBrowserAwards(t *testing.T) {
 		must(err)
 		return u
 	}
-	user("hlj.awards", kexie.RoleAwardSecretary, hlj.ID)
+	secretary := user("hlj.awards", kexie.RoleAwardSecretary, hlj.ID)
+	// The award office also clerks the panel's meetings.
+	must(app.DB.Access.GrantRole(ctx, setup, secretary.ID, hlj.ID, kexie.RoleStaff))
 	user("hit.staff", kexie.RoleStaff, hit.ID)
 	expert := user("expert.li", kexie.RoleReviewer, hlj.ID)
 	today := kexie.Today(time.Now())
@@ -63,6 +69,31 @@ func TestBrowserAwards(t *testing.T) {
 	_, err = app.DB.Awards.AddExpert(ctx, setup, p.ID, awards.Expert{UserID: expert.ID, Name: "李专家", Employer: "东北林业大学"}, nil)
 	must(err)
 	round := fmt.Sprintf("%s/award-rounds/%d", app.URL(), r.ID)
+	// The panel: HLJ's council, three members present; the round's review
+	// a written stage, then the panel.
+	var rows []kexie.MemberRecord
+	for i := range 3 {
+		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("P%d", i), OrgCode: "HLJ", Type: "individual",
+			Name: fmt.Sprintf("评委%d", i+1), Status: "active", Joined: "2020-01-01"})
+	}
+	_, err = app.DB.Membership.ImportMembers(ctx, setup, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+	must(err)
+	body, err := app.DB.Governance.CreateBody(ctx, setup, hlj.ID, charter.Council, "黑龙江省科协委员会", "Committee")
+	must(err)
+	term, err := app.DB.Governance.StartTerm(ctx, setup, body.ID, 1, today.AddDays(-400).String())
+	must(err)
+	meeting, err := app.DB.Governance.CreateMeeting(ctx, setup, term.ID, governance.NewMeeting{Held: today.String()})
+	must(err)
+	var present []governance.Presence
+	for i := range 3 {
+		m, err := app.DB.Membership.MemberByNo(ctx, hlj.ID, fmt.Sprintf("P%d", i))
+		must(err)
+		seat, err := app.DB.Governance.AddSeat(ctx, setup, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", Seated: today.AddDays(-400).String()})
+		must(err)
+		present = append(present, governance.Presence{SeatID: seat, Status: charter.Present})
+	}
+	must(app.DB.Governance.SetAttendance(ctx, setup, meeting, present))
+	must(app.DB.Awards.SetStages(ctx, setup, r.ID, []awards.Stage{{Kind: "written", NameZH: "书面评审"}, {Kind: "panel", NameZH: "评审会", MeetingID: meeting}}))
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
@@ -142,8 +173,29 @@ func TestBrowserAwards(t *testing.T) {
 	narrow(exp, "the expert's review page")
 	exp.shot("awards-2-scored")
 
-	// The decision, after its confirmation.
+	// On to the panel (the top 1, after a confirmation); its page names
+	// the expert; the vote put, counted by the clerk, and closed.
 	office.follow(chromedp.Navigate(round))
+	office.do(chromedp.Click(css(`#review-stage > summary`)))
+	office.follow(chromedp.Click(css(`#review-stage button[type="submit"]`)))
+	office.follow(chromedp.Click(css(`#panel-link`)))
+	if s := office.text("main"); !strings.Contains(s, "张三") || !strings.Contains(s, "李专家") {
+		t.Fatalf("the panel's page: %q", s)
+	}
+	narrow(office, "the panel's page")
+	office.shot("awards-3-panel")
+	office.follow(chromedp.Navigate(round))
+	office.do(chromedp.Click(css(`#ranking details.panel-vote > summary`)), chromedp.SetValue(css(`select[name="counted_by"]`), "clerk"))
+	office.follow(chromedp.Click(css(`button[form^="panel-open-"]`)))
+	office.do(chromedp.Click(css(`#ranking details.panel-vote > summary`)), chromedp.SendKeys(css(`input[name="yes"]`), "3"),
+		chromedp.SendKeys(css(`input[name="no"]`), "0"))
+	office.follow(chromedp.Click(css(`button[form^="panel-close-"]`)))
+	if s := office.text("#ranking"); !strings.Contains(s, "通过") && !strings.Contains(s, "passed") {
+		t.Fatalf("the panel's vote: %q", s)
+	}
+	narrow(office, "the round page at the panel")
+
+	// The decision, after its confirmation.
 	advance()
 	office.do(chromedp.SetValue(css(`#ranking select`), "only"), chromedp.Click(css(`#decide > summary`)),
 		chromedp.SendKeys(css(`#decide input[name="resolution"]`), "省科协常委会第5次会议决议"))
@@ -160,5 +212,5 @@ func TestBrowserAwards(t *testing.T) {
 	}
 	public.do(chromedp.WaitVisible(css(`#objection-form`)))
 	narrow(public, "the publicity page")
-	public.shot("awards-3-publicity")
+	public.shot("awards-4-publicity")
 }

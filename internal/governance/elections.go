@@ -120,7 +120,7 @@ func (v *Voting) OpenElection(ctx context.Context, actor kexie.Actor, meetingID 
 		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
 			return err
 		}
-		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, charter.Election)
+		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, charter.Election, nil)
 		if err != nil {
 			return err
 		}

@@ -323,12 +323,12 @@ func openingVote(ctx context.Context, tx *sqldb.Tx, meetingID int64) (Meeting, e
 
 // voteRule opens the way to a vote at a meeting: the meeting prepared
 // (openingVote), its quorum met, and the charter's rule for the decision.
-func voteRule(ctx context.Context, tx *sqldb.Tx, meetingID int64, d charter.Decision) (Meeting, charter.QuorumState, charter.BodyRules, charter.Fraction, error) {
+func voteRule(ctx context.Context, tx *sqldb.Tx, meetingID int64, d charter.Decision, recused map[int64]bool) (Meeting, charter.QuorumState, charter.BodyRules, charter.Fraction, error) {
 	m, err := openingVote(ctx, tx, meetingID)
 	if err != nil {
 		return m, charter.QuorumState{}, charter.BodyRules{}, charter.Fraction{}, err
 	}
-	q, rules, c, err := quorum(ctx, tx, m)
+	q, rules, c, err := quorumWithout(ctx, tx, m, recused)
 	if err != nil {
 		return m, q, rules, charter.Fraction{}, err
 	}
@@ -350,6 +350,13 @@ func seatVotes(status string, proxiesCount bool) bool {
 
 // quorum computes a meeting's quorum live from its attendance.
 func quorum(ctx context.Context, tx *sqldb.Tx, m Meeting) (charter.QuorumState, charter.BodyRules, charter.Charter, error) {
+	return quorumWithout(ctx, tx, m, nil)
+}
+
+// quorumWithout is the quorum for a motion some seats are recused from:
+// they are neither entitled nor present for it (a holder in conflict with
+// what is decided does not make the quorum that decides it).
+func quorumWithout(ctx context.Context, tx *sqldb.Tx, m Meeting, recused map[int64]bool) (charter.QuorumState, charter.BodyRules, charter.Charter, error) {
 	c, err := charterOf(ctx, tx, m.OrgID)
 	if err != nil {
 		return charter.QuorumState{}, charter.BodyRules{}, c, err
@@ -358,7 +365,7 @@ func quorum(ctx context.Context, tx *sqldb.Tx, m Meeting) (charter.QuorumState, 
 	if !ok || !rules.Quorum.Valid() {
 		return charter.QuorumState{}, rules, c, kexie.Errorf(kexie.CodeConflict, "err.charter_body", "the charter sets no rules for the %s", string(m.BodyKind))
 	}
-	seats, err := attendanceInForce(ctx, tx, m)
+	seats, err := attendanceInForce(ctx, tx, m, recused)
 	if err != nil {
 		return charter.QuorumState{}, rules, c, err
 	}
@@ -372,7 +379,7 @@ func quorum(ctx context.Context, tx *sqldb.Tx, m Meeting) (charter.QuorumState, 
 // not yet marked is absent, excused. The quorum a page shows and the one a
 // vote is refused by are one computation (a new term that ended the seats
 // made a page say "met, 3/3" while the vote said "0/0").
-func attendanceInForce(ctx context.Context, tx *sqldb.Tx, m Meeting) ([]charter.Attendance, error) {
+func attendanceInForce(ctx context.Context, tx *sqldb.Tx, m Meeting, recused map[int64]bool) ([]charter.Attendance, error) {
 	att, proxies, err := attendance(ctx, tx, m.ID)
 	if err != nil {
 		return nil, err
@@ -397,6 +404,9 @@ func attendanceInForce(ctx context.Context, tx *sqldb.Tx, m Meeting) ([]charter.
 	}
 	var out []charter.Attendance
 	for seat := range keep {
+		if recused[seat] {
+			continue
+		}
 		a, marked := att[seat]
 		switch {
 		case !marked:
@@ -429,9 +439,28 @@ func (svc *Service) MeetingQuorum(ctx context.Context, meetingID int64) (charter
 // OpenMotion puts a motion to the vote; refused while the meeting has no
 // quorum.
 func (svc *Service) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID int64, title string, d charter.Decision, countedBy string) (int64, error) {
+	var id int64
+	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var err error
+		id, err = OpenMotionIn(ctx, tx, meetingID, title, d, countedBy, nil)
+		return err
+	})
+	return id, err
+}
+
+// OpenMotionIn puts a motion to the vote inside another domain's
+// transaction (an award panel's vote on a nomination), with the seats
+// recused from it: their holders do not vote on it, nor does a seat whose
+// proxy one of them holds; the quorum is measured without them
+// (quorumWithout). The actor needs governance.manage on the meeting's
+// organisation, as for any motion.
+func OpenMotionIn(ctx context.Context, tx *sqldb.Tx, meetingID int64, title string, d charter.Decision, countedBy string, recused []int64) (int64, error) {
 	known := false
 	for _, k := range charter.Decisions {
 		known = known || k == d
+	}
+	if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
+		return 0, err
 	}
 	if !known || title == "" {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.motion", "a motion needs a title and a decision type")
@@ -445,25 +474,62 @@ func (svc *Service) OpenMotion(ctx context.Context, actor kexie.Actor, meetingID
 	if countedBy != "electronic" && countedBy != "clerk" {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.motion", "votes are cast electronically or counted by the clerk")
 	}
-	var id int64
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {
-			return err
+	out := map[int64]bool{}
+	if len(recused) > 0 {
+		if _, err := openingVote(ctx, tx, meetingID); err != nil {
+			return 0, err
 		}
-		m, q, rules, rule, err := voteRule(ctx, tx, meetingID, d)
+		att, proxies, err := attendance(ctx, tx, meetingID)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, rule_code, proxies_count, opened_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			meetingID, title, string(d), countedBy, rule.String(), encodeRule(rule), rules.ProxiesCount, tx.Now()).Scan(&id); err != nil {
-			return err
+		for _, seat := range recused {
+			if _, ok := att[seat]; ok {
+				out[seat] = true
+			}
 		}
-		return tx.Audit(ctx, sqldb.Change{Action: "motion.open", ObjectType: "motion", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
-			After: map[string]any{"meeting_id": meetingID, "title": title, "decision": string(d), "rule": rule.String(), "counted_by": countedBy,
-				"entitled": q.Entitled, "present": q.Present, "represented": q.Represented}})
-	})
-	return id, err
+		for seat, holder := range proxies {
+			if out[holder] && att[seat] == charter.RepresentedProxy {
+				out[seat] = true
+			}
+		}
+	}
+	m, q, rules, rule, err := voteRule(ctx, tx, meetingID, d, out)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO motions (meeting_id, title, decision, counted_by, rule, rule_code, proxies_count, opened_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		meetingID, title, string(d), countedBy, rule.String(), encodeRule(rule), rules.ProxiesCount, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	for _, seat := range slices.Sorted(maps.Keys(out)) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO motion_recusals (motion_id, seat_id) VALUES ($1, $2)`, id, seat); err != nil {
+			return 0, err
+		}
+	}
+	return id, tx.Audit(ctx, sqldb.Change{Action: "motion.open", ObjectType: "motion", ObjectID: strconv.FormatInt(id, 10), OrgID: m.OrgID,
+		After: map[string]any{"meeting_id": meetingID, "title": title, "decision": string(d), "rule": rule.String(), "counted_by": countedBy,
+			"entitled": q.Entitled, "present": q.Present, "represented": q.Represented, "recused": len(out)}})
+}
+
+// recusedFrom is the set of seats recused from a motion.
+func recusedFrom(ctx context.Context, tx *sqldb.Tx, motionID int64) (map[int64]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seat_id FROM motion_recusals WHERE motion_id = $1`, motionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var seat int64
+		if err := rows.Scan(&seat); err != nil {
+			return nil, err
+		}
+		out[seat] = true
+	}
+	return out, rows.Err()
 }
 
 // CastVote records the vote of a seat on an open motion counted
@@ -507,6 +573,13 @@ func (svc *Service) CastVote(ctx context.Context, actor kexie.Actor, motionID, s
 			}
 			proxiesCount = c.Bodies[m.BodyKind].ProxiesCount
 		}
+		recused, err := recusedFrom(ctx, tx, motionID)
+		if err != nil {
+			return err
+		}
+		if recused[seatID] {
+			return kexie.Errorf(kexie.CodeForbidden, "err.vote_recused", "this seat is recused from this motion")
+		}
 		var status string
 		err = tx.QueryRowContext(ctx, `SELECT status FROM attendance WHERE meeting_id = $1 AND seat_id = $2`, meetingID, seatID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !seatVotes(status, proxiesCount)) {
@@ -533,6 +606,18 @@ func (svc *Service) CastVote(ctx context.Context, actor kexie.Actor, motionID, s
 func (svc *Service) CloseMotion(ctx context.Context, actor kexie.Actor, motionID int64, clerk *charter.Tally) (charter.Outcome, error) {
 	var out charter.Outcome
 	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		var err error
+		out, err = CloseMotionIn(ctx, tx, motionID, clerk)
+		return err
+	})
+	return out, err
+}
+
+// CloseMotionIn is CloseMotion inside another domain's transaction; the
+// quorum and the count leave out the seats recused from the motion.
+func CloseMotionIn(ctx context.Context, tx *sqldb.Tx, motionID int64, clerk *charter.Tally) (charter.Outcome, error) {
+	var out charter.Outcome
+	err := func() error {
 		var meetingID int64
 		var state, countedBy, decision, ruleCode string
 		var proxiesCount bool
@@ -557,7 +642,11 @@ func (svc *Service) CloseMotion(ctx context.Context, actor kexie.Actor, motionID
 		if err != nil {
 			return err
 		}
-		q, _, c, err := quorum(ctx, tx, m)
+		recused, err := recusedFrom(ctx, tx, motionID)
+		if err != nil {
+			return err
+		}
+		q, _, c, err := quorumWithout(ctx, tx, m, recused)
 		if err != nil {
 			return err
 		}
@@ -595,8 +684,8 @@ func (svc *Service) CloseMotion(ctx context.Context, actor kexie.Actor, motionID
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "motion.close", ObjectType: "motion", ObjectID: strconv.FormatInt(motionID, 10), OrgID: m.OrgID,
 			After: map[string]any{"yes": t.Yes, "no": t.No, "abstain": t.Abstain, "base": out.Base, "required": out.Required, "passed": out.Passed,
-				"rule": rule.String(), "counted_by": countedBy}})
-	})
+				"rule": rule.String(), "counted_by": countedBy, "recused": len(recused)}})
+	}()
 	return out, err
 }
 
@@ -757,4 +846,29 @@ func (svc *Service) HoldsSeatAt(ctx context.Context, meetingID, personID int64) 
 	err := svc.db.Reader().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM attendance WHERE meeting_id = $1 AND seat_id IN (SELECT id FROM seats WHERE person_id = $2))`,
 		meetingID, personID).Scan(&ok)
 	return ok, sqldb.MapErr(err)
+}
+
+// HoldersIn lists, inside another domain's transaction, the seats sitting
+// at a meeting and the person holding each (an award panel's conflicts
+// are found person by person); not found for a meeting that does not
+// exist.
+func HoldersIn(ctx context.Context, tx *sqldb.Tx, meetingID int64) (map[int64]int64, Meeting, error) {
+	m, err := meeting(ctx, tx, meetingID)
+	if err != nil {
+		return nil, m, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.seat_id, s.person_id FROM attendance a JOIN seats s ON s.id = a.seat_id WHERE a.meeting_id = $1`, meetingID)
+	if err != nil {
+		return nil, m, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var seat, person int64
+		if err := rows.Scan(&seat, &person); err != nil {
+			return nil, m, err
+		}
+		out[seat] = person
+	}
+	return out, m, rows.Err()
 }

@@ -87,6 +87,10 @@ func TestAwardsPages(t *testing.T) {
 		w.form(t, "staffa1", round+"/nominations", nominee("A1", "张三", "230102199001011234", "哈尔滨工业大学"), http.StatusSeeOther)
 		w.form(t, "staffa1", round+"/nominations", nominee("A1", "赵六", "230102199004041234", "x"), http.StatusConflict)
 		w.form(t, "staffb", round+"/nominations", nominee("B", "李四", "230102199002021234", "中科院"), http.StatusSeeOther)
+		// Another unit's staff learn nothing of the form, however wrong it is.
+		bad := nominee("A1", "王五", "230102199003031234", "x")
+		bad.Set("birth_date", "not a date")
+		w.form(t, "staffb", round+"/nominations", bad, http.StatusNotFound)
 		body = w.page(t, "staffa1", round, http.StatusOK)
 		if strings.Contains(body, "nominate-form") || !strings.Contains(body, "230102************") || strings.Contains(body, "李四") {
 			t.Fatalf("after the quota: %s", body)
@@ -106,12 +110,20 @@ func TestAwardsPages(t *testing.T) {
 				w.form(t, "sec", "/award-nominations/"+id[1]+"/check", url.Values{"accept": {"1"}}, http.StatusSeeOther)
 			}
 		}
+		// The review in two stages, the second a panel on a council meeting
+		// the chair runs (the secretary may not put it there).
+		lines := fmt.Sprintf("written | 书面评审 | Written review\npanel | 评审会 | Panel | %d", panelMeeting(t, w.e, 3))
+		w.form(t, "sec", round+"/stages", url.Values{"stages": {lines}}, http.StatusNotFound)
+		w.form(t, "chair", round+"/stages", url.Values{"stages": {lines}}, http.StatusSeeOther)
+		if body := w.page(t, "sec", round, http.StatusOK); !strings.Contains(body, `id="review-stages"`) || !strings.Contains(body, "评审会") {
+			t.Fatalf("the stages: %s", body)
+		}
 		w.form(t, "sec", round+"/stage", nil, http.StatusSeeOther)
 		if body = w.form(t, "sec", round+"/assignment", url.Values{"seed": {"3"}}, http.StatusOK).body; !strings.Contains(body, "assign-result") {
 			t.Fatalf("assignment: %s", body)
 		}
 
-		// A conflict pinned by the office, with its reason; the panel's votes.
+		// A conflict pinned by the office, with its reason.
 		body = w.page(t, "sec", round, http.StatusOK)
 		// expert1 and 张三 share an employer: pinning holds no assignment up.
 		ex := regexp.MustCompile(`<option value="(\d+)">专家expert1 · `).FindStringSubmatch(body)
@@ -121,14 +133,6 @@ func TestAwardsPages(t *testing.T) {
 		}
 		w.form(t, "sec", round+"/conflicts", url.Values{"expert_id": {ex[1]}, "nomination_id": {nm[1]}, "mode": {"pinned"}, "reason": {""}}, http.StatusBadRequest)
 		w.form(t, "sec", round+"/conflicts", url.Values{"expert_id": {ex[1]}, "nomination_id": {nm[1]}, "mode": {"pinned"}, "reason": {"同一课题组"}}, http.StatusSeeOther)
-		vf := regexp.MustCompile(`id="votes-(\d+)"`).FindStringSubmatch(body)
-		if vf == nil {
-			t.Fatalf("no panel votes form: %s", body)
-		}
-		w.form(t, "sec", "/award-nominations/"+vf[1]+"/panel-votes", url.Values{"votes": {"5"}}, http.StatusSeeOther)
-		if body := w.page(t, "sec", round, http.StatusOK); !strings.Contains(body, `value="5" style`) {
-			t.Fatal("the panel's votes are not shown")
-		}
 
 		// The experts: declaration first, then the materials without the
 		// nominee's name, then the scores.
@@ -146,8 +150,32 @@ func TestAwardsPages(t *testing.T) {
 						t.Fatalf("%s sees %q: %s", name, secret, body)
 					}
 				}
+				other := map[string]string{"expert1": "expert2", "expert2": "expert3", "expert3": "expert1"}[name]
+				w.form(t, other, path+"/scores", url.Values{"score_innovation": {"x"}}, http.StatusNotFound)
 				w.form(t, name, path+"/scores", url.Values{"score_innovation": {"8"}, "score_impact": {"7"}}, http.StatusSeeOther)
 			}
+		}
+
+		// On to the panel: its page, then each nomination put to the vote
+		// and closed with the clerk's count.
+		w.form(t, "sec", round+"/stage", nil, http.StatusConflict)
+		w.form(t, "sec", round+"/review-stage", url.Values{"by": {"top"}, "top": {"2"}}, http.StatusSeeOther)
+		if body := w.page(t, "chair", round+"/panel", http.StatusOK); !strings.Contains(body, "张三") || !strings.Contains(body, "专家expert") {
+			t.Fatalf("the panel's page: %s", body)
+		}
+		w.page(t, "staffa1", round+"/panel", http.StatusNotFound)
+		body = w.page(t, "chair", round, http.StatusOK)
+		opens := regexp.MustCompile(`id="panel-open-(\d+)"`).FindAllStringSubmatch(body, -1)
+		if len(opens) != 2 {
+			t.Fatalf("the panel's vote forms: %s", body)
+		}
+		for _, o := range opens {
+			vote := "/award-nominations/" + o[1] + "/panel-vote"
+			w.form(t, "chair", vote, url.Values{"do": {"open"}, "counted_by": {"clerk"}}, http.StatusSeeOther)
+			w.form(t, "chair", vote, url.Values{"do": {"close"}, "yes": {"3"}, "no": {"0"}}, http.StatusSeeOther)
+		}
+		if body := w.page(t, "sec", round, http.StatusOK); !strings.Contains(body, "通过 · 3") && !strings.Contains(body, "passed · 3") {
+			t.Fatalf("the panel's outcome: %s", body)
 		}
 
 		// Decision, behind a confirmation.

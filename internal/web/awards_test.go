@@ -14,7 +14,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/kexie/kexie/internal/charter"
+	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 	"github.com/kexie/kexie/internal/web"
 	"github.com/xuri/excelize/v2"
@@ -38,6 +41,35 @@ func beijingNoon(s string) time.Time {
 	return d.Start().Add(12 * time.Hour)
 }
 
+// panelMeeting is a meeting of a council of A with n members, all
+// present: the award panel.
+func panelMeeting(t *testing.T, e *env, n int) int64 {
+	t.Helper()
+	var rows []kexie.MemberRecord
+	for i := range n {
+		rows = append(rows, kexie.MemberRecord{Line: i + 2, MemberNo: fmt.Sprintf("PNL%02d", i), OrgCode: e.a.Code, Type: "individual",
+			Name: fmt.Sprintf("委员%d", i+1), Employer: fmt.Sprintf("某研究所%d", i+1), Status: "active", Joined: "2020-01-01"})
+	}
+	_, err := e.db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{})
+	dbtest.Must(t, err)
+	body, err := e.db.Governance.CreateBody(ctx, dbtest.Admin, e.a.ID, charter.Council, "评审委员会", "Award panel")
+	dbtest.Must(t, err)
+	term, err := e.db.Governance.StartTerm(ctx, dbtest.Admin, body.ID, 1, "2025-01-01")
+	dbtest.Must(t, err)
+	var att []governance.Presence
+	for i := range n {
+		m, err := e.db.Membership.MemberByNo(ctx, e.a.ID, fmt.Sprintf("PNL%02d", i))
+		dbtest.Must(t, err)
+		seat, err := e.db.Governance.AddSeat(ctx, dbtest.Admin, term.ID, governance.NewSeat{PersonID: m.PersonID, Post: "director", Seated: "2025-01-01"})
+		dbtest.Must(t, err)
+		att = append(att, governance.Presence{SeatID: seat, Status: charter.Present})
+	}
+	meeting, err := e.db.Governance.CreateMeeting(ctx, dbtest.Admin, term.ID, governance.NewMeeting{Held: "2025-05-20"})
+	dbtest.Must(t, err)
+	dbtest.Must(t, e.db.Governance.SetAttendance(ctx, dbtest.Admin, meeting, att))
+	return meeting
+}
+
 func eachAwards(t *testing.T, fn func(t *testing.T, w *awardsWorld)) {
 	now := beijingNoon("2025-03-10")
 	dbtest.EachWith(t, dbtest.Options{Now: func() time.Time { return now }}, func(t *testing.T, db *dbtest.DB) {
@@ -51,9 +83,13 @@ func eachAwards(t *testing.T, fn func(t *testing.T, w *awardsWorld)) {
 			role kexie.Role
 			org  kexie.Organisation
 		}{{"sec", kexie.RoleAwardSecretary, e.a}, {"sec2", kexie.RoleAwardSecretary, e.a}, {"staffa1", kexie.RoleStaff, e.a1},
-			{"staffb", kexie.RoleStaff, e.b}, {"expert1", kexie.RoleReviewer, e.a}, {"expert2", kexie.RoleReviewer, e.a}, {"expert3", kexie.RoleReviewer, e.a}} {
+			{"staffb", kexie.RoleStaff, e.b}, {"expert1", kexie.RoleReviewer, e.a}, {"expert2", kexie.RoleReviewer, e.a}, {"expert3", kexie.RoleReviewer, e.a},
+			{"chair", kexie.RoleAwardSecretary, e.a}} {
 			w.users[u.name] = e.user(u.name, u.role, u.org)
 		}
+		// The chair runs the awards and the governance of A: the panel's
+		// meetings are theirs.
+		dbtest.Must(t, db.Access.GrantRole(ctx, dbtest.Admin, w.users["chair"].ID, e.a.ID, kexie.RoleStaff))
 		w.login()
 		_, w.router = loadDoc(t, e)
 		fn(t, w)
@@ -127,7 +163,9 @@ type nomJSON struct {
 // formal check, the assignment that never gives an expert a conflicted
 // nomination, declarations and scores under anonymity, the ranking with a
 // conflicted secretary's view withheld, the decision within the caps, the
-// public publicity with real-name objections, the announcement.
+// public publicity with real-name objections, the announcement. The review
+// has two stages: the experts' written review, then a panel — a council
+// meeting of A — voting on each nomination under the charter's rule.
 func TestAwardsRoundOverHTTP(t *testing.T) {
 	eachAwards(t, func(t *testing.T, w *awardsWorld) {
 		e := w.e
@@ -272,6 +310,22 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 		if seen.Status != "not_accepted" || seen.CheckReason != "材料不全" {
 			t.Fatalf("the unit sees %+v", seen)
 		}
+		// Two review stages: the written review, then the panel on a meeting
+		// of A's council, whose governance the chair runs (the secretary
+		// does not: the panel is not theirs to set).
+		meeting := panelMeeting(t, e, 3)
+		stages := map[string]any{"stages": []map[string]any{{"kind": "written", "name_zh": "书面评审"}, {"kind": "panel", "name_zh": "评审会", "meeting_id": meeting}}}
+		w.call(t, "sec", "POST", round+"/stages", stages, http.StatusNotFound, nil)
+		var stg struct {
+			ReviewStage int `json:"review_stage"`
+			Stages      []struct {
+				Kind string `json:"kind"`
+			} `json:"stages"`
+		}
+		w.call(t, "chair", "POST", round+"/stages", stages, http.StatusOK, &stg)
+		if stg.ReviewStage != 1 || len(stg.Stages) != 2 || stg.Stages[1].Kind != "panel" {
+			t.Fatalf("stages %+v", stg)
+		}
 		var st struct{ Stage string }
 		w.call(t, "sec", "POST", round+"/stage", map[string]any{}, http.StatusOK, &st)
 		if st.Stage != "review" {
@@ -394,6 +448,42 @@ func TestAwardsRoundOverHTTP(t *testing.T) {
 		for _, s := range rank2.Ranking {
 			if s.NominationID == n1.ID && (!s.Withheld || s.Score != "") {
 				t.Fatalf("a conflicted secretary sees the scores: %s", r.body)
+			}
+		}
+
+		// On to the panel: both nominations; the decision waits for it.
+		w.call(t, "sec", "POST", round+"/stage", map[string]any{}, http.StatusConflict, nil)
+		w.call(t, "sec", "POST", round+"/review-stage", map[string]any{"top": 2, "min_score": "1"}, http.StatusBadRequest, nil)
+		w.call(t, "sec", "POST", round+"/review-stage", map[string]any{"top": 2}, http.StatusOK, &stg)
+		if stg.ReviewStage != 2 {
+			t.Fatalf("review stage %+v", stg)
+		}
+		var pv struct {
+			Nominations []struct {
+				NominationID int64 `json:"nomination_id"`
+				Reviews      []struct {
+					Expert string `json:"expert"`
+				} `json:"reviews"`
+			} `json:"nominations"`
+			Withheld int `json:"withheld"`
+		}
+		w.call(t, "chair", "GET", round+"/panel", nil, http.StatusOK, &pv)
+		if len(pv.Nominations) != 2 || len(pv.Nominations[0].Reviews) != 2 || !strings.HasPrefix(pv.Nominations[0].Reviews[0].Expert, "专家") {
+			t.Fatalf("the panel sees %+v", pv)
+		}
+		w.call(t, "staffa1", "GET", round+"/panel", nil, http.StatusNotFound, nil)
+		for _, n := range []nomJSON{n1, n2} {
+			vote := fmt.Sprintf("/api/v1/award-nominations/%d/panel-vote", n.ID)
+			w.call(t, "sec", "POST", vote, map[string]any{"action": "open", "counted_by": "clerk"}, http.StatusNotFound, nil)
+			w.call(t, "chair", "POST", vote, map[string]any{"action": "open", "counted_by": "clerk"}, http.StatusOK, nil)
+			var out struct {
+				Passed   bool `json:"passed"`
+				Base     int  `json:"base"`
+				Required int  `json:"required"`
+			}
+			w.call(t, "chair", "POST", vote, map[string]any{"action": "close", "yes": 2, "no": 1}, http.StatusOK, &out)
+			if !out.Passed || out.Base != 3 || out.Required != 2 {
+				t.Fatalf("the panel's vote on %d: %+v", n.ID, out)
 			}
 		}
 

@@ -1951,6 +1951,18 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 		}
 		return url.Values{"unit_code": {code}, "name": {""}}
 	}
+	// The round's own expert (and nomination) in a form: the domain checks
+	// the caller's permission on them before it reads the rest of the form.
+	expertForm := func(fields ...string) func(u *oUser, tg oTarget) any {
+		return func(u *oUser, tg oTarget) any {
+			v := form(fields...)(u, tg).(url.Values)
+			if !tg.missing {
+				v.Set("expert_id", strconv.FormatInt(w.awardRounds[tg.ref].expert, 10))
+				v.Set("nomination_id", strconv.FormatInt(w.awardRounds[tg.ref].nomination, 10))
+			}
+			return v
+		}
+	}
 	// Award pages, as their API counterparts.
 	def("GET /awards", none, nil, nil)
 	def("POST /award-programmes", orgInBody, form("code", ""), nil)
@@ -1967,11 +1979,14 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /award-objections/{id}/outcome", nothing, form("reason", "r", "round", "1"), nil)
 	def("POST /award-rounds/{id}/announcement", awardRounds, nil, nil)
 	def("POST /award-nominations/{id}/recommendation", awardNoms, form("round_id", "0"), nil)
-	def("POST /award-rounds/{id}/units", awardRounds, form("units", "NOPE 1"), nil)                       // unknown unit: 400
-	def("POST /award-rounds/{id}/conflicts", awardRounds, form("mode", "nope", "reason", "r"), nil)       // 400
-	def("POST /award-nominations/{id}/panel-votes", awardNoms, form("votes", "1"), nil)                   // stage: 409
-	def("POST /award-programmes/{id}/relations", awardProgs, form("kind", "nope", "id_number", "1"), nil) // 400
-	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit)                      // not multipart: 400
+	def("POST /award-rounds/{id}/units", awardRounds, form("units", "NOPE 1"), nil)                             // unknown unit: 400
+	def("POST /award-rounds/{id}/conflicts", awardRounds, expertForm("mode", "nope", "reason", "r"), nil)       // 400
+	def("POST /award-rounds/{id}/stages", awardRounds, form("stages", "oral | x | y"), nil)                     // 400 or stage: 409
+	def("POST /award-rounds/{id}/review-stage", awardRounds, form("by", "score", "min_score", "x"), nil)        // 400
+	def("GET /award-rounds/{id}/panel", nothing, nil, nil)                                                      // no round has a panel
+	def("POST /award-nominations/{id}/panel-vote", awardNoms, form("do", "open"), nil)                          // not at a panel: 409
+	def("POST /award-programmes/{id}/relations", awardProgs, expertForm("kind", "nope", "id_number", "1"), nil) // 400
+	def("POST /award-nominations/{id}/attachments", awardNoms, form(), officeOrUnit)                            // not multipart: 400
 	def("GET /award-attachments/{id}", awardAttachments, nil, officeOrUnit)
 	def("GET /award-rounds/{id}/export.xlsx", awardRounds, nil, nil)
 	def("GET /award-rounds/{id}/certificates.pdf", awardRounds, nil, nil) // not announced: 409 when allowed
@@ -2013,7 +2028,11 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/award-rounds/{id}/nominations", awardRounds, unitOfRound, officeOrUnit)
 	def("GET /api/v1/award-nominations/{id}", awardNoms, nil, officeOrUnit)
 	def("POST /api/v1/award-nominations/{id}/check", awardNoms, jsonBody(map[string]any{"accept": false, "reason": "r"}), nil) // checked already: 409
-	def("POST /api/v1/award-nominations/{id}/panel-votes", awardNoms, jsonBody(map[string]any{"votes": 1}), nil)               // stage: 409
+	def("GET /api/v1/award-rounds/{id}/stages", awardRounds, nil, officeOrUnit)
+	def("POST /api/v1/award-rounds/{id}/stages", awardRounds, jsonBody(map[string]any{"stages": []map[string]any{{"kind": "oral"}}}), nil) // 400 or stage: 409
+	def("POST /api/v1/award-rounds/{id}/review-stage", awardRounds, jsonBody(map[string]any{"min_score": "x"}), nil)                       // 400
+	def("GET /api/v1/award-rounds/{id}/panel", nothing, nil, nil)                                                                          // no round has a panel
+	def("POST /api/v1/award-nominations/{id}/panel-vote", awardNoms, jsonBody(map[string]any{"action": "open"}), nil)                      // not at a panel: 409
 	def("POST /api/v1/award-rounds/{id}/assignment", awardRounds, jsonBody(map[string]any{"seed": 1}), nil)
 	def("GET /api/v1/award-reviews", none, nil, nil)
 	def("GET /api/v1/award-reviews/{id}", nothing, nil, nil)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kexie/kexie/internal/awardrule"
 	"github.com/kexie/kexie/internal/awards"
+	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -25,6 +26,58 @@ func invalidForm() error { return kexie.Errorf(kexie.CodeInvalid, "err.invalid",
 func (s *handlers) redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {
 	s.RedirectFlash(w, r, path, flash)
 	return nil
+}
+
+// formPost runs a page's form: the path's id and the parsed form go to
+// act, which makes the change through the awards domain (the domain
+// checks the caller's permission on the object before it looks at the
+// input) and names the page to go to; the flash says what was done.
+func (s *handlers) formPost(w http.ResponseWriter, r *http.Request, flash string, act func(id int64, f url.Values) (string, error)) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return invalidForm()
+	}
+	to, err := act(id, r.PostForm)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, to, flash)
+}
+
+// roundPost is formPost for a round the caller runs, loaded before the
+// form is read; it goes back to the round's page.
+func (s *handlers) roundPost(w http.ResponseWriter, r *http.Request, rq *web.Request, flash string, act func(rd awards.Round, f url.Values) error) error {
+	return s.formPost(w, r, flash, func(id int64, f url.Values) (string, error) {
+		rd, _, err := s.aw.Round(r.Context(), rq.Actor(r), kexie.PermAwardsManage, id)
+		if err != nil {
+			return "", err
+		}
+		return s.roundPath(rd.ID), act(rd, f)
+	})
+}
+
+// programmePost is formPost for a programme the caller runs, loaded
+// before the form is read; act names the page to go to.
+func (s *handlers) programmePost(w http.ResponseWriter, r *http.Request, rq *web.Request, flash string, act func(p awards.Programme, f url.Values) (string, error)) error {
+	return s.formPost(w, r, flash, func(id int64, f url.Values) (string, error) {
+		p, err := s.aw.Programme(r.Context(), rq.Actor(r), kexie.PermAwardsManage, id)
+		if err != nil {
+			return "", err
+		}
+		return act(p, f)
+	})
+}
+
+// nominationPage is the round page of nomination id, after a change to it.
+func (s *handlers) nominationPage(r *http.Request, rq *web.Request, id int64) (string, error) {
+	n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return "", err
+	}
+	return s.roundPath(n.RoundID), nil
 }
 
 // named picks the name in the page's language, falling back to Chinese.
@@ -100,20 +153,33 @@ func (s *handlers) deskPage(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	return s.Render(w, http.StatusOK, "awards", s.NewPage(r, rq, "aw.title", d))
 }
 
-// parseGrades reads grade lines "code | 中文名 | English | cap", the cap a
-// count ("3"), a percentage ("15%"), or empty.
-func parseGrades(text string) ([]awardrule.Grade, error) {
-	var out []awardrule.Grade
+// pipeLines splits a form's text into its non-empty lines and each line
+// into its fields at "|", trimmed, with empty fields added up to n.
+func pipeLines(text string, n int) [][]string {
+	var out [][]string
 	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		f := strings.Split(line, "|")
-		for len(f) < 4 {
+		for len(f) < n {
 			f = append(f, "")
 		}
-		g := awardrule.Grade{Code: strings.TrimSpace(f[0]), NameZH: strings.TrimSpace(f[1]), NameEN: strings.TrimSpace(f[2])}
-		c := strings.TrimSpace(f[3])
+		for i := range f {
+			f[i] = strings.TrimSpace(f[i])
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// parseGrades reads grade lines "code | 中文名 | English | cap", the cap a
+// count ("3"), a percentage ("15%"), or empty.
+func parseGrades(text string) ([]awardrule.Grade, error) {
+	var out []awardrule.Grade
+	for _, f := range pipeLines(text, 4) {
+		g := awardrule.Grade{Code: f[0], NameZH: f[1], NameEN: f[2]}
+		c := f[3]
 		switch {
 		case c == "":
 		case strings.HasSuffix(c, "%"):
@@ -141,20 +207,16 @@ func parseGrades(text string) ([]awardrule.Grade, error) {
 // parseForm reads criteria lines "code | 中文名 | English | weight | max".
 func parseCriteria(text string) ([]awardrule.Criterion, error) {
 	var out []awardrule.Criterion
-	for _, line := range strings.Split(text, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f := strings.Split(line, "|")
+	for _, f := range pipeLines(text, 0) {
 		if len(f) != 5 {
 			return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_criterion_line", "a criterion is: code | Chinese name | English name | weight | maximum")
 		}
-		wt, err1 := strconv.ParseInt(strings.TrimSpace(f[3]), 10, 64)
-		mx, err2 := strconv.ParseInt(strings.TrimSpace(f[4]), 10, 64)
+		wt, err1 := strconv.ParseInt(f[3], 10, 64)
+		mx, err2 := strconv.ParseInt(f[4], 10, 64)
 		if err1 != nil || err2 != nil {
 			return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_criterion_line", "a criterion is: code | Chinese name | English name | weight | maximum")
 		}
-		out = append(out, awardrule.Criterion{Code: strings.TrimSpace(f[0]), NameZH: strings.TrimSpace(f[1]), NameEN: strings.TrimSpace(f[2]), Weight: wt, Max: mx})
+		out = append(out, awardrule.Criterion{Code: f[0], NameZH: f[1], NameEN: f[2], Weight: wt, Max: mx})
 	}
 	return out, nil
 }
@@ -248,49 +310,36 @@ func day(s string) (kexie.Date, error) {
 }
 
 func (s *handlers) createRoundPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	p, err := web.LoadByID(r, rq, kexie.PermAwardsManage, s.aw.Programme)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	f := r.PostForm
-	rd := awards.Round{Year: atoi(f.Get("year")), PublicityDays: atoi(f.Get("publicity_days")), ExpertsPer: atoi(f.Get("experts_per")), HideNominee: f.Get("hide_nominee") != ""}
-	for k, d := range map[string]*kexie.Date{"nominate_from": &rd.NominateFrom, "nominate_to": &rd.NominateTo, "check_by": &rd.CheckBy, "review_by": &rd.ReviewBy, "decide_by": &rd.DecideBy} {
-		if *d, err = day(f.Get(k)); err != nil {
-			return err
+	return s.programmePost(w, r, rq, "flash.award_round_created", func(p awards.Programme, f url.Values) (string, error) {
+		var err error
+		rd := awards.Round{Year: atoi(f.Get("year")), PublicityDays: atoi(f.Get("publicity_days")), ExpertsPer: atoi(f.Get("experts_per")), HideNominee: f.Get("hide_nominee") != ""}
+		for k, d := range map[string]*kexie.Date{"nominate_from": &rd.NominateFrom, "nominate_to": &rd.NominateTo, "check_by": &rd.CheckBy, "review_by": &rd.ReviewBy, "decide_by": &rd.DecideBy} {
+			if *d, err = day(f.Get(k)); err != nil {
+				return "", err
+			}
 		}
-	}
-	if rd.Units, err = s.parseUnits(r, f.Get("units")); err != nil {
-		return err
-	}
-	rd, err = s.aw.CreateRound(r.Context(), rq.Actor(r), p.ID, rd)
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/award-rounds/%d", rd.ID), "flash.award_round_created")
+		if rd.Units, err = s.parseUnits(r, f.Get("units")); err != nil {
+			return "", err
+		}
+		if rd, err = s.aw.CreateRound(r.Context(), rq.Actor(r), p.ID, rd); err != nil {
+			return "", err
+		}
+		return s.roundPath(rd.ID), nil
+	})
 }
 
 func (s *handlers) addExpertPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	p, err := web.LoadByID(r, rq, kexie.PermAwardsManage, s.aw.Programme)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	f := r.PostForm
-	e := awards.Expert{Name: f.Get("name"), Employer: f.Get("employer"), Fields: f.Get("fields"), IDNumber: strings.TrimSpace(f.Get("id_number"))}
-	if u := strings.TrimSpace(f.Get("user_id")); u != "" {
-		if e.UserID, err = strconv.ParseInt(u, 10, 64); err != nil {
-			return invalidForm()
+	return s.programmePost(w, r, rq, "flash.award_expert_added", func(p awards.Programme, f url.Values) (string, error) {
+		var err error
+		e := awards.Expert{Name: f.Get("name"), Employer: f.Get("employer"), Fields: f.Get("fields"), IDNumber: strings.TrimSpace(f.Get("id_number"))}
+		if u := strings.TrimSpace(f.Get("user_id")); u != "" {
+			if e.UserID, err = strconv.ParseInt(u, 10, 64); err != nil {
+				return "", invalidForm()
+			}
 		}
-	}
-	if _, err := s.aw.AddExpert(r.Context(), rq.Actor(r), p.ID, e, s.Config().Sealer); err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_expert_added")
+		_, err = s.aw.AddExpert(r.Context(), rq.Actor(r), p.ID, e, s.Config().Sealer)
+		return fmt.Sprintf("/award-programmes/%d", p.ID), err
+	})
 }
 
 // ---- a round: the office's and the units' page ----
@@ -321,6 +370,17 @@ type roundPage struct {
 	Attachments map[int64][]awards.Attachment
 	Experts     []awards.Expert
 	UnitsText   string
+	Stages      []stageView
+	StagesText  string
+	StagesLeft  bool // the review has a stage after the one under way
+	AtPanel     bool // the review is at its panel
+}
+
+// stageView is a review stage on the round page.
+type stageView struct {
+	awards.Stage
+	Name    string
+	Current bool
 }
 
 func (s *handlers) roundPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -354,6 +414,20 @@ func (s *handlers) showRound(w http.ResponseWriter, r *http.Request, rq *web.Req
 			return err
 		}
 	}
+	st, err := s.aw.Stages(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	for _, x := range st {
+		d.Stages = append(d.Stages, stageView{Stage: x, Name: named(rq.L.Lang, x.NameZH, x.NameEN), Current: rd.Stage == "review" && x.Seq == rd.ReviewStage})
+		line := x.Kind + " | " + x.NameZH + " | " + x.NameEN
+		if x.MeetingID != 0 {
+			line += " | " + strconv.FormatInt(x.MeetingID, 10)
+		}
+		d.StagesText += line + "\n"
+	}
+	d.StagesLeft = rd.Stage == "review" && rd.ReviewStage < len(st)
+	d.AtPanel = rd.Stage == "review" && st[min(rd.ReviewStage, len(st))-1].Kind == "panel"
 	if rd.Stage == "nomination" {
 		for _, u := range rd.Units {
 			if u.Used < u.Quota {
@@ -403,58 +477,36 @@ func (s *handlers) showRound(w http.ResponseWriter, r *http.Request, rq *web.Req
 func (s *handlers) roundPath(id int64) string { return fmt.Sprintf("/award-rounds/%d", id) }
 
 func (s *handlers) advancePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	rd, _, err := s.managedRound(r, rq)
-	if err != nil {
+	return s.roundPost(w, r, rq, "flash.award_stage", func(rd awards.Round, _ url.Values) error {
+		_, err := s.aw.Advance(r.Context(), rq.Actor(r), rd.ID)
 		return err
-	}
-	if _, err := s.aw.Advance(r.Context(), rq.Actor(r), rd.ID); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_stage")
+	})
 }
 
 func (s *handlers) nominatePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	f := r.PostForm
-	in := nominateIn{UnitCode: f.Get("unit_code"), Nominee: awards.Nominee{Name: f.Get("name"), Gender: f.Get("gender"), IDNumber: f.Get("id_number"),
-		Employer: f.Get("employer"), Field: f.Get("field"), Region: f.Get("region"), Achievements: f.Get("achievements"), Summary: f.Get("summary")}}
-	if in.Birth, err = day(f.Get("birth_date")); err != nil {
-		return err
-	}
-	if in.UnitPubFrom, err = day(f.Get("unit_publicity_from")); err != nil {
-		return err
-	}
-	if in.UnitPubTo, err = day(f.Get("unit_publicity_to")); err != nil {
-		return err
-	}
-	if _, err := s.nominate(r, rq, id, in); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(id), "flash.award_nominated")
+	return s.formPost(w, r, "flash.award_nominated", func(id int64, f url.Values) (string, error) {
+		in := nominateIn{UnitCode: f.Get("unit_code"), Nominee: awards.Nominee{Name: f.Get("name"), Gender: f.Get("gender"), IDNumber: f.Get("id_number"),
+			Employer: f.Get("employer"), Field: f.Get("field"), Region: f.Get("region"), Achievements: f.Get("achievements"), Summary: f.Get("summary")}}
+		_, err := s.nominate(r, rq, id, in, func(in *nominateIn) error {
+			var err error
+			for k, d := range map[string]*kexie.Date{"birth_date": &in.Birth, "unit_publicity_from": &in.UnitPubFrom, "unit_publicity_to": &in.UnitPubTo} {
+				if *d, err = day(f.Get(k)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return s.roundPath(id), err
+	})
 }
 
 func (s *handlers) checkPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	if err := s.aw.FormalCheck(r.Context(), rq.Actor(r), id, r.PostForm.Get("accept") == "1", r.PostForm.Get("reason")); err != nil {
-		return err
-	}
-	n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_checked")
+	return s.formPost(w, r, "flash.award_checked", func(id int64, f url.Values) (string, error) {
+		if err := s.aw.FormalCheck(r.Context(), rq.Actor(r), id, f.Get("accept") == "1", f.Get("reason")); err != nil {
+			return "", err
+		}
+		return s.nominationPage(r, rq, id)
+	})
 }
 
 func (s *handlers) assignPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -474,134 +526,136 @@ func (s *handlers) assignPost(w http.ResponseWriter, r *http.Request, rq *web.Re
 }
 
 func (s *handlers) decidePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	rd, _, err := s.managedRound(r, rq)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	gs := map[int64]string{}
-	for k, v := range r.PostForm {
-		if id, ok := strings.CutPrefix(k, "grade_"); ok && len(v) > 0 && v[0] != "" {
-			n, err := strconv.ParseInt(id, 10, 64)
-			if err != nil {
-				return invalidForm()
+	return s.roundPost(w, r, rq, "flash.award_decided", func(rd awards.Round, f url.Values) error {
+		gs := map[int64]string{}
+		for k, v := range f {
+			if id, ok := strings.CutPrefix(k, "grade_"); ok && len(v) > 0 && v[0] != "" {
+				n, err := strconv.ParseInt(id, 10, 64)
+				if err != nil {
+					return invalidForm()
+				}
+				gs[n] = v[0]
 			}
-			gs[n] = v[0]
 		}
-	}
-	if err := s.aw.Decide(r.Context(), rq.Actor(r), rd.ID, gs, r.PostForm.Get("resolution")); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_decided")
+		return s.aw.Decide(r.Context(), rq.Actor(r), rd.ID, gs, f.Get("resolution"))
+	})
 }
 
 func (s *handlers) outcomePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	round, err := strconv.ParseInt(r.PostForm.Get("round"), 10, 64)
-	if err != nil {
-		return invalidForm()
-	}
-	if err := s.aw.CloseObjection(r.Context(), rq.Actor(r), id, r.PostForm.Get("upheld") == "1", r.PostForm.Get("reason")); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(round), "flash.award_objection_closed")
+	return s.formPost(w, r, "flash.award_objection_closed", func(id int64, f url.Values) (string, error) {
+		if err := s.aw.CloseObjection(r.Context(), rq.Actor(r), id, f.Get("upheld") == "1", f.Get("reason")); err != nil {
+			return "", err
+		}
+		round, err := strconv.ParseInt(f.Get("round"), 10, 64)
+		if err != nil {
+			return "/awards", nil
+		}
+		return s.roundPath(round), nil
+	})
 }
 
 func (s *handlers) announcePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	rd, _, err := s.managedRound(r, rq)
-	if err != nil {
-		return err
-	}
-	if err := s.aw.Announce(r.Context(), rq.Actor(r), rd.ID); err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), "flash.award_announced")
+	return s.formPost(w, r, "flash.award_announced", func(id int64, _ url.Values) (string, error) {
+		rd, _, err := s.aw.Round(r.Context(), rq.Actor(r), kexie.PermAwardsManage, id)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("/award-rounds/%d/publicity", rd.ID), s.aw.Announce(r.Context(), rq.Actor(r), rd.ID)
+	})
 }
 
 // unitsPost replaces a round's units and quotas from the round page.
 func (s *handlers) unitsPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	rd, _, err := s.managedRound(r, rq)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	us, err := s.parseUnits(r, r.PostForm.Get("units"))
-	if err != nil {
-		return err
-	}
-	if err := s.aw.SetUnits(r.Context(), rq.Actor(r), rd.ID, us); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_units")
+	return s.roundPost(w, r, rq, "flash.award_units", func(rd awards.Round, f url.Values) error {
+		us, err := s.parseUnits(r, f.Get("units"))
+		if err != nil {
+			return err
+		}
+		return s.aw.SetUnits(r.Context(), rq.Actor(r), rd.ID, us)
+	})
 }
 
 // conflictPost pins or waives a conflict of an expert of the round's
 // programme with one of its nominations.
 func (s *handlers) conflictPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	rd, _, err := s.managedRound(r, rq)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	x, _ := strconv.ParseInt(r.PostForm.Get("expert_id"), 10, 64)
-	n, _ := strconv.ParseInt(r.PostForm.Get("nomination_id"), 10, 64)
-	if err := s.aw.SetConflict(r.Context(), rq.Actor(r), x, n, r.PostForm.Get("mode"), r.PostForm.Get("reason")); err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(rd.ID), "flash.award_conflict")
+	return s.roundPost(w, r, rq, "flash.award_conflict", func(_ awards.Round, f url.Values) error {
+		x, _ := strconv.ParseInt(f.Get("expert_id"), 10, 64)
+		n, _ := strconv.ParseInt(f.Get("nomination_id"), 10, 64)
+		return s.aw.SetConflict(r.Context(), rq.Actor(r), x, n, f.Get("mode"), f.Get("reason"))
+	})
 }
 
-// votesPost records the panel's yes votes for a nomination.
-func (s *handlers) votesPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
+// stagesPost sets a round's review stages from lines "written | 名称 |
+// name" and "panel | 名称 | name | meeting id".
+func (s *handlers) stagesPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.roundPost(w, r, rq, "flash.award_stages", func(rd awards.Round, f url.Values) error {
+		list, err := parseStages(f.Get("stages"))
+		if err != nil {
+			return err
+		}
+		return s.aw.SetStages(r.Context(), rq.Actor(r), rd.ID, list)
+	})
+}
+
+// parseStages reads stage lines "kind | 名称 | name [| meeting id]".
+func parseStages(text string) ([]awards.Stage, error) {
+	var out []awards.Stage
+	for _, f := range pipeLines(text, 4) {
+		st := awards.Stage{Kind: f[0], NameZH: f[1], NameEN: f[2]}
+		if m := f[3]; m != "" {
+			var err error
+			if st.MeetingID, err = strconv.ParseInt(m, 10, 64); err != nil {
+				return nil, kexie.Errorf(kexie.CodeInvalid, "err.award_panel_meeting", "a panel stage names the meeting that votes")
+			}
+		}
+		out = append(out, st)
 	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	votes, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("votes")))
-	if err != nil {
-		return kexie.Errorf(kexie.CodeInvalid, "err.award_votes", "votes out of range")
-	}
-	if err := s.aw.SetPanelVotes(r.Context(), rq.Actor(r), id, votes); err != nil {
-		return err
-	}
-	n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_votes")
+	return out, nil
+}
+
+// reviewStagePost moves the round's review on to its next stage: the top
+// so many, or those scoring at least a score.
+func (s *handlers) reviewStagePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.roundPost(w, r, rq, "flash.award_review_stage", func(rd awards.Round, f url.Values) error {
+		a := awards.Advancing{MinScore: strings.TrimSpace(f.Get("min_score"))}
+		if f.Get("by") == "top" {
+			a = awards.Advancing{Top: atoi(f.Get("top"))}
+		}
+		return s.aw.AdvanceStage(r.Context(), rq.Actor(r), rd.ID, a)
+	})
+}
+
+// panelPost puts a nomination to the panel's vote (open), or closes the
+// vote (close, with the clerk's count for a vote counted by hand).
+func (s *handlers) panelPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.formPost(w, r, "flash.award_panel", func(id int64, f url.Values) (string, error) {
+		var err error
+		switch f.Get("do") {
+		case "open":
+			_, err = s.aw.OpenPanelVote(r.Context(), rq.Actor(r), id, f.Get("counted_by"))
+		case "close":
+			var clerk *charter.Tally
+			if f.Get("yes") != "" || f.Get("no") != "" {
+				clerk = &charter.Tally{Yes: atoi(f.Get("yes")), No: atoi(f.Get("no")), Abstain: atoi(f.Get("abstain"))}
+			}
+			_, err = s.aw.ClosePanelVote(r.Context(), rq.Actor(r), id, clerk)
+		default:
+			err = invalidForm()
+		}
+		if err != nil {
+			return "", err
+		}
+		return s.nominationPage(r, rq, id)
+	})
 }
 
 // relationPost imports a relation of an expert of the programme.
 func (s *handlers) relationPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	p, err := web.LoadByID(r, rq, kexie.PermAwardsManage, s.aw.Programme)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	f := r.PostForm
-	x, _ := strconv.ParseInt(f.Get("expert_id"), 10, 64)
-	rel := awards.Relation{IDNumber: strings.TrimSpace(f.Get("id_number")), Kind: f.Get("kind"), Year: atoi(f.Get("year"))}
-	if err := s.aw.AddRelation(r.Context(), rq.Actor(r), x, rel, s.Config().Sealer); err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/award-programmes/%d", p.ID), "flash.award_relation")
+	return s.programmePost(w, r, rq, "flash.award_relation", func(p awards.Programme, f url.Values) (string, error) {
+		x, _ := strconv.ParseInt(f.Get("expert_id"), 10, 64)
+		rel := awards.Relation{IDNumber: strings.TrimSpace(f.Get("id_number")), Kind: f.Get("kind"), Year: atoi(f.Get("year"))}
+		return fmt.Sprintf("/award-programmes/%d", p.ID), s.aw.AddRelation(r.Context(), rq.Actor(r), x, rel, s.Config().Sealer)
+	})
 }
 
 // attachPost adds a PDF to a nomination from the round page's form.
@@ -653,22 +707,43 @@ func (s *handlers) attachmentFile(w http.ResponseWriter, r *http.Request, rq *we
 
 // recommendPost carries a winner on to a round of the higher programme.
 func (s *handlers) recommendPost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	return s.formPost(w, r, "flash.award_recommended", func(id int64, f url.Values) (string, error) {
+		to, err := strconv.ParseInt(f.Get("round_id"), 10, 64)
+		if err != nil {
+			return "", invalidForm()
+		}
+		n, err := s.aw.Recommend(r.Context(), rq.Actor(r), id, to)
+		return s.roundPath(n.RoundID), err
+	})
+}
+
+// ---- the panel ----
+
+// panelOf is the panel's view of the path's round for the caller.
+func (s *handlers) panelOf(r *http.Request, rq *web.Request) (awards.PanelView, error) {
 	id, err := web.PathID(r)
 	if err != nil {
+		return awards.PanelView{}, err
+	}
+	return s.aw.Panel(r.Context(), rq.Actor(r), id)
+}
+
+type panelPage struct {
+	V     awards.PanelView
+	Name  string
+	Stage string
+}
+
+// panelPage shows the panel what it votes on: the nominations before it
+// with the experts' names and scores, except those the viewer is in
+// conflict with.
+func (s *handlers) panelPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	v, err := s.panelOf(r, rq)
+	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	to, err := strconv.ParseInt(r.PostForm.Get("round_id"), 10, 64)
-	if err != nil {
-		return invalidForm()
-	}
-	n, err := s.aw.Recommend(r.Context(), rq.Actor(r), id, to)
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, s.roundPath(n.RoundID), "flash.award_recommended")
+	d := panelPage{V: v, Name: named(rq.L.Lang, v.ProgrammeZH, v.ProgrammeEN), Stage: named(rq.L.Lang, v.Stage.NameZH, v.Stage.NameEN)}
+	return s.Render(w, http.StatusOK, "award_panel", s.NewPage(r, rq, "aw.panel", d))
 }
 
 // ---- the expert's reviews ----
@@ -725,46 +800,32 @@ func (s *handlers) reviewPage(w http.ResponseWriter, r *http.Request, rq *web.Re
 }
 
 func (s *handlers) declarePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	if r.PostForm.Get("recuse") == "1" {
-		err = s.aw.Recuse(r.Context(), rq.Actor(r), id, r.PostForm.Get("reason"))
-	} else {
-		err = s.aw.Declare(r.Context(), rq.Actor(r), id, r.PostForm.Get("conflict") == "1", r.PostForm.Get("reason"))
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_declared")
+	return s.formPost(w, r, "flash.award_declared", func(id int64, f url.Values) (string, error) {
+		if f.Get("recuse") == "1" {
+			return fmt.Sprintf("/my/reviews/%d", id), s.aw.Recuse(r.Context(), rq.Actor(r), id, f.Get("reason"))
+		}
+		return fmt.Sprintf("/my/reviews/%d", id), s.aw.Declare(r.Context(), rq.Actor(r), id, f.Get("conflict") == "1", f.Get("reason"))
+	})
 }
 
 func (s *handlers) scorePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	id, err := web.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return invalidForm()
-	}
-	scores := map[string]int64{}
-	for k, v := range r.PostForm {
-		if c, ok := strings.CutPrefix(k, "score_"); ok && len(v) > 0 {
-			n, err := strconv.ParseInt(strings.TrimSpace(v[0]), 10, 64)
-			if err != nil {
-				return kexie.Errorf(kexie.CodeInvalid, "err.number", "%s must be a positive whole number", c)
-			}
-			scores[c] = n
+	return s.formPost(w, r, "flash.award_scored", func(id int64, f url.Values) (string, error) {
+		// The scores are read only for the assignment's own expert.
+		if _, err := s.aw.Review(r.Context(), rq.Actor(r), id); err != nil {
+			return "", err
 		}
-	}
-	if err := s.aw.Score(r.Context(), rq.Actor(r), id, scores); err != nil {
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/my/reviews/%d", id), "flash.award_scored")
+		scores := map[string]int64{}
+		for k, v := range f {
+			if c, ok := strings.CutPrefix(k, "score_"); ok && len(v) > 0 {
+				n, err := strconv.ParseInt(strings.TrimSpace(v[0]), 10, 64)
+				if err != nil {
+					return "", kexie.Errorf(kexie.CodeInvalid, "err.number", "%s must be a positive whole number", c)
+				}
+				scores[c] = n
+			}
+		}
+		return fmt.Sprintf("/my/reviews/%d", id), s.aw.Score(r.Context(), rq.Actor(r), id, scores)
+	})
 }
 
 // ---- public: the rounds in publicity or announced, one round's list and

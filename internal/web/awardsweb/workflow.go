@@ -6,6 +6,7 @@ import (
 
 	"github.com/kexie/kexie/internal/awardrule"
 	"github.com/kexie/kexie/internal/awards"
+	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -59,20 +60,26 @@ func (s *handlers) apiNominate(w http.ResponseWriter, r *http.Request, rq *web.R
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	n, err := s.nominate(r, rq, id, in)
+	n, err := s.nominate(r, rq, id, in, nil)
 	if err != nil {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusCreated, n)
 }
 
-func (s *handlers) nominate(r *http.Request, rq *web.Request, roundID int64, in nominateIn) (awards.Nomination, error) {
+func (s *handlers) nominate(r *http.Request, rq *web.Request, roundID int64, in nominateIn, read func(*nominateIn) error) (awards.Nomination, error) {
 	u, err := s.reg.OrgByCode(r.Context(), in.UnitCode)
 	if err != nil {
 		return awards.Nomination{}, kexie.Errorf(kexie.CodeNotFound, "err.award_round_not_found", "no such award round")
 	}
 	if err := s.aw.MayNominate(r.Context(), rq.Actor(r), roundID, u.ID); err != nil {
 		return awards.Nomination{}, err
+	}
+	// The rest of a form is read only for whoever may nominate here.
+	if read != nil {
+		if err := read(&in); err != nil {
+			return awards.Nomination{}, err
+		}
 	}
 	return s.aw.Nominate(r.Context(), rq.Actor(r), roundID, u.ID, in.Nominee, s.Config().Sealer)
 }
@@ -114,22 +121,118 @@ func (s *handlers) apiCheck(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	return web.WriteJSON(w, http.StatusOK, map[string]any{"id": n.ID, "status": n.Status, "check_reason": n.CheckReason})
 }
 
-// apiPanelVotes records the panel's yes votes for a nomination.
-func (s *handlers) apiPanelVotes(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+// apiStages answers a round's review stages: {"review_stage", "stages"}.
+func (s *handlers) apiStages(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	id, err := web.PathID(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.aw.Stages(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	rd, _, _, err := s.aw.RoundFor(r.Context(), rq.Actor(r), id)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"review_stage": rd.ReviewStage, "stages": st})
+}
+
+// apiSetStages sets a round's review stages: {"stages": [...]}.
+func (s *handlers) apiSetStages(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	rd, _, err := s.managedRound(r, rq)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Stages []awards.Stage `json:"stages"`
+	}
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.aw.SetStages(r.Context(), rq.Actor(r), rd.ID, in.Stages); err != nil {
+		return err
+	}
+	return s.apiStages(w, r, rq)
+}
+
+// apiReviewStage moves the review on: {"top": N} or {"min_score": "7.5"}.
+func (s *handlers) apiReviewStage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	rd, _, err := s.managedRound(r, rq)
+	if err != nil {
+		return err
+	}
+	var in awards.Advancing
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.aw.AdvanceStage(r.Context(), rq.Actor(r), rd.ID, in); err != nil {
+		return err
+	}
+	return s.apiStages(w, r, rq)
+}
+
+// apiPanel is what the panel sees of a round (awards.PanelView).
+func (s *handlers) apiPanel(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	v, err := s.panelOf(r, rq)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, v)
+}
+
+// apiPanelVote puts a nomination to the panel's vote ({"action": "open",
+// "counted_by"}) or closes it ({"action": "close"}, with "yes", "no",
+// "abstain" for a vote the clerk counted): {"nomination_id", "motion_id",
+// and once closed "passed", "yes", "no", "abstain", "base", "required",
+// "rule"}.
+func (s *handlers) apiPanelVote(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	id, err := web.PathID(r)
 	if err != nil {
 		return err
 	}
 	var in struct {
-		Votes int `json:"votes"`
+		Action    string `json:"action"`
+		CountedBy string `json:"counted_by"`
+		Yes       *int   `json:"yes"`
+		No        *int   `json:"no"`
+		Abstain   *int   `json:"abstain"`
 	}
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.aw.SetPanelVotes(r.Context(), rq.Actor(r), id, in.Votes); err != nil {
-		return err
+	switch in.Action {
+	case "open":
+		motion, err := s.aw.OpenPanelVote(r.Context(), rq.Actor(r), id, in.CountedBy)
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, map[string]any{"nomination_id": id, "motion_id": motion})
+	case "close":
+		var clerk *charter.Tally
+		if in.Yes != nil || in.No != nil || in.Abstain != nil {
+			clerk = &charter.Tally{}
+			for _, x := range []struct {
+				from *int
+				to   *int
+			}{{in.Yes, &clerk.Yes}, {in.No, &clerk.No}, {in.Abstain, &clerk.Abstain}} {
+				if x.from != nil {
+					*x.to = *x.from
+				}
+			}
+		}
+		out, err := s.aw.ClosePanelVote(r.Context(), rq.Actor(r), id, clerk)
+		if err != nil {
+			return err
+		}
+		n, err := s.aw.Nomination(r.Context(), rq.Actor(r), id)
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, map[string]any{"nomination_id": id, "motion_id": n.PanelMotion, "passed": out.Passed,
+			"yes": out.Tally.Yes, "no": out.Tally.No, "abstain": out.Tally.Abstain, "base": out.Base, "required": out.Required, "rule": out.Rule.String()})
 	}
-	return web.WriteJSON(w, http.StatusOK, map[string]any{"id": id, "panel_votes": in.Votes})
+	return kexie.Errorf(kexie.CodeInvalid, "err.invalid", "invalid input")
 }
 
 // apiAssign assigns the round's experts: {"assigned", "loads",
