@@ -9,6 +9,7 @@ import (
 	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
@@ -395,6 +396,73 @@ func TestCheckInConcurrentNeverDoubles(t *testing.T) {
 		}
 		if daily != 1 {
 			t.Errorf("one offline scan uploaded 12 times is %d entries, want 1", daily)
+		}
+	})
+}
+
+// TestDeskBatchKeepsEachAnswer: registrations arriving together are
+// written together, yet each keeps its own answer and its own audit
+// entry under its own caller; one that fails (a member registered twice,
+// refused by the database's unique index on PostgreSQL) leaves nothing
+// of itself and does not fail the others.
+func TestDeskBatchKeepsEachAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		act := forum(t, db, "BATCH", "A", 12)
+		member(t, db, "A", "M-1")
+		const visitors, twice = 16, 8
+		var wg sync.WaitGroup
+		errs := make([]error, visitors+twice)
+		regs := make([]activities.Registration, visitors+twice)
+		for i := range visitors + twice {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i < visitors {
+					regs[i], errs[i] = db.Activities.Register(ctx, kexie.Actor{Username: "anonymous", Source: fmt.Sprintf("10.0.0.%d", i)}, "BATCH",
+						activities.RegisterInput{Name: fmt.Sprintf("访客%02d", i)})
+					return
+				}
+				regs[i], errs[i] = db.Activities.Register(ctx, dbtest.Admin, "BATCH", activities.RegisterInput{OrgCode: "A", MemberNo: "M-1"})
+			}()
+		}
+		wg.Wait()
+		count := map[string]int{}
+		var memberRefs []string
+		for i, err := range errs {
+			switch {
+			case i < visitors && err != nil:
+				t.Fatalf("visitor %d: %v", i, err)
+			case i < visitors:
+				count[regs[i].Status]++
+			case err == nil:
+				memberRefs = append(memberRefs, regs[i].Reference)
+				count[regs[i].Status]++
+			case kexie.ErrorCode(err) != kexie.CodeConflict:
+				t.Fatalf("member registered again: %v, want conflict", err)
+			}
+		}
+		if len(memberRefs) != 1 || count["confirmed"] != 12 || count["waitlisted"] != visitors+1-12 {
+			t.Fatalf("answers: %v, member registered %d times, want 12 confirmed, %d waitlisted, the member once", count, len(memberRefs), visitors+1-12)
+		}
+		stored, err := db.Activities.RegistrationCounts(ctx, act.ID)
+		dbtest.Must(t, err)
+		if stored["confirmed"] != 12 || stored["waitlisted"] != visitors+1-12 {
+			t.Fatalf("stored: %v", stored)
+		}
+		entries, err := db.Audit(ctx, dbtest.Admin, sqldb.AuditFilter{Action: "activity.register", Limit: 100})
+		dbtest.Must(t, err)
+		sources := map[string]bool{}
+		for _, e := range entries {
+			sources[e.Source] = true
+		}
+		if len(entries) != visitors+1 || !sources["10.0.0.0"] || !sources[fmt.Sprintf("10.0.0.%d", visitors-1)] {
+			t.Fatalf("audit: %d entries from %v, want %d, each under its caller", len(entries), sources, visitors+1)
+		}
+		n, err := db.VerifyAudit(ctx, nil)
+		dbtest.Must(t, err)
+		if n == 0 {
+			t.Fatal("the audit chain is empty")
 		}
 	})
 }

@@ -102,7 +102,7 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 		return Registration{}, err
 	}
 	var reg Registration
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err = svc.desk.write(ctx, svc.db, actor, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
 		a, err := rowOf(ctx, tx, code)
 		if err != nil {
 			return err
@@ -124,10 +124,13 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 			a.closes.Valid && !tx.Now().Before(a.closes.Time):
 			return regNotOpen()
 		}
-		reg, err = register(ctx, tx, actor, a, staff, code, in, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
+		reg, err = register(ctx, tx, actor, a, staff, code, in, audit)
 		return err
 	})
-	return reg, err
+	if err != nil {
+		return Registration{}, err
+	}
+	return reg, nil
 }
 
 // cleanRegistration checks and trims a registration's text.

@@ -1,0 +1,245 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
+)
+
+// The desk's writes (registrations and scans that arrive together) are
+// written together: one transaction, one commit and one step of the
+// audit chain for the lot instead of one each. A write per transaction
+// made a rush wait on the commit (on SQLite the WAL's fsync, on
+// PostgreSQL the audit head row, which every write moves) thousands of
+// times; a batch pays it once. Each request keeps its own answer: its
+// work runs under its own actor, in the order the
+// requests arrived, so the activity's conditional place update decides
+// confirmed or waitlisted one request after the other exactly as separate
+// transactions would, and a request that fails leaves nothing of itself
+// and does not fail the others (see commit).
+
+// deskJob is one request's work: run writes it in tx (whose actor is the
+// request's) and hands its audit entries to audit.
+type deskJob struct {
+	actor kexie.Actor
+	run   func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
+	done  chan error
+}
+
+// deskQueue is the activities service's batch writer, started at its first
+// request and stopped when the database closes.
+type deskQueue struct {
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	in      chan *deskJob
+	quit    chan struct{}
+	gone    chan struct{}
+}
+
+// deskBatch bounds a batch: enough to absorb a rush through a few hundred
+// connections, small enough that a batch's transaction stays short.
+const deskBatch = 256
+
+var errDeskClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
+
+// write hands run to the queue and waits for its batch to commit: its
+// error is run's own, or the batch's when the transaction failed.
+func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor,
+	run func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error) error {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return errDeskClosed
+	}
+	if !q.started {
+		q.started = true
+		q.in, q.quit, q.gone = make(chan *deskJob, deskBatch), make(chan struct{}), make(chan struct{})
+		db.OnClose(q.stop)
+		go q.run(db)
+	}
+	in, quit := q.in, q.quit
+	q.mu.Unlock()
+	j := &deskJob{actor: actor, run: run, done: make(chan error, 1)}
+	select {
+	case in <- j:
+	case <-quit:
+		return errDeskClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once handed in, the job is answered whatever happens to the caller:
+	// a client that went away does not undo what was written.
+	return <-j.done
+}
+
+func (q *deskQueue) run(db *sqldb.DB) {
+	defer close(q.gone)
+	ctx := context.Background()
+	for {
+		var batch []*deskJob
+		select {
+		case j := <-q.in:
+			batch = append(batch, j)
+		case <-q.quit:
+			for {
+				select {
+				case j := <-q.in:
+					j.done <- errDeskClosed
+				default:
+					return
+				}
+			}
+		}
+	more:
+		for len(batch) < deskBatch {
+			select {
+			case j := <-q.in:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		q.commit(ctx, db, batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers each job. It tries
+// the batch first without savepoints (two statements less per job, which
+// on PostgreSQL are two round trips): a rush is mostly requests that
+// succeed — a duplicate scan or a waitlisted place is an answer, not a
+// failure. When a job fails, the attempt is rolled back and the batch is
+// written again with each job in its own savepoint, so the failure leaves
+// nothing of itself and the others go through.
+func (q *deskQueue) commit(ctx context.Context, db *sqldb.DB, batch []*deskJob) {
+	results := make([]error, len(batch))
+	err := q.attempt(ctx, db, batch, results, false)
+	if errors.Is(err, errJobFailed) {
+		clear(results)
+		err = q.attempt(ctx, db, batch, results, true)
+	}
+	for i, j := range batch {
+		if err != nil {
+			j.done <- err
+		} else {
+			j.done <- sqldb.MapErr(results[i])
+		}
+	}
+}
+
+// errJobFailed ends an attempt without savepoints at a job's failure.
+var errJobFailed = errors.New("a job of the batch failed")
+
+func (q *deskQueue) attempt(ctx context.Context, db *sqldb.DB, batch []*deskJob, results []error, savepoints bool) error {
+	ctx = context.WithValue(ctx, memoKey{}, &deskMemo{managed: map[managedKey]activityRow{}, lists: map[listKey]checkinList{}})
+	err := db.Write(ctx, kexie.SystemActor("activities-desk"), func(tx *sqldb.Tx) error {
+		var changes []sqldb.Change
+		var actors []kexie.Actor
+		for i, j := range batch {
+			var mine []sqldb.Change
+			collect := func(c sqldb.Change) error { mine = append(mine, c); return nil }
+			if !savepoints || len(batch) == 1 {
+				if err := j.run(ctx, tx.As(j.actor), collect); err != nil {
+					if len(batch) == 1 {
+						// Alone, its failure is the transaction's.
+						return err
+					}
+					return errJobFailed
+				}
+			} else {
+				if _, err := tx.ExecContext(ctx, `SAVEPOINT desk_job`); err != nil {
+					return err
+				}
+				if err := j.run(ctx, tx.As(j.actor), collect); err != nil {
+					results[i], mine = err, nil
+					if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT desk_job`); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT desk_job`); err != nil {
+					return err
+				}
+			}
+			for _, c := range mine {
+				changes, actors = append(changes, c), append(actors, j.actor)
+			}
+		}
+		return tx.AuditMany(ctx, changes, actors)
+	})
+	if errors.Is(err, errJobFailed) {
+		return errJobFailed
+	}
+	return err
+}
+
+// stop ends the queue's goroutine after the batch it is writing; jobs
+// handed in later are refused.
+func (q *deskQueue) stop() {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.closed = true
+	started := q.started
+	q.mu.Unlock()
+	if started {
+		close(q.quit)
+		<-q.gone
+	}
+}
+
+// deskMemo keeps, for one batch, what its jobs read alike: a rush scans
+// the same activity's same list under the same desk accounts, and reading
+// the activity, the caller's permission on it and the list once per batch
+// instead of once per scan halves a scan's statements. The batch is one
+// transaction: what it read at its first scan holds for its last as it
+// would inside any transaction. Only what was found is kept.
+type deskMemo struct {
+	managed map[managedKey]activityRow
+	lists   map[listKey]checkinList
+}
+
+type memoKey struct{}
+
+type managedKey struct {
+	user   int64
+	system bool
+	code   string
+}
+
+type listKey struct {
+	activity int64
+	name     string
+}
+
+type checkinList struct {
+	id     int64
+	policy string
+}
+
+func memoOf(ctx context.Context) *deskMemo {
+	m, _ := ctx.Value(memoKey{}).(*deskMemo)
+	return m
+}
+
+// managedOnce is managed, read once per batch for the same caller and
+// activity.
+func managedOnce(ctx context.Context, tx *sqldb.Tx, code string) (activityRow, error) {
+	m := memoOf(ctx)
+	if m == nil {
+		return managed(ctx, tx, code)
+	}
+	k := managedKey{tx.Actor().UserID, tx.Actor().System, code}
+	if a, ok := m.managed[k]; ok {
+		return a, nil
+	}
+	a, err := managed(ctx, tx, code)
+	if err == nil {
+		m.managed[k] = a
+	}
+	return a, err
+}
