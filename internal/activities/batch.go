@@ -3,6 +3,9 @@ package activities
 import (
 	"context"
 	"errors"
+	"hash/fnv"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/kexie/kexie/internal/kexie"
@@ -24,6 +27,9 @@ import (
 // deskJob is one request's work: run writes it in tx (whose actor is the
 // request's) and hands its audit entries to audit.
 type deskJob struct {
+	// order sorts a batch: the activity's code, then for a scan what was
+	// scanned (registrations keep their order of arrival).
+	order string
 	actor kexie.Actor
 	run   func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
 	done  chan error
@@ -35,7 +41,8 @@ type deskQueue struct {
 	mu      sync.Mutex
 	started bool
 	closed  bool
-	in      chan *deskJob
+	in      chan *deskJob   // scans: any writer takes them
+	pinned  []chan *deskJob // registrations: one writer per activity
 	quit    chan struct{}
 	gone    chan struct{}
 }
@@ -48,7 +55,7 @@ var errDeskClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "data
 
 // write hands run to the queue and waits for its batch to commit: its
 // error is run's own, or the batch's when the transaction failed.
-func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor,
+func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor, order string, pin bool,
 	run func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error) error {
 	q.mu.Lock()
 	if q.closed {
@@ -58,12 +65,23 @@ func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor,
 	if !q.started {
 		q.started = true
 		q.in, q.quit, q.gone = make(chan *deskJob, deskBatch), make(chan struct{}), make(chan struct{})
+		for range deskWriters(db) {
+			q.pinned = append(q.pinned, make(chan *deskJob, deskBatch))
+		}
 		db.OnClose(q.stop)
 		go q.run(db)
 	}
 	in, quit := q.in, q.quit
+	if pin {
+		// An activity's registrations go to one writer: its batches are
+		// as large as the rush makes them, instead of several writers
+		// each waiting for the activity's row the others hold.
+		h := fnv.New32a()
+		h.Write([]byte(order))
+		in = q.pinned[h.Sum32()%uint32(len(q.pinned))]
+	}
 	q.mu.Unlock()
-	j := &deskJob{actor: actor, run: run, done: make(chan error, 1)}
+	j := &deskJob{order: order, actor: actor, run: run, done: make(chan error, 1)}
 	select {
 	case in <- j:
 	case <-quit:
@@ -76,34 +94,64 @@ func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor,
 	return <-j.done
 }
 
+// deskWriters is how many batches are written at once. SQLite has one
+// writer connection: one batch at a time, the next gathering meanwhile.
+// PostgreSQL runs statements of several transactions side by side (and
+// groups their commits itself): a single writer would wait on every
+// round trip in turn, so a few batches are written at once; they meet
+// only at the rows they share, taken in one order (see commit).
+func deskWriters(db *sqldb.DB) int {
+	if db.Dialect() == sqldb.Postgres {
+		return 8
+	}
+	return 1
+}
+
 func (q *deskQueue) run(db *sqldb.DB) {
 	defer close(q.gone)
 	ctx := context.Background()
-	for {
-		var batch []*deskJob
-		select {
-		case j := <-q.in:
-			batch = append(batch, j)
-		case <-q.quit:
+	var wg sync.WaitGroup
+	for _, pinned := range q.pinned {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for {
+				var batch []*deskJob
 				select {
 				case j := <-q.in:
-					j.done <- errDeskClosed
-				default:
+					batch = append(batch, j)
+				case j := <-pinned:
+					batch = append(batch, j)
+				case <-q.quit:
 					return
 				}
+			more:
+				for len(batch) < deskBatch {
+					select {
+					case j := <-q.in:
+						batch = append(batch, j)
+					case j := <-pinned:
+						batch = append(batch, j)
+					default:
+						break more
+					}
+				}
+				q.commit(ctx, db, batch)
 			}
-		}
-	more:
-		for len(batch) < deskBatch {
+		}()
+	}
+	wg.Wait()
+	// Whatever was handed in and not written is answered.
+	for _, in := range append([]chan *deskJob{q.in}, q.pinned...) {
+	drain:
+		for {
 			select {
-			case j := <-q.in:
-				batch = append(batch, j)
+			case j := <-in:
+				j.done <- errDeskClosed
 			default:
-				break more
+				break drain
 			}
 		}
-		q.commit(ctx, db, batch)
 	}
 }
 
@@ -115,6 +163,10 @@ func (q *deskQueue) run(db *sqldb.DB) {
 // written again with each job in its own savepoint, so the failure leaves
 // nothing of itself and the others go through.
 func (q *deskQueue) commit(ctx context.Context, db *sqldb.DB, batch []*deskJob) {
+	// Batches written at once take the rows they share (an activity's
+	// row, a registration's check-in) in one order: none waits for
+	// another that waits for it.
+	slices.SortStableFunc(batch, func(a, b *deskJob) int { return strings.Compare(a.order, b.order) })
 	results := make([]error, len(batch))
 	err := q.attempt(ctx, db, batch, results, false)
 	if errors.Is(err, errJobFailed) {
@@ -209,6 +261,7 @@ type managedKey struct {
 	user   int64
 	system bool
 	code   string
+	row    bool // rowOf's row, read for anyone
 }
 
 type listKey struct {
@@ -226,6 +279,25 @@ func memoOf(ctx context.Context) *deskMemo {
 	return m
 }
 
+// rowOnce is rowOf, read once per batch (a registration's checks and the
+// place it takes are its own: the place is taken by the conditional
+// update, never from what was read).
+func rowOnce(ctx context.Context, tx *sqldb.Tx, code string) (activityRow, error) {
+	m := memoOf(ctx)
+	if m == nil {
+		return rowOf(ctx, tx, code)
+	}
+	k := managedKey{code: code, row: true}
+	if a, ok := m.managed[k]; ok {
+		return a, nil
+	}
+	a, err := rowOf(ctx, tx, code)
+	if err == nil {
+		m.managed[k] = a
+	}
+	return a, err
+}
+
 // managedOnce is managed, read once per batch for the same caller and
 // activity.
 func managedOnce(ctx context.Context, tx *sqldb.Tx, code string) (activityRow, error) {
@@ -233,7 +305,7 @@ func managedOnce(ctx context.Context, tx *sqldb.Tx, code string) (activityRow, e
 	if m == nil {
 		return managed(ctx, tx, code)
 	}
-	k := managedKey{tx.Actor().UserID, tx.Actor().System, code}
+	k := managedKey{user: tx.Actor().UserID, system: tx.Actor().System, code: code}
 	if a, ok := m.managed[k]; ok {
 		return a, nil
 	}

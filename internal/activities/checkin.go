@@ -105,7 +105,7 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 		}
 		at = &t
 	}
-	err := svc.desk.write(ctx, svc.db, actor, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
+	err := svc.desk.write(ctx, svc.db, actor, code+"\x00"+scanned, false, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
 		out = Checkin{}
 		a, err := managedOnce(ctx, tx, code)
 		if err != nil {

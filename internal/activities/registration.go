@@ -102,8 +102,8 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 		return Registration{}, err
 	}
 	var reg Registration
-	err = svc.desk.write(ctx, svc.db, actor, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
-		a, err := rowOf(ctx, tx, code)
+	err = svc.desk.write(ctx, svc.db, actor, code, true, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
+		a, err := rowOnce(ctx, tx, code)
 		if err != nil {
 			return err
 		}
