@@ -209,12 +209,16 @@ func (s *handlers) publicRegister(w http.ResponseWriter, r *http.Request, rq *we
 			in.SessionID = -1 // refused as an unknown session
 		}
 	}
-	reg, err := s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), in)
+	err := s.takeRegistration(r, rq)
+	var reg activities.Registration
+	if err == nil {
+		reg, err = s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), in)
+	}
 	if err == nil {
 		return s.showPublic(w, r, rq, http.StatusCreated, nil, &reg, nil)
 	}
 	switch kexie.ErrorCode(err) {
-	case kexie.CodeInvalid, kexie.CodeConflict:
+	case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeRateLimited:
 		return s.showPublic(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), form, nil, err)
 	}
 	return err
