@@ -45,6 +45,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/activities/{code}/teams", manage, s.figurePost("team"))
 	k.HandleWith("POST", "/activities/{code}/programme-file", manage, web.MaxUpload, s.programmeFilePost)
 	k.HandleWith("POST", "/api/v1/activities/{code}/programme-file", manage, web.MaxUpload, s.apiProgrammeFile)
+	k.HandleWith("POST", "/activities/{code}/registration-file", manage, web.MaxUpload, s.registrationFilePost)
 	k.Handle("PUT", "/api/v1/activities/{code}", manage, s.apiUpdate)
 	k.Handle("PUT", "/api/v1/activities/{code}/organisations", manage, s.apiRoles)
 	k.Handle("PUT", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiUpdateSession)
