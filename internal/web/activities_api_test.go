@@ -456,3 +456,51 @@ func TestActivityStatsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityExhibitorsAndTeamsListed: a fair's exhibitors (by booth, in
+// the booths' natural order, a registry organisation by its name) and a
+// competition's teams are listed by the API and shown on the staff's and
+// the public page; outside the caller's subtrees the lists are not found.
+func TestActivityExhibitorsAndTeamsListed(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		e.user("desk.a", kexie.RoleStaff, e.a)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		staffB := e.bearer(e.user("staff.b", kexie.RoleStaff, e.b))
+		c := e.client()
+		newForum(t, e, call, staff, "FAIR", 0, false)
+		for _, x := range []map[string]any{{"booth": "10", "name": "哈尔滨工程大学", "theme": "船舶"}, {"booth": "2", "org_code": "A1", "theme": "机器人"}} {
+			wantStatus(t, call(c, "POST", "/api/v1/activities/FAIR/exhibitors", staff, x), http.StatusCreated)
+		}
+		wantStatus(t, call(c, "POST", "/api/v1/activities/FAIR/teams", staff, map[string]any{"name": "火星车队", "category": "工程", "school": "哈尔滨工业大学",
+			"members": "张三、李四", "advisers": "王老师", "prize_grade": "一等奖"}), http.StatusCreated)
+		r := call(c, "GET", "/api/v1/activities/FAIR/exhibitors", staff, nil)
+		wantStatus(t, r, http.StatusOK)
+		var xs struct {
+			Exhibitors []struct{ Booth, Name, OrgCode string }
+			Total      int
+		}
+		r.json(t, &xs)
+		if xs.Total != 2 || xs.Exhibitors[0].Booth != "2" || xs.Exhibitors[0].Name != "A1省科协" || xs.Exhibitors[1].Name != "哈尔滨工程大学" {
+			t.Errorf("exhibitors: %s", r.body)
+		}
+		r = call(c, "GET", "/api/v1/activities/FAIR/teams", staff, nil)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, "火星车队") || !strings.Contains(r.body, `"total":1`) {
+			t.Errorf("teams: %s", r.body)
+		}
+		wantError(t, call(c, "GET", "/api/v1/activities/FAIR/teams", staffB, nil), http.StatusNotFound, kexie.CodeNotFound)
+		pc := e.client()
+		pc.lang = "zh-Hans"
+		pc.mustLogin("desk.a")
+		for _, path := range []string{"/activities/FAIR", "/calendar/FAIR"} {
+			r := pc.get(path)
+			wantStatus(t, r, http.StatusOK)
+			for _, want := range []string{`id="activity-exhibitors"`, "参展单位 2 个", "A1省科协", "机器人", `id="activity-teams"`, "火星车队", "一等奖"} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("%s lacks %q", path, want)
+				}
+			}
+		}
+	})
+}

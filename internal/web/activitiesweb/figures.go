@@ -93,3 +93,31 @@ func (s *handlers) apiTeam(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	id, err := s.act.AddTeam(r.Context(), rq.Actor(r), a.Code, in)
 	return created(w, id, err)
 }
+
+// apiExhibitors lists an activity's exhibitors by booth:
+// {"exhibitors": [...], "total"}.
+func (s *handlers) apiExhibitors(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesRead, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	xs, err := s.act.Exhibitors(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"exhibitors": xs, "total": len(xs)})
+}
+
+// apiTeams lists an activity's teams by category and name:
+// {"teams": [...], "total"}.
+func (s *handlers) apiTeams(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesRead, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	ts, err := s.act.Teams(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"teams": ts, "total": len(ts)})
+}

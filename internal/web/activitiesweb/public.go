@@ -168,6 +168,9 @@ func (s *handlers) showPublic(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if d.Programme, err = s.act.Programme(r.Context(), a.ID); err != nil {
 		return err
 	}
+	if err := s.lists(r, a.ID, &d); err != nil {
+		return err
+	}
 	d.SeriesName = s.seriesName(r.Context(), a, lang)
 	ss, err := s.act.Sessions(r.Context(), a.ID)
 	if err != nil {

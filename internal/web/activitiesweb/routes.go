@@ -65,6 +65,8 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/api/v1/activities/{code}/reach", manage, s.apiReach)
 	k.Handle("POST", "/api/v1/activities/{code}/exhibitors", manage, s.apiExhibitor)
 	k.Handle("POST", "/api/v1/activities/{code}/teams", manage, s.apiTeam)
+	k.Handle("GET", "/api/v1/activities/{code}/exhibitors", read, s.apiExhibitors)
+	k.Handle("GET", "/api/v1/activities/{code}/teams", read, s.apiTeams)
 	// The public side: no account needed.
 	k.Handle("GET", "/calendar", public, s.calendar)
 	k.Handle("GET", "/calendar.ics", public, s.calendarICS)
