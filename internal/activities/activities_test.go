@@ -466,3 +466,72 @@ func TestDeskBatchKeepsEachAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestProgrammePeopleAsRecords: chairs and speakers entered in a
+// programme's fields become records, in order, each with the affiliation
+// in brackets; a member of the register is named as the register names
+// them, of their organisation; the programme carries each session's
+// chairs and contributions with their speakers and paper.
+func TestProgrammePeopleAsRecords(t *testing.T) {
+	got := activities.ParsePeople("王芳（哈尔滨工业大学）、李娜, Ivan Petrov (Tomsk State University, Russia)；\n")
+	if len(got) != 3 || got[0].Name != "王芳" || got[0].Affiliation != "哈尔滨工业大学" || got[1].Name != "李娜" || got[1].Affiliation != "" ||
+		got[2].Name != "Ivan Petrov" || got[2].Affiliation != "Tomsk State University, Russia" {
+		t.Fatalf("ParsePeople = %+v", got)
+	}
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		act := forum(t, db, "PPL", "A", 0)
+		member(t, db, "A", "M-7")
+		sid, err := db.Activities.AddSession(ctx, dbtest.Admin, "PPL", activities.SessionInput{TitleZH: "主论坛", Room: "报告厅", Chairs: "王芳（哈尔滨工业大学）、李娜",
+			Starts: "2025-05-16 09:00", Ends: "2025-05-16 11:00"})
+		dbtest.Must(t, err)
+		cid, err := db.Activities.AddContribution(ctx, dbtest.Admin, "PPL", sid, activities.Contribution{Title: "寒区森林生态旅游", Speakers: "Ivan Petrov (Tomsk State University)", Paper: true})
+		dbtest.Must(t, err)
+		_, err = db.Activities.AddSpeaker(ctx, dbtest.Admin, "PPL", cid, activities.Person{OrgCode: "A", MemberNo: "M-7"})
+		dbtest.Must(t, err)
+		_, err = db.Activities.AddChair(ctx, dbtest.Admin, "PPL", sid, activities.Person{OrgCode: "A", MemberNo: "M-404"})
+		if kexie.ErrorCode(err) != kexie.CodeInvalid {
+			t.Errorf("a chair not in the register: %v, want invalid", err)
+		}
+		if _, err := db.Activities.AddSpeaker(ctx, dbtest.Admin, "PPL", cid+1000, activities.Person{Name: "某人"}); kexie.ErrorCode(err) != kexie.CodeNotFound {
+			t.Errorf("a speaker of no contribution: %v, want not found", err)
+		}
+		p, err := db.Activities.Programme(ctx, act.ID)
+		dbtest.Must(t, err)
+		var s *activities.Session
+		for _, d := range p.Days {
+			for _, r := range d.Rows {
+				for _, c := range r.Cells {
+					if c.Session != nil {
+						s = c.Session
+					}
+				}
+			}
+		}
+		if s == nil || len(s.ChairList) != 2 || s.ChairList[0].Label("zh-Hans") != "王芳（哈尔滨工业大学）" || s.ChairList[1].Name != "李娜" {
+			t.Fatalf("chairs: %+v", s)
+		}
+		if len(s.Contributions) != 1 || !s.Contributions[0].Paper || len(s.Contributions[0].Speakers) != 2 {
+			t.Fatalf("contributions: %+v", s.Contributions)
+		}
+		sp := s.Contributions[0].Speakers
+		if sp[0].Label("en") != "Ivan Petrov (Tomsk State University)" || sp[1].Name != "会员M-7" || sp[1].Affiliation != "A科协" || sp[1].MemberNo != "M-7" {
+			t.Errorf("speakers: %+v", sp)
+		}
+		// Changing the chairs' field replaces the chairs.
+		dbtest.Must(t, db.Activities.UpdateSession(ctx, dbtest.Admin, "PPL", sid, activities.SessionInput{TitleZH: "主论坛", Room: "报告厅", Chairs: "赵六",
+			Starts: "2025-05-16 09:00", Ends: "2025-05-16 11:00"}))
+		p, _ = db.Activities.Programme(ctx, act.ID)
+		for _, d := range p.Days {
+			for _, r := range d.Rows {
+				for _, c := range r.Cells {
+					if c.Session != nil && (len(c.Session.ChairList) != 1 || c.Session.ChairList[0].Name != "赵六") {
+						t.Errorf("chairs after the change: %+v", c.Session.ChairList)
+					}
+				}
+			}
+		}
+		// A session goes with its chairs, contributions and speakers.
+		dbtest.Must(t, db.Activities.DeleteSession(ctx, dbtest.Admin, "PPL", sid))
+	})
+}

@@ -54,6 +54,9 @@ func addContribution(ctx context.Context, tx *sqldb.Tx, a activityRow, code stri
 		session, c.Title, c.Speakers, c.Paper, tx.Now()).Scan(&id); err != nil {
 		return 0, err
 	}
+	if err := addPeople(ctx, tx, a, code, "speaker", 0, id, c.Speakers); err != nil {
+		return 0, err
+	}
 	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.contribution", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
 		After: map[string]any{"session": session, "title": c.Title, "speakers": c.Speakers, "paper": c.Paper}})
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -186,6 +187,53 @@ func TestActivityProgrammeFile(t *testing.T) {
 		bs, _ := e.db.Activities.Breaks(ctx, a.ID)
 		if len(ss) != 1 || len(bs) != 1 {
 			t.Errorf("after the upload: %d sessions, %d breaks", len(ss), len(bs))
+		}
+		// The programme lists each session's contributions with their
+		// speakers (records from the file's column) and a paper's mark.
+		pc.lang = "zh-Hans"
+		r = pc.get("/activities/P")
+		wantStatus(t, r, http.StatusOK)
+		prog := r.body[strings.Index(r.body, `class="programme"`):]
+		for _, want := range []string{`class="contributions"`, "致辞", "王芳", "主旨报告", "李娜", `class="paper">论文<`} {
+			if !strings.Contains(prog, want) {
+				t.Errorf("the programme lacks %q: %.3000s", want, prog)
+			}
+		}
+		if strings.Count(prog, `class="paper"`) != 1 {
+			t.Errorf("one contribution has a paper: %.3000s", prog)
+		}
+		var doc struct {
+			Programme struct {
+				Days []struct {
+					Rows []struct {
+						Cells []struct {
+							Session *struct {
+								Contributions []struct {
+									Title    string
+									Paper    bool
+									Speakers []struct{ Name string }
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		call(c, "GET", "/api/v1/activities/P", staff, nil).json(t, &doc)
+		var titles []string
+		for _, d := range doc.Programme.Days {
+			for _, row := range d.Rows {
+				for _, cell := range row.Cells {
+					if cell.Session != nil {
+						for _, x := range cell.Session.Contributions {
+							titles = append(titles, fmt.Sprint(x.Title, x.Paper, len(x.Speakers)))
+						}
+					}
+				}
+			}
+		}
+		if fmt.Sprint(titles) != "[致辞false 1 主旨报告true 1]" {
+			t.Errorf("the API's programme: contributions %v", titles)
 		}
 	})
 }

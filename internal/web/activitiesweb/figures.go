@@ -121,3 +121,41 @@ func (s *handlers) apiTeams(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	}
 	return web.WriteJSON(w, http.StatusOK, map[string]any{"teams": ts, "total": len(ts)})
 }
+
+// apiChair adds a chair to a session: a member of the register
+// ({"org_code", "member_no"}) or a person by name with their
+// affiliation: 201 {"id"}.
+func (s *handlers) apiChair(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	session, err := web.PathID(r)
+	if err != nil {
+		return kexie.Errorf(kexie.CodeNotFound, "err.session_not_found", "no session %v in this activity", r.PathValue("id"))
+	}
+	var in activities.Person
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	id, err := s.act.AddChair(r.Context(), rq.Actor(r), a.Code, session, in)
+	return created(w, id, err)
+}
+
+// apiSpeaker adds a speaker to a contribution, as apiChair a chair.
+func (s *handlers) apiSpeaker(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	contribution, err := web.PathID(r)
+	if err != nil {
+		return kexie.Errorf(kexie.CodeNotFound, "err.contribution_not_found", "no such contribution in this activity")
+	}
+	var in activities.Person
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	id, err := s.act.AddSpeaker(r.Context(), rq.Actor(r), a.Code, contribution, in)
+	return created(w, id, err)
+}

@@ -62,6 +62,8 @@ func (s *handlers) register(k *web.Server) {
 	// Figures.
 	k.Handle("GET", "/api/v1/orgs/{code}/activity-stats", read, s.apiStats)
 	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/contributions", manage, s.apiContribution)
+	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/chairs", manage, s.apiChair)
+	k.Handle("POST", "/api/v1/activities/{code}/contributions/{id}/speakers", manage, s.apiSpeaker)
 	k.Handle("POST", "/api/v1/activities/{code}/reach", manage, s.apiReach)
 	k.Handle("POST", "/api/v1/activities/{code}/exhibitors", manage, s.apiExhibitor)
 	k.Handle("POST", "/api/v1/activities/{code}/teams", manage, s.apiTeam)
