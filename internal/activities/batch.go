@@ -31,6 +31,9 @@ type deskJob struct {
 	// scanned (registrations keep their order of arrival).
 	order string
 	actor kexie.Actor
+	// bulk, when set, is a visitor's registration that a batch may write
+	// with the others of its activity (registerBulk) instead of by run.
+	bulk *bulkReg
 	run   func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
 	done  chan error
 }
@@ -57,6 +60,13 @@ var errDeskClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "data
 // error is run's own, or the batch's when the transaction failed.
 func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor, order string, pin bool,
 	run func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error) error {
+	return q.writeJob(ctx, db, &deskJob{order: order, actor: actor}, pin, run)
+}
+
+// writeJob is write for a job made by the caller (with its bulk part).
+func (q *deskQueue) writeJob(ctx context.Context, db *sqldb.DB, j *deskJob, pin bool,
+	run func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error) error {
+	order := j.order
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -81,7 +91,7 @@ func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor, 
 		in = q.pinned[h.Sum32()%uint32(len(q.pinned))]
 	}
 	q.mu.Unlock()
-	j := &deskJob{order: order, actor: actor, run: run, done: make(chan error, 1)}
+	j.run, j.done = run, make(chan error, 1)
 	select {
 	case in <- j:
 	case <-quit:
@@ -190,7 +200,35 @@ func (q *deskQueue) attempt(ctx context.Context, db *sqldb.DB, batch []*deskJob,
 	err := db.Write(ctx, kexie.SystemActor("activities-desk"), func(tx *sqldb.Tx) error {
 		var changes []sqldb.Change
 		var actors []kexie.Actor
+		done := make([]bool, len(batch))
+		if !savepoints {
+			// Visitors' registrations for the same activity, side by side
+			// in the sorted batch, are written together.
+			for i := 0; i < len(batch); {
+				k := i
+				for k < len(batch) && batch[k].bulk != nil && batch[k].bulk.code == batch[i].bulk.code {
+					k++
+				}
+				if k-i < 2 {
+					i++
+					continue
+				}
+				err := registerBulk(ctx, tx, batch[i:k], results[i:k], func(j *deskJob, c sqldb.Change) {
+					changes, actors = append(changes, c), append(actors, j.actor)
+				})
+				if err != nil {
+					return err
+				}
+				for n := i; n < k; n++ {
+					done[n] = true
+				}
+				i = k
+			}
+		}
 		for i, j := range batch {
+			if done[i] {
+				continue
+			}
 			var mine []sqldb.Change
 			collect := func(c sqldb.Change) error { mine = append(mine, c); return nil }
 			if !savepoints || len(batch) == 1 {
