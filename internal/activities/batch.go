@@ -34,8 +34,8 @@ type deskJob struct {
 	// bulk, when set, is a visitor's registration that a batch may write
 	// with the others of its activity (registerBulk) instead of by run.
 	bulk *bulkReg
-	run   func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
-	done  chan error
+	run  func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
+	done chan error
 }
 
 // deskQueue is the activities service's batch writer, started at its first
