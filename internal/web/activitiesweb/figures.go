@@ -130,9 +130,9 @@ func (s *handlers) apiChair(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	if err != nil {
 		return err
 	}
-	session, err := web.PathID(r)
+	session, err := pathID(r)
 	if err != nil {
-		return kexie.Errorf(kexie.CodeNotFound, "err.session_not_found", "no session %v in this activity", r.PathValue("id"))
+		return err
 	}
 	var in activities.Person
 	if err := web.DecodeJSON(r, &in); err != nil {
@@ -148,9 +148,9 @@ func (s *handlers) apiSpeaker(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if err != nil {
 		return err
 	}
-	contribution, err := web.PathID(r)
+	contribution, err := pathID(r)
 	if err != nil {
-		return kexie.Errorf(kexie.CodeNotFound, "err.contribution_not_found", "no such contribution in this activity")
+		return err
 	}
 	var in activities.Person
 	if err := web.DecodeJSON(r, &in); err != nil {
