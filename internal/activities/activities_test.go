@@ -9,6 +9,7 @@ import (
 	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
+	"github.com/kexie/kexie/internal/sqldb"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
 )
 
@@ -396,5 +397,141 @@ func TestCheckInConcurrentNeverDoubles(t *testing.T) {
 		if daily != 1 {
 			t.Errorf("one offline scan uploaded 12 times is %d entries, want 1", daily)
 		}
+	})
+}
+
+// TestDeskBatchKeepsEachAnswer: registrations arriving together are
+// written together, yet each keeps its own answer and its own audit
+// entry under its own caller; one that fails (a member registered twice,
+// refused by the database's unique index on PostgreSQL) leaves nothing
+// of itself and does not fail the others.
+func TestDeskBatchKeepsEachAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		act := forum(t, db, "BATCH", "A", 12)
+		member(t, db, "A", "M-1")
+		const visitors, twice = 16, 8
+		var wg sync.WaitGroup
+		errs := make([]error, visitors+twice)
+		regs := make([]activities.Registration, visitors+twice)
+		for i := range visitors + twice {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i < visitors {
+					regs[i], errs[i] = db.Activities.Register(ctx, kexie.Actor{Username: "anonymous", Source: fmt.Sprintf("10.0.0.%d", i)}, "BATCH",
+						activities.RegisterInput{Name: fmt.Sprintf("访客%02d", i)})
+					return
+				}
+				regs[i], errs[i] = db.Activities.Register(ctx, dbtest.Admin, "BATCH", activities.RegisterInput{OrgCode: "A", MemberNo: "M-1"})
+			}()
+		}
+		wg.Wait()
+		count := map[string]int{}
+		var memberRefs []string
+		for i, err := range errs {
+			switch {
+			case i < visitors && err != nil:
+				t.Fatalf("visitor %d: %v", i, err)
+			case i < visitors:
+				count[regs[i].Status]++
+			case err == nil:
+				memberRefs = append(memberRefs, regs[i].Reference)
+				count[regs[i].Status]++
+			case kexie.ErrorCode(err) != kexie.CodeConflict:
+				t.Fatalf("member registered again: %v, want conflict", err)
+			}
+		}
+		if len(memberRefs) != 1 || count["confirmed"] != 12 || count["waitlisted"] != visitors+1-12 {
+			t.Fatalf("answers: %v, member registered %d times, want 12 confirmed, %d waitlisted, the member once", count, len(memberRefs), visitors+1-12)
+		}
+		stored, err := db.Activities.RegistrationCounts(ctx, act.ID)
+		dbtest.Must(t, err)
+		if stored["confirmed"] != 12 || stored["waitlisted"] != visitors+1-12 {
+			t.Fatalf("stored: %v", stored)
+		}
+		entries, err := db.Audit(ctx, dbtest.Admin, sqldb.AuditFilter{Action: "activity.register", Limit: 100})
+		dbtest.Must(t, err)
+		sources := map[string]bool{}
+		for _, e := range entries {
+			sources[e.Source] = true
+		}
+		if len(entries) != visitors+1 || !sources["10.0.0.0"] || !sources[fmt.Sprintf("10.0.0.%d", visitors-1)] {
+			t.Fatalf("audit: %d entries from %v, want %d, each under its caller", len(entries), sources, visitors+1)
+		}
+		n, err := db.VerifyAudit(ctx, nil)
+		dbtest.Must(t, err)
+		if n == 0 {
+			t.Fatal("the audit chain is empty")
+		}
+	})
+}
+
+// TestProgrammePeopleAsRecords: chairs and speakers entered in a
+// programme's fields become records, in order, each with the affiliation
+// in brackets; a member of the register is named as the register names
+// them, of their organisation; the programme carries each session's
+// chairs and contributions with their speakers and paper.
+func TestProgrammePeopleAsRecords(t *testing.T) {
+	got := activities.ParsePeople("王芳（哈尔滨工业大学）、李娜, Ivan Petrov (Tomsk State University, Russia)；\n")
+	if len(got) != 3 || got[0].Name != "王芳" || got[0].Affiliation != "哈尔滨工业大学" || got[1].Name != "李娜" || got[1].Affiliation != "" ||
+		got[2].Name != "Ivan Petrov" || got[2].Affiliation != "Tomsk State University, Russia" {
+		t.Fatalf("ParsePeople = %+v", got)
+	}
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		act := forum(t, db, "PPL", "A", 0)
+		member(t, db, "A", "M-7")
+		sid, err := db.Activities.AddSession(ctx, dbtest.Admin, "PPL", activities.SessionInput{TitleZH: "主论坛", Room: "报告厅", Chairs: "王芳（哈尔滨工业大学）、李娜",
+			Starts: "2025-05-16 09:00", Ends: "2025-05-16 11:00"})
+		dbtest.Must(t, err)
+		cid, err := db.Activities.AddContribution(ctx, dbtest.Admin, "PPL", sid, activities.Contribution{Title: "寒区森林生态旅游", Speakers: "Ivan Petrov (Tomsk State University)", Paper: true})
+		dbtest.Must(t, err)
+		_, err = db.Activities.AddSpeaker(ctx, dbtest.Admin, "PPL", cid, activities.Person{OrgCode: "A", MemberNo: "M-7"})
+		dbtest.Must(t, err)
+		_, err = db.Activities.AddChair(ctx, dbtest.Admin, "PPL", sid, activities.Person{OrgCode: "A", MemberNo: "M-404"})
+		if kexie.ErrorCode(err) != kexie.CodeInvalid {
+			t.Errorf("a chair not in the register: %v, want invalid", err)
+		}
+		if _, err := db.Activities.AddSpeaker(ctx, dbtest.Admin, "PPL", cid+1000, activities.Person{Name: "某人"}); kexie.ErrorCode(err) != kexie.CodeNotFound {
+			t.Errorf("a speaker of no contribution: %v, want not found", err)
+		}
+		p, err := db.Activities.Programme(ctx, act.ID)
+		dbtest.Must(t, err)
+		var s *activities.Session
+		for _, d := range p.Days {
+			for _, r := range d.Rows {
+				for _, c := range r.Cells {
+					if c.Session != nil {
+						s = c.Session
+					}
+				}
+			}
+		}
+		if s == nil || len(s.ChairList) != 2 || s.ChairList[0].Label("zh-Hans") != "王芳（哈尔滨工业大学）" || s.ChairList[1].Name != "李娜" {
+			t.Fatalf("chairs: %+v", s)
+		}
+		if len(s.Contributions) != 1 || !s.Contributions[0].Paper || len(s.Contributions[0].Speakers) != 2 {
+			t.Fatalf("contributions: %+v", s.Contributions)
+		}
+		sp := s.Contributions[0].Speakers
+		if sp[0].Label("en") != "Ivan Petrov (Tomsk State University)" || sp[1].Name != "会员M-7" || sp[1].Affiliation != "A科协" || sp[1].MemberNo != "M-7" {
+			t.Errorf("speakers: %+v", sp)
+		}
+		// Changing the chairs' field replaces the chairs.
+		dbtest.Must(t, db.Activities.UpdateSession(ctx, dbtest.Admin, "PPL", sid, activities.SessionInput{TitleZH: "主论坛", Room: "报告厅", Chairs: "赵六",
+			Starts: "2025-05-16 09:00", Ends: "2025-05-16 11:00"}))
+		p, _ = db.Activities.Programme(ctx, act.ID)
+		for _, d := range p.Days {
+			for _, r := range d.Rows {
+				for _, c := range r.Cells {
+					if c.Session != nil && (len(c.Session.ChairList) != 1 || c.Session.ChairList[0].Name != "赵六") {
+						t.Errorf("chairs after the change: %+v", c.Session.ChairList)
+					}
+				}
+			}
+		}
+		// A session goes with its chairs, contributions and speakers.
+		dbtest.Must(t, db.Activities.DeleteSession(ctx, dbtest.Admin, "PPL", sid))
 	})
 }

@@ -105,15 +105,19 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 		}
 		at = &t
 	}
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
+	err := svc.desk.write(ctx, svc.db, actor, code+"\x00"+scanned, false, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
+		out = Checkin{}
+		a, err := managedOnce(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
+		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out, audit)
 	})
+	if err != nil {
+		return Checkin{}, err
+	}
 	out.At = out.At.In(kexie.Beijing)
-	return out, err
+	return out, nil
 }
 
 // checkIn records a scan of activity a (read and checked in tx): see
@@ -123,15 +127,11 @@ func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow
 	if a.status == StatusDraft || a.status == StatusCancelled {
 		return statusError("checkin_status", a.status, "check-in is closed for an activity that is "+a.status)
 	}
-	var listID int64
-	var policy string
-	err := tx.QueryRowContext(ctx, `SELECT id, policy FROM activity_checkin_lists WHERE activity_id = $1 AND name = $2`, a.id, list).Scan(&listID, &policy)
-	if errors.Is(err, sql.ErrNoRows) {
-		return kexie.Errorf(kexie.CodeInvalid, "err.checkin_list", "no check-in list %q", kexie.Excerpt(list))
-	}
+	l, err := listOf(ctx, tx, a.id, list)
 	if err != nil {
 		return err
 	}
+	listID, policy := l.id, l.policy
 	if nonce != "" {
 		if done, err := replay(ctx, tx, listID, nonce, out); err != nil || done {
 			return err
@@ -203,6 +203,30 @@ func checkIn(ctx context.Context, tx *sqldb.Tx, actor kexie.Actor, a activityRow
 	}
 	out.Result, out.At = "duplicate", first
 	return nil
+}
+
+// listOf reads check-in list name of activity activityID (once per batch
+// of the desk).
+func listOf(ctx context.Context, tx *sqldb.Tx, activityID int64, name string) (checkinList, error) {
+	m := memoOf(ctx)
+	k := listKey{activityID, name}
+	if m != nil {
+		if l, ok := m.lists[k]; ok {
+			return l, nil
+		}
+	}
+	var l checkinList
+	err := tx.QueryRowContext(ctx, `SELECT id, policy FROM activity_checkin_lists WHERE activity_id = $1 AND name = $2`, activityID, name).Scan(&l.id, &l.policy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, kexie.Errorf(kexie.CodeInvalid, "err.checkin_list", "no check-in list %q", kexie.Excerpt(name))
+	}
+	if err != nil {
+		return l, err
+	}
+	if m != nil {
+		m.lists[k] = l
+	}
+	return l, nil
 }
 
 // replay answers a nonce seen before on the list as it was answered.

@@ -152,6 +152,20 @@ func (svc *Service) UpdateSession(ctx context.Context, actor kexie.Actor, code s
 		if err := overlapsExcept(ctx, tx, a.id, in.Room, false, s, e, id); err != nil {
 			return err
 		}
+		// The chairs' field is the list of chairs: changed, it replaces
+		// the session's chairs.
+		var chairs string
+		if err := tx.QueryRowContext(ctx, `SELECT chairs FROM activity_sessions WHERE id = $1`, id).Scan(&chairs); err != nil {
+			return err
+		}
+		if chairs != in.Chairs {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM activity_people WHERE session_id = $1`, id); err != nil {
+				return err
+			}
+			if err := addPeople(ctx, tx, a, code, "chair", id, 0, in.Chairs); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE activity_sessions SET kind = $1, title_zh = $2, title_en = $3, international = $4, room = $5,
 			track = $6, chairs = $7, starts_at = $8, ends_at = $9, capacity = $10 WHERE id = $11`,
 			in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, id); err != nil {
@@ -180,6 +194,14 @@ func (svc *Service) DeleteSession(ctx context.Context, actor kexie.Actor, code s
 		}
 		if used > 0 {
 			return kexie.Errorf(kexie.CodeConflict, "err.session_in_use", "people registered for this session, or a check-in list is kept for it: it stays")
+		}
+		// Its chairs, its contributions and their speakers go with it.
+		for _, q := range []string{`DELETE FROM activity_people WHERE session_id = $1`,
+			`DELETE FROM activity_people WHERE contribution_id IN (SELECT id FROM activity_contributions WHERE session_id = $1)`,
+			`DELETE FROM activity_contributions WHERE session_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM activity_sessions WHERE id = $1`, id); err != nil {
 			return err

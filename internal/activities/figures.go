@@ -54,6 +54,9 @@ func addContribution(ctx context.Context, tx *sqldb.Tx, a activityRow, code stri
 		session, c.Title, c.Speakers, c.Paper, tx.Now()).Scan(&id); err != nil {
 		return 0, err
 	}
+	if err := addPeople(ctx, tx, a, code, "speaker", 0, id, c.Speakers); err != nil {
+		return 0, err
+	}
 	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.contribution", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
 		After: map[string]any{"session": session, "title": c.Title, "speakers": c.Speakers, "paper": c.Paper}})
 }
@@ -361,4 +364,62 @@ func (svc *Service) RecordedOf(ctx context.Context, id int64) (Recorded, error) 
 		(SELECT COUNT(*) FROM activity_contributions c JOIN activity_sessions s ON s.id = c.session_id WHERE s.activity_id = $1 AND c.paper)`, id).
 		Scan(&r.Exhibitors, &r.Teams, &r.Reached, &r.Papers)
 	return r, sqldb.MapErr(err)
+}
+
+// ExhibitorEntry is an exhibitor as listed: its booth, who holds it (an
+// organisation of the registry shown by its name, or an outside body) and
+// its theme.
+type ExhibitorEntry struct {
+	ID      int64  `json:"id"`
+	Booth   string `json:"booth"`
+	OrgCode string `json:"org_code,omitempty"`
+	Name    string `json:"name"`
+	Theme   string `json:"theme"`
+}
+
+// Exhibitors lists activity id's exhibitors by booth (numbers in their
+// natural order: booth 2 before booth 10).
+func (svc *Service) Exhibitors(ctx context.Context, id int64) ([]ExhibitorEntry, error) {
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT x.id, x.booth, COALESCE(o.code, ''), COALESCE(o.name_zh, x.name), x.theme
+		FROM activity_exhibitors x LEFT JOIN orgs o ON o.id = x.org_id WHERE x.activity_id = $1 ORDER BY LENGTH(x.booth), x.booth`, id)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []ExhibitorEntry{}
+	for rows.Next() {
+		var x ExhibitorEntry
+		if err := rows.Scan(&x.ID, &x.Booth, &x.OrgCode, &x.Name, &x.Theme); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out = append(out, x)
+	}
+	return out, sqldb.MapErr(rows.Err())
+}
+
+// TeamEntry is a competition's team as listed.
+type TeamEntry struct {
+	ID int64 `json:"id"`
+	Team
+}
+
+// Teams lists activity id's teams by category and name; a team of a
+// registry organisation shows the organisation's name as its school.
+func (svc *Service) Teams(ctx context.Context, id int64) ([]TeamEntry, error) {
+	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.name, t.category, COALESCE(o.code, ''), COALESCE(NULLIF(t.school, ''), o.name_zh, ''),
+		t.members, t.advisers, t.result, t.prize_grade
+		FROM activity_teams t LEFT JOIN orgs o ON o.id = t.org_id WHERE t.activity_id = $1 ORDER BY t.category, t.name`, id)
+	if err != nil {
+		return nil, sqldb.MapErr(err)
+	}
+	defer rows.Close()
+	out := []TeamEntry{}
+	for rows.Next() {
+		var t TeamEntry
+		if err := rows.Scan(&t.ID, &t.Name, &t.Category, &t.OrgCode, &t.School, &t.Members, &t.Advisers, &t.Result, &t.PrizeGrade); err != nil {
+			return nil, sqldb.MapErr(err)
+		}
+		out = append(out, t)
+	}
+	return out, sqldb.MapErr(rows.Err())
 }

@@ -30,6 +30,10 @@ type Session struct {
 	Ends          time.Time `json:"ends"`
 	Capacity      int       `json:"capacity"`
 	Confirmed     int       `json:"confirmed"`
+	// As records (people.go): the chairs, and the contributions with
+	// their speakers, in order. Chairs is the text they were entered as.
+	ChairList     []Person            `json:"chair_list"`
+	Contributions []ContributionEntry `json:"contributions"`
 }
 
 // SessionInput is a session as entered; times in RFC 3339 or as
@@ -138,6 +142,9 @@ func addSession(ctx context.Context, tx *sqldb.Tx, a activityRow, code string, i
 	if err := tx.QueryRowContext(ctx, `INSERT INTO activity_sessions (activity_id, kind, title_zh, title_en, international, room, track, chairs,
 		starts_at, ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		a.id, in.Kind, in.TitleZH, in.TitleEN, in.International, in.Room, in.Track, in.Chairs, s, e, in.Capacity, tx.Now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	if err := addPeople(ctx, tx, a, code, "chair", id, 0, in.Chairs); err != nil {
 		return 0, err
 	}
 	return id, tx.Audit(ctx, sqldb.Change{Action: "activity.session", ObjectType: "activity", ObjectID: code, OrgID: a.orgID,
@@ -280,6 +287,9 @@ type Cell struct {
 func (svc *Service) Programme(ctx context.Context, activityID int64) (Programme, error) {
 	ss, err := svc.Sessions(ctx, activityID)
 	if err != nil {
+		return Programme{}, err
+	}
+	if err := svc.attachPeople(ctx, activityID, ss); err != nil {
 		return Programme{}, err
 	}
 	bs, err := svc.Breaks(ctx, activityID)

@@ -102,8 +102,14 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 		return Registration{}, err
 	}
 	var reg Registration
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := rowOf(ctx, tx, code)
+	var bulk *bulkReg
+	if actor.UserID == 0 && !actor.IsSystem() && in.SessionID == 0 && in.OrgCode == "" && in.MemberNo == "" {
+		// A visitor for the whole activity: written with the others of
+		// the batch in a few statements (registerBulk).
+		bulk = &bulkReg{code: code, in: in, out: &reg}
+	}
+	err = svc.desk.writeJob(ctx, svc.db, &deskJob{order: code, actor: actor, bulk: bulk}, true, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
+		a, err := rowOnce(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -124,10 +130,13 @@ func (svc *Service) Register(ctx context.Context, actor kexie.Actor, code string
 			a.closes.Valid && !tx.Now().Before(a.closes.Time):
 			return regNotOpen()
 		}
-		reg, err = register(ctx, tx, actor, a, staff, code, in, func(c sqldb.Change) error { return tx.Audit(ctx, c) })
+		reg, err = register(ctx, tx, actor, a, staff, code, in, audit)
 		return err
 	})
-	return reg, err
+	if err != nil {
+		return Registration{}, err
+	}
+	return reg, nil
 }
 
 // cleanRegistration checks and trims a registration's text.
@@ -598,4 +607,124 @@ func (svc *Service) RegistrationsPage(ctx context.Context, activityID int64, sta
 		out = append(out, r)
 	}
 	return out, total, sqldb.MapErr(rows.Err())
+}
+
+// bulkReg is a visitor's registration for a whole activity, which a batch
+// writes together with the others of the same activity.
+type bulkReg struct {
+	code string
+	in   RegisterInput
+	out  *Registration
+}
+
+// visitorMay checks that a visitor may register for activity a now.
+func visitorMay(tx *sqldb.Tx, a activityRow) error {
+	publicNow := a.public && a.status != StatusDraft && a.status != StatusCancelled
+	switch {
+	case !publicNow:
+		return activityNotFound()
+	case a.status != StatusRegistrationOpen,
+		a.opens.Valid && tx.Now().Before(a.opens.Time),
+		a.closes.Valid && !tx.Now().Before(a.closes.Time):
+		return regNotOpen()
+	}
+	return nil
+}
+
+// registerBulk writes jobs, visitors' registrations for one activity, in
+// a fixed number of statements whatever their number: the activity's row
+// taken (locked) and read once, the places taken by one update — the
+// first of the jobs, in their order, get the places that remain, the
+// others wait — and the registrations inserted by one statement. Each
+// job's refusal or registration is its own; nothing is written for a
+// refused one.
+func registerBulk(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, results []error, audit func(j *deskJob, c sqldb.Change)) error {
+	code := jobs[0].bulk.code
+	a, err := rowOnce(ctx, tx, code)
+	if err == nil {
+		err = visitorMay(tx, a)
+	}
+	if err != nil {
+		if kexie.ErrorCode(err) == "" || kexie.ErrorCode(err) == kexie.CodeInternal {
+			return err
+		}
+		for i := range jobs {
+			results[i] = err
+		}
+		return nil
+	}
+	status := make([]string, len(jobs))
+	if a.approval {
+		for i := range status {
+			status[i] = RegPending
+		}
+	} else {
+		var confirmed, capacity int
+		if err := tx.QueryRowContext(ctx, `UPDATE activities SET confirmed = confirmed WHERE id = $1 RETURNING confirmed, capacity`, a.id).
+			Scan(&confirmed, &capacity); err != nil {
+			return err
+		}
+		taken := len(jobs)
+		if capacity != 0 {
+			taken = max(0, min(taken, capacity-confirmed))
+		}
+		if taken > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE activities SET confirmed = confirmed + $1 WHERE id = $2`, taken, a.id); err != nil {
+				return err
+			}
+		}
+		for i := range status {
+			status[i] = RegWaitlisted
+			if i < taken {
+				status[i] = RegConfirmed
+			}
+		}
+	}
+	var args []any
+	arg := sqldb.Args(&args)
+	q := `INSERT INTO activity_registrations (activity_id, reference, token, status, name, employer, country, email, lang, created_at, updated_at) VALUES `
+	now := arg(tx.Now())
+	id := arg(a.id)
+	byRef := map[string]*Registration{}
+	for i, j := range jobs {
+		in := j.bulk.in
+		reg := Registration{ActivityID: a.id, ActivityCode: code, Reference: randomString(refAlphabet, 8), Token: randomString(refAlphabet, 26),
+			Status: status[i], Name: in.Name, Employer: in.Employer, Country: in.Country, Email: in.Email, Lang: in.Lang, CreatedAt: tx.Now()}
+		*j.bulk.out = reg
+		byRef[reg.Reference] = j.bulk.out
+		if i > 0 {
+			q += ", "
+		}
+		q += "(" + id + ", " + arg(reg.Reference) + ", " + arg(reg.Token) + ", " + arg(reg.Status) + ", " + arg(in.Name) + ", " + arg(in.Employer) + ", " +
+			arg(in.Country) + ", " + arg(in.Email) + ", " + arg(in.Lang) + ", " + now + ", " + now + ")"
+	}
+	if len(byRef) != len(jobs) {
+		// Two random references alike in one batch: the database's
+		// unique index would refuse the lot; the jobs go one by one.
+		return errJobFailed
+	}
+	rows, err := tx.QueryContext(ctx, q+` RETURNING id, reference`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var rid int64
+		var ref string
+		if err := rows.Scan(&rid, &ref); err != nil {
+			rows.Close()
+			return err
+		}
+		if r := byRef[ref]; r != nil {
+			r.ID = rid
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		r := j.bulk.out
+		audit(j, sqldb.Change{Action: "activity.register", ObjectType: "activity_registration", ObjectID: r.Reference, OrgID: a.orgID,
+			After: map[string]any{"activity": code, "status": r.Status, "name": r.Name, "membership_id": int64(0), "session_id": int64(0)}})
+	}
+	return nil
 }

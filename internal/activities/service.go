@@ -21,9 +21,12 @@ type Service struct {
 	db  *sqldb.DB
 	reg *registry.Service
 	mem *membership.Service
+	// desk writes registrations and scans that arrive together in one
+	// transaction (batch.go).
+	desk *deskQueue
 }
 
 // New returns the activities domain on db.
 func New(db *sqldb.DB) *Service {
-	return &Service{db: db, reg: registry.New(db), mem: membership.New(db)}
+	return &Service{db: db, reg: registry.New(db), mem: membership.New(db), desk: &deskQueue{}}
 }

@@ -292,6 +292,15 @@ type Tx struct {
 // Actor is on whose behalf the transaction runs.
 func (tx *Tx) Actor() kexie.Actor { return tx.actor }
 
+// As is the transaction run on behalf of another actor: writes batched
+// from several requests into one transaction (a desk's rush) check each
+// request's permissions under its own caller.
+func (tx *Tx) As(actor kexie.Actor) *Tx {
+	c := *tx
+	c.actor = actor
+	return &c
+}
+
 // Now is the transaction's clock reading (UTC, microseconds), one for all
 // its rows.
 func (tx *Tx) Now() time.Time { return tx.now }

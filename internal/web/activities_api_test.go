@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // keysOf is the sorted list of a JSON object's keys.
@@ -337,7 +340,12 @@ func TestActivityCheckinFeedsLapse(t *testing.T) {
 // waitlisted, none lost; and a registration for another activity is not
 // held up by it (it succeeds meanwhile).
 func TestActivityRegistrationRaceOverHTTP(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		// Visitors from many addresses behind a trusted proxy: each
+		// address may register 20 times an hour.
+		cfg := web.DefaultConfig()
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		e := newEnvWith(t, db, cfg)
 		call := newAPIDoc(t, e)
 		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
 		const places, people = 7, 48
@@ -355,7 +363,10 @@ func TestActivityRegistrationRaceOverHTTP(t *testing.T) {
 				if i == people/2 {
 					code = "OTHER"
 				}
-				r := e.client().api("POST", "/api/v1/activities/"+code+"/registrations", "", map[string]any{"name": fmt.Sprintf("参会者%d", i)})
+				req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/activities/"+code+"/registrations", strings.NewReader(fmt.Sprintf(`{"name":"参会者%d"}`, i)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+				r := e.client().do(req)
 				var g struct{ Reference, Status string }
 				if r.StatusCode == http.StatusCreated {
 					_ = json.Unmarshal([]byte(r.body), &g)
@@ -442,6 +453,54 @@ func TestActivityStatsAPI(t *testing.T) {
 		r.json(t, &st)
 		if st.Total["activities"] != 0 {
 			t.Errorf("2024: %s", r.body)
+		}
+	})
+}
+
+// TestActivityExhibitorsAndTeamsListed: a fair's exhibitors (by booth, in
+// the booths' natural order, a registry organisation by its name) and a
+// competition's teams are listed by the API and shown on the staff's and
+// the public page; outside the caller's subtrees the lists are not found.
+func TestActivityExhibitorsAndTeamsListed(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		e.user("desk.a", kexie.RoleStaff, e.a)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		staffB := e.bearer(e.user("staff.b", kexie.RoleStaff, e.b))
+		c := e.client()
+		newForum(t, e, call, staff, "FAIR", 0, false)
+		for _, x := range []map[string]any{{"booth": "10", "name": "哈尔滨工程大学", "theme": "船舶"}, {"booth": "2", "org_code": "A1", "theme": "机器人"}} {
+			wantStatus(t, call(c, "POST", "/api/v1/activities/FAIR/exhibitors", staff, x), http.StatusCreated)
+		}
+		wantStatus(t, call(c, "POST", "/api/v1/activities/FAIR/teams", staff, map[string]any{"name": "火星车队", "category": "工程", "school": "哈尔滨工业大学",
+			"members": "张三、李四", "advisers": "王老师", "prize_grade": "一等奖"}), http.StatusCreated)
+		r := call(c, "GET", "/api/v1/activities/FAIR/exhibitors", staff, nil)
+		wantStatus(t, r, http.StatusOK)
+		var xs struct {
+			Exhibitors []struct{ Booth, Name, OrgCode string }
+			Total      int
+		}
+		r.json(t, &xs)
+		if xs.Total != 2 || xs.Exhibitors[0].Booth != "2" || xs.Exhibitors[0].Name != "A1省科协" || xs.Exhibitors[1].Name != "哈尔滨工程大学" {
+			t.Errorf("exhibitors: %s", r.body)
+		}
+		r = call(c, "GET", "/api/v1/activities/FAIR/teams", staff, nil)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, "火星车队") || !strings.Contains(r.body, `"total":1`) {
+			t.Errorf("teams: %s", r.body)
+		}
+		wantError(t, call(c, "GET", "/api/v1/activities/FAIR/teams", staffB, nil), http.StatusNotFound, kexie.CodeNotFound)
+		pc := e.client()
+		pc.lang = "zh-Hans"
+		pc.mustLogin("desk.a")
+		for _, path := range []string{"/activities/FAIR", "/calendar/FAIR"} {
+			r := pc.get(path)
+			wantStatus(t, r, http.StatusOK)
+			for _, want := range []string{`id="activity-exhibitors"`, "参展单位 2 个", "A1省科协", "机器人", `id="activity-teams"`, "火星车队", "一等奖"} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("%s lacks %q", path, want)
+				}
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -187,5 +188,116 @@ func TestActivityProgrammeFile(t *testing.T) {
 		if len(ss) != 1 || len(bs) != 1 {
 			t.Errorf("after the upload: %d sessions, %d breaks", len(ss), len(bs))
 		}
+		// The programme lists each session's contributions with their
+		// speakers (records from the file's column) and a paper's mark.
+		pc.lang = "zh-Hans"
+		r = pc.get("/activities/P")
+		wantStatus(t, r, http.StatusOK)
+		prog := r.body[strings.Index(r.body, `class="programme"`):]
+		for _, want := range []string{`class="contributions"`, "致辞", "王芳", "主旨报告", "李娜", `class="paper">论文<`} {
+			if !strings.Contains(prog, want) {
+				t.Errorf("the programme lacks %q: %.3000s", want, prog)
+			}
+		}
+		if strings.Count(prog, `class="paper"`) != 1 {
+			t.Errorf("one contribution has a paper: %.3000s", prog)
+		}
+		var doc struct {
+			Programme struct {
+				Days []struct {
+					Rows []struct {
+						Cells []struct {
+							Session *struct {
+								Contributions []struct {
+									Title    string
+									Paper    bool
+									Speakers []struct{ Name string }
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		call(c, "GET", "/api/v1/activities/P", staff, nil).json(t, &doc)
+		var titles []string
+		for _, d := range doc.Programme.Days {
+			for _, row := range d.Rows {
+				for _, cell := range row.Cells {
+					if cell.Session != nil {
+						for _, x := range cell.Session.Contributions {
+							titles = append(titles, fmt.Sprint(x.Title, x.Paper, len(x.Speakers)))
+						}
+					}
+				}
+			}
+		}
+		if fmt.Sprint(titles) != "[致辞false 1 主旨报告true 1]" {
+			t.Errorf("the API's programme: contributions %v", titles)
+		}
+	})
+}
+
+// TestActivityRegistrationFilePage: staff register a list of people from
+// the editing page: a preview first (the names with the status each would
+// get and the refused lines, nothing kept), then the list itself, under
+// the same rules as the API (one place: the second waits).
+func TestActivityRegistrationFilePage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		call := newAPIDoc(t, e)
+		e.user("desk.a", kexie.RoleStaff, e.a)
+		staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+		newForum(t, e, call, staff, "RL", 1, false)
+		file := "org_code,member_no,name,employer,country\n,,李雷,哈尔滨工业大学,CN\n,,韩梅梅,,\nA,M9,,,\n"
+		pc := e.client()
+		pc.lang = "zh-Hans"
+		pc.mustLogin("desk.a")
+		r := pc.get("/activities/RL/edit")
+		if !strings.Contains(r.body, `id="list-form"`) || !strings.Contains(r.body, "member_no") {
+			t.Fatalf("the editing page has no list upload: %.3000s", r.body)
+		}
+		upload := func(preview bool) resp {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			_ = mw.WriteField("csrf_token", pc.csrf)
+			if preview {
+				_ = mw.WriteField("dry_run", "on")
+			}
+			fw, _ := mw.CreateFormFile("file", "list.csv")
+			_, _ = fw.Write([]byte(file))
+			_ = mw.Close()
+			req, _ := http.NewRequest("POST", e.ts.URL+"/activities/RL/registration-file", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			return pc.do(req)
+		}
+		r = upload(true)
+		wantStatus(t, r, http.StatusOK)
+		for _, want := range []string{`id="list-preview"`, "预览", "李雷", "韩梅梅", "候补", "第 4 行"} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("the preview lacks %q: %.4000s", want, r.body)
+			}
+		}
+		if a, _ := e.db.Activities.ByCode(ctx, "RL"); a.Confirmed != 0 {
+			t.Fatalf("the preview kept %d places", a.Confirmed)
+		}
+		r = upload(false)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, `id="list-registered"`) || strings.Contains(r.body, `id="list-preview"`) {
+			t.Errorf("the list registered: %.4000s", r.body)
+		}
+		a, _ := e.db.Activities.ByCode(ctx, "RL")
+		n, err := e.db.Activities.RegistrationCounts(ctx, a.ID)
+		dbtest.Must(t, err)
+		if n["confirmed"] != 1 || n["waitlisted"] != 1 {
+			t.Errorf("stored: %v, want 1 confirmed, 1 waitlisted", n)
+		}
+		// Without a file: the page says so.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("csrf_token", pc.csrf)
+		_ = mw.Close()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/activities/RL/registration-file", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		wantStatus(t, pc.do(req), http.StatusBadRequest)
 	})
 }

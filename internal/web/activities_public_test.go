@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // publicFixture enters, as the set-up, a series of three editions (two
@@ -279,4 +281,64 @@ func TestActivitiesPublicSessionRegistration(t *testing.T) {
 			t.Errorf("places: activity %d, sessions %d %d", a.Confirmed, ss[0].Confirmed, ss[1].Confirmed)
 		}
 	})
+}
+
+// TestActivityRegistrationRateLimit: a visitor's address registers at most
+// 20 times an hour, by the API or the form; the next is refused with 429
+// and says so in the caller's language, while another address and staff
+// (who answer under their names) still register.
+func TestActivityRegistrationRateLimit(t *testing.T) {
+	cfg := web.DefaultConfig()
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	e := newEnvWith(t, dbtest.OpenSQLite(t, dbtest.Options{}), cfg)
+	publicFixture(t, e)
+	from := func(addr, lang, path, contentType, body string) resp {
+		req, _ := http.NewRequest("POST", e.ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("X-Forwarded-For", addr)
+		req.Header.Set("Accept-Language", lang)
+		// Cross-site protection lets a same-origin form through.
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		return e.client().do(req)
+	}
+	api := func(addr, lang string) resp {
+		return from(addr, lang, "/api/v1/activities/YSF-320/registrations", "application/json", `{"name":"访客"}`)
+	}
+	for i := range 20 {
+		if r := api("198.51.100.7", "en"); r.StatusCode != http.StatusCreated {
+			t.Fatalf("registration %d: %d %s", i+1, r.StatusCode, r.body)
+		}
+	}
+	r := api("198.51.100.7", "en")
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.body, "Too many registrations from your address") {
+		t.Errorf("the refusal in English: %s", r.body)
+	}
+	r = api("198.51.100.7", "zh-Hans")
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.body, "报名次数过多") {
+		t.Errorf("the refusal in Chinese: %s", r.body)
+	}
+	// The form from the same address: the page again, saying why.
+	anon := e.client()
+	anon.get("/calendar/YSF-320")
+	form := url.Values{"name": {"张三"}, "csrf_token": {anon.csrf}}
+	req, _ := http.NewRequest("POST", e.ts.URL+"/calendar/YSF-320/register", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "198.51.100.7")
+	req.Header.Set("Accept-Language", "zh-Hans")
+	r = anon.do(req)
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.body, "报名次数过多") || !strings.Contains(r.body, `value="张三"`) {
+		t.Errorf("the refused form: %.3000s", r.body)
+	}
+	wantStatus(t, api("198.51.100.8", "en"), http.StatusCreated)
+	staff := e.bearer(e.user("staff.a", kexie.RoleStaff, e.a))
+	for range 3 {
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/activities/YSF-320/registrations", strings.NewReader(`{"name":"代报名"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		req.Header.Set("Authorization", "Bearer "+staff)
+		wantStatus(t, e.client().do(req), http.StatusCreated)
+	}
 }

@@ -1719,6 +1719,11 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("POST /api/v1/activities/{code}/reach", acts, jsonBody(map[string]any{"people": 0}), actModel)
 	def("POST /api/v1/activities/{code}/exhibitors", acts, jsonBody(map[string]any{"booth": ""}), actModel)
 	def("POST /api/v1/activities/{code}/teams", acts, jsonBody(map[string]any{"name": ""}), actModel)
+	def("POST /activities/{code}/registration-file", acts, form("dry_run", "on"), actModel)
+	def("POST /api/v1/activities/{code}/sessions/{id}/chairs", actsID, jsonBody(map[string]any{"name": ""}), actModel)
+	def("POST /api/v1/activities/{code}/contributions/{id}/speakers", actsID, jsonBody(map[string]any{"name": ""}), actModel)
+	def("GET /api/v1/activities/{code}/exhibitors", acts, nil, actModel)
+	def("GET /api/v1/activities/{code}/teams", acts, nil, actModel)
 	// The public side: a public activity is shown to anyone, any other
 	// is missing; a series without public editions is missing.
 	publicActModel := func(rt web.Route) func(u *oUser, tg oTarget) oExpect {

@@ -167,6 +167,9 @@ func (s *handlers) apiBreak(w http.ResponseWriter, r *http.Request, rq *web.Requ
 
 // apiRegister answers 201 {"reference", "status", "token", "link"}.
 func (s *handlers) apiRegister(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	if err := s.takeRegistration(r, rq); err != nil {
+		return err
+	}
 	var in activities.RegisterInput
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err

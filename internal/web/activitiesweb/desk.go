@@ -80,25 +80,43 @@ func (s *handlers) apiDecide(action string) web.HandlerFunc {
 // organisation code and member number, others by name.
 var registrationListSpec = tabular.Spec{Columns: []string{"org_code", "member_no", "name", "employer", "country", "email", "lang", "session_id"}}
 
-// apiRegisterList registers the people of a CSV or XLSX file (the request
-// body), in its order, in one transaction; ?dry_run=true checks and keeps
-// nothing: 200 {"read", "registered": [{reference, status, name}],
-// "rejected": [{line, reason}]}.
-func (s *handlers) apiRegisterList(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
-	if err != nil {
-		return err
+// listOutcome is what a registration list gave: the rows read, those
+// registered (in a dry run: those that would be; their references were
+// not kept and the page does not show them),
+// and the rows refused with their line and reason.
+type listOutcome struct {
+	Read       int       `json:"read"`
+	Registered []listed  `json:"registered"`
+	Rejected   []refusal `json:"rejected"`
+	Dry        bool      `json:"-"`
+}
+
+type listed struct {
+	Reference string `json:"reference"`
+	Status    string `json:"status"`
+	Name      string `json:"name"`
+}
+
+// Count is how many were (or would be) registered with status.
+func (o listOutcome) Count(status string) int {
+	n := 0
+	for _, l := range o.Registered {
+		if l.Status == status {
+			n++
+		}
 	}
-	name := "list.csv"
-	if ct := r.Header.Get("Content-Type"); ct == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
-		name = "list.xlsx"
-	}
-	f, err := tabular.Read(name, r.Body, registrationListSpec)
+	return n
+}
+
+// registerFile registers the people of a registration list (CSV or XLSX,
+// by name or content) for activity code, in its order, in one
+// transaction, under the rules of staff registering one by one.
+func (s *handlers) registerFile(r *http.Request, rq *web.Request, code, name string, body io.Reader, dry bool) (listOutcome, error) {
+	f, err := tabular.Read(name, body, registrationListSpec)
 	if err != nil {
-		return err
+		return listOutcome{}, err
 	}
 	ins := make([]activities.RegisterInput, len(f.Records))
-	var rejected []kexie.Rejection
 	for i, rec := range f.Records {
 		v := rec.Values
 		ins[i] = activities.RegisterInput{OrgCode: v["org_code"], MemberNo: v["member_no"], Name: v["name"], Employer: v["employer"],
@@ -115,36 +133,62 @@ func (s *handlers) apiRegisterList(w http.ResponseWriter, r *http.Request, rq *w
 	if len(f.Records) > 0 {
 		first = f.Records[0].Line
 	}
-	regs, rej, err := s.act.RegisterList(r.Context(), rq.Actor(r), a.Code, first, ins, r.URL.Query().Get("dry_run") == "true")
+	regs, rej, err := s.act.RegisterList(r.Context(), rq.Actor(r), code, first, ins, dry)
+	if err != nil {
+		return listOutcome{}, err
+	}
+	out := listOutcome{Read: len(f.Records), Registered: []listed{}, Rejected: []refusal{}, Dry: dry}
+	for _, reg := range regs {
+		out.Registered = append(out.Registered, listed{activities.FormatReference(reg.Reference), reg.Status, reg.Name})
+	}
+	for _, x := range rej {
+		out.Rejected = append(out.Rejected, refusal{x.Line, x.Reason})
+	}
+	return out, nil
+}
+
+// apiRegisterList registers the people of a CSV or XLSX file (the request
+// body), in its order, in one transaction; ?dry_run=true checks and keeps
+// nothing: 200 {"read", "registered": [{reference, status, name}],
+// "rejected": [{line, reason}]}.
+func (s *handlers) apiRegisterList(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
 	if err != nil {
 		return err
 	}
-	rejected = append(rejected, rej...)
-	type done struct {
-		Reference string `json:"reference"`
-		Status    string `json:"status"`
-		Name      string `json:"name"`
+	name := "list.csv"
+	if ct := r.Header.Get("Content-Type"); ct == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		name = "list.xlsx"
 	}
-	type refused struct {
-		Line   int    `json:"line"`
-		Reason string `json:"reason"`
-	}
-	out := map[string]any{"read": len(f.Records), "registered": []done{}, "rejected": []refused{}}
-	var ds []done
-	for _, reg := range regs {
-		ds = append(ds, done{activities.FormatReference(reg.Reference), reg.Status, reg.Name})
-	}
-	var rs []refused
-	for _, x := range rejected {
-		rs = append(rs, refused{x.Line, x.Reason})
-	}
-	if ds != nil {
-		out["registered"] = ds
-	}
-	if rs != nil {
-		out["rejected"] = rs
+	out, err := s.registerFile(r, rq, a.Code, name, r.Body, r.URL.Query().Get("dry_run") == "true")
+	if err != nil {
+		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// registrationFilePost takes a registration list from the editing page:
+// with "preview" ticked (the default) it shows what the list would give
+// and keeps nothing.
+func (s *handlers) registrationFilePost(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
+	if err != nil {
+		return err
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return s.fail(w, r, rq, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+	}
+	defer f.Close()
+	out, err := s.registerFile(r, rq, a.Code, hdr.Filename, f, r.FormValue("dry_run") != "")
+	if err != nil {
+		return s.fail(w, r, rq, nil, err)
+	}
+	return s.renderEditWith(w, r, rq, http.StatusOK, nil, nil, false, func(d *editPage) { d.Listed = &out })
 }
 
 // apiAddList adds a check-in list: 201 {"name", "policy"}.

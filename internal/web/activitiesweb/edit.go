@@ -152,6 +152,8 @@ type editPage struct {
 	SessionKinds  []string
 	Columns       string
 	Imported      *programmeOutcome
+	Listed        *listOutcome // a registration list just read
+	ListColumns   string
 	Recorded      activities.Recorded
 }
 
@@ -173,13 +175,21 @@ func (s *handlers) showEditWith(w http.ResponseWriter, r *http.Request, rq *web.
 
 func (s *handlers) renderEdit(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, in *activities.Input, ferr error, confirmCancel bool,
 	imported *programmeOutcome) error {
+	return s.renderEditWith(w, r, rq, status, in, ferr, confirmCancel, func(d *editPage) { d.Imported = imported })
+}
+
+// renderEditWith renders the editing page with what a file just gave
+// (set by with).
+func (s *handlers) renderEditWith(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, in *activities.Input, ferr error, confirmCancel bool,
+	with func(d *editPage)) error {
 	a, err := web.LoadByCode(r, rq, kexie.PermActivitiesManage, s.act.Activity)
 	if err != nil {
 		return err
 	}
 	d := editPage{A: a, In: inputOf(a), Next: activities.NextStatuses(a.Status), ConfirmCancel: confirmCancel,
 		Kinds: activities.Kinds, Categories: activities.Categories, Modes: activities.Modes, RoleNames: activities.Roles, SessionKinds: activities.SessionKinds,
-		Columns: strings.Join(activities.ProgrammeColumns, ", "), Imported: imported}
+		Columns: strings.Join(activities.ProgrammeColumns, ", "), ListColumns: strings.Join(registrationListSpec.Columns, ", ")}
+	with(&d)
 	if in != nil {
 		d.In = *in
 	}

@@ -29,6 +29,8 @@ type activityPage struct {
 	Nonce      string // the desk form's: a form sent twice (a reload) scans once
 	Counts     map[string]int
 	SeriesName string
+	Exhibitors []activities.ExhibitorEntry // a fair's booths
+	Teams      []activities.TeamEntry      // a competition's teams
 
 	// The public page's.
 	Public      bool
@@ -71,6 +73,9 @@ func (s *handlers) showActivity(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	d.SeriesName = s.seriesName(r.Context(), a, lang)
 	if d.Counts, err = s.act.RegistrationCounts(r.Context(), a.ID); err != nil {
+		return err
+	}
+	if err := s.lists(r, a.ID, &d); err != nil {
 		return err
 	}
 	_, merr := s.act.Activity(r.Context(), rq.Actor(r), kexie.PermActivitiesManage, a.Code)
@@ -131,4 +136,14 @@ func (s *handlers) historyPage(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	d.Prev, d.Next = web.PageLinks(r, page, page*historyPerPage < d.Total)
 	return s.Render(w, http.StatusOK, "checkin_history", s.NewPage(r, rq, "hist.title", d))
+}
+
+// lists reads activity id's exhibitors and teams into d.
+func (s *handlers) lists(r *http.Request, id int64, d *activityPage) error {
+	var err error
+	if d.Exhibitors, err = s.act.Exhibitors(r.Context(), id); err != nil {
+		return err
+	}
+	d.Teams, err = s.act.Teams(r.Context(), id)
+	return err
 }

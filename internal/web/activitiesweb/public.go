@@ -168,6 +168,9 @@ func (s *handlers) showPublic(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if d.Programme, err = s.act.Programme(r.Context(), a.ID); err != nil {
 		return err
 	}
+	if err := s.lists(r, a.ID, &d); err != nil {
+		return err
+	}
 	d.SeriesName = s.seriesName(r.Context(), a, lang)
 	ss, err := s.act.Sessions(r.Context(), a.ID)
 	if err != nil {
@@ -209,12 +212,16 @@ func (s *handlers) publicRegister(w http.ResponseWriter, r *http.Request, rq *we
 			in.SessionID = -1 // refused as an unknown session
 		}
 	}
-	reg, err := s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), in)
+	err := s.takeRegistration(r, rq)
+	var reg activities.Registration
+	if err == nil {
+		reg, err = s.act.Register(r.Context(), rq.Actor(r), r.PathValue("code"), in)
+	}
 	if err == nil {
 		return s.showPublic(w, r, rq, http.StatusCreated, nil, &reg, nil)
 	}
 	switch kexie.ErrorCode(err) {
-	case kexie.CodeInvalid, kexie.CodeConflict:
+	case kexie.CodeInvalid, kexie.CodeConflict, kexie.CodeRateLimited:
 		return s.showPublic(w, r, rq, web.HTTPStatus(kexie.ErrorCode(err)), form, nil, err)
 	}
 	return err

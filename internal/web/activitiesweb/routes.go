@@ -45,6 +45,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("POST", "/activities/{code}/teams", manage, s.figurePost("team"))
 	k.HandleWith("POST", "/activities/{code}/programme-file", manage, web.MaxUpload, s.programmeFilePost)
 	k.HandleWith("POST", "/api/v1/activities/{code}/programme-file", manage, web.MaxUpload, s.apiProgrammeFile)
+	k.HandleWith("POST", "/activities/{code}/registration-file", manage, web.MaxUpload, s.registrationFilePost)
 	k.Handle("PUT", "/api/v1/activities/{code}", manage, s.apiUpdate)
 	k.Handle("PUT", "/api/v1/activities/{code}/organisations", manage, s.apiRoles)
 	k.Handle("PUT", "/api/v1/activities/{code}/sessions/{id}", manage, s.apiUpdateSession)
@@ -61,9 +62,13 @@ func (s *handlers) register(k *web.Server) {
 	// Figures.
 	k.Handle("GET", "/api/v1/orgs/{code}/activity-stats", read, s.apiStats)
 	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/contributions", manage, s.apiContribution)
+	k.Handle("POST", "/api/v1/activities/{code}/sessions/{id}/chairs", manage, s.apiChair)
+	k.Handle("POST", "/api/v1/activities/{code}/contributions/{id}/speakers", manage, s.apiSpeaker)
 	k.Handle("POST", "/api/v1/activities/{code}/reach", manage, s.apiReach)
 	k.Handle("POST", "/api/v1/activities/{code}/exhibitors", manage, s.apiExhibitor)
 	k.Handle("POST", "/api/v1/activities/{code}/teams", manage, s.apiTeam)
+	k.Handle("GET", "/api/v1/activities/{code}/exhibitors", read, s.apiExhibitors)
+	k.Handle("GET", "/api/v1/activities/{code}/teams", read, s.apiTeams)
 	// The public side: no account needed.
 	k.Handle("GET", "/calendar", public, s.calendar)
 	k.Handle("GET", "/calendar.ics", public, s.calendarICS)

@@ -65,4 +65,52 @@
   window.addEventListener("online", flush);
   show(load());
   flush();
+
+  // Scanning with the phone's camera, where the browser can read QR codes
+  // itself (BarcodeDetector) and give the camera (a secure context):
+  // elsewhere the button stays hidden and the field takes a scanner's or
+  // typed code as before. A code read fills the field and sends the form
+  // as if typed — offline, it is kept like any other scan.
+  var box = document.getElementById("checkin-camera");
+  if (!box || !("BarcodeDetector" in window) || !window.isSecureContext ||
+      !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+  box.hidden = false;
+  var button = document.getElementById("camera-start");
+  var video = document.getElementById("camera-view");
+  var startLabel = button.textContent;
+  var stream = null;
+  var timer = null;
+  function stop() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
+    video.hidden = true;
+    button.textContent = startLabel;
+  }
+  button.addEventListener("click", function () {
+    if (stream) { stop(); return; }
+    var detector;
+    try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { box.hidden = true; return; }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
+      stream = s;
+      video.srcObject = s;
+      video.hidden = false;
+      button.textContent = button.getAttribute("data-stop") || startLabel;
+      return video.play();
+    }).then(function () {
+      function look() {
+        if (!stream) { return; }
+        detector.detect(video).then(function (codes) {
+          if (codes.length > 0 && codes[0].rawValue) {
+            var input = form.querySelector('input[name="code"]');
+            input.value = codes[0].rawValue;
+            stop();
+            if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+            return;
+          }
+          timer = setTimeout(look, 250);
+        }).catch(function () { timer = setTimeout(look, 500); });
+      }
+      look();
+    }).catch(function () { stop(); });
+  });
 })();
