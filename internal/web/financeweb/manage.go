@@ -93,6 +93,23 @@ type fundsData struct {
 	Chart     []finance.Account
 	Expenses  []finance.Account
 	CanRecord bool
+	Sources   []sourceOption
+}
+
+// sourceOption is a source of funds an income sub-account may count under,
+// with its label's message key.
+type sourceOption struct{ Value, Key string }
+
+// sourceOptions are the sources of funds in the forms' order (the keys as
+// literals, so the catalogs' check finds them).
+var sourceOptions = []sourceOption{
+	{finance.SourceAllocation, "ledger.source.allocation"},
+	{finance.SourceFunding, "ledger.source.funding"},
+	{finance.SourceDonations, "ledger.source.donations"},
+	{finance.SourceDues, "ledger.source.dues"},
+	{finance.SourceServices, "ledger.source.services"},
+	{finance.SourceInterest, "ledger.source.interest"},
+	{finance.SourceOther, "ledger.source.other"},
 }
 
 func (s *handlers) fundsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -114,6 +131,7 @@ func (s *handlers) renderFunds(w http.ResponseWriter, r *http.Request, rq *web.R
 		return err
 	}
 	d.Chart = c.Sorted()
+	d.Sources = sourceOptions
 	for _, a := range d.Chart {
 		if a.Kind == finance.KindExpense {
 			d.Expenses = append(d.Expenses, a)
@@ -149,7 +167,8 @@ func (s *handlers) addAccountForm(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	f := r.PostForm
-	_, err = s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: f.Get("code"), NameZH: f.Get("name_zh"), NameEN: f.Get("name_en")})
+	_, err = s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: f.Get("code"), NameZH: f.Get("name_zh"), NameEN: f.Get("name_en"),
+		Source: f.Get("source")})
 	return s.formDone(w, r, rq, err, s.fundsAgain(w, r, rq), "/orgs/"+o.Code+"/ledger/funds", "flash.ledger_account_added")
 }
 
