@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/kexie/kexie/internal/finance"
@@ -60,6 +61,11 @@ func runLedgerImport(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	// A journal is read whole before it posts (an entry's lines may be
+	// anywhere in the file), a million lines some 150 MB, given back as
+	// the entries post: past 250 MB the collector works harder rather than
+	// let the heap grow to twice what it holds.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(250 << 20))
 	return withHouse(ctx, env, d, func(h *House) error {
 		org, err := h.Registry.OrgByCode(ctx, pos[0])
 		if err != nil {
@@ -74,7 +80,7 @@ func runLedgerImport(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := h.Finance.Import(ctx, cliActor(), org.ID, entries, *dry)
+		res, err := h.Finance.ImportConsuming(ctx, cliActor(), org.ID, entries, *dry)
 		if err != nil {
 			return err
 		}

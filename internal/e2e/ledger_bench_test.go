@@ -27,7 +27,7 @@ func BenchmarkLedgerImport(b *testing.B) {
 	}
 	orgs := orgsFile(b, dir)
 	b.ResetTimer()
-	var secs, mb float64
+	var secs, mb, cpu float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		db := filepath.Join(dir, fmt.Sprintf("k%d.db", i))
@@ -43,6 +43,7 @@ func BenchmarkLedgerImport(b *testing.B) {
 			b.Fatalf("import: %v %s", err, out)
 		}
 		mb = float64(maxRSS(cmd)) / (1 << 20)
+		cpu = cmd.ProcessState.UserTime().Seconds() + cmd.ProcessState.SystemTime().Seconds()
 		b.StopTimer()
 		if out, err := child("ledger", "verify", "HLJ", "--db", db).CombinedOutput(); err != nil {
 			b.Fatalf("verify: %v %s", err, out)
@@ -52,5 +53,6 @@ func BenchmarkLedgerImport(b *testing.B) {
 	b.ReportMetric(float64(n*4), "lines")
 	b.ReportMetric(secs, "s/import")
 	b.ReportMetric(mb, "MB-maxrss")
+	b.ReportMetric(cpu, "s-cpu/import")
 	b.ReportMetric(float64(n*4)/secs, "lines/s")
 }

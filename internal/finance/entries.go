@@ -127,7 +127,7 @@ type state struct {
 	batch   *batch               // an import on SQLite: rows written in bulk
 }
 
-// batch is what an import on SQLite has posted and not yet written: the
+// batch is what an import has posted and not yet written: the
 // entries and lines go in multi-row inserts of a few hundred entries, the
 // balances and the head once at the end. Nothing the import reads is
 // among them: its entries' keys are kept here, and a fund's balance read
@@ -162,17 +162,27 @@ var (
 // batchEntries is how many entries wait before they are written.
 const batchEntries = 256
 
-// startBatch makes the state write in bulk (SQLite only: PostgreSQL's
-// import posts entry by entry).
-func (st *state) startBatch(tx *sqldb.Tx) {
+// startBatch makes the state write in bulk: on SQLite multi-row inserts;
+// on PostgreSQL COPY, which needs the transaction on a connection of its
+// own (sqldb.BulkWrite) and ids drawn on another (returned by done).
+func (st *state) startBatch(ctx context.Context, tx *sqldb.Tx) (done func(), err error) {
+	done = func() {}
+	ids := sqldb.NewIDAllocator(tx, "ledger_entries")
 	if tx.DB().Dialect() != sqldb.SQLite {
-		return
+		if tx.Conn() == nil {
+			return done, nil // not a bulk transaction: entry by entry
+		}
+		if ids.Seq, err = tx.DB().Writer().Conn(ctx); err != nil {
+			return done, err
+		}
+		done = func() { ids.Seq.Close() }
 	}
 	a := tx.Actor()
-	st.batch = &batch{ids: sqldb.NewIDAllocator(tx, "ledger_entries"),
+	st.batch = &batch{ids: ids,
 		entries:  sqldb.NewBulkWriter(tx, bulkEntries, st.orgID, StatusPosted, a.Username, a.UserID, tx.Now(), a.Username, a.UserID, tx.Now()),
 		lines:    sqldb.NewBulkWriter(tx, bulkLines, st.orgID),
 		balances: map[balanceKey][2]kexie.Money{}, keys: map[string]int64{}}
+	return done, nil
 }
 
 // flush writes what the batch holds: the entries, their lines and, when

@@ -57,7 +57,9 @@ func ReadJournal(name string, r io.Reader) ([]ImportEntry, error) {
 	}
 	_, err := tabular.Stream(name, r, tabular.Spec{Columns: JournalColumns, Required: []string{"entry", "date", "account", "debit", "credit"}}, func(rec tabular.Record) error {
 		v := rec.Values
-		ref := strings.TrimSpace(v["entry"])
+		// Each value read is a piece of its whole line's text: the ones kept
+		// are copied, so the lines themselves can go.
+		ref := strings.Clone(strings.TrimSpace(v["entry"]))
 		i, ok := index[ref]
 		if !ok {
 			i = len(out)
@@ -65,7 +67,7 @@ func ReadJournal(name string, r io.Reader) ([]ImportEntry, error) {
 			out = append(out, ImportEntry{Ref: ref})
 		}
 		out[i].Lines = append(out[i].Lines, ImportLine{Line: rec.Line, Date: intern(v["date"]), Account: intern(v["account"]),
-			Fund: intern(v["fund"]), Debit: strings.TrimSpace(v["debit"]), Credit: strings.TrimSpace(v["credit"]), Memo: intern(v["memo"])})
+			Fund: intern(v["fund"]), Debit: strings.Clone(strings.TrimSpace(v["debit"])), Credit: strings.Clone(strings.TrimSpace(v["credit"])), Memo: intern(v["memo"])})
 		return nil
 	})
 	return out, err
@@ -95,6 +97,17 @@ type Rejection struct {
 // everything and keeps nothing. The error is for the whole import (the
 // database); rejected entries are in the result.
 func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry bool) (ImportResult, error) {
+	return svc.doImport(ctx, actor, orgID, entries, dry, false)
+}
+
+// ImportConsuming is Import letting go of each entry's lines once it is
+// through (entries is left without them): a file of a million lines gives
+// its memory back as it posts, rather than holding all of it to the end.
+func (svc *Service) ImportConsuming(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry bool) (ImportResult, error) {
+	return svc.doImport(ctx, actor, orgID, entries, dry, true)
+}
+
+func (svc *Service) doImport(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry, consume bool) (ImportResult, error) {
 	res := ImportResult{Read: len(entries)}
 	err := svc.db.BulkWrite(ctx, actor, dry, func(tx *sqldb.Tx) error {
 		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceApprove)
@@ -105,7 +118,11 @@ func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, 
 		if err != nil {
 			return err
 		}
-		st.startBatch(tx)
+		done, err := st.startBatch(ctx, tx)
+		defer done()
+		if err != nil {
+			return err
+		}
 		var changes []sqldb.Change
 		// The audit entries go in batches: a million-line file's would
 		// otherwise all wait in memory to the end.
@@ -118,7 +135,10 @@ func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, 
 			changes = changes[:0]
 			return err
 		}
-		for _, ie := range entries {
+		for i, ie := range entries {
+			if consume {
+				entries[i].Lines = nil
+			}
 			if len(changes) >= 1000 {
 				if err := flush(); err != nil {
 					return err

@@ -54,7 +54,9 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 			return fmt.Errorf("audit append: %w", err)
 		}
 		defer st.Close()
-		exec = func(ctx context.Context, _ string, args ...any) (sql.Result, error) { return st.ExecContext(ctx, args...) }
+		exec = func(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+			return st.ExecContext(ctx, args...)
+		}
 	}
 	for i, c := range changes {
 		seq++
