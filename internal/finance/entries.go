@@ -140,8 +140,39 @@ type batch struct {
 	entries, lines *sqldb.BulkWriter
 	balances       map[balanceKey][2]kexie.Money
 	order          []balanceKey
-	keys           map[string]int64
-	moved          bool // the head moved: written at the end
+	keys           map[string]int64 // posted by the import, not written yet
+	known          map[string]int64 // in the books before: looked up a chunk at a time
+	moved          bool             // the head moved: written at the end
+}
+
+// lookUpKeys reads which of the references of the next entries are in
+// the books already, in one query for them all rather than one each.
+func (st *state) lookUpKeys(ctx context.Context, tx *sqldb.Tx, entries []ImportEntry) error {
+	b := st.batch
+	b.known = map[string]int64{}
+	args := []any{st.orgID}
+	arg := sqldb.Args(&args)
+	var in strings.Builder
+	for i, e := range entries {
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString(arg(e.Ref))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM ledger_entries WHERE org_id = $1 AND idem_key IN (`+in.String()+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return err
+		}
+		b.known[k] = id
+	}
+	return rows.Err()
 }
 
 type balanceKey struct {
@@ -526,11 +557,15 @@ func (st *state) writeLines(ctx context.Context, tx *sqldb.Tx, id int64, p posti
 		if l.Fund != "" {
 			fid = st.funds[l.Fund].ID
 		}
-		if i > 0 {
-			q.WriteString(", ")
+		if st.batch != nil {
+			st.batch.lines.Add(id, i+1, p.Date, l.Account, nullID(fid), l.Debit, l.Credit, l.Counterparty)
+		} else {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", arg(id), arg(st.orgID), arg(i+1), arg(p.Date), arg(l.Account), arg(nullID(fid)),
+				arg(l.Debit), arg(l.Credit), arg(l.Counterparty))
 		}
-		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", arg(id), arg(st.orgID), arg(i+1), arg(p.Date), arg(l.Account), arg(nullID(fid)),
-			arg(l.Debit), arg(l.Credit), arg(l.Counterparty))
 		k := key{l.Account, fid}
 		s, seen := sums[k]
 		if !seen {
@@ -551,10 +586,6 @@ func (st *state) writeLines(ctx context.Context, tx *sqldb.Tx, id int64, p posti
 	}
 	month := monthOf(p.Date)
 	if b := st.batch; b != nil {
-		for i := 0; i < len(args); i += 9 {
-			// The same values as the insert below, less org_id (shared).
-			b.lines.Add(args[i], args[i+2], args[i+3], args[i+4], args[i+5], args[i+6], args[i+7], args[i+8])
-		}
 		for _, k := range keys {
 			bk := balanceKey{month, k.account, k.fund, closing}
 			s, seen := b.balances[bk]

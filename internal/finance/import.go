@@ -139,6 +139,11 @@ func (svc *Service) doImport(ctx context.Context, actor kexie.Actor, orgID int64
 			if consume {
 				entries[i].Lines = nil
 			}
+			if st.batch != nil && i%batchEntries == 0 {
+				if err := st.lookUpKeys(ctx, tx, entries[i:min(i+batchEntries, len(entries))]); err != nil {
+					return err
+				}
+			}
 			if len(changes) >= 1000 {
 				if err := flush(); err != nil {
 					return err
@@ -177,12 +182,15 @@ func (st *state) importEntry(ctx context.Context, tx *sqldb.Tx, ie ImportEntry) 
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_ref", "line %v: the entry reference is empty", ie.Lines[0].Line)
 	}
 	var id int64
-	err := st.queryRow(ctx, tx, `SELECT id FROM ledger_entries WHERE org_id = $1 AND idem_key = $2`, st.orgID, ie.Ref).Scan(&id)
-	if err == sql.ErrNoRows {
-		err = nil
-		if st.batch != nil {
-			id = st.batch.keys[ie.Ref] // posted by this import, not written yet
+	var err error
+	if b := st.batch; b != nil {
+		// In the books before (looked up with the chunk), or posted by this
+		// import and not written yet.
+		if id = b.known[ie.Ref]; id == 0 {
+			id = b.keys[ie.Ref]
 		}
+	} else if err = st.queryRow(ctx, tx, `SELECT id FROM ledger_entries WHERE org_id = $1 AND idem_key = $2`, st.orgID, ie.Ref).Scan(&id); err == sql.ErrNoRows {
+		err = nil
 	}
 	if err != nil || id != 0 {
 		if id != 0 {
