@@ -174,7 +174,8 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		r.Method = MethodBank
 	}
 	var known int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err = svc.grouped(ctx, actor, func(tx *sqldb.Tx) error {
+		known = 0
 		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
 			return err

@@ -286,6 +286,15 @@ type Tx struct {
 // Actor is on whose behalf the transaction runs.
 func (tx *Tx) Actor() kexie.Actor { return tx.actor }
 
+// As is the same transaction acting for actor: its audit entries and
+// checks name actor (group commit runs several callers' work in one
+// transaction, each under a savepoint of its own).
+func (tx *Tx) As(actor kexie.Actor) *Tx {
+	c := *tx
+	c.actor = actor
+	return &c
+}
+
 // Now is the transaction's clock reading (UTC, microseconds), one for all
 // its rows.
 func (tx *Tx) Now() time.Time { return tx.now }
