@@ -74,7 +74,7 @@ func TestFinancePages(t *testing.T) {
 
 		st := cashier.get("/orgs/A/ledger/statements?year=" + itoa(int64(today.Year())))
 		wantStatus(t, st, http.StatusOK)
-		for _, want := range []string{`id="trial-balance"`, `id="fund-statement"`, "1234.56", "100201 工商银行", "YSTA"} {
+		for _, want := range []string{`id="trial-balance"`, `id="fund-statement"`, `id="activities"`, `id="sources"`, "1234.56", "100201 工商银行", "YSTA", "资助"} {
 			if !strings.Contains(st.body, want) {
 				t.Errorf("statements page lacks %q", want)
 			}

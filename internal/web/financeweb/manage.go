@@ -177,12 +177,20 @@ type statementsData struct {
 	Org        kexie.Organisation
 	Year       int
 	Activities []activityRow // the statement of activities, in the order of the chart
+	Sources    []sourceRow   // income by source of funds
+	SourceSum  int64
 	Trial      finance.TrialBalance
 	Funds      []finance.FundLine
 	Names      map[string]string
 }
 
 func (d statementsData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+// sourceRow is a source of funds and its income in the year, in fen.
+type sourceRow struct {
+	Key    string
+	Amount int64
+}
 
 // activityRow is a line of the statement of activities on the page:
 // unrestricted, restricted and their total, in fen. Total marks the
@@ -247,6 +255,14 @@ func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	d.Activities = activityRows(rq.L, act, d.Names)
+	src, err := s.fin.IncomeBySource(ctx, o, d.Year)
+	if err != nil {
+		return err
+	}
+	for _, so := range sourceOptions {
+		d.Sources = append(d.Sources, sourceRow{Key: so.Key, Amount: src.Sources[so.Value]})
+	}
+	d.SourceSum = src.Total
 	p := s.NewPage(r, rq, "ledger.statements", d)
 	p.Title = rq.L.T("ledger.statements") + " · " + o.Name(rq.L.Lang)
 	return s.Render(w, http.StatusOK, "statements", p)
