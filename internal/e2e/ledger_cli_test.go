@@ -159,6 +159,14 @@ func TestLedgerCLI(t *testing.T) {
 	}
 	want(t, run(t, "", nil, "ledger", "report", "NOWHERE", "--year", "2024", "--db", db), 1, "")
 
+	// Income by source, for the statistics forms: every source, the total
+	// equal to the report's income.
+	r = run(t, "", nil, "ledger", "sources", "HLJ", "--year", "2024", "--json", "--db", db)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != `{"org":"HLJ","year":2024,"sources":{"allocation":0,"donations":500000,"dues":80025,"funding":0,"interest":1000,"other":0,"services":0},"total":581025}` {
+		t.Fatalf("sources: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	want(t, run(t, "", nil, "ledger", "sources", "HLJ", "--year", "2024", "--db", db), 0, "donations  5000.00")
+
 	// A line changed behind the ledger's back (its guard dropped first):
 	// verify finds it and exits 1.
 	raw, err := sql.Open("sqlite", "file:"+db)

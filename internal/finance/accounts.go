@@ -19,6 +19,10 @@ type NewAccount struct {
 	Code   string // the parent's code and two more digits
 	NameZH string
 	NameEN string
+	// Source: for a sub-account of an income account, the source of
+	// funds it counts under (SourceFunding under 4101, say); "" its
+	// parent's.
+	Source string
 }
 
 var subCode = regexp.MustCompile(`^[0-9]{6,10}$`)
@@ -58,6 +62,10 @@ func (svc *Service) AddAccount(ctx context.Context, actor kexie.Actor, orgID int
 		return out, err
 	}
 	parent := code[:len(code)-2]
+	source := strings.TrimSpace(n.Source)
+	if source != "" && !slices.Contains(SourceNames, source) {
+		return out, kexie.Errorf(kexie.CodeInvalid, "err.ledger_account_source", "a source of funds is one of allocation, funding, donations, dues, services, interest, other, for an income sub-account")
+	}
 	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		o, err := registry.OrgTx(ctx, tx, orgID)
 		if err != nil {
@@ -80,6 +88,9 @@ func (svc *Service) AddAccount(ctx context.Context, actor kexie.Actor, orgID int
 		case p.Top() == AccountUnrestricted || p.Top() == AccountRestricted:
 			return kexie.Errorf(kexie.CodeInvalid, "err.ledger_account_net_assets", "net assets accounts take no sub-accounts")
 		}
+		if source != "" && p.Kind != KindIncome {
+			return kexie.Errorf(kexie.CodeInvalid, "err.ledger_account_source", "a source of funds is one of allocation, funding, donations, dues, services, interest, other, for an income sub-account")
+		}
 		if _, dup := chart[code]; dup {
 			return kexie.Errorf(kexie.CodeConflict, "err.ledger_account_exists", "account %v exists already", code)
 		}
@@ -90,13 +101,13 @@ func (svc *Service) AddAccount(ctx context.Context, actor kexie.Actor, orgID int
 		if used {
 			return kexie.Errorf(kexie.CodeInvalid, "err.ledger_account_used", "entries are posted to %v already: it takes no sub-accounts", parent)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (org_id, code, parent, name_zh, name_en, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			orgID, code, parent, name, nameEN, tx.Actor().Username, tx.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_accounts (org_id, code, parent, name_zh, name_en, source, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			orgID, code, parent, name, nameEN, source, tx.Actor().Username, tx.Now()); err != nil {
 			return err
 		}
-		out = Account{Code: code, Parent: parent, NameZH: name, NameEN: nameEN, Kind: p.Kind, Leaf: true}
+		out = Account{Code: code, Parent: parent, NameZH: name, NameEN: nameEN, Kind: p.Kind, Leaf: true, Source: source}
 		return tx.Audit(ctx, sqldb.Change{Action: "ledger.account", ObjectType: "ledger_account", ObjectID: o.Code + ":" + code, OrgID: orgID,
-			After: map[string]any{"code": code, "parent": parent, "name_zh": name, "name_en": nameEN}})
+			After: map[string]any{"code": code, "parent": parent, "name_zh": name, "name_en": nameEN, "source": source}})
 	})
 	return out, err
 }
@@ -114,7 +125,7 @@ func (svc *Service) Chart(ctx context.Context, orgID int64) (Chart, error) {
 }
 
 func chartTx(ctx context.Context, tx *sqldb.Tx, orgID int64) (Chart, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT code, parent, name_zh, name_en FROM ledger_accounts WHERE org_id = $1 ORDER BY code`, orgID)
+	rows, err := tx.QueryContext(ctx, `SELECT code, parent, name_zh, name_en, source FROM ledger_accounts WHERE org_id = $1 ORDER BY code`, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +137,7 @@ func chartTx(ctx context.Context, tx *sqldb.Tx, orgID int64) (Chart, error) {
 	}
 	for rows.Next() {
 		var a Account
-		if err := rows.Scan(&a.Code, &a.Parent, &a.NameZH, &a.NameEN); err != nil {
+		if err := rows.Scan(&a.Code, &a.Parent, &a.NameZH, &a.NameEN, &a.Source); err != nil {
 			return nil, err
 		}
 		a.Kind = kinds[a.Top()]

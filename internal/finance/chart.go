@@ -29,6 +29,9 @@ type Account struct {
 	Default bool `json:"default"`
 	// Leaf: no sub-accounts, so entries post to it.
 	Leaf bool `json:"leaf"`
+	// Source: for an income sub-account, the source of funds it counts
+	// under when set (see Sources); "" its parent's.
+	Source string `json:"source,omitempty"`
 }
 
 // Name is the account's name for a language, the Chinese one by default.

@@ -123,6 +123,177 @@ type state struct {
 	byID    map[int64]Fund
 	balance map[int64]kexie.Money // restricted funds' balances, read when first needed
 	today   kexie.Date
+	stmts   map[string]*sql.Stmt // prepared in the transaction (SQLite), by text
+	batch   *batch               // an import on SQLite: rows written in bulk
+}
+
+// batch is what an import has posted and not yet written: the
+// entries and lines go in multi-row inserts of a few hundred entries, the
+// balances and the head once at the end. Nothing the import reads is
+// among them: its entries' keys are kept here, and a fund's balance read
+// from the database first writes what waits (flush). An entry is checked
+// and chained exactly as one posted alone; only the writing is grouped,
+// in the one transaction of the import, so each entry is still there whole
+// or not at all.
+type batch struct {
+	ids            sqldb.IDAllocator
+	entries, lines *sqldb.BulkWriter
+	balances       map[balanceKey][2]kexie.Money
+	order          []balanceKey
+	keys           map[string]int64 // posted by the import, not written yet
+	known          map[string]int64 // in the books before: looked up a chunk at a time
+	moved          bool             // the head moved: written at the end
+}
+
+// lookUpKeys reads which of the references of the next entries are in
+// the books already, in one query for them all rather than one each.
+func (st *state) lookUpKeys(ctx context.Context, tx *sqldb.Tx, entries []ImportEntry) error {
+	b := st.batch
+	b.known = map[string]int64{}
+	args := []any{st.orgID}
+	arg := sqldb.Args(&args)
+	var in strings.Builder
+	for i, e := range entries {
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString(arg(e.Ref))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT idem_key, id FROM ledger_entries WHERE org_id = $1 AND idem_key IN (`+in.String()+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return err
+		}
+		b.known[k] = id
+	}
+	return rows.Err()
+}
+
+type balanceKey struct {
+	month, account string
+	fund           int64
+	closing        int
+}
+
+var (
+	bulkEntries = sqldb.BulkTable{Name: "ledger_entries",
+		Cols:   []string{"id", "date", "reference", "memo", "kind", "idem_key", "reverses_id", "cause_id", "total", "seq", "prev_hash", "hash"},
+		Shared: []string{"org_id", "status", "recorded_by", "recorded_by_id", "recorded_at", "decided_by", "decided_by_id", "decided_at"}}
+	bulkLines = sqldb.BulkTable{Name: "ledger_lines",
+		Cols:   []string{"entry_id", "line_no", "date", "account", "fund_id", "debit", "credit", "counterparty"},
+		Shared: []string{"org_id"}}
+)
+
+// batchEntries is how many entries wait before they are written.
+const batchEntries = 256
+
+// startBatch makes the state write in bulk: on SQLite multi-row inserts;
+// on PostgreSQL COPY, which needs the transaction on a connection of its
+// own (sqldb.BulkWrite) and ids drawn on another (returned by done).
+func (st *state) startBatch(ctx context.Context, tx *sqldb.Tx) (done func(), err error) {
+	done = func() {}
+	ids := sqldb.NewIDAllocator(tx, "ledger_entries")
+	if tx.DB().Dialect() != sqldb.SQLite {
+		if tx.Conn() == nil {
+			return done, nil // not a bulk transaction: entry by entry
+		}
+		if ids.Seq, err = tx.DB().Writer().Conn(ctx); err != nil {
+			return done, err
+		}
+		done = func() { ids.Seq.Close() }
+	}
+	a := tx.Actor()
+	st.batch = &batch{ids: ids,
+		entries:  sqldb.NewBulkWriter(tx, bulkEntries, st.orgID, StatusPosted, a.Username, a.UserID, tx.Now(), a.Username, a.UserID, tx.Now()),
+		lines:    sqldb.NewBulkWriter(tx, bulkLines, st.orgID),
+		balances: map[balanceKey][2]kexie.Money{}, keys: map[string]int64{}}
+	return done, nil
+}
+
+// flush writes what the batch holds: the entries, their lines and, when
+// all, the balances and the head.
+func (st *state) flush(ctx context.Context, tx *sqldb.Tx, all bool) error {
+	b := st.batch
+	if b == nil {
+		return nil
+	}
+	if err := b.entries.Write(ctx, b.entries.Take()); err != nil {
+		return err
+	}
+	if err := b.lines.Write(ctx, b.lines.Take()); err != nil {
+		return err
+	}
+	if !all {
+		return nil
+	}
+	for _, k := range b.order {
+		s := b.balances[k]
+		if _, err := st.exec(ctx, tx, upsertBalance, st.orgID, k.month, k.account, k.fund, k.closing, s[0], s[1]); err != nil {
+			return err
+		}
+	}
+	b.balances, b.order = map[balanceKey][2]kexie.Money{}, nil
+	if b.moved {
+		if _, err := st.exec(ctx, tx, `UPDATE ledgers SET seq = $1, head_hash = $2 WHERE org_id = $3`, st.head.Seq, st.head.Hash, st.orgID); err != nil {
+			return err
+		}
+		b.moved = false
+	}
+	return nil
+}
+
+const upsertBalance = `INSERT INTO ledger_balances (org_id, month, account, fund_id, closing, debit, credit) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT (org_id, month, account, fund_id, closing) DO UPDATE SET debit = ledger_balances.debit + excluded.debit, credit = ledger_balances.credit + excluded.credit`
+
+// maxStmts bounds the statements a state keeps: the lines' insert has a
+// text per number of lines, and past this they run unprepared.
+const maxStmts = 64
+
+// exec runs a statement of the posting path. On SQLite each text is
+// prepared once per transaction and kept until it ends: an import posts
+// hundreds of thousands of entries with the same few statements, and
+// parsing them again each time took three quarters of its time. The
+// PostgreSQL driver keeps its own cache per connection.
+func (st *state) exec(ctx context.Context, tx *sqldb.Tx, q string, args ...any) (sql.Result, error) {
+	if s := st.stmt(ctx, tx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+// queryRow is exec for a statement that returns a row.
+func (st *state) queryRow(ctx context.Context, tx *sqldb.Tx, q string, args ...any) *sql.Row {
+	if s := st.stmt(ctx, tx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+func (st *state) stmt(ctx context.Context, tx *sqldb.Tx, q string) *sql.Stmt {
+	if tx.DB().Dialect() != sqldb.SQLite {
+		return nil
+	}
+	if s, ok := st.stmts[q]; ok {
+		return s
+	}
+	if len(st.stmts) >= maxStmts {
+		return nil
+	}
+	s, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // run unprepared, to report its own error
+	}
+	if st.stmts == nil {
+		st.stmts = map[string]*sql.Stmt{}
+	}
+	st.stmts[q] = s
+	return s
 }
 
 func (svc *Service) loadState(ctx context.Context, tx *sqldb.Tx, orgID int64, orgCode string) (*state, error) {
@@ -150,8 +321,11 @@ func (st *state) fundBalance(ctx context.Context, tx *sqldb.Tx, f Fund) (kexie.M
 	if b, ok := st.balance[f.ID]; ok || f.ID == 0 {
 		return b, nil
 	}
+	if err := st.flush(ctx, tx, true); err != nil {
+		return 0, err
+	}
 	var b kexie.Money
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(credit - debit), 0) FROM ledger_balances
+	err := st.queryRow(ctx, tx, `SELECT COALESCE(SUM(credit - debit), 0) FROM ledger_balances
 		WHERE org_id = $1 AND fund_id = $2 AND ((account >= '4' AND account < '5') OR account = '3102')`, st.orgID, f.ID).Scan(&b)
 	st.balance[f.ID] = b
 	return b, err
@@ -311,8 +485,17 @@ func (st *state) post(ctx context.Context, tx *sqldb.Tx, p posting, total kexie.
 		if n, _ := res.RowsAffected(); n != 1 {
 			return 0, kexie.Errorf(kexie.CodeConflict, "err.ledger_not_pending", "this entry is not awaiting approval")
 		}
+	} else if st.batch != nil {
+		var err error
+		if id, err = st.batch.ids.Take(ctx); err != nil {
+			return 0, err
+		}
+		st.batch.entries.Add(id, p.Date, p.Reference, p.Memo, p.Kind, nullText(p.Key), nullID(p.ReversesID), nullID(p.CauseID), total, seq, st.head.Hash, hash)
+		if p.Key != "" {
+			st.batch.keys[p.Key] = id
+		}
 	} else {
-		err := tx.QueryRowContext(ctx, `INSERT INTO ledger_entries (org_id, date, reference, memo, kind, status, idem_key, reverses_id, cause_id, total,
+		err := st.queryRow(ctx, tx, `INSERT INTO ledger_entries (org_id, date, reference, memo, kind, status, idem_key, reverses_id, cause_id, total,
 			recorded_by, recorded_by_id, recorded_at, decided_by, decided_by_id, decided_at, seq, prev_hash, hash)
 			VALUES ($1, $2, $3, $4, $5, 'posted', $6, $7, $8, $9, $10, $11, $12, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			st.orgID, p.Date, p.Reference, p.Memo, p.Kind, nullText(p.Key), nullID(p.ReversesID), nullID(p.CauseID), total,
@@ -324,7 +507,9 @@ func (st *state) post(ctx context.Context, tx *sqldb.Tx, p posting, total kexie.
 	if err := st.writeLines(ctx, tx, id, p); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE ledgers SET seq = $1, head_hash = $2 WHERE org_id = $3`, seq, hash, st.orgID); err != nil {
+	if st.batch != nil {
+		st.batch.moved = true
+	} else if _, err := st.exec(ctx, tx, `UPDATE ledgers SET seq = $1, head_hash = $2 WHERE org_id = $3`, seq, hash, st.orgID); err != nil {
 		return 0, err
 	}
 	st.head.Seq, st.head.Hash = seq, hash
@@ -372,11 +557,15 @@ func (st *state) writeLines(ctx context.Context, tx *sqldb.Tx, id int64, p posti
 		if l.Fund != "" {
 			fid = st.funds[l.Fund].ID
 		}
-		if i > 0 {
-			q.WriteString(", ")
+		if st.batch != nil {
+			st.batch.lines.Add(id, i+1, p.Date, l.Account, nullID(fid), l.Debit, l.Credit, l.Counterparty)
+		} else {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", arg(id), arg(st.orgID), arg(i+1), arg(p.Date), arg(l.Account), arg(nullID(fid)),
+				arg(l.Debit), arg(l.Credit), arg(l.Counterparty))
 		}
-		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", arg(id), arg(st.orgID), arg(i+1), arg(p.Date), arg(l.Account), arg(nullID(fid)),
-			arg(l.Debit), arg(l.Credit), arg(l.Counterparty))
 		k := key{l.Account, fid}
 		s, seen := sums[k]
 		if !seen {
@@ -391,19 +580,31 @@ func (st *state) writeLines(ctx context.Context, tx *sqldb.Tx, id int64, p posti
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return err
-	}
 	closing := 0
 	if p.Kind == KindClosing {
 		closing = 1
 	}
 	month := monthOf(p.Date)
+	if b := st.batch; b != nil {
+		for _, k := range keys {
+			bk := balanceKey{month, k.account, k.fund, closing}
+			s, seen := b.balances[bk]
+			if !seen {
+				b.order = append(b.order, bk)
+			}
+			b.balances[bk] = [2]kexie.Money{s[0] + sums[k][0], s[1] + sums[k][1]}
+		}
+		if b.entries.Pending() >= batchEntries {
+			return st.flush(ctx, tx, false)
+		}
+		return nil
+	}
+	if _, err := st.exec(ctx, tx, q.String(), args...); err != nil {
+		return err
+	}
 	for _, k := range keys {
 		s := sums[k]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_balances (org_id, month, account, fund_id, closing, debit, credit) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (org_id, month, account, fund_id, closing) DO UPDATE SET debit = ledger_balances.debit + excluded.debit, credit = ledger_balances.credit + excluded.credit`,
-			st.orgID, month, k.account, k.fund, closing, s[0], s[1]); err != nil {
+		if _, err := st.exec(ctx, tx, upsertBalance, st.orgID, month, k.account, k.fund, closing, s[0], s[1]); err != nil {
 			return err
 		}
 	}

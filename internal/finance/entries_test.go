@@ -75,6 +75,16 @@ func TestEntryRulesRefuseAndWriteNothing(t *testing.T) {
 			Accounts: []string{"5101"}, NotBefore: "2025-01-01", NotAfter: "2025-12-31"})
 		dbtest.Must(t, err)
 		bk.post(t, "2025-03-01", line("1002", "", 100000, 0), line("4101", "AWARD", 0, 100000))
+		_, err = fin.DeclareFund(ctx, bk.rec, bk.a.ID, finance.NewFund{Code: "PAST", Provider: "某企业", NotAfter: "2025-02-28"})
+		dbtest.Must(t, err)
+		bk.post(t, "2025-02-01", line("1002", "", 5000, 0), line("4101", "PAST", 0, 5000))
+		_, err = fin.AddAccount(ctx, bk.rec, bk.a.ID, finance.NewAccount{Code: "112201", NameZH: "会员单位欠款"})
+		dbtest.Must(t, err)
+		many := make([]finance.Line, 0, finance.MaxLines+1)
+		for range finance.MaxLines {
+			many = append(many, line("1002", "", 1, 0))
+		}
+		many = append(many, line("4901", "", 0, finance.MaxLines))
 		rec := func(date string, lines ...finance.Line) func() error {
 			return func() error {
 				_, _, err := fin.Record(ctx, bk.rec, bk.a.ID, finance.NewEntry{Date: date, Lines: lines})
@@ -98,6 +108,9 @@ func TestEntryRulesRefuseAndWriteNothing(t *testing.T) {
 			"unknown fund":       {kexie.CodeInvalid, rec("2025-03-02", line("5101", "NOPE", 100, 0), line("1002", "", 0, 100))},
 			"fund wrong account": {kexie.CodeInvalid, rec("2025-03-02", line("5201", "AWARD", 100, 0), line("1002", "", 0, 100))},
 			"fund overdrawn":     {kexie.CodeInvalid, rec("2025-03-02", line("5101", "AWARD", 100001, 0), line("1002", "", 0, 100001))},
+			"fund after its end": {kexie.CodeInvalid, rec("2025-03-02", line("5101", "PAST", 100, 0), line("1002", "", 0, 100))},
+			"parent account":     {kexie.CodeInvalid, rec("2025-03-02", line("1122", "", 100, 0), line("4901", "", 0, 100))},
+			"too many lines":     {kexie.CodeInvalid, rec("2025-03-02", many...)},
 			"outside subtree": {kexie.CodeNotFound, func() error {
 				_, _, err := fin.Record(ctx, bk.outside, bk.a.ID, finance.NewEntry{Date: "2025-03-02", Lines: []finance.Line{line("1002", "", 1, 0), line("4901", "", 0, 1)}})
 				return err
@@ -110,6 +123,16 @@ func TestEntryRulesRefuseAndWriteNothing(t *testing.T) {
 		for name, c := range cases {
 			t.Run(name, func(t *testing.T) { refused(t, db, c.code, c.call) })
 		}
+		// The rules are checked again when an entry posts: two spends each
+		// within the fund, together beyond it — the second approval is
+		// refused and writes nothing.
+		s1, _, err := fin.Record(ctx, bk.rec, bk.a.ID, finance.NewEntry{Date: "2025-03-03", Lines: []finance.Line{line("5101", "AWARD", 60000, 0), line("1002", "", 0, 60000)}})
+		dbtest.Must(t, err)
+		s2, _, err := fin.Record(ctx, bk.rec, bk.a.ID, finance.NewEntry{Date: "2025-03-03", Lines: []finance.Line{line("5101", "AWARD", 60000, 0), line("1002", "", 0, 60000)}})
+		dbtest.Must(t, err)
+		_, err = fin.Approve(ctx, bk.appr, s1.ID)
+		dbtest.Must(t, err)
+		refused(t, db, kexie.CodeInvalid, func() error { _, err := fin.Approve(ctx, bk.appr, s2.ID); return err })
 	})
 }
 

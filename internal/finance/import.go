@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"strconv"
 	"strings"
@@ -39,17 +40,34 @@ var JournalColumns = []string{"entry", "date", "account", "fund", "debit", "cred
 func ReadJournal(name string, r io.Reader) ([]ImportEntry, error) {
 	var out []ImportEntry
 	index := map[string]int{}
+	// A journal repeats its dates, accounts, funds and memos line after
+	// line: one copy of each keeps a million-line file's memory to a
+	// fraction (the amounts and references vary and are kept as read).
+	seen := map[string]string{}
+	intern := func(s string) string {
+		s = strings.TrimSpace(s)
+		if k, ok := seen[s]; ok {
+			return k
+		}
+		if len(seen) < 1<<16 {
+			s = strings.Clone(s)
+			seen[s] = s
+		}
+		return s
+	}
 	_, err := tabular.Stream(name, r, tabular.Spec{Columns: JournalColumns, Required: []string{"entry", "date", "account", "debit", "credit"}}, func(rec tabular.Record) error {
 		v := rec.Values
-		ref := strings.TrimSpace(v["entry"])
+		// Each value read is a piece of its whole line's text: the ones kept
+		// are copied, so the lines themselves can go.
+		ref := strings.Clone(strings.TrimSpace(v["entry"]))
 		i, ok := index[ref]
 		if !ok {
 			i = len(out)
 			index[ref] = i
 			out = append(out, ImportEntry{Ref: ref})
 		}
-		out[i].Lines = append(out[i].Lines, ImportLine{Line: rec.Line, Date: strings.TrimSpace(v["date"]), Account: strings.TrimSpace(v["account"]),
-			Fund: strings.TrimSpace(v["fund"]), Debit: strings.TrimSpace(v["debit"]), Credit: strings.TrimSpace(v["credit"]), Memo: strings.TrimSpace(v["memo"])})
+		out[i].Lines = append(out[i].Lines, ImportLine{Line: rec.Line, Date: intern(v["date"]), Account: intern(v["account"]),
+			Fund: intern(v["fund"]), Debit: strings.Clone(strings.TrimSpace(v["debit"])), Credit: strings.Clone(strings.TrimSpace(v["credit"])), Memo: intern(v["memo"])})
 		return nil
 	})
 	return out, err
@@ -79,8 +97,19 @@ type Rejection struct {
 // everything and keeps nothing. The error is for the whole import (the
 // database); rejected entries are in the result.
 func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry bool) (ImportResult, error) {
+	return svc.doImport(ctx, actor, orgID, entries, dry, false)
+}
+
+// ImportConsuming is Import letting go of each entry's lines once it is
+// through (entries is left without them): a file of a million lines gives
+// its memory back as it posts, rather than holding all of it to the end.
+func (svc *Service) ImportConsuming(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry bool) (ImportResult, error) {
+	return svc.doImport(ctx, actor, orgID, entries, dry, true)
+}
+
+func (svc *Service) doImport(ctx context.Context, actor kexie.Actor, orgID int64, entries []ImportEntry, dry, consume bool) (ImportResult, error) {
 	res := ImportResult{Read: len(entries)}
-	err := svc.db.WriteOrDry(ctx, actor, dry, func(tx *sqldb.Tx) error {
+	err := svc.db.BulkWrite(ctx, actor, dry, func(tx *sqldb.Tx) error {
 		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceApprove)
 		if err != nil {
 			return err
@@ -89,8 +118,37 @@ func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, 
 		if err != nil {
 			return err
 		}
+		done, err := st.startBatch(ctx, tx)
+		defer done()
+		if err != nil {
+			return err
+		}
 		var changes []sqldb.Change
-		for _, ie := range entries {
+		// The audit entries go in batches: a million-line file's would
+		// otherwise all wait in memory to the end.
+		flush := func() error {
+			actors := make([]kexie.Actor, len(changes))
+			for i := range actors {
+				actors[i] = tx.Actor()
+			}
+			err := tx.AuditMany(ctx, changes, actors)
+			changes = changes[:0]
+			return err
+		}
+		for i, ie := range entries {
+			if consume {
+				entries[i].Lines = nil
+			}
+			if st.batch != nil && i%batchEntries == 0 {
+				if err := st.lookUpKeys(ctx, tx, entries[i:min(i+batchEntries, len(entries))]); err != nil {
+					return err
+				}
+			}
+			if len(changes) >= 1000 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 			line := 0
 			if len(ie.Lines) > 0 {
 				line = ie.Lines[0].Line
@@ -109,11 +167,10 @@ func (svc *Service) Import(ctx context.Context, actor kexie.Actor, orgID int64, 
 				return err
 			}
 		}
-		actors := make([]kexie.Actor, len(changes))
-		for i := range actors {
-			actors[i] = tx.Actor()
+		if err := st.flush(ctx, tx, true); err != nil {
+			return err
 		}
-		return tx.AuditMany(ctx, changes, actors)
+		return flush()
 	})
 	return res, err
 }
@@ -124,7 +181,18 @@ func (st *state) importEntry(ctx context.Context, tx *sqldb.Tx, ie ImportEntry) 
 	if ie.Ref == "" {
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_import_ref", "line %v: the entry reference is empty", ie.Lines[0].Line)
 	}
-	if id, err := keyed(ctx, tx, st.orgID, ie.Ref); err != nil || id != 0 {
+	var id int64
+	var err error
+	if b := st.batch; b != nil {
+		// In the books before (looked up with the chunk), or posted by this
+		// import and not written yet.
+		if id = b.known[ie.Ref]; id == 0 {
+			id = b.keys[ie.Ref]
+		}
+	} else if err = st.queryRow(ctx, tx, `SELECT id FROM ledger_entries WHERE org_id = $1 AND idem_key = $2`, st.orgID, ie.Ref).Scan(&id); err == sql.ErrNoRows {
+		err = nil
+	}
+	if err != nil || id != 0 {
 		if id != 0 {
 			return 0, nil
 		}

@@ -174,7 +174,8 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		r.Method = MethodBank
 	}
 	var known int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	err = svc.grouped(ctx, actor, func(tx *sqldb.Tx) error {
+		known = 0
 		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
 			return err
@@ -275,10 +276,11 @@ func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membersh
 	return svc.ReceiptByID(ctx, r.ID)
 }
 
-// VoidReceipt voids a receipt, with the reason, as a person holding
-// finance.approve on its organisation: the receipt keeps its number and
-// says it is void, and its entry is reversed at once (a system entry
-// pointing at it, dated d, today when empty). Errors: CodeNotFound for no
+// VoidReceipt voids a receipt — dues or donation — with the reason, as a
+// person holding finance.approve on its organisation: the receipt keeps
+// its number and says it is void, and its entry is reversed at once (a
+// system entry pointing at it, dated d, today when empty). Voiding a dues
+// receipt marks membership's payment void in the same transaction. Errors: CodeNotFound for no
 // such receipt or one outside the actor's subtrees; CodeConflict when it
 // is void already or its entry cannot be reversed (reversed already, a
 // closed period); CodeInvalid without a reason or when the reversal
@@ -348,8 +350,15 @@ func (svc *Service) VoidReceipt(ctx context.Context, actor kexie.Actor, id int64
 			WHERE id = $5 AND status = 'issued'`, reason, voidID, a.Username, tx.Now(), id); err != nil {
 			return err
 		}
+		// A dues receipt voids membership's payment with it: the member is
+		// no longer counted as having paid.
+		if r.Series == SeriesDues && r.MembershipID != 0 {
+			if err := membership.VoidDuesTx(ctx, tx, r.MembershipID, r.Date.String(), int64(r.Amount)); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, sqldb.Change{Action: "ledger.receipt_void", ObjectType: "ledger_receipt", ObjectID: strconv.FormatInt(id, 10), OrgID: r.OrgID,
-			Before: map[string]any{"status": ReceiptIssued}, After: map[string]any{"status": ReceiptVoided, "number": r.Number, "reason": reason, "void_entry": voidID}})
+			Before: map[string]any{"status": ReceiptIssued}, After: map[string]any{"status": ReceiptVoided, "number": r.Number, "series": r.Series, "reason": reason, "void_entry": voidID}})
 	})
 	if err != nil {
 		return Receipt{}, err

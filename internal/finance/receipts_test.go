@@ -265,3 +265,65 @@ func TestReceiptNumbersHaveNoGapsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestDuesReceiptsAreVoided: a dues receipt is voided as a donation
+// receipt is — a reason, a reversing system entry pointing at its entry,
+// the number kept, audited — and membership's payment is marked void with
+// it, so the member's last payment is the one that stands.
+func TestDuesReceiptsAreVoided(t *testing.T) {
+	dbtest.EachWith(t, dbtest.Options{Now: fixedNow}, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		bk := setup(t, db)
+		clerk := dbtest.User(t, db, "clerk", kexie.RoleStaff, bk.a.ID)
+		staff := kexie.Actor{UserID: clerk.ID, Username: clerk.Username}
+		id := member(t, db, bk.a, "M001", "王芳")
+		r1, err := db.Finance.ReceiveDues(ctx, staff, id, finance.DuesPayment{Date: "2025-03-02", Amount: 5000, Period: "2025"})
+		dbtest.Must(t, err)
+		r2, err := db.Finance.ReceiveDues(ctx, staff, id, finance.DuesPayment{Date: "2025-04-02", Amount: 5000, Period: "2025"})
+		dbtest.Must(t, err)
+
+		// Refused, nothing written: the clerk and the treasurer lack the
+		// approve permission (not found), no reason.
+		refusedReceipt(t, db, kexie.CodeNotFound, func() error { _, err := db.Finance.VoidReceipt(ctx, staff, r2.ID, "", "重复"); return err })
+		refusedReceipt(t, db, kexie.CodeNotFound, func() error { _, err := db.Finance.VoidReceipt(ctx, bk.rec, r2.ID, "", "重复"); return err })
+		refusedReceipt(t, db, kexie.CodeInvalid, func() error { _, err := db.Finance.VoidReceipt(ctx, bk.appr, r2.ID, "", " "); return err })
+
+		v, err := db.Finance.VoidReceipt(ctx, bk.appr, r2.ID, "2025-04-03", "重复登记")
+		dbtest.Must(t, err)
+		if v.Status != finance.ReceiptVoided || v.Number != "A-HF-2025-000002" || v.VoidReason != "重复登记" || v.VoidEntryID == 0 || v.VoidedBy != "accountant" {
+			t.Fatalf("voided %+v", v)
+		}
+		ve, err := db.Finance.EntryByID(ctx, v.VoidEntryID)
+		dbtest.Must(t, err)
+		if ve.Kind != finance.KindReversal || ve.ReversesID != r2.EntryID || ve.Status != finance.StatusPosted || len(ve.Lines) != 2 ||
+			ve.Lines[0].Account != "1002" || ve.Lines[0].Credit != 5000 || ve.Lines[1].Account != "4201" || ve.Lines[1].Debit != 5000 {
+			t.Fatalf("void entry %+v", ve)
+		}
+		var audited int
+		dbtest.Must(t, db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'ledger.receipt_void' AND object_id = $1`, fmt.Sprint(r2.ID)).Scan(&audited))
+		if audited != 1 {
+			t.Fatalf("void audited %d times", audited)
+		}
+		// Membership no longer counts the voided payment: the last one paid
+		// is the March one again.
+		m, err := db.Membership.Member(ctx, dbtest.Admin, kexie.PermMembershipRead, id)
+		dbtest.Must(t, err)
+		if m.Record.LastDuesPaid != "2025-03-02" {
+			t.Fatalf("last dues paid after the void: %q", m.Record.LastDuesPaid)
+		}
+		// Void again: a conflict, nothing written. The series goes on.
+		refusedReceipt(t, db, kexie.CodeConflict, func() error { _, err := db.Finance.VoidReceipt(ctx, bk.appr, r2.ID, "", "again"); return err })
+		r3, err := db.Finance.ReceiveDues(ctx, staff, id, finance.DuesPayment{Date: "2025-05-02", Amount: 5000})
+		dbtest.Must(t, err)
+		if r3.Number != "A-HF-2025-000003" {
+			t.Fatalf("after a void: %v", r3.Number)
+		}
+		// A dues receipt in a closed month is refused whole.
+		_, err = db.Finance.CloseMonth(ctx, bk.appr, bk.a.ID, "2025-05")
+		dbtest.Must(t, err)
+		refusedReceipt(t, db, kexie.CodeConflict, func() error { _, err := db.Finance.VoidReceipt(ctx, bk.appr, r1.ID, "2025-05-31", "x"); return err })
+		if problems, err := db.Finance.Verify(ctx, bk.a.ID); err != nil || len(problems) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+	})
+}

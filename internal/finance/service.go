@@ -23,12 +23,13 @@ import (
 
 // Service is the finance domain over one database.
 type Service struct {
-	db  *sqldb.DB
-	reg *registry.Service
+	db    *sqldb.DB
+	reg   *registry.Service
+	group *grouper // group commit of postings (group.go)
 }
 
 // New returns the finance domain on db.
-func New(db *sqldb.DB) *Service { return &Service{db: db, reg: registry.New(db)} }
+func New(db *sqldb.DB) *Service { return &Service{db: db, reg: registry.New(db), group: &grouper{}} }
 
 // Limits on what one entry holds: far above any real voucher, far below
 // what could overflow a sum (1000 lines of at most 10^15 fen).

@@ -496,7 +496,7 @@ func (svc *Service) RevealID(ctx context.Context, actor kexie.Actor, id int64, r
 // Dues lists a membership's payments, newest first: the day, the amount
 // in yuan ("50.50"), the period and the receipt number.
 func (svc *Service) Dues(ctx context.Context, id int64) ([][4]string, error) {
-	rows, err := svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
+	rows, err := svc.strings4(ctx, `SELECT paid_on, CAST(amount_fen AS TEXT), period, receipt_no FROM dues_payments WHERE membership_id = $1 AND voided_at IS NULL ORDER BY paid_on DESC, id DESC LIMIT 100`, id)
 	for i := range rows {
 		fen, perr := strconv.ParseInt(rows[i][1], 10, 64)
 		if perr != nil {
@@ -505,6 +505,42 @@ func (svc *Service) Dues(ctx context.Context, id int64) ([][4]string, error) {
 		rows[i][1] = kexie.Money(fen).String()
 	}
 	return rows, err
+}
+
+// VoidDuesTx marks void, in tx, the payment of amountFen paid on paidOn
+// by membership id whose receipt the books void (finance calls it in the
+// transaction that voids the receipt; the receipt names the membership,
+// day and amount, and two payments alike are alike to void). The payment
+// stays on record, marked; last_dues_paid becomes the latest payment that
+// stands, left as it was when it is later than the voided one (an
+// imported date). No payment standing on those terms is no change.
+func VoidDuesTx(ctx context.Context, tx *sqldb.Tx, id int64, paidOn string, amountFen int64) error {
+	var pid int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM dues_payments WHERE membership_id = $1 AND paid_on = $2 AND amount_fen = $3 AND voided_at IS NULL
+		ORDER BY id LIMIT 1`, id, paidOn, amountFen).Scan(&pid)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE dues_payments SET voided_at = $1 WHERE id = $2`, tx.Now(), pid); err != nil {
+		return err
+	}
+	var last string
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(paid_on), '') FROM dues_payments WHERE membership_id = $1 AND voided_at IS NULL`, id).Scan(&last); err != nil {
+		return err
+	}
+	var orgID int64
+	if err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, id).Scan(&orgID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_dues_paid = $1, updated_at = $2 WHERE id = $3 AND last_dues_paid = $4`,
+		last, tx.Now(), id, paidOn); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, sqldb.Change{Action: "member.dues_void", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
+		Before: map[string]any{"paid_on": paidOn, "amount_fen": amountFen}, After: map[string]any{"voided": true, "last_dues_paid": last}})
 }
 
 // Participations lists a membership's participation, newest first.

@@ -42,6 +42,22 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 	if err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
+	const insert = `INSERT INTO audit_log
+			(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+	// Many entries share one prepared statement (parsing it anew for each
+	// of a large import's entries cost more than the insert).
+	exec := tx.ExecContext
+	if len(changes) > 1 {
+		st, err := tx.PrepareContext(ctx, insert)
+		if err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		defer st.Close()
+		exec = func(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+			return st.ExecContext(ctx, args...)
+		}
+	}
 	for i, c := range changes {
 		seq++
 		a := actors[i]
@@ -51,9 +67,7 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 			Before: auditlog.Snapshot(c.Before), After: auditlog.Snapshot(c.After), PrevHash: prev,
 		}
 		e.Hash = auditlog.ComputeHash(e)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-			(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		if _, err := exec(ctx, insert,
 			e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 			return fmt.Errorf("audit append: %w", err)
 		}

@@ -292,9 +292,9 @@ type Tx struct {
 // Actor is on whose behalf the transaction runs.
 func (tx *Tx) Actor() kexie.Actor { return tx.actor }
 
-// As is the transaction run on behalf of another actor: writes batched
-// from several requests into one transaction (a desk's rush) check each
-// request's permissions under its own caller.
+// As is the same transaction acting for actor: its audit entries and
+// permission checks name actor (group commit runs several callers' work
+// in one transaction, each under a savepoint of its own).
 func (tx *Tx) As(actor kexie.Actor) *Tx {
 	c := *tx
 	c.actor = actor

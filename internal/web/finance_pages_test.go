@@ -57,9 +57,24 @@ func TestFinancePages(t *testing.T) {
 		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}}), http.StatusSeeOther)
 		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}}), http.StatusConflict)
 
+		// Income by source: a sub-account added with its source on the
+		// page counts under it; a source that is none is refused.
+		wantStatus(t, cashier.post("/orgs/A/ledger/accounts", url.Values{"code": {"490101"}, "name_zh": {"单位资助"}, "source": {"funding"}}), http.StatusSeeOther)
+		wantStatus(t, cashier.post("/orgs/A/ledger/accounts", url.Values{"code": {"490102"}, "name_zh": {"x"}, "source": {"lottery"}}), http.StatusBadRequest)
+		fund := post(finance.Line{Account: "100201", Debit: 500}, finance.Line{Account: "490101", Credit: 500})
+		wantStatus(t, acct.post("/ledger/entries/"+itoa(fund.ID)+"/approve", nil), http.StatusSeeOther)
+		src := cashier.api("GET", "/api/v1/orgs/A/ledger/sources?year="+itoa(int64(today.Year())), "", nil)
+		wantStatus(t, src, http.StatusOK)
+		var bySource finance.IncomeBySource
+		src.json(t, &bySource)
+		if bySource.Sources["funding"] != 500 || bySource.Sources["other"] != 0 || bySource.Total != 123456+500 || len(bySource.Sources) != 7 {
+			t.Fatalf("income by source: %s", src.body)
+		}
+		wantStatus(t, cashier.api("GET", "/api/v1/orgs/A/ledger/sources?year=x", "", nil), http.StatusBadRequest)
+
 		st := cashier.get("/orgs/A/ledger/statements?year=" + itoa(int64(today.Year())))
 		wantStatus(t, st, http.StatusOK)
-		for _, want := range []string{`id="trial-balance"`, `id="fund-statement"`, "1234.56", "100201 工商银行", "YSTA"} {
+		for _, want := range []string{`id="trial-balance"`, `id="fund-statement"`, `id="activities"`, `id="sources"`, "1234.56", "100201 工商银行", "YSTA", "资助"} {
 			if !strings.Contains(st.body, want) {
 				t.Errorf("statements page lacks %q", want)
 			}

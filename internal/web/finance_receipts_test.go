@@ -108,5 +108,28 @@ func TestFinanceReceipts(t *testing.T) {
 		}
 		// Voiding again is a conflict shown on the page.
 		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"again"}}), http.StatusConflict)
+
+		// A dues receipt is voided the same way, through the API (the page's
+		// form is the same for both series): number kept, the payment gone
+		// from the member's page.
+		dues := list.Receipts[0]
+		if b := clerk.get("/members/" + itoa(m.ID)).body; !strings.Contains(b, ">50.00<") {
+			t.Fatalf("the member's page does not list the payment")
+		}
+		r = cashier.api("POST", "/api/v1/ledger/receipts/"+itoa(dues.ID)+"/void", "", map[string]any{"reason": "x"})
+		wantStatus(t, r, http.StatusForbidden)
+		r = acct.api("POST", "/api/v1/ledger/receipts/"+itoa(dues.ID)+"/void", "", map[string]any{"reason": "重复登记"})
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &void)
+		if void.Status != "voided" || void.Number != dues.Number || void.VoidReason != "重复登记" || void.VoidEntryID == 0 {
+			t.Fatalf("dues receipt after voiding: %s", r.body)
+		}
+		if b := clerk.get("/members/" + itoa(m.ID)).body; strings.Contains(b, ">50.00<") {
+			t.Errorf("the member's page still lists the voided payment")
+		}
+		text = pdfText(t, acct.get("/ledger/receipts/"+itoa(dues.ID)+"/pdf?lang=en").body)
+		if !strings.Contains(text, "重复登记") || !strings.Contains(text, dues.Number) {
+			t.Errorf("a void dues receipt's PDF does not say so:\n%s", text)
+		}
 	})
 }

@@ -1773,6 +1773,7 @@ func oracleTable(t *testing.T, w *oracleWorld) map[string]oracleRoute {
 	def("GET /api/v1/orgs/{code}/ledger/activities", orgs, nil, nil)
 	def("GET /api/v1/orgs/{code}/ledger/fund-statement", orgs, nil, nil)
 	def("GET /api/v1/orgs/{code}/ledger/report", orgs, nil, nil)
+	def("GET /api/v1/orgs/{code}/ledger/sources", orgs, nil, nil)
 	receipts := list("receipt", len(w.receipts), func(i int) (int64, int) { return w.receipts[i].id, w.receipts[i].org })
 	def("POST /ledger/entries/{id}/reject", entries, form("reason", "r"), nil) // posted already: 409 when allowed
 	def("POST /ledger/entries/{id}/reverse", entries, form("date", "x"), nil)

@@ -38,11 +38,12 @@ func (s *handlers) apiAddAccount(w http.ResponseWriter, r *http.Request, rq *web
 		Code   string `json:"code"`
 		NameZH string `json:"name_zh"`
 		NameEN string `json:"name_en"`
+		Source string `json:"source"`
 	}
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	a, err := s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: in.Code, NameZH: in.NameZH, NameEN: in.NameEN})
+	a, err := s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: in.Code, NameZH: in.NameZH, NameEN: in.NameEN, Source: in.Source})
 	if err != nil {
 		return err
 	}
@@ -365,4 +366,24 @@ func (s *handlers) apiReport(w http.ResponseWriter, r *http.Request, rq *web.Req
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, rep)
+}
+
+// apiSources is a year's income by source of funds, for the statistics
+// forms (this year when no year is asked for).
+func (s *handlers) apiSources(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
+	o, err := s.org(r, rq, kexie.PermFinanceRead)
+	if err != nil {
+		return err
+	}
+	y := kexie.DateOf(s.Day()).Year()
+	if q := r.URL.Query().Get("year"); q != "" {
+		if y, err = strconv.Atoi(q); err != nil {
+			return kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
+		}
+	}
+	out, err := s.fin.IncomeBySource(r.Context(), o, y)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kexie/kexie/internal/finance"
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/web"
 )
@@ -93,6 +94,23 @@ type fundsData struct {
 	Chart     []finance.Account
 	Expenses  []finance.Account
 	CanRecord bool
+	Sources   []sourceOption
+}
+
+// sourceOption is a source of funds an income sub-account may count under,
+// with its label's message key.
+type sourceOption struct{ Value, Key string }
+
+// sourceOptions are the sources of funds in the forms' order (the keys as
+// literals, so the catalogs' check finds them).
+var sourceOptions = []sourceOption{
+	{finance.SourceAllocation, "ledger.source.allocation"},
+	{finance.SourceFunding, "ledger.source.funding"},
+	{finance.SourceDonations, "ledger.source.donations"},
+	{finance.SourceDues, "ledger.source.dues"},
+	{finance.SourceServices, "ledger.source.services"},
+	{finance.SourceInterest, "ledger.source.interest"},
+	{finance.SourceOther, "ledger.source.other"},
 }
 
 func (s *handlers) fundsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -114,6 +132,7 @@ func (s *handlers) renderFunds(w http.ResponseWriter, r *http.Request, rq *web.R
 		return err
 	}
 	d.Chart = c.Sorted()
+	d.Sources = sourceOptions
 	for _, a := range d.Chart {
 		if a.Kind == finance.KindExpense {
 			d.Expenses = append(d.Expenses, a)
@@ -149,21 +168,64 @@ func (s *handlers) addAccountForm(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	f := r.PostForm
-	_, err = s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: f.Get("code"), NameZH: f.Get("name_zh"), NameEN: f.Get("name_en")})
+	_, err = s.fin.AddAccount(r.Context(), rq.Actor(r), o.ID, finance.NewAccount{Code: f.Get("code"), NameZH: f.Get("name_zh"), NameEN: f.Get("name_en"),
+		Source: f.Get("source")})
 	return s.formDone(w, r, rq, err, s.fundsAgain(w, r, rq), "/orgs/"+o.Code+"/ledger/funds", "flash.ledger_account_added")
 }
 
 type statementsData struct {
-	Org   kexie.Organisation
-	Year  int
-	Trial finance.TrialBalance
-	Funds []finance.FundLine
-	Names map[string]string
+	Org        kexie.Organisation
+	Year       int
+	Activities []activityRow // the statement of activities, in the order of the chart
+	Sources    []sourceRow   // income by source of funds
+	SourceSum  int64
+	Trial      finance.TrialBalance
+	Funds      []finance.FundLine
+	Names      map[string]string
 }
 
 func (d statementsData) Yuan(fen int64) string { return kexie.Money(fen).String() }
 
-// statementsPage shows a year's trial balance and fund statement, in yuan.
+// sourceRow is a source of funds and its income in the year, in fen.
+type sourceRow struct {
+	Key    string
+	Amount int64
+}
+
+// activityRow is a line of the statement of activities on the page:
+// unrestricted, restricted and their total, in fen. Total marks the
+// totals and the change.
+type activityRow struct {
+	Label                         string
+	Unrestricted, Restricted, All int64
+	Total                         bool
+}
+
+// activityRows lays out the statement of activities as the page shows
+// it: each income account, total income, each expense, total expenses,
+// the release from restriction (out of restricted, into unrestricted)
+// and the change in net assets.
+func activityRows(L *i18n.Localizer, a finance.Activities, names map[string]string) []activityRow {
+	var rows []activityRow
+	add := func(label string, u, r int64, total bool) {
+		rows = append(rows, activityRow{Label: label, Unrestricted: u, Restricted: r, All: u + r, Total: total})
+	}
+	for _, c := range finance.CodesOf(finance.KindIncome) {
+		add(c+" "+names[c], a.Income[c].Unrestricted, a.Income[c].Restricted, false)
+	}
+	in := a.TotalIncome()
+	add(L.T("ledger.total_income"), in.Unrestricted, in.Restricted, true)
+	for _, c := range finance.CodesOf(finance.KindExpense) {
+		add(c+" "+names[c], a.Expenses[c], 0, false)
+	}
+	add(L.T("ledger.total_expenses"), a.TotalExpenses(), 0, true)
+	add(L.T("ledger.released"), a.Released, -a.Released, false)
+	add(L.T("ledger.change"), a.Change.Unrestricted, a.Change.Restricted, true)
+	return rows
+}
+
+// statementsPage shows a year's statement of activities, trial balance
+// and fund statement, in yuan.
 func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.org(r, rq, kexie.PermFinanceRead)
 	if err != nil {
@@ -188,6 +250,19 @@ func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *we
 	for _, a := range c.Sorted() {
 		d.Names[a.Code] = a.Name(rq.L.Lang)
 	}
+	act, err := s.fin.Activities(ctx, o.ID, from, to)
+	if err != nil {
+		return err
+	}
+	d.Activities = activityRows(rq.L, act, d.Names)
+	src, err := s.fin.IncomeBySource(ctx, o, d.Year)
+	if err != nil {
+		return err
+	}
+	for _, so := range sourceOptions {
+		d.Sources = append(d.Sources, sourceRow{Key: so.Key, Amount: src.Sources[so.Value]})
+	}
+	d.SourceSum = src.Total
 	p := s.NewPage(r, rq, "ledger.statements", d)
 	p.Title = rq.L.T("ledger.statements") + " · " + o.Name(rq.L.Lang)
 	return s.Render(w, http.StatusOK, "statements", p)

@@ -34,6 +34,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/activities", read, s.apiActivities)
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/fund-statement", read, s.apiFundStatement)
 	k.Handle("GET", "/api/v1/orgs/{code}/ledger/report", read, s.apiReport)
+	k.Handle("GET", "/api/v1/orgs/{code}/ledger/sources", read, s.apiSources)
 
 	k.Handle("POST", "/ledger/entries/{id}/reject", approve, s.rejectEntry)
 	k.Handle("POST", "/ledger/entries/{id}/reverse", record, s.reverseEntry)
