@@ -457,6 +457,24 @@ type MemberFiling struct {
 // MemberFilings lists the foreign-member filings addressed to
 // organisations actor may read, pending first.
 func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit int) ([]MemberFiling, error) {
+	return svc.MemberFilingsPage(ctx, actor, 0, limit)
+}
+
+// CountMemberFilings counts what MemberFilings lists, for a list's total.
+func (svc *Service) CountMemberFilings(ctx context.Context, actor kexie.Actor) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return 0, err
+	}
+	var args []any
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM member_filings f WHERE `+sc.SQL("f.to_org_id", sqldb.Args(&args)), args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// MemberFilingsPage is MemberFilings from the offset-th on: one numbered
+// page.
+func (svc *Service) MemberFilingsPage(ctx context.Context, actor kexie.Actor, offset, limit int) ([]MemberFiling, error) {
 	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return nil, err
@@ -466,7 +484,7 @@ func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit 
 		FROM member_filings f JOIN memberships m ON m.id = f.membership_id JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id
 		JOIN orgs t ON t.id = f.to_org_id
 		WHERE ` + sc.SQL("t.id", sqldb.Args(&args)) + `
-		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit)
+		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
 	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, sqldb.MapErr(err)

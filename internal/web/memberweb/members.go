@@ -283,7 +283,10 @@ type lapseData struct {
 	List    []membership.Lapse
 	ToApply int // how many the caller may mark lapsed as of AsOf (0: nothing is offered)
 	Done    int
+	Pager   web.Pager
 }
+
+const lapsePerPage = 100
 
 // lapsePage lists who lapses as of a day in the caller's subtrees, for
 // review; the button applies it to those the caller may change.
@@ -311,9 +314,18 @@ func (s *handlers) lapsePage(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 		d.Done = len(mine)
 	}
-	if d.List, err = s.mem.Lapses(r.Context(), rq.Actor(r), day); err != nil {
+	all, err := s.mem.Lapses(r.Context(), rq.Actor(r), day)
+	if err != nil {
 		return err
 	}
+	// The rule runs in Go over every active membership, so the whole list
+	// is at hand: a page is a slice of it.
+	page := web.PageParam(r)
+	if r.Method == http.MethodPost {
+		page = 1
+	}
+	d.Pager = web.NewPager(r, page, lapsePerPage, len(all))
+	d.List = all[min((page-1)*lapsePerPage, len(all)):min(page*lapsePerPage, len(all))]
 	toApply, err := s.mem.LapsesToApply(r.Context(), rq.Actor(r), day)
 	if err != nil {
 		return err

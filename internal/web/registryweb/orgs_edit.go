@@ -230,19 +230,38 @@ func (s *handlers) renderOrgError(w http.ResponseWriter, r *http.Request, rq *we
 type filingsData struct {
 	Filings       []registry.Filing
 	MemberFilings []membership.MemberFiling
+	Pager         web.Pager // the organisations' filings
+	MemberPager   web.Pager // the foreign members' filings
 }
 
 func (s *handlers) filingsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	fs, err := s.reg.Filings(r.Context(), rq.Actor(r), false, 200)
+	ctx, actor := r.Context(), rq.Actor(r)
+	// Two lists, each with its total and numbered pages: the
+	// organisations' filings by "page", the foreign members' by "mpage".
+	page, mpage := web.PageParam(r), web.PageParamKey(r, "mpage")
+	fs, err := s.reg.FilingsPage(ctx, actor, false, (page-1)*filingsPerPage, filingsPerPage)
 	if err != nil {
 		return err
 	}
-	mfs, err := s.mem.MemberFilings(r.Context(), rq.Actor(r), 200)
+	total, err := s.reg.CountFilings(ctx, actor, false)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, http.StatusOK, "filings", s.NewPage(r, rq, "filings.title", filingsData{Filings: fs, MemberFilings: mfs}))
+	mfs, err := s.mem.MemberFilingsPage(ctx, actor, (mpage-1)*filingsPerPage, filingsPerPage)
+	if err != nil {
+		return err
+	}
+	mtotal, err := s.mem.CountMemberFilings(ctx, actor)
+	if err != nil {
+		return err
+	}
+	d := filingsData{Filings: fs, MemberFilings: mfs, Pager: web.NewPager(r, page, filingsPerPage, total),
+		MemberPager: web.NewPagerKey(r, "mpage", mpage, filingsPerPage, mtotal)}
+	d.MemberPager.TotalID = "member-filings-total"
+	return s.Render(w, http.StatusOK, "filings", s.NewPage(r, rq, "filings.title", d))
 }
+
+const filingsPerPage = 50
 
 func (s *handlers) ackFiling(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	id, err := web.PathID(r)
