@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/orgfile"
@@ -164,7 +165,15 @@ func (s *handlers) exportOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 // fields files do not carry (address, registration authority, legal
 // representative), so the sheet holds every field of the record.
 func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error {
-	l := rq.L
+	return WriteOrgSheet(w, rq.L, func(row func(kexie.Organisation) error) error {
+		return s.reg.AllOrgs(r.Context(), rq.Actor(r), row)
+	})
+}
+
+// WriteOrgSheet writes organisations as the XLSX sheet for people in l's
+// language (the web export's, and `kexie export orgs OUT.xlsx`'s): each
+// calls row with every organisation to write.
+func WriteOrgSheet(w io.Writer, l *i18n.Localizer, each func(row func(kexie.Organisation) error) error) error {
 	var fields []web.SheetField
 	for _, c := range orgfile.Columns {
 		f := web.SheetField{Code: c, Label: l.T("col.org." + c)}
@@ -185,7 +194,7 @@ func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error
 	fields = append(fields, web.SheetField{Label: l.T("org.address"), Width: 36}, web.SheetField{Label: l.T("org.registration"), Width: 24},
 		web.SheetField{Label: l.T("org.legal_rep"), Width: 12})
 	return web.WriteSheet(w, l, l.T("export.sheet_orgs"), fields, func(row func([]string) error) error {
-		return s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error {
+		return each(func(o kexie.Organisation) error {
 			vals := orgfile.Values(o)
 			vals[slices.Index(orgfile.Columns, "independent")] = web.YesNo(l, o.Independent)
 			return row(append(vals, o.Address, o.RegistrationAuthority, o.LegalRep))
