@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/sqldb"
 )
@@ -85,6 +86,9 @@ func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m
 		}
 		m.MemberNo = ref
 		m.OrgCode, m.Status, m.Joined = code, "applicant", ""
+		// Stored as an import would store it (a caller need not have
+		// checked the record as an import row, as the web form does).
+		memberfile.FillPinyin(&m)
 		if err := insertMember(ctx, tx, orgID, &m, idHash, sealed, masked); err != nil {
 			return err
 		}
