@@ -455,6 +455,7 @@ type MemberFiling struct {
 	Nationality    string
 	OrgCode        string
 	OrgName        string
+	OrgNameEN      string // shown on English screens when there is one
 	Acknowledged   bool
 }
 
@@ -484,7 +485,7 @@ func (svc *Service) MemberFilingsPage(ctx context.Context, actor kexie.Actor, of
 		return nil, err
 	}
 	var args []any
-	q := `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, f.acknowledged_at IS NOT NULL
+	q := `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, o.name_en, f.acknowledged_at IS NOT NULL
 		FROM member_filings f JOIN memberships m ON m.id = f.membership_id JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id
 		JOIN orgs t ON t.id = f.to_org_id
 		WHERE ` + sc.SQL("t.id", sqldb.Args(&args)) + `
@@ -497,7 +498,7 @@ func (svc *Service) MemberFilingsPage(ctx context.Context, actor kexie.Actor, of
 	var out []MemberFiling
 	for rows.Next() {
 		var f MemberFiling
-		if err := rows.Scan(&f.ID, &f.MembershipID, &f.MemberNo, &f.Name, &f.Nationality, &f.OrgCode, &f.OrgName, &f.Acknowledged); err != nil {
+		if err := rows.Scan(&f.ID, &f.MembershipID, &f.MemberNo, &f.Name, &f.Nationality, &f.OrgCode, &f.OrgName, &f.OrgNameEN, &f.Acknowledged); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		out = append(out, f)

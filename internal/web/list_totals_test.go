@@ -40,6 +40,17 @@ func TestListsShowTotalAndPages(t *testing.T) {
 	if _, err := e.db.Membership.ImportMembers(ctx, e.setup, membership.MemberRecords(recs, nil), membership.MemberImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// A foreign member approved in A: filed with the national association.
+	today0 := kexie.Today(e.db.Now()).String()
+	fid, _, err := e.db.Membership.Apply(ctx, e.setup, e.a.ID, kexie.MemberRecord{Type: "foreign", Name: "Marie Curie", Nationality: "FR"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []membership.Decision{{Action: "review", Day: today0}, {Action: "approve", Day: today0, Body: "council", Resolution: "R1"}} {
+		if _, err := e.db.Membership.Decide(ctx, e.setup, fid, d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// 51 donation receipts this year.
 	today := kexie.Today(time.Now()).String()
 	for range 51 {
@@ -79,5 +90,10 @@ func TestListsShowTotalAndPages(t *testing.T) {
 		if r := c.get(tc.page2); !strings.Contains(r.body, `<strong aria-current="page">2</strong>`) {
 			t.Errorf("%s: page 2 is not current: %.2000s", tc.page2, r.body)
 		}
+	}
+	// The foreign members' filings: their own total; the organisation in
+	// English on an English screen.
+	if r := c.get("/filings"); !strings.Contains(r.body, `id="member-filings-total">1 in all</span>`) || !strings.Contains(r.body, "<td>A Association</td>") {
+		t.Errorf("foreign members' filings: %.4000s", r.body[strings.Index(r.body, `id="member-filings"`)-400:])
 	}
 }
