@@ -93,7 +93,7 @@ func TestListsShowTotalAndPages(t *testing.T) {
 	}
 	// The foreign members' filings: their own total; the organisation in
 	// English on an English screen.
-	if r := c.get("/filings"); !strings.Contains(r.body, `id="member-filings-total">1 in all</span>`) || !strings.Contains(r.body, "<td>A Association</td>") {
+	if r := c.get("/filings"); !strings.Contains(r.body, `id="member-filings-total">1 in all</span>`) || !strings.Contains(r.body, "<td>FR</td><td>A Association</td>") {
 		t.Errorf("foreign members' filings: %.4000s", r.body[strings.Index(r.body, `id="member-filings"`)-400:])
 	}
 }
