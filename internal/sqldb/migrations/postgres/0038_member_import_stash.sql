@@ -4,7 +4,7 @@
 -- name are sealed under the data key; the token that names it is stored
 -- only as its hash; user_id binds it to the user who uploaded it.
 CREATE TABLE member_import_stash (
-	token_hash TEXT PRIMARY KEY,
+	token_hash TEXT NOT NULL PRIMARY KEY,
 	user_id    BIGINT NOT NULL,
 	digest     TEXT NOT NULL,
 	file_name  TEXT NOT NULL,
