@@ -138,7 +138,7 @@ func check(in Input) (checked, error) {
 		return c, err
 	}
 	if len(in.Roles) > maxRoles {
-		return c, kexie.Errorf(kexie.CodeInvalid, "err.activity_roles_many", "at most %v organisations hold roles in an activity", maxRoles)
+		return c, kexie.Errorf(kexie.CodeInvalid, "err.activity_roles_many", "at most %v organisations hold roles in an activity", kexie.CountOf("count.organisations", maxRoles))
 	}
 	for i := range c.in.Roles {
 		r := &c.in.Roles[i]

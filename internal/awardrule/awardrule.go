@@ -357,11 +357,11 @@ func CheckCaps(decided map[int64]string, grades []Grade, total int) error {
 		winners++
 	}
 	if total > 0 && winners > total {
-		return kexie.Errorf(kexie.CodeConflict, "err.award_total_cap", "%v winners, over the round's cap of %v", winners, total)
+		return kexie.Errorf(kexie.CodeConflict, "err.award_total_cap", "%v winners, over the round's cap of %v", kexie.CountOf("count.winners", winners), total)
 	}
 	for _, g := range grades {
 		if l := g.Cap.Limit(winners); l >= 0 && count[g.Code] > l {
-			return kexie.Errorf(kexie.CodeConflict, "err.award_grade_cap", "%v winners of grade %v, over its cap of %v", count[g.Code], g.Code, l)
+			return kexie.Errorf(kexie.CodeConflict, "err.award_grade_cap", "%v winners of grade %v, over its cap of %v", kexie.CountOf("count.winners", count[g.Code]), g.Code, l)
 		}
 	}
 	return nil

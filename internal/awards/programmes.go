@@ -186,7 +186,7 @@ func (svc *Service) CreateRound(ctx context.Context, actor kexie.Actor, programm
 			return err
 		}
 		if lastYear != 0 && r.Year < lastYear+p.CycleYears {
-			return kexie.Errorf(kexie.CodeConflict, "err.award_cycle_early", "the last round was in %v and rounds are every %v years", lastYear, p.CycleYears)
+			return kexie.Errorf(kexie.CodeConflict, "err.award_cycle_early", "the last round was in %v and rounds are every %v years", lastYear, kexie.CountOf("count.years", p.CycleYears))
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO award_rounds (programme_id, year, nominate_from, nominate_to, check_by, review_by, decide_by, publicity_days,
 			announce_on, hide_nominee, experts_per, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,

@@ -19,6 +19,8 @@ import (
 	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/seal"
+	"github.com/kexie/kexie/internal/tabular"
+	"github.com/kexie/kexie/internal/web/memberweb"
 )
 
 // keyFlag is the data key option of the commands that touch ID numbers.
@@ -152,14 +154,19 @@ func runImportMembers(ctx context.Context, env Env, args []string) error {
 }
 
 func runExportMembers(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "export members", "export members OUT.(csv|xlsx) [--reveal-ids --reason TEXT] [--db PATH | --dsn postgres://…]")
+	fs := newFlagSet(env, "export members", "export members OUT.(csv|xlsx) [--lang zh-Hans|en] [--reveal-ids --reason TEXT] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
 	var k keyFlag
 	k.register(fs)
 	reveal := fs.Bool("reveal-ids", false, "write identity numbers in clear (needs --reason; audited)")
 	reason := fs.String("reason", "", "why the identity numbers are revealed (recorded in the audit log)")
+	lang := fs.String("lang", "zh-Hans", "an XLSX sheet's language: its name, headers and the names of coded values (zh-Hans or en)")
 	out, err := parseNamed(env, fs, args)
+	if err != nil {
+		return err
+	}
+	sheet, err := sheetLocalizer(out, *lang)
 	if err != nil {
 		return err
 	}
@@ -184,16 +191,26 @@ func runExportMembers(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("export: %w", err)
 		}
 		defer os.Remove(tmp)
-		w, err := memberfile.NewWriter(out, f)
-		if err != nil {
-			f.Close()
-			return err
-		}
-		n, err := db.Membership.ExportMembers(ctx, cliActor(), membership.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}, func(m kexie.MemberRecord) error {
-			return w.Write(memberfile.Values(m))
-		})
-		if err == nil {
-			err = w.Close()
+		x := membership.MemberExport{Reveal: *reveal, Reason: *reason, Sealer: sl}
+		var n int
+		if sheet != nil {
+			// The same sheet for people as the web's export.
+			err = memberweb.WriteMemberSheet(f, sheet, func(row func(kexie.MemberRecord) error) error {
+				n, err = db.Membership.ExportMembers(ctx, cliActor(), x, row)
+				return err
+			})
+		} else {
+			var w *tabular.Writer
+			if w, err = memberfile.NewWriter(out, f); err != nil {
+				f.Close()
+				return err
+			}
+			n, err = db.Membership.ExportMembers(ctx, cliActor(), x, func(m kexie.MemberRecord) error {
+				return w.Write(memberfile.Values(m))
+			})
+			if err == nil {
+				err = w.Close()
+			}
 		}
 		if cerr := f.Close(); err == nil {
 			err = cerr

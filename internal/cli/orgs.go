@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/orgfile"
 	"github.com/kexie/kexie/internal/registry"
+	"github.com/kexie/kexie/internal/web/registryweb"
 )
 
 func runImport(ctx context.Context, env Env, args []string) error {
@@ -161,10 +164,15 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		}
 		return errUsage
 	}
-	fs := newFlagSet(env, "export orgs", "export orgs OUT.(csv|xlsx) [--db PATH | --dsn postgres://…]")
+	fs := newFlagSet(env, "export orgs", "export orgs OUT.(csv|xlsx) [--lang zh-Hans|en] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
+	lang := fs.String("lang", "zh-Hans", "an XLSX sheet's language: its name, headers and the names of coded values (zh-Hans or en)")
 	out, err := parseNamed(env, fs, args[1:])
+	if err != nil {
+		return err
+	}
+	sheet, err := sheetLocalizer(out, *lang)
 	if err != nil {
 		return err
 	}
@@ -175,19 +183,29 @@ func runExport(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("export: %w", err)
 		}
 		defer os.Remove(tmp)
-		w, err := orgfile.NewWriter(out, f)
-		if err != nil {
-			f.Close()
-			return err
-		}
 		n := 0
-		if err := db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
-			f.Close()
-			return err
-		}
-		if err := w.Close(); err != nil {
-			f.Close()
-			return err
+		if sheet != nil {
+			// The same sheet for people as the web's export.
+			if err := registryweb.WriteOrgSheet(f, sheet, func(row func(kexie.Organisation) error) error {
+				return db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return row(o) })
+			}); err != nil {
+				f.Close()
+				return err
+			}
+		} else {
+			w, err := orgfile.NewWriter(out, f)
+			if err != nil {
+				f.Close()
+				return err
+			}
+			if err := db.Registry.AllOrgs(ctx, cliActor(), func(o kexie.Organisation) error { n++; return w.Write(orgfile.Values(o)) }); err != nil {
+				f.Close()
+				return err
+			}
+			if err := w.Close(); err != nil {
+				f.Close()
+				return err
+			}
 		}
 		if err := f.Close(); err != nil {
 			return err
@@ -253,4 +271,21 @@ func runStats(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout)
 		return nil
 	})
+}
+
+// sheetLocalizer is the catalog an XLSX export is written in (nil for a
+// CSV file, which carries codes only): zh-Hans or en.
+func sheetLocalizer(out, lang string) (*i18n.Localizer, error) {
+	if !strings.EqualFold(filepath.Ext(out), ".xlsx") {
+		return nil, nil
+	}
+	l := i18n.Normalize(lang)
+	if l == "" {
+		return nil, kexie.Errorf(kexie.CodeInvalid, "err.export_lang", "--lang %v: want zh-Hans or en", lang)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	return b.For(l), nil
 }

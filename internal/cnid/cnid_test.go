@@ -221,3 +221,41 @@ func TestResidentIDRegionIsAProvince(t *testing.T) {
 		t.Errorf("Beijing: %v", err)
 	}
 }
+
+// Every region has an English name (issue: regions stayed Chinese on
+// English screens): provinces by their conventional names, lower levels
+// in GB/T 2260's pinyin, with readings of place names a dictionary gets
+// wrong fixed.
+func TestRegionsInEnglish(t *testing.T) {
+	for _, r := range Regions() {
+		if r.NameEN == "" || strings.IndexFunc(r.NameEN, func(c rune) bool { return c >= 0x2E80 }) >= 0 {
+			t.Errorf("%s %s: English name %q", r.Code, r.Name, r.NameEN)
+		}
+	}
+	for code, want := range map[string]string{
+		"230000": "Heilongjiang Province", "150000": "Inner Mongolia Autonomous Region", "110000": "Beijing Municipality",
+		"450000": "Guangxi Zhuang Autonomous Region", "810000": "Hong Kong Special Administrative Region",
+		"230100": "Ha'erbin Shi", "220100": "Changchun Shi", "500000": "Chongqing Municipality", "341500": "Lu'an Shi",
+		"371722": "Shan Xian", "222400": "Yanbian Chaoxianzu Zizhizhou", "632800": "Haixi Mengguzu Zangzu Zizhizhou",
+		"450328": "Longsheng Gezu Zizhixian", "130825": "Longhua Xian", "310115": "Pudong Xinqu", "420116": "Huangpi Qu",
+		"130533": "Wei Xian", "130726": "Yu Xian", "510100": "Chengdu Shi",
+	} {
+		r, ok := LookupRegion(code)
+		if !ok || r.NameEN != want {
+			t.Errorf("%s %s: %q, want %q", code, r.Name, r.NameEN, want)
+		}
+	}
+	for code, want := range map[string]string{
+		"230102": "Daoli Qu, Ha'erbin Shi, Heilongjiang Province",
+		"110101": "Dongcheng Qu, Beijing Municipality",
+		"429021": "Shennongjia Linqu, Hubei Province",
+	} {
+		r, _ := LookupRegion(code)
+		if got := FullNameIn(r, "en"); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+		if got := FullNameIn(r, "zh-Hans"); got != FullName(r) {
+			t.Errorf("%s in Chinese: %q", code, got)
+		}
+	}
+}

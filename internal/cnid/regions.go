@@ -17,6 +17,13 @@ import (
 //go:embed regions.tsv
 var regionsTSV string
 
+// regions_en.tsv holds each region's English name, generated from
+// regions.tsv by regions_en_gen.mjs (its comment gives the rules:
+// conventional names for provinces, GB/T 2260's pinyin below).
+//
+//go:embed regions_en.tsv
+var regionsEnTSV string
+
 // Level of an administrative division.
 type Level string
 
@@ -31,6 +38,8 @@ type Region struct {
 	Code  string
 	Name  string
 	Level Level
+	// NameEN is the English name: "Heilongjiang Province", "Ha'erbin Shi".
+	NameEN string
 }
 
 // regionTable is parsed once, on first use; it is read-only afterwards, so
@@ -48,6 +57,23 @@ var regionTable = sync.OnceValues(func() (map[string]Region, error) {
 			return nil, fmt.Errorf("regions.tsv line %d: %q", n, line)
 		}
 		m[f[0]] = Region{Code: f[0], Name: f[1], Level: Level(f[2])}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	sc = bufio.NewScanner(strings.NewReader(regionsEnTSV))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		code, en, ok := strings.Cut(line, "\t")
+		r, known := m[code]
+		if !ok || !known || en == "" {
+			return nil, fmt.Errorf("regions_en.tsv line %d: %q", n, line)
+		}
+		r.NameEN = en
+		m[code] = r
 	}
 	return m, sc.Err()
 })
@@ -113,10 +139,38 @@ func Regions() []Region {
 func FullName(r Region) string {
 	name := r.Name
 	for p, ok := Parent(r); ok; p, ok = Parent(p) {
-		if p.Name == "市辖区" || p.Name == "县" || strings.Contains(p.Name, "直辖县级行政区划") {
+		if placeholder(p) {
 			continue
 		}
 		name = p.Name + name
 	}
 	return name
+}
+
+// placeholder reports a row that only groups a municipality's districts or
+// a province's directly administered counties.
+func placeholder(r Region) bool {
+	return r.Name == "市辖区" || r.Name == "县" || strings.Contains(r.Name, "直辖县级行政区划")
+}
+
+// FullNameEN is FullName in English, in the English order (the region
+// first, its province last), leaving out the same placeholder rows:
+// "Daoli Qu, Ha'erbin Shi, Heilongjiang Province".
+func FullNameEN(r Region) string {
+	name := r.NameEN
+	for p, ok := Parent(r); ok; p, ok = Parent(p) {
+		if placeholder(p) {
+			continue
+		}
+		name += ", " + p.NameEN
+	}
+	return name
+}
+
+// FullNameIn is FullNameEN for English ("en") and FullName otherwise.
+func FullNameIn(r Region, lang string) string {
+	if lang == "en" {
+		return FullNameEN(r)
+	}
+	return FullName(r)
 }

@@ -110,7 +110,7 @@ func (v *Voting) OpenElection(ctx context.Context, actor kexie.Actor, meetingID 
 	// Bounded before the write lock is taken: each candidate is looked up
 	// in the transaction, and 250,000 of them held every write for seconds.
 	if len(e.Candidates) > maxListed || e.Seats > len(e.Candidates) {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election_size", "an election has at most %d candidates, and no more seats than candidates", maxListed)
+		return 0, kexie.Errorf(kexie.CodeInvalid, "err.election_size", "an election has at most %v candidates, and no more seats than candidates", kexie.CountOf("count.candidates", maxListed))
 	}
 	if err := plainText(e.Title); err != nil {
 		return 0, err
@@ -249,7 +249,7 @@ func (f ballotForm) encode(choices []int64) (string, error) {
 		}
 	}
 	if n > f.seats {
-		return "", kexie.Errorf(kexie.CodeInvalid, "err.ballot_overfilled", "this ballot approves %d candidates for %d seats", n, f.seats)
+		return "", kexie.Errorf(kexie.CodeInvalid, "err.ballot_overfilled", "this ballot approves %v candidates for %d seats", kexie.CountOf("count.candidates", n), f.seats)
 	}
 	return hex.EncodeToString(bits), nil
 }

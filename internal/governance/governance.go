@@ -654,8 +654,8 @@ func absenceHistory(ctx context.Context, tx *sqldb.Tx, termID int64, seats []Sea
 
 // errNoQuorum is the refusal to vote without a quorum.
 func errNoQuorum(q charter.QuorumState) error {
-	return kexie.Errorf(kexie.CodeConflict, "err.no_quorum", "no vote without a quorum: %d of %d seats count as present, %d needed",
-		q.Present, q.Entitled, q.Required)
+	return kexie.Errorf(kexie.CodeConflict, "err.no_quorum", "no vote without a quorum: %d of %v seats count as present, %d needed",
+		q.Present, kexie.CountOf("count.seats", q.Entitled), q.Required)
 }
 
 // BodyByID reads a body.

@@ -94,7 +94,7 @@ type Presence struct {
 // proxy per seat.
 func (svc *Service) SetAttendance(ctx context.Context, actor kexie.Actor, meetingID int64, list []Presence) error {
 	if len(list) > maxListed {
-		return kexie.Errorf(kexie.CodeInvalid, "err.attendance_size", "an attendance list has at most %d seats", maxListed)
+		return kexie.Errorf(kexie.CodeInvalid, "err.attendance_size", "an attendance list has at most %v seats", kexie.CountOf("count.seats", maxListed))
 	}
 	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
 		if err := manageMeeting(ctx, tx, meetingID, notFound("err.meeting_not_found", "meeting")); err != nil {

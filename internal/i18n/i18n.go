@@ -124,9 +124,28 @@ func (l *Localizer) T(key string, args ...any) string {
 		return key
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return fmt.Sprintf(s, l.counted(args)...)
 	}
 	return s
+}
+
+// plural is an argument that is a count of things (kexie.Count): it is
+// shown by N, with the noun in the right number, so one message can hold
+// several counts each with its own plural.
+type plural interface{ Plural() (key string, n int) }
+
+func (l *Localizer) counted(args []any) []any {
+	out := args
+	for i, a := range args {
+		if c, ok := a.(plural); ok {
+			if &out[0] == &args[0] {
+				out = append([]any(nil), args...)
+			}
+			key, n := c.Plural()
+			out[i] = l.N(key, n)
+		}
+	}
+	return out
 }
 
 // Has tells whether the catalog has key (for codes that may have a label).

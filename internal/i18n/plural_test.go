@@ -4,32 +4,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kexie/kexie/internal/kexie"
 )
 
 // A count of things in English takes its plural from L.N (key.one and
 // key.other), never a fixed "%v members" that reads "1 members" (issue 13).
-// Messages with several counts in one sentence are not L.N's: they are
-// listed here until each is reworded.
+// A message with several counts takes each as a kexie.Count argument,
+// whose noun comes from count.<noun>.one/.other.
 func TestCountsTakeTheirPlural(t *testing.T) {
 	b, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	severalCounts := map[string]bool{
-		"gov.attendance_summary": true, "gov.finding.standing_size": true, "gov.finding.renewal": true, "gov.election_rule": true,
-		"gov.runoff_list": true, "err.award_cycle_early": true, "err.award_grade_cap": true, "err.award_total_cap": true,
-		"err.award_quota_below": true, "err.no_quorum": true, "gov.finding.extension_cap": true, "err.file_columns": true,
-		// Not counts: "%v objections" and "%v nominations" are lists of
-		// numbers in the awards' messages (awards' engineers' to reword).
-		"err.award_objections_open": true, "err.award_unchecked": true, "err.ledger_close_pending": true,
-		"err.confirm_close_election": true, "gov.quorum_text": true, "err.ballot_overfilled": true,
-		"actedit.programme_done": true, "aw.tie": true,
-		// Bounds, never one.
-		"err.activity_roles_many": true, "err.attendance_size": true, "err.election_size": true, "err.file_rows": true,
-	}
 	counted := regexp.MustCompile(`%(\[\d\])?v (members|months|ballots|entries|seats|organisations|nominations|objections|candidates|winners|rows|years)\b|\(s\)`)
 	for _, k := range b.Keys(English) {
-		if strings.HasSuffix(k, ".one") || strings.HasSuffix(k, ".other") || severalCounts[k] {
+		if strings.HasSuffix(k, ".one") || strings.HasSuffix(k, ".other") {
 			continue
 		}
 		if v := b.catalogs[English][k]; counted.MatchString(v) {
@@ -48,6 +38,38 @@ func TestGovernanceIsOneWord(t *testing.T) {
 	for _, k := range b.Keys(English) {
 		if strings.Contains(b.catalogs[English][k], "Governance") && !strings.Contains(b.catalogs[Chinese][k], "治理") {
 			t.Errorf("%s: %q is %q in Chinese", k, b.catalogs[English][k], b.catalogs[Chinese][k])
+		}
+	}
+}
+
+// A message with several counts shows each with its own plural
+// (kexie.Count arguments), in both languages.
+func TestSeveralCountsInOneMessage(t *testing.T) {
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, zh := b.For(English), b.For(Chinese)
+	if got := en.T("aw.tie", kexie.CountOf("count.places", 1), kexie.CountOf("count.nominations", 2)); got != "A tie at the cap: 1 place for 2 nominations — decide." {
+		t.Errorf("en: %q", got)
+	}
+	if got := en.T("gov.election_rule", kexie.CountOf("count.to_elect", 1), "more than half"); got != "1 seat to fill; a candidate is elected with the votes of more than half." {
+		t.Errorf("en: %q", got)
+	}
+	if got := en.T("gov.election_rule", kexie.CountOf("count.to_elect", 3), "x"); !strings.HasPrefix(got, "3 seats to fill;") {
+		t.Errorf("en: %q", got)
+	}
+	if got := zh.T("aw.tie", kexie.CountOf("count.places", 1), kexie.CountOf("count.nominations", 2)); got != "名额处出现并列：1个名额对应2项提名，须由评审决定。" {
+		t.Errorf("zh: %q", got)
+	}
+	// Every count key has both forms in both catalogs.
+	for _, lang := range Supported {
+		for _, k := range b.Keys(lang) {
+			if base, ok := strings.CutSuffix(k, ".one"); ok && strings.HasPrefix(k, "count.") {
+				if _, ok := b.catalogs[lang][base+".other"]; !ok {
+					t.Errorf("%s: %s has no .other", lang, base)
+				}
+			}
 		}
 	}
 }

@@ -111,3 +111,21 @@ func Excerpt(s string) string {
 	}
 	return s
 }
+
+// Count is a number of things as a message argument: the interface shows
+// it with the noun in its plural form, from the catalog's Key.one and
+// Key.other ("1 seat", "3 seats"; Chinese "3席"), so a message with
+// several counts gets each one right. In logs and English fallbacks it is
+// the number alone.
+type Count struct {
+	Key string
+	N   int
+}
+
+// Plural is what the catalogs look up: the count's key and number.
+func (c Count) Plural() (string, int) { return c.Key, c.N }
+
+func (c Count) String() string { return fmt.Sprint(c.N) }
+
+// CountOf makes a Count.
+func CountOf(key string, n int) Count { return Count{Key: key, N: n} }

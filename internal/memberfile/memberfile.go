@@ -193,12 +193,20 @@ func Check(rec tabular.Record, now time.Time) (Member, error) {
 	if err := unitFields(&m, v); err != nil {
 		return m, err
 	}
+	FillPinyin(&m)
+	return m, nil
+}
+
+// FillPinyin gives a person's record without a pinyin sort key the one
+// its name reads as, as an import does: an application recorded by
+// membership.Apply then stores what the import of its own export would,
+// and that re-import changes nothing. A name without a readable character
+// (symbols only) has none; a foreign member's name is not Chinese, and a
+// unit has no reading.
+func FillPinyin(m *kexie.MemberRecord) {
 	if m.Pinyin == "" && m.Type != "unit" && m.Type != "foreign" {
-		// A name without a readable character (symbols only) has none; a
-		// foreign member's name is not Chinese, and a unit has no reading.
 		m.Pinyin, _, _ = strings.Cut(cnid.SearchKey(m.Name), " ")
 	}
-	return m, nil
 }
 
 // personOnly are the fields a unit member does not have: a unit has no

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/seal"
 	"github.com/kexie/kexie/internal/sqldb"
 )
@@ -85,6 +86,9 @@ func (svc *Service) Apply(ctx context.Context, actor kexie.Actor, orgID int64, m
 		}
 		m.MemberNo = ref
 		m.OrgCode, m.Status, m.Joined = code, "applicant", ""
+		// Stored as an import would store it (a caller need not have
+		// checked the record as an import row, as the web form does).
+		memberfile.FillPinyin(&m)
 		if err := insertMember(ctx, tx, orgID, &m, idHash, sealed, masked); err != nil {
 			return err
 		}
@@ -451,22 +455,41 @@ type MemberFiling struct {
 	Nationality    string
 	OrgCode        string
 	OrgName        string
+	OrgNameEN      string // shown on English screens when there is one
 	Acknowledged   bool
 }
 
 // MemberFilings lists the foreign-member filings addressed to
 // organisations actor may read, pending first.
 func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit int) ([]MemberFiling, error) {
+	return svc.MemberFilingsPage(ctx, actor, 0, limit)
+}
+
+// CountMemberFilings counts what MemberFilings lists, for a list's total.
+func (svc *Service) CountMemberFilings(ctx context.Context, actor kexie.Actor) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
+	if err != nil {
+		return 0, err
+	}
+	var args []any
+	var n int
+	err = svc.db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM member_filings f WHERE `+sc.SQL("f.to_org_id", sqldb.Args(&args)), args...).Scan(&n)
+	return n, sqldb.MapErr(err)
+}
+
+// MemberFilingsPage is MemberFilings from the offset-th on: one numbered
+// page.
+func (svc *Service) MemberFilingsPage(ctx context.Context, actor kexie.Actor, offset, limit int) ([]MemberFiling, error) {
 	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermMembershipRead)
 	if err != nil {
 		return nil, err
 	}
 	var args []any
-	q := `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, f.acknowledged_at IS NOT NULL
+	q := `SELECT f.id, m.id, m.member_no, p.name, p.nationality, o.code, o.name_zh, o.name_en, f.acknowledged_at IS NOT NULL
 		FROM member_filings f JOIN memberships m ON m.id = f.membership_id JOIN people p ON p.id = m.person_id JOIN orgs o ON o.id = m.org_id
 		JOIN orgs t ON t.id = f.to_org_id
 		WHERE ` + sc.SQL("t.id", sqldb.Args(&args)) + `
-		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit)
+		ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
 	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, sqldb.MapErr(err)
@@ -475,7 +498,7 @@ func (svc *Service) MemberFilings(ctx context.Context, actor kexie.Actor, limit 
 	var out []MemberFiling
 	for rows.Next() {
 		var f MemberFiling
-		if err := rows.Scan(&f.ID, &f.MembershipID, &f.MemberNo, &f.Name, &f.Nationality, &f.OrgCode, &f.OrgName, &f.Acknowledged); err != nil {
+		if err := rows.Scan(&f.ID, &f.MembershipID, &f.MemberNo, &f.Name, &f.Nationality, &f.OrgCode, &f.OrgName, &f.OrgNameEN, &f.Acknowledged); err != nil {
 			return nil, sqldb.MapErr(err)
 		}
 		out = append(out, f)

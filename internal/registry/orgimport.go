@@ -421,6 +421,26 @@ type Filing struct {
 // Filings lists the filings addressed to organisations actor may read,
 // pending ones first, newest first.
 func (svc *Service) Filings(ctx context.Context, actor kexie.Actor, pendingOnly bool, limit int) ([]Filing, error) {
+	return svc.FilingsPage(ctx, actor, pendingOnly, 0, limit)
+}
+
+// CountFilings counts what Filings lists, for a list's total.
+func (svc *Service) CountFilings(ctx context.Context, actor kexie.Actor, pendingOnly bool) (int, error) {
+	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
+	if err != nil {
+		return 0, err
+	}
+	var args []any
+	q := `SELECT COUNT(*) FROM filings f WHERE ` + sc.SQL("f.to_org_id", sqldb.Args(&args))
+	if pendingOnly {
+		q += ` AND f.acknowledged_at IS NULL`
+	}
+	var n int
+	return n, sqldb.MapErr(svc.db.Reader().QueryRowContext(ctx, q, args...).Scan(&n))
+}
+
+// FilingsPage is Filings from the offset-th on: one numbered page.
+func (svc *Service) FilingsPage(ctx context.Context, actor kexie.Actor, pendingOnly bool, offset, limit int) ([]Filing, error) {
 	sc, err := svc.db.ScopeOf(ctx, actor, kexie.PermRegistryRead)
 	if err != nil {
 		return nil, err
@@ -433,7 +453,7 @@ func (svc *Service) Filings(ctx context.Context, actor kexie.Actor, pendingOnly 
 	if pendingOnly {
 		q += ` AND f.acknowledged_at IS NULL`
 	}
-	q += ` ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit)
+	q += ` ORDER BY CASE WHEN f.acknowledged_at IS NULL THEN 0 ELSE 1 END, f.id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(offset, 0))
 	rows, err := svc.db.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, sqldb.MapErr(err)

@@ -88,6 +88,9 @@ type AuditFilter struct {
 	From, To   time.Time // To is exclusive
 	BeforeSeq  int64     // paging cursor: entries older than this
 	Limit      int
+	// Offset skips that many entries (numbered pages on the web; the API
+	// pages by BeforeSeq).
+	Offset int
 }
 
 // Audit lists audit entries newest first, restricted to what actor may
@@ -95,9 +98,59 @@ type AuditFilter struct {
 // entries of the organisations in the subtrees where the actor holds an
 // audit.read role.
 func (db *DB) Audit(ctx context.Context, actor kexie.Actor, f AuditFilter) ([]auditlog.Entry, error) {
-	sc, err := db.ScopeOf(ctx, actor, kexie.PermAuditRead)
+	where, args, err := db.auditWhere(ctx, actor, f)
 	if err != nil {
 		return nil, err
+	}
+	arg := Args(&args)
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := `SELECT seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY seq DESC LIMIT " + arg(limit)
+	if f.Offset > 0 {
+		q += " OFFSET " + arg(f.Offset)
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, MapErr(err)
+	}
+	defer rows.Close()
+	var out []auditlog.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, MapErr(rows.Err())
+}
+
+// AuditCount counts the entries Audit lists for the same filter (its
+// BeforeSeq included; Limit and Offset ignored): a list's total.
+func (db *DB) AuditCount(ctx context.Context, actor kexie.Actor, f AuditFilter) (int, error) {
+	where, args, err := db.auditWhere(ctx, actor, f)
+	if err != nil {
+		return 0, err
+	}
+	q := `SELECT COUNT(*) FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	return n, MapErr(db.r.QueryRowContext(ctx, q, args...).Scan(&n))
+}
+
+// auditWhere is the filter of Audit and AuditCount as SQL conditions.
+func (db *DB) auditWhere(ctx context.Context, actor kexie.Actor, f AuditFilter) ([]string, []any, error) {
+	sc, err := db.ScopeOf(ctx, actor, kexie.PermAuditRead)
+	if err != nil {
+		return nil, nil, err
 	}
 	var where []string
 	var args []any
@@ -132,29 +185,7 @@ func (db *DB) Audit(ctx context.Context, actor kexie.Actor, f AuditFilter) ([]au
 	if f.BeforeSeq > 0 {
 		where = append(where, "seq < "+arg(f.BeforeSeq))
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	q := `SELECT seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash FROM audit_log`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY seq DESC LIMIT " + arg(limit)
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, MapErr(err)
-	}
-	defer rows.Close()
-	var out []auditlog.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, MapErr(rows.Err())
+	return where, args, nil
 }
 
 type Scanner interface{ Scan(...any) error }

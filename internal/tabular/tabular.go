@@ -132,7 +132,7 @@ func cellTooLong(line, col int, v string) error {
 // checkRow applies the bounds on a row's cells.
 func checkRow(row []string, line int) error {
 	if len(row) > maxColumns {
-		return kexie.Errorf(kexie.CodeInvalid, "err.file_columns", "line %d has %d cells; a row has at most %d", line, len(row), maxColumns)
+		return kexie.Errorf(kexie.CodeInvalid, "err.file_columns", "line %d has %v cells; a row has at most %v", line, kexie.CountOf("count.cells", len(row)), kexie.CountOf("count.cells", maxColumns))
 	}
 	for j, v := range row {
 		if len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell {
@@ -475,7 +475,7 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 	vals := map[string]string{}
 	for line := 1; rows.Next(); line++ {
 		if line > maxXLSXRows {
-			return has, kexie.Errorf(kexie.CodeInvalid, "err.file_rows", "an XLSX sheet has at most %d rows", maxXLSXRows)
+			return has, kexie.Errorf(kexie.CodeInvalid, "err.file_rows", "an XLSX sheet has at most %v rows", kexie.CountOf("count.rows", maxXLSXRows))
 		}
 		row, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -165,26 +166,57 @@ func TestActivityProgrammeFile(t *testing.T) {
 			t.Errorf("dry run: %s", r.body)
 		}
 
-		// The page: an upload, kept when not a preview.
+		// The page: a preview, confirmed without choosing the file again.
 		pc := e.client()
+		pc.lang = "en"
 		pc.mustLogin("desk.a")
 		pc.get("/activities/P/edit")
+		var pbody bytes.Buffer
+		pmw := multipart.NewWriter(&pbody)
+		_ = pmw.WriteField("csrf_token", pc.csrf)
+		_ = pmw.WriteField("dry_run", "on")
+		pfw, _ := pmw.CreateFormFile("file", "programme.csv")
+		_, _ = pfw.Write([]byte(file))
+		_ = pmw.Close()
+		req, _ = http.NewRequest("POST", e.ts.URL+"/activities/P/programme-file", &pbody)
+		req.Header.Set("Content-Type", pmw.FormDataContentType())
+		r = pc.do(req)
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, `id="programme-confirm"`) {
+			t.Fatalf("the preview offers no confirmation: %.3000s", r.body)
+		}
+		a, _ := e.db.Activities.ByCode(ctx, "P")
+		if ss, _ := e.db.Activities.Sessions(ctx, a.ID); len(ss) != 0 {
+			t.Fatal("the preview wrote")
+		}
+		r = pc.post("/activities/P/programme-file", url.Values{"file_data": {hidden(t, r.body, "file_data")}, "file_name": {hidden(t, r.body, "file_name")},
+			"previewed": {hidden(t, r.body, "previewed")}})
+		wantStatus(t, r, http.StatusOK)
+		ss, _ := e.db.Activities.Sessions(ctx, a.ID)
+		bs, _ := e.db.Activities.Breaks(ctx, a.ID)
+		if len(ss) != 1 || len(bs) != 1 || strings.Contains(r.body, `id="programme-confirm"`) {
+			t.Fatalf("after the confirmation: %d sessions, %d breaks", len(ss), len(bs))
+		}
+		// Another activity's page, and a direct upload: kept when not a
+		// preview.
+		newForum(t, e, call, staff, "P2", 0, false)
+		pc.get("/activities/P2/edit")
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		_ = mw.WriteField("csrf_token", pc.csrf)
 		fw, _ := mw.CreateFormFile("file", "programme.csv")
 		_, _ = fw.Write([]byte(file))
 		_ = mw.Close()
-		req, _ = http.NewRequest("POST", e.ts.URL+"/activities/P/programme-file", &body)
+		req, _ = http.NewRequest("POST", e.ts.URL+"/activities/P2/programme-file", &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		r = pc.do(req)
 		wantStatus(t, r, http.StatusOK)
 		if !strings.Contains(r.body, `id="programme-imported"`) {
 			t.Fatalf("no outcome shown: %.3000s", r.body)
 		}
-		a, _ := e.db.Activities.ByCode(ctx, "P")
-		ss, _ := e.db.Activities.Sessions(ctx, a.ID)
-		bs, _ := e.db.Activities.Breaks(ctx, a.ID)
+		a, _ = e.db.Activities.ByCode(ctx, "P2")
+		ss, _ = e.db.Activities.Sessions(ctx, a.ID)
+		bs, _ = e.db.Activities.Breaks(ctx, a.ID)
 		if len(ss) != 1 || len(bs) != 1 {
 			t.Errorf("after the upload: %d sessions, %d breaks", len(ss), len(bs))
 		}

@@ -26,7 +26,7 @@ func TestEveryMessageKeyIsTranslated(t *testing.T) {
 		have[k] = true
 	}
 	tmplKey := regexp.MustCompile(`\.T "([a-z_.]+)"`)
-	pluralKey := regexp.MustCompile(`\.N "([a-z_.]+)"`)
+	pluralKey := regexp.MustCompile(`\.N "([a-z_.]+)"|\(count "(count\.[a-z_.]+)"|CountOf\("([a-z_.]+)"`)
 	goKey := regexp.MustCompile(`"((?:err|flash|nav|role|home|login|account|password|audit|users|error|tokens|pager)\.[a-z_]+(?:\.[a-z_]+)*)"`)
 	flashKey := regexp.MustCompile(`flash=(flash\.[a-z_]+)`)
 	used := map[string]string{}
@@ -43,8 +43,9 @@ func TestEveryMessageKeyIsTranslated(t *testing.T) {
 			return err
 		}
 		for _, m := range pluralKey.FindAllSubmatch(src, -1) {
-			used[string(m[1])+".one"] = path
-			used[string(m[1])+".other"] = path
+			k := string(m[1]) + string(m[2]) + string(m[3])
+			used[k+".one"] = path
+			used[k+".other"] = path
 		}
 		res := []*regexp.Regexp{tmplKey, flashKey}
 		if ext == ".go" {

@@ -336,7 +336,7 @@ func TestMeetingThroughThePages(t *testing.T) {
 			}
 		}
 		// Closing asks for a confirmation that names the turnout.
-		if r := post("/elections/"+eid+"/close", url.Values{}, http.StatusBadRequest); !strings.Contains(r.body, "13 of 21 ballots are in") {
+		if r := post("/elections/"+eid+"/close", url.Values{}, http.StatusBadRequest); !strings.Contains(r.body, "ballots in: 13 of 21") {
 			t.Fatalf("closing an election unconfirmed: %.2000s", r.body)
 		}
 		post("/elections/"+eid+"/close", url.Values{"confirm": {"yes"}}, http.StatusSeeOther)

@@ -197,6 +197,9 @@ type Pager struct {
 	Total, Page, Pages int
 	Prev, Next         string
 	Links              []PageLink
+	// TotalID is the element id of the total ("list-total" when empty):
+	// a page with two lists names the second one's.
+	TotalID string
 }
 
 // PageLink is one page's link in a Pager; Gap stands for the pages left out.
@@ -210,10 +213,23 @@ type PageLink struct {
 // NewPager pages total items perPage at a time, page being the current
 // one; links keep the request's other query parameters.
 func NewPager(r *http.Request, page, perPage, total int) Pager {
+	return NewPagerKey(r, "page", page, perPage, total)
+}
+
+// PageParamKey is PageParam for a list paged by another parameter (the
+// second list of a page).
+func PageParamKey(r *http.Request, key string) int {
+	p, _ := strconv.Atoi(r.URL.Query().Get(key))
+	return max(p, 1)
+}
+
+// NewPagerKey is NewPager for a list whose page number is the query
+// parameter key, so that two lists on one page page apart.
+func NewPagerKey(r *http.Request, key string, page, perPage, total int) Pager {
 	p := Pager{Total: total, Page: page, Pages: max(1, (total+perPage-1)/perPage)}
 	q := r.URL.Query()
 	href := func(n int) string {
-		q.Set("page", strconv.Itoa(n))
+		q.Set(key, strconv.Itoa(n))
 		return r.URL.Path + "?" + q.Encode()
 	}
 	if page > 1 {

@@ -21,6 +21,9 @@ var errCrossOrigin = kexie.Errorf(kexie.CodeForbidden, "err.cross_origin", "cros
 
 var templateFuncs = template.FuncMap{
 	"eventReason": eventReason,
+	// count makes a message argument that shows with its plural: {{.L.T
+	// "key" (count "count.seats" .Seats)}} reads "1 seat", "3 seats".
+	"count": kexie.CountOf,
 	// pager hands the "pager" template (layout.html) a list's Pager and
 	// the reader's catalog.
 	"pager": func(l *i18n.Localizer, p Pager) any {

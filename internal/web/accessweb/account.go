@@ -282,8 +282,10 @@ func auditFilter(q url.Values) (sqldb.AuditFilter, error) {
 type auditData struct {
 	Q       url.Values
 	Entries []auditEntry
-	Older   string
+	Pager   web.Pager
 }
+
+const auditPerPage = 50
 
 func (s *handlers) auditPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	q := r.URL.Query()
@@ -298,23 +300,22 @@ func (s *handlers) auditPage(w http.ResponseWriter, r *http.Request, rq *web.Req
 		return s.Render(w, http.StatusBadRequest, "audit", p)
 	}
 	if f.Limit == 0 {
-		f.Limit = 50
+		f.Limit = auditPerPage
 	}
+	// Numbered pages, with the total, as every list has.
+	page := web.PageParam(r)
+	f.Offset = (page - 1) * f.Limit
 	es, err := s.db.Audit(r.Context(), rq.Actor(r), f)
 	if err != nil {
 		return err
 	}
-	d := auditData{Q: q}
+	total, err := s.db.AuditCount(r.Context(), rq.Actor(r), f)
+	if err != nil {
+		return err
+	}
+	d := auditData{Q: q, Pager: web.NewPager(r, page, f.Limit, total)}
 	for _, e := range es {
 		d.Entries = append(d.Entries, toAuditEntry(e))
-	}
-	if len(es) == f.Limit {
-		older := url.Values{}
-		for k, v := range q {
-			older[k] = v
-		}
-		older.Set("before", strconv.FormatInt(es[len(es)-1].Seq, 10))
-		d.Older = "/audit?" + older.Encode()
 	}
 	return s.Render(w, http.StatusOK, "audit", s.NewPage(r, rq, "audit.title", d))
 }

@@ -1,6 +1,7 @@
 package activitiesweb
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -253,6 +254,13 @@ type programmeOutcome struct {
 	Breaks        int       `json:"breaks"`
 	Contributions int       `json:"contributions"`
 	Rejected      []refusal `json:"rejected"`
+	// A page's preview: the file sent back by its confirm form (as an
+	// organisation file's is: a programme holds no personal data), so
+	// the import runs on the file previewed without choosing it again.
+	DryRun   bool   `json:"-"`
+	FileName string `json:"-"`
+	FileData string `json:"-"`
+	Digest   string `json:"-"`
 }
 
 type refusal struct {
@@ -303,18 +311,23 @@ func (s *handlers) programmeFilePost(w http.ResponseWriter, r *http.Request, rq 
 	if err != nil {
 		return err
 	}
-	f, hdr, err := r.FormFile("file")
+	// Uploaded, or sent back by the preview's confirm form (and then only
+	// the file previewed).
+	name, data, digest, err := web.PreviewedFile(r)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
-		return s.fail(w, r, rq, nil, kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+		return s.fail(w, r, rq, nil, err)
 	}
-	defer f.Close()
-	out, err := s.importProgramme(r, rq, a.Code, hdr.Filename, f, r.FormValue("dry_run") != "")
+	dry := r.FormValue("dry_run") != ""
+	out, err := s.importProgramme(r, rq, a.Code, name, bytes.NewReader(data), dry)
 	if err != nil {
 		return s.fail(w, r, rq, nil, err)
+	}
+	if dry && out.Sessions+out.Breaks+out.Contributions > 0 {
+		out.DryRun, out.FileName, out.FileData, out.Digest = true, name, web.EncodeFile(data), digest
 	}
 	return s.showEditWith(w, r, rq, &out)
 }

@@ -24,7 +24,10 @@ type receiptsData struct {
 	CanRecord  bool
 	CanApprove bool
 	Today      string
+	Pager      web.Pager
 }
+
+const receiptsPerPage = 50
 
 func (s *handlers) receiptsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	return s.renderReceipts(w, r, rq, http.StatusOK, "")
@@ -41,9 +44,12 @@ func (s *handlers) renderReceipts(w http.ResponseWriter, r *http.Request, rq *we
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 9999 {
 		d.Year = y
 	}
-	if d.Receipts, _, err = s.fin.Receipts(ctx, o.ID, finance.ReceiptFilter{Year: d.Year, Limit: 500}); err != nil {
+	page := web.PageParam(r)
+	total := 0
+	if d.Receipts, total, err = s.fin.Receipts(ctx, o.ID, finance.ReceiptFilter{Year: d.Year, Offset: (page - 1) * receiptsPerPage, Limit: receiptsPerPage}); err != nil {
 		return err
 	}
+	d.Pager = web.NewPager(r, page, receiptsPerPage, total)
 	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/kexie/kexie/internal/charter"
 	"github.com/kexie/kexie/internal/governance"
 	"github.com/kexie/kexie/internal/i18n"
+	"github.com/kexie/kexie/internal/kexie"
 )
 
 // The governance pages, the minutes and their PDF say the charter's rules
@@ -70,7 +71,7 @@ func storedRuleWords(l *i18n.Localizer, s string) string {
 // quorumWords says the live quorum: seats entitled, present, represented,
 // the count required by the charter's rule, met or not.
 func quorumWords(l *i18n.Localizer, q charter.QuorumState, rules charter.BodyRules) string {
-	s := l.T("gov.quorum_text", q.Entitled, q.Present, q.Represented, q.Required, ruleWords(l, rules.Quorum))
+	s := l.T("gov.quorum_text", kexie.CountOf("count.seats", q.Entitled), q.Present, q.Represented, q.Required, ruleWords(l, rules.Quorum))
 	if q.Represented > 0 && !rules.ProxiesCount {
 		s += l.T("gov.quorum_proxies_not_counted")
 	}
@@ -114,7 +115,7 @@ func electedWords(l *i18n.Localizer, e governance.Election) string {
 		s = l.T("gov.elected_list", strings.Join(elected, sep))
 	}
 	if len(runoff) > 0 {
-		s += l.T("gov.runoff_list", e.RunoffSeats, strings.Join(runoff, sep))
+		s += l.T("gov.runoff_list", kexie.CountOf("count.to_elect", e.RunoffSeats), strings.Join(runoff, sep))
 	}
 	return s
 }
@@ -135,11 +136,11 @@ func govBodyName(l *i18n.Localizer, b governance.Body) string {
 func findingWords(l *i18n.Localizer, f charter.Finding, body string) string {
 	switch f.Rule {
 	case "standing_size":
-		return l.T("gov.finding.standing_size", f.Have, f.Of, f.Need)
+		return l.T("gov.finding.standing_size", kexie.CountOf("count.seats", f.Have), kexie.CountOf("count.seats", f.Of), f.Need)
 	case "front_line":
 		return l.T("gov.finding.front_line", body, f.Have, f.Of, f.Need)
 	case "renewal":
-		return l.T("gov.finding.renewal", body, f.Have, f.Of, f.Need)
+		return l.T("gov.finding.renewal", body, f.Have, kexie.CountOf("count.seats", f.Of), f.Need)
 	case "meeting_overdue":
 		if f.Broken {
 			return l.T("gov.finding.meeting_overdue", body, f.Details)
@@ -148,7 +149,7 @@ func findingWords(l *i18n.Localizer, f charter.Finding, body string) string {
 	case "term_overdue":
 		return l.T("gov.finding.term_overdue", body, f.Details)
 	case "extension_cap":
-		return l.T("gov.finding.extension_cap", body, f.Have, f.Need)
+		return l.T("gov.finding.extension_cap", body, kexie.CountOf("count.months", f.Have), f.Need)
 	case "absences":
 		if f.Broken {
 			return l.T("gov.finding.absences", body, f.Have, f.Need)

@@ -56,7 +56,7 @@ func buildMinutes(L *i18n.Localizer, rec meetingRecord, today string) minutesDoc
 		}
 		d.Attendance = append(d.Attendance, [3]string{a.Seat.Name, L.T("gov.post." + a.Seat.Post), status})
 	}
-	d.Summary = L.T("gov.attendance_summary", len(rec.Attendance), count[charter.Present], count[charter.RepresentedProxy],
+	d.Summary = L.T("gov.attendance_summary", kexie.CountOf("count.seats", len(rec.Attendance)), count[charter.Present], count[charter.RepresentedProxy],
 		count[charter.AbsentExcused], count[charter.AbsentUnexcused])
 	d.Quorum = quorumWords(L, rec.Quorum, rec.Rules)
 	for i, m := range rec.Motions {
@@ -71,7 +71,7 @@ func buildMinutes(L *i18n.Localizer, rec meetingRecord, today string) minutesDoc
 	}
 	for i, e := range rec.Elections {
 		it := minutesItem{Title: fmt.Sprintf("%d. %s", i+1, e.Title)}
-		it.Lines = append(it.Lines, L.T("gov.election_rule", e.Seats, storedRuleWords(L, e.Rule)))
+		it.Lines = append(it.Lines, L.T("gov.election_rule", kexie.CountOf("count.to_elect", e.Seats), storedRuleWords(L, e.Rule)))
 		if e.State == "closed" {
 			it.Lines = append(it.Lines, electionWords(L, e))
 			for _, c := range e.Candidates {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/memberfile"
 	"github.com/kexie/kexie/internal/membership"
@@ -261,7 +262,16 @@ func (s *handlers) exportMembers(w http.ResponseWriter, r *http.Request, rq *web
 // the member file (identity numbers masked, as on the CSV export), each
 // coded value followed by its name.
 func memberSheet(w io.Writer, rq *web.Request, each func(func(membership.Member) error) error) error {
-	l := rq.L
+	return WriteMemberSheet(w, rq.L, func(row func(kexie.MemberRecord) error) error {
+		return each(func(m membership.Member) error { return row(m.Record) })
+	})
+}
+
+// WriteMemberSheet writes member records as the XLSX sheet for people in
+// l's language (the web export's, and `kexie export members OUT.xlsx`'s):
+// each calls row with every record to write, its identity number as the
+// caller has it (masked, or revealed by the command line with a reason).
+func WriteMemberSheet(w io.Writer, l *i18n.Localizer, each func(row func(kexie.MemberRecord) error) error) error {
 	coded := map[string]string{"type": "mtype.", "gender": "gender.", "id_type": "idtype.", "status": "mstatus."}
 	widths := map[string]float64{"name": 14, "name_en": 20, "employer": 30, "email": 26, "discipline": 16, "id_number": 22, "credit_code": 22}
 	var fields []web.SheetField
@@ -270,9 +280,9 @@ func memberSheet(w io.Writer, rq *web.Request, each func(func(membership.Member)
 	}
 	frontLine := slices.Index(memberfile.Columns, "front_line")
 	return web.WriteSheet(w, l, l.T("export.sheet_members"), fields, func(row func([]string) error) error {
-		return each(func(m membership.Member) error {
-			vals := memberfile.Values(m.Record)
-			vals[frontLine] = web.YesNo(l, m.Record.FrontLine)
+		return each(func(m kexie.MemberRecord) error {
+			vals := memberfile.Values(m)
+			vals[frontLine] = web.YesNo(l, m.FrontLine)
 			return row(vals)
 		})
 	})
@@ -283,7 +293,10 @@ type lapseData struct {
 	List    []membership.Lapse
 	ToApply int // how many the caller may mark lapsed as of AsOf (0: nothing is offered)
 	Done    int
+	Pager   web.Pager
 }
+
+const lapsePerPage = 100
 
 // lapsePage lists who lapses as of a day in the caller's subtrees, for
 // review; the button applies it to those the caller may change.
@@ -311,9 +324,18 @@ func (s *handlers) lapsePage(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 		d.Done = len(mine)
 	}
-	if d.List, err = s.mem.Lapses(r.Context(), rq.Actor(r), day); err != nil {
+	all, err := s.mem.Lapses(r.Context(), rq.Actor(r), day)
+	if err != nil {
 		return err
 	}
+	// The rule runs in Go over every active membership, so the whole list
+	// is at hand: a page is a slice of it.
+	page := web.PageParam(r)
+	if r.Method == http.MethodPost {
+		page = 1
+	}
+	d.Pager = web.NewPager(r, page, lapsePerPage, len(all))
+	d.List = all[min((page-1)*lapsePerPage, len(all)):min(page*lapsePerPage, len(all))]
 	toApply, err := s.mem.LapsesToApply(r.Context(), rq.Actor(r), day)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package memberweb
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -31,8 +32,12 @@ type memberImportData struct {
 	// sends it back, so the import runs on the file that was previewed.
 	Digest     string
 	CanConfirm bool
-	Summary    string
-	Rejected   []kexie.Rejection
+	// Stash names the previewed file kept sealed on the server for its
+	// confirmation; empty on a server without a data key, where the
+	// confirmation asks for the file again.
+	Stash    string
+	Summary  string
+	Rejected []kexie.Rejection
 	// RejectedTotal counts every rejected row, Rejected holds the first
 	// maxRejectedShown of them.
 	RejectedTotal int
@@ -69,9 +74,12 @@ func (s *handlers) importMembersForm(w http.ResponseWriter, r *http.Request, rq 
 // importMembers runs the same import as `kexie import members`, limited to
 // the subtrees where the user may write. With "preview only" ticked (the
 // default) it rolls back and offers to import the same file for real. The
-// file is chosen again for that rather than kept on the server between the
-// two requests: member files carry identity numbers in clear, and nothing
-// then has to expire or be cleaned up.
+// file is not sent back in the page (as an organisation file is): member
+// files carry identity numbers in clear. On a server with a data key the
+// preview keeps it sealed on the server for its confirmation, bound to the
+// user, taken once and expiring (membership.StashPreviewedFile); without a
+// data key the confirmation asks for the file again, checked against the
+// preview's digest.
 func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	d := memberImportData{DryRun: r.FormValue("dry_run") != "", Columns: strings.Join(memberfile.Columns, ", "), FileColumns: memberFileColumns()}
 	fail := func(err error) error {
@@ -82,36 +90,43 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		p.Error = web.Message(rq.L, kexie.AsError(err))
 		return s.Render(w, http.StatusBadRequest, "import_members", p)
 	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return fail(kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
-	}
-	defer f.Close()
-	d.FileName = hdr.Filename
-	sum := sha256.New()
-	if _, err := io.Copy(sum, f); err != nil {
-		return fmt.Errorf("read upload: %w", err)
-	}
-	d.Digest = hex.EncodeToString(sum.Sum(nil))
-	if want := r.FormValue("previewed"); !d.DryRun && want != "" && want != d.Digest {
-		d.DryRun = true
-		return fail(kexie.Errorf(kexie.CodeInvalid, "err.import_not_previewed", "this is not the file that was previewed; preview it again"))
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("read upload: %w", err)
-	}
 	sl := s.Config().Sealer
+	var data []byte
+	if token := r.PostFormValue("stash"); token != "" && !d.DryRun {
+		name, digest, b, err := s.mem.TakePreviewedFile(r.Context(), rq.Actor(r), sl, token)
+		if err != nil {
+			d.DryRun = true
+			return fail(err)
+		}
+		d.FileName, d.Digest, data = name, digest, b
+	} else {
+		f, hdr, err := r.FormFile("file")
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return err
+			}
+			return fail(kexie.Errorf(kexie.CodeInvalid, "err.file_missing", "choose a CSV or XLSX file"))
+		}
+		defer f.Close()
+		d.FileName = hdr.Filename
+		if data, err = io.ReadAll(f); err != nil {
+			return fmt.Errorf("read upload: %w", err)
+		}
+		sum := sha256.Sum256(data)
+		d.Digest = hex.EncodeToString(sum[:])
+		if want := r.FormValue("previewed"); !d.DryRun && want != "" && want != d.Digest {
+			d.DryRun = true
+			return fail(kexie.Errorf(kexie.CodeInvalid, "err.import_not_previewed", "this is not the file that was previewed; preview it again"))
+		}
+	}
 	var fileRejected, allFileRejected []kexie.Rejection
 	fileRejectedN, read := 0, 0
 	// ImportMembers returns only after src has, so what src sets is safe to
 	// read afterwards.
 	src := func(emit func(kexie.MemberRecord) error) error {
 		var err error
-		read, err = memberfile.Stream(hdr.Filename, f, s.DB().Now(), func(m kexie.MemberRecord) error {
+		read, err = memberfile.Stream(d.FileName, bytes.NewReader(data), s.DB().Now(), func(m kexie.MemberRecord) error {
 			if m.IDNumber != "" && sl == nil {
 				return kexie.Errorf(kexie.CodeInvalid, "err.import_no_data_key",
 					"line %d has an identity number, but this server has no data key to seal it; nothing was imported", m.Line)
@@ -129,7 +144,7 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 		return err
 	}
 	out, err := s.mem.ImportMembers(r.Context(), rq.Actor(r), src,
-		membership.MemberImportOptions{DryRun: d.DryRun, Source: hdr.Filename})
+		membership.MemberImportOptions{DryRun: d.DryRun, Source: d.FileName})
 	if err != nil {
 		// A file that cannot be read through (or an ID number without a
 		// data key) wrote nothing: shown on the form.
@@ -155,6 +170,11 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 	// The same summary line as the command line prints.
 	d.Summary = memberfile.Summary(read, out.Created, out.Updated, out.Unchanged, d.RejectedTotal, len(out.Warnings))
 	d.CanConfirm = d.DryRun && out.Created+out.Updated > 0
+	if d.CanConfirm && sl != nil {
+		if d.Stash, err = s.mem.StashPreviewedFile(r.Context(), rq.Actor(r), sl, d.FileName, d.Digest, data); err != nil {
+			return err
+		}
+	}
 	d.Done = true
 	return s.Render(w, http.StatusOK, "import_members", s.NewPage(r, rq, "import.members_title", d))
 }

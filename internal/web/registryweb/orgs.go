@@ -137,7 +137,7 @@ func (s *handlers) orgPage(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	ctx := r.Context()
 	d := orgData{Org: o}
 	if reg, ok := cnid.LookupRegion(o.RegionCode); ok {
-		d.RegionName = cnid.FullName(reg)
+		d.RegionName = cnid.FullNameIn(reg, rq.L.Lang)
 	}
 	// The path above shows only ancestors the caller may read: staff of a
 	// county see their county, not the province's page.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kexie/kexie/internal/cnid"
+	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/membership"
 	"github.com/kexie/kexie/internal/orgfile"
@@ -164,7 +165,15 @@ func (s *handlers) exportOrgs(w http.ResponseWriter, r *http.Request, rq *web.Re
 // fields files do not carry (address, registration authority, legal
 // representative), so the sheet holds every field of the record.
 func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error {
-	l := rq.L
+	return WriteOrgSheet(w, rq.L, func(row func(kexie.Organisation) error) error {
+		return s.reg.AllOrgs(r.Context(), rq.Actor(r), row)
+	})
+}
+
+// WriteOrgSheet writes organisations as the XLSX sheet for people in l's
+// language (the web export's, and `kexie export orgs OUT.xlsx`'s): each
+// calls row with every organisation to write.
+func WriteOrgSheet(w io.Writer, l *i18n.Localizer, each func(row func(kexie.Organisation) error) error) error {
 	var fields []web.SheetField
 	for _, c := range orgfile.Columns {
 		f := web.SheetField{Code: c, Label: l.T("col.org." + c)}
@@ -185,7 +194,7 @@ func (s *handlers) orgSheet(r *http.Request, rq *web.Request, w io.Writer) error
 	fields = append(fields, web.SheetField{Label: l.T("org.address"), Width: 36}, web.SheetField{Label: l.T("org.registration"), Width: 24},
 		web.SheetField{Label: l.T("org.legal_rep"), Width: 12})
 	return web.WriteSheet(w, l, l.T("export.sheet_orgs"), fields, func(row func([]string) error) error {
-		return s.reg.AllOrgs(r.Context(), rq.Actor(r), func(o kexie.Organisation) error {
+		return each(func(o kexie.Organisation) error {
 			vals := orgfile.Values(o)
 			vals[slices.Index(orgfile.Columns, "independent")] = web.YesNo(l, o.Independent)
 			return row(append(vals, o.Address, o.RegistrationAuthority, o.LegalRep))
@@ -230,19 +239,38 @@ func (s *handlers) renderOrgError(w http.ResponseWriter, r *http.Request, rq *we
 type filingsData struct {
 	Filings       []registry.Filing
 	MemberFilings []membership.MemberFiling
+	Pager         web.Pager // the organisations' filings
+	MemberPager   web.Pager // the foreign members' filings
 }
 
 func (s *handlers) filingsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
-	fs, err := s.reg.Filings(r.Context(), rq.Actor(r), false, 200)
+	ctx, actor := r.Context(), rq.Actor(r)
+	// Two lists, each with its total and numbered pages: the
+	// organisations' filings by "page", the foreign members' by "mpage".
+	page, mpage := web.PageParam(r), web.PageParamKey(r, "mpage")
+	fs, err := s.reg.FilingsPage(ctx, actor, false, (page-1)*filingsPerPage, filingsPerPage)
 	if err != nil {
 		return err
 	}
-	mfs, err := s.mem.MemberFilings(r.Context(), rq.Actor(r), 200)
+	total, err := s.reg.CountFilings(ctx, actor, false)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, http.StatusOK, "filings", s.NewPage(r, rq, "filings.title", filingsData{Filings: fs, MemberFilings: mfs}))
+	mfs, err := s.mem.MemberFilingsPage(ctx, actor, (mpage-1)*filingsPerPage, filingsPerPage)
+	if err != nil {
+		return err
+	}
+	mtotal, err := s.mem.CountMemberFilings(ctx, actor)
+	if err != nil {
+		return err
+	}
+	d := filingsData{Filings: fs, MemberFilings: mfs, Pager: web.NewPager(r, page, filingsPerPage, total),
+		MemberPager: web.NewPagerKey(r, "mpage", mpage, filingsPerPage, mtotal)}
+	d.MemberPager.TotalID = "member-filings-total"
+	return s.Render(w, http.StatusOK, "filings", s.NewPage(r, rq, "filings.title", d))
 }
+
+const filingsPerPage = 50
 
 func (s *handlers) ackFiling(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	id, err := web.PathID(r)

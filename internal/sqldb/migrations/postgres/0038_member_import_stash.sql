@@ -1,0 +1,15 @@
+-- Members: a member file previewed on the web, kept until its preview is
+-- confirmed (once) or expires, so that the user does not choose the file
+-- again. The file carries identity numbers in clear, so its content and
+-- name are sealed under the data key; the token that names it is stored
+-- only as its hash; user_id binds it to the user who uploaded it.
+CREATE TABLE member_import_stash (
+	token_hash TEXT NOT NULL PRIMARY KEY,
+	user_id    BIGINT NOT NULL,
+	digest     TEXT NOT NULL,
+	file_name  TEXT NOT NULL,
+	content    TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX member_import_stash_expires ON member_import_stash(expires_at);
