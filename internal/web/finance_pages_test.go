@@ -54,8 +54,19 @@ func TestFinancePages(t *testing.T) {
 		if !strings.Contains(page.body, `action="/ledger/entries/`+itoa(in.ID)+`/reverse"`) || !strings.Contains(page.body, `class="confirm"`) {
 			t.Fatalf("ledger page has no reversal behind a confirmation: %.4000s", page.body)
 		}
-		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}}), http.StatusSeeOther)
-		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}}), http.StatusConflict)
+		// Unconfirmed, the reversal is refused with the reason and nothing
+		// is recorded.
+		before, _, _ := e.db.Finance.Entries(ctx, e.a.ID, finance.EntryFilter{})
+		r := cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(r.body, "请勾选确认") {
+			t.Errorf("an unconfirmed reversal does not say why: %.3000s", r.body)
+		}
+		if after, _, _ := e.db.Finance.Entries(ctx, e.a.ID, finance.EntryFilter{}); len(after) != len(before) {
+			t.Fatalf("an unconfirmed reversal recorded an entry: %d → %d", len(before), len(after))
+		}
+		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}, "confirm": {"yes"}}), http.StatusSeeOther)
+		wantStatus(t, cashier.post("/ledger/entries/"+itoa(in.ID)+"/reverse", url.Values{"date": {today.String()}, "confirm": {"yes"}}), http.StatusConflict)
 
 		// Income by source: a sub-account added with its source on the
 		// page counts under it; a source that is none is refused.
@@ -89,19 +100,27 @@ func TestFinancePages(t *testing.T) {
 			t.Fatal("a closing section for the treasurer")
 		}
 		month := today.String()[:7]
-		wantStatus(t, acct.post("/orgs/A/ledger/close", url.Values{"month": {month}}), http.StatusConflict)
+		wantStatus(t, acct.post("/orgs/A/ledger/close", url.Values{"month": {month}, "confirm": {"yes"}}), http.StatusConflict)
 		pending, _, _ := e.db.Finance.Entries(ctx, e.a.ID, finance.EntryFilter{Status: finance.StatusPending})
 		for _, en := range pending {
 			wantStatus(t, acct.post("/ledger/entries/"+itoa(en.ID)+"/approve", nil), http.StatusSeeOther)
 		}
-		wantStatus(t, acct.post("/orgs/A/ledger/close", url.Values{"month": {month}}), http.StatusSeeOther)
+		wantStatus(t, acct.post("/orgs/A/ledger/close", url.Values{"month": {month}}), http.StatusBadRequest)
+		if h, _ := e.db.Finance.HeadOf(ctx, e.a.ID); h.ClosedThrough == month {
+			t.Fatal("closed without a confirmation")
+		}
+		wantStatus(t, acct.post("/orgs/A/ledger/close", url.Values{"month": {month}, "confirm": {"yes"}}), http.StatusSeeOther)
 		if h, _ := e.db.Finance.HeadOf(ctx, e.a.ID); h.ClosedThrough != month {
 			t.Fatalf("closed through %q", h.ClosedThrough)
 		}
 		if b := acct.get("/orgs/A/ledger").body; !strings.Contains(b, month) {
 			t.Fatal("the page does not say how far the books are closed")
 		}
-		wantStatus(t, acct.post("/orgs/A/ledger/reopen", url.Values{"month": {month}}), http.StatusSeeOther)
+		wantStatus(t, acct.post("/orgs/A/ledger/reopen", url.Values{"month": {month}}), http.StatusBadRequest)
+		if h, _ := e.db.Finance.HeadOf(ctx, e.a.ID); h.ClosedThrough != month {
+			t.Fatal("reopened without a confirmation")
+		}
+		wantStatus(t, acct.post("/orgs/A/ledger/reopen", url.Values{"month": {month}, "confirm": {"yes"}}), http.StatusSeeOther)
 		if h, _ := e.db.Finance.HeadOf(ctx, e.a.ID); h.ClosedThrough >= month {
 			t.Fatalf("reopened, closed through %q", h.ClosedThrough)
 		}

@@ -95,7 +95,11 @@ func TestFinanceReceipts(t *testing.T) {
 		if !strings.Contains(page.body, `class="confirm"`) || !strings.Contains(page.body, rc.Number) {
 			t.Fatalf("receipts page: %.2000s", page.body)
 		}
-		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"金额写错"}}), http.StatusSeeOther)
+		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"金额写错"}}), http.StatusBadRequest)
+		if still, _ := e.db.Finance.Receipt(ctx, kexie.SystemActor("test"), kexie.PermFinanceRead, rc.ID); still.Status != "issued" {
+			t.Fatalf("voided without a confirmation: %+v", still)
+		}
+		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"金额写错"}, "confirm": {"yes"}}), http.StatusSeeOther)
 		var void finance.Receipt
 		r = acct.api("GET", "/api/v1/ledger/receipts/"+itoa(rc.ID), "", nil)
 		r.json(t, &void)
@@ -107,7 +111,7 @@ func TestFinanceReceipts(t *testing.T) {
 			t.Errorf("a void receipt's PDF does not say so:\n%s", text)
 		}
 		// Voiding again is a conflict shown on the page.
-		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"again"}}), http.StatusConflict)
+		wantStatus(t, acct.post("/ledger/receipts/"+itoa(rc.ID)+"/void", url.Values{"reason": {"again"}, "confirm": {"yes"}}), http.StatusConflict)
 
 		// A dues receipt is voided the same way, through the API (the page's
 		// form is the same for both series): number kept, the payment gone

@@ -54,7 +54,11 @@ func (s *handlers) reverseEntry(w http.ResponseWriter, r *http.Request, rq *web.
 	if err != nil {
 		return err
 	}
-	_, err = s.fin.Reverse(r.Context(), rq.Actor(r), e.ID, r.PostForm.Get("date"), r.PostForm.Get("memo"))
+	if !web.Confirmed(r) {
+		err = kexie.Errorf(kexie.CodeInvalid, "err.confirm_reverse", "tick the confirmation to reverse entry no. %v", e.Seq)
+	} else {
+		_, err = s.fin.Reverse(r.Context(), rq.Actor(r), e.ID, r.PostForm.Get("date"), r.PostForm.Get("memo"))
+	}
 	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, e.OrgCode), "/orgs/"+e.OrgCode+"/ledger", "flash.ledger_reversed")
 }
 
@@ -65,7 +69,9 @@ func (s *handlers) closePeriod(w http.ResponseWriter, r *http.Request, rq *web.R
 		return err
 	}
 	f := r.PostForm
-	if y := strings.TrimSpace(f.Get("year")); y != "" {
+	if !web.Confirmed(r) {
+		err = kexie.Errorf(kexie.CodeInvalid, "err.confirm_close", "tick the confirmation to close the period: nothing more may be posted in it until it is reopened")
+	} else if y := strings.TrimSpace(f.Get("year")); y != "" {
 		n, perr := strconv.Atoi(y)
 		if perr != nil {
 			err = kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
@@ -84,7 +90,11 @@ func (s *handlers) reopenPeriod(w http.ResponseWriter, r *http.Request, rq *web.
 	if err != nil {
 		return err
 	}
-	_, err = s.fin.Reopen(r.Context(), rq.Actor(r), o.ID, strings.TrimSpace(r.PostForm.Get("month")))
+	if !web.Confirmed(r) {
+		err = kexie.Errorf(kexie.CodeInvalid, "err.confirm_reopen", "tick the confirmation to reopen the books")
+	} else {
+		_, err = s.fin.Reopen(r.Context(), rq.Actor(r), o.ID, strings.TrimSpace(r.PostForm.Get("month")))
+	}
 	return s.formDone(w, r, rq, err, s.ledgerAgain(w, r, rq, o.Code), "/orgs/"+o.Code+"/ledger", "flash.ledger_reopened")
 }
 

@@ -97,7 +97,12 @@ func (s *handlers) voidReceiptForm(w http.ResponseWriter, r *http.Request, rq *w
 	if err != nil {
 		return err
 	}
-	if _, err := s.fin.VoidReceipt(r.Context(), rq.Actor(r), rc.ID, r.PostForm.Get("date"), r.PostForm.Get("reason")); err != nil {
+	if !web.Confirmed(r) {
+		err = kexie.Errorf(kexie.CodeInvalid, "err.confirm_void_receipt", "tick the confirmation to void receipt %v: it cannot be undone", rc.Number)
+	} else {
+		_, err = s.fin.VoidReceipt(r.Context(), rq.Actor(r), rc.ID, r.PostForm.Get("date"), r.PostForm.Get("reason"))
+	}
+	if err != nil {
 		switch kexie.ErrorCode(err) {
 		case kexie.CodeInvalid, kexie.CodeConflict:
 			r.SetPathValue("code", rc.OrgCode)
