@@ -34,6 +34,9 @@ type deskJob struct {
 	// bulk, when set, is a visitor's registration that a batch may write
 	// with the others of its activity (registerBulk) instead of by run.
 	bulk *bulkReg
+	// scan, when set, is a scan that a batch may write with the others
+	// of its activity (checkInBulk) instead of by run.
+	scan *bulkScan
 	run  func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error
 	done chan error
 }
@@ -203,19 +206,26 @@ func (q *deskQueue) attempt(ctx context.Context, db *sqldb.DB, batch []*deskJob,
 		done := make([]bool, len(batch))
 		if !savepoints {
 			// Visitors' registrations for the same activity, side by side
-			// in the sorted batch, are written together.
+			// in the sorted batch, are written together; so are the scans
+			// of one activity.
 			for i := 0; i < len(batch); {
-				k := i
-				for k < len(batch) && batch[k].bulk != nil && batch[k].bulk.code == batch[i].bulk.code {
+				k := i + 1
+				for k < len(batch) && sameBulk(batch[i], batch[k]) {
 					k++
 				}
 				if k-i < 2 {
 					i++
 					continue
 				}
-				err := registerBulk(ctx, tx, batch[i:k], results[i:k], func(j *deskJob, c sqldb.Change) {
+				add := func(j *deskJob, c sqldb.Change) {
 					changes, actors = append(changes, c), append(actors, j.actor)
-				})
+				}
+				var err error
+				if batch[i].bulk != nil {
+					err = registerBulk(ctx, tx, batch[i:k], results[i:k], add)
+				} else {
+					err = checkInBulk(ctx, tx, batch[i:k], results[i:k], add)
+				}
 				if err != nil {
 					return err
 				}
@@ -263,6 +273,18 @@ func (q *deskQueue) attempt(ctx context.Context, db *sqldb.DB, batch []*deskJob,
 		return errJobFailed
 	}
 	return err
+}
+
+// sameBulk tells whether a and b may be written together: visitors'
+// registrations for one activity, or scans of one activity.
+func sameBulk(a, b *deskJob) bool {
+	switch {
+	case a.bulk != nil && b.bulk != nil:
+		return a.bulk.code == b.bulk.code
+	case a.scan != nil && b.scan != nil:
+		return a.scan.code == b.scan.code
+	}
+	return false
 }
 
 // stop ends the queue's goroutine after the batch it is writing; jobs
