@@ -47,8 +47,8 @@ type deskQueue struct {
 	mu      sync.Mutex
 	started bool
 	closed  bool
-	in      chan *deskJob   // scans: any writer takes them
-	pinned  []chan *deskJob // registrations: one writer per activity
+	in      chan *deskJob   // jobs not pinned: any writer takes them
+	pinned  []chan *deskJob // an activity's registrations and scans: one writer per activity
 	quit    chan struct{}
 	gone    chan struct{}
 }
@@ -86,11 +86,14 @@ func (q *deskQueue) writeJob(ctx context.Context, db *sqldb.DB, j *deskJob, pin 
 	}
 	in, quit := q.in, q.quit
 	if pin {
-		// An activity's registrations go to one writer: its batches are
-		// as large as the rush makes them, instead of several writers
-		// each waiting for the activity's row the others hold.
+		// An activity's registrations and scans go to one writer: its
+		// batches are as large as the rush makes them, instead of
+		// several writers each waiting for the activity's row (or the
+		// audit head) the others hold. (Scans pinned so took a
+		// PostgreSQL check-in rush from 3.6–5.9 s to 3.0–4.1 s.)
 		h := fnv.New32a()
-		h.Write([]byte(order))
+		code, _, _ := strings.Cut(order, "\x00")
+		h.Write([]byte(code))
 		in = q.pinned[h.Sum32()%uint32(len(q.pinned))]
 	}
 	q.mu.Unlock()

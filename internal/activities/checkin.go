@@ -88,7 +88,7 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 	if err != nil {
 		return Checkin{}, err
 	}
-	if err := svc.desk.writeJob(ctx, svc.db, job, false, job.run); err != nil {
+	if err := svc.desk.writeJob(ctx, svc.db, job, true, job.run); err != nil {
 		return Checkin{}, err
 	}
 	out.At = out.At.In(kexie.Beijing)

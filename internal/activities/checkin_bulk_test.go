@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/kexie/kexie/internal/activities"
 	"github.com/kexie/kexie/internal/kexie"
@@ -111,6 +112,62 @@ func TestCheckInBatchAnswersEach(t *testing.T) {
 		}
 		if _, err := db.VerifyAudit(ctx, nil); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestCheckInBatchLosesToAnotherWriter: a registration checked in by
+// another transaction while a batch scans it (on PostgreSQL the batch's
+// insert waits for that transaction and inserts nothing) is answered
+// duplicate with the other's time, and the batch's other scans go through.
+func TestCheckInBatchLosesToAnotherWriter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		forum(t, db, "RACE", "A", 0)
+		var regs []activities.Registration
+		for _, name := range []string{"甲", "乙"} {
+			r, err := db.Activities.Register(ctx, kexie.Actor{}, "RACE", activities.RegisterInput{Name: name})
+			dbtest.Must(t, err)
+			regs = append(regs, r)
+		}
+		// Another writer checks regs[0] in and holds its transaction open
+		// until the batch has started.
+		inserted, release, done := make(chan time.Time), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- db.Write(ctx, dbtest.Admin, func(tx *sqldb.Tx) error {
+				at := tx.Now()
+				_, err := tx.ExecContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, created_at)
+					SELECT l.id, $1, 'checked_in', '', $2, 'other', $2 FROM activity_checkin_lists l JOIN activities a ON a.id = l.activity_id
+					WHERE a.code = 'RACE' AND l.name = 'main'`, regs[0].ID, at)
+				inserted <- at
+				<-release
+				return err
+			})
+		}()
+		at := <-inserted
+		var got []activities.Checkin
+		var errs []error
+		batched := make(chan struct{})
+		go func() {
+			got, errs = db.Activities.CheckInBatch(ctx, dbtest.Admin, "RACE", []activities.Scan{
+				{Code: regs[0].Token, Nonce: "x1"}, {Code: regs[0].Token, Nonce: "x2"}, {Code: regs[1].Token, Nonce: "x3"}})
+			close(batched)
+		}()
+		// Let the batch reach the other writer's row (on PostgreSQL), then
+		// commit it; the answers do not depend on which came first.
+		time.Sleep(300 * time.Millisecond)
+		close(release)
+		dbtest.Must(t, <-done)
+		<-batched
+		for i, e := range errs {
+			dbtest.Must(t, e)
+			want := "duplicate"
+			if i == 2 {
+				want = "checked_in"
+			}
+			if got[i].Result != want || (i < 2 && !got[i].At.Equal(at)) {
+				t.Errorf("scan %d: %+v, want %s (at %v for a duplicate)", i, got[i], want, at)
+			}
 		}
 	})
 }
