@@ -51,7 +51,7 @@ const (
 // checkInBulk writes jobs, scans of one activity, in a fixed number of
 // statements whatever their number: the registrations scanned read by one
 // query, the nonces seen before by one, the check-ins already counted by
-// one, the new check-ins inserted by one and the duplicates by one. Each
+// one, the new check-ins inserted by one and the duplicates by a few. Each
 // scan keeps the answer it would have had written alone in the batch's
 // order: a nonce seen before (in the database or earlier in the batch)
 // replays its first answer; what counts once and was counted (before the
@@ -290,13 +290,15 @@ func checkInBulk(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, results []e
 func scannedRegs(ctx context.Context, tx *sqldb.Tx, activityID int64, scanned []string) (map[string]scannedReg, error) {
 	var args []any
 	arg := sqldb.Args(&args)
-	id := arg(activityID)
-	tokens, refs := make([]string, len(scanned)), make([]string, len(scanned))
+	tokens, refs := make([]any, len(scanned)), make([]any, len(scanned))
 	for i, s := range scanned {
-		tokens[i], refs[i] = arg(s), arg(NormalReference(s))
+		tokens[i], refs[i] = s, NormalReference(s)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, status, COALESCE(membership_id, 0), name, reference, token FROM activity_registrations
-		WHERE activity_id = `+id+` AND (token IN (`+strings.Join(tokens, ", ")+`) OR reference IN (`+strings.Join(refs, ", ")+`))`, args...)
+	// By the token's and the reference's unique indexes: the activity is
+	// checked on the rows found (with it in the query, SQLite read the
+	// activity's every registration).
+	rows, err := tx.QueryContext(ctx, `SELECT id, activity_id, status, COALESCE(membership_id, 0), name, reference, token FROM activity_registrations
+		WHERE token IN (`+padded(arg, tokens)+`) OR reference IN (`+padded(arg, refs)+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -304,9 +306,13 @@ func scannedRegs(ctx context.Context, tx *sqldb.Tx, activityID int64, scanned []
 	byToken, byRef := map[string]scannedReg{}, map[string]scannedReg{}
 	for rows.Next() {
 		var r scannedReg
+		var activity int64
 		var token string
-		if err := rows.Scan(&r.id, &r.status, &r.membershipID, &r.name, &r.reference, &token); err != nil {
+		if err := rows.Scan(&r.id, &activity, &r.status, &r.membershipID, &r.name, &r.reference, &token); err != nil {
 			return nil, err
+		}
+		if activity != activityID {
+			continue
 		}
 		byToken[token], byRef[r.reference] = r, r
 	}
@@ -329,19 +335,15 @@ func scannedRegs(ctx context.Context, tx *sqldb.Tx, activityID int64, scanned []
 func seenNonces(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []checkinList, open []int) (map[nonceKey]Checkin, error) {
 	var args []any
 	arg := sqldb.Args(&args)
-	listIDs, nonces := map[int64]string{}, map[string]string{}
+	var listIDs, nonces distinct
 	for _, i := range open {
 		if nonce := jobs[i].scan.nonce; nonce != "" {
-			if _, ok := listIDs[lists[i].id]; !ok {
-				listIDs[lists[i].id] = arg(lists[i].id)
-			}
-			if _, ok := nonces[nonce]; !ok {
-				nonces[nonce] = arg(nonce)
-			}
+			listIDs.add(lists[i].id)
+			nonces.add(nonce)
 		}
 	}
 	out := map[nonceKey]Checkin{}
-	if len(nonces) == 0 {
+	if len(nonces.values) == 0 {
 		return out, nil
 	}
 	// "c.nonce <> ''" lets both databases use the partial unique index on
@@ -350,7 +352,7 @@ func seenNonces(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []chec
 	rows, err := tx.QueryContext(ctx, `SELECT c.list_id, c.nonce, c.result, c.at, f.at, r.name, r.reference FROM activity_checkins c
 		JOIN activity_registrations r ON r.id = c.registration_id
 		LEFT JOIN activity_checkins f ON f.list_id = c.list_id AND f.registration_id = c.registration_id AND f.slot = c.slot AND f.result = 'checked_in'
-		WHERE c.list_id IN (`+joinValues(listIDs)+`) AND c.nonce IN (`+joinValues(nonces)+`) AND c.nonce <> ''`, args...)
+		WHERE c.list_id IN (`+padded(arg, listIDs.values)+`) AND c.nonce IN (`+padded(arg, nonces.values)+`) AND c.nonce <> ''`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -376,24 +378,20 @@ func seenNonces(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []chec
 func countedCheckins(ctx context.Context, tx *sqldb.Tx, lists []checkinList, reg []scannedReg, open []int) (map[scanKey]time.Time, error) {
 	var args []any
 	arg := sqldb.Args(&args)
-	listIDs, regIDs := map[int64]string{}, map[int64]string{}
+	var listIDs, regIDs distinct
 	for _, i := range open {
 		if reg[i].id == 0 || lists[i].policy == "multiple" {
 			continue // every scan of a "multiple" list counts
 		}
-		if _, ok := listIDs[lists[i].id]; !ok {
-			listIDs[lists[i].id] = arg(lists[i].id)
-		}
-		if _, ok := regIDs[reg[i].id]; !ok {
-			regIDs[reg[i].id] = arg(reg[i].id)
-		}
+		listIDs.add(lists[i].id)
+		regIDs.add(reg[i].id)
 	}
 	out := map[scanKey]time.Time{}
-	if len(regIDs) == 0 {
+	if len(regIDs.values) == 0 {
 		return out, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT list_id, registration_id, slot, at FROM activity_checkins
-		WHERE list_id IN (`+joinValues(listIDs)+`) AND registration_id IN (`+joinValues(regIDs)+`) AND result = 'checked_in'`, args...)
+		WHERE list_id IN (`+padded(arg, listIDs.values)+`) AND registration_id IN (`+padded(arg, regIDs.values)+`) AND result = 'checked_in'`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -409,20 +407,52 @@ func countedCheckins(ctx context.Context, tx *sqldb.Tx, lists []checkinList, reg
 	return out, rows.Err()
 }
 
-// insertCheckins writes scans which of jobs with result in one statement
-// and tells which were written: none that the unique indexes refuse (what
-// counts once, counted; a nonce taken) by a batch written alongside.
+// insertCheckins writes scans which of jobs with result (check-ins in one
+// statement, duplicates in a few) and tells which were written: none that
+// the unique indexes refuse (what counts once, counted; a nonce taken) by
+// a batch written alongside.
 func insertCheckins(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []checkinList, reg []scannedReg, slot []string, when []time.Time,
 	which []int, result string) (map[int]bool, error) {
 	won := map[int]bool{}
-	if len(which) == 0 {
-		return won, nil
+	for len(which) > 0 {
+		// The statement has a few texts whatever the batch's size (see
+		// padded): check-ins padded with copies of the first, which the
+		// unique index refuses and the insert skips; duplicates, which
+		// nothing refuses, in as many statements as the bits of their
+		// number.
+		n, rowsOf := 1, which
+		if result == "checked_in" {
+			for n < len(which) {
+				n *= 2
+			}
+			rowsOf = append([]int(nil), which...)
+			for len(rowsOf) < n {
+				rowsOf = append(rowsOf, which[0])
+			}
+			n = len(which)
+		} else {
+			for n*2 <= len(which) {
+				n *= 2
+			}
+			rowsOf = which[:n]
+		}
+		if err := insertChunk(ctx, tx, jobs, lists, reg, slot, when, rowsOf, which[:n], result, won); err != nil {
+			return nil, err
+		}
+		which = which[n:]
 	}
+	return won, nil
+}
+
+// insertChunk inserts rowsOf (which, padded) and marks in won which of
+// which were written.
+func insertChunk(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []checkinList, reg []scannedReg, slot []string, when []time.Time,
+	rowsOf, which []int, result string, won map[int]bool) error {
 	var args []any
 	arg := sqldb.Args(&args)
 	res, now := arg(result), arg(tx.Now())
 	var values []string
-	for _, i := range which {
+	for _, i := range rowsOf {
 		s, actor := jobs[i].scan, jobs[i].actor
 		values = append(values, "("+arg(lists[i].id)+", "+arg(reg[i].id)+", "+res+", "+arg(slot[i])+", "+arg(when[i])+", "+arg(s.nonce)+", "+
 			arg(s.offline)+", "+arg(nullID(actor.UserID))+", "+arg(actor.Username)+", "+now+")")
@@ -433,7 +463,7 @@ func insertCheckins(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []
 	rows, err := tx.QueryContext(ctx, `INSERT INTO activity_checkins (list_id, registration_id, result, slot, at, nonce, offline, scanned_by, scanned_by_name, created_at)
 		VALUES `+strings.Join(values, ", ")+` ON CONFLICT DO NOTHING RETURNING list_id, registration_id, slot, nonce`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	type rowKey struct {
@@ -448,20 +478,44 @@ func insertCheckins(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, lists []
 	for rows.Next() {
 		var k rowKey
 		if err := rows.Scan(&k.key.list, &k.key.reg, &k.key.slot, &k.nonce); err != nil {
-			return nil, err
+			return err
 		}
 		if is := byRow[k]; len(is) > 0 {
 			won[is[0]], byRow[k] = true, is[1:]
 		}
 	}
-	return won, rows.Err()
+	return rows.Err()
 }
 
-// joinValues lists the placeholders of a set of values.
-func joinValues[K comparable](m map[K]string) string {
-	out := make([]string, 0, len(m))
-	for _, p := range m {
-		out = append(out, p)
+// distinct collects values once each, in order.
+type distinct struct {
+	seen   map[any]bool
+	values []any
+}
+
+func (d *distinct) add(v any) {
+	if d.seen == nil {
+		d.seen = map[any]bool{}
+	}
+	if !d.seen[v] {
+		d.seen[v] = true
+		d.values = append(d.values, v)
+	}
+}
+
+// padded lists placeholders for values (at least one), as many as the
+// next power of two, the last value repeated: a batch's statements then
+// have a few texts whatever its size, which SQLite's writer keeps
+// prepared (sqldb's keptTx), instead of a text per size prepared at
+// every batch and crowding the kept statements out.
+func padded(arg func(any) string, values []any) string {
+	n := 1
+	for n < len(values) {
+		n *= 2
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = arg(values[min(i, len(values)-1)])
 	}
 	return strings.Join(out, ", ")
 }
@@ -476,16 +530,14 @@ func participateMany(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, reg []s
 	}
 	var args []any
 	arg := sqldb.Args(&args)
-	ids := map[int64]string{}
+	var ids distinct
 	mine := map[int64]int{}
 	for _, i := range members {
-		if _, ok := ids[reg[i].id]; !ok {
-			ids[reg[i].id] = arg(reg[i].id)
-		}
+		ids.add(reg[i].id)
 		mine[reg[i].id]++
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT registration_id, COUNT(*) FROM activity_checkins
-		WHERE registration_id IN (`+joinValues(ids)+`) AND result = 'checked_in' GROUP BY registration_id`, args...)
+		WHERE registration_id IN (`+padded(arg, ids.values)+`) AND result = 'checked_in' GROUP BY registration_id`, args...)
 	if err != nil {
 		return err
 	}
