@@ -71,11 +71,13 @@ func checkInBulk(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, results []e
 	}
 	state := make([]int, n)
 	lists := make([]checkinList, n)
-	var a activityRow
+	var a activityRow // the same for every scan its caller may make
 	for i, j := range jobs {
 		*j.scan.out = Checkin{}
-		var err error
-		a, err = managedOnce(ctx, tx.As(j.actor), j.scan.code)
+		mine, err := managedOnce(ctx, tx.As(j.actor), j.scan.code)
+		if err == nil {
+			a = mine
+		}
 		if err == nil && (a.status == StatusDraft || a.status == StatusCancelled) {
 			err = statusError("checkin_status", a.status, "check-in is closed for an activity that is "+a.status)
 		}
@@ -570,7 +572,7 @@ func participateMany(ctx context.Context, tx *sqldb.Tx, jobs []*deskJob, reg []s
 			title, _ = Text(zh, en, "zh-Hans")
 		}
 		day := kexie.DateOf(when[i].In(kexie.Beijing)).String()
-		if err := membership.Participate(ctx, tx, r.membershipID, day, "活动 "+code+" "+title); err != nil {
+		if err := membership.Participate(ctx, tx.As(jobs[i].actor), r.membershipID, day, "活动 "+code+" "+title); err != nil {
 			return err
 		}
 	}
