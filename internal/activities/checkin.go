@@ -84,14 +84,29 @@ func (svc *Service) AddList(ctx context.Context, actor kexie.Actor, code, name, 
 // member's first check-in at the activity is a participation record of
 // their membership, in the same transaction.
 func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string, s Scan) (Checkin, error) {
-	var out Checkin
+	job, out, err := scanJob(actor, code, s)
+	if err != nil {
+		return Checkin{}, err
+	}
+	if err := svc.desk.writeJob(ctx, svc.db, job, true, job.run); err != nil {
+		return Checkin{}, err
+	}
+	out.At = out.At.In(kexie.Beijing)
+	return *out, nil
+}
+
+// scanJob checks scan s of activity code and makes the desk's job that
+// writes it, alone (run) or with the batch's other scans (scan), and
+// answers in out.
+func scanJob(actor kexie.Actor, code string, s Scan) (*deskJob, *Checkin, error) {
+	out := &Checkin{}
 	scanned := strings.TrimSpace(s.Code)
 	if scanned == "" || len(scanned) > 200 {
-		return out, kexie.Errorf(kexie.CodeInvalid, "err.checkin_code", "scan a QR code or type a reference")
+		return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.checkin_code", "scan a QR code or type a reference")
 	}
 	nonce := strings.TrimSpace(s.Nonce)
 	if len(nonce) > 100 || kexie.CleanText(nonce) != nonce {
-		return out, kexie.Errorf(kexie.CodeInvalid, "err.checkin_nonce", "a nonce is up to 100 printable characters")
+		return nil, nil, kexie.Errorf(kexie.CodeInvalid, "err.checkin_nonce", "a nonce is up to 100 printable characters")
 	}
 	list := strings.TrimSpace(s.List)
 	if list == "" {
@@ -101,23 +116,21 @@ func (svc *Service) CheckIn(ctx context.Context, actor kexie.Actor, code string,
 	if strings.TrimSpace(s.At) != "" {
 		t, err := ParseInstant(s.At)
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		at = &t
 	}
-	err := svc.desk.write(ctx, svc.db, actor, code+"\x00"+scanned, false, func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
-		out = Checkin{}
+	job := &deskJob{order: code + "\x00" + scanned, actor: actor,
+		scan: &bulkScan{code: code, list: list, nonce: nonce, scanned: scanned, at: at, offline: s.Offline, out: out}}
+	job.run = func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error {
+		*out = Checkin{}
 		a, err := managedOnce(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, &out, audit)
-	})
-	if err != nil {
-		return Checkin{}, err
+		return checkIn(ctx, tx, actor, a, code, list, nonce, scanned, at, s.Offline, out, audit)
 	}
-	out.At = out.At.In(kexie.Beijing)
-	return out, nil
+	return job, out, nil
 }
 
 // checkIn records a scan of activity a (read and checked in tx): see
