@@ -156,33 +156,7 @@ func runLedgerVerify(ctx context.Context, env Env, args []string) error {
 }
 
 func runLedgerReport(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "ledger report", "ledger report CODE --year YYYY [--json] [--db PATH | --dsn postgres://…]")
-	var d dbFlags
-	d.register(fs)
-	year := fs.Int("year", 0, "the year (YYYY)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parseInterspersed(fs, env, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || *year == 0 {
-		fs.Usage()
-		return errUsage
-	}
-	return withHouse(ctx, env, d, func(h *House) error {
-		org, err := h.Registry.OrgByCode(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		r, err := h.Finance.YearReport(ctx, org, *year)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetEscapeHTML(false)
-			return enc.Encode(r)
-		}
+	return ledgerYear(ctx, env, args, "report", "print the report as JSON", (*finance.Service).YearReport, func(r finance.Report) {
 		fmt.Fprintf(env.Stdout, "%s %d\n", r.Org, r.Year)
 		for _, c := range finance.CodesOf(finance.KindIncome) {
 			a, _ := finance.DefaultAccount(c)
@@ -194,18 +168,30 @@ func runLedgerReport(ctx context.Context, env Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "  released %s; change %s / %s; net assets %s / %s\n", yuan(r.Released), yuan(r.Change.Unrestricted), yuan(r.Change.Restricted),
 			yuan(r.NetAssets.Unrestricted), yuan(r.NetAssets.Restricted))
-		return nil
 	})
 }
 
 // runLedgerSources prints a year's income by source of funds, the figures
 // the statistics forms ask for; report's JSON stays as its contract says.
 func runLedgerSources(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "ledger sources", "ledger sources CODE --year YYYY [--json] [--db PATH | --dsn postgres://…]")
+	return ledgerYear(ctx, env, args, "sources", "print the figures as JSON", (*finance.Service).IncomeBySource, func(r finance.IncomeBySource) {
+		fmt.Fprintf(env.Stdout, "%s %d income by source\n", r.Org, r.Year)
+		for _, s := range finance.SourceNames {
+			fmt.Fprintf(env.Stdout, "  %-10s %s\n", s, yuan(r.Sources[s]))
+		}
+		fmt.Fprintf(env.Stdout, "  %-10s %s\n", "total", yuan(r.Total))
+	})
+}
+
+// ledgerYear runs `ledger NAME CODE --year YYYY [--json]`: figures of one
+// organisation's books for a year, printed as JSON or, by text, in words.
+func ledgerYear[T any](ctx context.Context, env Env, args []string, name, jsonHelp string,
+	of func(*finance.Service, context.Context, kexie.Organisation, int) (T, error), text func(T)) error {
+	fs := newFlagSet(env, "ledger "+name, "ledger "+name+" CODE --year YYYY [--json] [--db PATH | --dsn postgres://…]")
 	var d dbFlags
 	d.register(fs)
 	year := fs.Int("year", 0, "the year (YYYY)")
-	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	asJSON := fs.Bool("json", false, jsonHelp)
 	pos, err := parseInterspersed(fs, env, args)
 	if err != nil {
 		return err
@@ -219,7 +205,7 @@ func runLedgerSources(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := h.Finance.IncomeBySource(ctx, org, *year)
+		r, err := of(h.Finance, ctx, org, *year)
 		if err != nil {
 			return err
 		}
@@ -228,11 +214,7 @@ func runLedgerSources(ctx context.Context, env Env, args []string) error {
 			enc.SetEscapeHTML(false)
 			return enc.Encode(r)
 		}
-		fmt.Fprintf(env.Stdout, "%s %d income by source\n", r.Org, r.Year)
-		for _, s := range finance.SourceNames {
-			fmt.Fprintf(env.Stdout, "  %-10s %s\n", s, yuan(r.Sources[s]))
-		}
-		fmt.Fprintf(env.Stdout, "  %-10s %s\n", "total", yuan(r.Total))
+		text(r)
 		return nil
 	})
 }
