@@ -56,12 +56,31 @@ func (svc *Service) CreateSession(ctx context.Context, actor kexie.Actor, userID
 // expired (idle or absolute) or disabled user's session is ErrUnauthorized;
 // expired sessions are deleted on the way.
 func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPolicy) (kexie.Session, kexie.User, error) {
-	var s kexie.Session
+	gen, err := svc.db.Generation(ctx)
+	if err != nil {
+		return kexie.Session{}, kexie.User{}, err
+	}
+	return svc.SessionAt(ctx, gen, tokenHash, p)
+}
+
+// SessionAt is Session with the generation the caller read before it
+// (who.go): the session, its user and grants kept since are used while it
+// holds.
+func (svc *Service) SessionAt(ctx context.Context, gen sqldb.Generation, tokenHash string, p SessionPolicy) (kexie.Session, kexie.User, error) {
 	unauth := kexie.Errorf(kexie.CodeUnauthorized, "err.session_expired", "your session has ended; please sign in again")
+	now := svc.db.Now()
+	key := "s:" + tokenHash
+	if e, ok := svc.who.get(key, gen); ok {
+		s := e.session
+		if now.Before(s.ExpiresAt) && now.Before(s.LastSeen.Add(p.Idle)) && now.Sub(s.LastSeen) < touchEvery {
+			return s, e.user, nil
+		}
+		// Past a limit, or due its last-seen write: read as if not kept.
+		svc.who.drop(key)
+	}
+	var s kexie.Session
 	// The session, its user and the user's grants in one query (every
-	// signed-in request comes through here): nothing is cached, so a
-	// disabled user, an ended session or a revoked role is seen on the
-	// next request, and a request costs one round trip to learn who asks.
+	// signed-in request that finds nothing kept comes through here).
 	var u kexie.User
 	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT s.id, s.created_at, s.last_seen_at, s.expires_at,
 			u.id, u.username, u.display_name, u.email, u.lang, u.must_change_password, u.disabled_at IS NOT NULL, u.created_at,
@@ -78,7 +97,6 @@ func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPoli
 		return s, kexie.User{}, unauth
 	}
 	s.UserID, u.CreatedAt = u.ID, u.CreatedAt.UTC()
-	now := svc.db.Now()
 	if u.Disabled || !now.Before(s.ExpiresAt) || !now.Before(s.LastSeen.Add(p.Idle)) {
 		if _, err := svc.db.Writer().ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, s.ID); err != nil {
 			return s, kexie.User{}, sqldb.MapErr(err)
@@ -91,6 +109,7 @@ func (svc *Service) Session(ctx context.Context, tokenHash string, p SessionPoli
 		}
 		s.LastSeen = now
 	}
+	svc.who.put(key, gen, whoEntry{session: s, user: u})
 	return s, u, nil
 }
 

@@ -100,12 +100,31 @@ func (svc *Service) RevokeAPIToken(ctx context.Context, actor kexie.Actor, userI
 // UserByAPIToken resolves a bearer token. Unknown, revoked, expired tokens
 // and disabled users are all ErrUnauthorized.
 func (svc *Service) UserByAPIToken(ctx context.Context, secret string) (kexie.User, error) {
+	gen, err := svc.db.Generation(ctx)
+	if err != nil {
+		return kexie.User{}, err
+	}
+	return svc.UserByAPITokenAt(ctx, gen, secret)
+}
+
+// UserByAPITokenAt is UserByAPIToken with the generation the caller read
+// before it (who.go).
+func (svc *Service) UserByAPITokenAt(ctx context.Context, gen sqldb.Generation, secret string) (kexie.User, error) {
 	unauth := kexie.Errorf(kexie.CodeUnauthorized, "err.token_invalid", "invalid or expired API token")
 	if !strings.HasPrefix(secret, TokenPrefix) {
 		return kexie.User{}, unauth
 	}
+	hash := auth.TokenHash(secret)
+	now := svc.db.Now()
+	key := "t:" + hash
+	if e, ok := svc.who.get(key, gen); ok {
+		if (e.expires.IsZero() || now.Before(e.expires)) && now.Sub(e.lastTouch) < touchEvery {
+			return e.user, nil
+		}
+		svc.who.drop(key)
+	}
 	// The token, its user and the user's grants in one query, as for a
-	// session: nothing cached, a revoked token or role refused at once.
+	// session.
 	var id int64
 	var exp, used sql.Null[time.Time]
 	var revoked bool
@@ -113,7 +132,7 @@ func (svc *Service) UserByAPIToken(ctx context.Context, secret string) (kexie.Us
 	rows, err := svc.db.Reader().QueryContext(ctx, `SELECT t.id, t.expires_at, t.last_used_at, t.revoked_at IS NOT NULL,
 			u.id, u.username, u.display_name, u.email, u.lang, u.must_change_password, u.disabled_at IS NOT NULL, u.created_at,
 			`+grantColumns+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id `+grantJoin+` WHERE t.token_hash = $1 ORDER BY o.code, g.role`, auth.TokenHash(secret))
+		FROM api_tokens t JOIN users u ON u.id = t.user_id `+grantJoin+` WHERE t.token_hash = $1 ORDER BY o.code, g.role`, hash)
 	if err != nil {
 		return kexie.User{}, sqldb.MapErr(err)
 	}
@@ -125,14 +144,20 @@ func (svc *Service) UserByAPIToken(ctx context.Context, secret string) (kexie.Us
 		return kexie.User{}, unauth
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
-	now := svc.db.Now()
 	if revoked || u.Disabled || (exp.Valid && !now.Before(exp.V)) {
 		return kexie.User{}, unauth
 	}
+	touched := used.V
 	if !used.Valid || now.Sub(used.V) >= touchEvery {
 		if _, err := svc.db.Writer().ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
 			return kexie.User{}, sqldb.MapErr(err)
 		}
+		touched = now
 	}
+	e := whoEntry{user: u, lastTouch: touched}
+	if exp.Valid {
+		e.expires = exp.V
+	}
+	svc.who.put(key, gen, e)
 	return u, nil
 }

@@ -124,15 +124,25 @@ func TestLedgerSurvivesKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 		seen := make(chan []string, 1)
+		first := make(chan struct{})
 		go func() {
 			var refs []string
 			sc := bufio.NewScanner(stdout)
 			for sc.Scan() {
-				refs = append(refs, sc.Text())
+				if refs = append(refs, sc.Text()); len(refs) == 1 {
+					close(first)
+				}
 			}
 			seen <- refs
 		}()
-		time.Sleep(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
+		// The kill falls at a random moment once the burst is posting: on
+		// a busy machine starting the process alone can take longer than
+		// the longest wait.
+		select {
+		case <-first:
+		case <-time.After(time.Minute):
+		}
+		time.Sleep(time.Duration(rng.IntN(1200)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		committed := <-seen

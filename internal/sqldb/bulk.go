@@ -361,6 +361,7 @@ func (db *DB) BulkWrite(ctx context.Context, actor kexie.Actor, dry bool, fn fun
 	if err := commit(); err != nil {
 		return MapErr(fmt.Errorf("commit: %w", err))
 	}
+	db.committed()
 	return nil
 }
 

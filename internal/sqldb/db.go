@@ -55,6 +55,8 @@ type DB struct {
 	unkept  bool
 	closeMu sync.Mutex
 	closers []func() // run by Close before the pools close (domains' background work)
+	// fresh counts changes on PostgreSQL (see Generation); nil on SQLite.
+	fresh *fresh
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -86,6 +88,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.w.SetMaxIdleConns(20)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
+		db.fresh = &fresh{owner: db}
 	case SQLite:
 		db.path = target
 		if dir := filepath.Dir(target); dir != "" {
@@ -141,7 +144,7 @@ func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond)
 // its own), for writing history through the use cases: the demo's past
 // award rounds. Close the original, never this.
 func (db *DB) At(now func() time.Time) *DB {
-	return &DB{dialect: db.dialect, w: db.w, r: db.r, now: now, log: db.log, path: db.path}
+	return &DB{dialect: db.dialect, w: db.w, r: db.r, now: now, log: db.log, path: db.path, fresh: db.fresh}
 }
 
 // Ping checks that both pools answer.
@@ -339,6 +342,8 @@ func (db *DB) Write(ctx context.Context, actor kexie.Actor, fn func(tx *Tx) erro
 		err = sqlTx.Commit()
 		if err != nil {
 			err = fmt.Errorf("commit: %w", err)
+		} else {
+			db.committed()
 		}
 	} else {
 		_ = sqlTx.Rollback()

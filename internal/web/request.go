@@ -15,6 +15,7 @@ import (
 	"github.com/kexie/kexie/internal/auth"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/sqldb"
 )
 
 // MaxUpload bounds an uploaded organisation or member file.
@@ -47,6 +48,9 @@ type Request struct {
 	PageError string
 	Status    int
 	Form      url.Values
+	// gen: the database's generation read before the caller was
+	// identified; what is kept under it is good while it holds (keep.go).
+	gen sqldb.Generation
 }
 
 // Actor is the audit identity of the request.
@@ -110,6 +114,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rq *Request, rt R
 		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 		return nil
 	}
+	if rt.Kept {
+		return s.serveKept(w, r, rq, rt.Handler)
+	}
 	return rt.Handler(w, r, rq)
 }
 
@@ -131,6 +138,14 @@ func isSafe(method string) bool {
 // picks the interface language.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *Request) error {
 	ctx := r.Context()
+	if r.Header.Get("Authorization") != "" || hasCookie(r, SessionCookie) {
+		// Read before who asks is: see keep.go.
+		gen, err := s.acc.Generation(ctx)
+		if err != nil {
+			return err
+		}
+		rq.gen = gen
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		if !rq.API {
 			// Tokens are for the JSON API: pages are a person's, in a
@@ -143,14 +158,14 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, rq *Request) e
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			return kexie.Errorf(kexie.CodeUnauthorized, "err.token_invalid", "invalid or expired API token")
 		}
-		u, err := s.acc.UserByAPIToken(ctx, strings.TrimSpace(tok))
+		u, err := s.acc.UserByAPITokenAt(ctx, rq.gen, strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
 		rq.User, rq.ViaBearer = &u, true
 	} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 		hash := auth.TokenHash(c.Value)
-		_, u, err := s.acc.Session(ctx, hash, s.cfg.Sessions)
+		_, u, err := s.acc.SessionAt(ctx, rq.gen, hash, s.cfg.Sessions)
 		switch {
 		case err == nil:
 			rq.User, rq.SessionHash = &u, hash
@@ -347,3 +362,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // consequence; the JSON API, whose callers mean what they send, does not
 // ask.
 func Confirmed(r *http.Request) bool { return r.PostFormValue("confirm") == "yes" }
+
+func hasCookie(r *http.Request, name string) bool {
+	c, err := r.Cookie(name)
+	return err == nil && c.Value != ""
+}

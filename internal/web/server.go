@@ -97,6 +97,8 @@ type Server struct {
 	routes       []Route
 	mux          *http.ServeMux
 	handler      http.Handler
+	// kept: answers of HandleKept routes (keep.go).
+	kept keptAnswers
 }
 
 // Route is one registered pattern and the permission it requires.
@@ -109,6 +111,8 @@ type Route struct {
 	// MaxBody bounds the request body of state-changing requests (1 MiB
 	// unless the route says otherwise, as file uploads do).
 	MaxBody int64
+	// Kept: its answers may be kept between requests (HandleKept).
+	Kept bool
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -188,10 +192,14 @@ func (s *Server) Handle(method, path string, perm kexie.Permission, h HandlerFun
 
 // HandleWith is Handle with a body limit of the route's own.
 func (s *Server) HandleWith(method, path string, perm kexie.Permission, maxBody int64, h HandlerFunc) {
-	if perm == "" {
-		panic("web: route " + method + " " + path + " declares no permission")
+	s.add(Route{Method: method, Path: path, Perm: perm, API: strings.HasPrefix(path, "/api/"), Handler: h, MaxBody: maxBody})
+}
+
+// add registers a route.
+func (s *Server) add(rt Route) {
+	if rt.Perm == "" {
+		panic("web: route " + rt.Method + " " + rt.Path + " declares no permission")
 	}
-	rt := Route{Method: method, Path: path, Perm: perm, API: strings.HasPrefix(path, "/api/"), Handler: h, MaxBody: maxBody}
 	s.routes = append(s.routes, rt)
 	s.mux.Handle(rt.Pattern(), s.wrap(rt))
 }

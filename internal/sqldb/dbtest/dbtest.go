@@ -42,6 +42,8 @@ type DB struct {
 	Finance    *finance.Service
 	Awards     *awards.Service
 	Activities *activities.Service
+	// cfg is what it was opened with (Another).
+	cfg sqldb.Config
 }
 
 // Wrap puts every domain over an open database.
@@ -144,7 +146,21 @@ func open(t testing.TB, cfg sqldb.Config) *DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	return Wrap(db)
+	d := Wrap(db)
+	d.cfg = cfg
+	return d
+}
+
+// Another opens the same database again, as another process (the command
+// line beside a server) would: its own pools, nothing shared in memory.
+func (db *DB) Another(t testing.TB) *DB {
+	t.Helper()
+	other, err := sqldb.Open(context.Background(), db.cfg)
+	if err != nil {
+		t.Fatalf("open the database again: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return Wrap(other)
 }
 
 // Open opens a database as sqldb.Open does (without migrating it) with

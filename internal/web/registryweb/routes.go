@@ -14,7 +14,7 @@ func (s *handlers) register(k *web.Server) {
 		signedIn = kexie.PermSignedIn
 	)
 	k.Handle("GET", "/orgs", kexie.PermRegistryRead, s.orgsPage)
-	k.Handle("GET", "/orgs/{code}", kexie.PermRegistryRead, s.orgPage)
+	k.HandleKept("/orgs/{code}", kexie.PermRegistryRead, s.orgPage)
 	k.Handle("POST", "/orgs/{code}/status", kexie.PermRegistryWrite, s.changeStatus)
 	k.Handle("POST", "/orgs/{code}/profile", kexie.PermRegistryWrite, s.editProfile)
 	k.Handle("GET", "/import/orgs", kexie.PermRegistryWrite, s.importForm)
@@ -23,7 +23,7 @@ func (s *handlers) register(k *web.Server) {
 	k.Handle("GET", "/filings", kexie.PermRegistryRead, s.filingsPage)
 	k.Handle("POST", "/filings/{id}/ack", kexie.PermRegistryWrite, s.ackFiling)
 	k.Handle("GET", "/api/v1/orgs", kexie.PermRegistryRead, s.apiOrgs)
-	k.Handle("GET", "/api/v1/orgs/{code}", kexie.PermRegistryRead, s.apiOrg)
+	k.HandleKept("/api/v1/orgs/{code}", kexie.PermRegistryRead, s.apiOrg)
 	k.Handle("GET", "/api/v1/orgs/{code}/children", kexie.PermRegistryRead, s.apiOrgChildren)
-	k.Handle("GET", "/api/v1/orgs/{code}/stats", kexie.PermRegistryRead, s.apiOrgStats)
+	k.HandleKept("/api/v1/orgs/{code}/stats", kexie.PermRegistryRead, s.apiOrgStats)
 }
