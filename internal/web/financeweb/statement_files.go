@@ -38,9 +38,9 @@ type statementTable struct {
 	Sheet    string
 	Title    string
 	Subtitle string
-	Header []string
-	Rows   [][]cell
-	Widths []float64 // columns, in characters
+	Header   []string
+	Rows     [][]cell
+	Widths   []float64 // columns, in characters
 }
 
 // statementTables builds the period's five statements in L's language:
