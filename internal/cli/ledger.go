@@ -27,7 +27,7 @@ func runLedger(ctx context.Context, env Env, args []string) error {
 	case "sources":
 		return runLedgerSources(ctx, env, args)
 	}
-	fmt.Fprintln(env.Stderr, "Usage: kexie ledger import CODE FILE [--errors OUT.csv] [--dry-run] | verify CODE | report CODE --year YYYY [--json] | sources CODE --year YYYY [--json]")
+	fmt.Fprintln(env.Stderr, "Usage: kexie ledger import CODE FILE [--errors OUT.csv] [--dry-run] | verify CODE | report CODE --year YYYY [--json] | sources CODE (--year YYYY | --from YYYY-MM --to YYYY-MM) [--json]")
 	return errUsage
 }
 
@@ -171,16 +171,76 @@ func runLedgerReport(ctx context.Context, env Env, args []string) error {
 	})
 }
 
-// runLedgerSources prints a year's income by source of funds, the figures
-// the statistics forms ask for; report's JSON stays as its contract says.
+// runLedgerSources prints the income by source of funds, the figures
+// the statistics forms ask for, of a year (--year) or of a period of
+// whole months (--from, --to: YYYY-MM, or days on month boundaries);
+// report's JSON stays as its contract says.
 func runLedgerSources(ctx context.Context, env Env, args []string) error {
-	return ledgerYear(ctx, env, args, "sources", "print the figures as JSON", (*finance.Service).IncomeBySource, func(r finance.IncomeBySource) {
-		fmt.Fprintf(env.Stdout, "%s %d income by source\n", r.Org, r.Year)
+	show := func(r finance.IncomeBySource) {
+		if r.Year != 0 {
+			fmt.Fprintf(env.Stdout, "%s %d income by source\n", r.Org, r.Year)
+		} else {
+			fmt.Fprintf(env.Stdout, "%s %s to %s income by source\n", r.Org, r.From, r.To)
+		}
 		for _, s := range finance.SourceNames {
 			fmt.Fprintf(env.Stdout, "  %-10s %s\n", s, yuan(r.Sources[s]))
 		}
 		fmt.Fprintf(env.Stdout, "  %-10s %s\n", "total", yuan(r.Total))
+	}
+	if !hasFlag(args, "from") && !hasFlag(args, "to") {
+		return ledgerYear(ctx, env, args, "sources", "print the figures as JSON", (*finance.Service).IncomeBySource, show)
+	}
+	fs := newFlagSet(env, "ledger sources", "ledger sources CODE (--year YYYY | --from YYYY-MM --to YYYY-MM) [--json] [--db PATH | --dsn postgres://…]")
+	var d dbFlags
+	d.register(fs)
+	year := fs.Int("year", 0, "the year (YYYY)")
+	from := fs.String("from", "", "the period's first month (YYYY-MM, or its first day)")
+	to := fs.String("to", "", "the period's last month (YYYY-MM, or its last day)")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	pos, err := parseInterspersed(fs, env, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *year != 0 || *from == "" || *to == "" {
+		fs.Usage()
+		return errUsage
+	}
+	return withHouse(ctx, env, d, func(h *House) error {
+		org, err := h.Registry.OrgByCode(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		f, t, err := finance.ParsePeriod(*from, *to, kexie.Today(h.DB.Now()))
+		if err != nil {
+			return err
+		}
+		r, err := h.Finance.IncomeBySourceIn(ctx, org, f, t)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(r)
+		}
+		show(r)
+		return nil
 	})
+}
+
+// hasFlag reports whether args carry the flag -name or --name (with its
+// value after = or as the next argument).
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		a, _, _ = strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if a == name {
+			return true
+		}
+	}
+	return false
 }
 
 // ledgerYear runs `ledger NAME CODE --year YYYY [--json]`: figures of one

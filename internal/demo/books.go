@@ -13,12 +13,13 @@ const BooksYear = 2025
 
 // demoBooks are Heilongjiang's and CHIA's books for BooksYear: every
 // source of funds the seeds list — financial allocation (4401 政府补助收入),
-// funding and donations (4101 捐赠收入), membership dues (4201, from the
-// member register, each with its dues receipt), enterprise and service
-// income (4301 提供服务收入, 4501 商品销售收入), interest (4601 投资收益) and
-// other income (4901) —, expenses, and for Heilongjiang a restricted
-// donation fund for the Youth S&T Award, spent in part (its release posted
-// by the system); then the year is closed.
+// funding (410102 企业资助, a sub-account of 4101 counted as the source
+// "funding") and donations (410101 社会捐赠, with a donation receipt),
+// membership dues (4201, from the member register, each with its dues
+// receipt), enterprise and service income (4301 提供服务收入, 4501 商品销售收入),
+// interest (4601 投资收益) and other income (4901) —, expenses, and for
+// Heilongjiang a restricted donation fund for the Youth S&T Award, spent in
+// part (its release posted by the system); then the year is closed.
 //
 // Loading again changes nothing: the journal is imported with entry
 // references as idempotency keys, the donation receipt has a key, dues
@@ -58,6 +59,17 @@ func (b demoLedger) load(ctx context.Context, db *domains, actor kexie.Actor) er
 		}
 		return e
 	}
+	// The chart has one account (4101) for donations and funding: the
+	// statistics forms count them apart, so 4101 is split in two, the
+	// funding half marked with its source.
+	for _, a := range []finance.NewAccount{
+		{Code: "410101", NameZH: "社会捐赠", NameEN: "Donations from the public"},
+		{Code: "410102", NameZH: "企业资助", NameEN: "Enterprise funding", Source: finance.SourceFunding},
+	} {
+		if _, err := db.fin.AddAccount(ctx, actor, org.ID, a); err != nil && kexie.ErrorCode(err) != kexie.CodeConflict {
+			return err
+		}
+	}
 	var journal []finance.ImportEntry
 	if b.award {
 		if _, err := db.fin.DeclareFund(ctx, actor, org.ID, finance.NewFund{Code: "YSTA", Provider: "黑龙江省青年科技奖励基金",
@@ -68,7 +80,7 @@ func (b demoLedger) load(ctx context.Context, db *domains, actor kexie.Actor) er
 	}
 	journal = append(journal,
 		entry("DEMO-01", y("01-15"), "财政拨款（年度经费）", [4]string{"1002", "", yuan(30000), ""}, [4]string{"4401", "", "", yuan(30000)}),
-		entry("DEMO-02", y("03-10"), "企业资助学术年会", [4]string{"1002", "", yuan(5000), ""}, [4]string{"4101", "", "", yuan(5000)}),
+		entry("DEMO-02", y("03-10"), "企业资助学术年会", [4]string{"1002", "", yuan(5000), ""}, [4]string{"410102", "", "", yuan(5000)}),
 		entry("DEMO-03", y("04-20"), "科技咨询服务收入", [4]string{"1002", "", yuan(8000), ""}, [4]string{"4301", "", "", yuan(8000)}),
 		entry("DEMO-04", y("05-18"), "科普图书销售", [4]string{"1001", "", yuan(600), ""}, [4]string{"4501", "", "", yuan(600)}),
 		entry("DEMO-05", y("06-21"), "银行存款利息", [4]string{"1002", "", yuan(120), ""}, [4]string{"4601", "", "", yuan(120)}),
@@ -85,9 +97,14 @@ func (b demoLedger) load(ctx context.Context, db *domains, actor kexie.Actor) er
 	}
 	if b.award {
 		if _, _, err := db.fin.IssueDonation(ctx, actor, org.ID, finance.NewDonation{Date: y("02-26"), Donor: "黑龙江省青年科技奖励基金",
-			Amount: kexie.Money(5000 * b.scale * 100), Fund: "YSTA", Purpose: "黑龙江青年科技奖", Key: "demo-ysta"}); err != nil {
+			Amount: kexie.Money(5000 * b.scale * 100), Fund: "YSTA", Purpose: "黑龙江青年科技奖", Key: "demo-ysta", Account: "410101"}); err != nil {
 			return err
 		}
+	}
+	// An unrestricted gift from a member of the public, with its receipt.
+	if _, _, err := db.fin.IssueDonation(ctx, actor, org.ID, finance.NewDonation{Date: y("08-18"), Donor: "王建国",
+		Amount: kexie.Money(1000 * b.scale * 100), Purpose: "支持科普活动", Key: "demo-gift", Account: "410101"}); err != nil {
+		return err
 	}
 	res, err := db.fin.Import(ctx, actor, org.ID, journal, false)
 	if err != nil {

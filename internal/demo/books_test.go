@@ -10,7 +10,7 @@ import (
 )
 
 // TestDemoBooks: Heilongjiang's and CHIA's books for the demo year have
-// every source of funds, dues from the member register with their
+// every source of funds (each with a figure in income by source), dues from the member register with their
 // receipts, Heilongjiang's Youth S&T Award fund spent in part, the year
 // closed, the chain intact; loading again changes nothing.
 func TestDemoBooks(t *testing.T) {
@@ -37,6 +37,21 @@ func TestDemoBooks(t *testing.T) {
 			if s := rep.Income[c]; s.Unrestricted+s.Restricted <= 0 {
 				t.Errorf("%s: no income on %s: %+v", g.code, c, rep.Income)
 			}
+		}
+		// Every source of funds the seeds list has a figure: funding on
+		// its own sub-account (410102 企业资助), donations on 410101.
+		by, err := db.Finance.IncomeBySource(ctx, o, BooksYear)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range finance.SourceNames {
+			if by.Sources[s] <= 0 {
+				t.Errorf("%s: no income from source %s: %+v", g.code, s, by.Sources)
+			}
+		}
+		scale := map[string]int64{"HLJ": 10, "CHIA": 3}[g.code]
+		if by.Sources[finance.SourceFunding] != 5000*100*scale || rep.Income["4101"].Unrestricted != 6000*100*scale {
+			t.Errorf("%s: funding %d, 4101 %+v", g.code, by.Sources[finance.SourceFunding], rep.Income["4101"])
 		}
 		dues, total, err := db.Finance.Receipts(ctx, o.ID, finance.ReceiptFilter{Series: finance.SeriesDues, Year: BooksYear, Limit: 500})
 		if err != nil || total != len(g.people) || len(dues) != total {

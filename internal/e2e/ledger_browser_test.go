@@ -16,7 +16,8 @@ import (
 // TestBrowserLedger: in a real browser, the treasurer records an entry on
 // the books' page (amounts typed in yuan) on a desktop's width; the
 // accountant, on a phone (390 px), sees it awaiting approval, approves it
-// and opens the statement of activities, where it shows; the treasurer,
+// and opens the statement of activities, where it shows, then the
+// statements of this month picked with the month fields; the treasurer,
 // who may not approve, is offered no approval. No page is wider than the
 // phone's screen.
 func TestBrowserLedger(t *testing.T) {
@@ -112,6 +113,21 @@ func TestBrowserLedger(t *testing.T) {
 		t.Fatalf("the statement of activities: %q", s)
 	}
 	acct.shot("ledger-3-statement")
+	// A period of whole months picked on the phone (this month alone):
+	// income by source and the balance sheet at its end follow it.
+	month := kexie.Today(time.Now()).String()[:7]
+	acct.do(chromedp.SetValue(css(`#period-months input[name="from"]`), month), chromedp.SetValue(css(`#period-months input[name="to"]`), month))
+	acct.follow(chromedp.Click(css(`#period-months button`)))
+	narrow(acct, "the statements of a month")
+	if s := acct.text("#activities-heading"); !strings.Contains(s, month) {
+		t.Fatalf("the period's heading: %q", s)
+	}
+	for _, id := range []string{"#activities", "#sources", "#balance-sheet"} {
+		if s := acct.text(id); !strings.Contains(s, "1234.56") {
+			t.Fatalf("%s of the month: %q", id, s)
+		}
+	}
+	acct.shot("ledger-4-period")
 	// And on the desktop, for the treasurer.
 	cashier.follow(chromedp.Navigate(books + "/statements"))
 	if s := cashier.text("#activities"); !strings.Contains(s, "1234.56") {

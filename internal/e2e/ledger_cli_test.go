@@ -166,6 +166,17 @@ func TestLedgerCLI(t *testing.T) {
 		t.Fatalf("sources: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	want(t, run(t, "", nil, "ledger", "sources", "HLJ", "--year", "2024", "--db", db), 0, "donations  5000.00")
+	// Of a period of whole months: from and to in place of year; a day
+	// inside a month refused.
+	r = run(t, "", nil, "ledger", "sources", "HLJ", "--from", "2024-02-01", "--to", "2024-02-29", "--json", "--db", db)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != `{"org":"HLJ","from":"2024-02","to":"2024-02","sources":{"allocation":0,"donations":0,"dues":80025,"funding":0,"interest":0,"other":0,"services":0},"total":80025}` {
+		t.Fatalf("sources of February: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	want(t, run(t, "", nil, "ledger", "sources", "HLJ", "--from", "2024-02", "--to", "2024-04", "--db", db), 0, "HLJ 2024-02 to 2024-04 income by source")
+	if r := run(t, "", nil, "ledger", "sources", "HLJ", "--from", "2024-02-15", "--to", "2024-04", "--db", db); r.code == 0 || !strings.Contains(r.stderr, "whole months") {
+		t.Fatalf("a day inside a month: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	want(t, run(t, "", nil, "ledger", "sources", "HLJ", "--year", "2024", "--from", "2024-02", "--db", db), 2, "")
 
 	// A line changed behind the ledger's back (its guard dropped first):
 	// verify finds it and exits 1.

@@ -127,6 +127,10 @@ type NewDonation struct {
 	Method  string // bank (default) or cash
 	Fund    string // a declared fund: restricted income; "" unrestricted
 	Purpose string
+	// Account is the income account credited: 4101 捐赠收入, or one of the
+	// sub-accounts an organisation added under it (a donation account, a
+	// funding account counted as its own source); "" 4101.
+	Account string
 	// Key makes the call idempotent: a receipt issued with the same key in
 	// the same ledger is returned, and nothing is written.
 	Key string
@@ -135,7 +139,7 @@ type NewDonation struct {
 // IssueDonation records a donation received by an organisation and issues
 // its donation receipt (捐赠票据), numbered in the organisation's donation
 // series for the date's year without gaps. The entry 借 1002 银行存款 (or
-// 1001 现金) / 贷 4101 捐赠收入 — with the fund on the income line when the
+// 1001 现金) / 贷 4101 捐赠收入 (or the sub-account of it named) — with the fund on the income line when the
 // donor restricted it — posts at once, as a system entry. With a key
 // already used, the receipt issued with it is returned (created false).
 // Errors:
@@ -173,6 +177,13 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 	if r.Method == "" {
 		r.Method = MethodBank
 	}
+	income := strings.TrimSpace(n.Account)
+	if income == "" {
+		income = AccountDonations
+	}
+	if TopOf(income) != AccountDonations {
+		return r, false, kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_account", "a donation is credited to 4101 or one of its sub-accounts, not %v", kexie.Excerpt(income))
+	}
 	var known int64
 	err = svc.grouped(ctx, actor, func(tx *sqldb.Tx) error {
 		known = 0
@@ -195,7 +206,7 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		if r.Purpose != "" {
 			memo += " · " + r.Purpose
 		}
-		lines := []Line{{Account: cash, Debit: r.Amount, Counterparty: r.Payer}, {Account: "4101", Fund: r.Fund, Credit: r.Amount, Counterparty: r.Payer}}
+		lines := []Line{{Account: cash, Debit: r.Amount, Counterparty: r.Payer}, {Account: income, Fund: r.Fund, Credit: r.Amount, Counterparty: r.Payer}}
 		// The key is kept on the receipt's entry, the ledger's one place
 		// for keys, apart from the keys of entries recorded by hand.
 		if key != "" {

@@ -327,3 +327,43 @@ func TestDuesReceiptsAreVoided(t *testing.T) {
 		}
 	})
 }
+
+// TestDonationReceiptToSubAccount: an organisation that splits 4101 捐赠收入
+// into sub-accounts (donations, and funding counted as its own source)
+// receipts a donation to the sub-account it names, and income by source
+// follows; 4101 itself, now a parent, an account outside 4101 and an
+// unknown one are refused and write nothing.
+func TestDonationReceiptToSubAccount(t *testing.T) {
+	dbtest.EachWith(t, dbtest.Options{Now: fixedNow}, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		fin := db.Finance
+		bk := setup(t, db)
+		_, err := fin.AddAccount(ctx, bk.rec, bk.a.ID, finance.NewAccount{Code: "410101", NameZH: "社会捐赠"})
+		dbtest.Must(t, err)
+		_, err = fin.AddAccount(ctx, bk.rec, bk.a.ID, finance.NewAccount{Code: "410102", NameZH: "企业资助", Source: finance.SourceFunding})
+		dbtest.Must(t, err)
+		gift := func(account string) finance.NewDonation {
+			return finance.NewDonation{Date: "2025-03-01", Donor: "某企业", Amount: 100_000, Account: account}
+		}
+		rc, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, gift("410102"))
+		dbtest.Must(t, err)
+		e, err := fin.EntryByID(ctx, rc.EntryID)
+		dbtest.Must(t, err)
+		if e.Lines[1].Account != "410102" {
+			t.Fatalf("receipt entry lines %+v", e.Lines)
+		}
+		_, _, err = fin.IssueDonation(ctx, bk.rec, bk.a.ID, gift(" 410101 "))
+		dbtest.Must(t, err)
+		by, err := fin.IncomeBySource(ctx, bk.a, 2025)
+		dbtest.Must(t, err)
+		if by.Sources[finance.SourceFunding] != 100_000 || by.Sources[finance.SourceDonations] != 100_000 {
+			t.Fatalf("income by source %+v", by)
+		}
+		for _, acc := range []string{"", "4101", "4201", "410199"} {
+			refusedReceipt(t, db, kexie.CodeInvalid, func() error {
+				_, _, err := fin.IssueDonation(ctx, bk.rec, bk.a.ID, gift(acc))
+				return err
+			})
+		}
+	})
+}

@@ -57,15 +57,19 @@ func (c Chart) SourceOf(code string) string {
 	}
 }
 
-// IncomeBySource is a year's income by source of funds, for the
-// statistics forms: every source present, each the net income (credits
-// less debits) of the posted entries dated in the year on the income
-// accounts that count under it, restricted and unrestricted together;
-// closing entries left out. Total is the sum, equal to the statement of
-// activities' total income for the year.
+// IncomeBySource is the income by source of funds of a year or a period
+// of months, for the statistics forms: every source present, each the net
+// income (credits less debits) of the posted entries dated in it on the
+// income accounts that count under it, restricted and unrestricted
+// together; closing entries left out. Total is the sum, equal to the
+// statement of activities' total income for the same months. A year's
+// carries Year (and no From, To: its JSON is the one the forms were
+// first given); a period's carries From and To (YYYY-MM) and no Year.
 type IncomeBySource struct {
 	Org     string           `json:"org"`
-	Year    int              `json:"year"`
+	Year    int              `json:"year,omitempty"`
+	From    string           `json:"from,omitempty"`
+	To      string           `json:"to,omitempty"`
 	Sources map[string]int64 `json:"sources"`
 	Total   int64            `json:"total"`
 }
@@ -76,7 +80,18 @@ func (svc *Service) IncomeBySource(ctx context.Context, org kexie.Organisation, 
 	if year < 1900 || year > 9999 {
 		return IncomeBySource{}, kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
 	}
-	from, to := fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year)
+	out, err := svc.IncomeBySourceIn(ctx, org, fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year))
+	out.Year, out.From, out.To = year, "", ""
+	return out, err
+}
+
+// IncomeBySourceIn is an organisation's income by source of funds for the
+// months from to to (YYYY-MM). The caller has loaded the ledger with
+// Ledger.
+func (svc *Service) IncomeBySourceIn(ctx context.Context, org kexie.Organisation, from, to string) (IncomeBySource, error) {
+	if err := checkPeriod(from, to); err != nil {
+		return IncomeBySource{}, err
+	}
 	chart, err := svc.Chart(ctx, org.ID)
 	if err != nil {
 		return IncomeBySource{}, err
@@ -85,7 +100,7 @@ func (svc *Service) IncomeBySource(ctx context.Context, org kexie.Organisation, 
 	if err != nil {
 		return IncomeBySource{}, err
 	}
-	out := IncomeBySource{Org: org.Code, Year: year, Sources: map[string]int64{}}
+	out := IncomeBySource{Org: org.Code, From: from, To: to, Sources: map[string]int64{}}
 	for _, s := range SourceNames {
 		out.Sources[s] = 0
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -209,6 +210,42 @@ func checkPeriod(from, to string) error {
 		return kexie.Errorf(kexie.CodeInvalid, "err.ledger_period", "a period ends after it begins")
 	}
 	return nil
+}
+
+// ParsePeriod reads a statement's period as people and programs write it:
+// each end a month (YYYY-MM) or a day on a month's boundary — from the
+// first day of a month, to the last day of one (2025-02-01 to
+// 2025-04-30). The balances are kept per month, so a statement covers
+// whole months exactly; a day inside a month is refused rather than
+// rounded. A period ends by today's month (what has not happened has no
+// statement) and not before it begins. It returns the months YYYY-MM.
+func ParsePeriod(from, to string, today kexie.Date) (string, string, error) {
+	var months [2]string
+	for i, s := range []string{from, to} {
+		s = strings.TrimSpace(s)
+		if len(s) == 10 {
+			d, err := kexie.ParseDay(s)
+			if err != nil {
+				return "", "", kexie.Errorf(kexie.CodeInvalid, "err.ledger_month", "a month is written YYYY-MM: %v", kexie.Excerpt(s))
+			}
+			if first := i == 0; first && d.Day() != 1 || !first && d.AddDays(1).Day() != 1 {
+				return "", "", kexie.Errorf(kexie.CodeInvalid, "err.ledger_period_months",
+					"statements cover whole months: a period begins on the first day of a month and ends on the last day of one, not on %v", s)
+			}
+			s = s[:7]
+		}
+		if err := checkPeriod(s, s); err != nil {
+			return "", "", err
+		}
+		months[i] = s
+	}
+	if err := checkPeriod(months[0], months[1]); err != nil {
+		return "", "", err
+	}
+	if now := monthOf(today); months[1] > now {
+		return "", "", kexie.Errorf(kexie.CodeInvalid, "err.ledger_period_future", "a period ends by this month (%v), not in %v", now, months[1])
+	}
+	return months[0], months[1], nil
 }
 
 // YearReport is the report of an organisation's year, from posted entries

@@ -45,7 +45,7 @@ func TestFinanceStatementFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer x.Close()
-		if got := strings.Join(x.GetSheetList(), ","); got != "业务活动表,资产负债表,专项资金表,科目余额表" {
+		if got := strings.Join(x.GetSheetList(), ","); got != "业务活动表,资产负债表,专项资金表,科目余额表,收入来源表" {
 			t.Fatalf("sheets %s", got)
 		}
 		rows, err := x.GetRows("业务活动表")
@@ -88,6 +88,17 @@ func TestFinanceStatementFiles(t *testing.T) {
 		if row := find(bs, "1002"); row[2] != "4,599.75" {
 			t.Fatalf("1002 row %q", row)
 		}
+		// Income by source, as the statistics forms ask for it.
+		src, _ := x.GetRows("收入来源表")
+		if row := find(src, "捐赠"); row[2] != "5,000.00" {
+			t.Fatalf("donations row %q", row)
+		}
+		if row := find(src, "会费"); row[2] != "800.25" {
+			t.Fatalf("dues row %q", row)
+		}
+		if row := find(src, "合计"); row[2] != "5,800.25" {
+			t.Fatalf("total row %q", row)
+		}
 		fs, _ := x.GetRows("专项资金表")
 		if row := find(fs, "YSTA"); row[3] != "5,000.00" || row[4] != "1,200.50" || row[6] != "3,799.50" {
 			t.Fatalf("fund row %q", row)
@@ -99,14 +110,14 @@ func TestFinanceStatementFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer xe.Close()
-		if got := strings.Join(xe.GetSheetList(), ","); got != "Statement of activities,Balance sheet,Fund statement,Trial balance" {
+		if got := strings.Join(xe.GetSheetList(), ","); got != "Statement of activities,Balance sheet,Fund statement,Trial balance,Income by source" {
 			t.Fatalf("English sheets %s", got)
 		}
 
 		p := c.get("/orgs/A/ledger/statements.pdf?year=" + year + "&lang=zh-Hans")
 		wantStatus(t, p, http.StatusOK)
 		text := pdfText(t, p.body)
-		for _, want := range []string{"业务活动表", "资产负债表", "专项资金表", "科目余额表", "5000.00", "3799.50", "4599.75", "A省科协"} {
+		for _, want := range []string{"业务活动表", "资产负债表", "专项资金表", "科目余额表", "5000.00", "3799.50", "4599.75", "A省科协", "收入来源表", "5800.25"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("PDF lacks %q", want)
 			}

@@ -1,7 +1,6 @@
 package financeweb
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -265,26 +264,14 @@ func (s *handlers) apiReopen(w http.ResponseWriter, r *http.Request, rq *web.Req
 	return web.WriteJSON(w, http.StatusOK, headJSON(o, h))
 }
 
-// period reads ?year=YYYY (the whole year) or ?from=YYYY-MM&to=YYYY-MM;
-// by default the current year to this month.
+// period reads ?year=YYYY (the whole year) or ?from=&to= (months
+// YYYY-MM, or days on month boundaries); by default the current year to
+// this month.
 func (s *handlers) period(r *http.Request) (from, to string, err error) {
-	q := r.URL.Query()
-	today := kexie.DateOf(s.Day())
-	if y := strings.TrimSpace(q.Get("year")); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1900 || n > 9999 {
-			return "", "", kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
-		}
-		return fmt.Sprintf("%04d-01", n), fmt.Sprintf("%04d-12", n), nil
-	}
-	from, to = strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to"))
-	if to == "" {
-		to = today.String()[:7]
-	}
-	if from == "" {
-		from = to[:4] + "-01"
-	}
-	return from, to, nil
+	p, err := s.readPeriod(r, func(today kexie.Date) stmtPeriod {
+		return stmtPeriod{From: today.String()[:4] + "-01", To: today.String()[:7]}
+	})
+	return p.From, p.To, err
 }
 
 // statementOf is what a statement's API route reads first: the
@@ -316,7 +303,8 @@ func (s *handlers) apiBalanceSheet(w http.ResponseWriter, r *http.Request, rq *w
 	}
 	_, at, err := s.period(r)
 	if a := strings.TrimSpace(r.URL.Query().Get("at")); a != "" {
-		at = a
+		// A month, or its last day.
+		_, at, err = finance.ParsePeriod(a[:min(len(a), 7)], a, kexie.DateOf(s.Day()))
 	}
 	if err != nil {
 		return err
@@ -368,20 +356,25 @@ func (s *handlers) apiReport(w http.ResponseWriter, r *http.Request, rq *web.Req
 	return web.WriteJSON(w, http.StatusOK, rep)
 }
 
-// apiSources is a year's income by source of funds, for the statistics
-// forms (this year when no year is asked for).
+// apiSources is the income by source of funds, for the statistics forms:
+// of a year (?year=, the shape the forms were first given) or of a period
+// of months (?from=&to=); this year when neither is asked for.
 func (s *handlers) apiSources(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.org(r, rq, kexie.PermFinanceRead)
 	if err != nil {
 		return err
 	}
-	y := kexie.DateOf(s.Day()).Year()
-	if q := r.URL.Query().Get("year"); q != "" {
-		if y, err = strconv.Atoi(q); err != nil {
-			return kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
-		}
+	p, err := s.readPeriod(r, thisYear)
+	if err != nil {
+		return err
 	}
-	out, err := s.fin.IncomeBySource(r.Context(), o, y)
+	var out finance.IncomeBySource
+	q := r.URL.Query()
+	if strings.TrimSpace(q.Get("year")) != "" || strings.TrimSpace(q.Get("from")) == "" && strings.TrimSpace(q.Get("to")) == "" {
+		out, err = s.fin.IncomeBySource(r.Context(), o, p.Year)
+	} else {
+		out, err = s.fin.IncomeBySourceIn(r.Context(), o, p.From, p.To)
+	}
 	if err != nil {
 		return err
 	}

@@ -185,16 +185,27 @@ func (s *handlers) addAccountForm(w http.ResponseWriter, r *http.Request, rq *we
 
 type statementsData struct {
 	Org        kexie.Organisation
-	Year       int
+	Period     stmtPeriod
+	Label      string        // the period in words
+	At         string        // the day the balance sheet is drawn at
+	ThisMonth  string        // the latest month a period may end in
+	YearShown  int           // the year in the year field
 	Activities []activityRow // the statement of activities, in the order of the chart
 	Sources    []sourceRow   // income by source of funds
 	SourceSum  int64
+	Sheet      sheetView
 	Trial      finance.TrialBalance
 	Funds      []finance.FundLine
 	Names      map[string]string
 }
 
 func (d statementsData) Yuan(fen int64) string { return kexie.Money(fen).String() }
+
+// sheetView is the balance sheet as the page shows it, with the sum of
+// liabilities and net assets that it balances against.
+type sheetView struct{ finance.BalanceSheet }
+
+func (v sheetView) TotalLiabilitiesAndNetAssets() int64 { return v.TotalLiabilities + v.TotalNetAssets }
 
 // sourceRow is a source of funds and its income in the year, in fen.
 type sourceRow struct {
@@ -234,23 +245,38 @@ func activityRows(L *i18n.Localizer, a finance.Activities, names map[string]stri
 	return rows
 }
 
-// statementsPage shows a year's statement of activities, trial balance
-// and fund statement, in yuan.
+// statementsPage shows a period's statements — of activities, income by
+// source, the balance sheet at its end, the trial balance and the fund
+// statement — in yuan, with a picker for a year or whole months. A period
+// the books cannot give (a day inside a month, an end after this month)
+// is refused with the reason, over the current year's statements.
 func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.org(r, rq, kexie.PermFinanceRead)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	d := statementsData{Org: o, Year: kexie.DateOf(s.Day()).Year(), Names: map[string]string{}}
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 9999 {
-		d.Year = y
+	today := kexie.DateOf(s.Day())
+	status, errMsg := http.StatusOK, ""
+	per, err := s.readPeriod(r, thisYear)
+	if kexie.ErrorCode(err) == kexie.CodeInvalid {
+		status, errMsg, per = http.StatusBadRequest, web.Message(rq.L, kexie.AsError(err)), thisYear(today)
+	} else if err != nil {
+		return err
 	}
-	from, to := strconv.Itoa(d.Year)+"-01", strconv.Itoa(d.Year)+"-12"
+	ctx := r.Context()
+	d := statementsData{Org: o, Period: per, Label: per.Label(rq.L), At: per.End(today).String(), ThisMonth: today.String()[:7],
+		YearShown: per.Year, Names: map[string]string{}}
+	if d.YearShown == 0 {
+		d.YearShown, _ = strconv.Atoi(per.To[:4])
+	}
+	from, to := per.From, per.To
 	if d.Trial, err = s.fin.TrialBalance(ctx, o.ID, from, to); err != nil {
 		return err
 	}
 	if d.Funds, err = s.fin.FundStatement(ctx, o.ID, from, to); err != nil {
+		return err
+	}
+	if d.Sheet.BalanceSheet, err = s.fin.BalanceSheet(ctx, o.ID, to); err != nil {
 		return err
 	}
 	c, err := s.fin.Chart(ctx, o.ID)
@@ -265,7 +291,7 @@ func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	d.Activities = activityRows(rq.L, act, d.Names)
-	src, err := s.fin.IncomeBySource(ctx, o, d.Year)
+	src, err := s.fin.IncomeBySourceIn(ctx, o, from, to)
 	if err != nil {
 		return err
 	}
@@ -275,5 +301,6 @@ func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *we
 	d.SourceSum = src.Total
 	p := s.NewPage(r, rq, "ledger.statements", d)
 	p.Title = rq.L.T("ledger.statements") + " · " + o.Name(rq.L.Lang)
-	return s.Render(w, http.StatusOK, "statements", p)
+	p.Error = errMsg
+	return s.Render(w, status, "statements", p)
 }

@@ -21,6 +21,7 @@ type receiptsData struct {
 	Year       int
 	Receipts   []finance.Receipt
 	Funds      []finance.Fund
+	Incomes    []finance.Account // the sub-accounts of 4101 a donation may be credited to; none: 4101
 	CanRecord  bool
 	CanApprove bool
 	Today      string
@@ -53,6 +54,15 @@ func (s *handlers) renderReceipts(w http.ResponseWriter, r *http.Request, rq *we
 	if d.Funds, err = s.fin.Funds(ctx, o.ID); err != nil {
 		return err
 	}
+	chart, err := s.fin.Chart(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range chart.Sorted() {
+		if a.Leaf && !a.Default && a.Top() == finance.AccountDonations {
+			d.Incomes = append(d.Incomes, a)
+		}
+	}
 	actor := rq.Actor(r)
 	if d.CanRecord, err = s.reg.May(ctx, actor, kexie.PermFinanceRecord, o.ID); err != nil {
 		return err
@@ -77,7 +87,7 @@ func (s *handlers) issueDonationForm(w http.ResponseWriter, r *http.Request, rq 
 	var rc finance.Receipt
 	if err == nil {
 		rc, _, err = s.fin.IssueDonation(r.Context(), rq.Actor(r), o.ID, finance.NewDonation{Date: f.Get("date"), Donor: f.Get("donor"), Amount: amount,
-			Method: f.Get("method"), Fund: f.Get("fund"), Purpose: f.Get("purpose"), Key: f.Get("key")})
+			Method: f.Get("method"), Fund: f.Get("fund"), Purpose: f.Get("purpose"), Key: f.Get("key"), Account: f.Get("account")})
 	}
 	if err != nil {
 		switch kexie.ErrorCode(err) {
@@ -239,6 +249,7 @@ func (s *handlers) apiIssueDonation(w http.ResponseWriter, r *http.Request, rq *
 		Fund    string      `json:"fund"`
 		Purpose string      `json:"purpose"`
 		Key     string      `json:"idempotency_key"`
+		Account string      `json:"account"` // 4101 or a sub-account of it; "" 4101
 	}
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
@@ -248,7 +259,7 @@ func (s *handlers) apiIssueDonation(w http.ResponseWriter, r *http.Request, rq *
 		key = h
 	}
 	rc, created, err := s.fin.IssueDonation(r.Context(), rq.Actor(r), o.ID, finance.NewDonation{Date: in.Date, Donor: in.Donor, Amount: in.Amount,
-		Method: in.Method, Fund: in.Fund, Purpose: in.Purpose, Key: key})
+		Method: in.Method, Fund: in.Fund, Purpose: in.Purpose, Key: key, Account: in.Account})
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,12 @@ import (
 	"github.com/kexie/kexie/internal/web"
 )
 
-// A year's statements as files: one XLSX workbook with a sheet per
+// A period's statements as files: one XLSX workbook with a sheet per
 // statement, in the layout these statements are usually printed in (a
-// title, the organisation, the year and the unit above a header row,
-// items with line numbers, amounts in yuan), and the same as a PDF.
+// title, the organisation, the period — or for the balance sheet the day
+// it is drawn at — and the unit above a header row, items with line
+// numbers, amounts in yuan), and the same as a PDF. The period is a year
+// (?year=) or whole months (?from=&to=), the current year by default.
 
 // cell is a statement's cell: text, or an amount of fen.
 type cell struct {
@@ -30,19 +32,24 @@ type cell struct {
 func txt(s string) cell  { return cell{Text: s} }
 func amt(fen int64) cell { return cell{Fen: fen, Amount: true} }
 
-// statementTable is one statement: its sheet name, title, header and rows.
+// statementTable is one statement: its sheet name, title, the line
+// under it, header and rows.
 type statementTable struct {
-	Sheet  string
-	Title  string
-	Header []string
-	Rows   [][]cell
-	Widths []float64 // columns, in characters
+	Sheet    string
+	Title    string
+	Subtitle string
+	Header   []string
+	Rows     [][]cell
+	Widths   []float64 // columns, in characters
 }
 
-// statementTables builds the year's four statements in L's language.
-func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.Organisation, year int) ([]statementTable, error) {
+// statementTables builds the period's five statements in L's language:
+// the statement of activities, the balance sheet at the period's end, the
+// fund statement, the trial balance and the income by source of funds.
+func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.Organisation, p stmtPeriod) ([]statementTable, error) {
 	ctx := r.Context()
-	from, to := fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year)
+	from, to := p.From, p.To
+	sub := subtitle(L, o, p)
 	act, err := s.fin.Activities(ctx, o.ID, from, to)
 	if err != nil {
 		return nil, err
@@ -59,6 +66,10 @@ func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.O
 	if err != nil {
 		return nil, err
 	}
+	src, err := s.fin.IncomeBySourceIn(ctx, o, from, to)
+	if err != nil {
+		return nil, err
+	}
 	chart, err := s.fin.Chart(ctx, o.ID)
 	if err != nil {
 		return nil, err
@@ -72,7 +83,7 @@ func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.O
 
 	// 业务活动表: rows by income category and expense; columns
 	// unrestricted, restricted, total.
-	a := statementTable{Sheet: L.T("ledger.sheet.activities"), Title: L.T("ledger.sheet.activities"),
+	a := statementTable{Sheet: L.T("ledger.sheet.activities"), Title: L.T("ledger.sheet.activities"), Subtitle: sub,
 		Header: []string{L.T("ledger.col.item"), L.T("ledger.col.line"), L.T("ledger.unrestricted"), L.T("ledger.restricted"), L.T("ledger.total")},
 		Widths: []float64{34, 6, 16, 16, 16}}
 	n := 0
@@ -95,9 +106,14 @@ func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.O
 	row(L.T("ledger.released"), act.Released, -act.Released)
 	row(L.T("ledger.change"), act.Change.Unrestricted, act.Change.Restricted)
 
-	// 资产负债表 at the year's end.
+	// 资产负债表 at the period's end.
+	endCol := L.T("ledger.col.period_end")
+	if p.Year != 0 {
+		endCol = L.T("ledger.col.year_end")
+	}
 	b := statementTable{Sheet: L.T("ledger.sheet.balance_sheet"), Title: L.T("ledger.sheet.balance_sheet"),
-		Header: []string{L.T("ledger.col.item"), L.T("ledger.col.line"), L.T("ledger.col.year_end")}, Widths: []float64{34, 6, 18}}
+		Subtitle: L.T("ledger.sheet.subtitle_at", o.Name(L.Lang), p.End(kexie.DateOf(s.Day())).String()),
+		Header:   []string{L.T("ledger.col.item"), L.T("ledger.col.line"), endCol}, Widths: []float64{34, 6, 18}}
 	n = 0
 	line := func(label string, v int64) {
 		n++
@@ -120,7 +136,7 @@ func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.O
 	line(L.T("ledger.row.total_liabilities_net_assets"), bs.TotalLiabilities+bs.TotalNetAssets)
 
 	// The fund statement.
-	f := statementTable{Sheet: L.T("ledger.sheet.funds"), Title: L.T("ledger.sheet.funds"),
+	f := statementTable{Sheet: L.T("ledger.sheet.funds"), Title: L.T("ledger.sheet.funds"), Subtitle: sub,
 		Header: []string{L.T("ledger.fund"), L.T("ledger.fund_purpose"), L.T("ledger.opening"), L.T("ledger.received"), L.T("ledger.spent"), L.T("ledger.released"), L.T("ledger.closing")},
 		Widths: []float64{14, 28, 14, 14, 14, 14, 14}}
 	for _, l := range funds {
@@ -128,35 +144,32 @@ func (s *handlers) statementTables(r *http.Request, L *i18n.Localizer, o kexie.O
 	}
 
 	// The trial balance.
-	t := statementTable{Sheet: L.T("ledger.sheet.trial_balance"), Title: L.T("ledger.sheet.trial_balance"),
+	t := statementTable{Sheet: L.T("ledger.sheet.trial_balance"), Title: L.T("ledger.sheet.trial_balance"), Subtitle: sub,
 		Header: []string{L.T("ledger.account"), L.T("ledger.account_name"), L.T("ledger.opening"), L.T("ledger.debit"), L.T("ledger.credit"), L.T("ledger.closing")},
 		Widths: []float64{10, 26, 16, 16, 16, 16}}
 	for _, l := range tb.Lines {
 		t.Rows = append(t.Rows, []cell{txt(l.Account), txt(name(l.Account)), amt(l.Opening), amt(l.Debit), amt(l.Credit), amt(l.Closing)})
 	}
 	t.Rows = append(t.Rows, []cell{txt(L.T("ledger.total")), txt(""), txt(""), amt(tb.Debit), amt(tb.Credit), txt("")})
-	return []statementTable{a, b, f, t}, nil
-}
 
-// statementYear reads ?year=, the current year by default.
-func (s *handlers) statementYear(r *http.Request) (int, error) {
-	y := r.URL.Query().Get("year")
-	if y == "" {
-		return kexie.DateOf(s.Day()).Year(), nil
+	// Income by source of funds, as the statistics forms ask for it: each
+	// source in the forms' order with a line number, then the total.
+	in := statementTable{Sheet: L.T("ledger.sheet.sources"), Title: L.T("ledger.sheet.sources"), Subtitle: sub,
+		Header: []string{L.T("ledger.col.source"), L.T("ledger.col.line"), L.T("ledger.col.amount")}, Widths: []float64{34, 6, 18}}
+	for i, so := range sourceOptions {
+		in.Rows = append(in.Rows, []cell{txt(L.T(so.Key)), txt(strconv.Itoa(i + 1)), amt(src.Sources[so.Value])})
 	}
-	n, err := strconv.Atoi(y)
-	if err != nil || n < 1900 || n > 9999 {
-		return 0, kexie.Errorf(kexie.CodeInvalid, "err.ledger_year", "a year is written YYYY")
-	}
-	return n, nil
+	in.Rows = append(in.Rows, []cell{txt(L.T("ledger.total")), txt(strconv.Itoa(len(sourceOptions) + 1)), amt(src.Total)})
+	return []statementTable{a, b, f, t, in}, nil
 }
 
-// subtitle is the line under each statement's title.
-func subtitle(L *i18n.Localizer, o kexie.Organisation, year int) string {
-	return L.T("ledger.sheet.subtitle", o.Name(L.Lang), strconv.Itoa(year))
+// subtitle is the line under a statement's title: the organisation, the
+// period, the unit.
+func subtitle(L *i18n.Localizer, o kexie.Organisation, p stmtPeriod) string {
+	return L.T("ledger.sheet.subtitle", o.Name(L.Lang), p.Label(L))
 }
 
-// statementsXLSX is the year's statements as one workbook: a sheet per
+// statementsXLSX is the period's statements as one workbook: a sheet per
 // statement, a title and subtitle, a bold header row frozen under them,
 // column widths, amounts as numbers in yuan with two decimals.
 func (s *handlers) statementsXLSX(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
@@ -164,12 +177,12 @@ func (s *handlers) statementsXLSX(w http.ResponseWriter, r *http.Request, rq *we
 	if err != nil {
 		return err
 	}
-	year, err := s.statementYear(r)
+	p, err := s.readPeriod(r, thisYear)
 	if err != nil {
 		return err
 	}
 	L := s.receiptLang(r, rq)
-	tables, err := s.statementTables(r, L, o, year)
+	tables, err := s.statementTables(r, L, o, p)
 	if err != nil {
 		return err
 	}
@@ -192,7 +205,7 @@ func (s *handlers) statementsXLSX(w http.ResponseWriter, r *http.Request, rq *we
 		x.SetCellValue(sheet, "A1", t.Title)
 		x.MergeCell(sheet, "A1", last+"1")
 		x.SetCellStyle(sheet, "A1", "A1", titleStyle)
-		x.SetCellValue(sheet, "A2", subtitle(L, o, year))
+		x.SetCellValue(sheet, "A2", t.Subtitle)
 		x.MergeCell(sheet, "A2", last+"2")
 		for c, h := range t.Header {
 			ref, _ := excelize.CoordinatesToCellName(c+1, 3)
@@ -225,7 +238,7 @@ func (s *handlers) statementsXLSX(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="statements-%s-%d.xlsx"`, fileSafe(o.Code), year))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="statements-%s-%s.xlsx"`, fileSafe(o.Code), p.File()))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = w.Write(buf.Bytes())
 	return err
@@ -244,31 +257,31 @@ func fileSafe(s string) string {
 	return string(out)
 }
 
-// statementsPDF is the year's statements on A4 pages, one statement
+// statementsPDF is the period's statements on A4 pages, one statement
 // after another, amounts right-aligned in yuan.
 func (s *handlers) statementsPDF(w http.ResponseWriter, r *http.Request, rq *web.Request) error {
 	o, err := s.org(r, rq, kexie.PermFinanceRead)
 	if err != nil {
 		return err
 	}
-	year, err := s.statementYear(r)
+	p, err := s.readPeriod(r, thisYear)
 	if err != nil {
 		return err
 	}
 	L := s.receiptLang(r, rq)
-	tables, err := s.statementTables(r, L, o, year)
+	tables, err := s.statementTables(r, L, o, p)
 	if err != nil {
 		return err
 	}
 	const margin = 15.0
 	doc := pdf.New()
-	doc.Info = pdf.Info{Title: o.Name(L.Lang) + " " + strconv.Itoa(year), Creator: "kexie"}
+	doc.Info = pdf.Info{Title: o.Name(L.Lang) + " " + p.Label(L), Creator: "kexie"}
 	for _, t := range tables {
 		p := doc.AddPage(pdf.A4Width, pdf.A4Height)
 		y := 20.0
 		p.Text(pdf.A4Width/2, y, pdf.Style{Size: 15, Bold: true, Color: pdf.Accent, Align: pdf.Center}, t.Title)
 		y += 7
-		p.Text(pdf.A4Width/2, y, pdf.Style{Size: 9, Color: pdf.Muted, Align: pdf.Center}, subtitle(L, o, year))
+		p.Text(pdf.A4Width/2, y, pdf.Style{Size: 9, Color: pdf.Muted, Align: pdf.Center}, t.Subtitle)
 		y += 9
 		total := 0.0
 		for _, wd := range t.Widths {
@@ -305,7 +318,7 @@ func (s *handlers) statementsPDF(w http.ResponseWriter, r *http.Request, rq *web
 		}
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="statements-%s-%d.pdf"`, fileSafe(o.Code), year))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="statements-%s-%s.pdf"`, fileSafe(o.Code), p.File()))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = doc.WriteTo(w)
 	return err
