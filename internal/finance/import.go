@@ -133,11 +133,20 @@ func (svc *Service) doImport(ctx context.Context, actor kexie.Actor, orgID int64
 			block = importBlock{refs: block.refs[:0]}
 			return err
 		}
+		// Which references are in the books already is read a chunk at a
+		// time; a ledger without a keyed entry yet (its first import) has
+		// none of them.
+		keyed := false
+		if st.batch != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE org_id = $1 AND idem_key IS NOT NULL)`, orgID).Scan(&keyed); err != nil {
+				return err
+			}
+		}
 		for i, ie := range entries {
 			if consume {
 				entries[i].Lines = nil
 			}
-			if st.batch != nil && i%batchEntries == 0 {
+			if keyed && i%batchEntries == 0 {
 				if err := st.lookUpKeys(ctx, tx, entries[i:min(i+batchEntries, len(entries))]); err != nil {
 					return err
 				}
