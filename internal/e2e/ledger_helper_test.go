@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,6 +26,17 @@ func TestMain(m *testing.M) {
 			if a == "--" {
 				args = args[i+1:]
 				break
+			}
+		}
+		// KEXIE_CHILD_CPUPROFILE=FILE profiles the child (the import
+		// benchmark's process) as go test -cpuprofile would the test.
+		if f := os.Getenv("KEXIE_CHILD_CPUPROFILE"); f != "" {
+			out, err := os.Create(f)
+			if err == nil && pprof.StartCPUProfile(out) == nil {
+				code := cli.Run(context.Background(), args, cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+				pprof.StopCPUProfile()
+				out.Close()
+				os.Exit(code)
 			}
 		}
 		if len(args) > 0 && args[0] == "ledger-burst" {

@@ -79,3 +79,98 @@ func TestImportJournalAndReport(t *testing.T) {
 		}
 	})
 }
+
+// TestImportAuditedPerBlock: an import writes one "ledger.import" audit
+// entry per block of 256 posted entries, by the operator, naming their
+// references and the stretch of the hash chain they take (the numbers,
+// the hash before and the hash of the last): the blocks follow each other
+// through the whole chain, each ending on the hash the journal has at its
+// last number. Importing again posts nothing and audits nothing.
+func TestImportAuditedPerBlock(t *testing.T) {
+	dbtest.EachWith(t, dbtest.Options{Now: fixedNow}, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		bk := setup(t, db)
+		entries := benchJournal(600)
+		// A rejected entry in the middle of a block: the block goes on.
+		bad := finance.ImportEntry{Ref: "BAD", Lines: []finance.ImportLine{{Date: "2024-03-02", Account: "1002", Debit: "10"}, {Date: "2024-03-02", Account: "4901", Credit: "9.99"}}}
+		entries = append(entries[:300], append([]finance.ImportEntry{bad}, entries[300:]...)...)
+		res, err := db.Finance.Import(ctx, dbtest.Admin, bk.a.ID, entries, false)
+		dbtest.Must(t, err)
+		if res.Posted != 600 || len(res.Rejected) != 1 {
+			t.Fatalf("import: %+v", res)
+		}
+		type block struct {
+			Org        string   `json:"org"`
+			ApprovedBy string   `json:"approved_by"`
+			Entries    int      `json:"entries"`
+			References []string `json:"references"`
+			FirstID    int64    `json:"first_id"`
+			LastID     int64    `json:"last_id"`
+			From       int64    `json:"from_number"`
+			To         int64    `json:"to_number"`
+			PrevHash   string   `json:"prev_hash"`
+			Hash       string   `json:"hash"`
+		}
+		read := func() []block {
+			rows, err := db.Reader().QueryContext(ctx, `SELECT actor, object_type, object_id, after_state FROM audit_log WHERE action = 'ledger.import' ORDER BY seq`)
+			dbtest.Must(t, err)
+			defer rows.Close()
+			var out []block
+			for rows.Next() {
+				var actor, typ, id, after string
+				dbtest.Must(t, rows.Scan(&actor, &typ, &id, &after))
+				if actor != dbtest.Admin.Username || typ != "ledger" || id != "A" {
+					t.Fatalf("audit entry by %s on %s %s", actor, typ, id)
+				}
+				var b block
+				dbtest.Must(t, json.Unmarshal([]byte(after), &b))
+				out = append(out, b)
+			}
+			dbtest.Must(t, rows.Err())
+			return out
+		}
+		blocks := read()
+		if len(blocks) != 3 {
+			t.Fatalf("%d audit entries for 600 posted entries, want 3 (blocks of 256)", len(blocks))
+		}
+		var refs []string
+		prev, next := "", int64(1)
+		for i, b := range blocks {
+			if b.Org != "A" || b.ApprovedBy != dbtest.Admin.Username || b.Entries != len(b.References) || b.FirstID > b.LastID {
+				t.Fatalf("block %d: %+v", i, b)
+			}
+			if b.From != next || b.PrevHash != prev || b.To < b.From {
+				t.Fatalf("block %d takes %d–%d after %q; want it from %d after %q", i, b.From, b.To, b.PrevHash, next, prev)
+			}
+			var hash string
+			dbtest.Must(t, db.Reader().QueryRowContext(ctx, `SELECT hash FROM ledger_entries WHERE org_id = $1 AND seq = $2`, bk.a.ID, b.To).Scan(&hash))
+			if hash != b.Hash {
+				t.Fatalf("block %d ends on %s; the journal has %s at %d", i, b.Hash, hash, b.To)
+			}
+			refs = append(refs, b.References...)
+			prev, next = b.Hash, b.To+1
+		}
+		want := []string{}
+		for _, e := range entries {
+			if e.Ref != "BAD" {
+				want = append(want, e.Ref)
+			}
+		}
+		if strings.Join(refs, " ") != strings.Join(want, " ") {
+			t.Fatalf("the blocks name %d references, not the %d posted in order", len(refs), len(want))
+		}
+		head, err := db.Finance.HeadOf(ctx, bk.a.ID)
+		dbtest.Must(t, err)
+		if head.Seq != next-1 || head.Hash != prev {
+			t.Fatalf("the blocks end at %d %s; the ledger's head is %d %s", next-1, prev, head.Seq, head.Hash)
+		}
+		again, err := db.Finance.Import(ctx, dbtest.Admin, bk.a.ID, entries, false)
+		dbtest.Must(t, err)
+		if again.Posted != 0 || len(read()) != 3 {
+			t.Fatalf("a second import posted %d and audited %d blocks", again.Posted, len(read())-3)
+		}
+		if _, err := db.VerifyAudit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
