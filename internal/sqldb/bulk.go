@@ -668,3 +668,45 @@ func (d *DeferredIndexes) Restore(ctx context.Context) error {
 	d.checks = nil
 	return nil
 }
+
+// Stmt is one statement of a Pipeline.
+type Stmt struct {
+	SQL  string
+	Args []any
+}
+
+// Pipeline runs stmts in order, stopping at the first that fails. On a
+// PostgreSQL bulk transaction they travel together (one round trip for
+// all, each text prepared once per connection), where one at a time costs
+// a round trip each; elsewhere (SQLite: in process) one after another.
+func (tx *Tx) Pipeline(ctx context.Context, stmts []Stmt) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	if tx.conn == nil {
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s.SQL, s.Args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("a pipeline needs the pgx driver, not %T", dc)
+		}
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(s.SQL, s.Args...)
+		}
+		br := c.Conn().SendBatch(ctx, b)
+		for range stmts {
+			if _, err := br.Exec(); err != nil {
+				_ = br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	})
+}
