@@ -947,14 +947,18 @@ func (w *memberWriter) finish() error {
 	if err := w.analyze(); err != nil {
 		return err
 	}
-	for _, o := range w.touched {
-		if err := w.tx.Audit(w.ctx, sqldb.Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
+	// One entry per organisation, appended together (on PostgreSQL in one
+	// pipeline: a first load into a thousand organisations wrote them one
+	// round trip after another).
+	changes := make([]sqldb.Change, len(w.touched))
+	actors := make([]kexie.Actor, len(w.touched))
+	for i, o := range w.touched {
+		changes[i] = sqldb.Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
 			After: map[string]any{"created": o.created, "first_membership_id": strconv.FormatInt(o.firstID, 10),
-				"last_membership_id": strconv.FormatInt(o.lastID, 10), "source": w.opt.Source}}); err != nil {
-			return err
-		}
+				"last_membership_id": strconv.FormatInt(o.lastID, 10), "source": w.opt.Source}}
+		actors[i] = w.tx.Actor()
 	}
-	return nil
+	return w.tx.AuditMany(w.ctx, changes, actors)
 }
 
 // analyzeAfter is how many new members make PostgreSQL's statistics of

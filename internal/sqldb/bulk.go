@@ -684,8 +684,24 @@ func (tx *Tx) Pipeline(ctx context.Context, stmts []Stmt) error {
 		return nil
 	}
 	if tx.conn == nil {
+		// Each text prepared once for the lot (parsing it anew for every
+		// row cost more than running it).
+		prepared := map[string]*sql.Stmt{}
+		defer func() {
+			for _, st := range prepared {
+				st.Close()
+			}
+		}()
 		for _, s := range stmts {
-			if _, err := tx.ExecContext(ctx, s.SQL, s.Args...); err != nil {
+			st, ok := prepared[s.SQL]
+			if !ok {
+				var err error
+				if st, err = tx.PrepareContext(ctx, s.SQL); err != nil {
+					return err
+				}
+				prepared[s.SQL] = st
+			}
+			if _, err := st.ExecContext(ctx, s.Args...); err != nil {
 				return err
 			}
 		}
