@@ -133,3 +133,52 @@ func TestImportSeesEarlierRowsAcrossBlocks(t *testing.T) {
 		}
 	})
 }
+
+// Each row's organisation is resolved as the import meets it: unknown
+// codes and organisations outside the importing user's subtrees are
+// rejected with their reason, and an organisation that holds members
+// has its rows matched against them — into an empty register and into
+// one that holds members, rows of several organisations in one batch.
+func TestImportResolvesEachRowsOrganisation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		_, a, a1, b := dbtest.Tree(t, db)
+		staff := dbtest.As(dbtest.User(t, db, "staff-a", kexie.RoleStaff, a.ID).ID)
+		sl, _ := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+		rows := func(tag string) []kexie.MemberRecord {
+			return []kexie.MemberRecord{mem(2, a.Code+tag, a.Code, "王芳", docNo(1)), mem(3, b.Code+tag, b.Code, "李娜", docNo(2)),
+				mem(4, "Z"+tag, "NO-SUCH-ORG", "张伟", docNo(3)), mem(5, a1.Code+tag, a1.Code, "刘洋", docNo(4))}
+		}
+		for _, round := range []string{"empty", "again", "held"} {
+			tag := "-1"
+			if round == "held" {
+				tag = "-2"
+			}
+			out, err := db.Membership.ImportMembers(ctx, staff, membership.MemberRecords(rows(tag), sl), membership.MemberImportOptions{})
+			dbtest.Must(t, err)
+			got := map[int]string{}
+			for _, r := range out.Rejected {
+				got[r.Line] = r.Reason
+			}
+			if got[3] != "not permitted: outside the organisations you may change" || got[4] != "unknown org_code NO-SUCH-ORG" {
+				t.Fatalf("%s: rejected %v", round, got)
+			}
+			switch round {
+			case "empty":
+				if out.Created != 2 || len(got) != 2 {
+					t.Fatalf("%s: %+v", round, out)
+				}
+			case "again":
+				if out.Unchanged != 2 || len(got) != 2 {
+					t.Fatalf("%s: %+v", round, out)
+				}
+			case "held":
+				// The same people under new numbers, in organisations that
+				// hold them: one document, one member there.
+				if out.Created != 0 || got[2] != "the same identity document is already member "+a.Code+"-1's in "+a.Code ||
+					got[5] != "the same identity document is already member "+a1.Code+"-1's in "+a1.Code {
+					t.Fatalf("%s: %+v", round, out)
+				}
+			}
+		}
+	})
+}

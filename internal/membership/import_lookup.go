@@ -341,3 +341,72 @@ func (w *memberWriter) endBlock() error {
 	defer w.connMu.Unlock()
 	return w.drain()
 }
+
+// orgsOf resolves the organisations a batch names that no earlier row
+// did, in one query (an import into a thousand organisations asked two
+// questions of each, a round trip apiece), as org would one by one.
+func (w *memberWriter) orgsOf(batch []kexie.MemberRecord) error {
+	var codes []any
+	asked := map[string]bool{}
+	for _, m := range batch {
+		if _, ok := w.orgs[m.OrgCode]; !ok && !asked[m.OrgCode] {
+			asked[m.OrgCode] = true
+			codes = append(codes, m.OrgCode)
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	// Whether it holds members: an empty register's organisations are all
+	// fresh (and the query would scan: a first load has put off the
+	// indexes on org_id).
+	held := `EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = o.id)`
+	if w.fresh {
+		held = `FALSE`
+	}
+	var args []any
+	found := map[string]*importOrg{}
+	err := func() error {
+		w.connMu.Lock()
+		defer w.connMu.Unlock()
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT o.id, o.code, `+held+` FROM orgs o WHERE o.code IN `+inList(&args, codes), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			o := &importOrg{}
+			var h bool
+			if err := rows.Scan(&o.id, &o.code, &h); err != nil {
+				return err
+			}
+			o.fresh = !h
+			found[o.code] = o
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return err
+	}
+	for _, c := range codes {
+		code := c.(string)
+		o, ok := found[code]
+		if !ok {
+			w.orgs[code] = &importOrg{code: code, refusal: "unknown org_code " + code}
+			continue
+		}
+		if a := w.tx.Actor(); !a.IsSystem() {
+			w.connMu.Lock()
+			ok, err := w.tx.Can(w.ctx, a.UserID, kexie.PermMembershipWrite, o.id)
+			w.connMu.Unlock()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				o = &importOrg{code: code, id: o.id, refusal: "not permitted: outside the organisations you may change"}
+			}
+		}
+		w.orgs[code] = o
+	}
+	return nil
+}

@@ -142,6 +142,9 @@ func (svc *Service) ImportMembers(ctx context.Context, actor kexie.Actor, src Me
 		defer w.close()
 		done := 0
 		for batch := range batches {
+			if err := w.orgsOf(batch); err != nil {
+				return err
+			}
 			if err := w.prefetch(batch); err != nil {
 				return err
 			}
