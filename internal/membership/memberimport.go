@@ -251,6 +251,7 @@ type memberWriter struct {
 	dirtyPerson map[int64]bool
 	stmts       []sqldb.Stmt
 	audits      []sqldb.Change
+
 	deferred  *sqldb.DeferredIndexes
 	personIDs sqldb.IDAllocator
 	memberIDs sqldb.IDAllocator
