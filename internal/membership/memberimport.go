@@ -100,9 +100,10 @@ const importBatch = 512
 // Rows new to an organisation that held no members when the import began
 // take the fast path: no lookups, written in bulk. Everything else is
 // looked up, a batch of rows at a time where it can (import_lookup.go),
-// and updates are written at the end of each batch. Updates are audited one by one with before and
-// after; creations with one entry per organisation (how many, which ids,
-// from which file) rather than a million entries for a million rows.
+// and updates are written at the end of each batch. Updates are audited
+// one by one with before and after; creations with one entry per
+// organisation (how many, which ids, from which file) rather than a
+// million entries for a million rows.
 func (svc *Service) ImportMembers(ctx context.Context, actor kexie.Actor, src MemberSource, opt MemberImportOptions) (kexie.ImportOutcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
