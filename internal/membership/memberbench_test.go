@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -360,5 +361,137 @@ func BenchmarkMembers(b *testing.B) {
 			b.ReportMetric(timing.Indexing.Seconds(), "s-indexing")
 		})
 		b.Run("reimport-postgres", func(b *testing.B) { reimport(b, pg) })
+	}
+}
+
+// mixedMemberFile writes rows for the mixed import: row k of n is, for
+// even k, stored member k with another employer and mobile (an update),
+// for odd k a member new to the register (number and ID number of member
+// base+k), in the organisation that holds member k or base+k. Names,
+// employers and ID numbers are functions of the member's index, so that
+// the stored file (update=false, base=0) and the mixed file describe the
+// same people.
+func mixedMemberFile(tb testing.TB, path string, n, base, orgs int, mixed bool) {
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := csv.NewWriter(bw)
+	_ = w.Write(memberfile.Columns)
+	for k := 0; k < n; k++ {
+		i, employer, phone := k, benchEmployers[k%len(benchEmployers)], "13"+fmt.Sprintf("%09d", k)
+		if mixed && k%2 == 0 {
+			employer, phone = benchEmployers[(k+1)%len(benchEmployers)], "15"+fmt.Sprintf("%09d", k)
+		} else if mixed {
+			i = base + k
+		}
+		birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (i/1000)*20)
+		seq := i % 1000
+		first17 := fmt.Sprintf("230102%s%03d", birth.Format("20060102"), seq)
+		id := first17 + string(cnid.ResidentCheck(first17))
+		gender := map[bool]string{true: "男", false: "女"}[seq%2 == 1]
+		name := benchSurnames[(i*7)%len(benchSurnames)] + benchGiven[(i*13)%len(benchGiven)]
+		org := fmt.Sprintf("O%04d", i%orgs)
+		_ = w.Write([]string{fmt.Sprintf("%s-%07d", org, i), org, "individual", name, "", "", gender, birth.Format("2006-01-02"),
+			"resident_id", id, "CN", "520", "教授", employer, "true",
+			"m" + strconv.Itoa(i) + "@example.cn", phone, "2020-01-01", "active", "2025-06-30", "2025-06-30"})
+	}
+	w.Flush()
+	if err := bw.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// pgTableCounts sums PostgreSQL's counters of index scans, sequential
+// scans, inserted and updated rows over the member tables and the audit
+// log: a look-up per row shows as an index scan per row.
+func pgTableCounts(b *testing.B, db *dbtest.DB) [4]int64 {
+	var c [4]int64
+	// The counters of this backend's finished transactions reach the
+	// view within a second.
+	time.Sleep(1200 * time.Millisecond)
+	if err := db.Writer().QueryRowContext(context.Background(), `SELECT COALESCE(SUM(idx_scan), 0), COALESCE(SUM(seq_scan), 0),
+		COALESCE(SUM(n_tup_ins), 0), COALESCE(SUM(n_tup_upd), 0) FROM pg_stat_user_tables
+		WHERE schemaname = current_schema() AND relname IN ('people', 'memberships', 'membership_events', 'audit_log')`).Scan(&c[0], &c[1], &c[2], &c[3]); err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkMembersMixed imports into a register that holds members
+// already: KEXIE_BENCH_MIXED_STORED members (default 30,000, written by a
+// first import), then a file of KEXIE_BENCH_MIXED rows (default 30,000)
+// with ID numbers, half of them updates of stored members (another
+// employer and mobile), half new members of the same organisations
+// (1,000, all holding members). On SQLite and, with KEXIE_TEST_PG_DSN,
+// PostgreSQL, reporting the PostgreSQL time over SQLite's and, on
+// PostgreSQL, index scans and written rows per row of the file. Run:
+//
+//	KEXIE_BENCH_MIXED=300000 KEXIE_BENCH_MIXED_STORED=300000 go test -run '^$' -bench BenchmarkMembersMixed -benchtime 1x -timeout 60m ./internal/membership/
+func BenchmarkMembersMixed(b *testing.B) {
+	n, stored := 30_000, 30_000
+	if v, err := strconv.Atoi(os.Getenv("KEXIE_BENCH_MIXED")); err == nil && v > 0 {
+		n = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("KEXIE_BENCH_MIXED_STORED")); err == nil && v > 0 {
+		stored = v
+	}
+	if n/2 > stored {
+		b.Fatalf("%d rows update %d stored members: store as many", n, n/2)
+	}
+	const orgs = 1000
+	ctx := context.Background()
+	dir := b.TempDir()
+	first, mixed := filepath.Join(dir, "stored.csv"), filepath.Join(dir, "mixed.csv")
+	base := max(stored, 1_000_000)
+	mixedMemberFile(b, first, stored, 0, orgs, false)
+	mixedMemberFile(b, mixed, n, base, orgs, true)
+	sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sqliteTook time.Duration
+	run := func(b *testing.B, db *dbtest.DB, pg bool) {
+		if out, _, err := importFile(ctx, db, first, sl, nil); err != nil || out.Created != stored {
+			b.Fatalf("first import: %v, created %d", err, out.Created)
+		}
+		var before [4]int64
+		if pg {
+			before = pgTableCounts(b, db)
+		}
+		var ru0 syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+		start := time.Now()
+		out, read, err := importFile(ctx, db, mixed, sl, nil)
+		took := time.Since(start)
+		var ru1 syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+		if err != nil || read != n || out.Updated != (n+1)/2 || out.Created != n/2 || len(out.Rejected) != 0 || len(out.Warnings) != 0 {
+			b.Fatalf("%v read %d updated %d created %d unchanged %d rejected %d warnings %d", err, read, out.Updated, out.Created, out.Unchanged,
+				len(out.Rejected), len(out.Warnings))
+		}
+		cpu := time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) * time.Nanosecond
+		b.ReportMetric(took.Seconds(), "s")
+		b.ReportMetric(float64(n)/took.Seconds(), "rows/s")
+		b.ReportMetric(cpu.Seconds(), "s-cpu-go")
+		if !pg {
+			sqliteTook = took
+			return
+		}
+		after := pgTableCounts(b, db)
+		b.ReportMetric(float64(after[0]-before[0])/float64(n), "idx-scans/row")
+		b.ReportMetric(float64(after[1]-before[1]), "seq-scans")
+		b.ReportMetric(float64(after[2]-before[2]+after[3]-before[3])/float64(n), "rows-written/row")
+		if sqliteTook > 0 {
+			b.ReportMetric(took.Seconds()/sqliteTook.Seconds(), "x-sqlite-time")
+		}
+	}
+	b.Run("sqlite", func(b *testing.B) { run(b, benchDB(b, b.TempDir(), "", orgs), false) })
+	if dsn := os.Getenv("KEXIE_TEST_PG_DSN"); dsn != "" {
+		b.Run("postgres", func(b *testing.B) { run(b, benchDB(b, dir, pgBenchSchema(b, dsn), orgs), true) })
 	}
 }

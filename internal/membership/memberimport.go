@@ -99,9 +99,11 @@ const importBatch = 512
 //
 // Rows new to an organisation that held no members when the import began
 // take the fast path: no lookups, written in bulk. Everything else is
-// looked up row by row. Updates are audited one by one with before and
-// after; creations with one entry per organisation (how many, which ids,
-// from which file) rather than a million entries for a million rows.
+// looked up, a batch of rows at a time where it can (import_lookup.go),
+// and updates are written at the end of each batch. Updates are audited
+// one by one with before and after; creations with one entry per
+// organisation (how many, which ids, from which file) rather than a
+// million entries for a million rows.
 func (svc *Service) ImportMembers(ctx context.Context, actor kexie.Actor, src MemberSource, opt MemberImportOptions) (kexie.ImportOutcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -141,10 +143,19 @@ func (svc *Service) ImportMembers(ctx context.Context, actor kexie.Actor, src Me
 		defer w.close()
 		done := 0
 		for batch := range batches {
+			if err := w.orgsOf(batch); err != nil {
+				return err
+			}
+			if err := w.prefetch(batch); err != nil {
+				return err
+			}
 			for _, m := range batch {
 				if err := w.row(m); err != nil {
 					return err
 				}
+			}
+			if err := w.endBlock(); err != nil {
+				return err
 			}
 			done += len(batch)
 			if opt.Progress != nil {
@@ -228,7 +239,20 @@ type memberWriter struct {
 	// connMu: on PostgreSQL the flusher's COPY and the writer's lookups
 	// share one connection, which takes one command at a time. (A
 	// lookup that must see pending rows flushes first and waits anyway.)
-	connMu    sync.Mutex
+	connMu sync.Mutex
+	// look: the stored members, holders and memberships a block of rows
+	// asked for at once (import_lookup.go); the dirty sets: what this
+	// import has changed since (keys it numbered, documents whose holder
+	// it made or changed, people it changed or gave a membership), which
+	// the block's answers no longer tell. stmts, audits: updates queued
+	// for the block's one pipeline.
+	look        *blockLook
+	dirtyNo     map[orgNo]bool
+	dirtyHash   map[string]bool
+	dirtyPerson map[int64]bool
+	stmts       []sqldb.Stmt
+	audits      []sqldb.Change
+
 	deferred  *sqldb.DeferredIndexes
 	personIDs sqldb.IDAllocator
 	memberIDs sqldb.IDAllocator
@@ -281,6 +305,7 @@ func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions,
 		w.flushAt = 16 * importBatch
 	}
 	w.unnamed, w.seed, w.matched = map[[2]uint64]int64{}, maphash.MakeSeed(), map[int64]bool{}
+	w.dirtyNo, w.dirtyHash, w.dirtyPerson = map[orgNo]bool{}, map[string]bool{}, map[int64]bool{}
 	w.jobs, w.flushed = make(chan [3][][]any, 2), make(chan struct{})
 	go w.flusher()
 	w.people = sqldb.NewBulkWriter(tx, bulkPeople, tx.Now(), tx.Now())
@@ -324,7 +349,10 @@ func (w *memberWriter) flush() error {
 		return err
 	}
 	w.inflight.Wait()
-	return w.flushErr()
+	if err := w.flushErr(); err != nil {
+		return err
+	}
+	return w.drain()
 }
 
 // flusher writes the submitted batches in order, parents first, on a
@@ -600,6 +628,9 @@ func (w *memberWriter) holder(m kexie.MemberRecord) (int64, error) {
 	if w.fresh {
 		return w.holders[w.docSlot(m)], nil
 	}
+	if id, ok := w.lookHolder(m.IDHash); ok {
+		return id, nil
+	}
 	if err := w.flush(); err != nil {
 		return 0, err
 	}
@@ -649,12 +680,14 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 	if err != nil || id == 0 {
 		return 0, err
 	}
-	if err := w.flush(); err != nil {
-		return 0, err
-	}
-	stored, storedHash, err := personRecord(w.ctx, w.tx, id)
-	if err != nil {
-		return 0, err
+	stored, storedHash, ok := w.lookPerson(id)
+	if !ok {
+		if err := w.flush(); err != nil {
+			return 0, err
+		}
+		if stored, storedHash, err = personRecord(w.ctx, w.tx, id); err != nil {
+			return 0, err
+		}
 	}
 	if m.IDFirst > 0 {
 		if !samePerson(m, stored) {
@@ -672,16 +705,15 @@ func (w *memberWriter) person(m kexie.MemberRecord) (int64, error) {
 		}
 		return id, err
 	}
-	if err := updatePerson(w.ctx, w.tx, id, merged, m.IDHash, m.IDSealed, m.IDMasked); err != nil {
-		return 0, err
-	}
 	before := personSnapshot(stored)
 	orgID := int64(0)
 	if o, ok := w.orgs[m.OrgCode]; ok {
 		orgID = o.id
 	}
-	return id, w.tx.Audit(w.ctx, sqldb.Change{Action: "person.update", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
-		Before: before, After: personSnapshot(merged)})
+	w.queue([]sqldb.Stmt{personUpdate(w.tx, id, merged, m.IDHash, m.IDSealed, m.IDMasked)}, sqldb.Change{Action: "person.update",
+		ObjectType: "person", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, Before: before, After: personSnapshot(merged)})
+	w.touchPerson(id, storedHash, m.IDHash)
+	return id, nil
 }
 
 // create queues a new membership (and, without personID, a new holder).
@@ -699,6 +731,10 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 		if w.fresh && m.IDHash != "" {
 			w.holders[w.docSlot(m)] = id
 		}
+	}
+	if !w.fresh {
+		w.touchPerson(personID, m.IDHash)
+		w.dirtyNo[orgNo{o.id, m.MemberNo}] = true
 	}
 	id, err := w.memberIDs.Take(ctx)
 	if err != nil {
@@ -730,26 +766,49 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	return nil
 }
 
+// foundErr is what a row look-up answered from the block would have
+// returned: nil when found, else sql.ErrNoRows.
+func foundErr(found bool) error {
+	if found {
+		return nil
+	}
+	return sql.ErrNoRows
+}
+
 // slowRow handles a row that may match a stored membership.
 func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 	ctx, tx := w.ctx, w.tx
-	if err := w.keys(); err != nil {
-		return err
-	}
 	idHash := m.IDHash
 	var was storedMember
 	var err error
 	switch {
 	case m.MemberNo != "":
+		if sm, found, ok := w.lookNo(o, m.MemberNo); ok {
+			was, err = sm, foundErr(found)
+			break
+		}
+		if err := w.keys(); err != nil {
+			return err
+		}
 		was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+storedColumns+memberFrom+` WHERE m.org_id = $1 AND m.member_no = $2`, o.id, m.MemberNo))
 	case idHash != "":
 		err = sql.ErrNoRows
 		if pid, herr := w.holder(m); herr != nil {
 			return herr
 		} else if pid != 0 {
+			if sm, found, ok := w.lookHeld(o, pid); ok {
+				was, err = sm, foundErr(found)
+				break
+			}
+			if err := w.keys(); err != nil {
+				return err
+			}
 			was, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+storedColumns+memberFrom+` WHERE m.org_id = $1 AND m.person_id = $2`, o.id, pid))
 		}
 	default:
+		if err := w.keys(); err != nil {
+			return err
+		}
 		// Without number or document: the first member of the same name,
 		// and the same birth date, e-mail and phone where the file has
 		// those columns.
@@ -798,12 +857,18 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 		}
 		other := was.twin
 		if !found || pid != was.personID {
-			err = tx.QueryRowContext(ctx, `SELECT member_no FROM memberships WHERE org_id = $1 AND person_id = $2 AND id <> $3 ORDER BY id LIMIT 1`,
-				o.id, pid, was.membershipID).Scan(&other)
-			if errors.Is(err, sql.ErrNoRows) {
-				other = ""
-			} else if err != nil {
-				return err
+			var ok bool
+			if other, ok = w.lookOther(o, pid, was.membershipID); !ok {
+				if err := w.keys(); err != nil {
+					return err
+				}
+				err = tx.QueryRowContext(ctx, `SELECT member_no FROM memberships WHERE org_id = $1 AND person_id = $2 AND id <> $3 ORDER BY id LIMIT 1`,
+					o.id, pid, was.membershipID).Scan(&other)
+				if errors.Is(err, sql.ErrNoRows) {
+					other = ""
+				} else if err != nil {
+					return err
+				}
 			}
 		}
 		if other != "" {
@@ -835,9 +900,18 @@ func (w *memberWriter) slowRow(o *importOrg, m kexie.MemberRecord) error {
 		if w.fresh && idHash != "" {
 			w.holders[w.docSlot(m)] = was.personID
 		}
-		return updateMember(ctx, tx, was, m, idHash, m.IDSealed, m.IDMasked)
+		w.queue(memberUpdate(tx, o.id, was, m, idHash, m.IDSealed, m.IDMasked))
+		if m.IDSealed != "" {
+			w.touchPerson(was.personID, was.idHash, idHash)
+		} else {
+			w.touchPerson(was.personID)
+		}
+		return nil
 	}
 	if m.MemberNo == "" {
+		if err := w.keys(); err != nil {
+			return err
+		}
 		if err := w.giveBack(o); err != nil {
 			return err
 		}
@@ -879,14 +953,18 @@ func (w *memberWriter) finish() error {
 	if err := w.analyze(); err != nil {
 		return err
 	}
-	for _, o := range w.touched {
-		if err := w.tx.Audit(w.ctx, sqldb.Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
+	// One entry per organisation, appended together (on PostgreSQL in one
+	// pipeline: a first load into a thousand organisations wrote them one
+	// round trip after another).
+	changes := make([]sqldb.Change, len(w.touched))
+	actors := make([]kexie.Actor, len(w.touched))
+	for i, o := range w.touched {
+		changes[i] = sqldb.Change{Action: "member.import", ObjectType: "org", ObjectID: o.code, OrgID: o.id,
 			After: map[string]any{"created": o.created, "first_membership_id": strconv.FormatInt(o.firstID, 10),
-				"last_membership_id": strconv.FormatInt(o.lastID, 10), "source": w.opt.Source}}); err != nil {
-			return err
-		}
+				"last_membership_id": strconv.FormatInt(o.lastID, 10), "source": w.opt.Source}}
+		actors[i] = w.tx.Actor()
 	}
-	return nil
+	return w.tx.AuditMany(w.ctx, changes, actors)
 }
 
 // analyzeAfter is how many new members make PostgreSQL's statistics of
@@ -936,6 +1014,13 @@ func (w *memberWriter) mayEditPerson(personID int64) (bool, error) {
 			return false, err
 		}
 		w.editScope = &sc
+	}
+	if !w.editScope.All() {
+		// The query must see this import's memberships, on a free
+		// connection.
+		if err := w.keys(); err != nil {
+			return false, err
+		}
 	}
 	return mayEditPerson(w.ctx, w.tx, *w.editScope, personID)
 }

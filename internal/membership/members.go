@@ -26,7 +26,8 @@ type storedMember struct {
 	// same organisation ("" for none): read with the member, so that the
 	// import's one-document-one-member check costs no round trip of its
 	// own for a row that keeps the stored document.
-	twin string
+	twin  string
+	orgID int64 // (read by the import's block look-up only)
 }
 
 // storedColumns are the import's: memberColumns and the twin.
@@ -149,7 +150,9 @@ func insertMember(ctx context.Context, tx *sqldb.Tx, orgID int64, m *kexie.Membe
 	return tx.Audit(ctx, sqldb.Change{Action: "member.create", ObjectType: "membership", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID, After: memberSnapshot(*m)})
 }
 
-func updatePerson(ctx context.Context, tx *sqldb.Tx, personID int64, m kexie.MemberRecord, idHash, sealed, masked string) error {
+// personUpdate is the statement that writes a holder's details (and, with
+// sealed, a new identity document).
+func personUpdate(tx *sqldb.Tx, personID int64, m kexie.MemberRecord, idHash, sealed, masked string) sqldb.Stmt {
 	key, initials := searchTerms(m)
 	q := `UPDATE people SET name = $1, name_en = $2, pinyin = $3, search_key = $4, gender = $5, birth_date = $6, nationality = $7,
 		discipline = $8, title = $9, employer = $10, front_line = $11, email = $12, phone = $13, updated_at = $14, initials = $15,
@@ -163,36 +166,33 @@ func updatePerson(ctx context.Context, tx *sqldb.Tx, personID int64, m kexie.Mem
 		q += ` WHERE id = $18`
 		args = append(args, personID)
 	}
-	_, err := tx.ExecContext(ctx, q, args...)
-	return err
+	return sqldb.Stmt{SQL: q, Args: args}
 }
 
-func updateMember(ctx context.Context, tx *sqldb.Tx, was storedMember, m kexie.MemberRecord, idHash, sealed, masked string) error {
-	if err := updatePerson(ctx, tx, was.personID, m, idHash, sealed, masked); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET type = $1, status = $2, joined = $3, last_dues_paid = $4, last_activity = $5, updated_at = $6
-		WHERE id = $7`, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.Now(), was.membershipID); err != nil {
-		return err
-	}
+// memberUpdate is what updating a stored membership (of organisation
+// orgID) from an import row writes: its holder, the membership, a history
+// event when the status changed, and the audit entry.
+func memberUpdate(tx *sqldb.Tx, orgID int64, was storedMember, m kexie.MemberRecord, idHash, sealed, masked string) ([]sqldb.Stmt, sqldb.Change) {
+	stmts := []sqldb.Stmt{personUpdate(tx, was.personID, m, idHash, sealed, masked),
+		{SQL: `UPDATE memberships SET type = $1, status = $2, joined = $3, last_dues_paid = $4, last_activity = $5, updated_at = $6
+		WHERE id = $7`, Args: []any{string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity, tx.Now(), was.membershipID}}}
 	if m.Status != was.rec.Status {
-		if err := memberEvent(ctx, tx, was.membershipID, string(m.Status), kexie.Today(tx.Now()).String(), kexie.EventReason("event.import")); err != nil {
-			return err
-		}
-	}
-	var orgID int64
-	if err := tx.QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, was.membershipID).Scan(&orgID); err != nil {
-		return err
+		stmts = append(stmts, eventStmt(tx, was.membershipID, string(m.Status), kexie.Today(tx.Now()).String(), kexie.EventReason("event.import")))
 	}
 	before := was.rec
 	before.IDNumber = was.rec.IDMasked
-	return tx.Audit(ctx, sqldb.Change{Action: "member.update", ObjectType: "membership", ObjectID: strconv.FormatInt(was.membershipID, 10), OrgID: orgID,
-		Before: memberSnapshot(before), After: memberSnapshot(m)})
+	return stmts, sqldb.Change{Action: "member.update", ObjectType: "membership", ObjectID: strconv.FormatInt(was.membershipID, 10), OrgID: orgID,
+		Before: memberSnapshot(before), After: memberSnapshot(m)}
+}
+
+func eventStmt(tx *sqldb.Tx, membershipID int64, status, happened, reason string) sqldb.Stmt {
+	return sqldb.Stmt{SQL: `INSERT INTO membership_events (membership_id, status, happened, reason, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		Args: []any{membershipID, status, happened, reason, tx.Actor().Username, tx.Now()}}
 }
 
 func memberEvent(ctx context.Context, tx *sqldb.Tx, membershipID int64, status, happened, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO membership_events (membership_id, status, happened, reason, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		membershipID, status, happened, reason, tx.Actor().Username, tx.Now())
+	st := eventStmt(tx, membershipID, status, happened, reason)
+	_, err := tx.ExecContext(ctx, st.SQL, st.Args...)
 	return err
 }
 
@@ -425,9 +425,7 @@ func (svc *Service) ApplyLapses(ctx context.Context, actor kexie.Actor, asOf tim
 func personRecord(ctx context.Context, tx *sqldb.Tx, id int64) (kexie.MemberRecord, string, error) {
 	var r kexie.MemberRecord
 	var hash string
-	err := tx.QueryRowContext(ctx, `SELECT name, name_en, pinyin, gender, birth_date, id_type, id_hash, id_masked, nationality, discipline, title,
-		employer, front_line, email, phone, credit_code, contact_person FROM people WHERE id = $1`, id).Scan(&r.Name, &r.NameEN, &r.Pinyin, &r.Gender, &r.BirthDate, &r.IDType,
-		&hash, &r.IDMasked, &r.Nationality, &r.Discipline, &r.Title, &r.Employer, &r.FrontLine, &r.Email, &r.Phone, &r.CreditCode, &r.ContactPerson)
+	err := scanPerson(tx.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id), &r, &hash)
 	return r, hash, err
 }
 

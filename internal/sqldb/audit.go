@@ -48,7 +48,7 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 	// Many entries share one prepared statement (parsing it anew for each
 	// of a large import's entries cost more than the insert).
 	exec := tx.ExecContext
-	if len(changes) > 1 {
+	if len(changes) > 1 && tx.conn == nil {
 		st, err := tx.PrepareContext(ctx, insert)
 		if err != nil {
 			return fmt.Errorf("audit append: %w", err)
@@ -56,6 +56,16 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 		defer st.Close()
 		exec = func(ctx context.Context, _ string, args ...any) (sql.Result, error) {
 			return st.ExecContext(ctx, args...)
+		}
+	}
+	// On a PostgreSQL bulk transaction the entries travel in one pipeline
+	// (a large import's updates each have one: a round trip apiece).
+	var piped []Stmt
+	if tx.conn != nil && len(changes) > 1 {
+		piped = make([]Stmt, 0, len(changes))
+		exec = func(_ context.Context, q string, args ...any) (sql.Result, error) {
+			piped = append(piped, Stmt{SQL: q, Args: args})
+			return nil, nil
 		}
 	}
 	for i, c := range changes {
@@ -72,6 +82,9 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 			return fmt.Errorf("audit append: %w", err)
 		}
 		prev = e.Hash
+	}
+	if err := tx.Pipeline(ctx, piped); err != nil {
+		return fmt.Errorf("audit append: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)

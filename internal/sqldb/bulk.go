@@ -669,3 +669,61 @@ func (d *DeferredIndexes) Restore(ctx context.Context) error {
 	d.checks = nil
 	return nil
 }
+
+// Stmt is one statement of a Pipeline.
+type Stmt struct {
+	SQL  string
+	Args []any
+}
+
+// Pipeline runs stmts in order, stopping at the first that fails. On a
+// PostgreSQL bulk transaction they travel together (one round trip for
+// all, each text prepared once per connection), where one at a time costs
+// a round trip each; elsewhere (SQLite: in process) one after another.
+func (tx *Tx) Pipeline(ctx context.Context, stmts []Stmt) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	if tx.conn == nil {
+		// Each text prepared once for the lot (parsing it anew for every
+		// row cost more than running it).
+		prepared := map[string]*sql.Stmt{}
+		defer func() {
+			for _, st := range prepared {
+				st.Close()
+			}
+		}()
+		for _, s := range stmts {
+			st, ok := prepared[s.SQL]
+			if !ok {
+				var err error
+				if st, err = tx.PrepareContext(ctx, s.SQL); err != nil {
+					return err
+				}
+				prepared[s.SQL] = st
+			}
+			if _, err := st.ExecContext(ctx, s.Args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("a pipeline needs the pgx driver, not %T", dc)
+		}
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(s.SQL, s.Args...)
+		}
+		br := c.Conn().SendBatch(ctx, b)
+		for range stmts {
+			if _, err := br.Exec(); err != nil {
+				_ = br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	})
+}
