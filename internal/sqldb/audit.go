@@ -27,6 +27,10 @@ type Change struct {
 // head row first serialises concurrent appends on PostgreSQL (the row stays
 // locked until commit) without any dialect-specific locking statement.
 func (tx *Tx) Audit(ctx context.Context, c Change) error {
+	if tx.audits != nil {
+		tx.audits.changes, tx.audits.actors = append(tx.audits.changes, c), append(tx.audits.actors, tx.actor)
+		return nil
+	}
 	return tx.AuditMany(ctx, []Change{c}, []kexie.Actor{tx.actor})
 }
 
