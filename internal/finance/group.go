@@ -85,21 +85,23 @@ func groupWriters(db *sqldb.DB) int {
 // the group has committed. pin tells which ledger the posting writes to
 // (asked only when there are several writers): a ledger's postings go to
 // one writer, so groups written at once never wait for each other's ledger
-// rows. A wrong answer costs only speed: the ledger's row lock still puts
-// its postings one after another.
+// rows. The ledger's row lock still puts its postings one after another
+// whatever the answer: a wrong one (a member moved to another organisation
+// between the pin and the posting) costs speed, at worst a deadlock
+// PostgreSQL breaks by failing one of the groups (its callers get
+// err.unavailable, to try again).
 func (svc *Service) grouped(ctx context.Context, actor kexie.Actor, pin func() int64, fn postFn) error {
 	q := svc.group
-	q.mu.Lock()
-	if !q.started && !q.closed {
-		q.started = true
-		q.quit, q.gone = make(chan struct{}), make(chan struct{})
-		for range groupWriters(svc.db) {
-			q.in = append(q.in, make(chan groupJob, maxGroup))
-		}
-		svc.db.OnClose(q.stop)
-		go svc.runGroups()
+	q.mu.RLock()
+	started := q.started
+	q.mu.RUnlock()
+	if !started {
+		q.start(svc)
 	}
-	q.mu.Unlock()
+	var ledger int64
+	if groupWriters(svc.db) > 1 {
+		ledger = pin()
+	}
 	// Held while handing the job in: stop waits for it, so no job is left
 	// in a queue nobody reads.
 	q.mu.RLock()
@@ -107,10 +109,7 @@ func (svc *Service) grouped(ctx context.Context, actor kexie.Actor, pin func() i
 		q.mu.RUnlock()
 		return errGroupClosed
 	}
-	in := q.in[0]
-	if len(q.in) > 1 {
-		in = q.in[uint64(pin())%uint64(len(q.in))]
-	}
+	in := q.in[uint64(ledger)%uint64(len(q.in))]
 	j := groupJob{actor: actor, fn: fn, done: make(chan error, 1)}
 	select {
 	case in <- j:
@@ -122,6 +121,22 @@ func (svc *Service) grouped(ctx context.Context, actor kexie.Actor, pin func() i
 	// Once handed in, the job is in a transaction that may commit: wait
 	// for its outcome whatever the caller's context does.
 	return <-j.done
+}
+
+// start starts the writers, once.
+func (q *grouper) start(svc *Service) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.started || q.closed {
+		return
+	}
+	q.started = true
+	q.quit, q.gone = make(chan struct{}), make(chan struct{})
+	for range groupWriters(svc.db) {
+		q.in = append(q.in, make(chan groupJob, maxGroup))
+	}
+	svc.db.OnClose(q.stop)
+	go svc.runGroups()
 }
 
 // pinned is a pin for a posting whose ledger is known.
