@@ -668,7 +668,7 @@ func (svc *Service) Record(ctx context.Context, actor kexie.Actor, orgID int64, 
 		return e, false, err
 	}
 	var id int64
-	err = svc.grouped(ctx, actor, pinned(orgID), func(ctx context.Context, tx *sqldb.Tx, g *group) error {
+	err = svc.groupedKeyed(ctx, actor, orgID, n.Key, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
 		id, created = 0, false
 		code, err := g.org(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
@@ -678,8 +678,10 @@ func (svc *Service) Record(ctx context.Context, actor kexie.Actor, orgID int64, 
 		if err != nil {
 			return err
 		}
-		if id, err = keyed(ctx, tx, orgID, n.Key); err != nil || id != 0 {
-			return err
+		if !g.keyUnused() {
+			if id, err = keyed(ctx, tx, orgID, n.Key); err != nil || id != 0 {
+				return err
+			}
 		}
 		total, _, err := st.check(ctx, tx, KindManual, d, n.Lines)
 		if err != nil {

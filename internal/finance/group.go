@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/kexie/kexie/internal/kexie"
@@ -56,6 +57,10 @@ type groupJob struct {
 	actor kexie.Actor
 	fn    postFn
 	done  chan error
+	// key: the idempotency key the posting's entry would carry in ledger
+	// org ("" none), read for the whole group at once (keyUnused).
+	org int64
+	key string
 }
 
 // grouper is the service's group writers, started at the first posting and
@@ -91,6 +96,18 @@ func groupWriters(db *sqldb.DB) int {
 // PostgreSQL breaks by failing one of the groups (its callers get
 // err.unavailable, to try again).
 func (svc *Service) grouped(ctx context.Context, actor kexie.Actor, pin func() int64, fn postFn) error {
+	return svc.enqueue(ctx, pin, groupJob{actor: actor, fn: fn})
+}
+
+// groupedKeyed is grouped for a posting to ledger orgID whose entry
+// carries an idempotency key: the group reads which of its postings' keys
+// the ledger holds, in one query, and a posting may skip its own look-up
+// (keyUnused).
+func (svc *Service) groupedKeyed(ctx context.Context, actor kexie.Actor, orgID int64, key string, fn postFn) error {
+	return svc.enqueue(ctx, pinned(orgID), groupJob{actor: actor, fn: fn, org: orgID, key: key})
+}
+
+func (svc *Service) enqueue(ctx context.Context, pin func() int64, j groupJob) error {
 	q := svc.group
 	q.mu.RLock()
 	started := q.started
@@ -110,7 +127,7 @@ func (svc *Service) grouped(ctx context.Context, actor kexie.Actor, pin func() i
 		return errGroupClosed
 	}
 	in := q.in[uint64(ledger)%uint64(len(q.in))]
-	j := groupJob{actor: actor, fn: fn, done: make(chan error, 1)}
+	j.done = make(chan error, 1)
 	select {
 	case in <- j:
 	case <-ctx.Done():
@@ -225,11 +242,12 @@ func (svc *Service) commitGroup(batch []groupJob) {
 // attemptGroup writes a group in one transaction. Alone, a posting's
 // error is the transaction's.
 func (svc *Service) attemptGroup(ctx context.Context, batch []groupJob, results []error, savepoints bool) error {
-	g := &group{svc: svc, ledgers: map[int64]*state{}, allowed: map[allowKey]string{}}
+	g := &group{svc: svc, batch: batch, ledgers: map[int64]*state{}, allowed: map[allowKey]string{}, held: map[idemKey]bool{}}
 	audits := &sqldb.AuditQueue{}
 	return svc.db.Write(ctx, kexie.SystemActor("finance.group"), func(tx *sqldb.Tx) error {
 		qtx := tx.Queued(audits)
 		for i, j := range batch {
+			g.current = i
 			jtx := qtx.As(j.actor)
 			if !savepoints {
 				if err := safely(j.fn)(ctx, jtx, g); err != nil {
@@ -280,12 +298,84 @@ func safely(fn postFn) postFn {
 // group is what the postings of one transaction share.
 type group struct {
 	svc     *Service
+	batch   []groupJob
+	current int                 // the posting running
+	held    map[idemKey]bool    // the postings' keys the ledgers held when loaded
 	ledgers map[int64]*state    // by organisation, loaded at its first posting
 	allowed map[allowKey]string // permissions found held: the organisation's code
 	// marks: with savepoints, each ledger's state as the running posting
 	// found it (nil: loaded by that posting), to go back to when it fails.
 	marks  map[int64]*ledgerMark
 	audits int // the audit entries queued before the running posting
+}
+
+type idemKey struct {
+	org int64
+	key string
+}
+
+// keyUnused tells the running posting that its idempotency key is used
+// nowhere: its ledger did not hold it when the group loaded it (under its
+// lock: nothing else writes the ledger meanwhile), and no posting before
+// it in the group carried it. Otherwise it looks the key up itself, in
+// the transaction, and finds what an earlier posting wrote with it.
+func (g *group) keyUnused() bool {
+	j := g.batch[g.current]
+	k := idemKey{j.org, j.key}
+	if j.key == "" || g.held[k] {
+		return false
+	}
+	for _, o := range g.batch[:g.current] {
+		if o.org == j.org && o.key == j.key {
+			return false
+		}
+	}
+	return true
+}
+
+// readKeys notes which of the group's postings' keys ledger orgID holds,
+// in queries of a power of two keys (a few texts, each kept prepared),
+// the last key repeated to fill one.
+func (g *group) readKeys(ctx context.Context, tx *sqldb.Tx, orgID int64) error {
+	var keys []string
+	for _, j := range g.batch {
+		if j.org == orgID && j.key != "" {
+			keys = append(keys, j.key)
+		}
+	}
+	for len(keys) > 0 {
+		n := 1
+		for n < len(keys) && n < maxGroup {
+			n *= 2
+		}
+		chunk := keys[:min(n, len(keys))]
+		keys = keys[len(chunk):]
+		args := []any{orgID}
+		arg := sqldb.Args(&args)
+		var in strings.Builder
+		for i := range n {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			in.WriteString(arg(chunk[min(i, len(chunk)-1)]))
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT idem_key FROM ledger_entries WHERE org_id = $1 AND idem_key IN (`+in.String()+`)`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
+			}
+			g.held[idemKey{orgID, k}] = true
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type allowKey struct {
@@ -351,6 +441,9 @@ func (g *group) ledger(ctx context.Context, tx *sqldb.Tx, orgID int64, code stri
 	}
 	st, err := g.svc.loadState(ctx, tx, orgID, code)
 	if err != nil {
+		return nil, err
+	}
+	if err := g.readKeys(ctx, tx, orgID); err != nil {
 		return nil, err
 	}
 	st.def = &deferred{balances: map[balanceKey][2]kexie.Money{}, series: map[seriesKey]int64{}}

@@ -178,7 +178,7 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		key = "receipt:" + key
 	}
 	var known int64
-	err = svc.grouped(ctx, actor, pinned(orgID), func(ctx context.Context, tx *sqldb.Tx, g *group) error {
+	err = svc.groupedKeyed(ctx, actor, orgID, key, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
 		known, r.ID = 0, 0
 		code, err := g.org(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
@@ -188,7 +188,7 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 		if err != nil {
 			return err
 		}
-		if key != "" {
+		if key != "" && !g.keyUnused() {
 			// Read in the group's transaction: the same key posted by an
 			// earlier posting of the group is found too. The receipt is
 			// found by its number, its entry's reference, through the
