@@ -397,7 +397,7 @@ type ledgerMark struct {
 func (g *group) org(ctx context.Context, tx *sqldb.Tx, orgID int64, p kexie.Permission) (string, error) {
 	a := tx.Actor()
 	k := allowKey{a.UserID, a.System, p, orgID}
-	if code, ok := g.allowed[k]; ok {
+	if code := g.allowed[k]; code != "" { // "": not checked, or by check
 		return code, nil
 	}
 	code, err := ledgerOrg(ctx, tx, orgID, p)
