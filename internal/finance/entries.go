@@ -125,6 +125,7 @@ type state struct {
 	today   kexie.Date
 	stmts   map[string]*sql.Stmt // prepared in the transaction (SQLite), by text
 	batch   *batch               // an import on SQLite: rows written in bulk
+	def     *deferred            // a group's postings: some writes wait for its end (group.go)
 }
 
 // batch is what an import has posted and not yet written: the
@@ -288,7 +289,10 @@ func (st *state) queryRow(ctx context.Context, tx *sqldb.Tx, q string, args ...a
 }
 
 func (st *state) stmt(ctx context.Context, tx *sqldb.Tx, q string) *sql.Stmt {
-	if tx.DB().Dialect() != sqldb.SQLite {
+	// Outside an import the writer's statements are kept across
+	// transactions already (sqldb's keptTx): preparing them again here
+	// cost a group of postings a parse of each.
+	if tx.DB().Dialect() != sqldb.SQLite || st.batch == nil {
 		return nil
 	}
 	if s, ok := st.stmts[q]; ok {
@@ -335,6 +339,11 @@ func (st *state) fundBalance(ctx context.Context, tx *sqldb.Tx, f Fund) (kexie.M
 	}
 	if err := st.flush(ctx, tx, true); err != nil {
 		return 0, err
+	}
+	if st.def != nil {
+		if err := st.flushBalances(ctx, tx); err != nil {
+			return 0, err
+		}
 	}
 	var b kexie.Money
 	err := st.queryRow(ctx, tx, `SELECT COALESCE(SUM(credit - debit), 0) FROM ledger_balances
@@ -521,6 +530,8 @@ func (st *state) post(ctx context.Context, tx *sqldb.Tx, p posting, total kexie.
 	}
 	if st.batch != nil {
 		st.batch.moved = true
+	} else if st.def != nil {
+		st.def.moved = true
 	} else if _, err := st.exec(ctx, tx, `UPDATE ledgers SET seq = $1, head_hash = $2 WHERE org_id = $3`, seq, hash, st.orgID); err != nil {
 		return 0, err
 	}
@@ -614,6 +625,12 @@ func (st *state) writeLines(ctx context.Context, tx *sqldb.Tx, id int64, p posti
 	if _, err := st.exec(ctx, tx, q.String(), args...); err != nil {
 		return err
 	}
+	if st.def != nil {
+		for _, k := range keys {
+			st.def.addBalance(balanceKey{month, k.account, k.fund, closing}, sums[k])
+		}
+		return nil
+	}
 	for _, k := range keys {
 		s := sums[k]
 		if _, err := st.exec(ctx, tx, upsertBalance, st.orgID, month, k.account, k.fund, closing, s[0], s[1]); err != nil {
@@ -679,17 +696,20 @@ func (svc *Service) Record(ctx context.Context, actor kexie.Actor, orgID int64, 
 		return e, false, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceRecord)
+	err = svc.groupedKeyed(ctx, actor, orgID, n.Key, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
+		id, created = 0, false
+		code, err := g.org(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
 			return err
 		}
-		st, err := svc.loadState(ctx, tx, orgID, code)
+		st, err := g.ledger(ctx, tx, orgID, code)
 		if err != nil {
 			return err
 		}
-		if id, err = keyed(ctx, tx, orgID, n.Key); err != nil || id != 0 {
-			return err
+		if !g.keyUnused() {
+			if id, err = keyed(ctx, tx, orgID, n.Key); err != nil || id != 0 {
+				return err
+			}
 		}
 		total, _, err := st.check(ctx, tx, KindManual, d, n.Lines)
 		if err != nil {
@@ -761,12 +781,18 @@ func linesAudit(lines []Line) []string {
 // CodeConflict when it is not pending or its period has closed;
 // CodeInvalid for a rule it now breaks (nothing is written).
 func (svc *Service) Approve(ctx context.Context, actor kexie.Actor, id int64) (Entry, error) {
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	// Pinned to the writer of the entry's ledger (an entry never moves).
+	pin := func() int64 {
+		var orgID int64
+		_ = svc.db.Reader().QueryRowContext(ctx, `SELECT org_id FROM ledger_entries WHERE id = $1`, id).Scan(&orgID)
+		return orgID
+	}
+	err := svc.grouped(ctx, actor, pin, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
 		e, err := entryTx(ctx, tx, id)
 		if err != nil {
 			return entryNotFound()
 		}
-		if err := tx.Check(ctx, tx.Actor(), kexie.PermFinanceApprove, e.OrgID, entryNotFound()); err != nil {
+		if err := g.check(ctx, tx, e.OrgID, kexie.PermFinanceApprove, entryNotFound()); err != nil {
 			return err
 		}
 		if e.Status != StatusPending {
@@ -776,7 +802,7 @@ func (svc *Service) Approve(ctx context.Context, actor kexie.Actor, id int64) (E
 		if (a.UserID != 0 && a.UserID == e.RecordedByID) || a.Username == e.RecordedBy {
 			return kexie.Errorf(kexie.CodeForbidden, "err.ledger_self_approve", "an entry is approved by someone other than the person who recorded it")
 		}
-		st, err := svc.loadState(ctx, tx, e.OrgID, e.OrgCode)
+		st, err := g.ledger(ctx, tx, e.OrgID, e.OrgCode)
 		if err != nil {
 			return err
 		}

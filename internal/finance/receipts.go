@@ -89,9 +89,8 @@ func cashAccount(method string) (string, error) {
 // so the series has no gaps.
 func (svc *Service) issue(ctx context.Context, tx *sqldb.Tx, st *state, r *Receipt, lines []Line, memo, key string) error {
 	r.Year = r.Date.Year()
-	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_receipt_series (org_id, series, year, last) VALUES ($1, $2, $3, 1)
-		ON CONFLICT (org_id, series, year) DO UPDATE SET last = ledger_receipt_series.last + 1 RETURNING last`,
-		st.orgID, r.Series, r.Year).Scan(&r.Seq); err != nil {
+	var err error
+	if r.Seq, err = st.nextNumber(ctx, tx, r.Series, r.Year); err != nil {
 		return err
 	}
 	r.Number = ReceiptNumber(st.orgCode, r.Series, r.Year, r.Seq)
@@ -184,20 +183,31 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 	if TopOf(income) != AccountDonations {
 		return r, false, kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_account", "a donation is credited to 4101 or one of its sub-accounts, not %v", kexie.Excerpt(income))
 	}
+	// The key is kept on the receipt's entry, the ledger's one place for
+	// keys, apart from the keys of entries recorded by hand.
+	if key != "" {
+		key = "receipt:" + key
+	}
 	var known int64
-	err = svc.grouped(ctx, actor, func(tx *sqldb.Tx) error {
-		known = 0
-		code, err := ledgerOrg(ctx, tx, orgID, kexie.PermFinanceRecord)
+	err = svc.groupedKeyed(ctx, actor, orgID, key, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
+		known, r.ID = 0, 0
+		code, err := g.org(ctx, tx, orgID, kexie.PermFinanceRecord)
 		if err != nil {
 			return err
 		}
-		st, err := svc.loadState(ctx, tx, orgID, code)
+		st, err := g.ledger(ctx, tx, orgID, code)
 		if err != nil {
 			return err
 		}
-		if key != "" {
-			err := tx.QueryRowContext(ctx, `SELECT r.id FROM ledger_receipts r JOIN ledger_entries e ON e.id = r.entry_id
-				WHERE e.org_id = $1 AND e.idem_key = $2`, orgID, "receipt:"+key).Scan(&known)
+		if key != "" && !g.keyUnused() {
+			// Read in the group's transaction: the same key posted by an
+			// earlier posting of the group is found too. The receipt is
+			// found by its number, its entry's reference, through the
+			// (org_id, number) index: receipts have no index by entry,
+			// and joining on entry_id alone scanned them all.
+			err := tx.QueryRowContext(ctx, `SELECT r.id FROM ledger_entries e
+				JOIN ledger_receipts r ON r.org_id = e.org_id AND r.number = e.reference AND r.entry_id = e.id
+				WHERE e.org_id = $1 AND e.idem_key = $2`, orgID, key).Scan(&known)
 			if err != sql.ErrNoRows {
 				return err
 			}
@@ -207,11 +217,6 @@ func (svc *Service) IssueDonation(ctx context.Context, actor kexie.Actor, orgID 
 			memo += " · " + r.Purpose
 		}
 		lines := []Line{{Account: cash, Debit: r.Amount, Counterparty: r.Payer}, {Account: income, Fund: r.Fund, Credit: r.Amount, Counterparty: r.Payer}}
-		// The key is kept on the receipt's entry, the ledger's one place
-		// for keys, apart from the keys of entries recorded by hand.
-		if key != "" {
-			key = "receipt:" + key
-		}
 		return svc.issue(ctx, tx, st, &r, lines, memo, key)
 	})
 	if err != nil {
@@ -257,16 +262,20 @@ func (svc *Service) ReceiveDues(ctx context.Context, actor kexie.Actor, membersh
 	if p.Amount > MaxLineFen {
 		return r, kexie.Errorf(kexie.CodeInvalid, "err.ledger_receipt_amount", "a receipt is for a positive amount")
 	}
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+	// Pinned to the writer of the member's organisation (read apart: the
+	// posting reads it again in its transaction).
+	pin := func() int64 {
+		var orgID int64
+		_ = svc.db.Reader().QueryRowContext(ctx, `SELECT org_id FROM memberships WHERE id = $1`, membershipID).Scan(&orgID)
+		return orgID
+	}
+	err = svc.grouped(ctx, actor, pin, func(ctx context.Context, tx *sqldb.Tx, g *group) error {
+		r.ID = 0
 		paid, err := membership.RecordDuesTx(ctx, tx, membershipID, strings.TrimSpace(p.Date), int64(p.Amount), p.Period, p.Receipt)
 		if err != nil || p.Amount == 0 {
 			return err
 		}
-		var code string
-		if err := tx.QueryRowContext(ctx, `SELECT code FROM orgs WHERE id = $1`, paid.OrgID).Scan(&code); err != nil {
-			return err
-		}
-		st, err := svc.loadState(ctx, tx, paid.OrgID, code)
+		st, err := g.ledger(ctx, tx, paid.OrgID, "")
 		if err != nil {
 			return err
 		}
@@ -406,13 +415,10 @@ func receiptTx(ctx context.Context, tx *sqldb.Tx, id int64) (Receipt, error) {
 // ReceiptByID is a receipt, for a caller that has checked the actor
 // (Receipt does).
 func (svc *Service) ReceiptByID(ctx context.Context, id int64) (Receipt, error) {
-	var r Receipt
-	err := svc.db.Read(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		r, err = receiptTx(ctx, tx, id)
-		return err
-	})
-	return r, err
+	// One query: through the readers' kept statements, not a transaction
+	// (a receipt is read back after each posting of a rush).
+	r, err := scanReceipt(svc.db.Reader().QueryRowContext(ctx, `SELECT `+receiptColumns+receiptFrom+` WHERE r.id = $1`, id))
+	return r, sqldb.MapErr(err)
 }
 
 // Receipt is receipt id if actor holds p on its organisation; any other is

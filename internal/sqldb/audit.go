@@ -27,6 +27,10 @@ type Change struct {
 // head row first serialises concurrent appends on PostgreSQL (the row stays
 // locked until commit) without any dialect-specific locking statement.
 func (tx *Tx) Audit(ctx context.Context, c Change) error {
+	if tx.audits != nil {
+		tx.audits.changes, tx.audits.actors = append(tx.audits.changes, c), append(tx.audits.actors, tx.actor)
+		return nil
+	}
 	return tx.AuditMany(ctx, []Change{c}, []kexie.Actor{tx.actor})
 }
 
@@ -42,32 +46,7 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 	if err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	const insert = `INSERT INTO audit_log
-			(seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
-	// Many entries share one prepared statement (parsing it anew for each
-	// of a large import's entries cost more than the insert).
-	exec := tx.ExecContext
-	if len(changes) > 1 && tx.conn == nil {
-		st, err := tx.PrepareContext(ctx, insert)
-		if err != nil {
-			return fmt.Errorf("audit append: %w", err)
-		}
-		defer st.Close()
-		exec = func(ctx context.Context, _ string, args ...any) (sql.Result, error) {
-			return st.ExecContext(ctx, args...)
-		}
-	}
-	// On a PostgreSQL bulk transaction the entries travel in one pipeline
-	// (a large import's updates each have one: a round trip apiece).
-	var piped []Stmt
-	if tx.conn != nil && len(changes) > 1 {
-		piped = make([]Stmt, 0, len(changes))
-		exec = func(_ context.Context, q string, args ...any) (sql.Result, error) {
-			piped = append(piped, Stmt{SQL: q, Args: args})
-			return nil, nil
-		}
-	}
+	rows := make([][]any, len(changes))
 	for i, c := range changes {
 		seq++
 		a := actors[i]
@@ -77,19 +56,54 @@ func (tx *Tx) AuditMany(ctx context.Context, changes []Change, actors []kexie.Ac
 			Before: auditlog.Snapshot(c.Before), After: auditlog.Snapshot(c.After), PrevHash: prev,
 		}
 		e.Hash = auditlog.ComputeHash(e)
-		if _, err := exec(ctx, insert,
-			e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
-			return fmt.Errorf("audit append: %w", err)
-		}
+		rows[i] = []any{e.Seq, e.At, e.ActorID, e.Actor, e.Source, e.Action, e.ObjectType, e.ObjectID, e.OrgID, e.Before, e.After, e.PrevHash, e.Hash}
 		prev = e.Hash
 	}
-	if err := tx.Pipeline(ctx, piped); err != nil {
-		return fmt.Errorf("audit append: %w", err)
+	// Many entries go in multi-row inserts (a statement per entry was a
+	// round trip each on PostgreSQL, and a group of postings or an import
+	// writes hundreds), of a power of two rows up to 64: a few texts, each
+	// kept prepared, whatever the number of entries.
+	for len(rows) > 0 {
+		n := auditChunk
+		for n > len(rows) {
+			n /= 2
+		}
+		args := make([]any, 0, n*len(rows[0]))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, auditInsert(n), args...); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		rows = rows[n:]
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = $1 WHERE id = 1`, prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil
+}
+
+// auditChunk is the most entries one insert carries (13 values each).
+const auditChunk = 64
+
+// auditInsert is the insert of n audit entries.
+func auditInsert(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (seq, at, actor_id, actor, source, action, object_type, object_id, org_id, before_state, after_state, prev_hash, hash) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for c := range 13 {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(i*13+c+1))
+		}
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // AuditFilter narrows an audit listing. Zero fields do not filter.

@@ -290,6 +290,9 @@ type Tx struct {
 	// conn is set when the transaction was begun by hand on one connection
 	// (PostgreSQL bulk import), so COPY can run inside it.
 	conn *sql.Conn
+	// audits, when set, holds the audit entries until the transaction's
+	// owner appends them in one go (AuditQueue).
+	audits *AuditQueue
 }
 
 // Actor is on whose behalf the transaction runs.
