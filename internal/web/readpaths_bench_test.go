@@ -6,9 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb/dbtest"
@@ -105,11 +103,4 @@ func TestRevocationIsImmediate(t *testing.T) {
 		wantStatus(t, c.api("GET", "/api/v1/orgs/A", "", nil), http.StatusUnauthorized)
 		wantStatus(t, c.api("GET", "/api/v1/orgs/A", tok, nil), http.StatusUnauthorized)
 	})
-}
-
-// processCPU is the process's CPU time so far, user and system.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
