@@ -444,17 +444,17 @@ func (v *Voting) Receipt(ctx context.Context, actor kexie.Actor, electionID, sea
 }
 
 // castBatch writes the ballots of one election that arrived together,
-// inside the box's transaction, in a few statements whatever their number:
-// the election's row taken and read once, the batch's seats' attendance
-// and holders read at once (and the voters' people, when any ballot is a
-// user's), inserts for the "has voted" rows (a seat that voted already is
-// a row the insert did not write — nothing fails, so no savepoint is
-// needed and the batch goes on) and inserts for the ballots, in another
-// order than their voters (parts: at most nine of each for 256 ballots).
-// On PostgreSQL a ballot cost four round trips before, and the voting rule
-// three more per request outside the box; a congress's 6,000 now cost a
-// few hundred. It returns each ballot's refusal (nil: taken) and the audit
-// entries of those taken.
+// inside the box's transaction, in five statements whatever their number:
+// the election's row taken, then read; the batch's seats' attendance and
+// holders read with the voters' people; one insert for the "has voted"
+// rows (a seat that voted already is a row the insert did not write —
+// nothing fails, so no savepoint is needed and the batch goes on) and one
+// for the ballots, in another order than their voters. On PostgreSQL a
+// ballot cost four round trips in the box before, and the voting rule
+// three more per request outside it; a congress's 12,000 requests now
+// cost the box about a hundred batches of a dozen round trips (with the
+// audit entries and the commit). It returns each ballot's refusal (nil:
+// taken) and the audit entries of those taken.
 func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*ballot) ([]error, []sqldb.Change, []kexie.Actor, error) {
 	refused := make([]error, len(batch))
 	refuseAll := func(err error) ([]error, []sqldb.Change, []kexie.Actor, error) {
@@ -488,18 +488,39 @@ func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*bal
 	proxiesCount := c.Bodies[charter.BodyKind(kind)].ProxiesCount
 
 	// Each seat's attendance, its holder and the holder of the seat named
-	// as its proxy: by the attendance's key, one row per seat of the
-	// batch, whatever the planner knows of the tables' sizes.
+	// as its proxy — by the attendance's key, one row per seat of the
+	// batch, whatever the planner knows of the tables' sizes — and the
+	// people of the users casting (a user without one votes for no seat),
+	// in one query.
+	person := map[int64]int64{}
+	var users []int64
+	for _, b := range batch {
+		if _, ok := person[b.actor.UserID]; b.check && b.actor.UserID != 0 && !ok {
+			person[b.actor.UserID] = 0
+			users = append(users, b.actor.UserID)
+		}
+	}
+	if len(users) == 0 {
+		users = append(users, 0) // no user has id 0
+	}
 	var args []any
 	arg := sqldb.Args(&args)
-	q := `SELECT a.seat_id, a.status, s.person_id, COALESCE(ps.person_id, 0)
+	size := padded(len(batch))
+	q := `SELECT 0, a.seat_id, a.status, s.person_id, COALESCE(ps.person_id, 0)
 		FROM attendance a JOIN seats s ON s.id = a.seat_id LEFT JOIN seats ps ON ps.id = a.proxy_seat
 		WHERE a.meeting_id = ` + arg(meetingID) + ` AND a.seat_id IN (`
-	for i := range padded(len(batch)) {
+	for i := range size {
 		if i > 0 {
 			q += ", "
 		}
 		q += arg(batch[min(i, len(batch)-1)].seat)
+	}
+	q += `) UNION ALL SELECT 1, id, '', person_id, 0 FROM users WHERE person_id IS NOT NULL AND id IN (`
+	for i := range size {
+		if i > 0 {
+			q += ", "
+		}
+		q += arg(users[min(i, len(users)-1)])
 	}
 	rows, err := tx.QueryContext(ctx, q+`)`, args...)
 	if err != nil {
@@ -511,51 +532,20 @@ func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*bal
 	}
 	seats := map[int64]seatAt{}
 	for rows.Next() {
-		var seat int64
+		var user, id int64
 		var st seatAt
-		if err := rows.Scan(&seat, &st.status, &st.holder, &st.proxy); err != nil {
+		if err := rows.Scan(&user, &id, &st.status, &st.holder, &st.proxy); err != nil {
 			rows.Close()
 			return nil, nil, nil, err
 		}
-		seats[seat] = st
+		if user == 1 {
+			person[id] = st.holder
+		} else {
+			seats[id] = st
+		}
 	}
 	if err := rows.Close(); err != nil {
 		return nil, nil, nil, err
-	}
-	// The people of the users casting (a user without one votes for no
-	// seat).
-	person := map[int64]int64{}
-	var users []int64
-	for _, b := range batch {
-		if _, ok := person[b.actor.UserID]; b.check && b.actor.UserID != 0 && !ok {
-			person[b.actor.UserID] = 0
-			users = append(users, b.actor.UserID)
-		}
-	}
-	if len(users) > 0 {
-		args = args[:0]
-		q = ""
-		for i := range padded(len(users)) {
-			if i > 0 {
-				q += ", "
-			}
-			q += arg(users[min(i, len(users)-1)])
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, person_id FROM users WHERE person_id IS NOT NULL AND id IN (`+q+`)`, args...)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		for rows.Next() {
-			var user, p int64
-			if err := rows.Scan(&user, &p); err != nil {
-				rows.Close()
-				return nil, nil, nil, err
-			}
-			person[user] = p
-		}
-		if err := rows.Close(); err != nil {
-			return nil, nil, nil, err
-		}
 	}
 	// The voting rule (as SeatsVotedBy): a seat's holder votes for it when
 	// present, the holder of its proxy when it is represented.
@@ -598,31 +588,32 @@ func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*bal
 	if len(voting) == 0 {
 		return refused, nil, nil, nil
 	}
+	// The padding repeats the last row, which the insert then does not
+	// write (the seat has its row already).
+	args = args[:0]
+	q = `INSERT INTO election_voters (election_id, seat_id, receipt) VALUES `
+	for n := range padded(len(voting)) {
+		i := voting[min(n, len(voting)-1)]
+		if n > 0 {
+			q += ", "
+		}
+		q += "(" + arg(electionID) + ", " + arg(batch[i].seat) + ", " + arg(batch[i].keptReceipt) + ")"
+	}
+	rows, err = tx.QueryContext(ctx, q+` ON CONFLICT (election_id, seat_id) DO NOTHING RETURNING seat_id`, args...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	written := map[int64]bool{}
-	for _, part := range parts(voting) {
-		args = args[:0]
-		q = `INSERT INTO election_voters (election_id, seat_id, receipt) VALUES `
-		for n, i := range part {
-			if n > 0 {
-				q += ", "
-			}
-			q += "(" + arg(electionID) + ", " + arg(batch[i].seat) + ", " + arg(batch[i].keptReceipt) + ")"
-		}
-		rows, err = tx.QueryContext(ctx, q+` ON CONFLICT (election_id, seat_id) DO NOTHING RETURNING seat_id`, args...)
-		if err != nil {
+	for rows.Next() {
+		var seat int64
+		if err := rows.Scan(&seat); err != nil {
+			rows.Close()
 			return nil, nil, nil, err
 		}
-		for rows.Next() {
-			var seat int64
-			if err := rows.Scan(&seat); err != nil {
-				rows.Close()
-				return nil, nil, nil, err
-			}
-			written[seat] = true
-		}
-		if err := rows.Close(); err != nil {
-			return nil, nil, nil, err
-		}
+		written[seat] = true
+	}
+	if err := rows.Close(); err != nil {
+		return nil, nil, nil, err
 	}
 	var taken []int
 	for _, i := range voting {
@@ -641,18 +632,23 @@ func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*bal
 	if err := shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] }); err != nil {
 		return nil, nil, nil, err
 	}
-	for _, part := range parts(order) {
-		args = args[:0]
-		q = `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES `
-		for n, i := range part {
-			if n > 0 {
-				q += ", "
-			}
-			q += "(" + arg(electionID) + ", " + arg(batch[i].id) + ", '', " + arg(batch[i].content) + ")"
+	args = args[:0]
+	q = `INSERT INTO ballots (election_id, ballot_id, receipt, choices) VALUES `
+	for n := range padded(len(order)) {
+		i := order[min(n, len(order)-1)]
+		if n > 0 {
+			q += ", "
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return nil, nil, nil, err
-		}
+		q += "(" + arg(electionID) + ", " + arg(batch[i].id) + ", '', " + arg(batch[i].content) + ")"
+	}
+	// The padding's repeats are the rows this does not write; a ballot's
+	// key is 128 random bits, so no other ballot is ever one of them.
+	res, err := tx.ExecContext(ctx, q+` ON CONFLICT (election_id, ballot_id) DO NOTHING`, args...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(order)) {
+		return nil, nil, nil, fmt.Errorf("ballot box: %d of %d ballots written (%v)", n, len(order), err)
 	}
 	// The poll book: that each seat voted, never what.
 	changes, actors := make([]sqldb.Change, 0, len(taken)), make([]kexie.Actor, 0, len(taken))
@@ -666,10 +662,10 @@ func castBatch(ctx context.Context, tx *sqldb.Tx, electionID int64, batch []*bal
 
 // A batch's statements are made for its rows, and a text per batch size
 // would be prepared anew on PostgreSQL and fill SQLite's kept statements
-// (a congress's batches come in every size up to 256). So they come in
-// sizes that are powers of two: an IN list padded by repeating its last
-// value, the inserts written in parts of 256, 128, 64… rows — a few texts
-// each, kept prepared on both databases.
+// (a congress's batches come in every size up to 256). So each is padded
+// to a power of two by repeating its last value or row, which an IN list
+// ignores and an insert that does nothing on conflict does not write: nine
+// texts each, kept prepared on both databases, and one statement each.
 
 // padded is the length an IN list of n values is padded to.
 func padded(n int) int {
@@ -678,20 +674,6 @@ func padded(n int) int {
 		p *= 2
 	}
 	return p
-}
-
-// parts cuts rows into parts whose lengths are powers of two, largest
-// first.
-func parts(rows []int) [][]int {
-	var out [][]int
-	for len(rows) > 0 {
-		n := 1
-		for n*2 <= len(rows) {
-			n *= 2
-		}
-		out, rows = append(out, rows[:n]), rows[n:]
-	}
-	return out
 }
 
 // ballot is one ballot waiting in the box.
