@@ -188,3 +188,35 @@ func TestAuditChainAnchored(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditManyInChunks: entries appended together (written by multi-row
+// inserts of 64, 32, … rows) keep their order, their actors and one
+// chain, whatever their number.
+func TestAuditManyInChunks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		total := 0
+		for _, n := range []int{1, 7, 64, 200} {
+			var changes []sqldb.Change
+			var actors []kexie.Actor
+			for i := range n {
+				changes = append(changes, sqldb.Change{Action: "test.append", ObjectType: "test", ObjectID: fmt.Sprintf("%d-%d", n, i)})
+				actors = append(actors, kexie.Actor{Username: fmt.Sprintf("actor-%d-%d", n, i), Source: "test", System: true})
+			}
+			dbtest.Must(t, db.Write(ctx, dbtest.Admin, func(tx *sqldb.Tx) error { return tx.AuditMany(ctx, changes, actors) }))
+			total += n
+		}
+		if n, err := db.VerifyAudit(ctx, nil); err != nil || n != int64(total) {
+			t.Fatalf("verify: %d entries of %d, %v", n, total, err)
+		}
+		es, err := db.Audit(ctx, dbtest.Admin, sqldb.AuditFilter{Action: "test.append"})
+		dbtest.Must(t, err)
+		if len(es) < 3 {
+			t.Fatalf("%d entries listed", len(es))
+		}
+		for _, e := range es {
+			if e.Actor != "actor-"+e.ObjectID {
+				t.Fatalf("entry %d: object %s by %s", e.Seq, e.ObjectID, e.Actor)
+			}
+		}
+	})
+}
