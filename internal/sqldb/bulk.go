@@ -190,14 +190,14 @@ const maxBulkStmts = 8
 
 // stmt returns the INSERT for chunk, the columns it binds once and the
 // columns whose empty strings it takes as NULL: INSERT INTO t (cols,
-// shared) SELECT coalesce(column1, ”), ?k, …, ?1, … FROM (VALUES (?, …),
-// …). The shared values are the first numbered parameters; then the
+// shared) SELECT coalesce(column1, <empty string>), ?k, …, ?1, … FROM
+// (VALUES (?, …), …). The shared values are the first numbered parameters; then the
 // columns whose value the chunk's rows all have in common, bound once
 // (binding is most of the cost of writing a row through this driver, and
 // the columns of a member file repeat: type, status, nationality, kind of
 // document, empty ones); then each row's other values, as anonymous
 // parameters. In a column that holds text on every row of the chunk an
-// empty string travels as NULL and is read back as ” by coalesce: this
+// empty string travels as NULL and coalesce reads it back as one: this
 // driver copies every bound string into C memory and unbinds and frees it
 // after the statement, and a NULL costs none of that (the columns of a
 // real register are empty often, each row differently). A set of common

@@ -11,8 +11,8 @@ import (
 )
 
 // A bulk write keeps every value as given: on SQLite an empty string in a
-// column of text travels as NULL and is read back as ” (a NOT NULL
-// column takes it), while a real NULL in a column that also holds text
+// column of text travels as NULL and is read back as the empty string (a
+// NOT NULL column takes it), while a real NULL in a column that also holds text
 // stays NULL; integers and booleans are untouched. Rows of one statement
 // differ in which columns are empty, and columns shared by every row are
 // bound once.
