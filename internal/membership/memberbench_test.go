@@ -32,9 +32,10 @@ import (
 // The member benchmarks: a file of valid member rows (KEXIE_BENCH_MEMBERS,
 // default 1,000,000) over 1,000 organisations, imported the way `kexie
 // import members` does it (read, check and seal on one goroutine, write on
-// another), beside the raw rate of the same rows through one prepared
-// INSERT per row and no checks, on the same driver and settings; then
-// member search over the imported database. Run:
+// another), beside the raw rate of the same rows (rawInsert), on the same
+// driver and settings; then member search over the imported database.
+// First the same for a file as varied as a real register
+// (benchVariedFile), into a database of its own. Run:
 //
 //	go test -run '^$' -bench BenchmarkMembers -benchtime 1x -timeout 30m ./internal/membership/
 //
