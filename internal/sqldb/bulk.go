@@ -43,11 +43,12 @@ type BulkWriter struct {
 	args   []any                     // SQLite: reused for each INSERT
 }
 
-// bulkStmtKey names a prepared INSERT: how many rows, and which columns
-// it binds once for all of them (a bit each).
+// bulkStmtKey names a prepared INSERT: how many rows, which columns it
+// binds once for all of them, and which columns carry text in every row
+// (a bit each; see stmt).
 type bulkStmtKey struct {
-	n    int
-	same uint64
+	n          int
+	same, text uint64
 }
 
 func NewBulkWriter(tx *Tx, t BulkTable, shared ...any) *BulkWriter {
@@ -108,7 +109,7 @@ func (b *BulkWriter) copyRows(ctx context.Context, pending [][]any) error {
 func (b *BulkWriter) insertRows(ctx context.Context, rows [][]any) error {
 	for start := 0; start < len(rows); start += sqliteBulkRows {
 		chunk := rows[start:min(start+sqliteBulkRows, len(rows))]
-		st, same, err := b.stmt(ctx, chunk)
+		st, same, text, err := b.stmt(ctx, chunk)
 		if err != nil {
 			return err
 		}
@@ -122,6 +123,9 @@ func (b *BulkWriter) insertRows(ctx context.Context, rows [][]any) error {
 		for _, r := range chunk {
 			for j, v := range r {
 				if same&(1<<j) == 0 {
+					if s, ok := v.(string); ok && s == "" && text&(1<<j) != 0 {
+						v = nil // read back as '' (stmt)
+					}
 					args = append(args, v)
 				}
 			}
@@ -135,25 +139,34 @@ func (b *BulkWriter) insertRows(ctx context.Context, rows [][]any) error {
 }
 
 // sameCols returns the columns whose value is the same in every row of
-// chunk, a bit each.
-func sameCols(chunk [][]any) uint64 {
-	var same uint64
-	if len(chunk) < 2 || len(chunk[0]) > 64 {
-		return 0
+// chunk, and the columns whose value is a string in every row, a bit
+// each.
+func sameCols(chunk [][]any) (same, text uint64) {
+	if len(chunk[0]) > 64 {
+		return 0, 0
 	}
 	for j, v := range chunk[0] {
-		all := true
+		all := len(chunk) > 1
+		_, str := v.(string)
 		for _, r := range chunk[1:] {
-			if !sameValue(r[j], v) {
+			if all && !sameValue(r[j], v) {
 				all = false
+			}
+			if _, ok := r[j].(string); !ok {
+				str = false
+			}
+			if !all && !str {
 				break
 			}
 		}
 		if all {
 			same |= 1 << j
 		}
+		if str {
+			text |= 1 << j
+		}
 	}
-	return same
+	return same, text
 }
 
 func sameValue(a, b any) bool {
@@ -175,32 +188,39 @@ func sameValue(a, b any) bool {
 // set of columns found the same throughout a chunk (and per chunk size).
 const maxBulkStmts = 8
 
-// stmt returns the INSERT for chunk and the columns it binds once: INSERT
-// INTO t (cols, shared) SELECT column1, ?k, …, ?1, … FROM (VALUES (?, …),
-// …). The shared values are the first numbered parameters; then the
+// stmt returns the INSERT for chunk, the columns it binds once and the
+// columns whose empty strings it takes as NULL: INSERT INTO t (cols,
+// shared) SELECT coalesce(column1, <empty string>), ?k, …, ?1, … FROM
+// (VALUES (?, …), …). The shared values are the first numbered parameters; then the
 // columns whose value the chunk's rows all have in common, bound once
 // (binding is most of the cost of writing a row through this driver, and
 // the columns of a member file repeat: type, status, nationality, kind of
 // document, empty ones); then each row's other values, as anonymous
-// parameters. A set of common columns not prepared yet, once the table
-// has maxBulkStmts, is narrowed to the largest prepared one it covers.
-func (b *BulkWriter) stmt(ctx context.Context, chunk [][]any) (*sql.Stmt, uint64, error) {
-	n, same := len(chunk), sameCols(chunk)
+// parameters. In a column that holds text on every row of the chunk an
+// empty string travels as NULL and coalesce reads it back as one: this
+// driver copies every bound string into C memory and unbinds and frees it
+// after the statement, and a NULL costs none of that (the columns of a
+// real register are empty often, each row differently). A set of common
+// columns not prepared yet, once the table has maxBulkStmts, is narrowed
+// to the largest prepared one it covers.
+func (b *BulkWriter) stmt(ctx context.Context, chunk [][]any) (*sql.Stmt, uint64, uint64, error) {
+	n := len(chunk)
+	same, text := sameCols(chunk)
 	if same == 1<<len(b.t.Cols)-1 {
 		same &^= 1 // a VALUES row needs a column
 	}
-	if st, ok := b.stmts[bulkStmtKey{n, same}]; ok {
-		return st, same, nil
+	if st, ok := b.stmts[bulkStmtKey{n, same, text}]; ok {
+		return st, same, text, nil
 	}
 	if len(b.stmts) >= maxBulkStmts {
 		best, found := uint64(0), false
 		for k := range b.stmts {
-			if k.n == n && k.same&^same == 0 && (!found || bits.OnesCount64(k.same) > bits.OnesCount64(best)) {
+			if k.n == n && k.text == text && k.same&^same == 0 && (!found || bits.OnesCount64(k.same) > bits.OnesCount64(best)) {
 				best, found = k.same, true
 			}
 		}
 		if found {
-			return b.stmts[bulkStmtKey{n, best}], best, nil
+			return b.stmts[bulkStmtKey{n, best, text}], best, text, nil
 		}
 		same = 0
 	}
@@ -218,7 +238,11 @@ func (b *BulkWriter) stmt(ctx context.Context, chunk [][]any) (*sql.Stmt, uint64
 			fmt.Fprintf(&q, "?%d, ", param)
 		} else {
 			col++
-			fmt.Fprintf(&q, "column%d, ", col)
+			if text&(1<<j) != 0 {
+				fmt.Fprintf(&q, "coalesce(column%d, ''), ", col)
+			} else {
+				fmt.Fprintf(&q, "column%d, ", col)
+			}
 			row = append(row, "?")
 		}
 	}
@@ -238,10 +262,10 @@ func (b *BulkWriter) stmt(ctx context.Context, chunk [][]any) (*sql.Stmt, uint64
 	q.WriteString(")")
 	st, err := b.tx.PrepareContext(ctx, q.String())
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	b.stmts[bulkStmtKey{n, same}] = st
-	return st, same, nil
+	b.stmts[bulkStmtKey{n, same, text}] = st
+	return st, same, text, nil
 }
 
 func (b *BulkWriter) Close() {
