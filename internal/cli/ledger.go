@@ -218,13 +218,7 @@ func runLedgerSources(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetEscapeHTML(false)
-			return enc.Encode(r)
-		}
-		show(r)
-		return nil
+		return printed(env, *asJSON, r, show)
 	})
 }
 
@@ -269,14 +263,19 @@ func ledgerYear[T any](ctx context.Context, env Env, args []string, name, jsonHe
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetEscapeHTML(false)
-			return enc.Encode(r)
-		}
-		text(r)
-		return nil
+		return printed(env, *asJSON, r, text)
 	})
+}
+
+// printed prints a ledger command's figures: as JSON, or in words by text.
+func printed[T any](env Env, asJSON bool, r T, text func(T)) error {
+	if asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	}
+	text(r)
+	return nil
 }
 
 func yuan(fen int64) string { return kexie.Money(fen).String() }
