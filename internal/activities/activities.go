@@ -291,11 +291,7 @@ func (svc *Service) SetRoles(ctx context.Context, actor kexie.Actor, code string
 	if err != nil {
 		return err
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		rs, owner, err := resolveRoles(ctx, tx, c.in.Roles)
 		if err != nil {
 			return err
@@ -350,17 +346,26 @@ func managed(ctx context.Context, tx *sqldb.Tx, code string) (activityRow, error
 	return a, tx.Check(ctx, tx.Actor(), kexie.PermActivitiesManage, a.orgID, activityNotFound())
 }
 
+// inManaged runs fn in a write transaction on activity code, once the
+// actor is found to manage it (not found otherwise, as one that does not
+// exist).
+func (svc *Service) inManaged(ctx context.Context, actor kexie.Actor, code string, fn func(tx *sqldb.Tx, a activityRow) error) error {
+	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
+		a, err := managed(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		return fn(tx, a)
+	})
+}
+
 // SetStatus moves an activity to another status, along the allowed
 // transitions only (held and cancelled are final).
 func (svc *Service) SetStatus(ctx context.Context, actor kexie.Actor, code, status string) error {
 	if err := oneOf(status, Statuses, "err.activity_status"); err != nil {
 		return err
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if !MayMove(a.status, status) {
 			return statusError("activity_transition", status, "an activity cannot go from "+a.status+" to "+status)
 		}

@@ -51,17 +51,13 @@ func (svc *Service) AddList(ctx context.Context, actor kexie.Actor, code, name, 
 			return kexie.Errorf(kexie.CodeInvalid, "err.date_full", "%q is not a date written YYYY-MM-DD", kexie.Excerpt(day))
 		}
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if session != 0 {
 			if err := sessionOf(ctx, tx, a.id, session); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO activity_checkin_lists (activity_id, name, policy, session_id, day) VALUES ($1, $2, $3, $4, $5)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO activity_checkin_lists (activity_id, name, policy, session_id, day) VALUES ($1, $2, $3, $4, $5)`,
 			a.id, name, policy, nullID(session), day)
 		if kexie.ErrorCode(sqldb.MapErr(err)) == kexie.CodeConflict {
 			return kexie.Errorf(kexie.CodeConflict, "err.checkin_list_exists", "a check-in list %q exists already", name)

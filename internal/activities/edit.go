@@ -24,11 +24,7 @@ func (svc *Service) Update(ctx context.Context, actor kexie.Actor, code string, 
 		return Activity{}, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		id = a.id
 		if a.status == StatusCancelled {
 			return kexie.Errorf(kexie.CodeConflict, "err.activity_final", "a cancelled activity is not changed any more")
@@ -134,11 +130,7 @@ func (svc *Service) UpdateSession(ctx context.Context, actor kexie.Actor, code s
 	if err != nil {
 		return err
 	}
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		confirmed, err := sessionRow(ctx, tx, a.id, id)
 		if err != nil {
 			return err
@@ -179,11 +171,7 @@ func (svc *Service) UpdateSession(ctx context.Context, actor kexie.Actor, code s
 // DeleteSession removes session id from activity code's programme, unless
 // someone registered for it or a check-in list is kept for it.
 func (svc *Service) DeleteSession(ctx context.Context, actor kexie.Actor, code string, id int64) error {
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if _, err := sessionRow(ctx, tx, a.id, id); err != nil {
 			return err
 		}
@@ -213,11 +201,7 @@ func (svc *Service) DeleteSession(ctx context.Context, actor kexie.Actor, code s
 
 // DeleteBreak removes break id from activity code's programme.
 func (svc *Service) DeleteBreak(ctx context.Context, actor kexie.Actor, code string, id int64) error {
-	return svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	return svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM activity_breaks WHERE id = $1 AND activity_id = $2`, id, a.id)
 		if err != nil {
 			return err

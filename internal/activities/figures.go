@@ -32,11 +32,7 @@ func (svc *Service) AddContribution(ctx context.Context, actor kexie.Actor, code
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.contribution_title", "a contribution has a title")
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if _, err := sessionRow(ctx, tx, a.id, session); err != nil {
 			return err
 		}
@@ -82,11 +78,7 @@ func (svc *Service) AddReach(ctx context.Context, actor kexie.Actor, code string
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.reach_method", "say how the people were counted")
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO activity_headcounts (activity_id, people, method, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			a.id, r.People, r.Method, tx.Now()).Scan(&id); err != nil {
 			return err
@@ -136,11 +128,7 @@ func (svc *Service) AddExhibitor(ctx context.Context, actor kexie.Actor, code st
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.exhibitor_booth", "an exhibitor has a booth number")
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		org, err := holder(ctx, tx, x.OrgCode, x.Name)
 		if err != nil {
 			return err
@@ -185,11 +173,7 @@ func (svc *Service) AddTeam(ctx context.Context, actor kexie.Actor, code string,
 		return 0, kexie.Errorf(kexie.CodeInvalid, "err.team_name", "a team has a name")
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		var org any
 		if tm.OrgCode != "" {
 			if org, err = holder(ctx, tx, tm.OrgCode, ""); err != nil {

@@ -153,11 +153,7 @@ func (svc *Service) AddChair(ctx context.Context, actor kexie.Actor, code string
 		return 0, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		if _, err := sessionRow(ctx, tx, a.id, session); err != nil {
 			return err
 		}
@@ -175,11 +171,7 @@ func (svc *Service) AddSpeaker(ctx context.Context, actor kexie.Actor, code stri
 		return 0, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activity_contributions c JOIN activity_sessions s ON s.id = c.session_id
 			WHERE c.id = $1 AND s.activity_id = $2`, contribution, a.id).Scan(&n); err != nil {

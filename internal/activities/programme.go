@@ -118,11 +118,7 @@ func (svc *Service) AddSession(ctx context.Context, actor kexie.Actor, code stri
 		return 0, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		id, err = addSession(ctx, tx, a, code, in, s, e)
 		return err
 	})
@@ -159,11 +155,7 @@ func (svc *Service) AddBreak(ctx context.Context, actor kexie.Actor, code, title
 		return 0, err
 	}
 	var id int64
-	err = svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err = svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
 		id, err = addBreak(ctx, tx, a, code, titleZH, titleEN, s, e)
 		return err
 	})

@@ -497,11 +497,8 @@ func (svc *Service) cancel(ctx context.Context, actor kexie.Actor, where, key, c
 // rejects a pending registration of activity code.
 func (svc *Service) Decide(ctx context.Context, actor kexie.Actor, code, ref string, approve bool) (Registration, error) {
 	var r Registration
-	err := svc.db.Write(ctx, actor, func(tx *sqldb.Tx) error {
-		a, err := managed(ctx, tx, code)
-		if err != nil {
-			return err
-		}
+	err := svc.inManaged(ctx, actor, code, func(tx *sqldb.Tx, a activityRow) error {
+		var err error
 		r, err = scanReg(tx.QueryRowContext(ctx, `SELECT `+regColumns+` FROM activity_registrations r JOIN activities a ON a.id = r.activity_id
 			WHERE r.reference = $1 AND r.activity_id = $2`, NormalReference(ref), a.id))
 		if errors.Is(err, sql.ErrNoRows) {
