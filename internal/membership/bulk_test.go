@@ -427,3 +427,62 @@ func TestLargeImportRefreshesPostgresStatistics(t *testing.T) {
 		}
 	}
 }
+
+// A first load on PostgreSQL claims the ids of its holders, memberships
+// and history events from their sequences a block at a time (moving each
+// sequence on once per block, under the load's lock): over several
+// blocks every id is its own, and what is written after the load, through
+// the tables' own defaults, takes ids past the load's.
+func TestFirstLoadClaimsIDsPastWhatFollows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		dbtest.Tree(t, db)
+		const n = 700 // past the first blocks of 64, 128, 256
+		var rows []kexie.MemberRecord
+		for i := range n {
+			rows = append(rows, kexie.MemberRecord{Line: i + 2, OrgCode: []string{"A", "B"}[i%2], Type: "individual",
+				Name: fmt.Sprintf("人%d", i), Status: "active"})
+		}
+		out, err := db.Membership.ImportMembers(ctx, dbtest.Admin, membership.MemberRecords(rows, nil), membership.MemberImportOptions{Source: "t.csv"})
+		if err != nil || out.Created != n || len(out.Rejected) != 0 {
+			t.Fatalf("%+v %v", out, err)
+		}
+		counts := func(q string) (all, distinct, most int64) {
+			t.Helper()
+			rs, err := db.RawQueryForTest(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Close()
+			if !rs.Next() {
+				t.Fatal(rs.Err())
+			}
+			if err := rs.Scan(&all, &distinct, &most); err != nil {
+				t.Fatal(err)
+			}
+			return all, distinct, most
+		}
+		most := map[string]int64{}
+		for _, table := range []string{"people", "memberships", "membership_events"} {
+			all, distinct, m := counts(`SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM ` + table)
+			if all != n || distinct != n {
+				t.Fatalf("%s: %d rows, %d ids", table, all, distinct)
+			}
+			most[table] = m
+		}
+		// After the load, through the defaults: a holder, and a history
+		// event (a change of status).
+		if err := db.RawExec(ctx, `INSERT INTO people (name, created_at, updated_at) VALUES ('后来', '2026-01-01', '2026-01-01')`); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, m := counts(`SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM people`); m <= most["people"] {
+			t.Fatalf("a holder written after the load took id %d, the load's reach %d", m, most["people"])
+		}
+		if err := db.Membership.ChangeMemberStatus(ctx, dbtest.Admin, most["memberships"], membership.MemberChange{Status: "withdrawn",
+			Happened: "2026-01-02", Reason: "本人申请"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, m := counts(`SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM membership_events`); m <= most["membership_events"] {
+			t.Fatalf("an event written after the load took id %d, the load's reach %d", m, most["membership_events"])
+		}
+	})
+}

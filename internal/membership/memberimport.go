@@ -256,6 +256,7 @@ type memberWriter struct {
 	deferred  *sqldb.DeferredIndexes
 	personIDs sqldb.IDAllocator
 	memberIDs sqldb.IDAllocator
+	eventIDs  sqldb.IDAllocator // PostgreSQL, whose events go with their memberships
 	people    *sqldb.BulkWriter
 	members   *sqldb.BulkWriter
 	events    *sqldb.BulkWriter
@@ -267,28 +268,43 @@ var (
 		Shared: []string{"created_at", "updated_at"}}
 	bulkMemberships = sqldb.BulkTable{Name: "memberships", Cols: []string{"id", "org_id", "person_id", "member_no", "type", "status", "joined",
 		"last_dues_paid", "last_activity"}, Shared: []string{"created_at", "updated_at"}}
-	bulkEvents = sqldb.BulkTable{Name: "membership_events", Cols: []string{"membership_id", "status"},
+	bulkEvents = sqldb.BulkTable{Name: "membership_events", Cols: []string{"id", "membership_id", "status"},
 		Shared: []string{"happened", "reason", "actor", "created_at"}}
 )
 
 func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions, out *kexie.ImportOutcome) (_ *memberWriter, err error) {
 	w := &memberWriter{ctx: ctx, tx: tx, opt: opt, out: out, orgs: map[string]*importOrg{},
-		personIDs: sqldb.NewIDAllocator(tx, "people"), memberIDs: sqldb.NewIDAllocator(tx, "memberships")}
+		personIDs: sqldb.NewIDAllocator(tx, "people"), memberIDs: sqldb.NewIDAllocator(tx, "memberships"),
+		eventIDs: sqldb.NewIDAllocator(tx, "membership_events")}
 	if tx.Conn() != nil {
 		// Before deferIndexes locks the tables (sqldb.IDAllocator says why).
 		var seq *sql.Conn
 		if seq, err = tx.DB().Writer().Conn(ctx); err != nil {
 			return nil, err
 		}
-		w.personIDs.Seq, w.memberIDs.Seq = seq, seq
+		w.personIDs.Seq, w.memberIDs.Seq, w.eventIDs.Seq = seq, seq, seq
 		defer func() {
 			if err != nil {
 				seq.Close()
 			}
 		}()
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
+	const held = `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`
+	if err := tx.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
 		return nil, err
+	}
+	if w.fresh && tx.Conn() != nil {
+		// A first load on PostgreSQL keeps every other writer out of the
+		// member tables until it commits (its ids are then claimed from
+		// the sequences a block at a time), and looks again once it does:
+		// a writer may have come between.
+		if err := tx.LockForLoad(ctx, "people", "memberships", "membership_events"); err != nil {
+			return nil, err
+		}
+		if err := tx.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
+			return nil, err
+		}
+		w.personIDs.Locked, w.memberIDs.Locked, w.eventIDs.Locked = w.fresh, w.fresh, w.fresh
 	}
 	if w.fresh {
 		w.holders = make([]int64, 0, 1024)
@@ -743,7 +759,11 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	w.members.Add(id, o.id, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity)
 	if w.tx.Conn() != nil {
 		// (On SQLite: firstEvents, at the end.)
-		w.events.Add(id, string(m.Status))
+		eid, err := w.eventIDs.Take(ctx)
+		if err != nil {
+			return err
+		}
+		w.events.Add(eid, id, string(m.Status))
 	}
 	if o.fresh && m.IDHash == "" {
 		if k := w.unnamedKey(o.id, m); w.unnamed[k] == 0 {

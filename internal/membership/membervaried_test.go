@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
@@ -258,4 +260,78 @@ func benchImportSQLite(b *testing.B, db *dbtest.DB, file string, sl *seal.Sealer
 	b.ReportMetric(timing.Writing.Seconds(), "s-writing")
 	b.ReportMetric(timing.Indexing.Seconds(), "s-indexing")
 	b.ReportMetric(float64(peakHeap)/(1<<20), "go-heap-MiB")
+}
+
+// BenchmarkVariedPairs is the varied-register ratio as its target states
+// it: KEXIE_BENCH_VARIED rows (default 200,000) of benchVariedFile, the
+// raw insert and then the import, each pair in a database of its own, for
+// KEXIE_BENCH_PAIRS pairs (default 5). The machine's speed drifts by a
+// fifth from one minute to the next, so a single pair says little; the
+// median of the pairs' ratios is the figure, with the least and largest
+// beside it. Run:
+//
+//	go test -run '^$' -bench BenchmarkVariedPairs -benchtime 1x -timeout 30m ./internal/membership/
+func BenchmarkVariedPairs(b *testing.B) {
+	n, pairs := 200_000, 5
+	if v, err := strconv.Atoi(os.Getenv("KEXIE_BENCH_VARIED")); err == nil && v > 0 {
+		n = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("KEXIE_BENCH_PAIRS")); err == nil && v > 0 {
+		pairs = v
+	}
+	const orgs = 1000
+	ctx := context.Background()
+	dir := b.TempDir()
+	file := filepath.Join(dir, "varied.csv")
+	benchVariedFile(b, file, n, orgs)
+	sl, err := seal.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ratios, raws, imports []float64
+	for i := 0; i < pairs; i++ {
+		pd := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.Mkdir(pd, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		db := benchDB(b, pd, "", orgs)
+		runtime.GC()
+		start := time.Now()
+		if got, err := rawInsert(ctx, db, file); err != nil || got != n {
+			b.Fatal(got, err)
+		}
+		raw := time.Since(start).Seconds()
+		if _, err := db.Writer().ExecContext(ctx, `DROP TABLE raw_members`); err != nil {
+			b.Fatal(err)
+		}
+		imp := func() float64 {
+			// As `kexie import members` does (internal/cli: importMemoryLimit).
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(160 << 20))
+			runtime.GC()
+			start := time.Now()
+			out, read, err := importFile(ctx, db, file, sl, nil)
+			if err != nil || read != n || out.Created != n || len(out.Rejected) != 0 {
+				b.Fatalf("%v read %d created %d rejected %d", err, read, out.Created, len(out.Rejected))
+			}
+			return time.Since(start).Seconds()
+		}()
+		ratios, raws, imports = append(ratios, raw/imp), append(raws, raw), append(imports, imp)
+		b.Logf("pair %d: raw %.2f s, import %.2f s, %.3f×", i+1, raw, imp, raw/imp)
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.RemoveAll(pd); err != nil {
+			b.Fatal(err)
+		}
+	}
+	median := func(v []float64) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		return s[len(s)/2]
+	}
+	b.ReportMetric(median(ratios), "x-raw")
+	b.ReportMetric(slices.Min(ratios), "x-raw-least")
+	b.ReportMetric(slices.Max(ratios), "x-raw-most")
+	b.ReportMetric(median(raws), "s-raw")
+	b.ReportMetric(median(imports), "s-import")
 }

@@ -288,10 +288,16 @@ type IDAllocator struct {
 	tx    *Tx
 	Seq   *sql.Conn // PostgreSQL: the connection ids are drawn on (see above)
 	table string
-	next  int64
-	pool  []int64
-	init  bool
-	block int // ids the last draw from the sequence took (PostgreSQL)
+	// Locked (PostgreSQL): the load holds the table against every other
+	// writer until it commits (a first load: LockForLoad), so nothing else
+	// draws from its sequence meanwhile, and a block is claimed by moving
+	// the sequence on once instead of drawing each of its ids.
+	Locked bool
+	next   int64 // the next id to give
+	end    int64 // PostgreSQL: the first id past the block drawn
+	pool   []int64
+	init   bool
+	block  int // ids the last draw from the sequence took (PostgreSQL)
 }
 
 // idBlock is the most ids one draw from a PostgreSQL sequence takes. The
@@ -309,6 +315,19 @@ func (a *IDAllocator) Take(ctx context.Context) (int64, error) {
 				return 0, err
 			}
 			a.init = true
+		}
+		a.next++
+		return a.next - 1, nil
+	}
+	if a.Locked {
+		if a.next == a.end {
+			a.block = min(max(2*a.block, 64), 8*idBlock)
+			var last int64
+			if err := a.Seq.QueryRowContext(ctx, `SELECT setval(s, nextval(s) + $2 - 1) FROM pg_get_serial_sequence($1, 'id') AS s`,
+				a.table, a.block).Scan(&last); err != nil {
+				return 0, err
+			}
+			a.next, a.end = last-int64(a.block)+1, last+1
 		}
 		a.next++
 		return a.next - 1, nil
@@ -334,6 +353,18 @@ func (a *IDAllocator) Take(ctx context.Context) (int64, error) {
 	id := a.pool[0]
 	a.pool = a.pool[1:]
 	return id, nil
+}
+
+// LockForLoad (PostgreSQL) locks tables against every other writer until
+// the transaction ends (readers go on), as a first load needs for its
+// IDAllocators' Locked. (Dropping their indexes then takes the stronger
+// lock anyway.) SQLite's write transaction already excludes every writer.
+func (tx *Tx) LockForLoad(ctx context.Context, tables ...string) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(tables, ", ")+` IN EXCLUSIVE MODE`)
+	return err
 }
 
 // bulkWrite runs fn in a write transaction fit for bulk loading, rolled
@@ -474,8 +505,8 @@ func (d *DeferredIndexes) Replica() bool { return d.replica }
 type fkCheck struct{ name, query string }
 
 // deferIndexes drops the secondary indexes of the given tables (not the
-// ones that back a PRIMARY KEY or UNIQUE constraint; on SQLite a unique
-// index is dropped, and kept among the keys) and remembers how to build
+// ones that back a PRIMARY KEY or UNIQUE constraint, nor partial ones; on
+// SQLite a unique index is dropped, and kept among the keys) and remembers how to build
 // them again. On SQLite it also gives the writer a
 // page cache that holds the leaves being appended to.
 func DeferIndexes(ctx context.Context, tx *Tx, tables ...string) (*DeferredIndexes, error) {
@@ -496,6 +527,13 @@ func DeferIndexes(ctx context.Context, tx *Tx, tables ...string) (*DeferredIndex
 		if err := rows.Scan(&name, &q); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if strings.Contains(q, " WHERE ") {
+			// A partial index stays: the rows it holds (open applications,
+			// issued cards) are not the ones a load writes, so it costs the
+			// load a test per row, where building it again costs a scan of
+			// the whole table.
+			continue
 		}
 		names = append(names, name)
 		if strings.HasPrefix(q, "CREATE UNIQUE INDEX") {

@@ -71,9 +71,9 @@ func TestBulkWriteKeepsEmptyStringsAndNulls(t *testing.T) {
 }
 
 // Only applications carry an applicant's reference: the index on it holds
-// those rows alone (a first import of members builds it by a scan, not by
-// sorting an empty string per member), and the look-up by reference still
-// uses it.
+// those rows alone (a first import of members, which writes none, leaves it
+// in place rather than sorting an empty string per member), and the
+// look-up by reference still uses it.
 func TestApplicationReferenceIndexIsPartial(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		q := `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'memberships_app_ref'`
