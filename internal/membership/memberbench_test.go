@@ -402,6 +402,7 @@ func BenchmarkMembers(b *testing.B) {
 			b.ReportMetric(float64(n)/timing.Writing.Seconds(), "copy-rows/s")
 			b.ReportMetric(timing.Indexing.Seconds(), "s-indexing")
 		})
+		b.Run("postgres-floor", func(b *testing.B) { benchPostgresFloor(b, pg, n) })
 		b.Run("reimport-postgres", func(b *testing.B) { reimport(b, pg) })
 	}
 }

@@ -2,8 +2,11 @@ package sqldb_test
 
 import (
 	"database/sql"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -156,4 +159,96 @@ func BenchmarkBulkWriteSQLite(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// A bulk write into PostgreSQL travels in COPY's binary format, written
+// by kexie for the types a load writes: each value is stored as given,
+// whatever its type, at the ends of its range, in another time zone,
+// before 2000, empty or NULL, in a named string type, and shared by
+// every row; a value of a kind it does not write (a date given as text)
+// goes through pgx's encoding instead.
+func TestBulkCopyStoresEveryTypeAsGiven(t *testing.T) {
+	db := dbtest.OpenPostgres(t, dbtest.Options{})
+	dbtest.Must(t, db.RawExec(ctx, `CREATE TABLE copy_probe (id BIGINT PRIMARY KEY, i INTEGER, s SMALLINT, t TEXT, v VARCHAR(20),
+		f BOOLEAN, at TIMESTAMPTZ, k TEXT, d DATE, shared_at TIMESTAMPTZ NOT NULL, shared_k TEXT NOT NULL)`))
+	beijing := time.FixedZone("CST", 8*3600)
+	shared := time.Date(2026, 12, 7, 10, 0, 0, 123456000, beijing)
+	type row struct {
+		id      int64
+		i, s    any
+		t, v    any
+		f, at   any
+		k       any
+		d       any
+		wantAt  string
+		wantD   string
+		wantNil bool
+	}
+	rows := []row{
+		{id: math.MinInt64, i: int64(math.MinInt32), s: int64(math.MinInt16), t: "王芳", v: "", f: true, at: time.Date(1999, 12, 31, 23, 59, 59, 999999000, time.UTC),
+			k: kexie.MemberStatus("active"), wantAt: "1999-12-31 23:59:59.999999"},
+		{id: math.MaxInt64, i: int64(math.MaxInt32), s: int64(math.MaxInt16), t: "", v: "x", f: false, at: time.Date(2026, 1, 2, 8, 30, 0, 1000, beijing),
+			k: kexie.MemberType("student"), wantAt: "2026-01-02 00:30:00.000001"},
+		{id: 0, i: 0, s: 0, t: nil, v: nil, f: nil, at: nil, k: nil, wantNil: true},
+		{id: 7, i: 7, s: int64(7), t: "a\tb\nc\\d", v: "é", f: true, at: time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), k: "plain",
+			d: "2026-03-04", wantAt: "1970-01-01 00:00:00.000000", wantD: "2026-03-04"},
+	}
+	err := db.BulkWrite(ctx, kexie.Actor{Username: "test", Source: "cli", System: true}, false, func(tx *sqldb.Tx) error {
+		w := sqldb.NewBulkWriter(tx, sqldb.BulkTable{Name: "copy_probe", Cols: []string{"id", "i", "s", "t", "v", "f", "at", "k", "d"},
+			Shared: []string{"shared_at", "shared_k"}}, shared, kexie.MemberStatus("lapsed"))
+		defer w.Close()
+		for _, r := range rows[:3] {
+			w.Add(r.id, r.i, r.s, r.t, r.v, r.f, r.at, r.k, r.d)
+		}
+		if err := w.Write(ctx, w.Take()); err != nil {
+			return err
+		}
+		// A date as text: not a pair the binary writer takes.
+		r := rows[3]
+		w.Add(r.id, r.i, r.s, r.t, r.v, r.f, r.at, r.k, r.d)
+		return w.Write(ctx, w.Take())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := db.RawQueryForTest(ctx, `SELECT id, i, s, t, v, f, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), k, d::text,
+		to_char(shared_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), shared_k FROM copy_probe ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	want := map[int64]row{}
+	for _, r := range rows {
+		want[r.id] = r
+	}
+	got := 0
+	for rs.Next() {
+		var id int64
+		var i, s sql.NullInt64
+		var tt, v, at, k, d sql.NullString
+		var f sql.NullBool
+		var sharedAt, sharedK string
+		if err := rs.Scan(&id, &i, &s, &tt, &v, &f, &at, &k, &d, &sharedAt, &sharedK); err != nil {
+			t.Fatal(err)
+		}
+		r := want[id]
+		got++
+		if sharedAt != "2026-12-07 02:00:00.123456" || sharedK != "lapsed" {
+			t.Errorf("row %d: shared %q %q", id, sharedAt, sharedK)
+		}
+		if r.wantNil {
+			if i.Int64 != 0 || tt.Valid || v.Valid || f.Valid || at.Valid || k.Valid || d.Valid {
+				t.Errorf("row %d: %v %v %v %v %v %v", id, tt, v, f, at, k, d)
+			}
+			continue
+		}
+		str := func(x any) string { return fmt.Sprint(x) }
+		if str(i.Int64) != str(r.i) || str(s.Int64) != str(r.s) || tt.String != str(r.t) || v.String != str(r.v) || f.Bool != r.f.(bool) ||
+			at.String != r.wantAt || k.String != str(r.k) || d.String != r.wantD {
+			t.Errorf("row %d: stored %v %v %q %q %v %q %q %q, given %+v", id, i.Int64, s.Int64, tt.String, v.String, f.Bool, at.String, k.String, d.String, r)
+		}
+	}
+	if err := rs.Err(); err != nil || got != len(rows) {
+		t.Fatalf("%d rows, %v", got, err)
+	}
 }
