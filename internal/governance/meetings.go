@@ -56,8 +56,9 @@ func (svc *Service) CreateMeeting(ctx context.Context, actor kexie.Actor, termID
 			termID, m.Held, m.Place, m.Mode, m.Agenda, tx.Now()).Scan(&id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
-			SELECT $1, id, 'absent_excused' FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3)`, id, termID, m.Held); err != nil {
+		res, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
+			SELECT $1, id, 'absent_excused' FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3)`, id, termID, m.Held)
+		if err := seatsArrived(ctx, tx, res, err); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, sqldb.Change{Action: "meeting.create", ObjectType: "meeting", ObjectID: strconv.FormatInt(id, 10), OrgID: orgID,
@@ -298,11 +299,33 @@ func syncSeats(ctx context.Context, tx *sqldb.Tx, m Meeting) error {
 		WHERE meeting_id = $1 AND proxy_seat IS NOT NULL AND proxy_seat NOT IN (SELECT seat_id FROM attendance WHERE meeting_id = $1)`, m.ID); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
+	res, err := tx.ExecContext(ctx, `INSERT INTO attendance (meeting_id, seat_id, status)
 		SELECT $1, id, 'absent_excused' FROM seats WHERE term_id = $2 AND seated <= $3 AND (left_on = '' OR left_on > $3)
 		AND id NOT IN (SELECT seat_id FROM attendance WHERE meeting_id = $1)`, m.ID, m.TermID, m.Held)
-	return err
+	return seatsArrived(ctx, tx, res, err)
 }
+
+// seatsArrived follows the insert of seats into a meeting's attendance
+// (res, err). A congress's thousands of seats arrive at once, and until
+// PostgreSQL's statistics count them (autovacuum comes by within a minute
+// or more) its planner reads the voting rule's look-up of a voter's seats
+// (SeatsVotedBy) as a scan of the whole table, tens of milliseconds at
+// every ballot: they are refreshed here, with the rows, in the same
+// transaction. SQLite plans those look-ups by their indexes alone.
+func seatsArrived(ctx context.Context, tx *sqldb.Tx, res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n >= analyzeAttendanceAfter && tx.DB().Dialect() == sqldb.Postgres {
+		_, err = tx.ExecContext(ctx, `ANALYZE attendance`)
+		return err
+	}
+	return nil
+}
+
+// analyzeAttendanceAfter is how many seats new to a meeting's attendance
+// make PostgreSQL's statistics of the table worth refreshing at once.
+const analyzeAttendanceAfter = 500
 
 // openingVote prepares a meeting for a vote: its row taken, and, when no
 // other vote is open, its attendance brought in line with the seats held.

@@ -62,3 +62,19 @@ func TestAttendanceListInChunks(t *testing.T) {
 		}
 	})
 }
+
+// When a congress's seats first come into a meeting's attendance,
+// PostgreSQL's planner has the table's statistics at once (not when
+// autovacuum next comes by), so that the look-up of a voter's seats at
+// every ballot is planned on the rows there are.
+func TestLargeAttendanceRefreshesPostgresStatistics(t *testing.T) {
+	db := dbtest.OpenPostgres(t, dbtest.Options{})
+	councilMeeting(t, db, 600, 0)
+	var cols int
+	if err := db.Writer().QueryRowContext(ctx, `SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'attendance'`).Scan(&cols); err != nil {
+		t.Fatal(err)
+	}
+	if cols == 0 {
+		t.Fatal("no statistics of attendance after 600 seats came into a meeting")
+	}
+}
