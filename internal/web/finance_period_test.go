@@ -166,14 +166,37 @@ func TestFinanceStatementPeriod(t *testing.T) {
 			}
 		}
 
+		// The books' page: the same picker, the period's activities and
+		// the balance sheet at its end; January's and May's entries left out.
+		p = c.get("/orgs/A/ledger?" + period)
+		wantStatus(t, p, http.StatusOK)
+		activities := between(t, p.body, `id="ledger-activities"`, `</table>`)
+		row := func(code, unrestricted string) string {
+			return `<tr><td>` + code + `</td><td class="num">` + unrestricted + `</td>`
+		}
+		for _, want := range []string{row("4101", "0.00") + `<td class="num">5000.00</td>`, row("4201", "800.25"), row("4901", "300.00"), row("4601", "12.34"),
+			row("5101", "1200.50"), row("4401", "0.00"), row("4301", "0.00")} {
+			if !strings.Contains(activities, want) {
+				t.Errorf("books page, activities of the period, lack %q: %s", want, activities)
+			}
+		}
+		for _, want := range []string{ly + "-02 至 " + ly + "-04", `id="ledger-months"`, `name="from" value="` + ly + `-02"`, "截至 " + ly + "-04-30", "5912.09"} {
+			if !strings.Contains(p.body, want) {
+				t.Errorf("books page lacks %q", want)
+			}
+		}
+		if y := c.get("/orgs/A/ledger?year=" + ly); !strings.Contains(between(t, y.body, `id="ledger-activities"`, `</table>`), row("4401", "1000.00")) || !strings.Contains(y.body, ly+" 年度") {
+			t.Errorf("books page for the year %s lacks January's allocation or the year", ly)
+		}
+
 		// Refused: a day inside a month, a period ending after this month;
 		// the reason in the reader's language, nothing written.
 		before, _ := e.db.Finance.HeadOf(ctx, e.a.ID)
 		bad := "from=" + ly + "-02-15&to=" + ly + "-04-30"
-		for _, path := range []string{"/orgs/A/ledger/statements?", "/orgs/A/ledger/statements.xlsx?", "/orgs/A/ledger/statements.pdf?"} {
+		for _, path := range []string{"/orgs/A/ledger/statements?", "/orgs/A/ledger/statements.xlsx?", "/orgs/A/ledger/statements.pdf?", "/orgs/A/ledger?"} {
 			r := c.get(path + bad)
 			wantStatus(t, r, http.StatusBadRequest)
-			if path == "/orgs/A/ledger/statements?" && !strings.Contains(r.body, "报表按整月编制") {
+			if (path == "/orgs/A/ledger/statements?" || path == "/orgs/A/ledger?") && !strings.Contains(r.body, "报表按整月编制") {
 				t.Errorf("the page does not say why: %.3000s", r.body)
 			}
 		}
@@ -185,9 +208,22 @@ func TestFinanceStatementPeriod(t *testing.T) {
 		future := "from=" + ly + "-02&to=" + itoa(int64(kexie.Today(time.Now()).Year()+1)) + "-01"
 		wantStatus(t, c.api("GET", "/api/v1/orgs/A/ledger/activities?"+future, "", nil), http.StatusBadRequest)
 		wantStatus(t, c.get("/orgs/A/ledger/statements?"+future), http.StatusBadRequest)
+		wantStatus(t, c.get("/orgs/A/ledger?"+future), http.StatusBadRequest)
+		wantStatus(t, c.get("/orgs/A/ledger?year=abc"), http.StatusBadRequest)
 		wantStatus(t, c.api("GET", "/api/v1/orgs/A/ledger/trial-balance?from=x&to=2", "", nil), http.StatusBadRequest)
 		if after, _ := e.db.Finance.HeadOf(ctx, e.a.ID); after != before {
 			t.Fatalf("a refused period changed the books: %+v → %+v", before, after)
 		}
 	})
+}
+
+// between is the part of s from the first start to the first end after it.
+func between(t *testing.T, s, start, end string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		t.Fatalf("no %q in %.3000s", start, s)
+	}
+	part, _, _ := strings.Cut(after, end)
+	return part
 }

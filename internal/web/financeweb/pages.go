@@ -13,11 +13,17 @@ import (
 )
 
 // The books' page: pending entries to approve, the journal, the funds, a
-// form to record an entry, and the year's statements; money in yuan.
+// form to record an entry, and the statements of a period (this year
+// unless ?year= or ?from=&to= say another, as on the statements page);
+// money in yuan.
 
 type ledgerData struct {
 	Org        kexie.Organisation
-	Year       int
+	Year       int        // the period's year (its last month's), the year a closing form offers
+	Period     stmtPeriod // the period the activities cover; the balance sheet is at its end
+	PeriodName string
+	At         string // the day the balance sheet is drawn at (stmtPeriod.End)
+	ThisMonth  string
 	Pending    []finance.Entry
 	Entries    []finance.Entry
 	Funds      []finance.Fund
@@ -72,10 +78,20 @@ func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	ctx := r.Context()
 	today := kexie.DateOf(s.Day())
-	d := ledgerData{Org: o, Year: today.Year(), Today: today.String(), FormRows: []int{1, 2, 3, 4}}
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 9999 {
-		d.Year = y
+	per, err := s.readPeriod(r, thisYear)
+	if kexie.ErrorCode(err) == kexie.CodeInvalid {
+		// The page is shown for this year, with the reason (a form's own
+		// refusal, shown again, comes first).
+		if errMsg == "" {
+			status, errMsg = http.StatusBadRequest, web.Message(rq.L, kexie.AsError(err))
+		}
+		per = thisYear(today)
+	} else if err != nil {
+		return err
 	}
+	d := ledgerData{Org: o, Period: per, PeriodName: per.Label(rq.L), At: per.End(today).String(), ThisMonth: today.String()[:7], Today: today.String(),
+		FormRows: []int{1, 2, 3, 4}}
+	d.Year, _ = strconv.Atoi(per.To[:4])
 	if d.Pending, _, err = s.fin.Entries(ctx, o.ID, finance.EntryFilter{Status: finance.StatusPending, Limit: 100}); err != nil {
 		return err
 	}
@@ -91,7 +107,7 @@ func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.
 	if d.Head, err = s.fin.HeadOf(ctx, o.ID); err != nil {
 		return err
 	}
-	from, to := strconv.Itoa(d.Year)+"-01", strconv.Itoa(d.Year)+"-12"
+	from, to := per.From, per.To
 	if d.Activities, err = s.fin.Activities(ctx, o.ID, from, to); err != nil {
 		return err
 	}
