@@ -115,12 +115,10 @@ func runImportMembers(ctx context.Context, env Env, args []string) error {
 	read := 0
 	src := func(emit func(kexie.MemberRecord) error) error {
 		var err error
-		read, err = memberfile.Stream(file, in, time.Now(), func(m kexie.MemberRecord) error {
-			if err := membership.SealMember(&m, sl); err != nil {
-				return err
-			}
-			return emit(m)
-		}, func(r kexie.Rejection) { rejected = append(rejected, r) })
+		// Checked and sealed on every core, in file order (a million rows'
+		// checks and sealing were the pace of a first load).
+		read, err = memberfile.StreamPrepared(file, in, time.Now(), func(m *kexie.MemberRecord) error { return membership.SealMember(m, sl) },
+			emit, func(r kexie.Rejection) { rejected = append(rejected, r) })
 		return err
 	}
 	out, err := db.Membership.ImportMembers(ctx, cliActor(), src, membership.MemberImportOptions{DryRun: *dry, Source: filepath.Base(file),

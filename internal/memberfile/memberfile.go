@@ -3,12 +3,15 @@
 package memberfile
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"maps"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -282,8 +285,15 @@ func (c *Checker) key(org int32, s string) uint64 {
 // one its member, with IDFirst set when the same identity document was on
 // an earlier row (for another organisation).
 func (c *Checker) Check(rec tabular.Record) (Member, *kexie.Rejection) {
-	label := rec.Values["member_no"]
 	m, err := Check(rec, c.now)
+	return c.admit(rec, m, err)
+}
+
+// admit is Check's part that depends on the rows before: given what
+// Check(rec) returned (m, err), it rejects a row whose member number or
+// identity document an earlier row gave, and counts the row in.
+func (c *Checker) admit(rec tabular.Record, m Member, err error) (Member, *kexie.Rejection) {
+	label := rec.Values["member_no"]
 	if err != nil {
 		return m, &kexie.Rejection{Line: rec.Line, Code: label, Reason: kexie.AsError(err).Message, Err: err}
 	}
@@ -340,6 +350,110 @@ func Stream(name string, r io.Reader, now time.Time, emit func(Member) error, re
 		return emit(m)
 	})
 	return read, err
+}
+
+// StreamPrepared is Stream for large files: each row's own checks (Check)
+// and then prepare, on the good ones, run on several goroutines, while
+// the file is read on another and the checks that depend on the rows
+// before (duplicates: Checker) run in file order on the caller's, which
+// calls emit and reject in file order as Stream does. prepare (sealing a
+// row's identity document, say) may change the row; its error stops the
+// stream at that row, as emit's would. When it returns, the file is no
+// longer read.
+func StreamPrepared(name string, r io.Reader, now time.Time, prepare func(*Member) error, emit func(Member) error, reject func(kexie.Rejection)) (int, error) {
+	// A batch of rows travels together: a channel operation per row
+	// would cost about as much as the checks.
+	const batch = 256
+	type row struct {
+		rec      tabular.Record
+		m        Member
+		err      error // Check's
+		prepared error // prepare's
+	}
+	type job struct {
+		rows []row
+		done chan struct{}
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	jobs := make(chan *job, workers)
+	inOrder := make(chan *job, 4*workers)
+	stop := make(chan struct{})
+	errStopped := errors.New("stopped")
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(inOrder)
+		defer close(jobs)
+		b := &job{done: make(chan struct{})}
+		send := func() error {
+			for _, ch := range []chan *job{inOrder, jobs} {
+				select {
+				case ch <- b:
+				case <-stop:
+					return errStopped
+				}
+			}
+			b = &job{rows: make([]row, 0, batch), done: make(chan struct{})}
+			return nil
+		}
+		_, readErr = tabular.StreamOwned(name, r, spec, func(rec tabular.Record) error {
+			if b.rows = append(b.rows, row{rec: rec}); len(b.rows) == batch {
+				return send()
+			}
+			return nil
+		})
+		// The rows read before the end, or before a read error (which
+		// comes after them, as from Stream).
+		if !errors.Is(readErr, errStopped) && len(b.rows) > 0 {
+			if err := send(); err != nil {
+				readErr = err
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				for i := range j.rows {
+					x := &j.rows[i]
+					if x.m, x.err = Check(x.rec, now); x.err == nil && prepare != nil {
+						x.prepared = prepare(&x.m)
+					}
+				}
+				close(j.done)
+			}
+		}()
+	}
+	// Whatever ends the stream, the reader and the workers are done (and
+	// the file no longer read) before it returns.
+	defer wg.Wait()
+	defer close(stop)
+	c := NewChecker(now)
+	read := 0
+	for j := range inOrder {
+		<-j.done
+		for _, x := range j.rows {
+			read++
+			m, rej := c.admit(x.rec, x.m, x.err)
+			if rej != nil {
+				reject(*rej)
+				continue
+			}
+			if x.prepared != nil {
+				return read, x.prepared
+			}
+			if err := emit(m); err != nil {
+				return read, err
+			}
+		}
+	}
+	if errors.Is(readErr, errStopped) {
+		readErr = nil
+	}
+	return read, readErr
 }
 
 // CheckAll checks every record of a file read whole (see Checker).

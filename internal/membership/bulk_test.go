@@ -486,3 +486,74 @@ func TestFirstLoadClaimsIDsPastWhatFollows(t *testing.T) {
 		}
 	})
 }
+
+// A first load into what looked like an empty register on PostgreSQL,
+// where a writer's first holder is not yet committed: the load waits for
+// the member tables' lock, finds the register filled once it has it, and
+// goes on as an import into a register that holds members, having given
+// the lock back, so that other writers are not kept waiting on it until it
+// commits.
+func TestFirstLoadFindingMembersGivesTheLockBack(t *testing.T) {
+	db := dbtest.OpenPostgres(t, dbtest.Options{})
+	dbtest.Tree(t, db)
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	// A writer's holder, not committed yet.
+	w, err := db.Writer().BeginTx(tctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Rollback()
+	if _, err := w.ExecContext(tctx, `INSERT INTO people (name, created_at, updated_at) VALUES ('先来', '2026-01-01', '2026-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	release, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		out, err := db.Membership.ImportMembers(tctx, dbtest.Admin, func(emit func(kexie.MemberRecord) error) error {
+			if err := emit(kexie.MemberRecord{Line: 2, OrgCode: "A", MemberNo: "A1", Type: "individual", Name: "成员", Status: "active"}); err != nil {
+				return err
+			}
+			select {
+			case <-release:
+				return nil
+			case <-tctx.Done():
+				return tctx.Err()
+			}
+		}, membership.MemberImportOptions{Source: "a.csv"})
+		if err == nil && out.Created != 1 {
+			err = fmt.Errorf("%+v", out)
+		}
+		done <- err
+	}()
+	// The load waits for the lock on the member tables.
+	for {
+		var n int
+		if err := db.Writer().QueryRowContext(tctx, `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relname = 'people'
+			AND l.mode = 'ExclusiveLock' AND NOT l.granted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The load is open, waiting for its rows: another writer goes on.
+	wctx, wcancel := context.WithTimeout(tctx, 5*time.Second)
+	defer wcancel()
+	if err := db.RawExec(wctx, `INSERT INTO people (name, created_at, updated_at) VALUES ('后来', '2026-01-01', '2026-01-01')`); err != nil {
+		t.Fatalf("a writer beside the load: %v", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var people, members int
+	if err := db.Writer().QueryRowContext(tctx, `SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM memberships)`).Scan(&people, &members); err != nil ||
+		people != 3 || members != 1 {
+		t.Fatalf("%d people, %d memberships, %v", people, members, err)
+	}
+}

@@ -157,12 +157,8 @@ func importFile(ctx context.Context, db *dbtest.DB, path string, sl *seal.Sealer
 	var rejected []kexie.Rejection
 	out, err := db.Membership.ImportMembers(ctx, kexie.Actor{Username: "bench", Source: "cli", System: true}, func(emit func(kexie.MemberRecord) error) error {
 		var err error
-		read, err = memberfile.Stream(path, f, time.Now(), func(m kexie.MemberRecord) error {
-			if err := membership.SealMember(&m, sl); err != nil {
-				return err
-			}
-			return emit(m)
-		}, func(r kexie.Rejection) { rejected = append(rejected, r) })
+		read, err = memberfile.StreamPrepared(path, f, time.Now(), func(m *kexie.MemberRecord) error { return membership.SealMember(m, sl) },
+			emit, func(r kexie.Rejection) { rejected = append(rejected, r) })
 		return err
 	}, membership.MemberImportOptions{Source: filepath.Base(path), Timing: timing})
 	out.Rejected = append(out.Rejected, rejected...)

@@ -268,8 +268,11 @@ var (
 		Shared: []string{"created_at", "updated_at"}}
 	bulkMemberships = sqldb.BulkTable{Name: "memberships", Cols: []string{"id", "org_id", "person_id", "member_no", "type", "status", "joined",
 		"last_dues_paid", "last_activity"}, Shared: []string{"created_at", "updated_at"}}
-	bulkEvents = sqldb.BulkTable{Name: "membership_events", Cols: []string{"id", "membership_id", "status"},
+	bulkEvents = sqldb.BulkTable{Name: "membership_events", Cols: []string{"membership_id", "status"},
 		Shared: []string{"happened", "reason", "actor", "created_at"}}
+	// bulkEventsWithIDs: a first load on PostgreSQL gives the events ids it
+	// claimed (IDAllocator.Locked) rather than have COPY draw each one.
+	bulkEventsWithIDs = sqldb.BulkTable{Name: "membership_events", Cols: append([]string{"id"}, bulkEvents.Cols...), Shared: bulkEvents.Shared}
 )
 
 func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions, out *kexie.ImportOutcome) (_ *memberWriter, err error) {
@@ -290,18 +293,33 @@ func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions,
 		}()
 	}
 	const held = `SELECT EXISTS (SELECT 1 FROM people WHERE id_hash <> ''), NOT EXISTS (SELECT 1 FROM people)`
-	if err := tx.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
-		return nil, err
+	inTx := func() (bool, error) {
+		err := tx.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh)
+		return w.fresh, err
 	}
-	if w.fresh && tx.Conn() != nil {
-		// A first load on PostgreSQL keeps every other writer out of the
-		// member tables until it commits (its ids are then claimed from
-		// the sequences a block at a time), and looks again once it does:
-		// a writer may have come between.
-		if err := tx.LockForLoad(ctx, "people", "memberships", "membership_events"); err != nil {
+	if tx.Conn() == nil {
+		// SQLite: the transaction already holds every other writer off.
+		if _, err := inTx(); err != nil {
 			return nil, err
 		}
-		if err := tx.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
+	} else {
+		// PostgreSQL: a first look outside the transaction (on seq): a
+		// read inside it would hold a lock on people that a first load
+		// begun meanwhile, dropping its indexes, would wait for while
+		// this one waits for its lock — a deadlock. A first load then
+		// keeps every other writer out of the member tables until it
+		// commits (its ids are claimed from the sequences a block at a
+		// time) and looks again under the lock: another load or a writer
+		// may have come between, and then it goes on as an import into a
+		// register that holds members, unlocked.
+		if err := w.personIDs.Seq.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
+			return nil, err
+		}
+		if w.fresh {
+			if w.fresh, err = tx.LockForLoad(ctx, inTx, "people", "memberships", "membership_events"); err != nil {
+				return nil, err
+			}
+		} else if _, err := inTx(); err != nil {
 			return nil, err
 		}
 		w.personIDs.Locked, w.memberIDs.Locked, w.eventIDs.Locked = w.fresh, w.fresh, w.fresh
@@ -326,7 +344,11 @@ func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions,
 	go w.flusher()
 	w.people = sqldb.NewBulkWriter(tx, bulkPeople, tx.Now(), tx.Now())
 	w.members = sqldb.NewBulkWriter(tx, bulkMemberships, tx.Now(), tx.Now())
-	w.events = sqldb.NewBulkWriter(tx, bulkEvents, kexie.Today(tx.Now()).String(), kexie.EventReason("event.import"), tx.Actor().Username, tx.Now())
+	events := bulkEvents
+	if w.eventIDs.Locked {
+		events = bulkEventsWithIDs
+	}
+	w.events = sqldb.NewBulkWriter(tx, events, kexie.Today(tx.Now()).String(), kexie.EventReason("event.import"), tx.Actor().Username, tx.Now())
 	return w, nil
 }
 
@@ -759,11 +781,13 @@ func (w *memberWriter) create(o *importOrg, m kexie.MemberRecord, personID int64
 	w.members.Add(id, o.id, personID, m.MemberNo, string(m.Type), string(m.Status), m.Joined, m.LastDuesPaid, m.LastActivity)
 	if w.tx.Conn() != nil {
 		// (On SQLite: firstEvents, at the end.)
-		eid, err := w.eventIDs.Take(ctx)
-		if err != nil {
+		if !w.eventIDs.Locked {
+			w.events.Add(id, string(m.Status))
+		} else if eid, err := w.eventIDs.Take(ctx); err != nil {
 			return err
+		} else {
+			w.events.Add(eid, id, string(m.Status))
 		}
-		w.events.Add(eid, id, string(m.Status))
 	}
 	if o.fresh && m.IDHash == "" {
 		if k := w.unnamedKey(o.id, m); w.unnamed[k] == 0 {

@@ -171,6 +171,9 @@ func columnTypes(ctx context.Context, c *pgx.Conn, table string, cols []string) 
 func (b *BulkWriter) binaryCopy(rows [][]any) ([]byte, bool) {
 	shared, ok := []byte(nil), true
 	width := len(b.t.Cols)
+	if len(b.shared) != len(b.t.Shared) || len(b.pgTypes) != width+len(b.shared) {
+		return nil, false // pgx says what is wrong
+	}
 	for i, v := range b.shared {
 		if shared, ok = appendBinary(shared, b.pgTypes[width+i], v); !ok {
 			return nil, false
@@ -213,6 +216,8 @@ func appendBinary(buf []byte, typ string, v any) ([]byte, bool) {
 		switch x := v.(type) {
 		case string:
 			s = x
+		case driver.Valuer:
+			return buf, false // its Value says what it stores
 		default:
 			// A named string type (a status, a kind).
 			rv := reflect.ValueOf(v)
@@ -460,9 +465,11 @@ type IDAllocator struct {
 	block  int // ids the last draw from the sequence took (PostgreSQL)
 }
 
-// idBlock is the most ids one draw from a PostgreSQL sequence takes. The
-// first draw takes 64 and each next one twice as many, so a small import
-// (or a dry run, which gives nothing back to the sequence) wastes few.
+// idBlock is the most ids one draw from a PostgreSQL sequence takes (eight
+// times as many when the table is Locked: a block is then claimed at once,
+// not drawn id by id). The first draw takes 64 and each next one twice as
+// many, so a small import (or a dry run, which gives nothing back to the
+// sequence) wastes few.
 const idBlock = 8192
 
 // NewIDAllocator draws ids for rows of table written through tx.
@@ -517,14 +524,33 @@ func (a *IDAllocator) Take(ctx context.Context) (int64, error) {
 
 // LockForLoad (PostgreSQL) locks tables against every other writer until
 // the transaction ends (readers go on), as a first load needs for its
-// IDAllocators' Locked. (Dropping their indexes then takes the stronger
-// lock anyway.) SQLite's write transaction already excludes every writer.
-func (tx *Tx) LockForLoad(ctx context.Context, tables ...string) error {
+// IDAllocators' Locked, then asks still whether the load is still one that
+// wants them locked (the register may have filled while it waited): if
+// not, the lock is given back and false returned. (Dropping their indexes
+// takes the stronger lock anyway.) SQLite's write transaction already
+// excludes every writer: there it returns still's answer.
+func (tx *Tx) LockForLoad(ctx context.Context, still func() (bool, error), tables ...string) (bool, error) {
 	if tx.db.dialect != Postgres {
-		return nil
+		return still()
 	}
-	_, err := tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(tables, ", ")+` IN EXCLUSIVE MODE`)
-	return err
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT load_lock`); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE `+strings.Join(tables, ", ")+` IN EXCLUSIVE MODE`); err != nil {
+		return false, err
+	}
+	ok, err := still()
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		// A lock taken after a savepoint goes with it.
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT load_lock`); err != nil {
+			return false, err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT load_lock`)
+	return ok, err
 }
 
 // bulkWrite runs fn in a write transaction fit for bulk loading, rolled

@@ -72,12 +72,22 @@ func Read(name string, r io.Reader, spec Spec) (File, error) {
 // An error fn returns stops the reading and is returned. A record's Values
 // map is reused for the next record: fn copies what it keeps.
 func Stream(name string, r io.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+	return stream(name, r, spec, false, fn)
+}
+
+// StreamOwned is Stream with a map of its own in each record, for a
+// reader that hands records to other goroutines.
+func StreamOwned(name string, r io.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+	return stream(name, r, spec, true, fn)
+}
+
+func stream(name string, r io.Reader, spec Spec, owned bool, fn func(Record) error) (map[string]bool, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4)
 	if strings.EqualFold(filepath.Ext(name), ".xlsx") || bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		return streamXLSX(br, spec, fn)
+		return streamXLSX(br, spec, owned, fn)
 	}
-	return streamCSV(br, spec, fn)
+	return streamCSV(br, spec, owned, fn)
 }
 
 // header checks a header row and returns the column name of each position
@@ -233,7 +243,7 @@ func plausibleGB(b []byte) bool {
 
 // streamCSV decodes a CSV stream (UTF-8 with or without BOM, else GB18030)
 // and hands each record to fn with the line it starts on.
-func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+func streamCSV(br *bufio.Reader, spec Spec, owned bool, fn func(Record) error) (map[string]bool, error) {
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
@@ -269,6 +279,9 @@ func streamCSV(br *bufio.Reader, spec Spec, fn func(Record) error) (map[string]b
 			continue
 		}
 		if rec, ok := record(vals, row, cols, has, line, false, spec); ok {
+			if owned {
+				vals = make(map[string]string, len(rec.Values))
+			}
 			if err := fn(rec); err != nil {
 				return has, err
 			}
@@ -439,7 +452,7 @@ func (c *gbChecker) Read(p []byte) (int, error) {
 // streamXLSX reads the first sheet's rows with raw values: numbers as
 // stored (230100, not 230,100), dates as serial numbers that excelDate
 // converts, booleans as 1/0.
-func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool, error) {
+func streamXLSX(r io.Reader, spec Spec, owned bool, fn func(Record) error) (map[string]bool, error) {
 	bad := func(err error) error {
 		return kexie.Wrap(kexie.CodeInvalid, "err.file_xlsx", "the file is not a readable XLSX workbook", err)
 	}
@@ -506,6 +519,9 @@ func streamXLSX(r io.Reader, spec Spec, fn func(Record) error) (map[string]bool,
 			continue
 		}
 		if rec, ok := record(vals, row, cols, has, line, true, spec); ok {
+			if owned {
+				vals = make(map[string]string, len(rec.Values))
+			}
 			if err := fn(rec); err != nil {
 				return has, err
 			}
