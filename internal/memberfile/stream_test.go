@@ -133,9 +133,9 @@ func TestStreamPreparedStopsWhereItFails(t *testing.T) {
 	data := streamFile(t, 3000)
 	boom := errors.New("boom")
 	for _, c := range []struct {
-		name           string
-		prepare        func(*Member) error
-		emit           func(Member) error
+		name            string
+		prepare         func(*Member) error
+		emit            func(Member) error
 		wantLastEmitted string
 	}{
 		{name: "emit", emit: func(m Member) error {
