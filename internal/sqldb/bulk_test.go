@@ -237,12 +237,16 @@ func TestBulkCopyStoresEveryTypeAsGiven(t *testing.T) {
 			t.Errorf("row %d: shared %q %q", id, sharedAt, sharedK)
 		}
 		if r.wantNil {
-			if i.Int64 != 0 || tt.Valid || v.Valid || f.Valid || at.Valid || k.Valid || d.Valid {
-				t.Errorf("row %d: %v %v %v %v %v %v", id, tt, v, f, at, k, d)
+			if i.Int64 != 0 || !i.Valid || s.Int64 != 0 || !s.Valid || tt.Valid || v.Valid || f.Valid || at.Valid || k.Valid || d.Valid {
+				t.Errorf("row %d: %v %v %v %v %v %v %v %v", id, i, s, tt, v, f, at, k, d)
 			}
 			continue
 		}
 		str := func(x any) string { return fmt.Sprint(x) }
+		// An empty string is stored as one, not as NULL.
+		if !tt.Valid || !v.Valid || !f.Valid || !at.Valid || !k.Valid {
+			t.Errorf("row %d: a value given was stored as NULL: %v %v %v %v %v", id, tt, v, f, at, k)
+		}
 		if str(i.Int64) != str(r.i) || str(s.Int64) != str(r.s) || tt.String != str(r.t) || v.String != str(r.v) || f.Bool != r.f.(bool) ||
 			at.String != r.wantAt || k.String != str(r.k) || d.String != r.wantD {
 			t.Errorf("row %d: stored %v %v %q %q %v %q %q %q, given %+v", id, i.Int64, s.Int64, tt.String, v.String, f.Bool, at.String, k.String, d.String, r)
