@@ -715,10 +715,10 @@ func DeferIndexes(ctx context.Context, tx *Tx, tables ...string) (*DeferredIndex
 			return nil, err
 		}
 		if strings.Contains(q, " WHERE ") {
-			// A partial index stays: the rows it holds (open applications,
-			// issued cards) are not the ones a load writes, so it costs the
-			// load a test per row, where building it again costs a scan of
-			// the whole table.
+			// A partial index stays: it holds the few rows of a kind a bulk
+			// load does not write (on the member tables: open applications,
+			// issued cards), so it costs the load a test per row, where
+			// building it again costs a scan of the whole table.
 			continue
 		}
 		names = append(names, name)
