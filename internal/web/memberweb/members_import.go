@@ -126,16 +126,15 @@ func (s *handlers) importMembers(w http.ResponseWriter, r *http.Request, rq *web
 	// read afterwards.
 	src := func(emit func(kexie.MemberRecord) error) error {
 		var err error
-		read, err = memberfile.Stream(d.FileName, bytes.NewReader(data), s.DB().Now(), func(m kexie.MemberRecord) error {
+		// Checked and sealed on every core, in file order, as the command
+		// line does.
+		read, err = memberfile.StreamPrepared(d.FileName, bytes.NewReader(data), s.DB().Now(), func(m *kexie.MemberRecord) error {
 			if m.IDNumber != "" && sl == nil {
 				return kexie.Errorf(kexie.CodeInvalid, "err.import_no_data_key",
 					"line %d has an identity number, but this server has no data key to seal it; nothing was imported", m.Line)
 			}
-			if err := membership.SealMember(&m, sl); err != nil {
-				return err
-			}
-			return emit(m)
-		}, func(rj kexie.Rejection) {
+			return membership.SealMember(m, sl)
+		}, emit, func(rj kexie.Rejection) {
 			allFileRejected = append(allFileRejected, rj)
 			if fileRejectedN++; len(fileRejected) < maxRejectedShown {
 				fileRejected = append(fileRejected, rj)
