@@ -231,11 +231,17 @@ func TestRegistrationNeverOverbooks(t *testing.T) {
 				toCancel = append(toCancel, r.Token)
 			}
 		}
-		for _, tok := range toCancel {
+		cancelErrs := make([]error, len(toCancel))
+		for i, tok := range toCancel {
 			wg.Add(1)
-			go func() { defer wg.Done(); _, errs[0] = db.Activities.CancelByToken(ctx, kexie.Actor{}, tok) }()
+			go func() { defer wg.Done(); _, cancelErrs[i] = db.Activities.CancelByToken(ctx, kexie.Actor{}, tok) }()
 		}
 		wg.Wait()
+		for _, err := range cancelErrs {
+			if err != nil {
+				t.Errorf("concurrent cancellation: %v", err)
+			}
+		}
 		got, _ = db.Activities.RegistrationCounts(ctx, act.ID)
 		if got["confirmed"] != 7 || got["waitlisted"] != 15 {
 			t.Errorf("after 7 concurrent cancellations: %v, want 7 confirmed, 15 waitlisted", got)

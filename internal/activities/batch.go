@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -41,23 +40,23 @@ type deskJob struct {
 	done chan error
 }
 
-// deskQueue is the activities service's batch writer, started at its first
-// request and stopped when the database closes.
+// deskQueue is the activities service's batch writer (sqldb.Batcher),
+// started at its first request and stopped when the database closes.
 type deskQueue struct {
-	mu      sync.Mutex
-	started bool
-	closed  bool
-	in      chan *deskJob   // jobs not pinned: any writer takes them
-	pinned  []chan *deskJob // an activity's registrations and scans: one writer per activity
-	quit    chan struct{}
-	gone    chan struct{}
+	*sqldb.Batcher[*deskJob]
+}
+
+func newDeskQueue(db *sqldb.DB) *deskQueue {
+	q := &deskQueue{}
+	q.Batcher = sqldb.NewBatcher(deskBatch, deskWriters,
+		func(ctx context.Context, batch []*deskJob) { q.commit(ctx, db, batch) },
+		func(j *deskJob) { j.done <- sqldb.ErrBatcherClosed })
+	return q
 }
 
 // deskBatch bounds a batch: enough to absorb a rush through a few hundred
 // connections, small enough that a batch's transaction stays short.
 const deskBatch = 256
-
-var errDeskClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
 
 // write hands run to the queue and waits for its batch to commit: its
 // error is run's own, or the batch's when the transaction failed.
@@ -69,22 +68,8 @@ func (q *deskQueue) write(ctx context.Context, db *sqldb.DB, actor kexie.Actor, 
 // writeJob is write for a job made by the caller (with its bulk part).
 func (q *deskQueue) writeJob(ctx context.Context, db *sqldb.DB, j *deskJob, pin bool,
 	run func(ctx context.Context, tx *sqldb.Tx, audit func(sqldb.Change) error) error) error {
-	order := j.order
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
-		return errDeskClosed
-	}
-	if !q.started {
-		q.started = true
-		q.in, q.quit, q.gone = make(chan *deskJob, deskBatch), make(chan struct{}), make(chan struct{})
-		for range deskWriters(db) {
-			q.pinned = append(q.pinned, make(chan *deskJob, deskBatch))
-		}
-		db.OnClose(q.stop)
-		go q.run(db)
-	}
-	in, quit := q.in, q.quit
+	j.run, j.done = run, make(chan error, 1)
+	var err error
 	if pin {
 		// An activity's registrations and scans go to one writer: its
 		// batches are as large as the rush makes them, instead of
@@ -92,18 +77,14 @@ func (q *deskQueue) writeJob(ctx context.Context, db *sqldb.DB, j *deskJob, pin 
 		// audit head) the others hold. (Scans pinned so took a
 		// PostgreSQL check-in rush from 3.6–5.9 s to 3.0–4.1 s.)
 		h := fnv.New32a()
-		code, _, _ := strings.Cut(order, "\x00")
+		code, _, _ := strings.Cut(j.order, "\x00")
 		h.Write([]byte(code))
-		in = q.pinned[h.Sum32()%uint32(len(q.pinned))]
+		err = q.Put(ctx, db, uint64(h.Sum32()), j)
+	} else {
+		err = q.PutAny(ctx, db, j)
 	}
-	q.mu.Unlock()
-	j.run, j.done = run, make(chan error, 1)
-	select {
-	case in <- j:
-	case <-quit:
-		return errDeskClosed
-	case <-ctx.Done():
-		return ctx.Err()
+	if err != nil {
+		return err
 	}
 	// Once handed in, the job is answered whatever happens to the caller:
 	// a client that went away does not undo what was written.
@@ -121,54 +102,6 @@ func deskWriters(db *sqldb.DB) int {
 		return 8
 	}
 	return 1
-}
-
-func (q *deskQueue) run(db *sqldb.DB) {
-	defer close(q.gone)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	for _, pinned := range q.pinned {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var batch []*deskJob
-				select {
-				case j := <-q.in:
-					batch = append(batch, j)
-				case j := <-pinned:
-					batch = append(batch, j)
-				case <-q.quit:
-					return
-				}
-			more:
-				for len(batch) < deskBatch {
-					select {
-					case j := <-q.in:
-						batch = append(batch, j)
-					case j := <-pinned:
-						batch = append(batch, j)
-					default:
-						break more
-					}
-				}
-				q.commit(ctx, db, batch)
-			}
-		}()
-	}
-	wg.Wait()
-	// Whatever was handed in and not written is answered.
-	for _, in := range append([]chan *deskJob{q.in}, q.pinned...) {
-	drain:
-		for {
-			select {
-			case j := <-in:
-				j.done <- errDeskClosed
-			default:
-				break drain
-			}
-		}
-	}
 }
 
 // commit runs a batch in one transaction and answers each job. It tries
@@ -288,23 +221,6 @@ func sameBulk(a, b *deskJob) bool {
 		return a.scan.code == b.scan.code
 	}
 	return false
-}
-
-// stop ends the queue's goroutine after the batch it is writing; jobs
-// handed in later are refused.
-func (q *deskQueue) stop() {
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
-		return
-	}
-	q.closed = true
-	started := q.started
-	q.mu.Unlock()
-	if started {
-		close(q.quit)
-		<-q.gone
-	}
 }
 
 // deskMemo keeps, for one batch, what its jobs read alike: a rush scans

@@ -28,5 +28,5 @@ type Service struct {
 
 // New returns the activities domain on db.
 func New(db *sqldb.DB) *Service {
-	return &Service{db: db, reg: registry.New(db), mem: membership.New(db), desk: &deskQueue{}}
+	return &Service{db: db, reg: registry.New(db), mem: membership.New(db), desk: newDeskQueue(db)}
 }

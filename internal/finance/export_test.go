@@ -21,7 +21,5 @@ func (svc *Service) HoldWriter(ctx context.Context, orgID int64) (queued func() 
 		})
 	}()
 	<-started
-	q := svc.group
-	in := q.in[uint64(orgID)%uint64(len(q.in))]
-	return func() int { return len(in) }, func() { close(gate); <-done }
+	return func() int { return svc.group.Waiting(uint64(orgID)) }, func() { close(gate); <-done }
 }

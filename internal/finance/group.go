@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/kexie/kexie/internal/kexie"
 	"github.com/kexie/kexie/internal/sqldb"
@@ -63,18 +62,15 @@ type groupJob struct {
 	key string
 }
 
-// grouper is the service's group writers, started at the first posting and
-// stopped when the database closes.
-type grouper struct {
-	mu      sync.RWMutex
-	started bool
-	closed  bool
-	in      []chan groupJob // one per writer
-	quit    chan struct{}
-	gone    chan struct{}
-}
+// grouper is the service's group writers (sqldb.Batcher), started at the
+// first posting and stopped when the database closes.
+type grouper = sqldb.Batcher[groupJob]
 
-var errGroupClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
+func newGrouper(svc *Service) *grouper {
+	return sqldb.NewBatcher(maxGroup, groupWriters,
+		func(ctx context.Context, batch []groupJob) { svc.commitGroup(ctx, batch) },
+		func(j groupJob) { j.done <- sqldb.ErrBatcherClosed })
+}
 
 // groupWriters is how many groups are written at once: SQLite has one
 // writer connection; PostgreSQL writes several transactions side by side,
@@ -108,122 +104,26 @@ func (svc *Service) groupedKeyed(ctx context.Context, actor kexie.Actor, orgID i
 }
 
 func (svc *Service) enqueue(ctx context.Context, pin func() int64, j groupJob) error {
-	q := svc.group
-	q.mu.RLock()
-	started := q.started
-	q.mu.RUnlock()
-	if !started {
-		q.start(svc)
-	}
 	var ledger int64
 	if groupWriters(svc.db) > 1 {
 		ledger = pin()
 	}
-	// Held while handing the job in: stop waits for it, so no job is left
-	// in a queue nobody reads.
-	q.mu.RLock()
-	if q.closed {
-		q.mu.RUnlock()
-		return errGroupClosed
-	}
-	in := q.in[uint64(ledger)%uint64(len(q.in))]
 	j.done = make(chan error, 1)
-	select {
-	case in <- j:
-	case <-ctx.Done():
-		q.mu.RUnlock()
-		return ctx.Err()
+	if err := svc.group.Put(ctx, svc.db, uint64(ledger), j); err != nil {
+		return err
 	}
-	q.mu.RUnlock()
 	// Once handed in, the job is in a transaction that may commit: wait
 	// for its outcome whatever the caller's context does.
 	return <-j.done
 }
 
-// start starts the writers, once.
-func (q *grouper) start(svc *Service) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.started || q.closed {
-		return
-	}
-	q.started = true
-	q.quit, q.gone = make(chan struct{}), make(chan struct{})
-	for range groupWriters(svc.db) {
-		q.in = append(q.in, make(chan groupJob, maxGroup))
-	}
-	svc.db.OnClose(q.stop)
-	go svc.runGroups()
-}
-
 // pinned is a pin for a posting whose ledger is known.
 func pinned(orgID int64) func() int64 { return func() int64 { return orgID } }
-
-func (svc *Service) runGroups() {
-	q := svc.group
-	defer close(q.gone)
-	var wg sync.WaitGroup
-	for _, in := range q.in {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var batch []groupJob
-				select {
-				case j := <-in:
-					batch = append(batch, j)
-				case <-q.quit:
-					return
-				}
-			more:
-				for len(batch) < maxGroup {
-					select {
-					case j := <-in:
-						batch = append(batch, j)
-					default:
-						break more
-					}
-				}
-				svc.commitGroup(batch)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, in := range q.in {
-	drain:
-		for {
-			select {
-			case j := <-in:
-				j.done <- errGroupClosed
-			default:
-				break drain
-			}
-		}
-	}
-}
-
-// stop ends the writers after the groups they are writing; postings
-// handed in later are refused.
-func (q *grouper) stop() {
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
-		return
-	}
-	q.closed = true
-	started := q.started
-	q.mu.Unlock()
-	if started {
-		close(q.quit)
-		<-q.gone
-	}
-}
 
 // errJobFailed ends an attempt without savepoints at a posting's failure.
 var errJobFailed = errors.New("a posting of the group failed")
 
-func (svc *Service) commitGroup(batch []groupJob) {
-	ctx := context.Background()
+func (svc *Service) commitGroup(ctx context.Context, batch []groupJob) {
 	results := make([]error, len(batch))
 	err := svc.attemptGroup(ctx, batch, results, false)
 	if errors.Is(err, errJobFailed) {

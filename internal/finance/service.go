@@ -29,7 +29,11 @@ type Service struct {
 }
 
 // New returns the finance domain on db.
-func New(db *sqldb.DB) *Service { return &Service{db: db, reg: registry.New(db), group: &grouper{}} }
+func New(db *sqldb.DB) *Service {
+	svc := &Service{db: db, reg: registry.New(db)}
+	svc.group = newGrouper(svc)
+	return svc
+}
 
 // Limits on what one entry holds: far above any real voucher, far below
 // what could overflow a sum (1000 lines of at most 10^15 fen).

@@ -67,7 +67,7 @@ type ballotForm struct {
 // ballots cast through it in a goroutine of its own, started by the first
 // ballot and stopped when the database closes; make one per server.
 func NewVoting(gov *Service) *Voting {
-	return &Voting{db: gov.db, gov: gov, box: &ballotBox{}}
+	return &Voting{db: gov.db, gov: gov, box: newBallotBox(gov.db)}
 }
 
 // NewElection describes an election to open at a meeting.
@@ -291,7 +291,7 @@ func (v *Voting) CastBallot(ctx context.Context, actor kexie.Actor, electionID, 
 	if err != nil {
 		return "", err
 	}
-	if err := v.box.put(ctx, v.db, b); err != nil {
+	if err := v.box.PutAny(ctx, v.db, b); err != nil {
 		return "", err
 	}
 	select {
@@ -695,88 +695,31 @@ type ballot struct {
 // the others go on — with one commit: a congress of thousands
 // voting at once costs a few dozen commits, not thousands. (Mixing the
 // ballots of many voters in one transaction suits the secret too.) One
-// goroutine per governance Service that takes ballots (the server's),
+// writer (sqldb.Batcher) per Voting that takes ballots (the server's),
 // started with the first ballot, stopped when the database closes.
-type ballotBox struct {
-	mu      sync.Mutex
-	started bool
-	closed  bool
-	in      chan *ballot
-	quit    chan struct{}
-	gone    chan struct{}
+type ballotBox = sqldb.Batcher[*ballot]
+
+func newBallotBox(db *sqldb.DB) *ballotBox {
+	return sqldb.NewBatcher(ballotBatch, func(*sqldb.DB) int { return 1 },
+		func(ctx context.Context, batch []*ballot) {
+			results, err := writeBatch(ctx, db, batch)
+			for i, b := range batch {
+				if err != nil {
+					b.done <- err
+				} else {
+					b.done <- sqldb.MapErr(results[i])
+				}
+			}
+		},
+		func(b *ballot) { b.done <- sqldb.ErrBatcherClosed })
 }
 
 const ballotBatch = 256
-
-var errBoxClosed = kexie.Errorf(kexie.CodeUnavailable, "err.unavailable", "database unavailable")
 
 // errNotVoter is the box's answer to a ballot whose actor does not vote
 // for its seat; CastBallot turns it into what that actor may learn (404
 // or 403), off the path of the ballots taken.
 var errNotVoter = errors.New("ballot: the actor does not vote for this seat")
-
-func (bb *ballotBox) put(ctx context.Context, db *sqldb.DB, b *ballot) error {
-	bb.mu.Lock()
-	if bb.closed {
-		bb.mu.Unlock()
-		return errBoxClosed
-	}
-	if !bb.started {
-		bb.started = true
-		bb.in, bb.quit, bb.gone = make(chan *ballot, ballotBatch), make(chan struct{}), make(chan struct{})
-		db.OnClose(bb.stop)
-		go bb.run(db)
-	}
-	in, quit := bb.in, bb.quit
-	bb.mu.Unlock()
-	select {
-	case in <- b:
-		return nil
-	case <-quit:
-		return errBoxClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (bb *ballotBox) run(db *sqldb.DB) {
-	defer close(bb.gone)
-	ctx := context.Background()
-	for {
-		var batch []*ballot
-		select {
-		case b := <-bb.in:
-			batch = append(batch, b)
-		case <-bb.quit:
-			// Whatever was handed in and not written is answered.
-			for {
-				select {
-				case b := <-bb.in:
-					b.done <- errBoxClosed
-				default:
-					return
-				}
-			}
-		}
-	more:
-		for len(batch) < ballotBatch {
-			select {
-			case b := <-bb.in:
-				batch = append(batch, b)
-			default:
-				break more
-			}
-		}
-		results, err := writeBatch(ctx, db, batch)
-		for i, b := range batch {
-			if err != nil {
-				b.done <- err
-			} else {
-				b.done <- sqldb.MapErr(results[i])
-			}
-		}
-	}
-}
 
 // writeBatch writes a batch of ballots in one transaction, by election in
 // the order each first arrived, and returns each ballot's refusal (nil:
@@ -813,23 +756,6 @@ func writeBatch(ctx context.Context, db *sqldb.DB, batch []*ballot) ([]error, er
 		return tx.AuditMany(ctx, changes, actors)
 	})
 	return results, err
-}
-
-// stop ends the box's goroutine (after the batch it is writing); ballots
-// handed in later are refused.
-func (bb *ballotBox) stop() {
-	bb.mu.Lock()
-	if bb.closed {
-		bb.mu.Unlock()
-		return
-	}
-	bb.closed = true
-	started := bb.started
-	bb.mu.Unlock()
-	if started {
-		close(bb.quit)
-		<-bb.gone
-	}
 }
 
 // CloseElection counts an open election by the charter's rule (kept from
