@@ -23,8 +23,9 @@ import (
 // design and are checked by behaviour tests instead: CHECK constraints
 // (SQLite's word lists are written as ORs since migration 16), triggers
 // (PostgreSQL also refuses TRUNCATE of the append-only tables, which SQLite
-// does not have), defaults, collations (PostgreSQL's searched columns are
-// COLLATE "C", SQLite's BINARY already compares by code point) and index
+// does not have), defaults, collations (PostgreSQL's searched columns, identity
+// hashes and member codes are COLLATE "C", SQLite's BINARY already compares
+// by code point) and index
 // and constraint names of keys (migration 16 made SQLite's member-number
 // key a named unique index; PostgreSQL keeps the UNIQUE constraint).
 // An FTS5 virtual table would show here as "table X" (virtual, present
