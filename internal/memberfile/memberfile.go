@@ -10,6 +10,7 @@ import (
 	"maps"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -418,10 +419,7 @@ func StreamPrepared(name string, r io.Reader, now time.Time, prepare func(*Membe
 			defer wg.Done()
 			for j := range jobs {
 				for i := range j.rows {
-					x := &j.rows[i]
-					if x.m, x.err = Check(x.rec, now); x.err == nil && prepare != nil {
-						x.prepared = prepare(&x.m)
-					}
+					prepareRow(&j.rows[i].m, &j.rows[i].err, &j.rows[i].prepared, j.rows[i].rec, now, prepare)
 				}
 				close(j.done)
 			}
@@ -454,6 +452,22 @@ func StreamPrepared(name string, r io.Reader, now time.Time, prepare func(*Membe
 		readErr = nil
 	}
 	return read, readErr
+}
+
+// prepareRow runs a row's own checks and then prepare, on a worker of
+// StreamPrepared. A panic there becomes the row's error: on a goroutine of
+// its own it would end the whole process (a server's recovery of a
+// request's panic does not reach it), where in Stream it failed the
+// request.
+func prepareRow(m *Member, checked, prepared *error, rec tabular.Record, now time.Time, prepare func(*Member) error) {
+	defer func() {
+		if p := recover(); p != nil {
+			*prepared = fmt.Errorf("line %d: %v\n%s", rec.Line, p, debug.Stack())
+		}
+	}()
+	if *m, *checked = Check(rec, now); *checked == nil && prepare != nil {
+		*prepared = prepare(m)
+	}
 }
 
 // CheckAll checks every record of a file read whole (see Checker).

@@ -199,3 +199,25 @@ func TestStreamPreparedReadError(t *testing.T) {
 		t.Fatalf("Stream: %d rows, %v; StreamPrepared: %d rows, %v", wantN, wantErr, gotN, gotErr)
 	}
 }
+
+// A panic in prepare (on a worker goroutine, which no request's recovery
+// covers) stops the stream with an error naming its line, after the rows
+// before it, instead of ending the process.
+func TestStreamPreparedPanicIsAnError(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	data := streamFile(t, 2000)
+	emitted := 0
+	read, err := StreamPrepared("f.csv", bytes.NewReader(data), now, func(m *Member) error {
+		if m.MemberNo == "N01500" {
+			var none map[string]int
+			none["x"]++ // a panic: assignment to entry in nil map
+		}
+		return nil
+	}, func(Member) error { emitted++; return nil }, func(kexie.Rejection) {})
+	if err == nil || !strings.Contains(err.Error(), "nil map") {
+		t.Fatalf("read %d, emitted %d, err %v", read, emitted, err)
+	}
+	if emitted < 1000 || emitted >= 2000 {
+		t.Fatalf("emitted %d rows before the panic's", emitted)
+	}
+}

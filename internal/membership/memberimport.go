@@ -315,12 +315,13 @@ func newMemberWriter(ctx context.Context, tx *sqldb.Tx, opt MemberImportOptions,
 		if err := w.personIDs.Seq.QueryRowContext(ctx, held).Scan(&w.peopleHadIDs, &w.fresh); err != nil {
 			return nil, err
 		}
+		// (A register that holds members stays so: people are never
+		// deleted. Its first look is not made again: when no one holds an
+		// identity hash, it is a scan of people.)
 		if w.fresh {
 			if w.fresh, err = tx.LockForLoad(ctx, inTx, "people", "memberships", "membership_events"); err != nil {
 				return nil, err
 			}
-		} else if _, err := inTx(); err != nil {
-			return nil, err
 		}
 		w.personIDs.Locked, w.memberIDs.Locked, w.eventIDs.Locked = w.fresh, w.fresh, w.fresh
 	}

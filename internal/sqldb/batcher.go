@@ -20,6 +20,9 @@ import (
 // handed in and not written by then is given to refuse, and a job handed
 // in later is refused by Put. Answering each job (its done channel, say)
 // is write's and refuse's work: Put returns once the job is handed in.
+// write must not hand jobs to its own batcher (nor ask Waiting): a Put
+// waiting for room holds the batcher's read lock, and closing, waiting for
+// it, would wait for write to return.
 type Batcher[J any] struct {
 	max    int
 	lanes  func(*DB) int

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kexie/kexie/internal/sqldb"
@@ -214,5 +215,47 @@ func TestIDMasksHideTheNumber(t *testing.T) {
 				t.Fatalf("masks after the migration: %v", got)
 			}
 		})
+	}
+}
+
+// TestCodeCollationKeepsStatistics: migration 0056 changes the collation
+// of people.id_hash and memberships.status and type on PostgreSQL, which
+// drops the columns' statistics; a register that holds members keeps them
+// (its look-ups by id_hash stay planned on the index), and the columns
+// compare by code point.
+func TestCodeCollationKeepsStatistics(t *testing.T) {
+	pg := dbtest.PostgresSchema(t)
+	db, err := dbtest.Open(ctx, sqldb.Config{DSN: pg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	dbtest.Must(t, db.MigrateToForTest(ctx, 55))
+	dbtest.Must(t, db.RawExec(ctx, `INSERT INTO orgs (code, name_zh, kind, created_at) VALUES ('X', 'X', 'national', $1)`, db.Now()))
+	dbtest.Must(t, db.RawExec(ctx, `INSERT INTO people (name, id_hash, created_at, updated_at)
+		SELECT 'p' || g, md5(g::text), $1, $1 FROM generate_series(1, 2000) g`, db.Now()))
+	dbtest.Must(t, db.RawExec(ctx, `INSERT INTO memberships (org_id, person_id, member_no, type, status, created_at, updated_at)
+		SELECT (SELECT id FROM orgs), id, 'M' || id, 'individual', CASE WHEN id % 10 = 0 THEN 'lapsed' ELSE 'active' END, $1, $1 FROM people`, db.Now()))
+	dbtest.Must(t, db.RawExec(ctx, `ANALYZE people, memberships`))
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"people.id_hash", "memberships.status", "memberships.type"} {
+		table, column, _ := strings.Cut(col, ".")
+		rows, err := db.RawQueryForTest(ctx, `SELECT COALESCE(c.collname, ''), EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = $1 AND s.attname = $2)
+			FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation WHERE a.attrelid = $1::regclass AND a.attname = $2`, table, column)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var coll string
+		var stats bool
+		if !rows.Next() {
+			t.Fatalf("no column %s", col)
+		}
+		dbtest.Must(t, rows.Scan(&coll, &stats))
+		rows.Close()
+		if coll != "C" || !stats {
+			t.Errorf("%s: collation %q, statistics %v; want C and kept", col, coll, stats)
+		}
 	}
 }

@@ -14,3 +14,8 @@ ALTER TABLE award_experts ALTER COLUMN id_hash TYPE TEXT COLLATE "C";
 ALTER TABLE award_relations ALTER COLUMN other_hash TYPE TEXT COLLATE "C";
 ALTER TABLE memberships ALTER COLUMN status TYPE TEXT COLLATE "C";
 ALTER TABLE memberships ALTER COLUMN type TYPE TEXT COLLATE "C";
+-- A change of type (even of collation alone) drops the columns'
+-- statistics, and nothing else would gather them again until a tenth of
+-- each table changed: the import's look-ups by id_hash would be planned as
+-- scans of the whole table meanwhile.
+ANALYZE people, memberships, award_nominations, award_experts, award_relations;
