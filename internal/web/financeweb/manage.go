@@ -256,11 +256,8 @@ func (s *handlers) statementsPage(w http.ResponseWriter, r *http.Request, rq *we
 		return err
 	}
 	today := kexie.DateOf(s.Day())
-	status, errMsg := http.StatusOK, ""
-	per, err := s.readPeriod(r, thisYear)
-	if kexie.ErrorCode(err) == kexie.CodeInvalid {
-		status, errMsg, per = http.StatusBadRequest, web.Message(rq.L, kexie.AsError(err)), thisYear(today)
-	} else if err != nil {
+	per, status, errMsg, err := s.pagePeriod(r, rq)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()

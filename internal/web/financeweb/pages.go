@@ -78,16 +78,13 @@ func (s *handlers) renderLedger(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	ctx := r.Context()
 	today := kexie.DateOf(s.Day())
-	per, err := s.readPeriod(r, thisYear)
-	if kexie.ErrorCode(err) == kexie.CodeInvalid {
-		// The page is shown for this year, with the reason (a form's own
-		// refusal, shown again, comes first).
-		if errMsg == "" {
-			status, errMsg = http.StatusBadRequest, web.Message(rq.L, kexie.AsError(err))
-		}
-		per = thisYear(today)
-	} else if err != nil {
+	per, perStatus, perMsg, err := s.pagePeriod(r, rq)
+	if err != nil {
 		return err
+	}
+	if errMsg == "" && perMsg != "" {
+		// A form's own refusal, shown again, comes first.
+		status, errMsg = perStatus, perMsg
 	}
 	d := ledgerData{Org: o, Period: per, PeriodName: per.Label(rq.L), At: per.End(today).String(), ThisMonth: today.String()[:7], Today: today.String(),
 		FormRows: []int{1, 2, 3, 4}}

@@ -9,6 +9,7 @@ import (
 	"github.com/kexie/kexie/internal/finance"
 	"github.com/kexie/kexie/internal/i18n"
 	"github.com/kexie/kexie/internal/kexie"
+	"github.com/kexie/kexie/internal/web"
 )
 
 // stmtPeriod is the period a statement covers: whole months From to To
@@ -56,6 +57,18 @@ func (s *handlers) readPeriod(r *http.Request, dflt func(today kexie.Date) stmtP
 		p.Year, _ = strconv.Atoi(f[:4])
 	}
 	return p, nil
+}
+
+// pagePeriod is readPeriod for a page: a period the books cannot give (a
+// day inside a month, an end after this month) shows the page for this
+// year instead, with status 400 and the reason in the request's language.
+// Other errors are returned.
+func (s *handlers) pagePeriod(r *http.Request, rq *web.Request) (p stmtPeriod, status int, reason string, err error) {
+	p, err = s.readPeriod(r, thisYear)
+	if kexie.ErrorCode(err) == kexie.CodeInvalid {
+		return thisYear(kexie.DateOf(s.Day())), http.StatusBadRequest, web.Message(rq.L, kexie.AsError(err)), nil
+	}
+	return p, http.StatusOK, "", err
 }
 
 // thisYear is the current year, the statements' default on pages and files.
